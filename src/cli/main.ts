@@ -1,0 +1,65 @@
+/**
+ * The `greenlens` command-line front end over the same pure modules as the extension, for CI and for
+ * people outside VS Code. Each subcommand lives in src/cli/commands/.
+ */
+import { CliUsageError, type CliCommand, type CliIO } from './io';
+import { notYet } from './notYet';
+import { demoCommand } from './commands/demo';
+
+declare const GREENLENS_VERSION: string | undefined;
+
+export const COMMANDS: Record<string, CliCommand> = {
+  demo: demoCommand,
+  inspect: notYet('inspect', 'summarize an ONNX model: parameters, MACs, memory', 'greenlens inspect <model.onnx> [--json] [--dim batch=8]'),
+  analyze: notYet('analyze', 'find model sites and green anti-patterns in Python code', 'greenlens analyze [path] [--format text|json|markdown]'),
+  profile: notYet('profile', 'measure optimized variants of an ONNX model on this machine', 'greenlens profile <model.onnx> [--variants ...] [--budget 60s] [--json]'),
+  catalog: notYet('catalog', 'list the model catalog with accuracy, compute and grade', 'greenlens catalog [--min-top1 80] [--max-gmacs 5] [--sort energy] [--json]'),
+  'estimate-training': notYet('estimate-training', 'estimate the energy, CO2 and cost of a training run', 'greenlens estimate-training --arch resnet50 --gpu "RTX 3090" --epochs 30 --batch 64 --images 10000 --size 224'),
+};
+
+function help(io: CliIO): void {
+  io.out('Usage: greenlens <command> [options]\n\nCommands:');
+  for (const [name, cmd] of Object.entries(COMMANDS)) io.out(`  ${name.padEnd(18)} ${cmd.summary}`);
+  io.out('\nRun `greenlens <command> --help` for a command’s options.');
+}
+
+export async function main(argv: string[], io: CliIO): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    help(io);
+    return name ? 0 : 1;
+  }
+  if (name === '--version' || name === 'version') {
+    io.out(typeof GREENLENS_VERSION === 'string' ? GREENLENS_VERSION : 'dev');
+    return 0;
+  }
+  const cmd = COMMANDS[name];
+  if (!cmd) {
+    io.err(`greenlens: unknown command "${name}". Run greenlens --help.`);
+    return 1;
+  }
+  if (rest.includes('--help') || rest.includes('-h')) {
+    io.out(`Usage: ${cmd.usage}\n\n${cmd.summary}`);
+    return 0;
+  }
+  try {
+    return await cmd.run(rest, io);
+  } catch (err) {
+    if (err instanceof CliUsageError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+      io.err(`greenlens ${name}: ${(err as Error).message}\nUsage: ${cmd.usage}`);
+      return 1;
+    }
+    io.err(`greenlens ${name}: ${(err as Error).message}`);
+    return 1;
+  }
+}
+
+if (require.main === module) {
+  const io: CliIO = {
+    out: (t) => process.stdout.write(t + '\n'),
+    err: (t) => process.stderr.write(t + '\n'),
+    isTTY: Boolean(process.stdout.isTTY),
+    cwd: process.cwd(),
+  };
+  void main(process.argv.slice(2), io).then((code) => { process.exitCode = code; });
+}

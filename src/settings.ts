@@ -1,0 +1,140 @@
+/**
+ * The typed settings of GreenLens with their defaults and sanitising. Pure: the VS Code layer reads
+ * WorkspaceConfiguration into a plain object and passes it here; the CLI passes its flags.
+ * Every value that is out of range or of the wrong type falls back to its default, and the fallback is
+ * reported as a problem so that the user is told, never silently corrected.
+ */
+
+export type Severity = 'hint' | 'information' | 'warning' | 'error';
+
+export interface Settings {
+  /** Electricity price per kWh, in `currency`. */
+  electricityPrice: number;
+  /** ISO 4217 currency code of the price. */
+  currency: string;
+  /** ISO 3166 alpha-3 country code or `provider:region`; empty = world average. */
+  carbonRegion: string;
+  /** gCO2e/kWh override; null = from the region. */
+  carbonIntensity: number | null;
+  /** `auto` or a CPU/GPU name. */
+  hardwareProfile: string;
+  /** Profiling budget for one run, seconds. */
+  profilingBudgetSeconds: number;
+  inferencesPerDay: number;
+  /** Accepted accuracy loss in top-1 percentage points. */
+  accuracyTolerance: number;
+  codeLensEnabled: boolean;
+  diagnosticsEnabled: boolean;
+  /** `default` keeps each rule's own severity. */
+  diagnosticsSeverity: 'default' | Severity;
+}
+
+export const DEFAULT_SETTINGS: Readonly<Settings> = Object.freeze({
+  electricityPrice: 0.15,
+  currency: 'USD',
+  carbonRegion: '',
+  carbonIntensity: null,
+  hardwareProfile: 'auto',
+  profilingBudgetSeconds: 60,
+  inferencesPerDay: 10_000,
+  accuracyTolerance: 1,
+  codeLensEnabled: true,
+  diagnosticsEnabled: true,
+  diagnosticsSeverity: 'default',
+});
+
+/** The raw keys as they appear under the `greenlens` configuration section. */
+export const SETTING_KEYS: Readonly<Record<keyof Settings, string>> = Object.freeze({
+  electricityPrice: 'electricity.price',
+  currency: 'electricity.currency',
+  carbonRegion: 'carbon.region',
+  carbonIntensity: 'carbon.intensity',
+  hardwareProfile: 'hardware.profile',
+  profilingBudgetSeconds: 'profiling.timeBudgetSeconds',
+  inferencesPerDay: 'workload.inferencesPerDay',
+  accuracyTolerance: 'accuracy.tolerance',
+  codeLensEnabled: 'codeLens.enabled',
+  diagnosticsEnabled: 'diagnostics.enabled',
+  diagnosticsSeverity: 'diagnostics.severity',
+});
+
+export interface SettingProblem {
+  key: string;
+  message: string;
+}
+
+export interface SanitizedSettings {
+  settings: Settings;
+  problems: SettingProblem[];
+}
+
+type Raw = Record<string, unknown>;
+
+function num(raw: Raw, key: keyof Settings, min: number, max: number, problems: SettingProblem[]): number {
+  const name = SETTING_KEYS[key];
+  const value = raw[name];
+  const fallback = DEFAULT_SETTINGS[key] as number;
+  if (value === undefined || value === null) return fallback;
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < min || value > max) {
+    problems.push({ key: name, message: `greenlens.${name} must be a number from ${min} to ${max}; got ${JSON.stringify(value)}. Using the default ${fallback}.` });
+    return fallback;
+  }
+  return value;
+}
+
+function bool(raw: Raw, key: keyof Settings, problems: SettingProblem[]): boolean {
+  const name = SETTING_KEYS[key];
+  const value = raw[name];
+  const fallback = DEFAULT_SETTINGS[key] as boolean;
+  if (value === undefined || value === null) return fallback;
+  if (typeof value !== 'boolean') {
+    problems.push({ key: name, message: `greenlens.${name} must be true or false; got ${JSON.stringify(value)}. Using the default ${fallback}.` });
+    return fallback;
+  }
+  return value;
+}
+
+function str(raw: Raw, key: keyof Settings, pattern: RegExp, problems: SettingProblem[]): string {
+  const name = SETTING_KEYS[key];
+  const value = raw[name];
+  const fallback = DEFAULT_SETTINGS[key] as string;
+  if (value === undefined || value === null) return fallback;
+  if (typeof value !== 'string' || !pattern.test(value.trim())) {
+    problems.push({ key: name, message: `greenlens.${name} has an unusable value ${JSON.stringify(value)}. Using the default ${JSON.stringify(fallback)}.` });
+    return fallback;
+  }
+  return value.trim();
+}
+
+const SEVERITIES = ['default', 'hint', 'information', 'warning', 'error'] as const;
+
+/** Turns raw configuration values (keyed as in SETTING_KEYS) into valid Settings plus the problems found. */
+export function sanitizeSettings(raw: Raw): SanitizedSettings {
+  const problems: SettingProblem[] = [];
+  const intensityRaw = raw[SETTING_KEYS.carbonIntensity];
+  let carbonIntensity: number | null = null;
+  if (intensityRaw !== undefined && intensityRaw !== null) {
+    carbonIntensity = num(raw, 'carbonIntensity', 0, 2000, problems);
+    if (problems.some((p) => p.key === SETTING_KEYS.carbonIntensity)) carbonIntensity = null;
+  }
+  const sevRaw = raw[SETTING_KEYS.diagnosticsSeverity];
+  let diagnosticsSeverity: Settings['diagnosticsSeverity'] = DEFAULT_SETTINGS.diagnosticsSeverity;
+  if (sevRaw !== undefined && sevRaw !== null) {
+    if ((SEVERITIES as readonly unknown[]).includes(sevRaw)) diagnosticsSeverity = sevRaw as Settings['diagnosticsSeverity'];
+    else problems.push({ key: SETTING_KEYS.diagnosticsSeverity, message: `greenlens.diagnostics.severity must be one of ${SEVERITIES.join(', ')}; got ${JSON.stringify(sevRaw)}. Using "default".` });
+  }
+  const settings: Settings = {
+    electricityPrice: num(raw, 'electricityPrice', 0, 10, problems),
+    currency: str(raw, 'currency', /^[A-Za-z]{3}$/, problems).toUpperCase(),
+    carbonRegion: str(raw, 'carbonRegion', /^$|^[A-Za-z]{3}$|^[a-z]+:[A-Za-z0-9-]+$/, problems),
+    carbonIntensity,
+    hardwareProfile: str(raw, 'hardwareProfile', /^.{1,200}$/, problems),
+    profilingBudgetSeconds: num(raw, 'profilingBudgetSeconds', 5, 3600, problems),
+    inferencesPerDay: num(raw, 'inferencesPerDay', 0, 1e12, problems),
+    accuracyTolerance: num(raw, 'accuracyTolerance', 0, 100, problems),
+    codeLensEnabled: bool(raw, 'codeLensEnabled', problems),
+    diagnosticsEnabled: bool(raw, 'diagnosticsEnabled', problems),
+    diagnosticsSeverity,
+  };
+  return { settings, problems };
+}

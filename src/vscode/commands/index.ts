@@ -1,0 +1,31 @@
+/** Registers every GreenLens command; each handler is a small factory over the context. */
+import * as vscode from 'vscode';
+import type { GreenLensContext } from '../context';
+import { Commands } from './ids';
+import { notAvailableYet } from './notYet';
+import { selectHardwareProfile } from './selectHardwareProfile';
+
+type Handler = (...args: unknown[]) => unknown;
+
+export function registerCommands(ctx: GreenLensContext): void {
+  const table: Record<string, Handler> = {
+    [Commands.analyzeWorkspace]: notAvailableYet(ctx, 'Analyze Workspace'),
+    [Commands.showReport]: notAvailableYet(ctx, 'Show Report'),
+    [Commands.profileOnnxModel]: notAvailableYet(ctx, 'Profile ONNX Model'),
+    [Commands.inspectOnnxModel]: notAvailableYet(ctx, 'Inspect ONNX Model'),
+    [Commands.estimateTrainingEnergy]: notAvailableYet(ctx, 'Estimate Training Energy'),
+    [Commands.selectHardwareProfile]: selectHardwareProfile(ctx),
+  };
+  for (const [id, handler] of Object.entries(table)) {
+    ctx.push(vscode.commands.registerCommand(id, async (...args: unknown[]) => {
+      try {
+        return await handler(...args);
+      } catch (err) {
+        // A failing command must never take the extension host down: log it and tell the user.
+        ctx.log.error(`${id} failed: ${(err as Error).stack ?? String(err)}`);
+        void vscode.window.showErrorMessage(`GreenLens: ${(err as Error).message}`);
+        return undefined;
+      }
+    }));
+  }
+}

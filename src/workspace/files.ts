@@ -1,0 +1,63 @@
+/**
+ * Finds the Python files and ONNX models of a folder, honouring .gitignore files and always skipping
+ * folders that never hold user model code (virtual environments, node_modules, VCS metadata).
+ */
+import { readdir, readFile } from 'node:fs/promises';
+import * as path from 'node:path';
+import ignore, { type Ignore } from 'ignore';
+
+export interface WorkspaceFiles {
+  python: string[];
+  onnx: string[];
+}
+
+const ALWAYS_SKIPPED = new Set(['.git', 'node_modules', '.venv', 'venv', '__pycache__', '.tox', '.mypy_cache', 'site-packages', '.ipynb_checkpoints']);
+
+export interface FindOptions {
+  /** Extra gitignore-style patterns (the `greenlens.exclude` setting). */
+  exclude?: string[];
+  /** Stop after this many files of each kind. */
+  limit?: number;
+  signal?: AbortSignal;
+}
+
+async function readIgnore(dir: string): Promise<string[]> {
+  try {
+    return (await readFile(path.join(dir, '.gitignore'), 'utf8')).split(/\r?\n/);
+  } catch {
+    return [];
+  }
+}
+
+export async function findWorkspaceFiles(root: string, opts: FindOptions = {}): Promise<WorkspaceFiles> {
+  const result: WorkspaceFiles = { python: [], onnx: [] };
+  const limit = opts.limit ?? 100_000;
+  const base = ignore().add(opts.exclude ?? []);
+  async function walk(dir: string, rules: { ig: Ignore; at: string }[]): Promise<void> {
+    opts.signal?.throwIfAborted();
+    const local = await readIgnore(dir);
+    const scopes = local.length ? [...rules, { ig: ignore().add(local), at: dir }] : rules;
+    let entries;
+    try {
+      entries = await readdir(dir, { withFileTypes: true });
+    } catch {
+      return; // Unreadable folders are skipped, not fatal.
+    }
+    entries.sort((a, b) => a.name.localeCompare(b.name));
+    for (const e of entries) {
+      const full = path.join(dir, e.name);
+      const isDir = e.isDirectory();
+      if (isDir && ALWAYS_SKIPPED.has(e.name)) continue;
+      const ignored = scopes.some(({ ig, at }) => {
+        const rel = path.relative(at, full).split(path.sep).join('/');
+        return rel !== '' && !rel.startsWith('..') && ig.ignores(isDir ? rel + '/' : rel);
+      });
+      if (ignored) continue;
+      if (isDir) await walk(full, scopes);
+      else if (e.isFile() && e.name.endsWith('.py') && result.python.length < limit) result.python.push(full);
+      else if (e.isFile() && e.name.endsWith('.onnx') && result.onnx.length < limit) result.onnx.push(full);
+    }
+  }
+  await walk(root, [{ ig: base, at: root }]);
+  return result;
+}

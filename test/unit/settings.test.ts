@@ -1,0 +1,44 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { sanitizeSettings, DEFAULT_SETTINGS } from '../../src/settings';
+
+test('empty configuration gives the defaults and no problems', () => {
+  const { settings, problems } = sanitizeSettings({});
+  assert.deepEqual(settings, DEFAULT_SETTINGS);
+  assert.equal(problems.length, 0);
+});
+
+test('valid values are kept', () => {
+  const { settings, problems } = sanitizeSettings({
+    'electricity.price': 0.31, 'electricity.currency': 'eur', 'carbon.region': 'FRA', 'carbon.intensity': 56,
+    'profiling.timeBudgetSeconds': 30, 'diagnostics.severity': 'warning', 'codeLens.enabled': false,
+  });
+  assert.equal(settings.electricityPrice, 0.31);
+  assert.equal(settings.currency, 'EUR');
+  assert.equal(settings.carbonRegion, 'FRA');
+  assert.equal(settings.carbonIntensity, 56);
+  assert.equal(settings.profilingBudgetSeconds, 30);
+  assert.equal(settings.diagnosticsSeverity, 'warning');
+  assert.equal(settings.codeLensEnabled, false);
+  assert.deepEqual(problems, []);
+});
+
+test('bad values fall back to defaults and each is reported', () => {
+  const { settings, problems } = sanitizeSettings({
+    'electricity.price': -1, 'electricity.currency': 'euros', 'carbon.intensity': Number.NaN,
+    'workload.inferencesPerDay': 'many', 'diagnostics.severity': 'loud', 'codeLens.enabled': 'yes', 'carbon.region': 'not a region!',
+  });
+  assert.equal(settings.electricityPrice, DEFAULT_SETTINGS.electricityPrice);
+  assert.equal(settings.currency, 'USD');
+  assert.equal(settings.carbonIntensity, null);
+  assert.equal(settings.inferencesPerDay, DEFAULT_SETTINGS.inferencesPerDay);
+  assert.equal(settings.diagnosticsSeverity, 'default');
+  assert.equal(settings.codeLensEnabled, true);
+  assert.equal(settings.carbonRegion, '');
+  assert.equal(problems.length, 7);
+  for (const p of problems) assert.match(p.message, /default/i);
+});
+
+test('cloud regions are accepted', () => {
+  assert.equal(sanitizeSettings({ 'carbon.region': 'aws:us-east-1' }).settings.carbonRegion, 'aws:us-east-1');
+});
