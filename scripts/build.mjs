@@ -12,7 +12,7 @@ const watch = process.argv.includes('--watch');
 const production = process.argv.includes('--production');
 
 /** Generators of derived source files (each idempotent and quick when its output is current). */
-const GENERATORS = [];
+const GENERATORS = ['scripts/gen-onnx-proto.mjs'];
 for (const gen of GENERATORS) execFileSync(process.execPath, [join(root, gen)], { stdio: 'inherit', cwd: root });
 
 // onnxruntime-node is a native addon: it stays external and ships as node_modules in the package.
