@@ -1,0 +1,49 @@
+/** Money: electricity price and currency, and cloud instance hours. Results carry the currency as unit. */
+import { makeEstimate, convertEnergy, requireFinite, scaleEstimate, type Estimate } from './quantity';
+import { SOURCES } from './sources';
+
+/** The price used when the setting is unusable (same as the extension's default setting). */
+export const DEFAULT_PRICE = { perKWh: 0.15, currency: 'USD' } as const;
+
+/** A validated tariff plus what was wrong with the given one, if anything. */
+export interface Tariff {
+  perKWh: number;
+  currency: string;
+  notes: string[];
+}
+
+/** Validates a price per kWh (0..10) and an ISO 4217 code; bad values fall back to 0.15 and USD, with a note. */
+export function resolveTariff(settings: { electricityPrice?: unknown; currency?: unknown }): Tariff {
+  const notes: string[] = [];
+  let perKWh: number = DEFAULT_PRICE.perKWh;
+  let currency: string = DEFAULT_PRICE.currency;
+  const p = settings.electricityPrice;
+  if (typeof p === 'number' && Number.isFinite(p) && p >= 0 && p <= 10) perKWh = p;
+  else if (p !== undefined) notes.push(`Electricity price ${JSON.stringify(p) ?? String(p)} is not a number from 0 to 10 per kWh; using the default ${DEFAULT_PRICE.perKWh} per kWh.`);
+  const c = settings.currency;
+  if (typeof c === 'string' && /^[A-Za-z]{3}$/.test(c.trim())) currency = c.trim().toUpperCase();
+  else if (c !== undefined) notes.push(`Currency ${JSON.stringify(c) ?? String(c)} is not an ISO 4217 code; using ${DEFAULT_PRICE.currency}.`);
+  return { perKWh, currency, notes };
+}
+
+/** Cost of an energy estimate at a tariff, in the tariff's currency. */
+export function electricityCost(energy: Estimate, tariff: Tariff): Estimate {
+  const kwh = convertEnergy(energy, 'kWh');
+  const price = requireFinite(tariff.perKWh, 'electricity price', 0, 10);
+  return makeEstimate(kwh.value * price, tariff.currency, {
+    low: kwh.low * price,
+    high: kwh.high * price,
+    provenance: energy.provenance,
+    method: `${energy.method} × ${price} ${tariff.currency}/kWh`,
+    sources: [...energy.sources, SOURCES.userSetting],
+    notes: [...energy.notes, ...tariff.notes],
+  });
+}
+
+/** Cost of cloud instance time: hours (an Estimate in h or s) × price per hour. */
+export function instanceCost(duration: Estimate, pricePerHour: number, currency: string): Estimate {
+  requireFinite(pricePerHour, 'instance price per hour', 0, 1e4);
+  const hours = duration.unit === 's' ? scaleEstimate(duration, 1 / 3600, 'h') : duration;
+  if (hours.unit !== 'h') throw new Error(`instanceCost needs a duration in s or h, got ${duration.unit}`);
+  return makeEstimate(hours.value * pricePerHour, currency, { low: hours.low * pricePerHour, high: hours.high * pricePerHour, method: `instance hours × ${pricePerHour} ${currency}/h`, sources: [SOURCES.userSetting], notes: hours.notes });
+}
