@@ -1,0 +1,189 @@
+/**
+ * Static shape inference over a model (and its If/Loop/Scan subgraphs) with constant folding of the small
+ * integer tensors that shape computations carry. Symbolic input dims get values from the options; an
+ * unnamed or unknown first dim is the batch. An operator without a rule yields unknown outputs.
+ */
+import type { ByteSource } from '../source';
+import { readTensorValues } from '../tensorData';
+import type { Dim, GraphInfo, ModelInfo, NodeInfo, TensorInfo } from '../types';
+import { FLOAT, INT64, type RuleContext, type SDim, type ShapeRule, type TensorFact } from './common';
+import { MATH_RULES } from './rulesMath';
+import { SEQ_RULES } from './rulesSeq';
+import { TENSOR_RULES } from './rulesTensor';
+import { controlFlowOutputs } from './controlFlow';
+
+/** Values for symbolic dimensions. */
+export interface DimOptions {
+  /** Batch size for the first dim of inputs when it is symbolic or unknown (default 1). */
+  batch?: number;
+  /** Values by symbolic dim name (`height: 640`) or by `input:axis` (`x:3: 320`); `batch` sets the batch. */
+  dims?: Record<string, number>;
+}
+
+/** What inference learnt about every tensor of one graph. */
+export class Scope {
+  readonly facts = new Map<string, TensorFact>();
+  /** Constant tensors whose values are read from the file only when a rule asks. */
+  readonly constTensors = new Map<string, TensorInfo>();
+
+  constructor(readonly parent?: Scope) {}
+
+  /** The fact for a name here or in an enclosing graph. */
+  get(name: string): TensorFact | undefined {
+    return this.facts.get(name) ?? this.parent?.get(name);
+  }
+
+  /** The constant tensor behind a name here or in an enclosing graph. */
+  constTensor(name: string): TensorInfo | undefined {
+    return this.constTensors.get(name) ?? this.parent?.constTensor(name);
+  }
+}
+
+/** The result of shape inference. */
+export interface ShapeInference {
+  /** Facts of every graph, the main graph included. */
+  scopes: Map<GraphInfo, Scope>;
+  /** Operator types that have no shape rule, with how many nodes use each. */
+  unknownOps: Map<string, number>;
+  /** Nodes whose rule failed on odd input, as messages (inference went on without them). */
+  warnings: string[];
+}
+
+const RULES: Record<string, ShapeRule> = { ...MATH_RULES, ...TENSOR_RULES, ...SEQ_RULES };
+const KNOWN_DOMAINS = new Set(['', 'ai.onnx', 'com.microsoft']);
+
+/** Everything one inference run shares. */
+export interface InferRun {
+  src: ByteSource;
+  opset: number;
+  result: ShapeInference;
+}
+
+function resolveDim(d: Dim, axis: number, input: string, opts: DimOptions): SDim {
+  const byPos = opts.dims?.[`${input}:${axis}`];
+  if (byPos !== undefined) return byPos;
+  if (typeof d === 'number') return d;
+  const batch = opts.dims?.batch ?? opts.batch ?? 1;
+  if (typeof d === 'string' && opts.dims?.[d] !== undefined) return opts.dims[d] ?? null;
+  return axis === 0 ? batch : null;
+}
+
+/** The concrete shape of a graph input after substituting symbolic dims. */
+export function resolveInputShape(name: string, shape: Dim[] | undefined, opts: DimOptions): SDim[] | undefined {
+  return shape?.map((d, i) => resolveDim(d, i, name, opts));
+}
+
+function constantFact(run: InferRun, scope: Scope, node: NodeInfo): TensorFact | undefined {
+  const out = node.outputs[0] ?? '';
+  for (const [name, a] of node.attributes) {
+    if (name === 'value' && a.t) {
+      scope.constTensors.set(out, a.t);
+      return { dtype: a.t.dtype, shape: a.t.dims, isConstant: true };
+    }
+    if (name === 'value_float' || name === 'value_int') return { dtype: name === 'value_int' ? INT64 : FLOAT, shape: [], value: [(a.f ?? a.i) as number], isConstant: true };
+    if (name === 'value_floats' && a.floats) return { dtype: FLOAT, shape: [a.floats.length], value: a.floats, isConstant: true };
+    if (name === 'value_ints' && a.ints) return { dtype: INT64, shape: [a.ints.length], value: a.ints, isConstant: true };
+  }
+  return undefined;
+}
+
+function ruleContext(run: InferRun, scope: Scope, node: NodeInfo): RuleContext {
+  const inputs = node.inputs.map((n) => (n ? scope.get(n) : undefined));
+  return {
+    node,
+    opset: run.opset,
+    inputs,
+    value(i) {
+      const name = node.inputs[i];
+      const f = inputs[i];
+      if (!name || !f) return undefined;
+      if (f.value) return f.value;
+      const t = scope.constTensor(name);
+      if (!t) return undefined;
+      const v = readTensorValues(run.src, t);
+      if (v) f.value = v;
+      return v;
+    },
+  };
+}
+
+function inferNode(run: InferRun, scope: Scope, node: NodeInfo): (TensorFact | undefined)[] {
+  if (node.opType === 'Constant' && KNOWN_DOMAINS.has(node.domain)) return [constantFact(run, scope, node)];
+  const flow = controlFlowOutputs(run, scope, node);
+  if (flow) return flow;
+  const rule = KNOWN_DOMAINS.has(node.domain) ? RULES[node.opType] : undefined;
+  if (!rule) {
+    const key = node.domain ? `${node.domain}:${node.opType}` : node.opType;
+    run.result.unknownOps.set(key, (run.result.unknownOps.get(key) ?? 0) + 1);
+    return [];
+  }
+  try {
+    return rule(ruleContext(run, scope, node));
+  } catch (err) {
+    run.result.warnings.push(`shape rule of ${node.opType} node "${node.name}" failed: ${(err as Error).message}`);
+    return [];
+  }
+}
+
+/** Orders nodes so producers come before consumers (exporters do not always keep ONNX's required order). */
+export function topoOrder(nodes: NodeInfo[]): NodeInfo[] {
+  const producer = new Map<string, number>();
+  nodes.forEach((n, i) => n.outputs.forEach((o) => o && producer.set(o, i)));
+  const sorted = nodes.every((n, i) => n.inputs.every((x) => (producer.get(x) ?? -1) < i));
+  if (sorted) return nodes;
+  const state = new Uint8Array(nodes.length);
+  const out: NodeInfo[] = [];
+  const visit = (root: number): void => {
+    // Iterative depth-first search: recursion could overflow the stack on long chains.
+    const stack: [number, number][] = [[root, 0]];
+    while (stack.length) {
+      const top = stack[stack.length - 1] as [number, number];
+      const [i, k] = top;
+      const node = nodes[i] as NodeInfo;
+      if (k === 0) state[i] = 1;
+      if (k < node.inputs.length) {
+        top[1]++;
+        const p = producer.get(node.inputs[k] ?? '');
+        if (p !== undefined && state[p] === 0) stack.push([p, 0]);
+        continue;
+      }
+      state[i] = 2;
+      out.push(node);
+      stack.pop();
+    }
+  };
+  nodes.forEach((_, i) => state[i] === 0 && visit(i));
+  return out;
+}
+
+/** Infers every node of a graph into `scope`; returns the facts of the graph outputs. */
+export function inferGraph(run: InferRun, g: GraphInfo, scope: Scope): (TensorFact | undefined)[] {
+  run.result.scopes.set(g, scope);
+  for (const t of g.initializers) {
+    scope.facts.set(t.name, { dtype: t.dtype, shape: t.dims, isConstant: true });
+    scope.constTensors.set(t.name, t);
+  }
+  for (const t of g.sparseInitializers) scope.facts.set(t.name, { dtype: t.dtype, shape: t.dims, isConstant: true });
+  for (const node of topoOrder(g.nodes)) {
+    const outs = inferNode(run, scope, node);
+    node.outputs.forEach((name, i) => {
+      if (name) scope.facts.set(name, outs[i] ?? { dtype: 0, shape: undefined });
+    });
+  }
+  return g.outputs.map((o) => scope.get(o.name));
+}
+
+/** Runs shape inference over a model whose bytes are available through `src`. */
+export function inferShapes(model: ModelInfo, src: ByteSource, opts: DimOptions = {}): ShapeInference {
+  const result: ShapeInference = { scopes: new Map(), unknownOps: new Map(), warnings: [] };
+  const opset = model.opsets.find((o) => o.domain === '' || o.domain === 'ai.onnx')?.version ?? 1;
+  const run: InferRun = { src, opset, result };
+  const scope = new Scope();
+  const inits = new Set(model.graph.initializers.map((t) => t.name));
+  for (const input of model.graph.inputs) {
+    if (inits.has(input.name)) continue;
+    scope.facts.set(input.name, { dtype: input.dtype, shape: resolveInputShape(input.name, input.shape, opts) });
+  }
+  inferGraph(run, model.graph, scope);
+  return result;
+}

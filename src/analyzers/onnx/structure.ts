@@ -1,0 +1,120 @@
+/** Structural facts of a model that need no shapes: op histogram, parameters, quantization, external data. */
+import { dtypeBytes, dtypeInfo } from './dtypes';
+import type { GraphInfo, ModelInfo, NodeInfo, TensorInfo } from './types';
+
+/** Parameter totals: initializers plus the tensors of Constant nodes, in every graph. */
+export interface ParameterStats {
+  count: number;
+  bytes: number;
+  byDtype: Record<string, { count: number; bytes: number }>;
+  /** Elements held in initializers. */
+  initializerCount: number;
+  /** Elements held in Constant nodes (PaddleOCR exports keep every weight there). */
+  constantNodeCount: number;
+  /** Stored values of sparse initializers (not in `count`). */
+  sparseValueCount: number;
+}
+
+/** One external data file and what the model keeps there. */
+export interface ExternalFile {
+  location: string;
+  tensors: number;
+  bytes: number;
+}
+
+/** Shape-independent facts of a model. */
+export interface ModelStructure {
+  nodeCount: number;
+  subgraphCount: number;
+  opHistogram: Record<string, number>;
+  parameters: ParameterStats;
+  quantization: { quantized: boolean; ops: Record<string, number> };
+  externalData: ExternalFile[];
+}
+
+/** Quantized operators: QLinear*, *Integer, and the quantize/dequantize pair. */
+export function isQuantizedOp(op: string): boolean {
+  return op.startsWith('QLinear') || op.endsWith('Integer') || op === 'QuantizeLinear' || op === 'DequantizeLinear' || op === 'DynamicQuantizeLinear' || op === 'QGemm' || op === 'QAttention';
+}
+
+/** Calls `visit` on every graph (main graph first, then subgraphs depth-first). */
+export function forEachGraph(g: GraphInfo, visit: (g: GraphInfo) => void): void {
+  visit(g);
+  for (const node of g.nodes) for (const sub of subgraphsOf(node)) forEachGraph(sub, visit);
+}
+
+/** The subgraphs held by a node's attributes (If branches, Loop and Scan bodies). */
+export function subgraphsOf(node: NodeInfo): GraphInfo[] {
+  const out: GraphInfo[] = [];
+  for (const a of node.attributes.values()) {
+    if (a.g) out.push(a.g);
+    if (a.graphs) out.push(...a.graphs);
+  }
+  return out;
+}
+
+/** Elements and dtype of the value a Constant node holds, if any. */
+export function constantNodeTensor(node: NodeInfo): { elements: number; dtype: number; tensor?: TensorInfo } | undefined {
+  for (const [name, a] of node.attributes) {
+    if (name === 'value' && a.t) return { elements: a.t.elements, dtype: a.t.dtype, tensor: a.t };
+    if (name === 'value_float') return { elements: 1, dtype: 1 };
+    if (name === 'value_int') return { elements: 1, dtype: 7 };
+    if (name === 'value_floats') return { elements: a.floats?.length ?? 0, dtype: 1 };
+    if (name === 'value_ints') return { elements: a.ints?.length ?? 0, dtype: 7 };
+  }
+  return undefined;
+}
+
+function addParam(p: ParameterStats, dtype: number, elements: number, bytes: number): void {
+  const key = dtypeInfo(dtype).name;
+  const row = (p.byDtype[key] ??= { count: 0, bytes: 0 });
+  row.count += elements;
+  row.bytes += bytes;
+  p.count += elements;
+  p.bytes += bytes;
+}
+
+function addExternal(files: Map<string, ExternalFile>, t: TensorInfo): void {
+  if (t.data?.kind !== 'external') return;
+  const f = files.get(t.data.location) ?? { location: t.data.location, tensors: 0, bytes: 0 };
+  f.tensors++;
+  f.bytes += t.data.length ?? t.bytes;
+  files.set(f.location, f);
+}
+
+/** Walks every graph of the model once and gathers the shape-independent facts. */
+export function modelStructure(model: ModelInfo): ModelStructure {
+  const s: ModelStructure = {
+    nodeCount: 0,
+    subgraphCount: -1,
+    opHistogram: {},
+    parameters: { count: 0, bytes: 0, byDtype: {}, initializerCount: 0, constantNodeCount: 0, sparseValueCount: 0 },
+    quantization: { quantized: false, ops: {} },
+    externalData: [],
+  };
+  const files = new Map<string, ExternalFile>();
+  forEachGraph(model.graph, (g) => {
+    s.subgraphCount++;
+    for (const t of g.initializers) {
+      addParam(s.parameters, t.dtype, t.elements, t.bytes);
+      s.parameters.initializerCount += t.elements;
+      addExternal(files, t);
+    }
+    for (const t of g.sparseInitializers) s.parameters.sparseValueCount += t.elements;
+    for (const node of g.nodes) {
+      s.nodeCount++;
+      const op = node.domain && node.domain !== 'ai.onnx' ? `${node.domain}:${node.opType}` : node.opType;
+      s.opHistogram[op] = (s.opHistogram[op] ?? 0) + 1;
+      if (isQuantizedOp(node.opType)) s.quantization.ops[op] = (s.quantization.ops[op] ?? 0) + 1;
+      const c = node.opType === 'Constant' ? constantNodeTensor(node) : undefined;
+      if (c) {
+        addParam(s.parameters, c.dtype, c.elements, c.tensor?.bytes ?? dtypeBytes(c.dtype, c.elements));
+        s.parameters.constantNodeCount += c.elements;
+        if (c.tensor) addExternal(files, c.tensor);
+      }
+    }
+  });
+  s.quantization.quantized = Object.keys(s.quantization.ops).length > 0;
+  s.externalData = [...files.values()];
+  return s;
+}

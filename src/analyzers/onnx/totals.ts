@@ -1,0 +1,131 @@
+/** Model-wide cost: totals over all graphs, top nodes, coverage and a peak activation-memory estimate. */
+import { factBytes, nodeCost, type NodeCost } from './cost';
+import type { Scope, ShapeInference } from './shapes/infer';
+import { topoOrder } from './shapes/infer';
+import type { GraphInfo, NodeInfo } from './types';
+
+/** One row of the per-node cost table. */
+export interface NodeCostRow extends NodeCost {
+  name: string;
+  opType: string;
+  /** How many times the node runs per inference (Loop trip count, Scan length; 1 otherwise). */
+  runs: number;
+  outputShapes: (number | null)[][];
+}
+
+/** What share of the model's work could be counted. */
+export interface CostCoverage {
+  nodes: number;
+  /** Nodes whose output shapes (and so cost) were fully known. */
+  countedNodes: number;
+  /** Nodes of MAC-bearing ops (Conv, Gemm, MatMul, …). */
+  macNodes: number;
+  countedMacNodes: number;
+  /** countedMacNodes / macNodes (1 when there are none). */
+  macShare: number;
+  /** Operator types with no shape rule, and how many nodes. */
+  unknownOps: Record<string, number>;
+}
+
+/** Model-wide cost figures for one inference. */
+export interface CostTotals {
+  macs: number;
+  flops: number;
+  paramBytesRead: number;
+  activationBytesWritten: number;
+  /** Largest sum of live activations during a sequential run of the main graph (weights excluded). */
+  peakActivationBytes: number;
+  topNodes: NodeCostRow[];
+  coverage: CostCoverage;
+  /** Notes on what was estimated (untaken If branches, unknown loop counts). */
+  notes: string[];
+}
+
+interface Acc {
+  rows: NodeCostRow[];
+  cov: CostCoverage;
+  notes: string[];
+  inf: ShapeInference;
+}
+
+function graphRows(acc: Acc, g: GraphInfo, runs: number): NodeCostRow[] {
+  const scope = acc.inf.scopes.get(g);
+  if (!scope) return [];
+  const rows: NodeCostRow[] = [];
+  g.nodes.forEach((node, i) => {
+    const c = nodeCost(node, scope);
+    const outputShapes = node.outputs.map((o) => scope.get(o)?.shape ?? []);
+    rows.push({ ...c, name: node.name || `${node.opType}#${i}`, opType: node.opType, runs, outputShapes });
+    acc.cov.nodes++;
+    if (c.activationBytes !== null && c.flops !== null) acc.cov.countedNodes++;
+    if (c.macOp) {
+      acc.cov.macNodes++;
+      if (c.macs !== null) acc.cov.countedMacNodes++;
+    }
+    rows.push(...subgraphRows(acc, node, scope, runs));
+  });
+  return rows;
+}
+
+function sumMacs(rows: NodeCostRow[]): number {
+  return rows.reduce((s, r) => s + (r.macs ?? 0) * r.runs, 0);
+}
+
+function subgraphRows(acc: Acc, node: NodeInfo, scope: Scope, runs: number): NodeCostRow[] {
+  const attr = (k: string): GraphInfo | undefined => node.attributes.get(k)?.g;
+  if (node.opType === 'If') {
+    const branches = [attr('then_branch'), attr('else_branch')].filter((g): g is GraphInfo => !!g).map((g) => graphRows(acc, g, runs));
+    const cond = scope.get(node.inputs[0] ?? '')?.value?.[0];
+    if (cond !== undefined && branches.length === 2) return branches[cond ? 0 : 1] ?? [];
+    if (branches.length === 2) acc.notes.push(`If "${node.name}": condition unknown, the costlier branch is counted`);
+    return branches.sort((a, b) => sumMacs(b) - sumMacs(a))[0] ?? [];
+  }
+  const body = attr('body');
+  if (!body || (node.opType !== 'Loop' && node.opType !== 'Scan')) return [];
+  const trip = node.opType === 'Loop' ? scope.get(node.inputs[0] ?? '')?.value?.[0] : undefined;
+  const seq = node.opType === 'Scan' ? scope.get(node.inputs[node.inputs.length - 1] ?? '')?.shape?.[0] : undefined;
+  const n = typeof trip === 'number' ? trip : typeof seq === 'number' ? seq : undefined;
+  if (n === undefined) acc.notes.push(`${node.opType} "${node.name}": iteration count unknown, its body is counted once`);
+  return graphRows(acc, body, runs * (n ?? 1));
+}
+
+/** Peak of live activation bytes when the main graph runs node by node in order. */
+export function peakActivationBytes(g: GraphInfo, scope: Scope): number {
+  const order = topoOrder(g.nodes);
+  const lastUse = new Map<string, number>();
+  order.forEach((node, i) => node.inputs.forEach((x) => x && lastUse.set(x, i)));
+  const keep = new Set(g.outputs.map((o) => o.name));
+  const size = (name: string): number => {
+    const f = scope.get(name);
+    return f && !f.isConstant ? (factBytes(f) ?? 0) : 0;
+  };
+  let live = g.inputs.reduce((s, v) => s + size(v.name), 0);
+  let peak = live;
+  order.forEach((node, i) => {
+    for (const o of node.outputs) if (o) live += size(o);
+    peak = Math.max(peak, live);
+    for (const x of new Set(node.inputs)) if (x && lastUse.get(x) === i && !keep.has(x)) live -= size(x);
+    for (const o of node.outputs) if (o && !lastUse.has(o) && !keep.has(o)) live -= size(o);
+  });
+  return peak;
+}
+
+/** Costs of the whole model from a finished shape inference. */
+export function costTotals(main: GraphInfo, inf: ShapeInference, topN = 10): CostTotals {
+  const cov: CostCoverage = { nodes: 0, countedNodes: 0, macNodes: 0, countedMacNodes: 0, macShare: 1, unknownOps: Object.fromEntries(inf.unknownOps) };
+  const acc: Acc = { rows: [], cov, notes: [], inf };
+  const rows = graphRows(acc, main, 1);
+  cov.macShare = cov.macNodes ? cov.countedMacNodes / cov.macNodes : 1;
+  const scope = inf.scopes.get(main);
+  const sum = (f: (r: NodeCostRow) => number | null): number => rows.reduce((s, r) => s + (f(r) ?? 0) * r.runs, 0);
+  return {
+    macs: sumMacs(rows),
+    flops: sum((r) => r.flops),
+    paramBytesRead: sum((r) => r.paramBytes),
+    activationBytesWritten: sum((r) => r.activationBytes),
+    peakActivationBytes: scope ? peakActivationBytes(main, scope) : 0,
+    topNodes: rows.filter((r) => (r.macs ?? 0) > 0).sort((a, b) => (b.macs ?? 0) * b.runs - (a.macs ?? 0) * a.runs).slice(0, topN),
+    coverage: cov,
+    notes: acc.notes,
+  };
+}
