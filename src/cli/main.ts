@@ -5,6 +5,8 @@
 import { CliUsageError, type CliCommand, type CliIO } from './io';
 import { notYet } from './notYet';
 import { demoCommand } from './commands/demo';
+import { catalogCommand } from './commands/catalog';
+import { estimateTrainingCommand } from './commands/estimate-training';
 
 declare const GREENLENS_VERSION: string | undefined;
 
@@ -13,8 +15,8 @@ export const COMMANDS: Record<string, CliCommand> = {
   inspect: notYet('inspect', 'summarize an ONNX model: parameters, MACs, memory', 'greenlens inspect <model.onnx> [--json] [--dim batch=8]'),
   analyze: notYet('analyze', 'find model sites and green anti-patterns in Python code', 'greenlens analyze [path] [--format text|json|markdown]'),
   profile: notYet('profile', 'measure optimized variants of an ONNX model on this machine', 'greenlens profile <model.onnx> [--variants ...] [--budget 60s] [--json]'),
-  catalog: notYet('catalog', 'list the model catalog with accuracy, compute and grade', 'greenlens catalog [--min-top1 80] [--max-gmacs 5] [--sort energy] [--json]'),
-  'estimate-training': notYet('estimate-training', 'estimate the energy, CO2 and cost of a training run', 'greenlens estimate-training --arch resnet50 --gpu "RTX 3090" --epochs 30 --batch 64 --images 10000 --size 224'),
+  catalog: catalogCommand,
+  'estimate-training': estimateTrainingCommand,
 };
 
 function help(io: CliIO): void {

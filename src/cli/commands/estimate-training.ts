@@ -1,0 +1,66 @@
+/** `greenlens estimate-training`: energy, CO2 and cost of a training run before (or after) it runs. */
+import { parseArgs } from 'node:util';
+import { estimateTraining, type TrainingEstimate } from '../../energy/training-estimate';
+import { formatEstimate, convertEnergy, EnergyInputError } from '../../energy/quantity';
+import { CliUsageError, type CliCommand } from '../io';
+
+function num(value: string | undefined, flag: string, min: number, max: number, required: boolean): number | undefined {
+  if (value === undefined) {
+    if (required) throw new CliUsageError(`${flag} is required.`);
+    return undefined;
+  }
+  const x = Number(value);
+  if (value.trim() === '' || !Number.isFinite(x) || x < min || x > max) throw new CliUsageError(`${flag} must be a number from ${min} to ${max}; got "${value}".`);
+  return x;
+}
+
+function print(r: TrainingEstimate, out: (t: string) => void): void {
+  out(`Training ${r.model} on ${r.gpu.name}: ${r.inputs.epochs} epochs × ${r.inputs.images} images at ${r.inputs.size} px (${r.gflopsPerImage.toFixed(2)} GFLOPs/image)`);
+  out(`  duration     ${formatEstimate(r.duration)}`);
+  out(`  energy PRE   ${formatEstimate(convertEnergy(r.energy, 'kWh'))}`);
+  out(`  CO2e         ${formatEstimate(r.co2)}`);
+  out(`  cost         ${formatEstimate(r.cost)}`);
+  out('  baselines (same duration):');
+  out(`    Green Algorithms ${formatEstimate(convertEnergy(r.baselines.greenAlgorithms, 'kWh'))}`);
+  out(`    ML CO2 Impact    ${formatEstimate(convertEnergy(r.baselines.mlco2, 'kWh'))}`);
+  for (const n of r.notes) out(`  note: ${n}`);
+}
+
+export const estimateTrainingCommand: CliCommand = {
+  summary: 'estimate the energy, CO2 and cost of a training run',
+  usage: 'greenlens estimate-training --arch resnet50 --gpu "RTX 3090" --epochs 30 --batch 64 --images 10000 --size 224 [--epoch-seconds S] [--region FRA] [--intensity G] [--price P] [--currency EUR] [--json]',
+  async run(args, io) {
+    const { values } = parseArgs({
+      args,
+      options: {
+        arch: { type: 'string' }, gpu: { type: 'string' }, epochs: { type: 'string' }, batch: { type: 'string' }, images: { type: 'string' },
+        size: { type: 'string' }, 'epoch-seconds': { type: 'string' }, region: { type: 'string' }, intensity: { type: 'string' },
+        price: { type: 'string' }, currency: { type: 'string' }, json: { type: 'boolean' },
+      },
+    });
+    if (!values.arch) throw new CliUsageError('--arch is required (a torchvision, timm or Hugging Face model name).');
+    if (!values.gpu) throw new CliUsageError('--gpu is required (for example "RTX 3090").');
+    try {
+      const r = estimateTraining({
+        arch: values.arch,
+        gpu: values.gpu,
+        epochs: num(values.epochs, '--epochs', 1, 1e6, true)!,
+        batch: num(values.batch, '--batch', 1, 1e6, false),
+        images: num(values.images, '--images', 1, 1e11, true)!,
+        size: num(values.size, '--size', 8, 4096, false),
+        epochSeconds: num(values['epoch-seconds'], '--epoch-seconds', 1e-3, 1e8, false),
+      }, {
+        carbonRegion: values.region ?? '',
+        carbonIntensity: num(values.intensity, '--intensity', 0, 2000, false) ?? null,
+        electricityPrice: num(values.price, '--price', 0, 10, false) ?? 0.15,
+        currency: values.currency ?? 'USD',
+      });
+      if (values.json) io.out(JSON.stringify(r, null, 1));
+      else print(r, io.out);
+      return 0;
+    } catch (err) {
+      if (err instanceof EnergyInputError) throw new CliUsageError(err.message);
+      throw err;
+    }
+  },
+};
