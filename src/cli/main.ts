@@ -5,6 +5,7 @@
 import { CliUsageError, type CliCommand, type CliIO } from './io';
 import { notYet } from './notYet';
 import { demoCommand } from './commands/demo';
+import { inspectCommand } from './commands/inspect';
 import { catalogCommand } from './commands/catalog';
 import { estimateTrainingCommand } from './commands/estimate-training';
 
@@ -12,7 +13,7 @@ declare const GREENLENS_VERSION: string | undefined;
 
 export const COMMANDS: Record<string, CliCommand> = {
   demo: demoCommand,
-  inspect: notYet('inspect', 'summarize an ONNX model: parameters, MACs, memory', 'greenlens inspect <model.onnx> [--json] [--dim batch=8]'),
+  inspect: inspectCommand,
   analyze: notYet('analyze', 'find model sites and green anti-patterns in Python code', 'greenlens analyze [path] [--format text|json|markdown]'),
   profile: notYet('profile', 'measure optimized variants of an ONNX model on this machine', 'greenlens profile <model.onnx> [--variants ...] [--budget 60s] [--json]'),
   catalog: catalogCommand,

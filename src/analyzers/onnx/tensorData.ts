@@ -4,7 +4,7 @@
  */
 import type { ByteSource } from './source';
 import type { TensorInfo } from './types';
-import { readVarint, scanFields } from './wire';
+import { readVarint, scanFields, varintEnd } from './wire';
 import { guarded } from './errors';
 
 /** Tensors with more elements than this are not decoded for constant folding. */
@@ -42,9 +42,9 @@ function fromPacked(src: ByteSource, t: TensorInfo, offset: number, length: numb
   if (encoding === 'varint') {
     let pos = offset;
     while (pos < offset + length && out.length < t.elements) {
-      const [v, next] = readVarint(src, pos, offset + length);
+      const v = readVarint(src, pos, offset + length);
       out.push(t.dtype === 13 ? v : signed(v));
-      pos = next;
+      pos = varintEnd;
     }
     return out;
   }

@@ -27,17 +27,24 @@ export interface WireField {
   varint: number;
 }
 
-/** Reads a varint at `pos` (never past `limit`); returns [value, nextPos]. Values above 2^53 lose precision. */
-export function readVarint(src: ByteSource, pos: number, limit: number): [number, number] {
+/** Where the last varint read by readVarint ended (a module variable: returning a pair allocates). */
+export let varintEnd = 0;
+
+/** Reads a varint at `pos` (never past `limit`); sets varintEnd. Values above 2^53 lose precision. */
+export function readVarint(src: ByteSource, pos: number, limit: number): number {
   const n = Math.min(10, limit - pos);
   if (n <= 0) throw new OnnxReadError('truncated', 'message ends inside a number', pos);
-  const b = src.read(pos, n);
+  const at = src.locate(pos, n);
+  const b = src.buf;
   let value = 0;
   let scale = 1;
   for (let i = 0; i < n; i++) {
-    const byte = b[i] as number;
+    const byte = b[at + i] as number;
     value += (byte & 0x7f) * scale;
-    if (byte < 0x80) return [value, pos + i + 1];
+    if (byte < 0x80) {
+      varintEnd = pos + i + 1;
+      return value;
+    }
     scale *= 128;
   }
   throw new OnnxReadError(n < 10 ? 'truncated' : 'malformed', 'unterminated number', pos);
@@ -51,17 +58,17 @@ export function scanFields(src: ByteSource, start: number, end: number, visit: (
   const f: WireField = { num: 0, wire: 0, tagStart: 0, valStart: 0, end: 0, varint: 0 };
   let pos = start;
   while (pos < end) {
-    const [tag, afterTag] = readVarint(src, pos, end);
+    const tag = readVarint(src, pos, end);
+    const afterTag = varintEnd;
     f.num = Math.floor(tag / 8);
     f.wire = tag % 8;
     f.tagStart = pos;
     if (f.num === 0) throw new OnnxReadError('malformed', 'field number 0 is invalid: this is not an ONNX protobuf file', pos);
     switch (f.wire) {
       case 0: {
-        const [v, next] = readVarint(src, afterTag, end);
-        f.varint = v;
+        f.varint = readVarint(src, afterTag, end);
         f.valStart = afterTag;
-        f.end = next;
+        f.end = varintEnd;
         break;
       }
       case 1:
@@ -73,9 +80,9 @@ export function scanFields(src: ByteSource, start: number, end: number, visit: (
         f.end = afterTag + 4;
         break;
       case 2: {
-        const [len, next] = readVarint(src, afterTag, end);
-        f.valStart = next;
-        f.end = next + len;
+        const len = readVarint(src, afterTag, end);
+        f.valStart = varintEnd;
+        f.end = varintEnd + len;
         break;
       }
       default:
