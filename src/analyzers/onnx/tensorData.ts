@@ -4,7 +4,7 @@
  */
 import type { ByteSource } from './source';
 import type { TensorInfo } from './types';
-import { readVarint, scanFields, varintEnd } from './wire';
+import { readSignedVarint, readVarint, scanFields, varintEnd } from './wire';
 import { guarded } from './errors';
 
 /** Tensors with more elements than this are not decoded for constant folding. */
@@ -32,18 +32,12 @@ function fromRaw(bytes: Uint8Array, dtype: number, count: number): number[] | un
   return out;
 }
 
-/** Decodes a varint as a signed 64-bit two's complement integer (how int32/int64 fields store negatives). */
-function signed(v: number): number {
-  return v >= 2 ** 63 ? v - 2 ** 64 : v;
-}
-
 function fromPacked(src: ByteSource, t: TensorInfo, offset: number, length: number, encoding: string): number[] | undefined {
   const out: number[] = [];
   if (encoding === 'varint') {
     let pos = offset;
     while (pos < offset + length && out.length < t.elements) {
-      const v = readVarint(src, pos, offset + length);
-      out.push(t.dtype === 13 ? v : signed(v));
+      out.push(t.dtype === 13 ? readVarint(src, pos, offset + length) : readSignedVarint(src, pos, offset + length));
       pos = varintEnd;
     }
     return out;

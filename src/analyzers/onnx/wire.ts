@@ -51,6 +51,35 @@ export function readVarint(src: ByteSource, pos: number, limit: number): number 
 }
 
 /**
+ * Reads a varint as a signed 64-bit two's complement integer (how int32/int64 fields store negatives).
+ * Kept in two 32-bit halves: as one double, -1 (2^64 - 1) would round to 2^64 and read back as 0.
+ */
+export function readSignedVarint(src: ByteSource, pos: number, limit: number): number {
+  const n = Math.min(10, limit - pos);
+  if (n <= 0) throw new OnnxReadError('truncated', 'message ends inside a number', pos);
+  const at = src.locate(pos, n);
+  const b = src.buf;
+  let lo = 0;
+  let hi = 0;
+  for (let i = 0; i < n; i++) {
+    const bits = (b[at + i] as number) & 0x7f;
+    const shift = i * 7;
+    if (shift < 28) lo |= bits << shift;
+    else if (shift === 28) {
+      lo |= (bits & 0x0f) << 28;
+      hi |= bits >>> 4;
+    } else hi |= bits << (shift - 32);
+    if ((b[at + i] as number) < 0x80) {
+      varintEnd = pos + i + 1;
+      lo >>>= 0;
+      hi >>>= 0;
+      return hi & 0x80000000 ? -((~hi >>> 0) * 2 ** 32 + (~lo >>> 0) + 1) : hi * 2 ** 32 + lo;
+    }
+  }
+  throw new OnnxReadError(n < 10 ? 'truncated' : 'malformed', 'unterminated number', pos);
+}
+
+/**
  * Calls `visit` for each field of the message occupying [start, end). Lengths are checked against the
  * message bounds, so corrupt lengths become OnnxReadError instead of huge reads.
  */

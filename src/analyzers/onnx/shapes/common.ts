@@ -1,5 +1,5 @@
 /** Shared vocabulary of the shape rules: tensor facts, the per-node context and small helpers. */
-import type { NodeInfo } from '../types';
+import type { NodeInfo, TensorInfo } from '../types';
 
 /** A dimension during inference: a number, or null when it cannot be known statically. */
 export type SDim = number | null;
@@ -24,6 +24,8 @@ export interface RuleContext {
   inputs: (TensorFact | undefined)[];
   /** Values of input i when it is a small constant (reads initializer bytes on demand). */
   value(i: number): number[] | undefined;
+  /** Values of a small tensor held in an attribute (ConstantOfShape's fill value). */
+  tensorValues(t: TensorInfo): number[] | undefined;
 }
 
 /** A shape rule: facts for each output of the node, in order (undefined where unknown). */
@@ -85,7 +87,9 @@ export function broadcast(shapes: (readonly SDim[] | undefined)[]): SDim[] | und
   for (let i = 0; i < rank; i++) {
     let dim: SDim = 1;
     for (const s of list) {
-      const d = s[s.length - rank + i] ?? 1;
+      // Not `?? 1`: a null (unknown) dim must stay unknown, only a missing leading dim is 1.
+      const k = s.length - rank + i;
+      const d = k < 0 ? 1 : (s[k] as SDim);
       if (d === 1) continue;
       if (d === null) dim = dim === 1 ? null : dim;
       else if (dim === 1 || dim === null) dim = d;

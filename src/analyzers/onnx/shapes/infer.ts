@@ -104,6 +104,7 @@ function ruleContext(run: InferRun, scope: Scope, node: NodeInfo): RuleContext {
       if (v) f.value = v;
       return v;
     },
+    tensorValues: (t) => readTensorValues(run.src, t),
   };
 }
 

@@ -104,8 +104,9 @@ const split: ShapeRule = (c) => {
   if (!x?.shape) return c.node.outputs.map(() => undefined);
   const axis = normAxis(attrInt(c, 'axis', 0), x.shape.length) ?? 0;
   const total = x.shape[axis] ?? null;
-  let sizes: SDim[] | undefined = attrInts(c, 'split') ?? (c.opset >= 13 && !absent(c, 1) ? c.value(1) : undefined);
-  if (!sizes && total !== null) {
+  const splitInput = c.opset >= 13 && !absent(c, 1);
+  let sizes: SDim[] | undefined = attrInts(c, 'split') ?? (splitInput ? c.value(1) : undefined);
+  if (!sizes && !splitInput && total !== null) {
     const chunk = Math.ceil(total / n);
     sizes = Array.from({ length: n }, (_, i) => Math.max(0, Math.min(chunk, total - i * chunk)));
   }
@@ -226,7 +227,7 @@ const constantOfShape: ShapeRule = (c) => {
   const dtype = t?.dtype ?? 1;
   if (!s) return [fact(dtype, typeof c.inputs[0]?.shape?.[0] === 'number' ? new Array<SDim>(c.inputs[0].shape[0]).fill(null) : undefined)];
   const n = prod(s) ?? 0;
-  const fill = t?.values?.[0];
+  const fill = t ? c.tensorValues(t)?.[0] : 0;
   return [fact(dtype, s, fill !== undefined && n <= MAX_VALUES ? new Array<number>(n).fill(fill) : undefined)];
 };
 
