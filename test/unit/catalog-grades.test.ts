@@ -4,11 +4,11 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gradeEntries, gradeOfExcess, frontierExcess } from '../../src/catalog/grades';
 import { catalogEntries } from '../../src/catalog/catalog';
-import { buildCatalog } from '../../src/catalog/build';
+import { buildCatalog, type CatalogInputs } from '../../src/catalog/build';
 import calibration from '../../src/energy/data/inference-calibration.json';
 import torchvision from '../../src/catalog/data/torchvision.json';
 
-test('frontier excess by hand: the cheapest model at least as accurate sets the bar', () => {
+void test('frontier excess by hand: the cheapest model at least as accurate sets the bar', () => {
   const g = frontierExcess([
     { id: 'a', top1: 80, energyJ: 1 },
     { id: 'b', top1: 78, energyJ: 3 },
@@ -22,7 +22,7 @@ test('frontier excess by hand: the cheapest model at least as accurate sets the 
   assert.deepEqual(['A', 'B', 'C', 'D', 'E', 'F', 'G'].map((_, i) => gradeOfExcess([1, 1.5, 2, 3, 5, 8, 20][i]!)), ['A', 'B', 'C', 'D', 'E', 'F', 'G']);
 });
 
-test('grading the committed catalog again, in another order, gives the committed grades', () => {
+void test('grading the committed catalog again, in another order, gives the committed grades', () => {
   const entries = catalogEntries();
   const shuffled = [...entries].reverse();
   const g = gradeEntries(shuffled);
@@ -31,12 +31,13 @@ test('grading the committed catalog again, in another order, gives the committed
 });
 
 const dataDir = join(__dirname, '..', '..', '..', 'shared', 'data', 'timm');
-test('regenerating the catalog twice from the source tables gives the same grades as committed', { skip: !existsSync(dataDir) && 'source tables not present' }, () => {
+void test('regenerating the catalog twice from the source tables gives the same grades as committed', { skip: !existsSync(dataDir) && 'source tables not present' }, () => {
   const read = (f: string): string => readFileSync(join(dataDir, f), 'utf8');
-  const inputs = {
+  const inputs: CatalogInputs = {
     results: read('results-imagenet.csv'), rtx3090: read('benchmark-infer-amp-nchw-pt240-cu124-rtx3090.csv'),
     rtx4090: read('benchmark-infer-amp-nchw-pt291-cu128-4090.csv'), cpu: read('benchmark-infer-fp32-nchw-pt240-cpu-i7_12700h-dynamo.csv'),
-    torchvision, calibration3090: calibration.devices.find((d) => d.id === 'rtx3090')!,
+    torchvision: torchvision as CatalogInputs['torchvision'],
+    calibration3090: calibration.devices.find((d) => d.id === 'rtx3090')! as CatalogInputs['calibration3090'],
   };
   const a = buildCatalog(inputs);
   const b = buildCatalog(inputs);

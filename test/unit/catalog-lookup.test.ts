@@ -6,12 +6,12 @@ import { selectCatalog, catalogCommand } from '../../src/cli/commands/catalog';
 import { cpuDevice } from '../../src/energy/hardware';
 import { isDisplayable } from '../../src/energy/quantity';
 
-test('the catalog holds at least 1,400 models with accuracy and GMACs', () => {
+void test('the catalog holds at least 1,400 models with accuracy and GMACs', () => {
   const ok = catalogEntries().filter((e) => Number.isFinite(e.top1) && e.gmacs > 0 && e.energyJ > 0);
   assert.ok(ok.length >= 1400, `${ok.length}`);
 });
 
-test('names written in code resolve to catalog entries', () => {
+void test('names written in code resolve to catalog entries', () => {
   const cases: [string, string][] = [
     ['resnet50', 'torchvision:resnet50.IMAGENET1K_V2'],
     ['mobilenet_v3_small', 'torchvision:mobilenet_v3_small.IMAGENET1K_V1'],
@@ -29,7 +29,7 @@ test('names written in code resolve to catalog entries', () => {
   assert.equal(lookupModel(''), undefined);
 });
 
-test('recommender: alternatives are at least as accurate (minus tolerance), cheaper, and ranked by savings', () => {
+void test('recommender: alternatives are at least as accurate (minus tolerance), cheaper, and ranked by savings', () => {
   const r = recommendAlternatives('resnet50', { accuracyTolerance: 1, inferencesPerDay: 100000 })!;
   assert.ok(r.alternatives.length > 0);
   let last = Infinity;
@@ -45,7 +45,7 @@ test('recommender: alternatives are at least as accurate (minus tolerance), chea
   assert.throws(() => recommendAlternatives('resnet50', { accuracyTolerance: Number.NaN }), /accuracy tolerance/);
 });
 
-test('greenlens catalog filters, sorts and prints JSON; bad flags are usage errors', async () => {
+void test('greenlens catalog filters, sorts and prints JSON; bad flags are usage errors', async () => {
   const rows = selectCatalog({ minTop1: 80, maxGmacs: 5, sort: 'top1' });
   assert.ok(rows.every((e) => e.top1 >= 80 && e.gmacs <= 5));
   assert.ok(rows.every((e, i) => i === 0 || rows[i - 1]!.top1 >= e.top1));

@@ -9,7 +9,7 @@ import { yearlyImpact, breakEven } from '../../src/energy/workload';
 
 const near = (a: number, b: number, rel = 1e-9): void => assert.ok(Math.abs(a - b) <= rel * Math.max(1, Math.abs(b)), `${a} ≉ ${b}`);
 
-test('units: J ↔ Wh ↔ kWh and g ↔ kg', () => {
+void test('units: J ↔ Wh ↔ kWh and g ↔ kg', () => {
   const e = makeEstimate(7.2e6, 'J', { method: 't' });
   near(convertEnergy(e, 'kWh').value, 2);
   near(convertEnergy(e, 'Wh').value, 2000);
@@ -18,14 +18,14 @@ test('units: J ↔ Wh ↔ kWh and g ↔ kg', () => {
   assert.equal(formatJoules(0.0123), '12.3 mJ');
 });
 
-test('estimates never hold or show NaN / Infinity', () => {
+void test('estimates never hold or show NaN / Infinity', () => {
   assert.throws(() => makeEstimate(Number.NaN, 'J', { method: 'x' }), EnergyInputError);
   assert.throws(() => makeEstimate(1, 'J', { method: 'x', high: Infinity }), EnergyInputError);
   assert.throws(() => requireFinite(-1, 'price'), /price must be from 0/);
   assert.doesNotMatch(formatEstimate({ value: Number.NaN, unit: 'J', low: 0, high: Infinity, provenance: 'estimated', method: 'm', sources: [], notes: [] }), /NaN|Infinity/);
 });
 
-test('carbon intensity: country, cloud regions, override, and world average with a stated reason', () => {
+void test('carbon intensity: country, cloud regions, override, and world average with a stated reason', () => {
   assert.equal(resolveCarbonIntensity({ carbonRegion: 'aws:us-east-1' }).value, 367.8);
   assert.equal(resolveCarbonIntensity({ carbonRegion: 'gcp:europe-west1' }).value, 122);
   assert.equal(resolveCarbonIntensity({ carbonRegion: 'azure:westeurope' }).value, 569);
@@ -38,7 +38,7 @@ test('carbon intensity: country, cloud regions, override, and world average with
   assert.match(resolveCarbonIntensity({ carbonIntensity: -5 }).notes[0]!, /not a number from 0 to 2000/);
 });
 
-test('emissions and cost: 2 kWh at 500 g/kWh = 1000 g; at 0.20 EUR = 0.40 EUR', () => {
+void test('emissions and cost: 2 kWh at 500 g/kWh = 1000 g; at 0.20 EUR = 0.40 EUR', () => {
   const e = makeEstimate(2, 'kWh', { method: 'x' });
   near(emissions(e, makeEstimate(500, 'gCO2e/kWh', { method: 'y' })).value, 1000);
   const c = electricityCost(e, resolveTariff({ electricityPrice: 0.2, currency: 'eur' }));
@@ -51,7 +51,7 @@ test('emissions and cost: 2 kWh at 500 g/kWh = 1000 g; at 0.20 EUR = 0.40 EUR', 
   near(instanceCost(makeEstimate(7200, 's', { method: 't' }), 3, 'USD').value, 6);
 });
 
-test('estimator (a): 45 W × 0.5 s CPU time / 20 cores = 1.125 J; measured power × time', () => {
+void test('estimator (a): 45 W × 0.5 s CPU time / 20 cores = 1.125 J; measured power × time', () => {
   const dev = cpuDevice('Intel(R) Core(TM) i7-12700H', 20);
   const e = energyFromCpuTime({ latencyS: 0.1, cpuTimeS: 0.5, device: dev });
   near(e.value, 1.125);
@@ -62,14 +62,14 @@ test('estimator (a): 45 W × 0.5 s CPU time / 20 cores = 1.125 J; measured power
   near(capped.value, 45 * 0.1);
 });
 
-test('estimator (b): resnet50 on the RTX 3090 lands near board power ÷ measured throughput', () => {
+void test('estimator (b): resnet50 on the RTX 3090 lands near board power ÷ measured throughput', () => {
   const e = energyFromMacs({ gmacs: 4.11, mactsM: 11.11, device: gpuDevice('NVIDIA GeForce RTX 3090')! });
   const measured = 350 / 3219.06;
   assert.ok(e.low <= measured && measured <= e.high, `${measured} outside ${e.low}..${e.high}`);
   assert.throws(() => energyFromMacs({ gmacs: -1, device: gpuDevice('RTX 3090')! }), EnergyInputError);
 });
 
-test('workload: 1 J × 1000/day = 365 kJ/year = 0.1014 kWh; break-even and not worth it', () => {
+void test('workload: 1 J × 1000/day = 365 kJ/year = 0.1014 kWh; break-even and not worth it', () => {
   const y = yearlyImpact(makeEstimate(1, 'J', { method: 'x' }), 1000, makeEstimate(400, 'gCO2e/kWh', { method: 'y' }), resolveTariff({ electricityPrice: 0.3, currency: 'USD' }));
   near(y.energy.value, 365000 / 3.6e6);
   near(y.co2.value, (365000 / 3.6e6) * 0.4);

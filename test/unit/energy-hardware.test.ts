@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { lookupHardware, cpuDevice, gpuDevice, FALLBACK_WATTS_PER_CORE } from '../../src/energy/hardware';
 import { parseCpuinfo, parseNvidiaSmi, resolveHardware, type DetectedHardware } from '../../src/energy/detect';
 
-test('real CPU and GPU names match the right table rows', () => {
+void test('real CPU and GPU names match the right table rows', () => {
   const cases: [string, string, number][] = [
     ['AMD Ryzen 9 7950X 16-Core Processor', 'AMD Ryzen 9 7950X', 170],
     ['Intel(R) Core(TM) i7-12700H', 'Intel Core i7-12700H', 45],
@@ -19,13 +19,13 @@ test('real CPU and GPU names match the right table rows', () => {
   }
 });
 
-test('near names are not confused: 7950X is not 7950X3D, RTX 3070 is not a Xeon 3070', () => {
+void test('near names are not confused: 7950X is not 7950X3D, RTX 3070 is not a Xeon 3070', () => {
   assert.equal(lookupHardware('AMD Ryzen 9 7950X3D 16-Core Processor')?.spec.name, 'AMD Ryzen 9 7950X3D');
   assert.equal(lookupHardware('NVIDIA GeForce RTX 3070', 'gpu'), undefined);
   assert.equal(lookupHardware('nonsense'), undefined);
 });
 
-test('Intel(R) Xeon(R) Processor has no entry: the per-core fallback is used and said', () => {
+void test('Intel(R) Xeon(R) Processor has no entry: the per-core fallback is used and said', () => {
   const d = cpuDevice('Intel(R) Xeon(R) Processor', 2);
   assert.equal(d.matchedName, undefined);
   assert.equal(d.tdp.value, FALLBACK_WATTS_PER_CORE.value * 2);
@@ -34,14 +34,14 @@ test('Intel(R) Xeon(R) Processor has no entry: the per-core fallback is used and
   assert.match(d.tdp.notes.join(' '), /No TDP entry .*10 W per logical core/);
 });
 
-test('unknown GPU without a power limit gives no device; with nvidia-smi power limit it is measured', () => {
+void test('unknown GPU without a power limit gives no device; with nvidia-smi power limit it is measured', () => {
   assert.equal(gpuDevice('Imaginary GPU 9000'), undefined);
   const d = gpuDevice('Imaginary GPU 9000', 123);
   assert.equal(d?.tdp.value, 123);
   assert.equal(d?.tdp.provenance, 'measured');
 });
 
-test('cpuinfo and nvidia-smi parsing', () => {
+void test('cpuinfo and nvidia-smi parsing', () => {
   assert.deepEqual(parseCpuinfo('model name\t: Intel(R) Xeon(R) Processor\nflags: x\nmodel name\t: Intel(R) Xeon(R) Processor\n'), { model: 'Intel(R) Xeon(R) Processor', logicalCores: 2 });
   assert.deepEqual(parseNvidiaSmi('NVIDIA H100 80GB HBM3, 700.00, 81559\n\n'), [{ name: 'NVIDIA H100 80GB HBM3', powerLimitW: 700, memoryMiB: 81559 }]);
   assert.deepEqual(parseNvidiaSmi('Tesla T4, [N/A], 15360'), [{ name: 'Tesla T4', powerLimitW: undefined, memoryMiB: 15360 }]);
@@ -49,7 +49,7 @@ test('cpuinfo and nvidia-smi parsing', () => {
 
 const machine: DetectedHardware = { cpu: { model: 'Intel(R) Xeon(R) Processor', logicalCores: 2 }, gpus: [], notes: ['nvidia-smi not found: no NVIDIA GPU considered.'] };
 
-test('hardware profile: auto, a GPU name, a CPU name, and an unknown name with a stated fallback', () => {
+void test('hardware profile: auto, a GPU name, a CPU name, and an unknown name with a stated fallback', () => {
   assert.equal(resolveHardware('auto', machine).primary.kind, 'cpu');
   assert.equal(resolveHardware('RTX 3090', machine).primary.matchedName, 'RTX 3090');
   assert.equal(resolveHardware('AMD Ryzen 9 7950X', machine).primary.tdp.value, 170);

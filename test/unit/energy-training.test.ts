@@ -6,13 +6,13 @@ import { randomSplit, rmse, mape } from '../../src/energy/training-eval';
 import { estimateTraining } from '../../src/energy/training-estimate';
 import { EnergyInputError, isDisplayable } from '../../src/energy/quantity';
 
-test('Green Algorithms: (250 W × 0.8 + 16 GB × 0.3725 W) × 3600 s', () => {
+void test('Green Algorithms: (250 W × 0.8 + 16 GB × 0.3725 W) × 3600 s', () => {
   assert.equal(greenAlgorithmsEnergy({ tdpW: 250, utilization: 0.8, ramGB: 16, durationS: 3600 }).value, (200 + 16 * 0.3725) * 3600);
   assert.equal(mlco2ImpactEnergy(300, 10).value, 3000);
   assert.throws(() => greenAlgorithmsEnergy({ tdpW: 250, utilization: 1.5, ramGB: 0, durationS: 1 }), EnergyInputError);
 });
 
-test('STEP epoch projection: 10 warm-up epochs then a window of 5 at 100 J, 30 epochs in all', () => {
+void test('STEP epoch projection: 10 warm-up epochs then a window of 5 at 100 J, 30 epochs in all', () => {
   const epochs = [...Array.from({ length: 10 }, () => ({ energyJ: 50, durationS: 1 })), ...Array.from({ length: 5 }, () => ({ energyJ: 100, durationS: 2 }))];
   const e = stepEpochEnergy(epochs, 30);
   assert.equal(e.value, 500 + 100 * 20);
@@ -24,7 +24,7 @@ test('STEP epoch projection: 10 warm-up epochs then a window of 5 at 100 J, 30 e
   assert.throws(() => stepEpochEnergy([], 10), /at least one observed epoch/);
 });
 
-test('ridge recovers an exact linear law, and the split is seeded and disjoint', () => {
+void test('ridge recovers an exact linear law, and the split is seeded and disjoint', () => {
   const x = [[1, 2], [2, 1], [3, 5], [4, 3], [5, 8]];
   const y = x.map(([a, b]) => 3 + 2 * a! - b!);
   const m = fitRidge(x, y, 0);
@@ -37,7 +37,7 @@ test('ridge recovers an exact linear law, and the split is seeded and disjoint',
   assert.equal(mape([110], [100]), 10);
 });
 
-test('estimate-training for resnet50 on an RTX 3090: finite, ordered band, and errors for bad input', () => {
+void test('estimate-training for resnet50 on an RTX 3090: finite, ordered band, and errors for bad input', () => {
   const r = estimateTraining({ arch: 'resnet50', gpu: 'RTX 3090', epochs: 30, images: 10000, size: 224 }, {});
   for (const q of [r.energy, r.co2, r.cost, r.duration, r.baselines.greenAlgorithms]) assert.ok(isDisplayable(q) && q.low <= q.value && q.value <= q.high);
   assert.ok(Math.abs(r.gflopsPerImage - 8.22) < 0.01);
