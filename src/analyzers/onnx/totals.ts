@@ -2,6 +2,7 @@
 import { factBytes, nodeCost, type NodeCost } from './cost';
 import type { Scope, ShapeInference } from './shapes/infer';
 import { topoOrder } from './shapes/infer';
+import { subgraphsOf } from './structure';
 import type { GraphInfo, NodeInfo } from './types';
 
 /** One row of the per-node cost table. */
@@ -74,9 +75,13 @@ function sumMacs(rows: NodeCostRow[]): number {
 function subgraphRows(acc: Acc, node: NodeInfo, scope: Scope, runs: number): NodeCostRow[] {
   const attr = (k: string): GraphInfo | undefined => node.attributes.get(k)?.g;
   if (node.opType === 'If') {
-    const branches = [attr('then_branch'), attr('else_branch')].filter((g): g is GraphInfo => !!g).map((g) => graphRows(acc, g, runs));
     const cond = scope.get(node.inputs[0] ?? '')?.value?.[0];
-    if (cond !== undefined && branches.length === 2) return branches[cond ? 0 : 1] ?? [];
+    // A folded condition runs one branch; the other is neither counted nor held against coverage.
+    if (cond !== undefined) {
+      const taken = attr(cond ? 'then_branch' : 'else_branch');
+      return taken ? graphRows(acc, taken, runs) : [];
+    }
+    const branches = [attr('then_branch'), attr('else_branch')].filter((g): g is GraphInfo => !!g).map((g) => graphRows(acc, g, runs));
     if (branches.length === 2) acc.notes.push(`If "${node.name}": condition unknown, the costlier branch is counted`);
     return branches.sort((a, b) => sumMacs(b) - sumMacs(a))[0] ?? [];
   }
@@ -89,8 +94,11 @@ function subgraphRows(acc: Acc, node: NodeInfo, scope: Scope, runs: number): Nod
   return graphRows(acc, body, runs * (n ?? 1));
 }
 
-/** Peak of live activation bytes when the main graph runs node by node in order. */
-export function peakActivationBytes(g: GraphInfo, scope: Scope): number {
+/**
+ * Peak of live activation bytes when a graph runs node by node in order; a node with subgraphs adds the
+ * largest peak of its bodies while it runs.
+ */
+export function peakActivationBytes(g: GraphInfo, scope: Scope, scopes?: Map<GraphInfo, Scope>): number {
   const order = topoOrder(g.nodes);
   const lastUse = new Map<string, number>();
   order.forEach((node, i) => node.inputs.forEach((x) => x && lastUse.set(x, i)));
@@ -103,7 +111,11 @@ export function peakActivationBytes(g: GraphInfo, scope: Scope): number {
   let peak = live;
   order.forEach((node, i) => {
     for (const o of node.outputs) if (o) live += size(o);
-    peak = Math.max(peak, live);
+    const inner = subgraphsOf(node).map((sub) => {
+      const sc = scopes?.get(sub);
+      return sc ? peakActivationBytes(sub, sc, scopes) : 0;
+    });
+    peak = Math.max(peak, live + Math.max(0, ...inner));
     for (const x of new Set(node.inputs)) if (x && lastUse.get(x) === i && !keep.has(x)) live -= size(x);
     for (const o of node.outputs) if (o && !lastUse.has(o) && !keep.has(o)) live -= size(o);
   });
@@ -123,7 +135,7 @@ export function costTotals(main: GraphInfo, inf: ShapeInference, topN = 10): Cos
     flops: sum((r) => r.flops),
     paramBytesRead: sum((r) => r.paramBytes),
     activationBytesWritten: sum((r) => r.activationBytes),
-    peakActivationBytes: scope ? peakActivationBytes(main, scope) : 0,
+    peakActivationBytes: scope ? peakActivationBytes(main, scope, inf.scopes) : 0,
     topNodes: rows.filter((r) => (r.macs ?? 0) > 0).sort((a, b) => (b.macs ?? 0) * b.runs - (a.macs ?? 0) * a.runs).slice(0, topN),
     coverage: cov,
     notes: acc.notes,

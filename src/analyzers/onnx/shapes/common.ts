@@ -153,3 +153,29 @@ export function foldElementwise(shapes: SDim[][], values: number[][], op: (...xs
   }
   return res;
 }
+
+/**
+ * Rearranges the values of a small constant tensor: `source` maps each output coordinate to the input
+ * coordinate it copies (used to fold Slice with any step and Transpose, as in torch's F.pad export).
+ */
+export function remapValues(inShape: readonly SDim[], value: number[], outShape: readonly SDim[], source: (out: number[]) => number[]): number[] | undefined {
+  if (!isStatic(inShape as SDim[]) || !isStatic(outShape as SDim[])) return undefined;
+  const total = prod(outShape) ?? 0;
+  if (total > 4096) return undefined;
+  const inStrides = inShape.map((_, i) => (inShape as number[]).slice(i + 1).reduce((a, b) => a * b, 1));
+  const res: number[] = [];
+  const coord = new Array<number>(outShape.length).fill(0);
+  for (let flat = 0; flat < total; flat++) {
+    let rem = flat;
+    for (let a = outShape.length - 1; a >= 0; a--) {
+      const d = outShape[a] as number;
+      coord[a] = rem % d;
+      rem = Math.floor(rem / d);
+    }
+    const at = source(coord).reduce((s, c, i) => s + c * (inStrides[i] ?? 0), 0);
+    const v = value[at];
+    if (v === undefined) return undefined;
+    res.push(v);
+  }
+  return res;
+}

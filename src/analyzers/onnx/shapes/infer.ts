@@ -18,6 +18,11 @@ export interface DimOptions {
   batch?: number;
   /** Values by symbolic dim name (`height: 640`) or by `input:axis` (`x:3: 320`); `batch` sets the batch. */
   dims?: Record<string, number>;
+  /**
+   * Known values of small inputs (a sample rate, a flag), so that conditions and shape arithmetic that
+   * depend on them fold; e.g. `{ sr: [16000] }` selects silero VAD's 16 kHz branch.
+   */
+  values?: Record<string, number[]>;
 }
 
 /** What inference learnt about every tensor of one graph. */
@@ -183,7 +188,8 @@ export function inferShapes(model: ModelInfo, src: ByteSource, opts: DimOptions 
   const inits = new Set(model.graph.initializers.map((t) => t.name));
   for (const input of model.graph.inputs) {
     if (inits.has(input.name)) continue;
-    scope.facts.set(input.name, { dtype: input.dtype, shape: resolveInputShape(input.name, input.shape, opts) });
+    const value = opts.values?.[input.name];
+    scope.facts.set(input.name, { dtype: input.dtype, shape: resolveInputShape(input.name, input.shape, opts), ...(value ? { value } : {}) });
   }
   inferGraph(run, model.graph, scope);
   return result;

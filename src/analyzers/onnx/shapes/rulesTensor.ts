@@ -1,5 +1,5 @@
 /** Shape rules of data-movement operators, with constant folding of the small shape tensors they carry. */
-import { INT64, absent, attrInt, attrInts, axesFrom, broadcast, fact, isStatic, normAxis, prod, type RuleContext, type SDim, type ShapeRule } from './common';
+import { INT64, absent, attrInt, attrInts, axesFrom, broadcast, fact, isStatic, normAxis, prod, remapValues, type RuleContext, type SDim, type ShapeRule } from './common';
 
 const MAX_VALUES = 4096;
 
@@ -53,7 +53,10 @@ const transpose: ShapeRule = (c) => {
   const x = c.inputs[0];
   if (!x?.shape) return [undefined];
   const perm = attrInts(c, 'perm') ?? x.shape.map((_, i) => x.shape!.length - 1 - i);
-  return [fact(x.dtype, perm.map((p) => x.shape![p] ?? null))];
+  const out = perm.map((p) => x.shape![p] ?? null);
+  const v = c.value(0);
+  const value = v ? remapValues(x.shape, v, out, (o) => { const src = new Array<number>(o.length).fill(0); perm.forEach((p, i) => (src[p] = o[i] as number)); return src; }) : undefined;
+  return [fact(x.dtype, out, value)];
 };
 
 const squeeze: ShapeRule = (c) => {
@@ -142,16 +145,19 @@ const slice: ShapeRule = (c) => {
   }
   const out = [...x.shape];
   const ax = axes ?? starts.map((_, i) => i);
-  const v = c.value(0);
-  let value: number[] | undefined;
+  const first: number[] = x.shape.map(() => 0);
+  const step: number[] = x.shape.map(() => 1);
   ax.forEach((a, i) => {
     const k = normAxis(a, r);
     const d = k === undefined ? null : (out[k] ?? null);
     if (k === undefined || d === null) return;
     const [s, e, st] = [starts[i] ?? 0, ends[i] ?? d, steps?.[i] ?? 1];
     out[k] = sliceLen(d, s, e, st);
-    if (r === 1 && v && st === 1) value = v.slice(Math.min(Math.max(s < 0 ? s + d : s, 0), d), Math.min(Math.max(e < 0 ? e + d : e, 0), d));
+    first[k] = st > 0 ? Math.min(Math.max(s < 0 ? s + d : s, 0), d) : Math.min(Math.max(s < 0 ? s + d : s, 0), d - 1);
+    step[k] = st;
   });
+  const v = c.value(0);
+  const value = v ? remapValues(x.shape, v, out, (o) => o.map((q, k) => (first[k] as number) + q * (step[k] as number))) : undefined;
   return [fact(x.dtype, out, value)];
 };
 
