@@ -64,13 +64,16 @@ export interface InferRun {
   result: ShapeInference;
 }
 
+/** Symbolic dim names that mean the batch wherever they appear (RNN inputs have it at axis 1). */
+const BATCH_NAMES = new Set(['batch', 'batch_size', 'batchsize', 'n']);
+
 function resolveDim(d: Dim, axis: number, input: string, opts: DimOptions): SDim {
   const byPos = opts.dims?.[`${input}:${axis}`];
   if (byPos !== undefined) return byPos;
   if (typeof d === 'number') return d;
   const batch = opts.dims?.batch ?? opts.batch ?? 1;
   if (typeof d === 'string' && opts.dims?.[d] !== undefined) return opts.dims[d] ?? null;
-  return axis === 0 ? batch : null;
+  return axis === 0 || (typeof d === 'string' && BATCH_NAMES.has(d.toLowerCase())) ? batch : null;
 }
 
 /** The concrete shape of a graph input after substituting symbolic dims. */
