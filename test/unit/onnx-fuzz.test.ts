@@ -1,0 +1,94 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync, readdirSync, existsSync } from 'node:fs';
+import * as path from 'node:path';
+import { OnnxReadError, inspectOnnxBytes } from '../../src/analyzers/onnx/index';
+import { testModel } from './helpers/models';
+
+/** Deterministic PRNG (mulberry32), so a failure reproduces from its variant number. */
+function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+type Mutation = 'truncate' | 'bitflip' | 'length';
+
+/** One corrupted copy of `bytes`: cut short, a few bits flipped, or a length-sized varint overwritten. */
+function mutate(bytes: Uint8Array, rnd: () => number, kind: Mutation): Uint8Array {
+  const at = Math.floor(rnd() * bytes.length);
+  if (kind === 'truncate') return bytes.slice(0, at);
+  const out = bytes.slice();
+  if (kind === 'bitflip') {
+    const flips = 1 + Math.floor(rnd() * 8);
+    for (let i = 0; i < flips; i++) {
+      const p = Math.floor(rnd() * out.length);
+      out[p] = (out[p] as number) ^ (1 << Math.floor(rnd() * 8));
+    }
+    return out;
+  }
+  // A huge or slightly-off length prefix: the classic way a corrupt file asks for gigabytes.
+  const value = rnd() < 0.5 ? Math.floor(rnd() * 2 ** 35) : Math.floor(rnd() * 64);
+  let v = value;
+  let p = at;
+  do {
+    if (p >= out.length) break;
+    out[p++] = (v & 0x7f) | (v >= 128 ? 0x80 : 0);
+    v = Math.floor(v / 128);
+  } while (v > 0);
+  return out;
+}
+
+function corpusSample(limit: number): Uint8Array[] {
+  const root = '/usr/share/libonnx-testdata/data/node';
+  if (!existsSync(root)) return [];
+  return readdirSync(root).sort().filter((_, i) => i % 7 === 0).slice(0, limit)
+    .map((d) => path.join(root, d, 'model.onnx')).filter(existsSync).map((f) => readFileSync(f));
+}
+
+interface Tally { ok: number; typed: number; slowestMs: number }
+
+function fuzz(models: Uint8Array[], variants: number, seed: number): Tally {
+  const rnd = prng(seed);
+  const kinds: Mutation[] = ['truncate', 'bitflip', 'length'];
+  const tally: Tally = { ok: 0, typed: 0, slowestMs: 0 };
+  for (let i = 0; i < variants; i++) {
+    const model = models[i % models.length] as Uint8Array;
+    const bytes = mutate(model, rnd, kinds[i % 3] as Mutation);
+    const t0 = performance.now();
+    try {
+      inspectOnnxBytes(bytes, { batch: 2 });
+      tally.ok++;
+    } catch (err) {
+      if (!(err instanceof OnnxReadError)) assert.fail(`variant ${i} (seed ${seed}): untyped ${(err as Error)?.stack ?? String(err)}`);
+      assert.ok(err.message.length > 10 && !/undefined|NaN/.test(err.message), `variant ${i}: unhelpful message "${err.message}"`);
+      tally.typed++;
+    }
+    tally.slowestMs = Math.max(tally.slowestMs, performance.now() - t0);
+  }
+  return tally;
+}
+
+test('9,000 corrupted variants of corpus models: only typed errors, none slow', (ctx) => {
+  const models = corpusSample(150);
+  if (!models.length) return ctx.skip('libonnx-testdata is not installed');
+  const t = fuzz(models, 9000, 1234);
+  ctx.diagnostic(`summarised ${t.ok}, rejected ${t.typed}, slowest ${t.slowestMs.toFixed(1)} ms`);
+  assert.equal(t.ok + t.typed, 9000);
+  assert.ok(t.typed > 1000, `only ${t.typed} variants were rejected: the mutations are too gentle`);
+  assert.ok(t.slowestMs < 2000, `a variant took ${t.slowestMs.toFixed(0)} ms`);
+});
+
+test('1,200 corrupted variants of real models (Constant-node weights, If/Loop subgraphs)', (t) => {
+  const files = ['ppocr-cls.onnx', 'blazeface.onnx', 'silero-vad.onnx'].map((f) => testModel(t, f));
+  if (files.some((f) => !f)) return;
+  const tally = fuzz(files.map((f) => readFileSync(f as string)), 1200, 99);
+  t.diagnostic(`summarised ${tally.ok}, rejected ${tally.typed}, slowest ${tally.slowestMs.toFixed(1)} ms`);
+  assert.equal(tally.ok + tally.typed, 1200);
+  assert.ok(tally.slowestMs < 5000, `a variant took ${tally.slowestMs.toFixed(0)} ms`);
+});
