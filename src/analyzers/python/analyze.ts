@@ -1,0 +1,100 @@
+/**
+ * The analysis of one Python file: parse (bounded), extract facts with one query, find sites, usage and
+ * training, run the rules. The editor, the CLI and the benchmark all call this same function.
+ */
+import { extractFacts } from './extract';
+import { mayContainModels } from './frameworks';
+import { runRules, type SeverityOptions, type SiteRule } from './rules/index';
+import { collectSites } from './sites';
+import { collectTraining } from './training';
+import { loadedPythonGrammar, nodeRange, parsePython, type PythonGrammar, type SyntaxTree } from './treeSitter';
+import type { ParseError, PythonAnalysis } from './types';
+import { applyContext, collectInference, collectModelCalls } from './usage';
+
+/** Options of {@link analyzePython}. */
+export interface AnalyzeOptions {
+  /** Copied into every site, for workspace-wide results. */
+  file?: string;
+  /** The loaded grammar; defaults to the one loaded by `loadPythonGrammar()`. */
+  grammar?: PythonGrammar;
+  /** Parse time limit in milliseconds (default 5000); past it the result is empty and `incomplete: 'timeout'`. */
+  timeoutMs?: number;
+  /** Cancels the analysis: the call then throws the signal's reason. */
+  signal?: AbortSignal;
+  /** Skip parsing files that cannot contain a model (default true). The result is the same either way. */
+  prefilter?: boolean;
+  /** Installed torch version, when known, for version-dependent rules (GL010 needs torch 2). */
+  torchVersion?: string;
+  /** Epochs from which GL011 calls a training run long (default 10). */
+  longTrainingEpochs?: number;
+  severity?: SeverityOptions;
+  /** Extra rules over sites, such as the catalog's Pareto-better alternatives. */
+  siteRules?: SiteRule[];
+}
+
+const EMPTY = (): PythonAnalysis => ({ sites: [], trainingLoops: [], inferenceCalls: [], findings: [] });
+const MAX_PARSE_ERRORS = 20;
+
+/** Returns the grammar to use or throws a clear error when none was loaded. */
+export function requireGrammar(grammar?: PythonGrammar): PythonGrammar {
+  const g = grammar ?? loadedPythonGrammar();
+  if (!g) throw new Error('The Python grammar is not loaded: await loadPythonGrammar(wasmDir) first.');
+  return g;
+}
+
+/** Why a text cannot be parsed as Python source at all (binary content), if it cannot. */
+export function unparsableReason(source: string): string | undefined {
+  // CPython refuses source with NUL bytes too; such files are binary data saved with a .py name.
+  return source.includes('\0') ? 'The file contains NUL bytes: it looks binary and is not analyzed.' : undefined;
+}
+
+/**
+ * Analyzes one Python source text: model sites, inference calls, training loops and rule findings.
+ * Synchronous and bounded by `timeoutMs`; load the grammar once with `loadPythonGrammar()` before.
+ */
+export function analyzePython(source: string, opts: AnalyzeOptions = {}): PythonAnalysis {
+  opts.signal?.throwIfAborted();
+  const bad = unparsableReason(source);
+  if (bad) return { ...EMPTY(), parseErrors: [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, message: bad }] };
+  if (opts.prefilter !== false && !mayContainModels(source)) return { ...EMPTY(), skipped: true };
+  const grammar = requireGrammar(opts.grammar);
+  const parsed = parsePython(grammar, source, { timeoutMs: opts.timeoutMs ?? 5000, signal: opts.signal });
+  if (!parsed.tree) {
+    opts.signal?.throwIfAborted();
+    return { ...EMPTY(), incomplete: parsed.reason };
+  }
+  try {
+    return analyzeTree(grammar, parsed.tree, source, opts);
+  } finally {
+    parsed.tree.delete();
+  }
+}
+
+/** Analyzes an already parsed tree (the incremental document analyzer keeps its tree between edits). */
+export function analyzeTree(grammar: PythonGrammar, tree: SyntaxTree, source: string, opts: AnalyzeOptions = {}): PythonAnalysis {
+  const facts = extractFacts(grammar, tree, source, opts.signal);
+  const table = collectSites(facts, opts.file);
+  const modelCalls = collectModelCalls(facts, table);
+  applyContext(facts, table, modelCalls);
+  const training = collectTraining(facts, table, modelCalls);
+  const inference = collectInference(facts, table, modelCalls, training.spans);
+  opts.signal?.throwIfAborted();
+  const findings = runRules({
+    source, root: tree.rootNode, facts, table, inference, training, torchVersion: opts.torchVersion,
+    longTrainingEpochs: opts.longTrainingEpochs ?? 10,
+  }, opts.severity, opts.siteRules, opts.signal);
+  const result: PythonAnalysis = { sites: table.sites, trainingLoops: training.loops, inferenceCalls: inference.calls, findings };
+  if (tree.rootNode.hasError) result.parseErrors = parseErrors(grammar, tree);
+  return result;
+}
+
+/** The first syntax errors of a tree, as plain ranges. */
+function parseErrors(grammar: PythonGrammar, tree: SyntaxTree): ParseError[] {
+  const out: ParseError[] = [];
+  for (const c of grammar.query('(ERROR) @error (MISSING) @missing').captures(tree.rootNode)) {
+    if (out.length >= MAX_PARSE_ERRORS) break;
+    out.push({ range: nodeRange(c.node), message: c.name === 'missing' ? `Syntax error: missing ${c.node.type}.` : 'Syntax error.' });
+  }
+  if (out.length === 0) out.push({ range: nodeRange(tree.rootNode), message: 'Syntax error.' });
+  return out;
+}

@@ -1,0 +1,121 @@
+/**
+ * Which resolved callees create or load a model, per framework. Matching is on qualified names after
+ * import resolution, so a look-alike (`mylib.resnet50`, `timm.list_models`, `AutoTokenizer.from_pretrained`)
+ * is not a model, and neither is a model name in a string or a comment (those are never callees).
+ */
+import type { Framework, SiteKind } from './types';
+
+/** torchvision's public model builders (classification, detection, segmentation, video, optical flow). */
+const TORCHVISION_BUILDERS = new Set((
+  'alexnet convnext_base convnext_large convnext_small convnext_tiny deeplabv3_mobilenet_v3_large deeplabv3_resnet101 '
+  + 'deeplabv3_resnet50 densenet121 densenet161 densenet169 densenet201 efficientnet_b0 efficientnet_b1 efficientnet_b2 '
+  + 'efficientnet_b3 efficientnet_b4 efficientnet_b5 efficientnet_b6 efficientnet_b7 efficientnet_v2_l efficientnet_v2_m '
+  + 'efficientnet_v2_s fasterrcnn_mobilenet_v3_large_320_fpn fasterrcnn_mobilenet_v3_large_fpn fasterrcnn_resnet50_fpn '
+  + 'fasterrcnn_resnet50_fpn_v2 fcn_resnet101 fcn_resnet50 fcos_resnet50_fpn googlenet inception_v3 keypointrcnn_resnet50_fpn '
+  + 'lraspp_mobilenet_v3_large maskrcnn_resnet50_fpn maskrcnn_resnet50_fpn_v2 maxvit_t mc3_18 mnasnet0_5 mnasnet0_75 '
+  + 'mnasnet1_0 mnasnet1_3 mobilenet_v2 mobilenet_v3_large mobilenet_v3_small mvit_v1_b mvit_v2_s r2plus1d_18 r3d_18 '
+  + 'raft_large raft_small regnet_x_16gf regnet_x_1_6gf regnet_x_32gf regnet_x_3_2gf regnet_x_400mf regnet_x_800mf '
+  + 'regnet_x_8gf regnet_y_128gf regnet_y_16gf regnet_y_1_6gf regnet_y_32gf regnet_y_3_2gf regnet_y_400mf regnet_y_800mf '
+  + 'regnet_y_8gf resnet101 resnet152 resnet18 resnet34 resnet50 resnext101_32x8d resnext101_64x4d resnext50_32x4d '
+  + 'retinanet_resnet50_fpn retinanet_resnet50_fpn_v2 s3d shufflenet_v2_x0_5 shufflenet_v2_x1_0 shufflenet_v2_x1_5 '
+  + 'shufflenet_v2_x2_0 squeezenet1_0 squeezenet1_1 ssd300_vgg16 ssdlite320_mobilenet_v3_large swin_b swin_s swin_t '
+  + 'swin_v2_b swin_v2_s swin_v2_t vgg11 vgg11_bn vgg13 vgg13_bn vgg16 vgg16_bn vgg19 vgg19_bn vit_b_16 vit_b_32 vit_h_14 '
+  + 'vit_l_16 vit_l_32 wide_resnet101_2 wide_resnet50_2'
+).split(' '));
+
+const TORCHVISION_BUILDER = /^torchvision\.models\.(?:(?:detection|segmentation|video|optical_flow|quantization)\.)?([a-z0-9_]+)$/;
+const HF_FROM_PRETRAINED = /^transformers\.([A-Z][A-Za-z0-9]*)\.from_pretrained$/;
+/** transformers classes that are not models: loading them costs no compute worth reporting. */
+const HF_NOT_MODEL = /(?:Tokenizer|TokenizerFast|Processor|Config|FeatureExtractor|ImageProcessor|GenerationConfig)$/;
+const DIFFUSERS_FROM_PRETRAINED = /^diffusers\.([A-Z][A-Za-z0-9]*)\.from_pretrained$/;
+const KERAS_APP = /^(?:tensorflow\.keras|tensorflow\.python\.keras|keras|tf_keras)\.applications\.(?:[a-z0-9_]+\.)?([A-Z][A-Za-z0-9]*)$/;
+
+/** What a callee is, when it creates or loads a model. */
+export interface CalleeMatch {
+  framework: Framework;
+  kind: SiteKind;
+  /** Where the model id comes from: a fixed name, or an argument (positional index or keyword). */
+  id: { fixed: string } | { arg: number; kw?: string };
+  /** Default of `pretrained` when the call says nothing. */
+  pretrainedDefault?: boolean;
+  /** True when the model id argument is a file path. */
+  idIsPath?: boolean;
+}
+
+const EXACT: Record<string, CalleeMatch> = {
+  'torchvision.models.get_model': { framework: 'torchvision', kind: 'create', id: { arg: 0, kw: 'name' }, pretrainedDefault: false },
+  'timm.create_model': { framework: 'timm', kind: 'create', id: { arg: 0, kw: 'model_name' }, pretrainedDefault: false },
+  'timm.models.create_model': { framework: 'timm', kind: 'create', id: { arg: 0, kw: 'model_name' }, pretrainedDefault: false },
+  'transformers.pipeline': { framework: 'transformers', kind: 'pipeline', id: { arg: 1, kw: 'model' }, pretrainedDefault: true },
+  'sentence_transformers.SentenceTransformer': { framework: 'sentence-transformers', kind: 'load', id: { arg: 0, kw: 'model_name_or_path' }, pretrainedDefault: true },
+  'torch.hub.load': { framework: 'torch.hub', kind: 'load', id: { arg: 1, kw: 'model' }, pretrainedDefault: false },
+  'ultralytics.YOLO': { framework: 'ultralytics', kind: 'load', id: { arg: 0, kw: 'model' }, pretrainedDefault: true, idIsPath: true },
+  'onnxruntime.InferenceSession': { framework: 'onnxruntime', kind: 'load', id: { arg: 0, kw: 'path_or_bytes' }, idIsPath: true },
+  'torch.load': { framework: 'torch', kind: 'load', id: { arg: 0, kw: 'f' }, idIsPath: true },
+  'torch.jit.load': { framework: 'torch', kind: 'load', id: { arg: 0, kw: 'f' }, idIsPath: true },
+};
+
+/** Matches a qualified callee against the known model builders and loaders. */
+export function matchCallee(qualified: string): CalleeMatch | undefined {
+  const exact = EXACT[qualified];
+  if (exact) return exact;
+  const tv = TORCHVISION_BUILDER.exec(qualified);
+  if (tv?.[1] && TORCHVISION_BUILDERS.has(tv[1])) return { framework: 'torchvision', kind: 'create', id: { fixed: tv[1] }, pretrainedDefault: false };
+  const hf = HF_FROM_PRETRAINED.exec(qualified);
+  if (hf?.[1] && !HF_NOT_MODEL.test(hf[1])) return { framework: 'transformers', kind: 'load', id: { arg: 0, kw: 'pretrained_model_name_or_path' }, pretrainedDefault: true };
+  const df = DIFFUSERS_FROM_PRETRAINED.exec(qualified);
+  if (df?.[1] && /Pipeline$|Model$|UNet|Transformer/.test(df[1])) return { framework: 'diffusers', kind: 'load', id: { arg: 0, kw: 'pretrained_model_name_or_path' }, pretrainedDefault: true };
+  const keras = KERAS_APP.exec(qualified);
+  if (keras?.[1]) return { framework: 'keras', kind: 'create', id: { fixed: keras[1] }, pretrainedDefault: true };
+  return undefined;
+}
+
+/** True for a qualified name that the analyzer knows as a model callee or as a name a rule needs. */
+export function isKnownName(qualified: string): boolean {
+  return matchCallee(qualified) !== undefined || KNOWN_HELPERS.has(qualified);
+}
+
+/** Qualified names of `nn.Module`, whose subclasses are user-defined models. */
+export const MODULE_BASES = new Set(['torch.nn.Module', 'torch.nn.modules.module.Module', 'torch.nn.modules.Module']);
+
+/** Helpers that rules look for, by qualified name. */
+export const NO_GRAD = new Set(['torch.no_grad', 'torch.inference_mode', 'torch.autograd.no_grad', 'torch.autograd.grad_mode.no_grad']);
+export const AUTOCAST = new Set(['torch.autocast', 'torch.cuda.amp.autocast', 'torch.amp.autocast', 'torch.cpu.amp.autocast']);
+export const DATALOADER = new Set(['torch.utils.data.DataLoader', 'torch.utils.data.dataloader.DataLoader']);
+export const QUANTIZE = new Set(['torch.quantization.quantize_dynamic', 'torch.ao.quantization.quantize_dynamic', 'torch.quantization.quantize', 'torch.ao.quantization.quantize', 'torch.ao.quantization.quantize_fx.convert_fx', 'torch.quantization.convert', 'torch.ao.quantization.convert']);
+export const COMPILE = new Set(['torch.compile', 'torch.jit.script', 'torch.jit.trace']);
+export const TRAINER = new Set(['transformers.Trainer', 'transformers.Seq2SeqTrainer', 'trl.SFTTrainer']);
+const PRUNE_PREFIXES = ['torch.nn.utils.prune.'];
+/** Per-layer (local) pruning functions of torch.nn.utils.prune. */
+export const LOCAL_PRUNE = new Set(['l1_unstructured', 'random_unstructured', 'ln_structured', 'random_structured', 'custom_from_mask']);
+
+/** The pruning function name when a qualified name is one, else undefined. */
+export function pruneFunction(qualified: string): string | undefined {
+  for (const p of PRUNE_PREFIXES) if (qualified.startsWith(p)) return qualified.slice(p.length);
+  return undefined;
+}
+
+const KNOWN_HELPERS = new Set([...MODULE_BASES, ...NO_GRAD, ...AUTOCAST, ...DATALOADER, ...QUANTIZE, ...COMPILE, ...TRAINER]);
+
+/**
+ * The byte prefilter. A file can only produce a site or a finding when it names one of these modules (every
+ * detection goes through a resolved import of one of them) and contains one of the triggers below, each a
+ * necessary textual condition of one detection path: a non-torch framework name (its builders, pipelines,
+ * Trainer), `hub` or `.load(` / an imported `load` (torch.hub.load, torch.load, torch.jit.load), a class
+ * deriving from something named `Module` or an aliased `Module` (user models), an epoch `for` loop, a
+ * `.backward(` or optimizer `.step(` (training loops), `DataLoader`, `prune`, or a star import.
+ * Files failing it are not parsed: their analysis would be empty (the unit tests check both ways agree).
+ */
+const FRAMEWORK_WORD = /\b(?:torch|torchvision|timm|transformers|sentence_transformers|diffusers|keras|tensorflow|tf_keras|ultralytics|onnxruntime|trl)\b/;
+const TRIGGERS = [
+  /\b(?:torchvision|timm|transformers|sentence_transformers|diffusers|keras|ultralytics|onnxruntime|trl|hub|DataLoader|prune)\b/,
+  /\.\s*load\s*\(|\bimport\b[^\n]*\bload\b|\bimport\s+\*/,
+  /^[ \t]*class\s+\w+\s*\([^)]*\bModule\b|\bModule\s+as\b/m,
+  /\bfor\b[^\n]*epoch/i,
+  /\.\s*backward\s*\(|(?:optim|opt|scaler)\w*\s*\.\s*step\s*\(/i,
+];
+
+/** True when the text may contain something the analyzer reports; false means the analysis is empty. */
+export function mayContainModels(source: string): boolean {
+  return FRAMEWORK_WORD.test(source) && TRIGGERS.some((t) => t.test(source));
+}

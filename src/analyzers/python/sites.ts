@@ -1,0 +1,224 @@
+/**
+ * Model sites: calls that create or load a model (through resolved imports), user-defined `nn.Module`
+ * subclasses and their instantiations, and the variables each model is bound to.
+ */
+import { readArgs, type Args, type CallFact, type ClassFact, type FileFacts } from './extract';
+import { isKnownName, matchCallee, MODULE_BASES, type CalleeMatch } from './frameworks';
+import { resolveDotted, resolveWildcard } from './imports';
+import { nodeRange, type SyntaxNode } from './treeSitter';
+import type { ArgValue, ModelSite } from './types';
+
+/** Sites of one file with the lookups the context and rule passes need. */
+export interface SiteTable {
+  sites: ModelSite[];
+  /** Call start offset to site index. */
+  byCall: Map<number, number>;
+  /** Variable (`model`, `self.net`) to site index; later bindings win. */
+  bindings: Map<string, number>;
+  /** Qualified callee per call, for calls whose callee resolved through an import. */
+  qualified: Map<CallFact, string>;
+  /** Qualified callee by call start offset (resolved calls only). */
+  qualifiedAt: Map<number, string>;
+  /** Name of each user-defined model class to its `define` site, and whether its layers are mostly Linear. */
+  userClasses: Map<string, { site: number; linearHeavy: boolean }>;
+  /** The value of a module-level constant (`EPOCHS = 30`, `device = "cuda"`), read from the text on demand. */
+  constant(name: string): ArgValue | undefined;
+}
+
+/** Resolves the callee of a call through imports (and star imports of known names). */
+export function resolveCallee(facts: FileFacts, call: CallFact): string | undefined {
+  if (call.fnType === 'identifier' || call.fnType === 'attribute') {
+    const q = resolveDotted(facts.imports, call.fnText);
+    if (q) return q;
+    if (call.fnType === 'identifier' && facts.imports.wildcards.length) return resolveWildcard(facts.imports, call.fnText, isKnownName);
+  }
+  return undefined;
+}
+
+/** Finds every model site and binding in a file. */
+export function collectSites(facts: FileFacts, file?: string): SiteTable {
+  const table: SiteTable = {
+    sites: [], byCall: new Map(), bindings: new Map(), qualified: new Map(), qualifiedAt: new Map(), userClasses: new Map(),
+    constant: constantReader(facts.source),
+  };
+  collectClasses(facts, table, file);
+  for (const call of facts.calls) {
+    const q = resolveCallee(facts, call);
+    if (q) {
+      table.qualified.set(call, q);
+      table.qualifiedAt.set(call.start, q);
+    }
+    const site = q ? siteFromCallee(facts, call, q) : siteFromSpecialCall(facts, call, table);
+    if (!site) continue;
+    site.file = file;
+    table.byCall.set(call.start, table.sites.length);
+    table.sites.push(site);
+  }
+  collectBindings(facts, table);
+  return table;
+}
+
+/** `class Net(nn.Module)` and subclasses of such classes in the same file, in two passes for order. */
+function collectClasses(facts: FileFacts, table: SiteTable, file?: string): void {
+  const isModel = (c: ClassFact): boolean => c.bases.some((b) => {
+    const q = resolveDotted(facts.imports, b);
+    return (q !== undefined && MODULE_BASES.has(q)) || table.userClasses.has(b);
+  });
+  for (let pass = 0; pass < 2; pass++) {
+    for (const c of facts.classes) {
+      if (table.userClasses.has(c.name) || !isModel(c)) continue;
+      const body = facts.source.slice(c.body.start, c.body.end);
+      const linear = count(body, /\b(?:Linear|MultiheadAttention|TransformerEncoderLayer|TransformerDecoderLayer|LSTM|GRU)\s*\(/g);
+      const conv = count(body, /\bConv(?:Transpose)?[123]d\s*\(/g);
+      table.userClasses.set(c.name, { site: table.sites.length, linearHeavy: linear > 0 && linear >= conv });
+      table.sites.push({
+        file, range: nodeRange(c.nameNode), framework: 'torch', kind: 'define', modelId: c.name, args: {}, callee: c.name,
+        boundTo: [], context: emptyContext(),
+      });
+    }
+  }
+}
+
+function count(text: string, re: RegExp): number {
+  return text.match(re)?.length ?? 0;
+}
+
+/** An empty usage context, filled in by the context pass. */
+export function emptyContext(): ModelSite['context'] {
+  return { evalCalled: false, compiled: false, quantized: false, pruned: false, inferenceCalls: 0, trainingLoops: 0 };
+}
+
+/** A site for a call to a known builder or loader. */
+function siteFromCallee(facts: FileFacts, call: CallFact, q: string): ModelSite | undefined {
+  const match = matchCallee(q);
+  if (!match) return undefined;
+  return buildSite(call, q, match, readArgs(call.node));
+}
+
+/** `models.__dict__[arch]()` and instantiations of user-defined model classes. */
+function siteFromSpecialCall(facts: FileFacts, call: CallFact, table: SiteTable): ModelSite | undefined {
+  if (call.fnType === 'identifier') {
+    const cls = table.userClasses.get(call.fnText);
+    if (!cls) return undefined;
+    const args = readArgs(call.node);
+    return { range: nodeRange(call.node), framework: 'torch', kind: 'create', modelId: call.fnText, args: argRecord(args), callee: call.fnText, boundTo: [], context: emptyContext() };
+  }
+  if (call.fnType !== 'subscript') return undefined;
+  const m = /^([\w.\s]+?)\s*\.\s*__dict__\s*\[([\s\S]+)\]$/.exec(call.fnText);
+  if (!m?.[1] || resolveDotted(facts.imports, m[1]) !== 'torchvision.models') return undefined;
+  const key = m[2]?.trim() ?? '';
+  const literal = /^(['"])([a-z0-9_]+)\1$/.exec(key);
+  const site = buildSite(call, 'torchvision.models.__dict__', { framework: 'torchvision', kind: 'create', id: { fixed: literal?.[2] ?? '' }, pretrainedDefault: false }, readArgs(call.node));
+  if (!literal) {
+    delete site.modelId;
+    site.args.arch = { expr: key };
+  }
+  return site;
+}
+
+/** Statically known arguments as a record. */
+function argRecord(args: Args): Record<string, ArgValue> {
+  const out: Record<string, ArgValue> = {};
+  args.positional.forEach((a, i) => { out[String(i)] = a.value; });
+  for (const [k, a] of args.keyword) out[k] = a.value;
+  return out;
+}
+
+function buildSite(call: CallFact, q: string, match: CalleeMatch, args: Args): ModelSite {
+  const site: ModelSite = {
+    range: nodeRange(call.node), framework: match.framework, kind: match.kind, args: argRecord(args), callee: q, boundTo: [], context: emptyContext(),
+  };
+  let id: string | undefined;
+  if ('fixed' in match.id) id = match.id.fixed;
+  else {
+    const a = (match.id.kw ? args.keyword.get(match.id.kw) : undefined) ?? args.positional[match.id.arg];
+    if (typeof a?.value === 'string') id = a.value;
+  }
+  if (id !== undefined && match.idIsPath) {
+    site.path = id;
+    id = id.replace(/^.*[\\/]/, '').replace(/\.(?:pt|pth|onnx|bin|ckpt|safetensors|torchscript)$/i, '');
+  }
+  if (id) site.modelId = id;
+  const pretrained = pretrainedOf(args, match);
+  if (pretrained !== undefined) site.pretrained = pretrained;
+  return site;
+}
+
+/** `weights=...` (anything but None means pretrained), legacy `pretrained=True`, Keras `weights='imagenet'`. */
+function pretrainedOf(args: Args, match: CalleeMatch): boolean | undefined {
+  const weights = args.keyword.get('weights');
+  if (weights) return weights.value !== null && weights.value !== false;
+  const pretrained = args.keyword.get('pretrained');
+  if (pretrained) return typeof pretrained.value === 'boolean' ? pretrained.value : undefined;
+  return match.pretrainedDefault;
+}
+
+/** The innermost call of a chain such as `resnet50(weights=w).to(device).eval()`. */
+export function innermostCall(node: SyntaxNode): SyntaxNode | undefined {
+  let cur: SyntaxNode | null = node;
+  let call: SyntaxNode | undefined;
+  // Bounded so that a pathological chain cannot stall the analysis.
+  for (let i = 0; cur && i < 64; i++) {
+    if (cur.type === 'call') {
+      call = cur;
+      const fn = cur.childForFieldName('function');
+      cur = fn?.type === 'attribute' ? fn.childForFieldName('object') : null;
+    } else if (cur.type === 'parenthesized_expression' || cur.type === 'await') cur = cur.namedChildren[0] ?? null;
+    else break;
+  }
+  return call;
+}
+
+/** The assignment whose right side is `node` or a call chain starting with it (`x = node.to(d).eval()`). */
+export function assignmentOf(node: SyntaxNode): { left: string; node: SyntaxNode } | undefined {
+  let cur = node;
+  for (let i = 0; i < 64; i++) {
+    const parent = cur.parent;
+    if (!parent) return undefined;
+    if (parent.type === 'attribute' && parent.parent?.type === 'call' && parent.childForFieldName('object')?.equals(cur)) cur = parent.parent;
+    else if (parent.type === 'parenthesized_expression' || parent.type === 'await') cur = parent;
+    else if (parent.type === 'assignment' && parent.childForFieldName('right')?.equals(cur)) {
+      const left = parent.childForFieldName('left');
+      return left ? { left: left.text, node: parent } : undefined;
+    } else return undefined;
+  }
+  return undefined;
+}
+
+/** Binds variables to sites: `m = resnet50()`, `m = Net().to(dev)`, then `m2 = torch.compile(m)`. */
+function collectBindings(facts: FileFacts, table: SiteTable): void {
+  const bind = (left: string, site: number): void => {
+    if (!/^[A-Za-z_][\w.]*$/.test(left)) return;
+    table.bindings.set(left, site);
+    const s = table.sites[site];
+    if (s && !s.boundTo.includes(left)) s.boundTo.push(left);
+  };
+  const siteCalls = facts.calls.filter((c) => table.byCall.has(c.start));
+  for (const call of siteCalls) {
+    const a = assignmentOf(call.node);
+    const site = table.byCall.get(call.start);
+    if (a && site !== undefined) bind(a.left, site);
+  }
+  for (const [call, q] of table.qualified) {
+    if (!/^torch\.(?:compile|jit\.(?:script|trace)|(?:ao\.)?quantization\.quantize_dynamic)$/.test(q)) continue;
+    const first = readArgs(call.node).positional[0];
+    const site = first ? table.bindings.get(first.node.text) : undefined;
+    const a = site === undefined ? undefined : assignmentOf(call.node);
+    if (a && site !== undefined) bind(a.left, site);
+  }
+}
+
+/** Reads `NAME = value` at the start of a line, the first time each name is asked for. */
+function constantReader(source: string): (name: string) => ArgValue | undefined {
+  const cache = new Map<string, ArgValue | undefined>();
+  return (name) => {
+    if (!/^[A-Za-z_]\w*$/.test(name)) return undefined;
+    if (cache.has(name)) return cache.get(name);
+    const m = new RegExp(`^[ \\t]*${name}\\s*(?::[^=\\n]*)?=\\s*([^\\n#]+)`, 'm').exec(source);
+    const text = m?.[1]?.trim();
+    let value: ArgValue | undefined;
+    if (text !== undefined) value = /^-?\d[\d_]*$/.test(text) ? Number(text.replace(/_/g, '')) : { expr: text };
+    cache.set(name, value);
+    return value;
+  };
+}
