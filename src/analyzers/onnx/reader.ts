@@ -8,6 +8,7 @@ import { dtypeBytes } from './dtypes';
 import { OnnxReadError, guarded } from './errors';
 import { bytesSource, fileSource, type ByteSource } from './source';
 import { RangeList, scanFields, type WireField } from './wire';
+import { Cur, fastNode, fastTensor, type SlowPath } from './fastNode';
 import type { AttributeInfo, Dim, GraphInfo, InlineDataRef, ModelInfo, NodeInfo, TensorInfo, ValueInfo } from './types';
 
 /** Subgraphs nest through node attributes; deeper nesting than this is treated as a corrupt file. */
@@ -58,6 +59,36 @@ function externalRef(entries: onnx.StringStringEntryProto.$Properties[], at: num
     throw new OnnxReadError('malformed', `external tensor has an invalid offset or length`, at);
   }
   return { kind: 'external', location, offset, length };
+}
+
+/** Completes a tensor decoded by the fast path: checked element count, storage size, external data. */
+function finishTensor(t: TensorInfo, ext: onnx.StringStringEntryProto.$Properties[], location: number, start: number): TensorInfo {
+  const { elements } = checkedDims(t.dims, start);
+  t.elements = elements;
+  t.bytes = dtypeBytes(t.dtype, elements);
+  if (location === 1) t.data = externalRef(ext, start);
+  return t;
+}
+
+/** Nodes up to this size are decoded by the hand-written fast path from one copied buffer. */
+const FAST_NODE_BYTES = 64 * 1024;
+
+function slowPath(ctx: Ctx, depth: number): SlowPath {
+  return {
+    graph: (s, e) => readGraph(ctx, s, e, depth + 1),
+    externalData: (s, e) => {
+      const kv = guarded('corrupt external data entry', () => onnx.StringStringEntryProto.decode(ctx.src.read(s, e - s)), s);
+      return { key: kv.key, value: kv.value };
+    },
+  };
+}
+
+function readNodeFast(ctx: Ctx, start: number, end: number, depth: number): NodeInfo {
+  // A copy: subgraphs inside the node are read through the shared window, which would overwrite it.
+  const buf = ctx.src.read(start, end - start).slice();
+  const slow = slowPath(ctx, depth);
+  const tensor = (c: Cur, e: number): TensorInfo => fastTensor(c, e, slow, finishTensor);
+  return fastNode(new Cur(buf, 0, buf.length, start), slow, tensor, inferAttrType);
 }
 
 /** Reads the TensorProto in [start, end), recording payload positions instead of reading payloads. */
@@ -178,7 +209,7 @@ export function readGraph(ctx: Ctx, start: number, end: number, depth: number): 
   const g: GraphInfo = { name: '', nodes: [], initializers: [], sparseInitializers: [], inputs: [], outputs: [], valueInfo: [] };
   const small = new RangeList(MAX_SMALL_BYTES);
   scanFields(ctx.src, start, end, (f: WireField) => {
-    if (f.wire === 2 && f.num === 1) g.nodes.push(readNode(ctx, f.valStart, f.end, depth));
+    if (f.wire === 2 && f.num === 1) g.nodes.push(f.end - f.valStart <= FAST_NODE_BYTES ? readNodeFast(ctx, f.valStart, f.end, depth) : readNode(ctx, f.valStart, f.end, depth));
     else if (f.wire === 2 && f.num === 5) g.initializers.push(readTensor(ctx, f.valStart, f.end));
     else if (f.wire === 2 && f.num === 15) {
       const s = readSparse(ctx, f.valStart, f.end);
