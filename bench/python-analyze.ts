@@ -44,17 +44,28 @@ function cpythonSeconds(python: string, files: string[]): number {
   return Number(r.stdout.trim());
 }
 
-/** A 2,000-line file of realistic model code: imports, a model class, inference and a training loop. */
+/**
+ * A 2,000-line training script: a model class, a pretrained backbone, a DataLoader, a training loop and
+ * inference at the top, then helper functions of tensor and data code (what fills real scripts), with a
+ * model call every few helpers so that sites and inference calls are spread through the file.
+ */
 function syntheticFile(lines: number): string {
-  const head = ['import torch', 'import torch.nn as nn', 'from torchvision.models import resnet50', 'from torch.utils.data import DataLoader', ''];
-  const block = (i: number): string[] => [
-    `class Net${i}(nn.Module):`, '    def __init__(self):', '        super().__init__()', `        self.fc = nn.Linear(${i + 8}, 10)`, '',
+  const out = [
+    'import torch', 'import torch.nn as nn', 'from torchvision.models import resnet50', 'from torch.utils.data import DataLoader', '',
+    'class Net(nn.Module):', '    def __init__(self):', '        super().__init__()', '        self.fc = nn.Linear(64, 10)', '',
     '    def forward(self, x):', '        return self.fc(x)', '',
-    `model${i} = Net${i}()`, `loader${i} = DataLoader(data, batch_size=32)`, `for epoch in range(20):`, `    for x, y in loader${i}:`,
-    `        loss = model${i}(x).sum()`, '        loss.backward()', `out${i} = model${i}(torch.randn(4, ${i + 8}))`, '',
+    'model = Net()', 'backbone = resnet50(weights="DEFAULT").to("cuda")', 'loader = DataLoader(data, batch_size=32)',
+    'for epoch in range(20):', '    for x, y in loader:', '        loss = model(x).sum()', '        loss.backward()', '',
   ];
-  const out = [...head];
-  for (let i = 0; out.length < lines; i++) out.push(...block(i));
+  for (let i = 0; out.length < lines; i++) {
+    out.push(
+      `def helper_${i}(values, scale=${i}):`, `    """Normalises batch ${i} and returns its statistics."""`, '    total = 0.0',
+      '    for v in values:', '        if v is None:', '            continue', '        total += float(v) * scale',
+      `    t = torch.tensor(values, dtype=torch.float32).reshape(-1, ${(i % 7) + 1})`, '    mean = t.mean(dim=0)',
+      `    out = {"mean": mean.tolist(), "total": total, "name": "batch-${i}"}`,
+      i % 10 === 0 ? `    return backbone(t.unsqueeze(0)), out` : '    return out', '',
+    );
+  }
   return out.slice(0, lines).join('\n') + '\n';
 }
 

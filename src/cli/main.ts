@@ -14,7 +14,7 @@ declare const GREENLENS_VERSION: string | undefined;
 export const COMMANDS: Record<string, CliCommand> = {
   demo: demoCommand,
   inspect: inspectCommand,
-  analyze: notYet('analyze', 'find model sites and green anti-patterns in Python code', 'greenlens analyze [path] [--format text|json|markdown]'),
+  analyze: { summary: 'find model sites and green anti-patterns in Python code', usage: 'greenlens analyze [path] [--format text|json|markdown] [--exclude glob]...', run: async (args, io) => (await import('./commands/analyze')).analyzeCommand.run(args, io) },
   profile: notYet('profile', 'measure optimized variants of an ONNX model on this machine', 'greenlens profile <model.onnx> [--variants ...] [--budget 60s] [--json]'),
   catalog: catalogCommand,
   'estimate-training': estimateTrainingCommand,
