@@ -85,7 +85,7 @@ function slowPath(ctx: Ctx, depth: number): SlowPath {
 
 function readNodeFast(ctx: Ctx, start: number, end: number, depth: number): NodeInfo {
   // A copy: subgraphs inside the node are read through the shared window, which would overwrite it.
-  const buf = ctx.src.read(start, end - start).slice();
+  const buf = Buffer.from(ctx.src.read(start, end - start));
   const slow = slowPath(ctx, depth);
   const tensor = (c: Cur, e: number): TensorInfo => fastTensor(c, e, slow, finishTensor);
   return fastNode(new Cur(buf, 0, buf.length, start), slow, tensor, inferAttrType);

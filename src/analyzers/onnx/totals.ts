@@ -53,18 +53,26 @@ function graphRows(acc: Acc, g: GraphInfo, runs: number): NodeCostRow[] {
   const scope = acc.inf.scopes.get(g);
   if (!scope) return [];
   const rows: NodeCostRow[] = [];
-  g.nodes.forEach((node, i) => {
-    const c = nodeCost(node, scope);
-    const outputShapes = node.outputs.map((o) => scope.get(o)?.shape ?? []);
-    rows.push({ ...c, name: node.name || `${node.opType}#${i}`, opType: node.opType, runs, outputShapes });
+  const nodes = g.nodes;
+  for (let i = 0; i < nodes.length; i++) {
+    const node = nodes[i] as NodeInfo;
+    const c = nodeCost(node, scope) as NodeCostRow;
+    // Extend the cost object in place: a spread copy per node is measurable in a cold process.
+    c.name = node.name || `${node.opType}#${i}`;
+    c.opType = node.opType;
+    c.runs = runs;
+    c.outputShapes = node.outputs.map((o) => scope.get(o)?.shape ?? []);
+    rows.push(c);
     acc.cov.nodes++;
     if (c.activationBytes !== null && c.flops !== null) acc.cov.countedNodes++;
     if (c.macOp) {
       acc.cov.macNodes++;
       if (c.macs !== null) acc.cov.countedMacNodes++;
     }
-    rows.push(...subgraphRows(acc, node, scope, runs));
-  });
+    if (node.attributes.size && (node.opType === 'If' || node.opType === 'Loop' || node.opType === 'Scan')) {
+      for (const r of subgraphRows(acc, node, scope, runs)) rows.push(r);
+    }
+  }
   return rows;
 }
 
@@ -101,24 +109,33 @@ function subgraphRows(acc: Acc, node: NodeInfo, scope: Scope, runs: number): Nod
 export function peakActivationBytes(g: GraphInfo, scope: Scope, scopes?: Map<GraphInfo, Scope>): number {
   const order = topoOrder(g.nodes);
   const lastUse = new Map<string, number>();
-  order.forEach((node, i) => node.inputs.forEach((x) => x && lastUse.set(x, i)));
+  for (let i = 0; i < order.length; i++) for (const x of (order[i] as NodeInfo).inputs) if (x) lastUse.set(x, i);
   const keep = new Set(g.outputs.map((o) => o.name));
   const size = (name: string): number => {
     const f = scope.get(name);
     return f && !f.isConstant ? (factBytes(f) ?? 0) : 0;
   };
-  let live = g.inputs.reduce((s, v) => s + size(v.name), 0);
+  let live = 0;
+  for (const v of g.inputs) live += size(v.name);
   let peak = live;
-  order.forEach((node, i) => {
+  for (let i = 0; i < order.length; i++) {
+    const node = order[i] as NodeInfo;
     for (const o of node.outputs) if (o) live += size(o);
-    const inner = subgraphsOf(node).map((sub) => {
-      const sc = scopes?.get(sub);
-      return sc ? peakActivationBytes(sub, sc, scopes) : 0;
-    });
-    peak = Math.max(peak, live + Math.max(0, ...inner));
-    for (const x of new Set(node.inputs)) if (x && lastUse.get(x) === i && !keep.has(x)) live -= size(x);
+    let inner = 0;
+    if (scopes && node.attributes.size && (node.opType === 'If' || node.opType === 'Loop' || node.opType === 'Scan')) {
+      for (const sub of subgraphsOf(node)) {
+        const sc = scopes.get(sub);
+        if (sc) inner = Math.max(inner, peakActivationBytes(sub, sc, scopes));
+      }
+    }
+    peak = Math.max(peak, live + inner);
+    const ins = node.inputs;
+    for (let k = 0; k < ins.length; k++) {
+      const x = ins[k] as string;
+      if (x && lastUse.get(x) === i && !keep.has(x) && ins.indexOf(x) === k) live -= size(x);
+    }
     for (const o of node.outputs) if (o && !lastUse.has(o) && !keep.has(o)) live -= size(o);
-  });
+  }
   return peak;
 }
 
@@ -129,12 +146,17 @@ export function costTotals(main: GraphInfo, inf: ShapeInference, topN = 10): Cos
   const rows = graphRows(acc, main, 1);
   cov.macShare = cov.macNodes ? cov.countedMacNodes / cov.macNodes : 1;
   const scope = inf.scopes.get(main);
-  const sum = (f: (r: NodeCostRow) => number | null): number => rows.reduce((s, r) => s + (f(r) ?? 0) * r.runs, 0);
+  let [flops, paramBytesRead, activationBytesWritten] = [0, 0, 0];
+  for (const r of rows) {
+    flops += (r.flops ?? 0) * r.runs;
+    paramBytesRead += r.paramBytes * r.runs;
+    activationBytesWritten += (r.activationBytes ?? 0) * r.runs;
+  }
   return {
     macs: sumMacs(rows),
-    flops: sum((r) => r.flops),
-    paramBytesRead: sum((r) => r.paramBytes),
-    activationBytesWritten: sum((r) => r.activationBytes),
+    flops,
+    paramBytesRead,
+    activationBytesWritten,
     peakActivationBytes: scope ? peakActivationBytes(main, scope, inf.scopes) : 0,
     topNodes: rows.filter((r) => (r.macs ?? 0) > 0).sort((a, b) => (b.macs ?? 0) * b.runs - (a.macs ?? 0) * a.runs).slice(0, topN),
     coverage: cov,

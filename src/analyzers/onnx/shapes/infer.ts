@@ -57,6 +57,12 @@ export interface ShapeInference {
 const RULES: Record<string, ShapeRule> = { ...MATH_RULES, ...TENSOR_RULES, ...SEQ_RULES };
 const KNOWN_DOMAINS = new Set(['', 'ai.onnx', 'com.microsoft']);
 
+/**
+ * Constants larger than this are never decoded for folding: shape arithmetic uses a handful of values,
+ * and decoding every bias an Add touches would read weights for nothing.
+ */
+const FOLD_LIMIT = 64;
+
 /** Everything one inference run shares. */
 export interface InferRun {
   src: ByteSource;
@@ -108,7 +114,7 @@ function ruleContext(run: InferRun, scope: Scope, node: NodeInfo): RuleContext {
       if (f.value) return f.value;
       const t = scope.constTensor(name);
       if (!t) return undefined;
-      const v = readTensorValues(run.src, t);
+      const v = readTensorValues(run.src, t, FOLD_LIMIT);
       if (v) f.value = v;
       return v;
     },
