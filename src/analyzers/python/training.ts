@@ -37,7 +37,9 @@ export function collectTraining(facts: FileFacts, table: SiteTable, modelCalls: 
   for (const c of facts.calls) if (STEP_CALL.test(c.fnText)) addOutermost(c.node);
   for (const m of facts.source.matchAll(EPOCH_FOR)) {
     const n = facts.root.descendantForIndex(m.index ?? 0);
-    if (n?.type === 'for' && n.parent?.type === 'for_statement' && /epoch/i.test(n.parent.childForFieldName('left')?.text ?? '')) addOutermost(n.parent, n.parent);
+    // An epoch loop counts epochs: its iterable is a range (possibly wrapped, as in `tqdm(range(n))`).
+    const loop = n?.type === 'for' && n.parent?.type === 'for_statement' ? n.parent : undefined;
+    if (loop && /epoch/i.test(loop.childForFieldName('left')?.text ?? '') && /\brange\s*\(/.test(loop.childForFieldName('right')?.text ?? '')) addOutermost(loop, loop);
   }
   for (const loop of [...loops.values()].sort((a, b) => a.startIndex - b.startIndex)) {
     result.spans.push({ start: loop.startIndex, end: loop.endIndex });

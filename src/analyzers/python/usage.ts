@@ -27,7 +27,10 @@ function receiverSite(table: SiteTable, call: CallFact, recvText: string): numbe
   if (bound !== undefined || !recvText.includes('(')) return bound;
   const recvNode = call.node.childForFieldName('function')?.childForFieldName('object');
   const inner = recvNode ? innermostCall(recvNode) : undefined;
-  return inner ? table.byCall.get(inner.startIndex) : undefined;
+  if (!inner) return undefined;
+  // `model.to("cuda").eval()`: the chain starts at a bound variable rather than at a site call.
+  const root = inner.childForFieldName('function')?.childForFieldName('object')?.text;
+  return table.byCall.get(inner.startIndex) ?? (root ? table.bindings.get(root) : undefined);
 }
 
 /** Every call whose receiver is a model: `model(x)`, `model.eval()`, `resnet50().to("cuda")`. */
