@@ -128,10 +128,8 @@ export function factBytes(f: TensorFact | undefined): number | null {
   return count === null || !f ? null : dtypeBytes(f.dtype, count);
 }
 
-/** Cost of one node given the facts inference found in its scope. */
-export function nodeCost(node: NodeInfo, scope: Scope): NodeCost {
-  const inFacts = node.inputs.map((x) => (x ? scope.get(x) : undefined));
-  const outFacts = node.outputs.map((x) => (x ? scope.get(x) : undefined));
+/** Cost of one node from the facts of its inputs and outputs (`scope` serves constant tensor sizes). */
+export function nodeCost(node: NodeInfo, inFacts: (TensorFact | undefined)[], outFacts: (TensorFact | undefined)[], scope: Scope): NodeCost {
   const ins = inFacts.map((f) => f?.shape);
   const outs = outFacts.map((f) => f?.shape);
   const m = nodeMacs(node, ins, outs);

@@ -8,7 +8,7 @@
  */
 import { dtypeBytes } from './dtypes';
 import { OnnxReadError } from './errors';
-import type { AttributeInfo, GraphInfo, InlineDataRef, NodeInfo, TensorInfo } from './types';
+import type { AttributeInfo, InlineDataRef, NodeInfo, TensorInfo } from './types';
 
 /** A cursor over one message held in a buffer whose byte 0 is file offset `base`. */
 export class Cur {
@@ -103,14 +103,25 @@ export class Cur {
 
 const PACKED: Record<number, InlineDataRef['encoding']> = { 4: 'fixed32', 5: 'varint', 7: 'varint', 10: 'fixed64', 11: 'varint' };
 
-/** Callbacks into the general reader for what the fast path does not decode itself. */
-export interface SlowPath {
-  graph(start: number, end: number): GraphInfo;
-  externalData(start: number, end: number): { key: string; value: string };
+/**
+ * Subgraphs found inside a node, read by the general reader after the node is decoded: the node is
+ * decoded in place in the shared read window, which reading a subgraph would overwrite.
+ */
+export type PendingGraphs = { attr: AttributeInfo; many: boolean; start: number; end: number }[];
+
+function entry(c: Cur, end: number): { key: string; value: string } {
+  const kv = { key: '', value: '' };
+  while (c.pos < end) {
+    const tag = c.uvarint();
+    if (tag === 10) kv.key = c.str();
+    else if (tag === 18) kv.value = c.str();
+    else c.skip(tag & 7);
+  }
+  return kv;
 }
 
 /** Decodes a TensorProto in [c.pos, end), recording where its payload is. */
-export function fastTensor(c: Cur, end: number, slow: SlowPath, finish: (t: TensorInfo, ext: { key: string; value: string }[], location: number, start: number) => TensorInfo): TensorInfo {
+export function fastTensor(c: Cur, end: number, finish: (t: TensorInfo, ext: { key: string; value: string }[], location: number, start: number) => TensorInfo): TensorInfo {
   const start = c.base + c.pos;
   const dims: number[] = [];
   let dtype = 0;
@@ -136,8 +147,9 @@ export function fastTensor(c: Cur, end: number, slow: SlowPath, finish: (t: Tens
     else if (num === 4 && wire === 5) (values ??= []).push(c.f32());
     else if (num === 13 && wire === 2) {
       const n = c.len();
-      ext.push(slow.externalData(c.base + c.pos, c.base + c.pos + n));
-      c.pos += n;
+      const e = c.pos + n;
+      ext.push(entry(new Cur(c.buf, c.pos, e, c.base), e));
+      c.pos = e;
     } else if (num === 6 && wire === 2) {
       // Repeated string_data: keep the span of all its fields (tags included), as the general reader does.
       c.skip(wire);
@@ -150,7 +162,7 @@ export function fastTensor(c: Cur, end: number, slow: SlowPath, finish: (t: Tens
   return finish(t, ext, location, start);
 }
 
-function fastAttribute(c: Cur, end: number, slow: SlowPath, tensor: (c: Cur, end: number) => TensorInfo): AttributeInfo {
+function fastAttribute(c: Cur, end: number, pending: PendingGraphs, tensor: (c: Cur, end: number) => TensorInfo): AttributeInfo {
   const a: AttributeInfo = { name: '', type: 0 };
   while (c.pos < end) {
     const tag = c.uvarint();
@@ -169,8 +181,7 @@ function fastAttribute(c: Cur, end: number, slow: SlowPath, tensor: (c: Cur, end
       const e = c.pos + n;
       if (num === 5) a.t = tensor(new Cur(c.buf, c.pos, e, c.base), e);
       else if (num === 10) (a.tensors ??= []).push(tensor(new Cur(c.buf, c.pos, e, c.base), e));
-      else if (num === 6) a.g = slow.graph(c.base + c.pos, c.base + e);
-      else (a.graphs ??= []).push(slow.graph(c.base + c.pos, c.base + e));
+      else pending.push({ attr: a, many: num === 11, start: c.base + c.pos, end: c.base + e });
       c.pos = e;
     } else c.skip(wire);
   }
@@ -178,7 +189,7 @@ function fastAttribute(c: Cur, end: number, slow: SlowPath, tensor: (c: Cur, end
 }
 
 /** Decodes a NodeProto held entirely in `c`'s buffer. */
-export function fastNode(c: Cur, slow: SlowPath, tensor: (c: Cur, end: number) => TensorInfo, inferType: (a: AttributeInfo) => number): NodeInfo {
+export function fastNode(c: Cur, pending: PendingGraphs, tensor: (c: Cur, end: number) => TensorInfo, inferType: (a: AttributeInfo) => number): NodeInfo {
   const node: NodeInfo = { name: '', opType: '', domain: '', inputs: [], outputs: [], attributes: new Map() };
   while (c.pos < c.end) {
     const tag = c.uvarint();
@@ -191,7 +202,7 @@ export function fastNode(c: Cur, slow: SlowPath, tensor: (c: Cur, end: number) =
     else if (num === 7 && wire === 2) node.domain = c.str();
     else if (num === 5 && wire === 2) {
       const n = c.len();
-      const a = fastAttribute(new Cur(c.buf, c.pos, c.pos + n, c.base), c.pos + n, slow, tensor);
+      const a = fastAttribute(new Cur(c.buf, c.pos, c.pos + n, c.base), c.pos + n, pending, tensor);
       if (!a.type) a.type = inferType(a);
       node.attributes.set(a.name, a);
       c.pos += n;

@@ -8,7 +8,7 @@ import { dtypeBytes } from './dtypes';
 import { OnnxReadError, guarded } from './errors';
 import { bytesSource, fileSource, type ByteSource } from './source';
 import { RangeList, scanFields, type WireField } from './wire';
-import { Cur, fastNode, fastTensor, type SlowPath } from './fastNode';
+import { Cur, fastNode, fastTensor, type PendingGraphs } from './fastNode';
 import type { AttributeInfo, Dim, GraphInfo, InlineDataRef, ModelInfo, NodeInfo, TensorInfo, ValueInfo } from './types';
 
 /** Subgraphs nest through node attributes; deeper nesting than this is treated as a corrupt file. */
@@ -73,22 +73,17 @@ function finishTensor(t: TensorInfo, ext: onnx.StringStringEntryProto.$Propertie
 /** Nodes up to this size are decoded by the hand-written fast path from one copied buffer. */
 const FAST_NODE_BYTES = 64 * 1024;
 
-function slowPath(ctx: Ctx, depth: number): SlowPath {
-  return {
-    graph: (s, e) => readGraph(ctx, s, e, depth + 1),
-    externalData: (s, e) => {
-      const kv = guarded('corrupt external data entry', () => onnx.StringStringEntryProto.decode(ctx.src.read(s, e - s)), s);
-      return { key: kv.key, value: kv.value };
-    },
-  };
-}
-
 function readNodeFast(ctx: Ctx, start: number, end: number, depth: number): NodeInfo {
-  // A copy: subgraphs inside the node are read through the shared window, which would overwrite it.
-  const buf = Buffer.from(ctx.src.read(start, end - start));
-  const slow = slowPath(ctx, depth);
-  const tensor = (c: Cur, e: number): TensorInfo => fastTensor(c, e, slow, finishTensor);
-  return fastNode(new Cur(buf, 0, buf.length, start), slow, tensor, inferAttrType);
+  const at = ctx.src.locate(start, end - start);
+  const pending: PendingGraphs = [];
+  const tensor = (c: Cur, e: number): TensorInfo => fastTensor(c, e, finishTensor);
+  const node = fastNode(new Cur(ctx.src.buf, at, at + end - start, start - at), pending, tensor, inferAttrType);
+  for (const p of pending) {
+    const g = readGraph(ctx, p.start, p.end, depth + 1);
+    if (p.many) (p.attr.graphs ??= []).push(g);
+    else p.attr.g = g;
+  }
+  return node;
 }
 
 /** Reads the TensorProto in [start, end), recording payload positions instead of reading payloads. */

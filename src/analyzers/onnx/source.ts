@@ -17,13 +17,15 @@ export interface ByteSource {
    */
   locate(offset: number, length: number): number;
   /** The buffer `locate` last made current. */
-  readonly buf: Uint8Array;
+  readonly buf: Buffer;
   /** Releases the file handle, if any. Safe to call twice. */
   close(): void;
 }
 
 /** A source over bytes already in memory; reads are zero-copy views. */
-export function bytesSource(bytes: Uint8Array): ByteSource {
+export function bytesSource(input: Uint8Array): ByteSource {
+  // A Buffer view of the same memory (no copy), so decoders can use its native string slicing.
+  const bytes = Buffer.from(input.buffer, input.byteOffset, input.byteLength);
   const check = (offset: number, length: number): void => {
     if (offset < 0 || length < 0 || offset + length > bytes.length) throw new OnnxReadError('truncated', `read of ${length} bytes past the end of the data`, offset);
   };

@@ -1,7 +1,8 @@
 /** Model-wide cost: totals over all graphs, top nodes, coverage and a peak activation-memory estimate. */
 import { factBytes, nodeCost, type NodeCost } from './cost';
-import type { Scope, ShapeInference } from './shapes/infer';
-import { topoOrder } from './shapes/infer';
+import type { Scope, ShapeInference, TensorFact } from './shapes/infer';
+
+type Step = Scope['steps'][number];
 import { subgraphsOf } from './structure';
 import type { GraphInfo, NodeInfo } from './types';
 
@@ -53,15 +54,15 @@ function graphRows(acc: Acc, g: GraphInfo, runs: number): NodeCostRow[] {
   const scope = acc.inf.scopes.get(g);
   if (!scope) return [];
   const rows: NodeCostRow[] = [];
-  const nodes = g.nodes;
-  for (let i = 0; i < nodes.length; i++) {
-    const node = nodes[i] as NodeInfo;
-    const c = nodeCost(node, scope) as NodeCostRow;
+  const steps = scope.steps;
+  for (let i = 0; i < steps.length; i++) {
+    const { node, ins, outs } = steps[i] as (typeof steps)[number];
+    const c = nodeCost(node, ins, outs, scope) as NodeCostRow;
     // Extend the cost object in place: a spread copy per node is measurable in a cold process.
     c.name = node.name || `${node.opType}#${i}`;
     c.opType = node.opType;
     c.runs = runs;
-    c.outputShapes = node.outputs.map((o) => scope.get(o)?.shape ?? []);
+    c.outputShapes = outs.map((f) => f?.shape ?? []);
     rows.push(c);
     acc.cov.nodes++;
     if (c.activationBytes !== null && c.flops !== null) acc.cov.countedNodes++;
@@ -107,20 +108,18 @@ function subgraphRows(acc: Acc, node: NodeInfo, scope: Scope, runs: number): Nod
  * largest peak of its bodies while it runs.
  */
 export function peakActivationBytes(g: GraphInfo, scope: Scope, scopes?: Map<GraphInfo, Scope>): number {
-  const order = topoOrder(g.nodes);
+  // Works on the steps inference recorded (execution order, facts at hand) to avoid name lookups.
+  const steps = scope.steps;
   const lastUse = new Map<string, number>();
-  for (let i = 0; i < order.length; i++) for (const x of (order[i] as NodeInfo).inputs) if (x) lastUse.set(x, i);
+  for (let i = 0; i < steps.length; i++) for (const x of (steps[i] as Step).node.inputs) if (x) lastUse.set(x, i);
   const keep = new Set(g.outputs.map((o) => o.name));
-  const size = (name: string): number => {
-    const f = scope.get(name);
-    return f && !f.isConstant ? (factBytes(f) ?? 0) : 0;
-  };
+  const size = (f: TensorFact | undefined): number => (f && !f.isConstant ? (factBytes(f) ?? 0) : 0);
   let live = 0;
-  for (const v of g.inputs) live += size(v.name);
+  for (const v of g.inputs) live += size(scope.facts.get(v.name));
   let peak = live;
-  for (let i = 0; i < order.length; i++) {
-    const node = order[i] as NodeInfo;
-    for (const o of node.outputs) if (o) live += size(o);
+  for (let i = 0; i < steps.length; i++) {
+    const { node, ins, outs } = steps[i] as Step;
+    for (const f of outs) live += size(f);
     let inner = 0;
     if (scopes && node.attributes.size && (node.opType === 'If' || node.opType === 'Loop' || node.opType === 'Scan')) {
       for (const sub of subgraphsOf(node)) {
@@ -128,13 +127,16 @@ export function peakActivationBytes(g: GraphInfo, scope: Scope, scopes?: Map<Gra
         if (sc) inner = Math.max(inner, peakActivationBytes(sub, sc, scopes));
       }
     }
-    peak = Math.max(peak, live + inner);
-    const ins = node.inputs;
-    for (let k = 0; k < ins.length; k++) {
-      const x = ins[k] as string;
-      if (x && lastUse.get(x) === i && !keep.has(x) && ins.indexOf(x) === k) live -= size(x);
+    if (live + inner > peak) peak = live + inner;
+    const names = node.inputs;
+    for (let k = 0; k < names.length; k++) {
+      const x = names[k] as string;
+      if (x && lastUse.get(x) === i && !keep.has(x) && names.indexOf(x) === k) live -= size(ins[k]);
     }
-    for (const o of node.outputs) if (o && !lastUse.has(o) && !keep.has(o)) live -= size(o);
+    for (let k = 0; k < outs.length; k++) {
+      const o = node.outputs[k] as string;
+      if (o && !lastUse.has(o) && !keep.has(o)) live -= size(outs[k]);
+    }
   }
   return peak;
 }

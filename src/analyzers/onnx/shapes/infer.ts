@@ -11,6 +11,7 @@ import { MATH_RULES } from './rulesMath';
 import { SEQ_RULES } from './rulesSeq';
 import { TENSOR_RULES } from './rulesTensor';
 import { controlFlowOutputs } from './controlFlow';
+export type { TensorFact };
 
 /** Values for symbolic dimensions. */
 export interface DimOptions {
@@ -30,6 +31,9 @@ export class Scope {
   readonly facts = new Map<string, TensorFact>();
   /** Constant tensors whose values are read from the file only when a rule asks. */
   readonly constTensors = new Map<string, TensorInfo>();
+
+  /** Each node of the graph in execution order with the facts of its inputs and outputs. */
+  readonly steps: { node: NodeInfo; ins: (TensorFact | undefined)[]; outs: (TensorFact | undefined)[] }[] = [];
 
   constructor(readonly parent?: Scope) {}
 
@@ -101,8 +105,7 @@ function constantFact(run: InferRun, scope: Scope, node: NodeInfo): TensorFact |
   return undefined;
 }
 
-function ruleContext(run: InferRun, scope: Scope, node: NodeInfo): RuleContext {
-  const inputs = node.inputs.map((n) => (n ? scope.get(n) : undefined));
+function ruleContext(run: InferRun, scope: Scope, node: NodeInfo, inputs: (TensorFact | undefined)[]): RuleContext {
   return {
     node,
     opset: run.opset,
@@ -122,7 +125,7 @@ function ruleContext(run: InferRun, scope: Scope, node: NodeInfo): RuleContext {
   };
 }
 
-function inferNode(run: InferRun, scope: Scope, node: NodeInfo): (TensorFact | undefined)[] {
+function inferNode(run: InferRun, scope: Scope, node: NodeInfo, inputs: (TensorFact | undefined)[]): (TensorFact | undefined)[] {
   if (node.opType === 'Constant' && KNOWN_DOMAINS.has(node.domain)) return [constantFact(run, scope, node)];
   const flow = controlFlowOutputs(run, scope, node);
   if (flow) return flow;
@@ -133,7 +136,7 @@ function inferNode(run: InferRun, scope: Scope, node: NodeInfo): (TensorFact | u
     return [];
   }
   try {
-    return rule(ruleContext(run, scope, node));
+    return rule(ruleContext(run, scope, node, inputs));
   } catch (err) {
     run.result.warnings.push(`shape rule of ${node.opType} node "${node.name}" failed: ${(err as Error).message}`);
     return [];
@@ -143,8 +146,18 @@ function inferNode(run: InferRun, scope: Scope, node: NodeInfo): (TensorFact | u
 /** Orders nodes so producers come before consumers (exporters do not always keep ONNX's required order). */
 export function topoOrder(nodes: NodeInfo[]): NodeInfo[] {
   const producer = new Map<string, number>();
-  nodes.forEach((n, i) => n.outputs.forEach((o) => o && producer.set(o, i)));
-  const sorted = nodes.every((n, i) => n.inputs.every((x) => (producer.get(x) ?? -1) < i));
+  let sorted = true;
+  for (let i = 0; i < nodes.length; i++) {
+    const n = nodes[i] as NodeInfo;
+    // Sorted when every input was produced earlier (or outside); a later producer shows up as missing here.
+    for (const o of n.outputs) if (o) producer.set(o, i);
+  }
+  const seen = new Set<string>();
+  for (let i = 0; i < nodes.length && sorted; i++) {
+    const n = nodes[i] as NodeInfo;
+    for (const x of n.inputs) if (x && producer.has(x) && !seen.has(x)) sorted = false;
+    for (const o of n.outputs) seen.add(o);
+  }
   if (sorted) return nodes;
   const state = new Uint8Array(nodes.length);
   const out: NodeInfo[] = [];
@@ -180,10 +193,16 @@ export function inferGraph(run: InferRun, g: GraphInfo, scope: Scope): (TensorFa
   }
   for (const t of g.sparseInitializers) scope.facts.set(t.name, { dtype: t.dtype, shape: t.dims, isConstant: true });
   for (const node of topoOrder(g.nodes)) {
-    const outs = inferNode(run, scope, node);
-    node.outputs.forEach((name, i) => {
-      if (name) scope.facts.set(name, outs[i] ?? { dtype: 0, shape: undefined });
-    });
+    const ins = node.inputs.map((n) => (n ? scope.get(n) : undefined));
+    const outs = inferNode(run, scope, node, ins);
+    const facts: (TensorFact | undefined)[] = [];
+    for (let i = 0; i < node.outputs.length; i++) {
+      const name = node.outputs[i] as string;
+      const f = name ? (outs[i] ?? { dtype: 0, shape: undefined }) : undefined;
+      if (f) scope.facts.set(name, f);
+      facts.push(f);
+    }
+    scope.steps.push({ node, ins, outs: facts });
   }
   return g.outputs.map((o) => scope.get(o.name));
 }
