@@ -12,7 +12,7 @@ function only(s: OnnxSummary, op: string): number {
   return (row.macs ?? 0) * row.runs;
 }
 
-test('Conv MACs: output elements x (Cin/group) x kernel area, by hand', () => {
+void test('Conv MACs: output elements x (Cin/group) x kernel area, by hand', () => {
   // 1x3x8x8 input, 4 filters 3x3, stride 2, pad 1 -> 1x4x4x4 output; each output sums 3*3*3 products.
   const m = buildModel({
     inputs: [['x', F, ['N', 3, 8, 8]]],
@@ -28,7 +28,7 @@ test('Conv MACs: output elements x (Cin/group) x kernel area, by hand', () => {
   assert.equal(s.cost.paramBytesRead, (4 * 27 + 4) * 4);
 });
 
-test('grouped and transposed convolutions', () => {
+void test('grouped and transposed convolutions', () => {
   const m = buildModel({
     inputs: [['x', F, [1, 8, 5, 5]]],
     outputs: [['z', F, []]],
@@ -45,7 +45,7 @@ test('grouped and transposed convolutions', () => {
   assert.deepEqual(s.outputs[0]?.resolvedShape, [1, 2, 10, 10]);
 });
 
-test('Gemm, MatMul with batch broadcast, and Einsum', () => {
+void test('Gemm, MatMul with batch broadcast, and Einsum', () => {
   const m = buildModel({
     inputs: [['a', F, [6, 10]], ['q', F, [2, 3, 5, 7]]],
     outputs: [['g', F, []], ['mm', F, []], ['e', F, []]],
@@ -63,7 +63,7 @@ test('Gemm, MatMul with batch broadcast, and Einsum', () => {
   assert.equal(only(s, 'Einsum'), 2 * 3 * 5 * 5 * 7);
 });
 
-test('LSTM MACs: steps x batch x directions x 4 gates x hidden x (input + hidden)', () => {
+void test('LSTM MACs: steps x batch x directions x 4 gates x hidden x (input + hidden)', () => {
   const H = 16;
   const m = buildModel({
     inputs: [['x', F, [5, 'batch', 10]]],
@@ -76,7 +76,7 @@ test('LSTM MACs: steps x batch x directions x 4 gates x hidden x (input + hidden
   assert.equal(s.cost.macs, 5 * 3 * 2 * 4 * H * (10 + H));
 });
 
-test('Shape→Gather→Unsqueeze→Concat→Reshape chain folds to a static shape (opset 13 input forms)', () => {
+void test('Shape→Gather→Unsqueeze→Concat→Reshape chain folds to a static shape (opset 13 input forms)', () => {
   const m = buildModel({
     inputs: [['x', F, ['batch', 4, 6]]],
     outputs: [['y', F, []]],
@@ -92,7 +92,7 @@ test('Shape→Gather→Unsqueeze→Concat→Reshape chain folds to a static shap
   assert.deepEqual(inspectOnnxBytes(m, { batch: 8 }).outputs[0]?.resolvedShape, [8, 24]);
 });
 
-test('Squeeze/Unsqueeze attribute form (opset 11) and Slice, Pad, Resize, Flatten, Transpose', () => {
+void test('Squeeze/Unsqueeze attribute form (opset 11) and Slice, Pad, Resize, Flatten, Transpose', () => {
   const m = buildModel({
     opset: 11,
     inputs: [['x', F, [1, 3, 1, 8, 8]]],
@@ -115,7 +115,7 @@ test('Squeeze/Unsqueeze attribute form (opset 11) and Slice, Pad, Resize, Flatte
   assert.deepEqual(s.outputs[1]?.resolvedShape, [3, 0]);
 });
 
-test('an unknown operator yields unknown shapes and lowers coverage, never a crash', () => {
+void test('an unknown operator yields unknown shapes and lowers coverage, never a crash', () => {
   const m = buildModel({
     inputs: [['x', F, [1, 4]]],
     outputs: [['z', F, []]],
@@ -131,7 +131,7 @@ test('an unknown operator yields unknown shapes and lowers coverage, never a cra
   assert.equal(s.cost.coverage.macShare, 0);
 });
 
-test('quantized operators are detected', () => {
+void test('quantized operators are detected', () => {
   const m = buildModel({
     inputs: [['x', F, [2, 4]]],
     outputs: [['y', 6, []]],

@@ -15,7 +15,7 @@ function external(name: string, dims: number[], offset: number, length: number):
   return { name, dims, dataType: 1, dataLocation: 1, externalData: [kv('location', 'weights.bin'), kv('offset', String(offset)), kv('length', String(length))] };
 }
 
-test('a model over 2 GB with external data is summarised without reading its weights', () => {
+void test('a model over 2 GB with external data is summarised without reading its weights', () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'greenlens-ext-'));
   try {
     // A sparse weights file: its size says 2 GiB + 64 KiB, but no block is ever written.

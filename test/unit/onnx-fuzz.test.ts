@@ -74,7 +74,7 @@ function fuzz(models: Uint8Array[], variants: number, seed: number): Tally {
   return tally;
 }
 
-test('9,000 corrupted variants of corpus models: only typed errors, none slow', (ctx) => {
+void test('9,000 corrupted variants of corpus models: only typed errors, none slow', (ctx) => {
   const models = corpusSample(150);
   if (!models.length) return ctx.skip('libonnx-testdata is not installed');
   const t = fuzz(models, 9000, 1234);
@@ -84,7 +84,7 @@ test('9,000 corrupted variants of corpus models: only typed errors, none slow', 
   assert.ok(t.slowestMs < 2000, `a variant took ${t.slowestMs.toFixed(0)} ms`);
 });
 
-test('1,200 corrupted variants of real models (Constant-node weights, If/Loop subgraphs)', (t) => {
+void test('1,200 corrupted variants of real models (Constant-node weights, If/Loop subgraphs)', (t) => {
   const files = ['ppocr-cls.onnx', 'blazeface.onnx', 'silero-vad.onnx'].map((f) => testModel(t, f));
   if (files.some((f) => !f)) return;
   const tally = fuzz(files.map((f) => readFileSync(f as string)), 1200, 99);

@@ -49,7 +49,7 @@ for f in sys.argv[1:]:
     print(count(onnx.load(f, load_external_data=False).graph))
 `;
 
-test('parameter counts equal python3-onnx on real models', (t) => {
+void test('parameter counts equal python3-onnx on real models', (t) => {
   const files = CASES.map((c) => testModel(t, c.file)).filter((f): f is string => !!f);
   if (files.length < CASES.length) return;
   const out = execFileSync('/usr/bin/python3', ['-c', PY_COUNT, ...files], { encoding: 'utf8' });
@@ -69,7 +69,7 @@ function feedsOf(c: Case): Record<string, ort.Tensor> {
 }
 
 for (const c of CASES) {
-  test(`inferred output shapes equal onnxruntime's: ${c.file}`, async (t) => {
+  void test(`inferred output shapes equal onnxruntime's: ${c.file}`, async (t) => {
     const file = testModel(t, c.file);
     if (!file) return;
     const summary = inspectOnnxFile(file, c.dims);
@@ -93,7 +93,7 @@ for (const c of CASES) {
 const TORCHVISION_GMACS: Record<string, number> = { 'resnet18.onnx': 1.814, 'mobilenet_v3_small.onnx': 0.057, 'vit_b_16.onnx': 17.564 };
 
 for (const [file, gmacs] of Object.entries(TORCHVISION_GMACS)) {
-  test(`MACs of ${file} are within 3 % of torchvision's published figure`, (t) => {
+  void test(`MACs of ${file} are within 3 % of torchvision's published figure`, (t) => {
     const path = testModel(t, file);
     if (!path) return;
     const s = inspectOnnxFile(path);

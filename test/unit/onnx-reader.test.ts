@@ -1,11 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync, existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { OnnxReadError, inspectOnnxFile, readModelFile } from '../../src/analyzers/onnx/index';
 import { onnx } from '../../src/analyzers/onnx/generated/onnx';
-import { testModel } from './helpers/models';
 
 const CORPUS = '/usr/share/libonnx-testdata/data';
 
@@ -26,7 +24,7 @@ function pbDims(file: string): number[] | undefined {
   }
 }
 
-test('every model of libonnx-testdata is read and summarised, or rejected with a typed error', { skip: !existsSync(CORPUS) && 'libonnx-testdata is not installed' }, () => {
+void test('every model of libonnx-testdata is read and summarised, or rejected with a typed error', { skip: !existsSync(CORPUS) && 'libonnx-testdata is not installed' }, () => {
   const models = findModels(CORPUS);
   assert.ok(models.length >= 1000, `expected the 1,072 corpus models, found ${models.length}`);
   let read = 0;

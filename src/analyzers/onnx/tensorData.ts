@@ -4,7 +4,7 @@
  */
 import type { ByteSource } from './source';
 import type { TensorInfo } from './types';
-import { readSignedVarint, readVarint, scanFields, varintEnd } from './wire';
+import { readSignedVarint, readVarint, varintEnd } from './wire';
 import { guarded } from './errors';
 
 /** Tensors with more elements than this are not decoded for constant folding. */
@@ -66,13 +66,4 @@ export function readTensorValues(src: ByteSource, t: TensorInfo, maxElements = M
   } catch {
     return undefined;
   }
-}
-
-/** Counts the strings of a string tensor by scanning its recorded field span. */
-export function countStrings(src: ByteSource, t: TensorInfo): number {
-  const d = t.data;
-  if (!d || d.kind !== 'inline' || d.encoding !== 'strings') return 0;
-  let n = 0;
-  scanFields(src, d.offset, d.offset + d.length, () => n++);
-  return n;
 }

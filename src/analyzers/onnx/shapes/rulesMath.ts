@@ -1,5 +1,5 @@
 /** Shape rules of arithmetic operators: element-wise, convolution, pooling, matrix products, reductions. */
-import { BOOL, FLOAT, INT32, INT64, UINT8, attrInt, attrInts, attrStr, axesFrom, broadcast, fact, foldElementwise, normAxis, sameAs, type RuleContext, type SDim, type ShapeRule, type TensorFact } from './common';
+import { BOOL, FLOAT, INT32, INT64, UINT8, attrInt, attrInts, attrStr, broadcast, fact, foldElementwise, normAxis, sameAs, type RuleContext, type SDim, type ShapeRule, type TensorFact } from './common';
 import { dtypeInfo } from '../dtypes';
 
 const UNARY = 'Abs Acos Acosh Asin Asinh Atan Atanh BitwiseNot Ceil Celu Cos Cosh Elu Erf Exp Floor Gelu HardSigmoid HardSwish Hardmax Identity IsInf IsNaN LeakyRelu Log LogSoftmax LpNormalization LRN MeanVarianceNormalization Mish Neg Not PRelu Reciprocal Relu Round Selu Shrink Sigmoid Sign Sin Sinh Softmax Softplus Softsign Sqrt Tan Tanh ThresholdedRelu Clip CumSum Trilu ReverseSequence InstanceNormalization GroupNormalization FastGelu BiasGelu QuickGelu Swish';
