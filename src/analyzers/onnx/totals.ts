@@ -44,7 +44,8 @@ export interface CostTotals {
 }
 
 interface Acc {
-  rows: NodeCostRow[];
+  /** Output facts per row; shapes are copied only onto the top rows. */
+  outs: Map<NodeCostRow, (TensorFact | undefined)[]>;
   cov: CostCoverage;
   notes: string[];
   inf: ShapeInference;
@@ -57,14 +58,19 @@ function graphRows(acc: Acc, g: GraphInfo, runs: number): NodeCostRow[] {
   const steps = scope.steps;
   for (let i = 0; i < steps.length; i++) {
     const { node, ins, outs } = steps[i] as (typeof steps)[number];
+    acc.cov.nodes++;
+    // Constant nodes do no work at run time; they count as covered but get no row.
+    if (node.opType === 'Constant') {
+      acc.cov.countedNodes++;
+      continue;
+    }
     const c = nodeCost(node, ins, outs, scope) as NodeCostRow;
     // Extend the cost object in place: a spread copy per node is measurable in a cold process.
     c.name = node.name || `${node.opType}#${i}`;
     c.opType = node.opType;
     c.runs = runs;
-    c.outputShapes = outs.map((f) => f?.shape ?? []);
+    acc.outs.set(c, outs);
     rows.push(c);
-    acc.cov.nodes++;
     if (c.activationBytes !== null && c.flops !== null) acc.cov.countedNodes++;
     if (c.macOp) {
       acc.cov.macNodes++;
@@ -141,10 +147,16 @@ export function peakActivationBytes(g: GraphInfo, scope: Scope, scopes?: Map<Gra
   return peak;
 }
 
+function topRows(acc: Acc, rows: NodeCostRow[], n: number): NodeCostRow[] {
+  const top = rows.filter((r) => (r.macs ?? 0) > 0).sort((a, b) => (b.macs ?? 0) * b.runs - (a.macs ?? 0) * a.runs).slice(0, n);
+  for (const r of top) r.outputShapes = (acc.outs.get(r) ?? []).map((f) => f?.shape ?? []);
+  return top;
+}
+
 /** Costs of the whole model from a finished shape inference. */
 export function costTotals(main: GraphInfo, inf: ShapeInference, topN = 10): CostTotals {
   const cov: CostCoverage = { nodes: 0, countedNodes: 0, macNodes: 0, countedMacNodes: 0, macShare: 1, unknownOps: Object.fromEntries(inf.unknownOps) };
-  const acc: Acc = { rows: [], cov, notes: [], inf };
+  const acc: Acc = { outs: new Map(), cov, notes: [], inf };
   const rows = graphRows(acc, main, 1);
   cov.macShare = cov.macNodes ? cov.countedMacNodes / cov.macNodes : 1;
   const scope = inf.scopes.get(main);
@@ -160,7 +172,7 @@ export function costTotals(main: GraphInfo, inf: ShapeInference, topN = 10): Cos
     paramBytesRead,
     activationBytesWritten,
     peakActivationBytes: scope ? peakActivationBytes(main, scope, inf.scopes) : 0,
-    topNodes: rows.filter((r) => (r.macs ?? 0) > 0).sort((a, b) => (b.macs ?? 0) * b.runs - (a.macs ?? 0) * a.runs).slice(0, topN),
+    topNodes: topRows(acc, rows, topN),
     coverage: cov,
     notes: acc.notes,
   };

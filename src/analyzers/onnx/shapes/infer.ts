@@ -105,24 +105,29 @@ function constantFact(run: InferRun, scope: Scope, node: NodeInfo): TensorFact |
   return undefined;
 }
 
-function ruleContext(run: InferRun, scope: Scope, node: NodeInfo, inputs: (TensorFact | undefined)[]): RuleContext {
-  return {
-    node,
-    opset: run.opset,
-    inputs,
-    value(i) {
-      const name = node.inputs[i];
-      const f = inputs[i];
-      if (!name || !f) return undefined;
-      if (f.value) return f.value;
-      const t = scope.constTensor(name);
-      if (!t) return undefined;
-      const v = readTensorValues(run.src, t, FOLD_LIMIT);
-      if (v) f.value = v;
-      return v;
-    },
-    tensorValues: (t) => readTensorValues(run.src, t),
-  };
+/** The context a rule sees; a class so that nodes share its methods instead of allocating closures. */
+class NodeContext implements RuleContext {
+  readonly opset: number;
+
+  constructor(private readonly run: InferRun, private readonly scope: Scope, readonly node: NodeInfo, readonly inputs: (TensorFact | undefined)[]) {
+    this.opset = run.opset;
+  }
+
+  value(i: number): number[] | undefined {
+    const name = this.node.inputs[i];
+    const f = this.inputs[i];
+    if (!name || !f) return undefined;
+    if (f.value) return f.value;
+    const t = this.scope.constTensor(name);
+    if (!t) return undefined;
+    const v = readTensorValues(this.run.src, t, FOLD_LIMIT);
+    if (v) f.value = v;
+    return v;
+  }
+
+  tensorValues(t: TensorInfo): number[] | undefined {
+    return readTensorValues(this.run.src, t);
+  }
 }
 
 function inferNode(run: InferRun, scope: Scope, node: NodeInfo, inputs: (TensorFact | undefined)[]): (TensorFact | undefined)[] {
@@ -136,7 +141,7 @@ function inferNode(run: InferRun, scope: Scope, node: NodeInfo, inputs: (TensorF
     return [];
   }
   try {
-    return rule(ruleContext(run, scope, node, inputs));
+    return rule(new NodeContext(run, scope, node, inputs));
   } catch (err) {
     run.result.warnings.push(`shape rule of ${node.opType} node "${node.name}" failed: ${(err as Error).message}`);
     return [];
@@ -184,16 +189,15 @@ export function topoOrder(nodes: NodeInfo[]): NodeInfo[] {
   return out;
 }
 
-/** Infers every node of a graph into `scope`; returns the facts of the graph outputs. */
-export function inferGraph(run: InferRun, g: GraphInfo, scope: Scope): (TensorFact | undefined)[] {
-  run.result.scopes.set(g, scope);
-  for (const t of g.initializers) {
-    scope.facts.set(t.name, { dtype: t.dtype, shape: t.dims, isConstant: true });
-    scope.constTensors.set(t.name, t);
-  }
-  for (const t of g.sparseInitializers) scope.facts.set(t.name, { dtype: t.dtype, shape: t.dims, isConstant: true });
-  for (const node of topoOrder(g.nodes)) {
-    const ins = node.inputs.map((n) => (n ? scope.get(n) : undefined));
+/** Infers `nodes` in order; with `strict`, stops and returns false at a node reading an undefined tensor. */
+function inferNodes(run: InferRun, scope: Scope, nodes: NodeInfo[], strict: boolean): boolean {
+  for (const node of nodes) {
+    const ins: (TensorFact | undefined)[] = [];
+    for (const n of node.inputs) {
+      const f = n ? scope.get(n) : undefined;
+      if (strict && n && !f) return false;
+      ins.push(f);
+    }
     const outs = inferNode(run, scope, node, ins);
     const facts: (TensorFact | undefined)[] = [];
     for (let i = 0; i < node.outputs.length; i++) {
@@ -203,6 +207,28 @@ export function inferGraph(run: InferRun, g: GraphInfo, scope: Scope): (TensorFa
       facts.push(f);
     }
     scope.steps.push({ node, ins, outs: facts });
+  }
+  return true;
+}
+
+/** Infers every node of a graph into `scope`; returns the facts of the graph outputs. */
+export function inferGraph(run: InferRun, g: GraphInfo, scope: Scope): (TensorFact | undefined)[] {
+  run.result.scopes.set(g, scope);
+  for (const t of g.initializers) {
+    scope.facts.set(t.name, { dtype: t.dtype, shape: t.dims, isConstant: true });
+    scope.constTensors.set(t.name, t);
+  }
+  for (const t of g.sparseInitializers) scope.facts.set(t.name, { dtype: t.dtype, shape: t.dims, isConstant: true });
+  // ONNX requires nodes in execution order, so try the file order first and sort only when a node reads
+  // a tensor nothing has defined yet (sorting up front costs a name-set pass over every graph).
+  const unknownBefore = new Map(run.result.unknownOps);
+  const warningsBefore = run.result.warnings.length;
+  if (!inferNodes(run, scope, g.nodes, true)) {
+    run.result.unknownOps.clear();
+    for (const [k, v] of unknownBefore) run.result.unknownOps.set(k, v);
+    run.result.warnings.length = warningsBefore;
+    scope.steps.length = 0;
+    inferNodes(run, scope, topoOrder(g.nodes), false);
   }
   return g.outputs.map((o) => scope.get(o.name));
 }

@@ -36,7 +36,9 @@ function foldValues(c: RuleContext, op: (...xs: number[]) => number | undefined,
 }
 
 function elementwise(c: RuleContext, dtype?: number): TensorFact | undefined {
-  const shape = broadcast(c.inputs.slice(0, c.node.inputs.length).map((x) => x?.shape));
+  const shapes: (SDim[] | undefined)[] = [];
+  for (let i = 0; i < c.node.inputs.length; i++) shapes.push(c.inputs[i]?.shape);
+  const shape = broadcast(shapes);
   const dt = dtype ?? c.inputs.find((x) => x)?.dtype ?? 0;
   const op = c.node.opType === 'Div' ? (a?: number, b?: number) => (b ? (a as number) / b : undefined) : FOLD[c.node.opType];
   const value = op && c.node.inputs.length <= 3 ? foldValues(c, op, dtypeInfo(dt).isInteger) : undefined;
