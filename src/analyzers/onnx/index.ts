@@ -15,6 +15,7 @@ export { readTensorValues } from './tensorData';
 export { dtypeInfo, dtypeBytes } from './dtypes';
 export { inferShapes, type DimOptions, type ShapeInference } from './shapes/infer';
 export { summarizeModel, type OnnxSummary, type IOSummary } from './summary';
+export { formatSummary } from './format';
 export type { CostTotals, NodeCostRow, CostCoverage } from './totals';
 export type { ModelStructure, ParameterStats, ExternalFile } from './structure';
 export type * from './types';
