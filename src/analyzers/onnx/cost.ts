@@ -144,7 +144,8 @@ export function nodeCost(node: NodeInfo, inFacts: (TensorFact | undefined)[], ou
     if (f?.isConstant) paramBytes += scope.constTensor(node.inputs[i] ?? '')?.bytes ?? factBytes(f) ?? 0;
   });
   let activationBytes: number | null = 0;
-  for (const f of outFacts) {
+  for (let i = 0; i < outFacts.length; i++) {
+    const f = outFacts[i];
     const b = f?.isConstant ? 0 : factBytes(f);
     activationBytes = b === null || activationBytes === null ? null : activationBytes + b;
   }

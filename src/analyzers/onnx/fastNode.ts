@@ -89,14 +89,25 @@ export class Cur {
     return v;
   }
 
-  /** A repeated scalar field, packed or not: calls `one` for each element. */
-  repeated(wire: number, one: () => number, out: number[]): void {
+  /** A repeated int64 field, packed or not (two methods rather than a callback: no closure per call). */
+  repeatedInts(wire: number, out: number[]): void {
     if (wire !== 2) {
-      out.push(one());
+      out.push(this.svarint());
       return;
     }
     const end = this.pos + this.len();
-    while (this.pos < end) out.push(one());
+    while (this.pos < end) out.push(this.svarint());
+    if (this.pos !== end) this.fail('a packed list');
+  }
+
+  /** A repeated float field, packed or not. */
+  repeatedFloats(wire: number, out: number[]): void {
+    if (wire !== 2) {
+      out.push(this.f32());
+      return;
+    }
+    const end = this.pos + this.len();
+    while (this.pos < end) out.push(this.f32());
     if (this.pos !== end) this.fail('a packed list');
   }
 }
@@ -135,7 +146,7 @@ export function fastTensor(c: Cur, end: number, finish: (t: TensorInfo, ext: { k
     const tag = c.uvarint();
     const num = Math.floor(tag / 8);
     const wire = tag & 7;
-    if (num === 1) c.repeated(wire, () => c.svarint(), dims);
+    if (num === 1) c.repeatedInts(wire, dims);
     else if (num === 2 && wire === 0) dtype = c.uvarint();
     else if (num === 8 && wire === 2) name = c.str();
     else if (num === 14 && wire === 0) location = c.uvarint();
@@ -173,8 +184,8 @@ function fastAttribute(c: Cur, end: number, pending: PendingGraphs, tensor: (c: 
     else if (num === 2 && wire === 5) a.f = c.f32();
     else if (num === 3 && wire === 0) a.i = c.svarint();
     else if (num === 4 && wire === 2) a.s = c.str();
-    else if (num === 7) c.repeated(wire, () => c.f32(), (a.floats ??= []));
-    else if (num === 8) c.repeated(wire, () => c.svarint(), (a.ints ??= []));
+    else if (num === 7) c.repeatedFloats(wire, (a.floats ??= []));
+    else if (num === 8) c.repeatedInts(wire, (a.ints ??= []));
     else if (num === 9 && wire === 2) (a.strings ??= []).push(c.str());
     else if ((num === 5 || num === 10 || num === 6 || num === 11) && wire === 2) {
       const n = c.len();

@@ -41,7 +41,8 @@ function checkedDims(raw: unknown[], at: number): { dims: number[]; elements: nu
   if (raw.length > 64) throw new OnnxReadError('malformed', `tensor has rank ${raw.length}`, at);
   const dims = raw.map(toNum);
   let elements = 1;
-  for (const d of dims) {
+  for (let i = 0; i < dims.length; i++) {
+    const d = dims[i] as number;
     if (!Number.isSafeInteger(d) || d < 0) throw new OnnxReadError('malformed', `tensor has an invalid dimension ${d}`, at);
     elements *= d;
   }

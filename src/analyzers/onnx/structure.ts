@@ -40,28 +40,33 @@ export function isQuantizedOp(op: string): boolean {
 /** Calls `visit` on every graph (main graph first, then subgraphs depth-first). */
 export function forEachGraph(g: GraphInfo, visit: (g: GraphInfo) => void): void {
   visit(g);
-  for (const node of g.nodes) for (const sub of subgraphsOf(node)) forEachGraph(sub, visit);
+  // Indexed loops here and in the other per-node passes: for-of allocates an iterator result per
+  // element until the code is optimised, which a one-shot summary never waits for.
+  for (let i = 0; i < g.nodes.length; i++) {
+    const node = g.nodes[i] as NodeInfo;
+    if (node.attributes.size) for (const sub of subgraphsOf(node)) forEachGraph(sub, visit);
+  }
 }
 
 /** The subgraphs held by a node's attributes (If branches, Loop and Scan bodies). */
 export function subgraphsOf(node: NodeInfo): GraphInfo[] {
   const out: GraphInfo[] = [];
-  for (const a of node.attributes.values()) {
+  node.attributes.forEach((a) => {
     if (a.g) out.push(a.g);
     if (a.graphs) out.push(...a.graphs);
-  }
+  });
   return out;
 }
 
 /** Elements and dtype of the value a Constant node holds, if any. */
 export function constantNodeTensor(node: NodeInfo): { elements: number; dtype: number; tensor?: TensorInfo } | undefined {
-  for (const [name, a] of node.attributes) {
-    if (name === 'value' && a.t) return { elements: a.t.elements, dtype: a.t.dtype, tensor: a.t };
-    if (name === 'value_float') return { elements: 1, dtype: 1 };
-    if (name === 'value_int') return { elements: 1, dtype: 7 };
-    if (name === 'value_floats') return { elements: a.floats?.length ?? 0, dtype: 1 };
-    if (name === 'value_ints') return { elements: a.ints?.length ?? 0, dtype: 7 };
-  }
+  const at = node.attributes;
+  const t = at.get('value')?.t;
+  if (t) return { elements: t.elements, dtype: t.dtype, tensor: t };
+  if (at.has('value_float')) return { elements: 1, dtype: 1 };
+  if (at.has('value_int')) return { elements: 1, dtype: 7 };
+  if (at.has('value_floats')) return { elements: at.get('value_floats')?.floats?.length ?? 0, dtype: 1 };
+  if (at.has('value_ints')) return { elements: at.get('value_ints')?.ints?.length ?? 0, dtype: 7 };
   return undefined;
 }
 
@@ -95,13 +100,15 @@ export function modelStructure(model: ModelInfo): ModelStructure {
   const files = new Map<string, ExternalFile>();
   forEachGraph(model.graph, (g) => {
     s.subgraphCount++;
-    for (const t of g.initializers) {
+    for (let i = 0; i < g.initializers.length; i++) {
+      const t = g.initializers[i] as TensorInfo;
       addParam(s.parameters, t.dtype, t.elements, t.bytes);
       s.parameters.initializerCount += t.elements;
       addExternal(files, t);
     }
     for (const t of g.sparseInitializers) s.parameters.sparseValueCount += t.elements;
-    for (const node of g.nodes) {
+    for (let i = 0; i < g.nodes.length; i++) {
+      const node = g.nodes[i] as NodeInfo;
       s.nodeCount++;
       const op = node.domain && node.domain !== 'ai.onnx' ? `${node.domain}:${node.opType}` : node.opType;
       s.opHistogram[op] = (s.opHistogram[op] ?? 0) + 1;

@@ -117,7 +117,10 @@ export function peakActivationBytes(g: GraphInfo, scope: Scope, scopes?: Map<Gra
   // Works on the steps inference recorded (execution order, facts at hand) to avoid name lookups.
   const steps = scope.steps;
   const lastUse = new Map<string, number>();
-  for (let i = 0; i < steps.length; i++) for (const x of (steps[i] as Step).node.inputs) if (x) lastUse.set(x, i);
+  for (let i = 0; i < steps.length; i++) {
+    const inputs = (steps[i] as Step).node.inputs;
+    for (let k = 0; k < inputs.length; k++) if (inputs[k]) lastUse.set(inputs[k] as string, i);
+  }
   const keep = new Set(g.outputs.map((o) => o.name));
   const size = (f: TensorFact | undefined): number => (f && !f.isConstant ? (factBytes(f) ?? 0) : 0);
   let live = 0;
@@ -125,7 +128,7 @@ export function peakActivationBytes(g: GraphInfo, scope: Scope, scopes?: Map<Gra
   let peak = live;
   for (let i = 0; i < steps.length; i++) {
     const { node, ins, outs } = steps[i] as Step;
-    for (const f of outs) live += size(f);
+    for (let k = 0; k < outs.length; k++) live += size(outs[k]);
     let inner = 0;
     if (scopes && node.attributes.size && (node.opType === 'If' || node.opType === 'Loop' || node.opType === 'Scan')) {
       for (const sub of subgraphsOf(node)) {

@@ -66,7 +66,8 @@ export function normAxis(axis: number, rank: number): number | undefined {
 /** Product of dims; null when any is unknown. */
 export function prod(dims: readonly SDim[]): number | null {
   let p = 1;
-  for (const d of dims) {
+  for (let i = 0; i < dims.length; i++) {
+    const d = dims[i] as SDim;
     if (d === null) return null;
     p *= d;
   }
@@ -86,7 +87,8 @@ export function broadcast(shapes: (readonly SDim[] | undefined)[]): SDim[] | und
   const out: SDim[] = [];
   for (let i = 0; i < rank; i++) {
     let dim: SDim = 1;
-    for (const s of list) {
+    for (let j = 0; j < list.length; j++) {
+      const s = list[j] as SDim[];
       // Not `?? 1`: a null (unknown) dim must stay unknown, only a missing leading dim is 1.
       const k = s.length - rank + i;
       const d = k < 0 ? 1 : (s[k] as SDim);

@@ -93,15 +93,21 @@ export function resolveInputShape(name: string, shape: Dim[] | undefined, opts: 
 
 function constantFact(run: InferRun, scope: Scope, node: NodeInfo): TensorFact | undefined {
   const out = node.outputs[0] ?? '';
-  for (const [name, a] of node.attributes) {
-    if (name === 'value' && a.t) {
-      scope.constTensors.set(out, a.t);
-      return { dtype: a.t.dtype, shape: a.t.dims, isConstant: true };
-    }
-    if (name === 'value_float' || name === 'value_int') return { dtype: name === 'value_int' ? INT64 : FLOAT, shape: [], value: [(a.f ?? a.i) as number], isConstant: true };
-    if (name === 'value_floats' && a.floats) return { dtype: FLOAT, shape: [a.floats.length], value: a.floats, isConstant: true };
-    if (name === 'value_ints' && a.ints) return { dtype: INT64, shape: [a.ints.length], value: a.ints, isConstant: true };
+  // Direct lookups rather than iterating the attribute map: iteration allocates entries in cold code.
+  const at = node.attributes;
+  const t = at.get('value')?.t;
+  if (t) {
+    scope.constTensors.set(out, t);
+    return { dtype: t.dtype, shape: t.dims, isConstant: true };
   }
+  const f = at.get('value_float')?.f;
+  if (f !== undefined) return { dtype: FLOAT, shape: [], value: [f], isConstant: true };
+  const i = at.get('value_int')?.i;
+  if (i !== undefined) return { dtype: INT64, shape: [], value: [i], isConstant: true };
+  const floats = at.get('value_floats')?.floats;
+  if (floats) return { dtype: FLOAT, shape: [floats.length], value: floats, isConstant: true };
+  const ints = at.get('value_ints')?.ints;
+  if (ints) return { dtype: INT64, shape: [ints.length], value: ints, isConstant: true };
   return undefined;
 }
 
@@ -191,9 +197,12 @@ export function topoOrder(nodes: NodeInfo[]): NodeInfo[] {
 
 /** Infers `nodes` in order; with `strict`, stops and returns false at a node reading an undefined tensor. */
 function inferNodes(run: InferRun, scope: Scope, nodes: NodeInfo[], strict: boolean): boolean {
-  for (const node of nodes) {
+  // Indexed loops: for-of allocates an iterator result per element until the code is optimised.
+  for (let j = 0; j < nodes.length; j++) {
+    const node = nodes[j] as NodeInfo;
     const ins: (TensorFact | undefined)[] = [];
-    for (const n of node.inputs) {
+    for (let k = 0; k < node.inputs.length; k++) {
+      const n = node.inputs[k] as string;
       const f = n ? scope.get(n) : undefined;
       if (strict && n && !f) return false;
       ins.push(f);
