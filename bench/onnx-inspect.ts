@@ -83,6 +83,7 @@ function main(): void {
     console.log(row('greenlens open + summarise', a));
     console.log(row('python3-onnx load + param count', b));
     console.log('seconds: the work inside the process; wall: whole child process, start-up included.');
+    console.log('params: python counts initializers only; greenlens adds the elements of Constant nodes.');
     console.log(`RESULT onnx-inspect seconds=${a.seconds.toFixed(3)} peak_rss_mb=${a.peakRssMb.toFixed(0)} speedup_vs_onnx=${(b.seconds / a.seconds).toFixed(1)}`);
   } finally {
     rmSync(dir, { recursive: true, force: true });
