@@ -29,9 +29,10 @@ const builds = [
   {
     ...nodeCommon, entryPoints: { extension: 'src/extension.ts' }, outdir: 'dist',
     // Marks when the bundle starts evaluating, so activation time includes module load time.
-    banner: { js: 'globalThis.__greenlensLoadStart = globalThis.performance ? performance.now() : 0;' },
+    banner: { js: 'globalThis.__greenlensLoadStart = performance.now();' },
+    footer: { js: 'globalThis.__greenlensLoadEnd = performance.now();' },
   },
-  { ...nodeCommon, entryPoints: { worker: 'src/profiler/worker.ts' }, outdir: 'dist' },
+  { ...nodeCommon, entryPoints: { worker: 'src/profiler/worker.ts', pythonWorker: 'src/analyzers/python/worker.ts' }, outdir: 'dist' },
   { ...nodeCommon, entryPoints: { cli: 'src/cli/main.ts' }, outdir: 'dist', banner: { js: '#!/usr/bin/env node' } },
   {
     bundle: true, platform: 'browser', format: 'iife', target: 'es2022', minify: production, absWorkingDir: root,

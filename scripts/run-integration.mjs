@@ -8,6 +8,20 @@ import { startCodeServer, launchBrowser, workbenchUrl, remoteUri, scratchWorkspa
 
 const TIMEOUT_MS = Number(process.env.GREENLENS_INTEGRATION_TIMEOUT_MS ?? 600_000);
 
+/**
+ * Extension-host console output reaches the page as ('%c[Extension Host] %s…', 'color: …', ...args):
+ * drop the styling, apply the printf-style format, and print only extension-host lines.
+ */
+async function printExtensionHostLine(msg) {
+  const values = await Promise.all(msg.args().map((a) => a.jsonValue().catch(() => '')));
+  const [level, style, fmt, ...rest] = values;
+  // Only the extension host's styled INFO/ERR lines carry mocha's report.
+  if (typeof level !== 'string' || !/^%c\s*(INFO|ERR)/.test(level) || typeof style !== 'string' || typeof fmt !== 'string') return;
+  if (/AccountPolicyGate|reconnection-grace|socket|Service Worker|AgentHost|builtin extensions/.test(fmt)) return;
+  const line = fmt.replace(/%[sdoOif]/g, () => String(rest.shift() ?? '')) + (rest.length ? ' ' + rest.map(String).join(' ') : '');
+  process.stdout.write(line + '\n');
+}
+
 export async function runIntegration() {
   const results = join(mkdtempSync(join(tmpdir(), 'greenlens-it-')), 'results.json');
   const server = await startCodeServer({ name: 'integration', env: { GREENLENS_TEST_RESULTS: results, GREENLENS_REPO_ROOT: repoRoot } });
@@ -16,13 +30,7 @@ export async function runIntegration() {
     const workspace = scratchWorkspace(join(repoRoot, 'examples'), server.scratch);
     const page = await browser.newPage();
     const exit = new Promise((resolve) => { void page.exposeFunction('codeAutomationExit', (code) => resolve(code)); });
-    page.on('console', (msg) => {
-      // Extension-host output arrives as ('%c INFO', 'color: …', ...args): print only the args.
-      const text = msg.text();
-      const m = text.match(/^%c\s*\S+\s+color:[^ ]*\s?(.*)$/s);
-      const body = m ? m[1] : text;
-      if (/^\s*(\[Extension Host\]|  |✔|✓|\d+ passing|\d+ failing|\d+ pending|[A-Z])/.test(body) || m) process.stdout.write(`${body}\n`);
-    });
+    page.on('console', (msg) => { void printExtensionHostLine(msg); });
     const payload = [
       ['extensionDevelopmentPath', remoteUri(server, repoRoot)],
       ['extensionTestsPath', remoteUri(server, join(repoRoot, 'out/test/integration/index'))],

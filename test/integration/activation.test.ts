@@ -14,7 +14,7 @@ describe('activation', () => {
     const api = await ext.activate();
     assert.ok(ext.isActive);
     assert.ok(api && typeof api.activationMs === 'number', 'activate() returns the API');
-    console.log(`    activation: ${api.activationMs.toFixed(1)} ms from bundle load, ${api.activateBodyMs.toFixed(1)} ms in activate()`);
+    console.log(`    activation: ${api.activationMs.toFixed(1)} ms own time (module load ${api.moduleLoadMs.toFixed(1)} ms + activate() ${api.activateBodyMs.toFixed(1)} ms)`);
     assert.ok(api.activationMs < 50, `activation took ${api.activationMs.toFixed(1)} ms (budget 50 ms)`);
   });
 

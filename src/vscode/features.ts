@@ -1,0 +1,9 @@
+/**
+ * Registers the editor features. Each feature module exports one `register…(ctx)` that only wires
+ * providers and listeners; anything heavy (WASM grammars, onnxruntime, catalog data) loads on first use.
+ */
+import type { GreenLensContext } from './context';
+
+export function registerFeatures(_ctx: GreenLensContext): void {
+  // Feature registrations are added here, one line each.
+}
