@@ -1,6 +1,9 @@
 /** Opens examples/ in code-server with the extension under development and drives it like a person. */
 import assert from 'node:assert/strict';
-import { openWorkbench, openFile, runCommand, waitForNotification, type E2ETest } from './workbench';
+import { existsSync, readFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { join } from 'node:path';
+import { openWorkbench, openFile, runCommand, type E2ETest } from './workbench';
 
 export const tests: E2ETest[] = [
   {
@@ -17,10 +20,15 @@ export const tests: E2ETest[] = [
       const rows = await ctx.page.locator('.quick-input-list .monaco-list-row').allInnerTexts();
       assert.ok(rows.some((r) => r.includes('detect this machine')), `quick pick rows: ${rows.join(' | ')}`);
       await ctx.shot('hardware-profile-picker');
-      await ctx.page.keyboard.press('Escape');
-      await runCommand(ctx.page, 'GreenLens: Show Report');
-      await waitForNotification(ctx.page, /not available yet|GreenLens/);
-      await ctx.shot('command-feedback');
+      // Choosing the fixed CPU entry writes the workspace setting: a visible, checkable effect.
+      await ctx.page.locator('.quick-input-list .monaco-list-row', { hasText: 'this machine’s CPU, fixed' }).first().click();
+      const settingsFile = join(ctx.workspace, '.vscode', 'settings.json');
+      const read = () => (existsSync(settingsFile) ? readFileSync(settingsFile, 'utf8') : '');
+      const deadline = Date.now() + 20_000;
+      while (!read().includes('greenlens.hardware.profile') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+      const written = JSON.parse(read()) as Record<string, string>;
+      assert.equal(written['greenlens.hardware.profile'], cpus()[0]?.model.trim());
+      await ctx.shot('hardware-profile-set');
     },
   },
 ];
