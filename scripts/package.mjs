@@ -38,12 +38,19 @@ for (const target of targets) {
   // The bundles are self-contained except for onnxruntime-node (a native addon) and its JS dependency.
   copyModule(stage, 'onnxruntime-node', ['package.json', 'LICENSE', 'README.md', 'dist', `bin/napi-v6/${TARGETS[target]}`]);
   copyModule(stage, 'onnxruntime-common', ['package.json', 'LICENSE', 'README.md', 'dist']);
-  const manifest = { ...pkg, scripts: {}, devDependencies: {}, dependencies: {} };
+  // onnxruntime-node's own dependencies (adm-zip, global-agent) serve only its install-time download
+  // script, which the package never runs: the shipped copy declares just its runtime dependency.
+  const ortManifest = join(stage, 'node_modules/onnxruntime-node/package.json');
+  const ortPkg = JSON.parse(readFileSync(ortManifest, 'utf8'));
+  ortPkg.dependencies = { 'onnxruntime-common': ortPkg.dependencies['onnxruntime-common'] };
+  delete ortPkg.scripts;
+  writeFileSync(ortManifest, JSON.stringify(ortPkg, null, 2));
+  const manifest = { ...pkg, scripts: {}, devDependencies: {}, dependencies: { 'onnxruntime-node': pkg.dependencies['onnxruntime-node'] } };
   delete manifest.bin;
   writeFileSync(join(stage, 'package.json'), JSON.stringify(manifest, null, 2));
   writeFileSync(join(stage, '.vscodeignore'), '**/*.map\n**/*.d.ts\n');
   const vsix = join(outDir, `${pkg.name}-${target}-${pkg.version}.vsix`);
-  execFileSync(process.execPath, [join(root, 'node_modules/@vscode/vsce/vsce'), 'package', '--target', target, '--no-dependencies',
+  execFileSync(process.execPath, [join(root, 'node_modules/@vscode/vsce/vsce'), 'package', '--target', target,
     '--allow-missing-repository', '--skip-license', '--out', vsix], { cwd: stage, stdio: ['ignore', 'inherit', 'inherit'] });
   const mb = statSync(vsix).size / 1e6;
   console.log(`${target}: ${vsix} ${mb.toFixed(1)} MB`);
