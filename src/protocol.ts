@@ -4,28 +4,81 @@
  * before acting, because a child process or a webview is another trust domain.
  */
 
+import type { EnergyReading, InputOptions, VariantMetrics, VariantSpec } from './profiler/types';
+
 // ---------- host <-> profiler worker ----------
 
+/** One variant to build and measure in a fresh worker. */
+export interface MeasureJob {
+  modelPath: string;
+  variant: VariantSpec;
+  /** Where variant files are written (the extension's global storage), never next to the model. */
+  storageDir: string;
+  inputs: InputOptions;
+  /** Time for the repetitions of the timing loop, ms. */
+  budgetMs: number;
+  /** Target half-width of the median's 95 % confidence interval, percent (default 2). */
+  targetCiPct?: number;
+  /** Whether to send back the first output over the accuracy samples. */
+  collectOutputs: boolean;
+  /** Root of the powercap tree (tests pass a fake one). */
+  raplRoot?: string;
+}
+
+/** What a worker found for one variant; `outputs` feed the host's accuracy comparison. */
+export interface MeasureOutcome {
+  status: 'measured' | 'not-applicable';
+  reason?: string;
+  notes: string[];
+  gpuOriented?: boolean;
+  metrics?: VariantMetrics;
+  energy?: EnergyReading;
+  outputs?: { name: string; sampleDims: number[]; samples: number; data: Float32Array };
+  labels?: number[];
+  modelPath?: string;
+  inputsDescription?: string;
+  inputSource?: 'random' | 'dataset';
+}
+
 export interface WorkerPing { type: 'ping'; id: number }
+export interface WorkerMeasure { type: 'measure'; id: number; job: MeasureJob }
 export interface WorkerPong { type: 'pong'; id: number; ortVersion: string; node: string; platform: string; arch: string }
 export interface WorkerError { type: 'error'; id: number; message: string }
+/** Streamed while a job runs; not an answer. */
+export interface WorkerProgress { type: 'progress'; id: number; phase: 'building' | 'loading' | 'warming-up' | 'measuring' | 'accuracy'; repetitions?: number; ciPct?: number }
+export interface WorkerMeasured { type: 'measured'; id: number; outcome: MeasureOutcome }
 
-export type HostToWorker = WorkerPing;
-export type WorkerToHost = WorkerPong | WorkerError;
+export type HostToWorker = WorkerPing | WorkerMeasure;
+export type WorkerToHost = WorkerPong | WorkerError | WorkerProgress | WorkerMeasured;
 
 function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
+/** Validates a message received by the worker. */
 export function isHostToWorker(v: unknown): v is HostToWorker {
-  return isObject(v) && v.type === 'ping' && typeof v.id === 'number';
+  if (!isObject(v) || typeof v.id !== 'number') return false;
+  if (v.type === 'ping') return true;
+  if (v.type === 'measure') {
+    const j = v.job;
+    return isObject(j) && typeof j.modelPath === 'string' && typeof j.storageDir === 'string' && isObject(j.variant) && typeof j.budgetMs === 'number' && isObject(j.inputs);
+  }
+  return false;
 }
 
+/** Validates a message received by the host. */
 export function isWorkerToHost(v: unknown): v is WorkerToHost {
   if (!isObject(v) || typeof v.id !== 'number') return false;
   if (v.type === 'pong') return typeof v.ortVersion === 'string' && typeof v.node === 'string';
   if (v.type === 'error') return typeof v.message === 'string';
+  if (v.type === 'progress') return typeof v.phase === 'string';
+  if (v.type === 'measured') return isObject(v.outcome) && typeof v.outcome.status === 'string' && Array.isArray(v.outcome.notes);
   return false;
+}
+
+/** True for messages that answer a request (as opposed to progress along the way). */
+export function isFinalAnswer(m: WorkerToHost): boolean {
+  return m.type !== 'progress';
 }
 
 // ---------- host <-> report webview ----------

@@ -3,10 +3,22 @@
  * native call behind a promise, so profiling in the extension host would freeze it; here a crash, a hang
  * or an out-of-memory kill costs only this process. Messages follow src/protocol.ts.
  */
-import { isHostToWorker, type WorkerToHost } from '../protocol';
+import { isHostToWorker, type HostToWorker, type WorkerToHost } from '../protocol';
+import { runJob } from './engine/job';
+import { ort } from './engine/ort';
 
 function send(msg: WorkerToHost): void {
   process.send?.(msg);
+}
+
+async function handle(msg: HostToWorker): Promise<void> {
+  if (msg.type === 'ping') {
+    const o = ort();
+    send({ type: 'pong', id: msg.id, ortVersion: o.env.versions.node ?? 'unknown', node: process.version, platform: process.platform, arch: process.arch });
+    return;
+  }
+  const outcome = await runJob(msg.job, (p) => send({ type: 'progress', id: msg.id, ...p }));
+  send({ type: 'measured', id: msg.id, outcome });
 }
 
 process.on('message', (msg: unknown) => {
@@ -14,12 +26,8 @@ process.on('message', (msg: unknown) => {
     send({ type: 'error', id: -1, message: 'The profiler worker received a malformed message.' });
     return;
   }
-  try {
-    // Loaded on first use: the native addon costs tens of milliseconds to load.
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const ort = require('onnxruntime-node') as { env: { versions: { node?: string } } };
-    send({ type: 'pong', id: msg.id, ortVersion: ort.env.versions.node ?? 'unknown', node: process.version, platform: process.platform, arch: process.arch });
-  } catch (err) {
-    send({ type: 'error', id: msg.id, message: `onnxruntime-node could not be loaded: ${(err as Error).message}` });
-  }
+  handle(msg).catch((err: unknown) => {
+    const e = err as Error;
+    send({ type: 'error', id: msg.id, message: e.message || String(err) });
+  });
 });

@@ -1,0 +1,118 @@
+/**
+ * One measurement job inside the worker: inputs, variant file, session, timing loop with an energy
+ * meter, and the accuracy pass. Everything here may crash or hang onnxruntime; the host only ever sees
+ * a typed answer or the death of this process.
+ */
+import { statSync } from 'node:fs';
+import { openModelFile } from '../../analyzers/onnx/index';
+import { dtypeInfo } from '../../analyzers/onnx/dtypes';
+import { resolveInputShape } from '../../analyzers/onnx/shapes/infer';
+import type { MeasureJob, MeasureOutcome, WorkerProgress } from '../../protocol';
+import { batchFeeds, datasetSamples, isBatched, randomSamples, type InputMeta, type SampleSet } from '../inputs';
+import { chooseMeter, estimatedReading, measuredReading } from '../meters/index';
+import { NotApplicableError } from '../variants/graph';
+import type { EnergyReading, VariantMetrics } from '../types';
+import { buildVariant } from './build';
+import { collectOutputs, timeSession, type LoopResult } from './measure';
+import { createSession, toFeeds } from './ort';
+
+type Progress = (p: Omit<WorkerProgress, 'type' | 'id'>) => void;
+
+/** The model's graph inputs with symbolic dims resolved from the job's options. */
+export function modelInputs(modelPath: string, job: Pick<MeasureJob, 'inputs'>): InputMeta[] {
+  const opened = openModelFile(modelPath);
+  try {
+    const g = opened.model.graph;
+    const inits = new Set(g.initializers.map((t) => t.name));
+    const dims = { dims: job.inputs.dims, values: job.inputs.values, batch: 1 };
+    return g.inputs.filter((v) => !inits.has(v.name)).map((v) => ({
+      name: v.name,
+      dtype: dtypeInfo(v.dtype).name,
+      shape: v.shape ?? [],
+      resolved: (resolveInputShape(v.name, v.shape, dims) ?? []).map((d) => (typeof d === 'number' ? d : null)),
+    }));
+  } finally {
+    opened.close();
+  }
+}
+
+/** Samples for the job: the dataset, or random ones (32 by default, at least one batch). */
+export function jobSamples(inputs: InputMeta[], job: MeasureJob): SampleSet {
+  const batch = job.variant.batch ?? job.inputs.batch ?? 1;
+  if (job.inputs.datasetDir) return datasetSamples(inputs, { ...job.inputs, datasetDir: job.inputs.datasetDir });
+  return randomSamples(inputs, job.inputs, Math.max(job.inputs.randomSamples ?? 32, batch));
+}
+
+/** Samples per run of the accuracy pass: up to 64 when the batch axis is free, else the fixed size. */
+function evalChunk(inputs: InputMeta[]): number {
+  return inputs.some((m) => m.shape.length > 0 && !isBatched(m) && m === inputs[0]) ? 1 : 64;
+}
+
+function energyOf(job: MeasureJob, loop: () => Promise<LoopResult>): Promise<{ loop: LoopResult; energy: (batch: number) => EnergyReading }> {
+  const choice = chooseMeter({ raplRoot: job.raplRoot });
+  const meter = choice.meter;
+  return (async () => {
+    let joules: number | undefined;
+    let note = choice.note;
+    meter?.begin();
+    const result = await loop();
+    try {
+      if (meter) joules = meter.end();
+    } catch (e) {
+      note = `${meter?.name} could not be read: ${(e as Error).message}`;
+    }
+    const runs = result.latency.n;
+    return {
+      loop: result,
+      energy: (batch: number) => (joules !== undefined && meter
+        ? measuredReading(joules, runs * batch, meter.name, note)
+        : estimatedReading(result.latency.p50 / 1000 / batch, result.cpuMsPerRun / 1000 / batch, note)),
+    };
+  })();
+}
+
+function metricsOf(loop: LoopResult, loadMs: number, buildMs: number, batch: number, fileBytes: number, threads?: number): VariantMetrics {
+  const l = loop.latency;
+  return {
+    loadMs, buildMs, p50Ms: l.p50, p95Ms: l.p95, p99Ms: l.p99, meanMs: l.mean, ciPct: l.ciPct, repetitions: l.n,
+    warmupRuns: loop.warmupRuns, throughput: (batch * 1000) / l.p50, batch, ...(threads !== undefined ? { threads } : {}),
+    cpuMsPerRun: loop.cpuMsPerRun, peakRssBytes: process.resourceUsage().maxRSS * 1024, fileBytes, budgetExhausted: loop.budgetExhausted,
+  };
+}
+
+/** Runs one job; throws for errors (the worker turns them into error answers). */
+export async function runJob(job: MeasureJob, progress: Progress): Promise<MeasureOutcome> {
+  const inputs = modelInputs(job.modelPath, job);
+  const samples = jobSamples(inputs, job);
+  const chunk = evalChunk(inputs);
+  const batch = job.variant.batch ?? job.inputs.batch ?? 1;
+  progress({ phase: 'building' });
+  let built;
+  try {
+    built = await buildVariant(job.modelPath, job.variant, job.storageDir, samples, chunk);
+  } catch (e) {
+    if (e instanceof NotApplicableError) return { status: 'not-applicable', reason: e.message, notes: [] };
+    throw e;
+  }
+  progress({ phase: 'loading' });
+  const t0 = performance.now();
+  const session = await createSession(built.path, { threads: job.variant.threads, level: job.variant.level });
+  const loadMs = performance.now() - t0;
+  try {
+    progress({ phase: 'warming-up' });
+    const feeds = toFeeds(batchFeeds(samples, 0, batch));
+    const { loop, energy } = await energyOf(job, () => timeSession(session, feeds, {
+      budgetMs: job.budgetMs, targetCiPct: job.targetCiPct, onProgress: (repetitions, ciPct) => progress({ phase: 'measuring', repetitions, ciPct }),
+    }));
+    progress({ phase: 'accuracy' });
+    const outputs = job.collectOutputs ? await collectOutputs(session, samples, chunk) : undefined;
+    return {
+      status: 'measured', notes: built.notes, ...(built.gpuOriented ? { gpuOriented: true } : {}),
+      metrics: metricsOf(loop, loadMs, built.buildMs, batch, statSync(built.path).size, job.variant.threads),
+      energy: energy(batch), outputs, labels: samples.labels, modelPath: built.path,
+      inputsDescription: samples.description, inputSource: samples.source,
+    };
+  } finally {
+    await session.release();
+  }
+}
