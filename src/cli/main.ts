@@ -4,6 +4,7 @@
  */
 import { CliUsageError, type CliCommand, type CliIO } from './io';
 import { notYet } from './notYet';
+import { profileCommand } from './commands/profile';
 import { demoCommand } from './commands/demo';
 import { inspectCommand } from './commands/inspect';
 import { catalogCommand } from './commands/catalog';
@@ -15,7 +16,7 @@ export const COMMANDS: Record<string, CliCommand> = {
   demo: demoCommand,
   inspect: inspectCommand,
   analyze: { summary: 'find model sites and green anti-patterns in Python code', usage: 'greenlens analyze [path] [--format text|json|markdown] [--exclude glob]...', run: async (args, io) => (await import('./commands/analyze')).analyzeCommand.run(args, io) },
-  profile: notYet('profile', 'measure optimized variants of an ONNX model on this machine', 'greenlens profile <model.onnx> [--variants ...] [--budget 60s] [--json]'),
+  profile: profileCommand,
   catalog: catalogCommand,
   'estimate-training': estimateTrainingCommand,
 };

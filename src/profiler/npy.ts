@@ -57,7 +57,8 @@ export function parseNpy(bytes: Uint8Array): HostTensor {
   const n = dims.reduce((a, b) => a * b, 1);
   const dataStart = start + headerLen;
   if (bytes.byteLength - dataStart < n * info.bytes) throw new NpyError(`file is truncated: shape ${shapeText} needs ${n * info.bytes} bytes of data`);
-  const copy = bytes.slice(dataStart, dataStart + n * info.bytes);
+  // A copy into a fresh, aligned buffer (Buffer#slice would return a view of the whole file).
+  const copy = new Uint8Array(bytes.subarray(dataStart, dataStart + n * info.bytes));
   return { dtype: info.dtype, dims, data: info.make(copy.buffer, 0, n) };
 }
 

@@ -1,0 +1,112 @@
+/**
+ * `greenlens profile <model.onnx>`: builds optimized variants, measures them on this machine in a worker
+ * process, and prints latency, energy, size and accuracy next to the fp32 baseline.
+ */
+import { homedir } from 'node:os';
+import * as path from 'node:path';
+import { parseArgs } from 'node:util';
+import { profileModel, VARIANT_FORMS, VariantSpecError, parseVariantList, type ProfileProgress, type ProfileResult, type VariantResult } from '../../profiler/index';
+import { CliUsageError, type CliCommand, type CliIO } from '../io';
+import { parseDims, parseValues } from './inspect';
+
+/** Parses `60s`, `90`, `2m`, `500ms` into milliseconds. */
+export function parseDuration(text: string): number {
+  const m = /^(\d+(?:\.\d+)?)(ms|s|m)?$/.exec(text.trim());
+  if (!m) throw new CliUsageError(`--budget expects a duration such as 60s, 2m or 500ms, got "${text}"`);
+  const v = Number(m[1]);
+  return m[2] === 'ms' ? v : m[2] === 'm' ? v * 60_000 : v * 1000;
+}
+
+const pct = (x: number | undefined) => (x === undefined ? '' : `${(x * 100).toFixed(1)} %`);
+
+function row(r: VariantResult): string[] {
+  const m = r.metrics;
+  if (!m) return [r.id, r.status, r.reason ?? '', '', '', '', '', '', ''];
+  const e = r.energy?.perInference;
+  const perSample = m.p50Ms / m.batch;
+  return [
+    r.id + (r.cached ? ' (cached)' : ''), r.status, `${perSample.toFixed(3)} ms`, r.speedup ? `${r.speedup.toFixed(2)}×` : '',
+    `±${m.ciPct.toFixed(1)} %`, `${(m.fileBytes / 1e6).toFixed(2)} MB`, e ? `${(e.value * 1000).toFixed(3)} mJ` : '',
+    pct(r.accuracy?.top1Agreement), r.accuracy?.accuracy !== undefined ? `${pct(r.accuracy.accuracy)} (fp32 ${pct(r.accuracy.baselineAccuracy)})` : '',
+  ];
+}
+
+/** A plain-text table of a profile result. */
+export function formatProfile(res: ProfileResult): string {
+  const head = ['variant', 'status', 'p50/sample', 'speed-up', '95% CI', 'file', 'energy/inf', 'top-1 agree', 'accuracy'];
+  const rows = [head, ...res.variants.map(row)];
+  const widths = head.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
+  const lines = rows.map((r) => r.map((c, i) => c.padEnd(widths[i] ?? 0)).join('  ').trimEnd());
+  const meters = [...new Set(res.variants.flatMap((v) => (v.energy ? [v.energy.meter] : [])))];
+  const notes = res.variants.flatMap((v) => [...v.notes.map((n) => `  ${v.id}: ${n}`), ...(v.gpuOriented ? [`  ${v.id}: GPU-oriented variant measured on a CPU`] : [])]);
+  const meterNote = res.variants.find((v) => v.energy?.meterNote)?.energy?.meterNote;
+  return [
+    `${path.basename(res.modelPath)} on ${res.machine.cpu} (${res.machine.cores} cores), onnxruntime ${res.machine.ortVersion}`,
+    `inputs: ${res.inputs.description}`, '', ...lines, '',
+    `energy: ${meters.join(', ') || 'none'}${meterNote ? ` (${meterNote})` : ''}`, ...(notes.length ? ['notes:', ...notes] : []),
+    `${(res.durationMs / 1000).toFixed(1)} s`,
+  ].join('\n');
+}
+
+/** Progress on a terminal: one redrawn bar line; elsewhere plain lines per variant. */
+function progressPrinter(io: CliIO): (p: ProfileProgress) => void {
+  let total = 0;
+  return (p) => {
+    if (p.type === 'run-started') total = p.total;
+    if (io.isTTY && (p.type === 'variant-started' || p.type === 'variant-phase')) {
+      const label = p.type === 'variant-started' ? `${p.id} starting` : `${p.id} ${p.phase}${p.repetitions ? ` ${p.repetitions} runs ±${p.ciPct?.toFixed(1)} %` : ''}`;
+      const done = p.type === 'variant-started' ? p.index : undefined;
+      if (done !== undefined) bar.done = done;
+      const width = 24;
+      const fill = Math.round((bar.done / Math.max(total, 1)) * width);
+      process.stderr.write(`\r[${'#'.repeat(fill)}${'.'.repeat(width - fill)}] ${bar.done}/${total} ${label}`.padEnd(100).slice(0, 100));
+    } else if (p.type === 'variant-finished') {
+      if (io.isTTY) process.stderr.write('\r'.padEnd(101) + '\r');
+      const r = p.result;
+      io.err(`[${p.index + 1}/${p.total}] ${r.id}: ${r.status}${r.metrics ? ` p50 ${r.metrics.p50Ms.toFixed(3)} ms` : ''}${r.reason ? ` (${r.reason})` : ''}`);
+    }
+  };
+}
+const bar = { done: 0 };
+
+export const profileCommand: CliCommand = {
+  summary: 'measure optimized variants of an ONNX model on this machine',
+  usage: `greenlens profile <model.onnx> [--variants a,b,...] [--dataset dir] [--budget 60s] [--batch n] [--dim name=n] [--value input=n] [--storage dir] [--cache dir | --no-cache] [--json]\n  variants: ${VARIANT_FORMS.join(', ')}`,
+  async run(args, io) {
+    const { values, positionals } = parseArgs({
+      args, allowPositionals: true,
+      options: {
+        variants: { type: 'string' }, dataset: { type: 'string' }, budget: { type: 'string' }, json: { type: 'boolean' }, batch: { type: 'string' },
+        dim: { type: 'string', multiple: true }, value: { type: 'string', multiple: true }, storage: { type: 'string' }, cache: { type: 'string' }, 'no-cache': { type: 'boolean' },
+      },
+    });
+    const file = positionals[0];
+    if (!file) throw new CliUsageError('missing model file');
+    let variants;
+    try {
+      variants = parseVariantList(values.variants ?? 'int8-dynamic,int8-static,fp16,prune-global:0.5,opt-all');
+    } catch (e) {
+      if (e instanceof VariantSpecError) throw new CliUsageError(e.message);
+      throw e;
+    }
+    const base = path.join(homedir(), '.cache', 'greenlens');
+    const batch = values.batch ? Number(values.batch) : undefined;
+    if (batch !== undefined && !(Number.isInteger(batch) && batch > 0)) throw new CliUsageError('--batch expects a positive integer');
+    const controller = new AbortController();
+    const onSigint = () => controller.abort();
+    process.once('SIGINT', onSigint);
+    try {
+      const result = await profileModel({
+        modelPath: path.resolve(io.cwd, file), variants,
+        storageDir: values.storage ? path.resolve(io.cwd, values.storage) : path.join(base, 'variants'),
+        cacheDir: values['no-cache'] ? undefined : values.cache ? path.resolve(io.cwd, values.cache) : path.join(base, 'profile-cache'),
+        inputs: { dims: parseDims(values.dim ?? []), values: parseValues(values.value ?? []), datasetDir: values.dataset ? path.resolve(io.cwd, values.dataset) : undefined, batch },
+        budgetMs: values.budget ? parseDuration(values.budget) : 60_000, signal: controller.signal, onProgress: progressPrinter(io),
+      });
+      io.out(values.json ? JSON.stringify(result, null, 2) : formatProfile(result));
+      return result.variants.some((v) => v.status === 'error') ? 3 : 0;
+    } finally {
+      process.removeListener('SIGINT', onSigint);
+    }
+  },
+};

@@ -1,0 +1,76 @@
+/**
+ * The result cache: one JSON file per (model file hash, variant, settings, machine fingerprint), plus the
+ * baseline's outputs as a binary file so that a new variant can be compared without re-measuring it.
+ */
+import { createHash } from 'node:crypto';
+import { createReadStream, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import * as path from 'node:path';
+import type { OutputSample } from './accuracy';
+import type { MachineFingerprint, VariantResult } from './types';
+
+/** SHA-256 of a file, streamed (models can be gigabytes). */
+export function hashFile(file: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const h = createHash('sha256');
+    createReadStream(file).on('data', (d) => h.update(d)).on('error', reject).on('end', () => resolve(h.digest('hex')));
+  });
+}
+
+function ortVersion(): string {
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    return (require('onnxruntime-node/package.json') as { version: string }).version;
+  } catch {
+    return 'unknown';
+  }
+}
+
+/** What results depend on besides the model and settings. */
+export function machineFingerprint(): MachineFingerprint {
+  const list = cpus();
+  return { cpu: list[0]?.model.trim() ?? 'unknown', cores: list.length, memoryBytes: totalmem(), platform: process.platform, arch: process.arch, ortVersion: ortVersion() };
+}
+
+/** The cache key of one variant result. */
+export function cacheKey(parts: { modelSha256: string; variant: unknown; settings: unknown; machine: MachineFingerprint }): string {
+  return createHash('sha256').update(JSON.stringify([parts.modelSha256, parts.variant, parts.settings, parts.machine])).digest('hex').slice(0, 32);
+}
+
+/** A folder of cached results; all methods tolerate a missing or corrupt entry by reporting a miss. */
+export class ResultCache {
+  constructor(private readonly dir: string) {}
+
+  get(key: string): VariantResult | undefined {
+    const file = path.join(this.dir, `${key}.json`);
+    try {
+      return existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as VariantResult) : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  put(key: string, result: VariantResult): void {
+    mkdirSync(this.dir, { recursive: true });
+    writeFileSync(path.join(this.dir, `${key}.json`), JSON.stringify(result));
+  }
+
+  getOutputs(key: string): OutputSample | undefined {
+    const meta = path.join(this.dir, `${key}.outputs.json`);
+    const bin = path.join(this.dir, `${key}.outputs.bin`);
+    try {
+      if (!existsSync(meta) || !existsSync(bin)) return undefined;
+      const m = JSON.parse(readFileSync(meta, 'utf8')) as Omit<OutputSample, 'data'>;
+      const b = readFileSync(bin);
+      return { ...m, data: new Float32Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength)) };
+    } catch {
+      return undefined;
+    }
+  }
+
+  putOutputs(key: string, out: OutputSample): void {
+    mkdirSync(this.dir, { recursive: true });
+    writeFileSync(path.join(this.dir, `${key}.outputs.bin`), new Uint8Array(out.data.buffer, out.data.byteOffset, out.data.byteLength));
+    writeFileSync(path.join(this.dir, `${key}.outputs.json`), JSON.stringify({ name: out.name, sampleDims: out.sampleDims, samples: out.samples }));
+  }
+}
