@@ -3,7 +3,7 @@
  * applies the rewrite, encodes it, and for static int8 calibrates activation ranges with onnxruntime.
  */
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { batchFeeds, type SampleSet } from '../inputs';
 import { decodeModel, encodeModel, NotApplicableError } from '../variants/graph';
@@ -22,6 +22,12 @@ export interface BuiltVariant {
   buildMs: number;
   gpuOriented?: boolean;
 }
+
+/**
+ * Largest model GreenLens rewrites. A rewrite decodes the whole protobuf in memory (several times the
+ * file size at peak), and protobuf itself stops at 2 GB; beyond this the variant fails with a clear message.
+ */
+export const MAX_REWRITE_BYTES = 768 * 1024 * 1024;
 
 /** File name of a variant in the storage dir: content-addressed by model and spec. */
 export function variantFileName(modelPath: string, spec: VariantSpec): string {
@@ -118,6 +124,10 @@ export async function buildVariant(modelPath: string, spec: VariantSpec, storage
     const notes = [`optimized at level "${spec.level}" and saved; reloading it skips the optimization at start-up`];
     if (spec.level === 'all') notes.push('level "all" may use CPU-specific layouts: the saved file suits this machine\'s CPU');
     return { path: out, notes, buildMs: performance.now() - t0 };
+  }
+  const size = statSync(modelPath).size;
+  if (size > MAX_REWRITE_BYTES) {
+    throw new Error(`the model is ${(size / 2 ** 30).toFixed(2)} GiB; graph rewrites are limited to ${MAX_REWRITE_BYTES / 2 ** 20} MiB because they decode the whole model in memory`);
   }
   const built = await rewrite(spec, readFileSync(modelPath), samples, chunk);
   writeFileSync(out, built.bytes);
