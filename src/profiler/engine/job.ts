@@ -43,9 +43,14 @@ export function jobSamples(inputs: InputMeta[], job: MeasureJob): SampleSet {
   return randomSamples(inputs, job.inputs, Math.max(job.inputs.randomSamples ?? 32, batch));
 }
 
-/** Samples per run of the accuracy pass: up to 64 when the batch axis is free, else the fixed size. */
+/**
+ * Samples per run of the accuracy pass: 64 when every input either carries the batch on its first axis or
+ * has a fully fixed shape; otherwise 1, because a fixed input with a free inner dim (a recurrent state
+ * [2, batch, 128]) must match the batch and is given for one sample.
+ */
 function evalChunk(inputs: InputMeta[]): number {
-  return inputs.some((m) => m.shape.length > 0 && !isBatched(m) && m === inputs[0]) ? 1 : 64;
+  const safe = inputs.every((m) => isBatched(m) || m.shape.every((d) => typeof d === 'number'));
+  return safe ? 64 : 1;
 }
 
 function energyOf(job: MeasureJob, loop: () => Promise<LoopResult>): Promise<{ loop: LoopResult; energy: (batch: number) => EnergyReading }> {

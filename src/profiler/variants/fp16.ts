@@ -27,14 +27,28 @@ function convertGraph(g: onnx.IGraphProto, isMain: boolean): number {
   let n = 0;
   for (const t of g.initializer ?? []) if (halfTensor(t)) n++;
   for (const node of g.node ?? []) {
+    // ConstantOfShape without a value attribute yields float32 zeros by definition: give it a float16 zero.
+    if (node.opType === 'ConstantOfShape' && !(node.attribute ?? []).some((a) => a.name === 'value')) {
+      node.attribute = [...(node.attribute ?? []), onnx.AttributeProto.create({ name: 'value', type: onnx.AttributeProto.AttributeType.TENSOR, t: rawTensor('', DT.FLOAT16, [1], new Uint16Array(1)) })];
+    }
     for (const a of node.attribute ?? []) {
+      if (node.opType === 'Constant' && (a.name === 'value_float' || a.name === 'value_floats')) {
+        const values = a.name === 'value_float' ? [a.f ?? 0] : (a.floats ?? []);
+        a.name = 'value';
+        a.type = onnx.AttributeProto.AttributeType.TENSOR;
+        a.t = rawTensor('', DT.FLOAT16, a.name === 'value_float' ? [] : [values.length], toHalf(Float32Array.from(values)));
+        n++;
+      }
       if (a.t && halfTensor(a.t)) n++;
       const dtypeAttr = DTYPE_ATTRS[node.opType ?? ''];
       if (a.name === dtypeAttr && Number(a.i) === DT.FLOAT) a.i = DT.FLOAT16;
     }
   }
-  if (!isMain) {
-    for (const v of [...(g.input ?? []), ...(g.output ?? [])]) if (v.type?.tensorType?.elemType === DT.FLOAT) v.type.tensorType.elemType = DT.FLOAT16;
+  // Old models (IR < 4) also list initializers as graph inputs; their declared type must follow the data.
+  const inits = new Set((g.initializer ?? []).map((t) => t.name));
+  for (const v of [...(g.input ?? []), ...(g.output ?? [])]) {
+    const boundary = isMain && !inits.has(v.name);
+    if (!boundary && v.type?.tensorType?.elemType === DT.FLOAT) v.type.tensorType.elemType = DT.FLOAT16;
   }
   // Intermediate type annotations would now contradict the graph; onnxruntime infers them again.
   g.valueInfo = [];

@@ -39,6 +39,12 @@ export function opsetOf(model: onnx.IModelProto): number {
   return num(imp?.version);
 }
 
+/** Adds an opset import for `domain` unless the model has one. */
+export function addOpset(model: onnx.IModelProto, domain: string, version: number): void {
+  model.opsetImport ??= [];
+  if (!model.opsetImport.some((o) => o.domain === domain)) model.opsetImport.push(onnx.OperatorSetIdProto.create({ domain, version }));
+}
+
 /** Dims of a tensor as numbers. */
 export function dimsOf(t: Tensor): number[] {
   return (t.dims ?? []).map((d) => num(d));

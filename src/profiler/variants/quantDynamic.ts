@@ -5,7 +5,7 @@
  * onnxruntime fuses it into DynamicQuantizeMatMul / MatMulIntegerToFloat, its fast int8 kernels.
  */
 import type { onnx } from '../../analyzers/onnx/generated/onnx';
-import { Constants, DT, Namer, NotApplicableError, dimsOf, dropUnusedConstants, floatAttr, intAttr, makeNode, opsetOf, rawTensor } from './graph';
+import { Constants, DT, Namer, NotApplicableError, addOpset, dimsOf, dropUnusedConstants, floatAttr, intAttr, makeNode, opsetOf, rawTensor } from './graph';
 import { quantizeInt8, transpose2d } from './weights';
 
 /** Options of the dynamic quantizer. */
@@ -20,6 +20,8 @@ interface Ctx {
   consts: Constants;
   namer: Namer;
   perChannel: boolean;
+  /** Before opset 11 there is no DynamicQuantizeLinear: use onnxruntime's fused contrib op instead. */
+  contrib: boolean;
   /** DynamicQuantizeLinear outputs per activation, so that Q, K and V projections share one. */
   quantized: Map<string, [string, string, string]>;
   out: onnx.INodeProto[];
@@ -35,7 +37,7 @@ function quantizeActivation(ctx: Ctx, a: string): [string, string, string] {
 }
 
 /** Adds int8 weight, scale and zero-point initializers; returns their names. */
-function addWeight(ctx: Ctx, base: string, w: Float32Array, dims: number[], axis: number, scaleDims?: number[], alpha = 1): [string, string, string] {
+function addWeight(ctx: Ctx, base: string, w: Float32Array, dims: number[], axis: number, scaleDims?: number[], alpha = 1, scalarZp = false): [string, string, string] {
   const qw = quantizeInt8(w, dims, axis, ctx.perChannel);
   const scales = alpha === 1 ? qw.scales : qw.scales.map((s) => s * alpha);
   const names: [string, string, string] = [ctx.namer.fresh(`${base}_quantized`), ctx.namer.fresh(`${base}_scale`), ctx.namer.fresh(`${base}_zero_point`)];
@@ -43,7 +45,7 @@ function addWeight(ctx: Ctx, base: string, w: Float32Array, dims: number[], axis
   ctx.graph.initializer?.push(
     rawTensor(names[0], DT.INT8, dims, qw.q),
     rawTensor(names[1], DT.FLOAT, ctx.perChannel ? (scaleDims ?? vec) : [], scales),
-    rawTensor(names[2], DT.INT8, vec, new Int8Array(ctx.perChannel ? scales.length : 1)),
+    rawTensor(names[2], DT.INT8, scalarZp ? [] : vec, new Int8Array(ctx.perChannel && !scalarZp ? scales.length : 1)),
   );
   return names;
 }
@@ -61,6 +63,15 @@ function dequantizeOutput(ctx: Ctx, intOut: string, aScale: string, wScale: stri
 
 function matmulLike(ctx: Ctx, node: onnx.INodeProto, w: Float32Array, k: number, n: number, alpha: number, bias?: string): void {
   const [a = '', , ] = node.input ?? [];
+  if (ctx.contrib) {
+    // com.microsoft DynamicQuantizeMatMul(A, B, b_scale, b_zero_point) = what onnxruntime fuses the standard pattern into.
+    const [wq, ws, wz] = addWeight(ctx, node.input?.[1] ?? 'W', w, [k, n], 1, undefined, alpha);
+    const out = node.output?.[0] ?? '';
+    const y = bias ? ctx.namer.fresh(`${out}_unbiased`) : out;
+    ctx.out.push(makeNode('DynamicQuantizeMatMul', [a, wq, ws, wz], [y], ctx.namer.fresh(`${node.name || y}_quant`), {}, 'com.microsoft'));
+    if (bias) ctx.out.push(makeNode('Add', [y, bias], [out], ctx.namer.fresh(`${out}_bias_add`)));
+    return;
+  }
   const [aq, as, az] = quantizeActivation(ctx, a);
   const [wq, ws, wz] = addWeight(ctx, node.input?.[1] ?? 'W', w, [k, n], 1, undefined, alpha);
   const mi = ctx.namer.fresh(`${node.output?.[0] ?? 'Y'}_MatMulInteger`);
@@ -112,7 +123,8 @@ function tryConv(ctx: Ctx, node: onnx.INodeProto): boolean {
   const x = node.input?.[0] ?? '';
   const [xq, xs, xz] = quantizeActivation(ctx, x);
   // The scale broadcasts over [N, M, spatial...]: shape [M, 1, 1, ...] when per channel.
-  const [wq, ws, wz] = addWeight(ctx, node.input?.[1] ?? 'W', w, dims, 0, [m, ...dims.slice(2).map(() => 1)]);
+  // onnxruntime's ConvInteger takes only a scalar weight zero point; symmetric weights have 0 everywhere anyway.
+  const [wq, ws, wz] = addWeight(ctx, node.input?.[1] ?? 'W', w, dims, 0, [m, ...dims.slice(2).map(() => 1)], 1, true);
   const ci = ctx.namer.fresh(`${node.output?.[0] ?? 'Y'}_ConvInteger`);
   const conv = makeNode('ConvInteger', [xq, wq, xz, wz], [ci], ctx.namer.fresh(`${node.name || ci}_quant`));
   conv.attribute = (node.attribute ?? []).map((a) => a);
@@ -136,12 +148,14 @@ export function quantizeDynamic(model: onnx.IModelProto, opts: DynamicQuantOptio
   const ops = opts.ops ?? ['MatMul', 'Gemm'];
   const graph = model.graph;
   if (!graph) throw new NotApplicableError('the model has no graph');
-  if (opsetOf(model) < 11) throw new NotApplicableError(`opset ${opsetOf(model)} is older than 11, which DynamicQuantizeLinear needs`);
-  const ctx: Ctx = { graph, consts: new Constants(graph), namer: new Namer(graph), perChannel: opts.perChannel ?? false, quantized: new Map(), out: [] };
+  const contrib = opsetOf(model) < 11;
+  const usable = contrib ? ops.filter((o) => o !== 'Conv') : ops;
+  if (usable.length === 0) throw new NotApplicableError(`opset ${opsetOf(model)} is older than 11, which ConvInteger with DynamicQuantizeLinear needs`);
+  const ctx: Ctx = { graph, consts: new Constants(graph), namer: new Namer(graph), perChannel: opts.perChannel ?? false, contrib, quantized: new Map(), out: [] };
   graph.initializer ??= [];
   const counts: Record<string, number> = {};
   for (const node of graph.node ?? []) {
-    const handler = (node.domain ?? '') === '' && ops.includes(node.opType ?? '') ? HANDLERS[node.opType ?? ''] : undefined;
+    const handler = (node.domain ?? '') === '' && usable.includes(node.opType ?? '') ? HANDLERS[node.opType ?? ''] : undefined;
     const mark = ctx.out.length;
     if (handler && handler(ctx, node)) counts[node.opType ?? ''] = (counts[node.opType ?? ''] ?? 0) + 1;
     else {
@@ -150,8 +164,10 @@ export function quantizeDynamic(model: onnx.IModelProto, opts: DynamicQuantOptio
     }
   }
   const total = Object.values(counts).reduce((a, b) => a + b, 0);
-  if (total === 0) throw new NotApplicableError(`no ${ops.join('/')} node with constant float weights in the main graph`);
+  if (total === 0) throw new NotApplicableError(`no ${usable.join('/')} node with constant float weights in the main graph`);
   graph.node = ctx.out;
   dropUnusedConstants(graph);
-  return [`${Object.entries(counts).map(([k, v]) => `${v} ${k}`).join(', ')} quantized to int8 (${ctx.perChannel ? 'per-channel' : 'per-tensor'} weight scales)`];
+  const notes = contrib ? [`opset ${opsetOf(model)} predates DynamicQuantizeLinear: onnxruntime's com.microsoft DynamicQuantizeMatMul is used (runs in onnxruntime only)`] : [];
+  if (contrib) addOpset(model, 'com.microsoft', 1);
+  return [...notes, `${Object.entries(counts).map(([k, v]) => `${v} ${k}`).join(', ')} quantized to int8 (${ctx.perChannel ? 'per-channel' : 'per-tensor'} weight scales)`];
 }

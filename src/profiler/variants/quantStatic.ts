@@ -63,18 +63,18 @@ export function uint8Params(r: Range): { scale: number; zeroPoint: number } {
   return { scale, zeroPoint: Math.min(255, Math.max(0, Math.round(-lo / scale))) };
 }
 
-function qdqActivation(graph: onnx.IGraphProto, namer: Namer, name: string, r: Range, out: onnx.INodeProto[]): string {
+function qdqActivation(graph: onnx.IGraphProto, namer: Namer, name: string, r: Range, out: onnx.INodeProto[], domain: string): string {
   const { scale, zeroPoint } = uint8Params(r);
   const s = namer.fresh(`${name}_scale`);
   const z = namer.fresh(`${name}_zero_point`);
   graph.initializer?.push(rawTensor(s, DT.FLOAT, [], new Float32Array([scale])), rawTensor(z, DT.UINT8, [], new Uint8Array([zeroPoint])));
   const q = namer.fresh(`${name}_QuantizeLinear`);
   const dq = namer.fresh(`${name}_DequantizeLinear`);
-  out.push(makeNode('QuantizeLinear', [name, s, z], [q], `${q}_node`), makeNode('DequantizeLinear', [q, s, z], [dq], `${dq}_node`));
+  out.push(makeNode('QuantizeLinear', [name, s, z], [q], `${q}_node`, {}, domain), makeNode('DequantizeLinear', [q, s, z], [dq], `${dq}_node`, {}, domain));
   return dq;
 }
 
-function qdqWeight(graph: onnx.IGraphProto, consts: Constants, namer: Namer, t: Target, perChannel: boolean, out: onnx.INodeProto[]): string {
+function qdqWeight(graph: onnx.IGraphProto, consts: Constants, namer: Namer, t: Target, perChannel: boolean, out: onnx.INodeProto[], domain: string): string {
   const w = consts.floats(t.weight) as Float32Array;
   const dims = dimsOf(consts.get(t.weight) ?? {});
   const qw = quantizeInt8(w, dims, t.axis, perChannel);
@@ -84,7 +84,7 @@ function qdqWeight(graph: onnx.IGraphProto, consts: Constants, namer: Namer, t: 
   const vec = perChannel ? [qw.scales.length] : [];
   graph.initializer?.push(rawTensor(q, DT.INT8, dims, qw.q), rawTensor(s, DT.FLOAT, vec, qw.scales), rawTensor(z, DT.INT8, vec, new Int8Array(perChannel ? qw.scales.length : 1)));
   const dq = namer.fresh(`${t.weight}_DequantizeLinear`);
-  out.push(makeNode('DequantizeLinear', [q, s, z], [dq], `${dq}_node`, perChannel ? { axis: t.axis } : {}));
+  out.push(makeNode('DequantizeLinear', [q, s, z], [dq], `${dq}_node`, perChannel ? { axis: t.axis } : {}, domain));
   return dq;
 }
 
@@ -96,9 +96,10 @@ export function quantizeStatic(model: onnx.IModelProto, ranges: Map<string, Rang
   const graph = model.graph;
   if (!graph) throw new NotApplicableError('the model has no graph');
   const opset = opsetOf(model);
-  if (opset < 10) throw new NotApplicableError(`opset ${opset} is older than 10, which QuantizeLinear needs`);
   const targets = staticTargets(model);
   if (targets.length === 0) throw new NotApplicableError('no MatMul, Gemm or Conv node with constant float weights in the main graph');
+  if (opset < 10) throw new NotApplicableError(`opset ${opset} is older than 10, which QuantizeLinear needs (int8-dynamic still applies through onnxruntime's contrib op)`);
+  const domain = '';
   const perChannel = (opts.perChannel ?? true) && opset >= 13;
   const consts = new Constants(graph);
   const namer = new Namer(graph);
@@ -111,13 +112,14 @@ export function quantizeStatic(model: onnx.IModelProto, ranges: Map<string, Rang
     const t = byNode.get(node);
     const r = t ? ranges.get(t.activation) : undefined;
     if (t && r && Number.isFinite(r.min) && Number.isFinite(r.max)) {
-      const a = dqOf.get(t.activation) ?? qdqActivation(graph, namer, t.activation, r, out);
+      const a = dqOf.get(t.activation) ?? qdqActivation(graph, namer, t.activation, r, out, domain);
       dqOf.set(t.activation, a);
-      const w = qdqWeight(graph, consts, namer, t, perChannel, out);
+      const w = qdqWeight(graph, consts, namer, t, perChannel, out, domain);
       node.input = [a, w, ...(node.input ?? []).slice(2)];
     } else if (t) skipped++;
     out.push(node);
   }
+  if (skipped === targets.length) throw new NotApplicableError('calibration saw none of the activations to quantize');
   graph.node = out;
   dropUnusedConstants(graph);
   const notes = [`${targets.length - skipped} of ${targets.length} MatMul/Gemm/Conv nodes in QDQ int8 (${perChannel ? 'per-channel' : 'per-tensor'} weights, uint8 activations)`];
