@@ -79,6 +79,13 @@ export class Constants {
       const out = n.output?.[0];
       if (a?.t && out) this.byName.set(out, a.t);
     }
+    // Exporters share identical weights through Identity nodes (torch does for cloned layers).
+    for (const n of graph.node ?? []) {
+      const src = n.input?.[0];
+      const out = n.output?.[0];
+      const t = src ? this.byName.get(src) : undefined;
+      if (n.opType === 'Identity' && (n.domain ?? '') === '' && t && out) this.byName.set(out, t);
+    }
   }
 
   get(name: string | undefined | null): Tensor | undefined {

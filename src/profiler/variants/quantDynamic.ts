@@ -24,6 +24,8 @@ interface Ctx {
   contrib: boolean;
   /** DynamicQuantizeLinear outputs per activation, so that Q, K and V projections share one. */
   quantized: Map<string, [string, string, string]>;
+  /** Quantized weights by source tensor, so that weights shared between layers are stored once. */
+  weights: Map<onnx.ITensorProto, [string, string, string]>;
   out: onnx.INodeProto[];
 }
 
@@ -61,11 +63,18 @@ function dequantizeOutput(ctx: Ctx, intOut: string, aScale: string, wScale: stri
   if (bias) ctx.out.push(makeNode('Add', [scaled, bias], [output], ctx.namer.fresh(`${output}_bias_add`)));
 }
 
-function matmulLike(ctx: Ctx, node: onnx.INodeProto, w: Float32Array, k: number, n: number, alpha: number, bias?: string): void {
+function matmulLike(ctx: Ctx, node: onnx.INodeProto, w: Float32Array, k: number, n: number, alpha: number, bias?: string, shareable = false): void {
   const [a = '', , ] = node.input ?? [];
+  // Only untransposed, unscaled weights (MatMul) are shared: a Gemm may use the same tensor transposed.
+  const source = shareable ? ctx.consts.get(node.input?.[1]) : undefined;
+  let weight = source ? ctx.weights.get(source) : undefined;
+  if (!weight) {
+    weight = addWeight(ctx, node.input?.[1] ?? 'W', w, [k, n], 1, undefined, alpha);
+    if (source) ctx.weights.set(source, weight);
+  }
+  const [wq, ws, wz] = weight;
   if (ctx.contrib) {
     // com.microsoft DynamicQuantizeMatMul(A, B, b_scale, b_zero_point) = what onnxruntime fuses the standard pattern into.
-    const [wq, ws, wz] = addWeight(ctx, node.input?.[1] ?? 'W', w, [k, n], 1, undefined, alpha);
     const out = node.output?.[0] ?? '';
     const y = bias ? ctx.namer.fresh(`${out}_unbiased`) : out;
     ctx.out.push(makeNode('DynamicQuantizeMatMul', [a, wq, ws, wz], [y], ctx.namer.fresh(`${node.name || y}_quant`), {}, 'com.microsoft'));
@@ -73,7 +82,6 @@ function matmulLike(ctx: Ctx, node: onnx.INodeProto, w: Float32Array, k: number,
     return;
   }
   const [aq, as, az] = quantizeActivation(ctx, a);
-  const [wq, ws, wz] = addWeight(ctx, node.input?.[1] ?? 'W', w, [k, n], 1, undefined, alpha);
   const mi = ctx.namer.fresh(`${node.output?.[0] ?? 'Y'}_MatMulInteger`);
   ctx.out.push(makeNode('MatMulInteger', [aq, wq, az, wz], [mi], ctx.namer.fresh(`${node.name || mi}_quant`)));
   dequantizeOutput(ctx, mi, as, ws, node.output?.[0] ?? '', bias);
@@ -85,7 +93,7 @@ function tryMatMul(ctx: Ctx, node: onnx.INodeProto): boolean {
   if (!t || !w || ctx.consts.get(node.input?.[0])) return false;
   const dims = dimsOf(t);
   if (dims.length !== 2) return false;
-  matmulLike(ctx, node, w, dims[0] ?? 0, dims[1] ?? 0, 1);
+  matmulLike(ctx, node, w, dims[0] ?? 0, dims[1] ?? 0, 1, undefined, true);
   return true;
 }
 
@@ -151,7 +159,7 @@ export function quantizeDynamic(model: onnx.IModelProto, opts: DynamicQuantOptio
   const contrib = opsetOf(model) < 11;
   const usable = contrib ? ops.filter((o) => o !== 'Conv') : ops;
   if (usable.length === 0) throw new NotApplicableError(`opset ${opsetOf(model)} is older than 11, which ConvInteger with DynamicQuantizeLinear needs`);
-  const ctx: Ctx = { graph, consts: new Constants(graph), namer: new Namer(graph), perChannel: opts.perChannel ?? false, contrib, quantized: new Map(), out: [] };
+  const ctx: Ctx = { graph, consts: new Constants(graph), namer: new Namer(graph), perChannel: opts.perChannel ?? false, contrib, quantized: new Map(), weights: new Map(), out: [] };
   graph.initializer ??= [];
   const counts: Record<string, number> = {};
   for (const node of graph.node ?? []) {
