@@ -39,13 +39,14 @@ interface RunState {
   cache?: ResultCache;
   sha: string;
   machine: MachineFingerprint;
-  loopBudgetMs: number;
+  /** Wall-clock end of the run's timing budget (ms since the epoch). */
+  deadline: number;
   baseline?: { result: VariantResult; outputs?: OutputSample; labels?: number[] };
   inputs?: ProfileResult['inputs'];
 }
 
 function keyOf(s: RunState, v: VariantSpec): string {
-  const settings = { inputs: s.opts.inputs ?? {}, loop: s.loopBudgetMs, ci: s.opts.targetCiPct ?? 2 };
+  const settings = { inputs: s.opts.inputs ?? {}, budget: s.opts.budgetMs ?? 60_000, ci: s.opts.targetCiPct ?? 2 };
   return cacheKey({ modelSha256: s.sha, variant: v, settings, machine: s.machine });
 }
 
@@ -71,7 +72,20 @@ function resultOf(v: VariantSpec, o: MeasureOutcome, s: RunState): VariantResult
   return r;
 }
 
-async function measureOne(s: RunState, v: VariantSpec): Promise<VariantResult> {
+/**
+ * The timing-loop budget of the next variant: its share of what is left, so that time a variant did not
+ * need (it reached the confidence target early, or it did not apply) goes to the ones after it. The
+ * baseline counts twice: every speed-up is relative to it. About 40 % is kept for building, loading,
+ * warm-up and the accuracy pass.
+ */
+function loopBudget(s: RunState, remaining: VariantSpec[]): number {
+  const weight = (v: VariantSpec) => (v.kind === 'baseline' ? 2 : 1);
+  const total = remaining.reduce((a, v) => a + weight(v), 0);
+  const left = Math.max(0, s.deadline - Date.now());
+  return Math.max(200, (left * 0.6 * weight(remaining[0] ?? { id: '', kind: 'opt' })) / Math.max(total, 1));
+}
+
+async function measureOne(s: RunState, v: VariantSpec, budgetMs: number): Promise<VariantResult> {
   const key = keyOf(s, v);
   const cached = s.cache?.get(key);
   const cachedOutputs = v.kind === 'baseline' ? s.cache?.getOutputs(key) : undefined;
@@ -81,11 +95,11 @@ async function measureOne(s: RunState, v: VariantSpec): Promise<VariantResult> {
   }
   const job: MeasureJob = {
     modelPath: s.opts.modelPath, variant: v, storageDir: s.opts.storageDir, inputs: s.opts.inputs ?? {},
-    budgetMs: s.loopBudgetMs, targetCiPct: s.opts.targetCiPct, collectOutputs: true, raplRoot: s.opts.raplRoot,
+    budgetMs, targetCiPct: s.opts.targetCiPct, collectOutputs: true, raplRoot: s.opts.raplRoot,
   };
   const outcome = await s.runner.measure(job, {
     signal: s.opts.signal,
-    timeoutMs: s.opts.variantTimeoutMs ?? s.loopBudgetMs * 4 + 120_000,
+    timeoutMs: s.opts.variantTimeoutMs ?? budgetMs * 4 + 120_000,
     onProgress: (p) => s.opts.onProgress?.({ type: 'variant-phase', id: v.id, phase: p.phase, repetitions: p.repetitions, ciPct: p.ciPct }),
   });
   if (outcome.inputsDescription) s.inputs = { source: outcome.inputSource ?? 'random', description: outcome.inputsDescription, labelled: Boolean(outcome.labels) };
@@ -109,9 +123,7 @@ export async function profileModel(opts: ProfileOptions): Promise<ProfileResult>
   const budgetMs = opts.budgetMs ?? 60_000;
   const s: RunState = {
     opts, runner: new ProfilerRunner(opts.worker), cache: opts.cacheDir ? new ResultCache(opts.cacheDir) : undefined,
-    sha: await hashFile(opts.modelPath), machine: machineFingerprint(),
-    // Building, loading, warm-up and the accuracy pass take time too: about 40 % of the budget is left for them.
-    loopBudgetMs: Math.max(200, (budgetMs * 0.6) / variants.length),
+    sha: await hashFile(opts.modelPath), machine: machineFingerprint(), deadline: started + budgetMs,
   };
   const results: VariantResult[] = [];
   opts.onProgress?.({ type: 'run-started', total: variants.length, variants: variants.map((v) => v.id) });
@@ -123,7 +135,7 @@ export async function profileModel(opts: ProfileOptions): Promise<ProfileResult>
     opts.onProgress?.({ type: 'variant-started', index, total: variants.length, id: v.id, label: variantLabel(v) });
     let r: VariantResult;
     try {
-      r = await measureOne(s, v);
+      r = await measureOne(s, v, loopBudget(s, variants.slice(index)));
     } catch (e) {
       const cancelled = e instanceof ProfilerJobError && (e.reason === 'cancelled' || e.reason === 'superseded');
       r = failed(v, cancelled ? 'cancelled' : 'error', (e as Error).message);

@@ -14,6 +14,8 @@ export interface LoopSettings {
   /** Stop once the median's 95 % CI half-width is at most this, in percent (default 2). */
   targetCiPct?: number;
   minRepetitions?: number;
+  /** Stop after this many repetitions whatever the interval (benchmarks of the harness itself). */
+  maxRepetitions?: number;
   onProgress?: (repetitions: number, ciPct: number) => void;
 }
 
@@ -71,6 +73,7 @@ export async function timeSession(session: Ort.InferenceSession, feeds: Record<s
       nextCheck = n + Math.max(5, Math.floor(n / 20));
       if (ci <= target) break;
     }
+    if (n >= (s.maxRepetitions ?? Infinity)) break;
     if (now - t0 >= s.budgetMs) {
       exhausted = n < minReps || ci > target;
       break;
