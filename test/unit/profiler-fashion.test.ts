@@ -11,7 +11,7 @@ import { profileModel, type ProfileProgress } from '../../src/profiler/index';
 
 const ROOT = path.join(__dirname, '..', '..');
 
-test('int8 dynamic and static stay within 1 point of fp32 on the real Fashion-MNIST test set; cache hits on re-run', async () => {
+void test('int8 dynamic and static stay within 1 point of fp32 on the real Fashion-MNIST test set; cache hits on re-run', async () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'gl-fashion-'));
   const events: ProfileProgress[] = [];
   const opts = {

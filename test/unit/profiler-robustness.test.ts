@@ -72,7 +72,7 @@ function job(modelPath: string, variant: string, extra: Partial<MeasureJob> = {}
   return { modelPath, variant: parseVariant(variant), storageDir: path.join(tmp, 'store'), inputs: { randomSamples: 2 }, budgetMs: 300, collectOutputs: false, ...extra };
 }
 
-test('a hanging model times out, the worker is killed, the next job runs', async () => {
+void test('a hanging model times out, the worker is killed, the next job runs', async () => {
   const file = path.join(tmp, 'hang.onnx');
   writeFileSync(file, hangingModel());
   const runner = new ProfilerRunner();
@@ -83,7 +83,7 @@ test('a hanging model times out, the worker is killed, the next job runs', async
   assert.equal(ok.status, 'measured');
 });
 
-test('a crashed worker, a cancel and a newer job each end their job with a typed reason', async () => {
+void test('a crashed worker, a cancel and a newer job each end their job with a typed reason', async () => {
   const runner = new ProfilerRunner();
   const crashing = runner.measure(job(FASHION, 'baseline', { budgetMs: 20_000, targetCiPct: 0.01 }), {
     onProgress: (p) => { if (p.phase === 'measuring' && runner.currentPid) process.kill(runner.currentPid, 'SIGSEGV'); },
@@ -98,7 +98,7 @@ test('a crashed worker, a cancel and a newer job each end their job with a typed
   assert.equal((await newer).status, 'measured');
 });
 
-test('a 1 GiB model: the baseline is measured, the rewrite fails with a clear per-variant error', async () => {
+void test('a 1 GiB model: the baseline is measured, the rewrite fails with a clear per-variant error', async () => {
   const file = path.join(tmp, 'big.onnx');
   writeGigabyteModel(file);
   try {
@@ -114,7 +114,7 @@ test('a 1 GiB model: the baseline is measured, the rewrite fails with a clear pe
   }
 });
 
-test('a dataset with the wrong shape gives a clear error for each variant; a cancelled run marks the rest', async () => {
+void test('a dataset with the wrong shape gives a clear error for each variant; a cancelled run marks the rest', async () => {
   const dir = path.join(tmp, 'bad-dataset');
   mkdirSync(dir, { recursive: true });
   writeFileSync(path.join(dir, 'inputs.npy'), encodeNpyFloat32([10, 100], new Float32Array(1000)));

@@ -14,7 +14,7 @@ import { randomSamples, sliceTensor } from '../../src/profiler/inputs';
 
 const FIX = path.join(__dirname, '..', 'fixtures', 'profiler');
 
-test('median CI narrows with more samples and brackets the median', () => {
+void test('median CI narrows with more samples and brackets the median', () => {
   const rnd = (() => { let s = 7; return () => ((s = (s * 16807) % 2147483647) / 2147483647); })();
   const small = Array.from({ length: 20 }, () => 10 + rnd());
   const large = Array.from({ length: 2000 }, () => 10 + rnd());
@@ -29,7 +29,7 @@ test('median CI narrows with more samples and brackets the median', () => {
   assert.equal(s.mean, 3);
 });
 
-test('npy round trip and the real Fashion-MNIST header', () => {
+void test('npy round trip and the real Fashion-MNIST header', () => {
   const t = parseNpy(encodeNpyFloat32([2, 3], Float32Array.from([1, 2, 3, 4, 5, 6])));
   assert.deepEqual(t.dims, [2, 3]);
   assert.deepEqual(Array.from(t.data as Float32Array), [1, 2, 3, 4, 5, 6]);
@@ -41,7 +41,7 @@ test('npy round trip and the real Fashion-MNIST header', () => {
   assert.throws(() => parseNpy(new Uint8Array(16)), /not a .npy/);
 });
 
-test('variant specs parse, reject unknown forms and keep the baseline first', () => {
+void test('variant specs parse, reject unknown forms and keep the baseline first', () => {
   assert.deepEqual(parseVariant('prune-global:0.3'), { id: 'prune-global:0.3', kind: 'prune-global', sparsity: 0.3 });
   assert.equal(parseVariant('int8-dynamic:MatMul+Conv+per-channel').perChannel, true);
   assert.deepEqual(parseVariant('int8-dynamic:MatMul+Conv').ops, ['MatMul', 'Conv']);
@@ -63,7 +63,7 @@ function fakeRapl(root: string, pkg: string, dram: string, maxRange = '262143328
   }
 }
 
-test('RAPL on a fake sysfs tree: package + dram, core skipped, wrap-around corrected', () => {
+void test('RAPL on a fake sysfs tree: package + dram, core skipped, wrap-around corrected', () => {
   const root = mkdtempSync(path.join(tmpdir(), 'gl-rapl-'));
   // Counter values in sysfs format with the package counter wrapping between the two readings.
   const rec = JSON.parse(readFileSync(path.join(FIX, 'rapl-counters', 'wrap.json'), 'utf8')) as { max: string; before: { pkg: string; dram: string }; after: { pkg: string; dram: string } };
@@ -83,7 +83,7 @@ test('RAPL on a fake sysfs tree: package + dram, core skipped, wrap-around corre
   assert.equal(chooseMeter({ raplRoot: root }).meter?.name, 'rapl:package-0+dram');
 });
 
-test('RAPL absent or unreadable gives a plain reason and the estimator', (t) => {
+void test('RAPL absent or unreadable gives a plain reason and the estimator', (t) => {
   const missing = chooseMeter({ raplRoot: path.join(tmpdir(), 'no-such-powercap') });
   assert.equal(missing.meter, undefined);
   assert.match(missing.note ?? '', /no powercap interface/);
@@ -98,7 +98,7 @@ test('RAPL absent or unreadable gives a plain reason and the estimator', (t) => 
   assert.ok(!r.ok && /readable only by root/.test(r.reason));
 });
 
-test('nvidia-smi power samples: parsing and trapezoid integration', () => {
+void test('nvidia-smi power samples: parsing and trapezoid integration', () => {
   const text = readFileSync(path.join(FIX, 'nvidia-smi-power.txt'), 'utf8');
   const watts = parsePowerLines(text);
   assert.ok(watts.length >= 5);
@@ -110,7 +110,7 @@ test('nvidia-smi power samples: parsing and trapezoid integration', () => {
   assert.equal(integratePower([{ t: 0, watts: 100 }, { t: 2, watts: 200 }]), 300);
 });
 
-test('accuracy: agreement, errors, cosine and labelled accuracy', () => {
+void test('accuracy: agreement, errors, cosine and labelled accuracy', () => {
   const base = { name: 'y', sampleDims: [3], samples: 2, data: Float32Array.from([1, 2, 3, 3, 2, 1]) };
   const same = compareOutputs(base, base, [2, 0]);
   assert.equal(same.top1Agreement, 1);
@@ -127,7 +127,7 @@ test('accuracy: agreement, errors, cosine and labelled accuracy', () => {
   assert.throws(() => compareOutputs(base, { ...base, data: new Float32Array(3) }), /values/);
 });
 
-test('weights: int8 symmetric per tensor and per channel, fp16 bits, transpose, thresholds', () => {
+void test('weights: int8 symmetric per tensor and per channel, fp16 bits, transpose, thresholds', () => {
   const w = Float32Array.from([0.5, -1, 0.25, 2]);
   const pt = quantizeInt8(w, [2, 2], 1, false);
   assert.equal(pt.scales.length, 1);
@@ -144,7 +144,7 @@ test('weights: int8 symmetric per tensor and per channel, fp16 bits, transpose, 
   assert.equal(magnitudeThreshold([Float32Array.from([-4, 1, 3, -2])], 0.5), 2);
 });
 
-test('random inputs are seeded, shaped and sliceable', () => {
+void test('random inputs are seeded, shaped and sliceable', () => {
   const meta = [{ name: 'x', dtype: 'float32', shape: ['N', 4], resolved: [1, 4] }, { name: 'sr', dtype: 'int64', shape: [], resolved: [] }];
   const a = randomSamples(meta, { values: { sr: [16000] }, seed: 3 }, 5);
   const b = randomSamples(meta, { values: { sr: [16000] }, seed: 3 }, 5);

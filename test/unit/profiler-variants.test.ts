@@ -8,6 +8,7 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { test } from 'node:test';
+import type * as Ort from 'onnxruntime-node';
 import { profileModel } from '../../src/profiler/index';
 import { decodeModel, encodeModel, NotApplicableError } from '../../src/profiler/variants/graph';
 import { quantizeDynamic } from '../../src/profiler/variants/quantDynamic';
@@ -54,7 +55,7 @@ function convNet(): Uint8Array {
 
 async function run(bytes: Uint8Array, x: Float32Array, dims: number[]): Promise<Float32Array> {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const ort = require('onnxruntime-node') as typeof import('onnxruntime-node');
+  const ort = require('onnxruntime-node') as typeof Ort;
   const s = await ort.InferenceSession.create(bytes);
   try {
     const out = await s.run({ x: new ort.Tensor('float32', x, dims) });
@@ -69,7 +70,7 @@ function maxRelErr(a: Float32Array, b: Float32Array): number {
   return Math.max(...Array.from(a, (v, i) => Math.abs(v - (b[i] ?? NaN)))) / scale;
 }
 
-test('rewrites of a small MLP and a Conv pass the onnx checker and stay close to fp32', async () => {
+void test('rewrites of a small MLP and a Conv pass the onnx checker and stay close to fp32', async () => {
   assert.ok(existsSync(PY), 'Debian python3 with python3-onnx is needed');
   const x = Float32Array.from(rand(32, 17), (v) => Math.abs(v));
   const ref = await run(mlp(), x, [2, 16]);
@@ -98,7 +99,7 @@ test('rewrites of a small MLP and a Conv pass the onnx checker and stay close to
   assert.ok(maxRelErr(cref, await run(encodeModel(conv), cx, [1, 3, 8, 8])) < 0.05);
 });
 
-test('variants that do not apply say why', () => {
+void test('variants that do not apply say why', () => {
   const relu = buildModel({ inputs: [['x', 1, [2]]], outputs: [['y', 1, [2]]], nodes: [{ op: 'Relu', inputs: ['x'], outputs: ['y'] }] });
   assert.throws(() => quantizeDynamic(decodeModel(relu)), (e: Error) => e instanceof NotApplicableError && /no MatMul\/Gemm/.test(e.message));
   assert.throws(() => pruneMagnitude(decodeModel(relu), 0.5, 'global'), NotApplicableError);
@@ -113,7 +114,7 @@ const REAL: [string, Record<string, number>, Record<string, number[]>][] = [
 ];
 
 for (const [file, dims, values] of REAL) {
-  test(`real model ${file}: each variant runs in onnxruntime or is not applicable with a reason`, async (t) => {
+  void test(`real model ${file}: each variant runs in onnxruntime or is not applicable with a reason`, async (t) => {
     const model = testModel(t, file);
     if (!model) return;
     const res = await profileModel({
