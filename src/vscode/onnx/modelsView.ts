@@ -1,0 +1,60 @@
+/** The "Models" view in the Explorer: the workspace's ONNX files with parameters and GMACs. */
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { onnxOneLine } from '../../analyzers/onnx/view';
+import type { GreenLensContext } from '../context';
+import { inspectCached } from './inspect';
+import { ONNX_VIEW_TYPE } from './viewer';
+
+export const MODELS_VIEW_ID = 'greenlens.models';
+const MAX_FILES = 500;
+
+class ModelItem extends vscode.TreeItem {
+  constructor(readonly uri: vscode.Uri, description: string, tooltip: string, failed: boolean) {
+    super(path.basename(uri.fsPath), vscode.TreeItemCollapsibleState.None);
+    this.resourceUri = uri;
+    this.description = description;
+    this.tooltip = tooltip;
+    this.contextValue = 'greenlens.onnxModel';
+    this.iconPath = new vscode.ThemeIcon(failed ? 'warning' : 'circuit-board');
+    this.command = { command: 'vscode.openWith', title: 'Open', arguments: [uri, ONNX_VIEW_TYPE] };
+  }
+}
+
+export class ModelsProvider implements vscode.TreeDataProvider<ModelItem> {
+  private readonly emitter = new vscode.EventEmitter<void>();
+  readonly onDidChangeTreeData = this.emitter.event;
+
+  refresh(): void {
+    this.emitter.fire();
+  }
+
+  getTreeItem(item: ModelItem): ModelItem {
+    return item;
+  }
+
+  async getChildren(): Promise<ModelItem[]> {
+    const files = await vscode.workspace.findFiles('**/*.onnx', '**/{node_modules,.git,.venv,venv}/**', MAX_FILES);
+    files.sort((a, b) => a.fsPath.localeCompare(b.fsPath));
+    return Promise.all(files.map(async (uri) => {
+      const rel = vscode.workspace.asRelativePath(uri);
+      try {
+        const s = await inspectCached(uri.fsPath);
+        return new ModelItem(uri, onnxOneLine(s), `${rel}\n${onnxOneLine(s)} at batch 1 (counted statically from the graph)`, false);
+      } catch (err) {
+        return new ModelItem(uri, 'unreadable', `${rel}\n${(err as Error).message}`, true);
+      }
+    }));
+  }
+}
+
+export function registerModelsView(ctx: GreenLensContext): ModelsProvider {
+  const provider = new ModelsProvider();
+  ctx.push(vscode.window.registerTreeDataProvider(MODELS_VIEW_ID, provider));
+  const watcher = vscode.workspace.createFileSystemWatcher('**/*.onnx');
+  // Several events arrive for one save or copy: refresh once they settle.
+  let timer: NodeJS.Timeout | undefined;
+  const later = () => { clearTimeout(timer); timer = setTimeout(() => provider.refresh(), 300); };
+  ctx.push(watcher, watcher.onDidCreate(later), watcher.onDidChange(later), watcher.onDidDelete(later), { dispose: () => clearTimeout(timer) });
+  return provider;
+}

@@ -1,0 +1,60 @@
+/** The read-only custom editor for *.onnx files: the model's summary with a "Profile this model" action. */
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { onnxView } from '../../analyzers/onnx/view';
+import { isOnnxViewerToHost, type HostToOnnxViewer } from '../../webviewProtocol';
+import type { GreenLensContext } from '../context';
+import { Commands } from '../commands/ids';
+import { webviewHtml, webviewOptions } from '../webview/html';
+import { configuredBatch, inspectCached } from './inspect';
+
+export const ONNX_VIEW_TYPE = 'greenlens.onnxViewer';
+
+class OnnxDocument implements vscode.CustomDocument {
+  constructor(readonly uri: vscode.Uri) {}
+  dispose(): void {}
+}
+
+export class OnnxViewerProvider implements vscode.CustomReadonlyEditorProvider<OnnxDocument> {
+  constructor(private readonly ctx: GreenLensContext) {}
+
+  openCustomDocument(uri: vscode.Uri): OnnxDocument {
+    return new OnnxDocument(uri);
+  }
+
+  resolveCustomEditor(doc: OnnxDocument, panel: vscode.WebviewPanel): void {
+    const extUri = this.ctx.extension.extensionUri;
+    panel.webview.options = webviewOptions(extUri);
+    panel.webview.html = webviewHtml(panel.webview, extUri, { script: 'onnxViewer.js', style: 'viewer.css', title: path.basename(doc.uri.fsPath) });
+    let batch = configuredBatch();
+    const post = (msg: HostToOnnxViewer) => void panel.webview.postMessage(msg);
+    const show = async () => {
+      try {
+        const summary = await inspectCached(doc.uri.fsPath, batch);
+        post({ type: 'show', view: onnxView(summary, path.basename(doc.uri.fsPath)), canProfile: vscode.workspace.isTrusted, batch });
+      } catch (err) {
+        this.ctx.log.warn(`Could not read ${doc.uri.fsPath}: ${(err as Error).message}`);
+        post({ type: 'error', message: (err as Error).message });
+      }
+    };
+    const subs: vscode.Disposable[] = [];
+    subs.push(panel.webview.onDidReceiveMessage((msg: unknown) => {
+      if (!isOnnxViewerToHost(msg)) {
+        this.ctx.log.warn('The ONNX viewer sent a malformed message; ignored.');
+        return;
+      }
+      if (msg.type === 'ready') void show();
+      else if (msg.type === 'setBatch') { batch = msg.batch; void show(); }
+      else if (msg.type === 'profile') void vscode.commands.executeCommand(Commands.profileOnnxModel, doc.uri);
+    }));
+    const watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.file(path.dirname(doc.uri.fsPath)), path.basename(doc.uri.fsPath)));
+    subs.push(watcher, watcher.onDidChange(() => void show()));
+    panel.onDidDispose(() => subs.forEach((s) => s.dispose()));
+  }
+}
+
+export function registerOnnxViewer(ctx: GreenLensContext): void {
+  ctx.push(vscode.window.registerCustomEditorProvider(ONNX_VIEW_TYPE, new OnnxViewerProvider(ctx), {
+    webviewOptions: { retainContextWhenHidden: false }, supportsMultipleEditorsPerDocument: true,
+  }));
+}
