@@ -27,6 +27,8 @@ export interface Settings {
   diagnosticsEnabled: boolean;
   /** `default` keeps each rule's own severity. */
   diagnosticsSeverity: 'default' | Severity;
+  /** Gitignore-style patterns of files and folders that Analyze Workspace skips (on top of .gitignore). */
+  exclude: string[];
 }
 
 export const DEFAULT_SETTINGS: Readonly<Settings> = Object.freeze({
@@ -41,6 +43,7 @@ export const DEFAULT_SETTINGS: Readonly<Settings> = Object.freeze({
   codeLensEnabled: true,
   diagnosticsEnabled: true,
   diagnosticsSeverity: 'default',
+  exclude: [],
 });
 
 /** The raw keys as they appear under the `greenlens` configuration section. */
@@ -56,6 +59,7 @@ export const SETTING_KEYS: Readonly<Record<keyof Settings, string>> = Object.fre
   codeLensEnabled: 'codeLens.enabled',
   diagnosticsEnabled: 'diagnostics.enabled',
   diagnosticsSeverity: 'diagnostics.severity',
+  exclude: 'exclude',
 });
 
 export interface SettingProblem {
@@ -108,6 +112,18 @@ function str(raw: Raw, key: keyof Settings, pattern: RegExp, problems: SettingPr
 
 const SEVERITIES = ['default', 'hint', 'information', 'warning', 'error'] as const;
 
+/** A list of non-empty pattern strings; anything else falls back to no patterns and is reported. */
+function patterns(raw: Raw, problems: SettingProblem[]): string[] {
+  const name = SETTING_KEYS.exclude;
+  const value = raw[name];
+  if (value === undefined || value === null) return [];
+  if (!Array.isArray(value) || !value.every((v) => typeof v === 'string')) {
+    problems.push({ key: name, message: `greenlens.${name} must be a list of glob patterns; got ${JSON.stringify(value)}. Using no extra patterns.` });
+    return [];
+  }
+  return value.map((v: string) => v.trim()).filter((v) => v !== '');
+}
+
 /** Turns raw configuration values (keyed as in SETTING_KEYS) into valid Settings plus the problems found. */
 export function sanitizeSettings(raw: Raw): SanitizedSettings {
   const problems: SettingProblem[] = [];
@@ -135,6 +151,7 @@ export function sanitizeSettings(raw: Raw): SanitizedSettings {
     codeLensEnabled: bool(raw, 'codeLensEnabled', problems),
     diagnosticsEnabled: bool(raw, 'diagnosticsEnabled', problems),
     diagnosticsSeverity,
+    exclude: patterns(raw, problems),
   };
   return { settings, problems };
 }

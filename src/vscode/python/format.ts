@@ -1,0 +1,104 @@
+/**
+ * Texts of the Python code lenses, hovers and details: only figures that exist are shown, and every number
+ * goes through the finite-checking formatters, so a lens never reads "NaN" or "Infinity". Pure.
+ */
+import type { CatalogEntry } from '../../catalog/catalog';
+import type { Alternative } from '../../catalog/recommend';
+import { formatJoules, formatNumber, isDisplayable, type Estimate } from '../../energy/quantity';
+import type { ModelSite } from '../../analyzers/python/types';
+
+/** The parts of a SiteModel the texts need (kept structural so tests can build them by hand). */
+export interface SiteFacts {
+  site: Pick<ModelSite, 'framework' | 'kind' | 'modelId' | 'callee' | 'path'>;
+  label: string;
+  match?: { entry: CatalogEntry; note?: string };
+  energy?: Estimate;
+  alternatives: Alternative[];
+  alternativesNote?: string;
+  device?: { name: string };
+  notes: string[];
+}
+
+function finite(x: unknown): x is number {
+  return typeof x === 'number' && Number.isFinite(x);
+}
+
+/** Shortens long hub ids for the lens (the hover and details show them in full). */
+export function shortLabel(label: string, max = 48): string {
+  return label.length <= max ? label : `${label.slice(0, max - 1)}…`;
+}
+
+/** "≈ 12.3 mJ per inference (estimated: method)", or undefined when the estimate is not displayable. */
+export function perInference(q: Estimate | undefined): string | undefined {
+  if (!q || !isDisplayable(q) || q.unit !== 'J') return undefined;
+  return `${q.provenance === 'estimated' ? '≈ ' : ''}${formatJoules(q.value)} per inference (${q.provenance}: ${q.method})`;
+}
+
+/** The summary lens of a model site: "resnet152 · 60.2 M params · 11.6 GMACs · ≈ … · grade D · 2 greener options". */
+export function siteLensTitle(m: SiteFacts): string {
+  const parts = [shortLabel(m.label)];
+  const e = m.match?.entry;
+  if (!e) {
+    parts.push(m.site.framework === 'onnxruntime' ? 'ONNX model · not in catalog' : 'not in catalog');
+    return parts.join(' · ');
+  }
+  if (finite(e.paramsM)) parts.push(`${formatNumber(e.paramsM)} M params`);
+  if (finite(e.gmacs)) parts.push(`${formatNumber(e.gmacs)} GMACs`);
+  const energy = perInference(m.energy);
+  if (energy) parts.push(energy);
+  if (e.grade) parts.push(`grade ${e.grade}`);
+  const n = m.alternatives.length;
+  parts.push(n === 0 ? 'no greener option in the catalog' : `${n} greener option${n === 1 ? '' : 's'}`);
+  return parts.join(' · ');
+}
+
+/** One line per alternative for the quick pick: label, description and detail. */
+export function alternativeItem(alt: Alternative, name: string, currency: string): { label: string; description: string; detail: string } {
+  const saved = alt.savings.energy;
+  const money = alt.savings.cost;
+  const co2 = alt.savings.co2;
+  const delta = finite(alt.top1Delta) ? `${alt.top1Delta >= 0 ? '+' : ''}${alt.top1Delta.toFixed(2)} top-1` : 'top-1 unknown';
+  const savings = [
+    isDisplayable(saved) ? `saves ≈ ${formatNumber(saved.value)} kWh/year` : undefined,
+    isDisplayable(co2) ? `${formatNumber(co2.value)} kgCO2e` : undefined,
+    isDisplayable(money) ? `${formatNumber(money.value)} ${currency}` : undefined,
+  ].filter(Boolean).join(', ');
+  return {
+    label: name,
+    description: `${delta} · ${savings || 'savings unknown'} · grade ${alt.entry.grade}`,
+    detail: alt.evidence.join(' · '),
+  };
+}
+
+function estimateLines(q: Estimate): string[] {
+  const band = q.low !== q.high ? ` (band ${formatJoules(q.low)} – ${formatJoules(q.high)})` : '';
+  const lines = [`**Energy per inference:** ${q.provenance === 'estimated' ? '≈ ' : ''}${formatJoules(q.value)}${band}, ${q.provenance}: ${q.method}`];
+  for (const n of q.notes) lines.push(`- ${n}`);
+  if (q.sources.length) lines.push(`*Sources:* ${q.sources.join('; ')}`);
+  return lines;
+}
+
+/** The model card as Markdown lines, for the hover and the details view. */
+export function modelCardLines(m: SiteFacts): string[] {
+  const lines = [`**${m.label}** (${m.site.framework}, ${m.site.kind})`];
+  const e = m.match?.entry;
+  if (!e) {
+    lines.push('', 'This model is not in the GreenLens catalog, so GreenLens shows no size, compute or energy figures for it.');
+    if (m.site.path) lines.push('', `Model file: \`${m.site.path}\``);
+    return lines;
+  }
+  lines.push('', `Catalog entry: \`${e.name}\` at ${e.imgSize} px`);
+  const facts = [
+    finite(e.paramsM) ? `${formatNumber(e.paramsM)} M parameters` : undefined,
+    finite(e.gmacs) ? `${formatNumber(e.gmacs)} GMACs per image` : undefined,
+    finite(e.top1) ? `top-1 ${e.top1.toFixed(2)} % (ImageNet-1k)` : undefined,
+    `GreenLens grade ${e.grade}`,
+  ].filter(Boolean);
+  lines.push('', facts.join(' · '));
+  if (m.energy && isDisplayable(m.energy)) lines.push('', ...estimateLines(m.energy));
+  if (m.device) lines.push('', `Device assumed: ${m.device.name}`);
+  const n = m.alternatives.length;
+  lines.push('', n ? `${n} greener option${n === 1 ? '' : 's'} in the catalog (use **Greener alternatives**).` : m.alternativesNote ?? 'No greener option in the catalog within the accuracy tolerance.');
+  for (const note of m.notes) lines.push(`- ${note}`);
+  return lines;
+}

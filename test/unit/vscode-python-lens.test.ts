@@ -1,0 +1,72 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { lookupModel } from '../../src/catalog/catalog';
+import { makeEstimate } from '../../src/energy/quantity';
+import type { ModelSite } from '../../src/analyzers/python/types';
+import { modelCardLines, perInference, siteLensTitle, shortLabel, type SiteFacts } from '../../src/vscode/python/format';
+import { describeSite, lookupSite, torchvisionWeightsTag } from '../../src/vscode/python/model';
+import { summarizeTraining } from '../../src/vscode/python/training';
+import { DEFAULT_SETTINGS } from '../../src/settings';
+
+function site(over: Partial<ModelSite>): ModelSite {
+  return {
+    range: { start: { line: 0, character: 8 }, end: { line: 0, character: 30 } }, framework: 'torchvision', kind: 'create', args: {},
+    callee: 'torchvision.models.resnet50', boundTo: ['model'], modelId: 'resnet50',
+    context: { evalCalled: false, compiled: false, quantized: false, pruned: false, inferenceCalls: 0, trainingLoops: 0 }, ...over,
+  };
+}
+
+test('a catalog model shows params, GMACs, energy, grade and the count of options', () => {
+  const m = describeSite(site({ modelId: 'resnet152', args: { weights: { expr: 'tvm.ResNet152_Weights.IMAGENET1K_V2' } } }), DEFAULT_SETTINGS);
+  assert.equal(m.match?.entry.name, 'torchvision:resnet152.IMAGENET1K_V2');
+  const title = siteLensTitle(m);
+  assert.match(title, /^resnet152 · 60\.2 M params · 11\.6 GMACs · ≈ \d+(\.\d+)? mJ per inference \(estimated: RTX 3090 measured throughput × 350 W\) · grade D · [1-5] greener options?$/);
+});
+
+test('an unknown model shows only its name', () => {
+  const m = describeSite(site({ framework: 'transformers', kind: 'pipeline', modelId: 'acme/secret-model', callee: 'transformers.pipeline' }), DEFAULT_SETTINGS);
+  assert.equal(m.match, undefined);
+  assert.equal(siteLensTitle(m), 'acme/secret-model · not in catalog');
+  assert.ok(modelCardLines(m).some((l) => l.includes('not in the GreenLens catalog')));
+});
+
+test('non-finite figures never reach the text: the field is left out', () => {
+  const entry = lookupModel('resnet50')!.entry;
+  const facts: SiteFacts = {
+    site: { framework: 'torchvision', kind: 'create', modelId: 'resnet50', callee: 'x' }, label: 'resnet50',
+    match: { entry: { ...entry, paramsM: Number.NaN, gmacs: Number.POSITIVE_INFINITY } },
+    energy: { ...makeEstimate(1, 'J', { method: 'm' }), value: Number.NaN }, alternatives: [], notes: [],
+  };
+  const title = siteLensTitle(facts);
+  assert.doesNotMatch(title, /NaN|Infinity|undefined/);
+  assert.equal(title, `resnet50 · grade ${entry.grade} · no greener option in the catalog`);
+  assert.equal(perInference(facts.energy), undefined);
+  for (const line of modelCardLines(facts)) assert.doesNotMatch(line, /NaN|Infinity/);
+});
+
+test('weights tags and lookups per framework', () => {
+  assert.equal(torchvisionWeightsTag(site({ args: { weights: { expr: 'ResNet50_Weights.IMAGENET1K_V1' } } })), 'IMAGENET1K_V1');
+  assert.equal(torchvisionWeightsTag(site({ args: { weights: 'DEFAULT' } })), 'DEFAULT');
+  assert.equal(torchvisionWeightsTag(site({ args: { weights: null } })), undefined);
+  assert.equal(lookupSite(site({ args: { weights: { expr: 'ResNet50_Weights.IMAGENET1K_V1' } } }))?.entry.name, 'torchvision:resnet50.IMAGENET1K_V1');
+  // Keras names look like torchvision builders but are other weights: no catalog figures for them.
+  assert.equal(lookupSite(site({ framework: 'keras', modelId: 'ResNet50' })), undefined);
+  assert.equal(lookupSite(site({ framework: 'transformers', modelId: 'microsoft/resnet-50' }))?.entry.arch, 'resnet50');
+});
+
+test('shortLabel keeps short names and cuts long ones', () => {
+  assert.equal(shortLabel('resnet50'), 'resnet50');
+  assert.equal(shortLabel('x'.repeat(60)).length, 48);
+});
+
+test('the training lens states its assumptions and never shows non-finite numbers', () => {
+  const loop = { range: site({}).range, kind: 'loop' as const, epochs: 30, batchSize: 64, hasEarlyStopping: false, hasCheckpoint: false, usesAutocast: false };
+  const s = summarizeTraining(loop, 'resnet50', undefined, DEFAULT_SETTINGS);
+  assert.match(s.title, /^Training loop · 30 epochs · batch 64 · ≈ .+ kWh, .+ kgCO2e, .+ USD per 10,000 images\/epoch · estimated for an RTX 3090 \(assumed: no GPU found\)$/);
+  assert.ok(s.details.some((d) => d.includes('dataset size is not in the code')));
+  const perEpoch = summarizeTraining({ ...loop, epochs: undefined }, 'resnet50', undefined, DEFAULT_SETTINGS);
+  assert.match(perEpoch.title, /per epoch, per 10,000 images\/epoch/);
+  const unknown = summarizeTraining(loop, undefined, undefined, DEFAULT_SETTINGS);
+  assert.equal(unknown.title, 'Training loop · 30 epochs · batch 64 · model not in catalog: no energy estimate');
+  for (const t of [s.title, perEpoch.title]) assert.doesNotMatch(t, /NaN|Infinity|undefined/);
+});
