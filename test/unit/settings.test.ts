@@ -42,3 +42,11 @@ test('bad values fall back to defaults and each is reported', () => {
 test('cloud regions are accepted', () => {
   assert.equal(sanitizeSettings({ 'carbon.region': 'aws:us-east-1' }).settings.carbonRegion, 'aws:us-east-1');
 });
+
+void test('greenlens.exclude keeps non-empty patterns and reports a value that is not a list of strings', () => {
+  assert.deepEqual(sanitizeSettings({ exclude: ['data/', '  ', ' *_pb2.py '] }).settings.exclude, ['data/', '*_pb2.py']);
+  const bad = sanitizeSettings({ exclude: 'data/' });
+  assert.deepEqual(bad.settings.exclude, []);
+  assert.equal(bad.problems.length, 1);
+  assert.match(bad.problems[0]!.message, /greenlens\.exclude must be a list/);
+});

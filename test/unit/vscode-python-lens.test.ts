@@ -16,21 +16,21 @@ function site(over: Partial<ModelSite>): ModelSite {
   };
 }
 
-test('a catalog model shows params, GMACs, energy, grade and the count of options', () => {
+void test('a catalog model shows params, GMACs, energy, grade and the count of options', () => {
   const m = describeSite(site({ modelId: 'resnet152', args: { weights: { expr: 'tvm.ResNet152_Weights.IMAGENET1K_V2' } } }), DEFAULT_SETTINGS);
   assert.equal(m.match?.entry.name, 'torchvision:resnet152.IMAGENET1K_V2');
   const title = siteLensTitle(m);
   assert.match(title, /^resnet152 · 60\.2 M params · 11\.6 GMACs · ≈ \d+(\.\d+)? mJ per inference \(estimated: RTX 3090 measured throughput × 350 W\) · grade D · [1-5] greener options?$/);
 });
 
-test('an unknown model shows only its name', () => {
+void test('an unknown model shows only its name', () => {
   const m = describeSite(site({ framework: 'transformers', kind: 'pipeline', modelId: 'acme/secret-model', callee: 'transformers.pipeline' }), DEFAULT_SETTINGS);
   assert.equal(m.match, undefined);
   assert.equal(siteLensTitle(m), 'acme/secret-model · not in catalog');
   assert.ok(modelCardLines(m).some((l) => l.includes('not in the GreenLens catalog')));
 });
 
-test('non-finite figures never reach the text: the field is left out', () => {
+void test('non-finite figures never reach the text: the field is left out', () => {
   const entry = lookupModel('resnet50')!.entry;
   const facts: SiteFacts = {
     site: { framework: 'torchvision', kind: 'create', modelId: 'resnet50', callee: 'x' }, label: 'resnet50',
@@ -44,7 +44,7 @@ test('non-finite figures never reach the text: the field is left out', () => {
   for (const line of modelCardLines(facts)) assert.doesNotMatch(line, /NaN|Infinity/);
 });
 
-test('weights tags and lookups per framework', () => {
+void test('weights tags and lookups per framework', () => {
   assert.equal(torchvisionWeightsTag(site({ args: { weights: { expr: 'ResNet50_Weights.IMAGENET1K_V1' } } })), 'IMAGENET1K_V1');
   assert.equal(torchvisionWeightsTag(site({ args: { weights: 'DEFAULT' } })), 'DEFAULT');
   assert.equal(torchvisionWeightsTag(site({ args: { weights: null } })), undefined);
@@ -54,12 +54,12 @@ test('weights tags and lookups per framework', () => {
   assert.equal(lookupSite(site({ framework: 'transformers', modelId: 'microsoft/resnet-50' }))?.entry.arch, 'resnet50');
 });
 
-test('shortLabel keeps short names and cuts long ones', () => {
+void test('shortLabel keeps short names and cuts long ones', () => {
   assert.equal(shortLabel('resnet50'), 'resnet50');
   assert.equal(shortLabel('x'.repeat(60)).length, 48);
 });
 
-test('the training lens states its assumptions and never shows non-finite numbers', () => {
+void test('the training lens states its assumptions and never shows non-finite numbers', () => {
   const loop = { range: site({}).range, kind: 'loop' as const, epochs: 30, batchSize: 64, hasEarlyStopping: false, hasCheckpoint: false, usesAutocast: false };
   const s = summarizeTraining(loop, 'resnet50', undefined, DEFAULT_SETTINGS);
   assert.match(s.title, /^Training loop · 30 epochs · batch 64 · ≈ .+ kWh, .+ kgCO2e, .+ USD per 10,000 images\/epoch · estimated for an RTX 3090 \(assumed: no GPU found\)$/);
