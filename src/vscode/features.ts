@@ -3,7 +3,9 @@
  * providers and listeners; anything heavy (WASM grammars, onnxruntime, catalog data) loads on first use.
  */
 import type { GreenLensContext } from './context';
+import { registerPython } from './python/index';
 
-export function registerFeatures(_ctx: GreenLensContext): void {
+export function registerFeatures(ctx: GreenLensContext): void {
   // Feature registrations are added here, one line each.
+  registerPython(ctx);
 }

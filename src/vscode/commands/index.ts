@@ -4,12 +4,13 @@ import type { GreenLensContext } from '../context';
 import { Commands } from './ids';
 import { notAvailableYet } from './notYet';
 import { selectHardwareProfile } from './selectHardwareProfile';
+import { analyzeWorkspace } from '../python/index';
 
 type Handler = (...args: unknown[]) => unknown;
 
 export function registerCommands(ctx: GreenLensContext): void {
   const table: Record<string, Handler> = {
-    [Commands.analyzeWorkspace]: notAvailableYet(ctx, 'Analyze Workspace'),
+    [Commands.analyzeWorkspace]: analyzeWorkspace(ctx),
     [Commands.showReport]: notAvailableYet(ctx, 'Show Report'),
     [Commands.profileOnnxModel]: notAvailableYet(ctx, 'Profile ONNX Model'),
     [Commands.inspectOnnxModel]: notAvailableYet(ctx, 'Inspect ONNX Model'),
