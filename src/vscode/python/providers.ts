@@ -105,6 +105,11 @@ function sameRange(a: vscode.Range, b: PlainRange): boolean {
   return a.start.line === b.start.line && a.start.character === b.start.character && a.end.line === b.end.line && a.end.character === b.end.character;
 }
 
+/** Menus show plain text: code spans lose their backticks, and multi-word ones get quotes to stay readable. */
+export function plainTitle(title: string): string {
+  return title.replace(/`([^`]*)`/g, (_m, code: string) => (/\s/.test(code) ? `‘${code}’` : code));
+}
+
 function ruleOf(d: vscode.Diagnostic): string | undefined {
   if (d.source !== 'GreenLens') return undefined;
   const code = typeof d.code === 'object' ? d.code.value : d.code;
@@ -150,7 +155,7 @@ export class PythonCodeActions implements vscode.CodeActionProvider {
       return [a];
     }
     if (!f.fix || f.fix.edits.length === 0) return [];
-    const a = new vscode.CodeAction(f.fix.title.replace(/`/g, ''), vscode.CodeActionKind.QuickFix);
+    const a = new vscode.CodeAction(plainTitle(f.fix.title), vscode.CodeActionKind.QuickFix);
     a.edit = new vscode.WorkspaceEdit();
     for (const e of f.fix.edits) a.edit.replace(doc.uri, toRange(e.range), e.newText);
     a.diagnostics = [d];

@@ -1,0 +1,44 @@
+/** The Python feature as a person sees it: code lenses, GreenLens entries in Problems, a quick fix from Ctrl+. */
+import assert from 'node:assert/strict';
+import { openWorkbench, openFile, runCommand, type E2ETest } from './workbench';
+
+export const tests: E2ETest[] = [
+  {
+    name: 'infer_resnet.py shows model lenses and GreenLens problems, and a quick fix applies from Ctrl+.',
+    async run(ctx) {
+      const { page } = ctx;
+      await openWorkbench(ctx, { devExtension: true });
+      await openFile(page, 'infer_resnet.py');
+      const lens = page.locator('.contentWidgets .codelens-decoration', { hasText: 'resnet152' }).first();
+      await lens.waitFor({ timeout: 60_000 });
+      const lensText = await lens.innerText();
+      assert.match(lensText, /resnet152 · 60\.2 M params · 11\.6 GMACs · ≈ .+ per inference .+ grade D · \d greener options?/);
+      assert.match(lensText, /Profile variants/);
+      await ctx.shot('code-lenses');
+
+      await runCommand(page, 'View: Focus Problems');
+      const row = page.locator('.markers-panel .monaco-list-row', { hasText: 'GL002' }).first();
+      await row.waitFor({ timeout: 30_000 });
+      const rows = await page.locator('.markers-panel .monaco-list-row').allInnerTexts();
+      assert.ok(rows.some((r) => r.includes('GreenLens') && r.includes('GL012')), `problem rows: ${rows.join(' | ')}`);
+      await ctx.shot('problems-panel');
+
+      // Go to the inference call that GL002 flags and ask for quick fixes with Ctrl+.
+      await page.locator('.monaco-editor .view-lines').first().click();
+      await page.keyboard.press('Control+G');
+      await page.locator('.quick-input-widget input').fill(':24:18');
+      await page.keyboard.press('Enter');
+      await page.keyboard.press('Control+.');
+      const fix = page.locator('.action-widget .monaco-list-row', { hasText: 'Insert model.eval()' }).first();
+      await fix.waitFor({ timeout: 30_000 });
+      const menu = await page.locator('.action-widget .monaco-list-row').allInnerTexts();
+      assert.ok(menu.some((m) => m.includes('Show rule documentation (GL002)')), `menu: ${menu.join(' | ')}`);
+      await ctx.shot('quick-fix-menu');
+      await fix.click();
+      await page.locator('.view-lines', { hasText: 'model.eval()' }).first().waitFor({ timeout: 15_000 });
+      // The fixed problem leaves the Problems panel once the edit is re-analyzed.
+      await page.locator('.markers-panel .monaco-list-row', { hasText: 'GL002' }).first().waitFor({ state: 'detached', timeout: 30_000 });
+      await ctx.shot('quick-fix-applied');
+    },
+  },
+];
