@@ -69,6 +69,20 @@ describe('python', () => {
     assert.match(training, /^Training loop · 30 epochs · batch 64 · ≈ [\d.e+-]+ kWh, [\d.e+-]+ kgCO2e, [\d.e+-]+ USD per 10,000 images\/epoch · estimated for .+$/);
   });
 
+  it('shows the model card on hover and in Show details', async () => {
+    const doc = await openExample('infer_resnet.py');
+    await until('the model lens', () => lensTitles(doc), (t) => t.some((x) => x.startsWith('resnet152')));
+    const at = doc.positionAt(doc.getText().indexOf('resnet152(') + 3);
+    const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', doc.uri, at);
+    const text = hovers.flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : c.value))).join('\n');
+    assert.match(text, /\*\*resnet152\*\* \(torchvision, create\)/);
+    assert.match(text, /60\.2 M parameters · 11\.6 GMACs per image · top-1 82\.28 % \(ImageNet-1k\) · GreenLens grade D/);
+    assert.match(text, /Energy per inference:\*\* ≈ .+ \(band .+\), estimated: /);
+    const rows = await vscode.commands.executeCommand<string[]>('greenlens.python.showDetails', doc.uri, 0);
+    await vscode.commands.executeCommand('workbench.action.closeQuickOpen');
+    assert.ok(rows?.some((r) => r.startsWith('Catalog entry: torchvision:resnet152.IMAGENET1K_V2')), rows?.join(' | '));
+  });
+
   it('reports findings in the Problems panel with rule codes that link to the documentation', async () => {
     const doc = await openExample('infer_resnet.py');
     await until('diagnostics', () => ruleIds(doc.uri), (ids) => ids.includes('GL002'));
