@@ -19,6 +19,9 @@ for (const gen of GENERATORS) execFileSync(process.execPath, [join(root, gen)], 
 const nodeCommon = {
   bundle: true, platform: 'node', format: 'cjs', target: 'node20', sourcemap: production ? false : 'linked',
   minify: production, external: ['vscode', 'onnxruntime-node'], logLevel: 'warning', absWorkingDir: root,
+  // web-tree-sitter's ESM build calls createRequire(import.meta.url), which is empty in a CommonJS bundle:
+  // bundle its CommonJS build instead.
+  alias: { 'web-tree-sitter': './node_modules/web-tree-sitter/web-tree-sitter.cjs' },
 };
 
 const integrationTests = existsSync(join(root, 'test/integration'))
@@ -36,7 +39,7 @@ const builds = [
   { ...nodeCommon, entryPoints: { cli: 'src/cli/main.ts' }, outdir: 'dist', banner: { js: '#!/usr/bin/env node' } },
   {
     bundle: true, platform: 'browser', format: 'iife', target: 'es2022', minify: production, absWorkingDir: root,
-    sourcemap: production ? false : 'linked', entryPoints: { webview: 'src/webview/main.ts' }, outdir: 'dist', logLevel: 'warning',
+    sourcemap: production ? false : 'linked', entryPoints: { webview: 'src/webview/main.ts', onnxViewer: 'src/webview/onnxViewer.ts' }, outdir: 'dist', logLevel: 'warning',
   },
   {
     ...nodeCommon, external: ['vscode', 'onnxruntime-node', 'mocha'], entryPoints: integrationTests,

@@ -4,16 +4,38 @@
  * timm names with or without a pretrained tag (`resnet50.a1_in1k`, `resnet50`), and Hugging Face ids
  * (`google/vit-base-patch16-224`, `microsoft/resnet-50`, `facebook/convnext-tiny-224`, `timm/...`).
  */
-import catalogData from './data/catalog.json';
 import type { CatalogEntry } from './build';
 
 export type { CatalogEntry } from './build';
 
-const ENTRIES = catalogData as CatalogEntry[];
+interface Index {
+  entries: CatalogEntry[];
+  byName: Map<string, CatalogEntry[]>;
+  byArch: Map<string, CatalogEntry[]>;
+}
+let index: Index | undefined;
+
+/**
+ * Loads the catalog and its name indexes on first use: evaluating 1,600 entries at import time would
+ * cost the editor's activation tens of milliseconds.
+ */
+function catalog(): Index {
+  if (index) return index;
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const entries = require('./data/catalog.json') as CatalogEntry[];
+  const byName = new Map<string, CatalogEntry[]>();
+  const byArch = new Map<string, CatalogEntry[]>();
+  for (const e of entries) {
+    byName.set(e.name.toLowerCase(), [...(byName.get(e.name.toLowerCase()) ?? []), e]);
+    if (e.source === 'timm') byArch.set(e.arch, [...(byArch.get(e.arch) ?? []), e]);
+  }
+  index = { entries, byName, byArch };
+  return index;
+}
 
 /** Every catalog entry, sorted by id. */
 export function catalogEntries(): readonly CatalogEntry[] {
-  return ENTRIES;
+  return catalog().entries;
 }
 
 /** A lookup result: the entry and how the name was resolved. */
@@ -25,12 +47,6 @@ export interface ModelMatch {
   note?: string;
 }
 
-const byName = new Map<string, CatalogEntry[]>();
-const byArch = new Map<string, CatalogEntry[]>();
-for (const e of ENTRIES) {
-  byName.set(e.name.toLowerCase(), [...(byName.get(e.name.toLowerCase()) ?? []), e]);
-  if (e.source === 'timm') byArch.set(e.arch, [...(byArch.get(e.arch) ?? []), e]);
-}
 
 /** The entry of a name at its native (smallest listed) image size. */
 function native(list: readonly CatalogEntry[] | undefined): CatalogEntry | undefined {
@@ -42,10 +58,10 @@ function native(list: readonly CatalogEntry[] | undefined): CatalogEntry | undef
  * usually that one, and the note says which weights were assumed.
  */
 function timmDefault(arch: string): ModelMatch | undefined {
-  const list = byArch.get(arch);
+  const list = catalog().byArch.get(arch);
   if (!list) return undefined;
   const names = [...new Set(list.map((e) => e.name))];
-  const best = names.map((n) => native(byName.get(n.toLowerCase()))!).sort((a, b) => b.top1 - a.top1 || (a.id < b.id ? -1 : 1))[0]!;
+  const best = names.map((n) => native(catalog().byName.get(n.toLowerCase()))!).sort((a, b) => b.top1 - a.top1 || (a.id < b.id ? -1 : 1))[0]!;
   return { entry: best, via: 'timm-default', note: names.length > 1 ? `"${arch}" has ${names.length} pretrained tags; assuming ${best.name}.` : undefined };
 }
 
@@ -55,7 +71,7 @@ function torchvisionBuilder(name: string): ModelMatch | undefined {
   if (!m) return undefined;
   const builder = m[1]!.toLowerCase();
   const weights = m[2]?.toUpperCase();
-  const all = ENTRIES.filter((e) => e.source === 'torchvision' && e.name.toLowerCase().startsWith(`torchvision:${builder}.`));
+  const all = catalog().entries.filter((e) => e.source === 'torchvision' && e.name.toLowerCase().startsWith(`torchvision:${builder}.`));
   if (all.length === 0) return undefined;
   // torchvision's DEFAULT weights are the newest plain IMAGENET1K_V<n> (V2 where there is one, never SWAG).
   const version = (e: CatalogEntry): number => Number(/\.IMAGENET1K_V(\d+)$/.exec(e.name)?.[1] ?? 0);
@@ -85,7 +101,7 @@ function huggingFace(id: string): ModelMatch | undefined {
     const m = re.exec(lower);
     if (!m) continue;
     const target = to(m);
-    const e = native(byName.get(target)) ?? timmDefault(target.split('.')[0]!)?.entry;
+    const e = native(catalog().byName.get(target)) ?? timmDefault(target.split('.')[0]!)?.entry;
     if (e) return { entry: e, via: 'huggingface', note: `Hugging Face "${id}" is approximated by timm ${e.name} (same architecture; weights may differ).` };
   }
   return undefined;
@@ -93,7 +109,7 @@ function huggingFace(id: string): ModelMatch | undefined {
 
 function lookupTimm(name: string): ModelMatch | undefined {
   const [arch = '', tag] = name.split('.', 2);
-  const exact = native(byName.get(name));
+  const exact = native(catalog().byName.get(name));
   if (exact) return { entry: exact, via: 'exact' };
   if (!tag) return timmDefault(arch);
   return undefined;
@@ -110,7 +126,7 @@ export function lookupModel(name: string, options: { library?: 'torchvision' | '
   const lower = n.toLowerCase();
   const at = /^(.*)@(\d+)$/.exec(lower);
   if (at) {
-    const e = ENTRIES.find((x) => x.id.toLowerCase() === lower);
+    const e = catalog().entries.find((x) => x.id.toLowerCase() === lower);
     if (e) return { entry: e, via: 'exact' };
   }
   if (lower.includes('/')) return huggingFace(n);

@@ -3,7 +3,6 @@
  * people outside VS Code. Each subcommand lives in src/cli/commands/.
  */
 import { CliUsageError, type CliCommand, type CliIO } from './io';
-import { notYet } from './notYet';
 import { profileCommand } from './commands/profile';
 import { demoCommand } from './commands/demo';
 import { inspectCommand } from './commands/inspect';

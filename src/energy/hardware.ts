@@ -3,8 +3,6 @@
  * Impact GPU table, and the resolution of the user's hardware profile (a name, or `auto` with what
  * detect.ts found) into a device with a TDP estimate. Pure: detection lives in detect.ts.
  */
-import cpuTable from './data/cpus.json';
-import gpuTable from './data/gpus.json';
 import { makeEstimate, type Estimate } from './quantity';
 import { SOURCES } from './sources';
 
@@ -50,13 +48,25 @@ function toSpec(row: { name: string; type: string; tdpW: number; tflops32?: numb
   return { name: row.name, kind, tdpW: row.tdpW, tflops32: row.tflops32, tflops16: row.tflops16, memoryGB: row.memoryGB, source: SOURCES.mlco2Gpus };
 }
 
-const ALL_SPECS: readonly (HardwareSpec & { tokens: string[]; models: string[] })[] = [
-  ...(gpuTable as Parameters<typeof toSpec>[0][]).map(toSpec),
-  ...(cpuTable as [string, number][]).map(([name, tdpW]): HardwareSpec => ({ name, kind: 'cpu', tdpW, source: SOURCES.codecarbonCpu })),
-].map((s) => {
-  const tokens = tokenize(s.name);
-  return { ...s, tokens, models: modelTokens(tokens) };
-});
+type IndexedSpec = HardwareSpec & { tokens: string[]; models: string[] };
+let specs: readonly IndexedSpec[] | undefined;
+
+/** The CPU and GPU tables, tokenized on first use (3,000 rows: too slow for import time). */
+function allSpecs(): readonly IndexedSpec[] {
+  if (specs) return specs;
+  /* eslint-disable @typescript-eslint/no-require-imports */
+  const gpuTable = require('./data/gpus.json') as Parameters<typeof toSpec>[0][];
+  const cpuTable = require('./data/cpus.json') as [string, number][];
+  /* eslint-enable @typescript-eslint/no-require-imports */
+  specs = [
+    ...gpuTable.map(toSpec),
+    ...cpuTable.map(([name, tdpW]): HardwareSpec => ({ name, kind: 'cpu', tdpW, source: SOURCES.codecarbonCpu })),
+  ].map((s) => {
+    const tokens = tokenize(s.name);
+    return { ...s, tokens, models: modelTokens(tokens) };
+  });
+  return specs;
+}
 
 /**
  * Finds a CPU or GPU by name. A candidate qualifies when every model token of its table name appears in
@@ -69,7 +79,7 @@ export function lookupHardware(name: string, kind?: 'cpu' | 'gpu'): HardwareMatc
   const qModels = modelTokens(q);
   if (qModels.length === 0) return undefined;
   let best: HardwareMatch | undefined;
-  for (const s of ALL_SPECS) {
+  for (const s of allSpecs()) {
     if (kind && s.kind !== kind && !(kind === 'gpu' && s.kind === 'tpu')) continue;
     if (s.models.length === 0 || !s.models.every((t) => qset.has(t))) continue;
     const shared = s.tokens.filter((t) => qset.has(t)).length;

@@ -3,9 +3,11 @@
  * providers and listeners; anything heavy (WASM grammars, onnxruntime, catalog data) loads on first use.
  */
 import type { GreenLensContext } from './context';
+import { registerOnnx } from './onnx/index';
 import { registerPython } from './python/index';
 
 export function registerFeatures(ctx: GreenLensContext): void {
   // Feature registrations are added here, one line each.
+  registerOnnx(ctx);
   registerPython(ctx);
 }

@@ -2,13 +2,13 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { sanitizeSettings, DEFAULT_SETTINGS } from '../../src/settings';
 
-test('empty configuration gives the defaults and no problems', () => {
+void test('empty configuration gives the defaults and no problems', () => {
   const { settings, problems } = sanitizeSettings({});
   assert.deepEqual(settings, DEFAULT_SETTINGS);
   assert.equal(problems.length, 0);
 });
 
-test('valid values are kept', () => {
+void test('valid values are kept', () => {
   const { settings, problems } = sanitizeSettings({
     'electricity.price': 0.31, 'electricity.currency': 'eur', 'carbon.region': 'FRA', 'carbon.intensity': 56,
     'profiling.timeBudgetSeconds': 30, 'diagnostics.severity': 'warning', 'codeLens.enabled': false,
@@ -23,7 +23,7 @@ test('valid values are kept', () => {
   assert.deepEqual(problems, []);
 });
 
-test('bad values fall back to defaults and each is reported', () => {
+void test('bad values fall back to defaults and each is reported', () => {
   const { settings, problems } = sanitizeSettings({
     'electricity.price': -1, 'electricity.currency': 'euros', 'carbon.intensity': Number.NaN,
     'workload.inferencesPerDay': 'many', 'diagnostics.severity': 'loud', 'codeLens.enabled': 'yes', 'carbon.region': 'not a region!',
@@ -39,7 +39,7 @@ test('bad values fall back to defaults and each is reported', () => {
   for (const p of problems) assert.match(p.message, /default/i);
 });
 
-test('cloud regions are accepted', () => {
+void test('cloud regions are accepted', () => {
   assert.equal(sanitizeSettings({ 'carbon.region': 'aws:us-east-1' }).settings.carbonRegion, 'aws:us-east-1');
 });
 

@@ -5,8 +5,11 @@
 import { homedir } from 'node:os';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
-import { profileModel, VARIANT_FORMS, VariantSpecError, parseVariantList, type ProfileProgress, type ProfileResult, type VariantResult } from '../../profiler/index';
+import { profileModel, VARIANT_FORMS, VariantSpecError, parseVariantList, type ProfileProgress } from '../../profiler/index';
 import { CliUsageError, type CliCommand, type CliIO } from '../io';
+import { formatProfile } from '../../report/profileText';
+
+export { formatProfile };
 import { parseDims, parseValues } from './inspect';
 
 /** Parses `60s`, `90`, `2m`, `500ms` into milliseconds. */
@@ -15,37 +18,6 @@ export function parseDuration(text: string): number {
   if (!m) throw new CliUsageError(`--budget expects a duration such as 60s, 2m or 500ms, got "${text}"`);
   const v = Number(m[1]);
   return m[2] === 'ms' ? v : m[2] === 'm' ? v * 60_000 : v * 1000;
-}
-
-const pct = (x: number | undefined) => (x === undefined ? '' : `${(x * 100).toFixed(1)} %`);
-
-function row(r: VariantResult): string[] {
-  const m = r.metrics;
-  if (!m) return [r.id, r.status, r.reason ?? '', '', '', '', '', '', ''];
-  const e = r.energy?.perInference;
-  const perSample = m.p50Ms / m.batch;
-  return [
-    r.id + (r.cached ? ' (cached)' : ''), r.status, `${perSample.toFixed(3)} ms`, r.speedup ? `${r.speedup.toFixed(2)}×` : '',
-    `±${m.ciPct.toFixed(1)} %`, `${(m.fileBytes / 1e6).toFixed(2)} MB`, e ? `${(e.value * 1000).toFixed(3)} mJ` : '',
-    pct(r.accuracy?.top1Agreement), r.accuracy?.accuracy !== undefined ? `${pct(r.accuracy.accuracy)} (fp32 ${pct(r.accuracy.baselineAccuracy)})` : '',
-  ];
-}
-
-/** A plain-text table of a profile result. */
-export function formatProfile(res: ProfileResult): string {
-  const head = ['variant', 'status', 'p50/sample', 'speed-up', '95% CI', 'file', 'energy/inf', 'top-1 agree', 'accuracy'];
-  const rows = [head, ...res.variants.map(row)];
-  const widths = head.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
-  const lines = rows.map((r) => r.map((c, i) => c.padEnd(widths[i] ?? 0)).join('  ').trimEnd());
-  const meters = [...new Set(res.variants.flatMap((v) => (v.energy ? [v.energy.meter] : [])))];
-  const notes = res.variants.flatMap((v) => [...v.notes.map((n) => `  ${v.id}: ${n}`), ...(v.gpuOriented ? [`  ${v.id}: GPU-oriented variant measured on a CPU`] : [])]);
-  const meterNote = res.variants.find((v) => v.energy?.meterNote)?.energy?.meterNote;
-  return [
-    `${path.basename(res.modelPath)} on ${res.machine.cpu} (${res.machine.cores} cores), onnxruntime ${res.machine.ortVersion}`,
-    `inputs: ${res.inputs.description}`, '', ...lines, '',
-    `energy: ${meters.join(', ') || 'none'}${meterNote ? ` (${meterNote})` : ''}`, ...(notes.length ? ['notes:', ...notes] : []),
-    `${(res.durationMs / 1000).toFixed(1)} s`,
-  ].join('\n');
 }
 
 /** Progress on a terminal: one redrawn bar line; elsewhere plain lines per variant. */

@@ -5,6 +5,9 @@ import { Commands } from './ids';
 import { notAvailableYet } from './notYet';
 import { selectHardwareProfile } from './selectHardwareProfile';
 import { analyzeWorkspace } from '../python/index';
+import { inspectOnnxModel } from './inspectOnnxModel';
+import { profileOnnxModel } from './profileOnnxModel';
+import { estimateTrainingEnergy } from './estimateTrainingEnergy';
 
 type Handler = (...args: unknown[]) => unknown;
 
@@ -12,9 +15,9 @@ export function registerCommands(ctx: GreenLensContext): void {
   const table: Record<string, Handler> = {
     [Commands.analyzeWorkspace]: analyzeWorkspace(ctx),
     [Commands.showReport]: notAvailableYet(ctx, 'Show Report'),
-    [Commands.profileOnnxModel]: notAvailableYet(ctx, 'Profile ONNX Model'),
-    [Commands.inspectOnnxModel]: notAvailableYet(ctx, 'Inspect ONNX Model'),
-    [Commands.estimateTrainingEnergy]: notAvailableYet(ctx, 'Estimate Training Energy'),
+    [Commands.profileOnnxModel]: profileOnnxModel(ctx),
+    [Commands.inspectOnnxModel]: inspectOnnxModel(ctx),
+    [Commands.estimateTrainingEnergy]: estimateTrainingEnergy(ctx),
     [Commands.selectHardwareProfile]: selectHardwareProfile(ctx),
   };
   for (const [id, handler] of Object.entries(table)) {

@@ -1,0 +1,90 @@
+/**
+ * GreenLens: Profile ONNX Model… — measures the model and its optimized variants on this machine in a
+ * worker process, with one progress step per variant and Cancel. Trusted workspaces only: profiling runs
+ * the model. Variants go to the extension's global storage, never next to the user's model.
+ */
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type * as Profiler from '../../profiler/index';
+import type { ProfileResult } from '../../profiler/index';
+import type * as ProfileText from '../../report/profileText';
+import type { GreenLensContext } from '../context';
+import { pickOnnxFile } from './inspectOnnxModel';
+
+/** What code lenses, the viewer and tests may pass instead of answering questions. */
+export interface ProfileRequest {
+  uri: vscode.Uri;
+  variants?: string;
+  datasetDir?: string;
+  budgetSeconds?: number;
+}
+
+function isRequest(v: unknown): v is ProfileRequest {
+  return typeof v === 'object' && v !== null && (v as ProfileRequest).uri instanceof vscode.Uri;
+}
+
+async function chooseInputs(model: vscode.Uri): Promise<string | null | undefined> {
+  const items: (vscode.QuickPickItem & { dir: string | null })[] = [
+    { label: 'Random inputs', description: 'from the model’s input shapes and types', dir: null },
+    { label: 'Choose a dataset folder…', description: 'inputs.npy and labels.json: accuracy is measured against the labels', dir: '' },
+  ];
+  const picked = await vscode.window.showQuickPick(items, { title: `Profile ${path.basename(model.fsPath)}: inputs` });
+  if (!picked) return undefined;
+  if (picked.dir === null) return null;
+  const folder = await vscode.window.showOpenDialog({ canSelectFolders: true, canSelectFiles: false, defaultUri: vscode.Uri.file(path.dirname(model.fsPath)), openLabel: 'Use as dataset' });
+  return folder?.[0]?.fsPath;
+}
+
+export function profileOnnxModel(ctx: GreenLensContext) {
+  let running: AbortController | undefined;
+  return async (arg?: unknown): Promise<ProfileResult | undefined> => {
+    if (!vscode.workspace.isTrusted) {
+      void vscode.window.showWarningMessage('GreenLens profiles models only in trusted workspaces, because profiling runs the model.');
+      return undefined;
+    }
+    const request = isRequest(arg) ? arg : undefined;
+    const uri = request?.uri ?? (await pickOnnxFile(arg, 'GreenLens: Profile ONNX Model'));
+    if (!uri) return undefined;
+    const datasetDir = request ? request.datasetDir : await chooseInputs(uri);
+    if (datasetDir === undefined && !request) return undefined;
+    // Loaded on first use: the profiler is not needed to activate.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const profiler = require('../../profiler/index') as typeof Profiler;
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const text = require('../../report/profileText') as typeof ProfileText;
+    running?.abort(new Error('A newer profiling run replaced this one.'));
+    const abort = new AbortController();
+    running = abort;
+    const storage = ctx.extension.globalStorageUri.fsPath;
+    const budgetSeconds = request?.budgetSeconds ?? ctx.config.settings.profilingBudgetSeconds;
+    const name = path.basename(uri.fsPath);
+    return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `GreenLens: profiling ${name}`, cancellable: true }, async (progress, token) => {
+      token.onCancellationRequested(() => abort.abort(new Error('Profiling was cancelled.')));
+      let total = 1;
+      try {
+        const result = await profiler.profileModel({
+          modelPath: uri.fsPath, storageDir: path.join(storage, 'variants'), cacheDir: path.join(storage, 'profile-cache'),
+          variants: request?.variants ?? profiler.DEFAULT_VARIANTS, inputs: datasetDir ? { datasetDir } : {},
+          budgetMs: budgetSeconds * 1000, signal: abort.signal,
+          onProgress: (p) => {
+            if (p.type === 'run-started') total = p.total;
+            else if (p.type === 'variant-started') progress.report({ message: `${p.index + 1}/${p.total} ${p.label}`, increment: 100 / total });
+            else if (p.type === 'variant-phase') progress.report({ message: `${p.id}: ${p.phase}${p.ciPct !== undefined ? ` (±${p.ciPct.toFixed(1)} %)` : ''}` });
+          },
+        });
+        ctx.log.info(`Profile of ${uri.fsPath}\n${text.formatProfile(result)}`);
+        const measured = result.variants.filter((v) => v.status === 'measured').length;
+        void vscode.window.showInformationMessage(`GreenLens: ${name} profiled, ${measured} of ${result.variants.length} variants measured.`, 'Show details')
+          .then((choice) => { if (choice) ctx.log.show(true); });
+        return result;
+      } catch (err) {
+        const message = (err as Error).message;
+        ctx.log.warn(`Profiling ${uri.fsPath} ended: ${message}`);
+        if (!abort.signal.aborted) void vscode.window.showErrorMessage(`GreenLens: profiling ${name} failed: ${message}`);
+        return undefined;
+      } finally {
+        if (running === abort) running = undefined;
+      }
+    });
+  };
+}
