@@ -48,7 +48,11 @@ const builds = [
 ];
 
 function copyAssets() {
-  mkdirSync(join(root, 'dist'), { recursive: true });
+  mkdirSync(join(root, 'dist', 'data'), { recursive: true });
+  // Data tables read at run time by src/dataFiles.ts (not bundled: see there).
+  for (const dir of ['src/catalog/data', 'src/energy/data']) {
+    for (const f of readdirSync(join(root, dir)).filter((n) => n.endsWith('.json'))) copyFileSync(join(root, dir, f), join(root, 'dist', 'data', f));
+  }
   copyFileSync(join(root, 'node_modules/web-tree-sitter/web-tree-sitter.wasm'), join(root, 'dist/web-tree-sitter.wasm'));
   copyFileSync(join(root, 'node_modules/tree-sitter-python/tree-sitter-python.wasm'), join(root, 'dist/tree-sitter-python.wasm'));
 }

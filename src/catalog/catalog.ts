@@ -4,6 +4,7 @@
  * timm names with or without a pretrained tag (`resnet50.a1_in1k`, `resnet50`), and Hugging Face ids
  * (`google/vit-base-patch16-224`, `microsoft/resnet-50`, `facebook/convnext-tiny-224`, `timm/...`).
  */
+import { readDataFile } from '../dataFiles';
 import type { CatalogEntry } from './build';
 
 export type { CatalogEntry } from './build';
@@ -21,8 +22,7 @@ let index: Index | undefined;
  */
 function catalog(): Index {
   if (index) return index;
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const entries = require('./data/catalog.json') as CatalogEntry[];
+  const entries = readDataFile<CatalogEntry[]>(__dirname, 'catalog.json');
   const byName = new Map<string, CatalogEntry[]>();
   const byArch = new Map<string, CatalogEntry[]>();
   for (const e of entries) {

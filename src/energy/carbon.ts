@@ -3,7 +3,7 @@
  * (`aws:us-east-1`, `gcp:europe-west1`, `azure:westeurope`) or from the user's own figure; the world
  * average when nothing is chosen, and every result says which was used and why.
  */
-import carbonTable from './data/carbon.json';
+import { readDataFile } from '../dataFiles';
 import { makeEstimate, requireFinite, convertEnergy, type Estimate } from './quantity';
 import { SOURCES } from './sources';
 
@@ -12,7 +12,8 @@ interface CarbonTable {
   countries: Record<string, { name: string; gPerKWh: number; year: number }>;
   regions: Record<string, { gPerKWh: number; country: string; source: 'codecarbonCloud' | 'mlco2Cloud' }>;
 }
-const TABLE = carbonTable as CarbonTable;
+/** The carbon table, read on first use. */
+const table = (): CarbonTable => readDataFile<CarbonTable>(__dirname, 'carbon.json');
 
 /**
  * Band around annual-average grid intensities: hourly and seasonal variation moves real intensity well
@@ -21,17 +22,17 @@ const TABLE = carbonTable as CarbonTable;
 export const GRID_BAND = 0.25;
 
 /** The world average used when no region is chosen, gCO2e/kWh. */
-export const WORLD_AVERAGE_G_PER_KWH = TABLE.worldAverageGPerKWh;
+export const WORLD_AVERAGE_G_PER_KWH = table().worldAverageGPerKWh;
 
 /** The codes a user can choose, for pickers: countries and cloud regions. */
 export function carbonRegionChoices(): { id: string; label: string; gPerKWh: number }[] {
-  const countries = Object.entries(TABLE.countries).map(([id, c]) => ({ id, label: `${c.name} (${c.year})`, gPerKWh: c.gPerKWh }));
-  const regions = Object.entries(TABLE.regions).map(([id, r]) => ({ id, label: `${id} (${r.country})`, gPerKWh: r.gPerKWh }));
+  const countries = Object.entries(table().countries).map(([id, c]) => ({ id, label: `${c.name} (${c.year})`, gPerKWh: c.gPerKWh }));
+  const regions = Object.entries(table().regions).map(([id, r]) => ({ id, label: `${id} (${r.country})`, gPerKWh: r.gPerKWh }));
   return [...countries, ...regions];
 }
 
 function world(note: string): Estimate {
-  const g = TABLE.worldAverageGPerKWh;
+  const g = table().worldAverageGPerKWh;
   return makeEstimate(g, 'gCO2e/kWh', { low: g * (1 - GRID_BAND), high: g * (1 + GRID_BAND), method: 'world average', sources: [SOURCES.codecarbonWorld], notes: [note] });
 }
 
@@ -52,14 +53,14 @@ export function resolveCarbonIntensity(settings: { carbonRegion?: string | null;
     return world(`No carbon region chosen: using the world average ${WORLD_AVERAGE_G_PER_KWH} gCO2e/kWh. Set greenlens.carbon.region to a country code (FRA) or cloud region (aws:us-east-1) for a local figure.`);
   }
   if (/^[A-Za-z]{3}$/.test(region)) {
-    const c = TABLE.countries[region.toUpperCase()];
+    const c = table().countries[region.toUpperCase()];
     if (c) {
       return makeEstimate(c.gPerKWh, 'gCO2e/kWh', { low: c.gPerKWh * (1 - GRID_BAND), high: c.gPerKWh * (1 + GRID_BAND), method: `${c.name} grid average ${c.year}`, sources: [SOURCES.codecarbonMix] });
     }
     return world(`Unknown country code "${region}" (expected ISO 3166 alpha-3 such as FRA or USA); using the world average ${WORLD_AVERAGE_G_PER_KWH} gCO2e/kWh.`);
   }
   const m = /^([a-z]+):(.+)$/i.exec(region);
-  const r = m ? TABLE.regions[`${m[1]!.toLowerCase()}:${m[2]!.toLowerCase()}`] : undefined;
+  const r = m ? table().regions[`${m[1]!.toLowerCase()}:${m[2]!.toLowerCase()}`] : undefined;
   if (r) {
     return makeEstimate(r.gPerKWh, 'gCO2e/kWh', { low: r.gPerKWh * (1 - GRID_BAND), high: r.gPerKWh * (1 + GRID_BAND), method: `cloud region ${region.toLowerCase()}`, sources: [SOURCES[r.source]] });
   }

@@ -3,6 +3,7 @@
  * Impact GPU table, and the resolution of the user's hardware profile (a name, or `auto` with what
  * detect.ts found) into a device with a TDP estimate. Pure: detection lives in detect.ts.
  */
+import { readDataFile } from '../dataFiles';
 import { makeEstimate, type Estimate } from './quantity';
 import { SOURCES } from './sources';
 
@@ -54,10 +55,8 @@ let specs: readonly IndexedSpec[] | undefined;
 /** The CPU and GPU tables, tokenized on first use (3,000 rows: too slow for import time). */
 function allSpecs(): readonly IndexedSpec[] {
   if (specs) return specs;
-  /* eslint-disable @typescript-eslint/no-require-imports */
-  const gpuTable = require('./data/gpus.json') as Parameters<typeof toSpec>[0][];
-  const cpuTable = require('./data/cpus.json') as [string, number][];
-  /* eslint-enable @typescript-eslint/no-require-imports */
+  const gpuTable = readDataFile<Parameters<typeof toSpec>[0][]>(__dirname, 'gpus.json');
+  const cpuTable = readDataFile<[string, number][]>(__dirname, 'cpus.json');
   specs = [
     ...gpuTable.map(toSpec),
     ...cpuTable.map(([name, tdpW]): HardwareSpec => ({ name, kind: 'cpu', tdpW, source: SOURCES.codecarbonCpu })),
