@@ -57,3 +57,5 @@ for (const spec of specs) {
 console.log(`e2e: ${results.passed} passed, ${results.failed} failed, ${results.pending} skipped`);
 if (process.env.GREENLENS_SUMMARY_FILE) writeFileSync(process.env.GREENLENS_SUMMARY_FILE, JSON.stringify(results));
 process.exitCode = results.failed > 0 ? 1 : 0;
+// Lingering browser or server handles must not keep the run waiting.
+process.exit();

@@ -36,7 +36,9 @@ export async function runIntegration() {
       ['extensionTestsPath', remoteUri(server, join(repoRoot, 'out/test/integration/index'))],
     ];
     await page.goto(workbenchUrl(server, workspace, payload));
-    const code = await Promise.race([exit, new Promise((r) => setTimeout(() => r('timeout'), TIMEOUT_MS))]);
+    let timer;
+    const code = await Promise.race([exit, new Promise((r) => { timer = setTimeout(() => r('timeout'), TIMEOUT_MS); })]);
+    clearTimeout(timer);
     if (code === 'timeout') throw new Error(`the integration suite did not finish within ${TIMEOUT_MS / 1000} s; code-server log: ${server.log}`);
     if (!existsSync(results)) throw new Error(`the suite exited with ${code} but wrote no results (it may not have started); code-server log: ${server.log}`);
     return JSON.parse(readFileSync(results, 'utf8'));
@@ -56,4 +58,6 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     console.error(`integration tier could not run: ${err.message}`);
     process.exitCode = 1;
   }
+  // Browser and server handles may linger after a crash of the page: never let them keep CI waiting.
+  process.exit();
 }
