@@ -5,6 +5,7 @@
 import { fitPre, predictPrePower, predictEpochSeconds, type MeasuredRun, type PreModel } from './training-pre';
 import { quantile } from './linalg';
 import { greenAlgorithmsEnergy, mlco2ImpactEnergy } from './training';
+import { seededRandom } from '../random';
 
 /** Trains on `train` (when it learns) and returns the predicted energy (J) of each run of `test`. */
 export type Predictor = (train: readonly MeasuredRun[], test: readonly MeasuredRun[]) => number[];
@@ -31,17 +32,6 @@ export const greenAlgorithmsPredictor: Predictor = (_train, test) =>
 /** ML CO2 Impact: TDP × measured duration. */
 export const mlco2Predictor: Predictor = (_train, test) => test.map((r) => mlco2ImpactEnergy(r.gpu.maxPowerW, r.durationS).value);
 
-/** A small seeded generator (mulberry32) so that the random split is the same on every machine. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Indices of a seeded random split: `testFraction` of the rows in `test`, the rest in `train`. */
 export function randomSplit(n: number, seed: number, testFraction = 0.2): { train: number[]; test: number[] } {

@@ -7,6 +7,7 @@ import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import * as path from 'node:path';
 import { NpyError, parseNpy, type HostTensor, type TensorData, type TensorDtype } from './npy';
 import type { InputOptions } from './types';
+import { seededRandom } from '../random';
 
 /** A graph input as the profiler sees it. */
 export interface InputMeta {
@@ -47,17 +48,6 @@ function asDtype(d: string): TensorDtype {
   throw new InputError(`inputs of type ${d} are not supported by the profiler`);
 }
 
-/** A small seeded generator (mulberry32), so that every variant in every process sees the same inputs. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Fills a tensor with values in a range that suits its type: [0,1) floats, small non-negative integers. */
 function randomTensor(dtype: TensorDtype, dims: number[], rnd: () => number): HostTensor {

@@ -4,18 +4,8 @@ import { readFileSync, readdirSync, existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { OnnxReadError, inspectOnnxBytes } from '../../src/analyzers/onnx/index';
 import { testModel } from './helpers/models';
+import { seededRandom as prng } from '../../src/random';
 
-/** Deterministic PRNG (mulberry32), so a failure reproduces from its variant number. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 type Mutation = 'truncate' | 'bitflip' | 'length';
 
