@@ -8,6 +8,7 @@
  */
 import { dtypeBytes } from './dtypes';
 import { OnnxReadError } from './errors';
+import { decodeSignedVarint64, signedVarintLength } from './wire';
 import type { AttributeInfo, InlineDataRef, NodeInfo, TensorInfo } from './types';
 
 /** A cursor over one message held in a buffer whose byte 0 is file offset `base`. */
@@ -32,30 +33,16 @@ export class Cur {
     throw new OnnxReadError('malformed', 'unterminated number', this.base + this.pos);
   }
 
-  /**
-   * Signed 64-bit varint (two's complement, as int64 fields store negatives), kept in two 32-bit halves:
-   * as one double, -1 (2^64 - 1) would round to 2^64 and read back as 0.
-   */
+  /** Signed 64-bit varint (two's complement, as int64 fields store negatives). */
   svarint(): number {
-    let lo = 0;
-    let hi = 0;
-    for (let i = 0; i < 10; i++) {
-      if (this.pos >= this.end) this.fail('a number');
-      const b = this.buf[this.pos++] as number;
-      const bits = b & 0x7f;
-      const shift = i * 7;
-      if (shift < 28) lo |= bits << shift;
-      else if (shift === 28) {
-        lo |= (bits & 0x0f) << 28;
-        hi |= bits >>> 4;
-      } else hi |= bits << (shift - 32);
-      if (b < 0x80) {
-        lo >>>= 0;
-        hi >>>= 0;
-        return hi & 0x80000000 ? -((~hi >>> 0) * 2 ** 32 + (~lo >>> 0) + 1) : hi * 2 ** 32 + lo;
-      }
+    const n = Math.min(10, this.end - this.pos);
+    const value = decodeSignedVarint64(this.buf, this.pos, n);
+    if (signedVarintLength === 0) {
+      if (n < 10) this.fail('a number');
+      throw new OnnxReadError('malformed', 'unterminated number', this.base + this.pos);
     }
-    throw new OnnxReadError('malformed', 'unterminated number', this.base + this.pos);
+    this.pos += signedVarintLength;
+    return value;
   }
 
   /** Length prefix of a length-delimited field, checked against the message end. */

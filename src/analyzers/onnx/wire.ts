@@ -50,33 +50,46 @@ export function readVarint(src: ByteSource, pos: number, limit: number): number 
   throw new OnnxReadError(n < 10 ? 'truncated' : 'malformed', 'unterminated number', pos);
 }
 
+/** Bytes the last decodeSignedVarint64 call consumed; 0 when the number did not end within its bytes. */
+export let signedVarintLength = 0;
+
 /**
- * Reads a varint as a signed 64-bit two's complement integer (how int32/int64 fields store negatives).
- * Kept in two 32-bit halves: as one double, -1 (2^64 - 1) would round to 2^64 and read back as 0.
+ * Decodes a varint in buf[at, at + n) as a signed 64-bit two's complement integer (how int32/int64
+ * fields store negatives); sets signedVarintLength. Kept in two 32-bit halves: as one double, -1
+ * (2^64 - 1) would round to 2^64 and read back as 0. Shared by the lazy reader and the node decoder.
  */
-export function readSignedVarint(src: ByteSource, pos: number, limit: number): number {
-  const n = Math.min(10, limit - pos);
-  if (n <= 0) throw new OnnxReadError('truncated', 'message ends inside a number', pos);
-  const at = src.locate(pos, n);
-  const b = src.buf;
+export function decodeSignedVarint64(buf: Uint8Array, at: number, n: number): number {
   let lo = 0;
   let hi = 0;
   for (let i = 0; i < n; i++) {
-    const bits = (b[at + i] as number) & 0x7f;
+    const byte = buf[at + i] as number;
+    const bits = byte & 0x7f;
     const shift = i * 7;
     if (shift < 28) lo |= bits << shift;
     else if (shift === 28) {
       lo |= (bits & 0x0f) << 28;
       hi |= bits >>> 4;
     } else hi |= bits << (shift - 32);
-    if ((b[at + i] as number) < 0x80) {
-      varintEnd = pos + i + 1;
+    if (byte < 0x80) {
+      signedVarintLength = i + 1;
       lo >>>= 0;
       hi >>>= 0;
       return hi & 0x80000000 ? -((~hi >>> 0) * 2 ** 32 + (~lo >>> 0) + 1) : hi * 2 ** 32 + lo;
     }
   }
-  throw new OnnxReadError(n < 10 ? 'truncated' : 'malformed', 'unterminated number', pos);
+  signedVarintLength = 0;
+  return 0;
+}
+
+/** Reads a signed 64-bit varint at `pos` (never past `limit`) from a byte source; sets varintEnd. */
+export function readSignedVarint(src: ByteSource, pos: number, limit: number): number {
+  const n = Math.min(10, limit - pos);
+  if (n <= 0) throw new OnnxReadError('truncated', 'message ends inside a number', pos);
+  const at = src.locate(pos, n); // may swap src.buf: read it only afterwards
+  const value = decodeSignedVarint64(src.buf, at, n);
+  if (signedVarintLength === 0) throw new OnnxReadError(n < 10 ? 'truncated' : 'malformed', 'unterminated number', pos);
+  varintEnd = pos + signedVarintLength;
+  return value;
 }
 
 /**
