@@ -24,6 +24,13 @@ export interface ReportAssumptions {
   hardware: { name: string; source: string };
   /** Top-1 points of accuracy a user accepts to lose for a greener option. */
   accuracyTolerance: number;
+  /**
+   * The one-off cost of acting on a recommendation (engineer hours × rate, in `electricity.currency`),
+   * which break-even times divide by the yearly savings.
+   */
+  oneOffCost?: { hourlyRate: number; variantHours: number; alternativeHours: number; codeChangeHours: number; currency: string; source: string };
+  /** What the user should know about these assumptions (fallbacks, unknown hardware). */
+  notes?: string[];
 }
 
 /** A static, counted-not-run description of an ONNX file (batch 1 unless `dims` says otherwise). */
@@ -127,6 +134,13 @@ export interface ReportRecommendation {
   /** Short sentences a user can check: which measurement or table, which method, the uncertainty. */
   evidence: string[];
   action?: ReportAction;
+  /** The green rule behind a code change (or GL012 for a catalog alternative), for a link to its page. */
+  ruleId?: string;
+  /**
+   * Set when the savings could not be quantified (a code change nobody measured here): `savings` is then
+   * zero, the verdict is 'marginal', and this says why and how to measure it.
+   */
+  unquantified?: string;
 }
 
 /** The whole report. */

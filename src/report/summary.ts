@@ -1,0 +1,35 @@
+/** The one-line workspace summary: yearly energy of all models at the assumed workload, worst grade. */
+import { formatNumber, makeEstimate, type Estimate } from '../energy/quantity';
+import type { Report, ReportModel, ReportRecommendation } from './types';
+
+const GRADES = ['A', 'B', 'C', 'D', 'E', 'F', 'G'];
+
+/** Sum of estimates in one unit: values, lows and highs add; measured only when every part is. */
+export function sumEstimates(parts: readonly Estimate[], method: string): Estimate | undefined {
+  if (parts.length === 0) return undefined;
+  return makeEstimate(parts.reduce((s, p) => s + p.value, 0), parts[0]!.unit, {
+    low: parts.reduce((s, p) => s + p.low, 0),
+    high: parts.reduce((s, p) => s + p.high, 0),
+    provenance: parts.every((p) => p.provenance === 'measured') ? 'measured' : 'estimated',
+    method,
+    sources: parts.flatMap((p) => p.sources),
+  });
+}
+
+/** Builds the summary; the text reads "≈ 1.2 kWh/yr · grade C · 2 recommendations worth it". */
+export function buildSummary(models: readonly ReportModel[], recs: readonly ReportRecommendation[]): Report['summary'] {
+  const energies = models.flatMap((m) => (m.yearly ? [m.yearly.energy] : []));
+  const yearlyEnergy = sumEstimates(energies, `sum over ${energies.length} model${energies.length === 1 ? '' : 's'} at the assumed workload`);
+  const grades = models.flatMap((m) => (m.catalog && GRADES.includes(m.catalog.grade) ? [m.catalog.grade] : []));
+  const worstGrade = grades.sort((a, b) => GRADES.indexOf(b) - GRADES.indexOf(a))[0];
+  const profiled = models.filter((m) => m.profile).length;
+  const worth = recs.filter((r) => r.verdict === 'worth-it').length;
+  const parts: string[] = [];
+  if (yearlyEnergy) parts.push(`${yearlyEnergy.provenance === 'estimated' ? '≈ ' : ''}${formatNumber(yearlyEnergy.value)} kWh/yr`);
+  if (worstGrade) parts.push(`grade ${worstGrade}`);
+  parts.push(`${worth} recommendation${worth === 1 ? '' : 's'} worth it`);
+  const out: Report['summary'] = { models: models.length, profiled, text: models.length ? parts.join(' · ') : 'No models found' };
+  if (yearlyEnergy) out.yearlyEnergy = yearlyEnergy;
+  if (worstGrade) out.worstGrade = worstGrade;
+  return out;
+}
