@@ -18,6 +18,13 @@ export function alternativesFor(ctx: Pick<ModelContext, 'entry' | 'site'>, r: Re
   const site = ctx.site;
   const bySavings = (rec?.alternatives ?? []).sort((a, b) => b.savings.energy.value - a.savings.energy.value || (a.entry.id < b.entry.id ? -1 : 1));
   const usable = bySavings.filter((a) => spellingIn(site, a.entry) !== undefined);
-  return (usable.length ? usable : bySavings).slice(0, ALTERNATIVES_PER_MODEL);
+  // timm lists some models twice under two names (levit_256 and levit_conv_256): same figures, one entry.
+  const seen = new Set<string>();
+  return (usable.length ? usable : bySavings).filter((a) => {
+    const key = `${a.entry.top1}|${a.entry.gmacs}|${a.entry.imgSize}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  }).slice(0, ALTERNATIVES_PER_MODEL);
 }
 

@@ -1,6 +1,7 @@
 /**
- * Break-even and verdict of a recommendation: "not worth it" when it saves nothing or costs more accuracy
- * than the user accepts, "marginal" when it pays back only after a year or its savings band includes zero.
+ * Break-even and verdict of a recommendation: "not worth it" when it saves nothing, costs more accuracy
+ * than the user accepts or pays back only after a model's usual service life; "marginal" when it pays
+ * back only after a year or its savings band includes zero.
  */
 import { formatNumber } from '../energy/quantity';
 import { breakEven, type BreakEven, type YearlyImpact } from '../energy/workload';
@@ -9,6 +10,12 @@ import type { ReportRecommendation, Verdict } from './types';
 
 /** A break-even beyond this many days makes a recommendation marginal. */
 export const MARGINAL_AFTER_DAYS = 365;
+
+/**
+ * A break-even beyond this many days makes a recommendation not worth it: a deployed model is usually
+ * retrained or replaced within about three years, so a change that pays back later never pays back.
+ */
+export const NOT_WORTH_IT_AFTER_DAYS = 3 * 365;
 
 export type RecommendationKind = ReportRecommendation['kind'];
 
@@ -32,6 +39,7 @@ export function judge(savings: YearlyImpact, be: BreakEven, qualityDelta: Report
     return { verdict: 'not-worth-it', reason: `Not worth it: it loses ${formatNumber(-qualityDelta.points)} points of ${qualityDelta.metric}, more than the accepted ${formatNumber(tolerance)}.` };
   }
   if (!be.worthIt) return { verdict: 'marginal', reason: `Marginal: it saves ${formatNumber(e.value)} kWh/yr but no money at this electricity price, so the one-off cost never pays back.` };
+  if (be.days.value > NOT_WORTH_IT_AFTER_DAYS) return { verdict: 'not-worth-it', reason: `Not worth it at this workload: the one-off cost pays back only after about ${formatNumber(be.days.value / 365)} years, longer than a model usually serves.` };
   if (be.days.value > MARGINAL_AFTER_DAYS) return { verdict: 'marginal', reason: `Marginal: the one-off cost pays back only after about ${formatNumber(be.days.value / 365)} years.` };
   if (e.low <= 0) return { verdict: 'marginal', reason: `Marginal: the savings band (${formatNumber(e.low)} to ${formatNumber(e.high)} kWh/yr) includes zero.` };
   return { verdict: 'worth-it', reason: `Worth it: ${be.message}` };
