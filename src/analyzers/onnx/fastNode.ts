@@ -64,7 +64,11 @@ export class Cur {
     if (wire === 0) this.uvarint();
     else if (wire === 1) this.pos += 8;
     else if (wire === 5) this.pos += 4;
-    else if (wire === 2) this.pos += this.len();
+    else if (wire === 2) {
+      // Not `this.pos += this.len()`: that reads pos before len() moves it past the length prefix.
+      const n = this.len();
+      this.pos += n;
+    }
     else throw new OnnxReadError('malformed', `unsupported protobuf wire type ${wire}: this is not an ONNX protobuf file`, this.base + this.pos);
     if (this.pos > this.end) this.fail('a field');
   }

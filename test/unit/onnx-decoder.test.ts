@@ -1,0 +1,183 @@
+/**
+ * The lazy reader (wire scanner plus hand-written decoders) against a full protobufjs decode of the same
+ * file with the classes compiled from onnx.proto: every node, attribute, tensor header and small tensor
+ * value must agree, over the libonnx-testdata corpus and the cached real models.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { bytesSource, readModelFromSource, readTensorValues } from '../../src/analyzers/onnx/index';
+import type { AttributeInfo, GraphInfo, TensorInfo } from '../../src/analyzers/onnx/index';
+import { onnx } from '../../src/analyzers/onnx/generated/onnx';
+import { MODELS_DIR } from './helpers/models';
+
+const CORPUS = '/usr/share/libonnx-testdata/data';
+const utf8 = new TextDecoder();
+
+function findModels(dir: string, out: string[] = []): string[] {
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const p = path.join(dir, e.name);
+    if (e.isDirectory()) findModels(p, out);
+    else if (e.name === 'model.onnx') out.push(p);
+  }
+  return out;
+}
+
+const num = (v: unknown): number => (typeof v === 'number' ? v : Number(String(v)));
+
+/** Values of a small tensor straight from the protobufjs message (typed arrays over raw_data). */
+function refValues(t: onnx.ITensorProto, elements: number): number[] | undefined {
+  const lists = [t.floatData, t.int32Data, t.int64Data, t.doubleData, t.uint64Data];
+  for (const l of lists) if (l && l.length) return Array.from(l as ArrayLike<unknown>, num).slice(0, elements);
+  const raw = t.rawData;
+  if (!raw || raw.length === 0) return elements === 0 ? [] : undefined;
+  const copy = new Uint8Array(raw).buffer;
+  const views: Record<number, (b: ArrayBuffer) => ArrayLike<number | bigint>> = {
+    1: (b) => new Float32Array(b), 2: (b) => new Uint8Array(b), 3: (b) => new Int8Array(b), 4: (b) => new Uint16Array(b),
+    5: (b) => new Int16Array(b), 6: (b) => new Int32Array(b), 7: (b) => new BigInt64Array(b), 9: (b) => new Uint8Array(b),
+    11: (b) => new Float64Array(b), 12: (b) => new Uint32Array(b), 13: (b) => new BigUint64Array(b),
+  };
+  const view = views[t.dataType ?? 0];
+  if (!view) return undefined;
+  try {
+    return Array.from(view(copy), Number).slice(0, elements);
+  } catch {
+    return undefined;
+  }
+}
+
+interface Plain {
+  [k: string]: unknown;
+}
+
+function plainRefTensor(t: onnx.ITensorProto): Plain {
+  const dims = (t.dims ?? []).map(num);
+  const elements = dims.reduce((a, b) => a * b, 1);
+  return { name: t.name ?? '', dtype: t.dataType ?? 0, dims, values: elements <= 4096 ? refValues(t, elements) : 'large' };
+}
+
+function plainOurTensor(src: ReturnType<typeof bytesSource>, t: TensorInfo): Plain {
+  return { name: t.name, dtype: t.dtype, dims: t.dims, values: t.elements <= 4096 ? readTensorValues(src, t, 4096) : 'large' };
+}
+
+function plainRefAttr(a: onnx.IAttributeProto): Plain {
+  const out: Plain = { name: a.name ?? '' };
+  if (a.f) out.f = a.f;
+  if (a.i !== undefined && a.i !== null && num(a.i) !== 0) out.i = num(a.i);
+  if (a.s && a.s.length) out.s = utf8.decode(a.s);
+  if (a.floats?.length) out.floats = [...a.floats];
+  if (a.ints?.length) out.ints = a.ints.map(num);
+  if (a.strings?.length) out.strings = a.strings.map((s) => utf8.decode(s));
+  if (a.t) out.t = plainRefTensor(a.t);
+  if (a.g) out.g = plainRefGraph(a.g);
+  if (a.tensors?.length) out.tensors = a.tensors.map(plainRefTensor);
+  if (a.graphs?.length) out.graphs = a.graphs.map(plainRefGraph);
+  return out;
+}
+
+function plainOurAttr(src: ReturnType<typeof bytesSource>, a: AttributeInfo): Plain {
+  const out: Plain = { name: a.name };
+  // protobufjs leaves proto3 defaults unset, so zero values and empty strings compare as absent.
+  if (a.f) out.f = a.f;
+  if (a.i) out.i = a.i;
+  if (a.s) out.s = a.s;
+  if (a.floats?.length) out.floats = a.floats;
+  if (a.ints?.length) out.ints = a.ints;
+  if (a.strings?.length) out.strings = a.strings;
+  if (a.t) out.t = plainOurTensor(src, a.t);
+  if (a.g) out.g = plainOurGraph(src, a.g);
+  if (a.tensors?.length) out.tensors = a.tensors.map((t) => plainOurTensor(src, t));
+  if (a.graphs?.length) out.graphs = a.graphs.map((g) => plainOurGraph(src, g));
+  return out;
+}
+
+function plainRefGraph(g: onnx.IGraphProto): Plain {
+  return {
+    name: g.name ?? '',
+    nodes: (g.node ?? []).map((n) => {
+      // The reader keys attributes by name: a repeated name keeps its last value.
+      const attrs = new Map<string, Plain>();
+      for (const a of n.attribute ?? []) attrs.set(a.name ?? '', plainRefAttr(a));
+      return { name: n.name ?? '', opType: n.opType ?? '', domain: n.domain ?? '', inputs: n.input ?? [], outputs: n.output ?? [], attrs: [...attrs.values()] };
+    }),
+    initializers: (g.initializer ?? []).map(plainRefTensor),
+    inputs: (g.input ?? []).map((v) => v.name ?? ''),
+    outputs: (g.output ?? []).map((v) => v.name ?? ''),
+  };
+}
+
+function plainOurGraph(src: ReturnType<typeof bytesSource>, g: GraphInfo): Plain {
+  return {
+    name: g.name,
+    nodes: g.nodes.map((n) => ({ name: n.name, opType: n.opType, domain: n.domain, inputs: n.inputs, outputs: n.outputs, attrs: [...n.attributes.values()].map((a) => plainOurAttr(src, a)) })),
+    initializers: g.initializers.map((t) => plainOurTensor(src, t)),
+    inputs: g.inputs.map((v) => v.name),
+    outputs: g.outputs.map((v) => v.name),
+  };
+}
+
+/** Compares one file; returns a message on mismatch, undefined when equal or when protobufjs rejects it. */
+function compare(file: string): string | undefined {
+  const bytes = readFileSync(file);
+  let ref: onnx.ModelProto;
+  try {
+    ref = onnx.ModelProto.decode(bytes);
+  } catch {
+    return undefined;
+  }
+  const src = bytesSource(bytes);
+  let ours;
+  try {
+    ours = readModelFromSource(src);
+  } catch (err) {
+    return `${file}: protobufjs decodes it, the reader throws ${(err as Error).message}`;
+  }
+  const a = plainOurGraph(src, ours.graph);
+  const b = plainRefGraph(ref.graph ?? {});
+  try {
+    assert.deepStrictEqual(a, b);
+  } catch (err) {
+    return `${file}: ${(err as Error).message.slice(0, 2000)}`;
+  }
+  assert.equal(ours.irVersion, num(ref.irVersion));
+  assert.deepEqual(ours.opsets, ref.opsetImport.map((o) => ({ domain: o.domain ?? '', version: num(o.version) })));
+  return undefined;
+}
+
+void test('reader output equals a protobufjs decode on every libonnx-testdata model', { skip: !existsSync(CORPUS) && 'libonnx-testdata is not installed' }, (t) => {
+  const models = findModels(CORPUS);
+  const mismatches = models.map(compare).filter((m): m is string => !!m);
+  t.diagnostic(`${models.length} models compared`);
+  assert.ok(models.length >= 1000);
+  assert.deepEqual(mismatches.slice(0, 3), []);
+});
+
+void test('reader output equals a protobufjs decode on the cached real models', (t) => {
+  const files = existsSync(MODELS_DIR) ? readdirSync(MODELS_DIR).filter((f) => f.endsWith('.onnx')).map((f) => path.join(MODELS_DIR, f)) : [];
+  if (!files.length) return t.skip(`no test models in ${MODELS_DIR}: run scripts/fetch-test-models.sh`);
+  for (const f of files) assert.equal(compare(f), undefined);
+  t.diagnostic(`${files.length} models compared`);
+});
+
+void test('fields the decoder does not keep (doc strings, attribute type protos) are skipped whole', () => {
+  const bytes = onnx.ModelProto.encode({
+    irVersion: 8,
+    opsetImport: [{ domain: '', version: 13 }],
+    graph: {
+      name: 'g',
+      node: [{
+        input: ['x'], output: ['y'], opType: 'Transpose', docString: 'a node doc string that must be skipped',
+        attribute: [{ name: 'perm', type: 7, ints: [1, 0], docString: 'an attribute doc string' }, { name: 'tp', type: 13, tp: { tensorType: { elemType: 1 } } }],
+      }],
+      input: [{ name: 'x', type: { tensorType: { elemType: 1, shape: { dim: [{ dimValue: 2 }, { dimValue: 3 }] } } } }],
+      output: [{ name: 'y' }],
+    },
+  }).finish();
+  const m = readModelFromSource(bytesSource(bytes));
+  const node = m.graph.nodes[0];
+  assert.equal(node?.opType, 'Transpose');
+  assert.deepEqual(node?.attributes.get('perm')?.ints, [1, 0]);
+  assert.equal(node?.attributes.get('tp')?.type, 13);
+  assert.deepEqual(node?.outputs, ['y']);
+});
