@@ -55,6 +55,8 @@ function copyAssets() {
   }
   copyFileSync(join(root, 'node_modules/web-tree-sitter/web-tree-sitter.wasm'), join(root, 'dist/web-tree-sitter.wasm'));
   copyFileSync(join(root, 'node_modules/tree-sitter-python/tree-sitter-python.wasm'), join(root, 'dist/tree-sitter-python.wasm'));
+  // The report page's stylesheet, inlined by the HTML export (src/report/export/html.ts) next to dist/webview.js.
+  if (existsSync(join(root, 'media/report.css'))) copyFileSync(join(root, 'media/report.css'), join(root, 'dist/report.css'));
 }
 
 if (!watch) rmSync(join(root, 'out/test/integration'), { recursive: true, force: true });

@@ -13,6 +13,7 @@ declare const GREENLENS_VERSION: string | undefined;
 
 export const COMMANDS: Record<string, CliCommand> = {
   demo: demoCommand,
+  report: { summary: 'build the energy / cost / accuracy report of a folder as html, md, json or csv', usage: 'greenlens report [folder] [--format html|md|json|csv] [--out file] [--budget 20s | --no-profile]', run: async (args, io) => (await import('./commands/report')).reportCommand.run(args, io) },
   inspect: inspectCommand,
   analyze: { summary: 'find model sites and green anti-patterns in Python code', usage: 'greenlens analyze [path] [--format text|json|markdown] [--exclude glob]...', run: async (args, io) => (await import('./commands/analyze')).analyzeCommand.run(args, io) },
   profile: profileCommand,

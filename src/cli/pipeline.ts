@@ -1,0 +1,166 @@
+/**
+ * The report pipeline shared by `greenlens demo` and `greenlens report`: find a folder's files, analyze
+ * its Python code, inspect its ONNX models, profile them on this machine within a time budget, and build
+ * the report. Only this module does I/O; `buildReport` stays pure.
+ */
+import { existsSync, readdirSync } from 'node:fs';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { inspectOnnxFile } from '../analyzers/onnx/index';
+import { analyzePythonFiles } from '../analyzers/python/workspace';
+import { detectHardware, resolveHardware } from '../energy/detect';
+import { profileModel, type ProfileProgress, type ProfileResult } from '../profiler/index';
+import { buildReport, type ReportInputs } from '../report/build';
+import { exportCsv } from '../report/export/csv';
+import { loadReportAssets, renderReportHtml } from '../report/export/html';
+import { exportJson } from '../report/export/json';
+import { exportMarkdown } from '../report/export/markdown';
+import type { Report } from '../report/types';
+import { sanitizeSettings, type SettingProblem } from '../settings';
+import { findWorkspaceFiles } from '../workspace/files';
+
+declare const GREENLENS_VERSION: string | undefined;
+
+/** The variants a report profiles: cheap to build, and the ones that usually pay off on a CPU. */
+export const REPORT_VARIANTS = 'int8-dynamic,int8-static,opt-all';
+
+export interface PipelineOptions {
+  folder: string;
+  /** Where profiled variants are written, under `variants/`; relative paths in the report start here. */
+  outDir: string;
+  /** Wall-clock budget of all profiling, ms, split evenly over the ONNX models; 0 skips profiling. */
+  budgetMs: number;
+  /** Raw settings keyed as in SETTING_KEYS (`workload.inferencesPerDay`), sanitized here. */
+  rawSettings?: Record<string, unknown>;
+  /** A labelled dataset folder for every model, instead of the ones found under `<folder>/data`. */
+  datasetDir?: string;
+  variants?: string;
+  log?: (line: string) => void;
+  onProgress?: (p: ProfileProgress) => void;
+  signal?: AbortSignal;
+  /** Fixed time stamp (tests); now by default. */
+  generatedAt?: string;
+}
+
+export interface PipelineResult {
+  report: Report;
+  inputs: ReportInputs;
+  settingProblems: SettingProblem[];
+}
+
+const posix = (p: string): string => p.split(path.sep).join('/');
+
+/**
+ * A dataset folder under `<folder>/data` for a model: one holding inputs.npy whose name starts with the
+ * first word of the model's file name (`fashion_mlp.onnx` → `data/fashion-mnist-test`). Labels there
+ * give true accuracy; without one the profiler compares variants with the baseline on random inputs.
+ */
+export function datasetFor(folder: string, modelFile: string): string | undefined {
+  const dataDir = path.join(folder, 'data');
+  if (!existsSync(dataDir)) return undefined;
+  const word = path.basename(modelFile, '.onnx').toLowerCase().split(/[-_.]/)[0];
+  if (!word) return undefined;
+  const dirs = readdirSync(dataDir, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name).sort();
+  const hit = dirs.find((d) => d.toLowerCase().split(/[-_.]/)[0] === word && existsSync(path.join(dataDir, d, 'inputs.npy')));
+  return hit ? path.join(dataDir, hit) : undefined;
+}
+
+/**
+ * Paths in a profile made shareable: the model relative to the workspace, variant files relative to the
+ * report's folder (where they were written), so report.json names no private absolute path.
+ */
+function relativize(profile: ProfileResult, folder: string, outDir: string): ProfileResult {
+  const rel = (p: string, base: string): string => (path.isAbsolute(p) && !path.relative(base, p).startsWith('..') ? posix(path.relative(base, p)) : p);
+  return {
+    ...profile,
+    modelPath: rel(profile.modelPath, folder),
+    variants: profile.variants.map((v) => (v.modelPath ? { ...v, modelPath: v.kind === 'baseline' ? rel(v.modelPath, folder) : rel(v.modelPath, outDir) } : v)),
+  };
+}
+
+async function profileAll(files: string[], opts: PipelineOptions): Promise<Record<string, ProfileResult>> {
+  const out: Record<string, ProfileResult> = {};
+  if (opts.budgetMs <= 0 || files.length === 0) return out;
+  const each = opts.budgetMs / files.length;
+  for (const file of files) {
+    const rel = posix(path.relative(opts.folder, file));
+    const datasetDir = opts.datasetDir ?? datasetFor(opts.folder, file);
+    opts.log?.(`  profiling ${rel} (${(each / 1000).toFixed(0)} s budget${datasetDir ? `, labelled data ${posix(path.relative(opts.folder, datasetDir))}` : ', random inputs'})…`);
+    try {
+      const result = await profileModel({
+        modelPath: file, storageDir: path.join(opts.outDir, 'variants'), cacheDir: path.join(tmpdir(), 'greenlens-report-cache'),
+        variants: opts.variants ?? REPORT_VARIANTS, budgetMs: each, inputs: datasetDir ? { datasetDir } : {}, signal: opts.signal, onProgress: opts.onProgress,
+      });
+      out[rel] = relativize(result, opts.folder, opts.outDir);
+    } catch (err) {
+      opts.log?.(`  ${rel} could not be profiled: ${(err as Error).message}`);
+    }
+  }
+  return out;
+}
+
+/** Runs the whole pipeline over a folder and returns the report with the inputs it was built from. */
+export async function runReportPipeline(opts: PipelineOptions): Promise<PipelineResult> {
+  const { settings, problems } = sanitizeSettings(opts.rawSettings ?? {});
+  const files = await findWorkspaceFiles(opts.folder, { exclude: settings.exclude, signal: opts.signal });
+  opts.log?.(`${files.python.length} Python files, ${files.onnx.length} ONNX models in ${opts.folder}`);
+  const analyses = await analyzePythonFiles(files.python, { signal: opts.signal });
+  const python = await Promise.all(analyses.map(async (a) => ({
+    file: posix(path.relative(opts.folder, a.file)), analysis: a.analysis, error: a.error,
+    source: a.analysis ? await readFile(a.file, 'utf8').catch(() => undefined) : undefined,
+  })));
+  const onnx = files.onnx.map((f) => {
+    const file = posix(path.relative(opts.folder, f));
+    try {
+      return { file, summary: inspectOnnxFile(f) };
+    } catch (err) {
+      return { file, error: (err as Error).message };
+    }
+  });
+  const detected = await detectHardware({ signal: opts.signal });
+  const hw = resolveHardware(settings.hardwareProfile, detected);
+  const profiles = await profileAll(files.onnx, opts);
+  const inputs: ReportInputs = {
+    workspace: path.basename(path.resolve(opts.folder)),
+    toolVersion: typeof GREENLENS_VERSION === 'string' ? GREENLENS_VERSION : 'dev',
+    generatedAt: opts.generatedAt ?? new Date().toISOString(),
+    settings,
+    hardware: { device: hw.primary, source: settings.hardwareProfile === 'auto' ? 'detected on this machine' : `setting greenlens.hardware.profile = ${settings.hardwareProfile}`, notes: hw.notes },
+    onnx, python, profiles,
+  };
+  return { report: buildReport(inputs), inputs, settingProblems: problems };
+}
+
+export type ReportFormat = 'html' | 'md' | 'json' | 'csv';
+export const REPORT_FORMATS: readonly ReportFormat[] = ['html', 'md', 'json', 'csv'];
+
+/**
+ * The build folder holding the report page's script: the CLI bundle's own folder (dist/), or dist/ of the
+ * repository when running from source.
+ */
+export function defaultDistDir(): string {
+  return existsSync(path.join(__dirname, 'webview.js')) ? __dirname : path.resolve(__dirname, '..', '..', 'dist');
+}
+
+/** Renders a report in one format. */
+export function renderReport(report: Report, format: ReportFormat, distDir = defaultDistDir()): string {
+  switch (format) {
+    case 'html': return renderReportHtml(report, loadReportAssets(distDir));
+    case 'md': return exportMarkdown(report);
+    case 'json': return exportJson(report);
+    case 'csv': return exportCsv(report);
+  }
+}
+
+/** Writes `report.<format>` files into `outDir` and returns their paths. */
+export async function writeReportFiles(report: Report, outDir: string, formats: readonly ReportFormat[], distDir?: string): Promise<string[]> {
+  await mkdir(outDir, { recursive: true });
+  const written: string[] = [];
+  for (const f of formats) {
+    const file = path.join(outDir, `report.${f}`);
+    await writeFile(file, renderReport(report, f, distDir));
+    written.push(file);
+  }
+  return written;
+}
