@@ -13,3 +13,11 @@ export function table(caption: string, head: string[], rows: string[][]): HTMLTa
     el('thead', {}, el('tr', {}, ...head.map((h) => el('th', { scope: 'col' }, h)))),
     el('tbody', {}, ...rows.map((r) => el('tr', {}, ...r.map((c) => el('td', {}, c))))));
 }
+
+/** Text with `code spans` (as the report's titles write them) as text and <code> nodes; never parsed as markup. */
+export function withCode(text: string): (Node | string)[] {
+  const parts = text.split('`');
+  // An odd count of backticks leaves the text as it is.
+  if (parts.length % 2 === 0) return [text];
+  return parts.map((p, i) => (i % 2 === 1 ? el('code', {}, p) : p)).filter((p) => p !== '');
+}
