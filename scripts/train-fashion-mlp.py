@@ -2,7 +2,8 @@
 """Trains the example classifier shipped in examples/models: a small MLP on Fashion-MNIST.
 
 Real labelled data (Debian's dataset-fashion-mnist), real trained weights, exported to ONNX with a
-dynamic batch axis. It also writes a labelled test sample in GreenLens's dataset format
+dynamic batch axis, and its PyTorch weights (a state_dict of the nn.Sequential) for
+examples/fashion_mlp.py. It also writes a labelled test sample in GreenLens's dataset format
 (inputs.npy + labels.json) so that the accuracy of optimized variants can be measured on real data.
 
 Run with Debian's interpreter (it has torch): /usr/bin/python3 scripts/train-fashion-mlp.py
@@ -20,6 +21,7 @@ from torch import nn
 DATA = os.environ.get("FASHION_MNIST_DIR", "/usr/share/datasets/fashion-mnist")
 ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..")
 OUT_MODEL = os.path.join(ROOT, "examples", "models", "fashion_mlp.onnx")
+OUT_WEIGHTS = os.path.join(ROOT, "examples", "models", "fashion_mlp.pt")
 OUT_DATA = os.path.join(ROOT, "examples", "data", "fashion-mnist-test")
 TEST_SAMPLES = 1000
 CLASSES = ["T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"]
@@ -64,12 +66,14 @@ def main() -> int:
     os.makedirs(os.path.dirname(OUT_MODEL), exist_ok=True)
     torch.onnx.export(model, torch.zeros(1, 784), OUT_MODEL, input_names=["image"], output_names=["logits"],
                       dynamic_axes={"image": {0: "batch"}, "logits": {0: "batch"}}, opset_version=13)
+    # Saved after the export and from the same trained model, so the ONNX file stays what it was.
+    torch.save(model.state_dict(), OUT_WEIGHTS)
     os.makedirs(OUT_DATA, exist_ok=True)
     np.save(os.path.join(OUT_DATA, "inputs.npy"), x_test[:TEST_SAMPLES])
     with open(os.path.join(OUT_DATA, "labels.json"), "w") as f:
         json.dump({"classes": CLASSES, "labels": y_test[:TEST_SAMPLES].tolist(),
                    "source": "Fashion-MNIST test set (first %d images), Zalando Research, MIT licence" % TEST_SAMPLES}, f)
-    print(f"wrote {OUT_MODEL} ({os.path.getsize(OUT_MODEL)} bytes) and {OUT_DATA}")
+    print(f"wrote {OUT_MODEL} ({os.path.getsize(OUT_MODEL)} bytes), {OUT_WEIGHTS} ({os.path.getsize(OUT_WEIGHTS)} bytes) and {OUT_DATA}")
     return 0
 
 

@@ -1,0 +1,164 @@
+/**
+ * The harness's stdout protocol: one JSON object per line. Every line is validated with a typed guard
+ * before the host uses it; anything else is reported as stray output, never trusted. Pure.
+ */
+import type { OutputSample } from '../accuracy';
+import type { TorchEnvironment } from './types';
+
+/** Version of the protocol the generated harness speaks. */
+export const HARNESS_PROTOCOL = 1;
+
+export type HarnessPhase = 'building' | 'loading' | 'warming-up' | 'measuring' | 'accuracy';
+
+/** The first output over the accuracy samples, float32 little-endian in base64. */
+export interface WireOutputs {
+  name: string;
+  sampleDims: number[];
+  samples: number;
+  base64: string;
+}
+
+export interface HelloMessage extends Partial<Omit<TorchEnvironment, 'torch'>> {
+  type: 'hello';
+  protocol: number;
+  python: string;
+  executable: string;
+  platform: string;
+  /** null when torch cannot be imported (then torchError says why). */
+  torch?: string | null;
+  torchError?: string;
+}
+
+export interface ModelMessage {
+  type: 'model';
+  label: string;
+  className: string;
+  weights: 'user-code' | 'local' | 'random';
+  notes: string[];
+  parameters: number;
+  inputShape: number[];
+  inputDtype: string;
+  inputNote: string;
+  buildMs: number;
+}
+
+export interface InputsMessage {
+  type: 'inputs';
+  source: 'random' | 'dataset';
+  description: string;
+  samples: number;
+  labels: number[] | null;
+}
+
+export interface VariantStartedMessage { type: 'variant-started'; id: string; index: number; total: number }
+export interface PhaseMessage { type: 'phase'; id: string; phase: HarnessPhase; repetitions?: number; ciPct?: number | null }
+
+interface VariantBase { type: 'variant'; id: string; notes: string[]; reason?: string }
+
+/** A measured variant: raw latencies (the host computes the statistics), CPU time, memory, RAPL counters, outputs. */
+export interface MeasuredVariantMessage extends VariantBase {
+  status: 'measured';
+  latenciesMs: number[];
+  warmupRuns: number;
+  cpuMsPerRun: number;
+  wallMs: number;
+  budgetExhausted: boolean;
+  buildMs: number;
+  loadMs: number;
+  batch: number;
+  threads: number;
+  peakRssBytes: number | null;
+  stateDictBytes: number | null;
+  /** Counter values before and after the loop by RAPL zone id, or the error that stopped reading them. */
+  rapl: Record<string, [number, number]> | { error: string } | null;
+  outputs: WireOutputs;
+  gpuOriented?: boolean;
+}
+
+export interface OtherVariantMessage extends VariantBase { status: 'not-applicable' | 'error' }
+
+export type VariantMessage = MeasuredVariantMessage | OtherVariantMessage;
+export interface OnnxExportMessage { type: 'onnx-export'; path?: string; ms?: number; error?: string }
+export interface DoneMessage { type: 'done'; ms: number }
+export interface ErrorMessage { type: 'error'; code: string; message: string }
+
+export type HarnessMessage =
+  | HelloMessage | ModelMessage | InputsMessage | VariantStartedMessage | PhaseMessage | VariantMessage
+  | OnnxExportMessage | DoneMessage | ErrorMessage;
+
+type Obj = Record<string, unknown>;
+const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isStr = (v: unknown): v is string => typeof v === 'string';
+const isNum = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
+const isNumOrNull = (v: unknown): boolean => v === null || isNum(v);
+const isNumArray = (v: unknown): v is number[] => Array.isArray(v) && v.every(isNum);
+const isStrArray = (v: unknown): v is string[] => Array.isArray(v) && v.every(isStr);
+const optional = (v: unknown, guard: (x: unknown) => boolean): boolean => v === undefined || guard(v);
+const PHASES: readonly string[] = ['building', 'loading', 'warming-up', 'measuring', 'accuracy'];
+
+function isWireOutputs(v: unknown): v is WireOutputs {
+  return isObj(v) && isStr(v.name) && isNumArray(v.sampleDims) && isNum(v.samples) && isStr(v.base64);
+}
+
+function isRapl(v: unknown): boolean {
+  if (v === null) return true;
+  if (!isObj(v)) return false;
+  if ('error' in v) return isStr(v.error);
+  return Object.values(v).every((pair) => Array.isArray(pair) && pair.length === 2 && pair.every(isNum));
+}
+
+function isVariant(m: Obj): boolean {
+  if (!isStr(m.id) || !isStrArray(m.notes) || !optional(m.reason, isStr)) return false;
+  if (m.status === 'not-applicable' || m.status === 'error') return true;
+  if (m.status !== 'measured') return false;
+  return isNumArray(m.latenciesMs) && m.latenciesMs.length > 0 && isNum(m.warmupRuns) && isNum(m.cpuMsPerRun) && isNum(m.wallMs)
+    && typeof m.budgetExhausted === 'boolean' && isNum(m.buildMs) && isNum(m.loadMs) && isNum(m.batch) && isNum(m.threads)
+    && isNumOrNull(m.peakRssBytes) && isNumOrNull(m.stateDictBytes) && isRapl(m.rapl) && isWireOutputs(m.outputs)
+    && optional(m.gpuOriented, (x) => typeof x === 'boolean');
+}
+
+const GUARDS: Record<string, (m: Obj) => boolean> = {
+  hello: (m) => isNum(m.protocol) && isStr(m.python) && isStr(m.executable) && isStr(m.platform)
+    && (m.torch === undefined || m.torch === null || (isStr(m.torch) && isNum(m.threads) && isStr(m.quantEngine) && typeof m.compile === 'boolean' && typeof m.cuda === 'boolean')),
+  model: (m) => isStr(m.label) && isStr(m.className) && ['user-code', 'local', 'random'].includes(m.weights as string) && isStrArray(m.notes)
+    && isNum(m.parameters) && isNumArray(m.inputShape) && isStr(m.inputDtype) && isStr(m.inputNote) && isNum(m.buildMs),
+  inputs: (m) => (m.source === 'random' || m.source === 'dataset') && isStr(m.description) && isNum(m.samples)
+    && (m.labels === null || (Array.isArray(m.labels) && m.labels.every((l) => Number.isInteger(l)))),
+  'variant-started': (m) => isStr(m.id) && isNum(m.index) && isNum(m.total),
+  phase: (m) => isStr(m.id) && PHASES.includes(m.phase as string) && optional(m.repetitions, isNum) && optional(m.ciPct, isNumOrNull),
+  variant: isVariant,
+  'onnx-export': (m) => (isStr(m.path) && isNum(m.ms)) || isStr(m.error),
+  done: (m) => isNum(m.ms),
+  error: (m) => isStr(m.code) && isStr(m.message),
+};
+
+/** True when `v` is a well-formed harness message. */
+export function isHarnessMessage(v: unknown): v is HarnessMessage {
+  if (!isObj(v) || !isStr(v.type)) return false;
+  const guard = GUARDS[v.type];
+  return guard !== undefined && guard(v);
+}
+
+/** Parses one stdout line: the message, or undefined for anything that is not a valid message. */
+export function parseHarnessLine(line: string): HarnessMessage | undefined {
+  const t = line.trim();
+  if (!t.startsWith('{')) return undefined;
+  try {
+    const v: unknown = JSON.parse(t);
+    return isHarnessMessage(v) ? v : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Decodes a variant's outputs into the shape the ONNX profiler's accuracy functions take. */
+export function decodeOutputs(o: WireOutputs): OutputSample {
+  const bytes = Buffer.from(o.base64, 'base64');
+  if (bytes.length % 4 !== 0) throw new Error(`output "${o.name}" has ${bytes.length} bytes, not a whole number of float32 values`);
+  // Copied into a fresh buffer: a Float32Array view needs 4-byte alignment, which Buffer's pool does not guarantee.
+  const data = new Float32Array(bytes.length / 4);
+  new Uint8Array(data.buffer).set(bytes);
+  const width = o.sampleDims.reduce((a, b) => a * b, 1);
+  if (width > 0 && data.length !== width * o.samples) throw new Error(`output "${o.name}" has ${data.length} values, expected ${o.samples} × ${width}`);
+  return { name: o.name, sampleDims: o.sampleDims, samples: o.samples, data };
+}
