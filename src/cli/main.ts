@@ -17,6 +17,7 @@ export const COMMANDS: Record<string, CliCommand> = {
   inspect: inspectCommand,
   analyze: { summary: 'find model sites and green anti-patterns in Python code', usage: 'greenlens analyze [path] [--format text|json|markdown] [--exclude glob]...', run: async (args, io) => (await import('./commands/analyze')).analyzeCommand.run(args, io) },
   profile: profileCommand,
+  'profile-torch': { summary: 'measure quantization, torch.compile, pruning and fp16/bf16 on a PyTorch model site in your Python', usage: 'greenlens profile-torch <file.py[:LINE]> [--python /usr/bin/python3] [--json] [--dataset dir] [--budget 60s] [--variants a,b] [--shape 1,784] [--device cpu|cuda] [--onnx] [--print-script] (all options: docs/profile-torch.md)', run: async (args, io) => (await import('./commands/profile-torch')).profileTorchCommand.run(args, io) },
   catalog: catalogCommand,
   'estimate-training': estimateTrainingCommand,
 };
