@@ -2,7 +2,7 @@
 // the webview (browser) and the integration tests; copies the tree-sitter WASM files next to them.
 // Usage: node scripts/build.mjs [--watch] [--production]
 import * as esbuild from 'esbuild';
-import { copyFileSync, mkdirSync, readdirSync, existsSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readdirSync, readFileSync, existsSync, rmSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execFileSync } from 'node:child_process';
@@ -22,6 +22,8 @@ const nodeCommon = {
   // web-tree-sitter's ESM build calls createRequire(import.meta.url), which is empty in a CommonJS bundle:
   // bundle its CommonJS build instead.
   alias: { 'web-tree-sitter': './node_modules/web-tree-sitter/web-tree-sitter.cjs' },
+  // `greenlens --version` and the reports' tool version.
+  define: { GREENLENS_VERSION: JSON.stringify(JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).version) },
 };
 
 const integrationTests = existsSync(join(root, 'test/integration'))
