@@ -43,7 +43,7 @@ function modelRows(report: Report): string[][] {
     const energy = m.profile ? report.points.find((p) => p.modelId === m.id && p.series === 'model')?.energyPerInference : m.catalog?.energyPerInference ?? m.static?.energyPerInference;
     return [
       mdEscape(m.name), where(m),
-      m.static?.params !== undefined ? formatNumber(m.static.params) : '',
+      m.static?.params !== undefined ? Math.round(m.static.params).toLocaleString('en-US') : '',
       m.static?.gmacs !== undefined ? formatNumber(m.static.gmacs) : m.catalog ? formatNumber(m.catalog.gmacs) : '',
       energy ? `${energyText(energy)} ${energy.provenance === 'measured' ? '(M)' : '(E)'}` : 'n/a',
       m.yearly ? `${withBand(m.yearly.energy)}` : 'n/a',
@@ -105,7 +105,7 @@ export function exportMarkdown(report: Report): string {
     `- Electricity: ${formatNumber(a.electricity.perKWh)} ${mdEscape(a.electricity.currency)}/kWh (${mdEscape(a.electricity.source)})`,
     `- Carbon intensity: ${mdEscape(formatEstimate(a.carbonIntensity))}`,
     `- Hardware: ${mdEscape(a.hardware.name)} (${mdEscape(a.hardware.source)})`,
-    `- Accuracy tolerance: ${formatNumber(a.accuracyTolerance)} points`,
+    `- Accuracy tolerance: ${formatNumber(a.accuracyTolerance)} percentage points of top-1`,
     ...(a.oneOffCost ? [`- One-off cost of a change: ${formatNumber(a.oneOffCost.hourlyRate)} ${mdEscape(a.oneOffCost.currency)}/h × ${formatNumber(a.oneOffCost.variantHours)} h (variant), ${formatNumber(a.oneOffCost.alternativeHours)} h (other model), ${formatNumber(a.oneOffCost.codeChangeHours)} h (code change)`] : []),
     '', '## Models', '',
     ...table(['model', 'where', 'parameters', 'GMACs', 'energy/inference', 'yearly energy', 'grade'], modelRows(report)), '',
