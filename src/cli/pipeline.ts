@@ -5,7 +5,6 @@
  */
 import { existsSync, readdirSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { inspectOnnxFile } from '../analyzers/onnx/index';
 import { analyzePythonFiles } from '../analyzers/python/workspace';
@@ -27,7 +26,10 @@ export const REPORT_VARIANTS = 'int8-dynamic,int8-static,opt-all';
 
 export interface PipelineOptions {
   folder: string;
-  /** Where profiled variants are written, under `variants/`; relative paths in the report start here. */
+  /**
+   * Where profiled variants are written (`variants/`) and their results cached (`.cache/`, so a cached
+   * result always names a variant file in this folder); relative paths in the report start here.
+   */
   outDir: string;
   /** Wall-clock budget of all profiling, ms, split evenly over the ONNX models; 0 skips profiling. */
   budgetMs: number;
@@ -89,7 +91,7 @@ async function profileAll(files: string[], opts: PipelineOptions): Promise<Recor
     opts.log?.(`  profiling ${rel} (${(each / 1000).toFixed(0)} s budget${datasetDir ? `, labelled data ${posix(path.relative(opts.folder, datasetDir))}` : ', random inputs'})…`);
     try {
       const result = await profileModel({
-        modelPath: file, storageDir: path.join(opts.outDir, 'variants'), cacheDir: path.join(tmpdir(), 'greenlens-report-cache'),
+        modelPath: file, storageDir: path.join(opts.outDir, 'variants'), cacheDir: path.join(opts.outDir, '.cache'),
         variants: opts.variants ?? REPORT_VARIANTS, budgetMs: each, inputs: datasetDir ? { datasetDir } : {}, signal: opts.signal, onProgress: opts.onProgress,
       });
       out[rel] = relativize(result, opts.folder, opts.outDir);

@@ -23,9 +23,11 @@ function baselineAccuracy(profile: ProfileResult): number | undefined {
  */
 export function variantQuality(profile: ProfileResult, v: VariantResult): Quality | undefined {
   const a = v.accuracy;
-  if (profile.inputs.labelled) {
+  // Accuracy exists only when there were labels; `inputs.labelled` can be false on a fully cached run.
+  const labelled = profile.inputs.labelled || profile.variants.some((x) => x.accuracy?.accuracy !== undefined);
+  if (labelled) {
     const acc = v.kind === 'baseline' ? baselineAccuracy(profile) : a?.accuracy;
-    if (acc !== undefined) return { value: acc * 100, metric: 'accuracy', source: `top-1 accuracy on ${a?.samples ?? 'the'} labelled samples (${profile.inputs.description})` };
+    if (acc !== undefined) return { value: acc * 100, metric: 'accuracy', source: `top-1 accuracy on ${a?.samples ?? 'the'} labelled samples${profile.inputs.description === 'not read' ? '' : ` (${profile.inputs.description})`}` };
   }
   if (v.kind === 'baseline') return { value: 100, metric: 'agreement', source: 'the fp32 baseline agrees with itself' };
   if (a?.top1Agreement !== undefined) return { value: a.top1Agreement * 100, metric: 'agreement', source: `top-1 agreement with the fp32 baseline on ${a.samples} samples (${profile.inputs.description})` };
