@@ -42,7 +42,7 @@ export function judge(savings: YearlyImpact, be: BreakEven, qualityDelta: Report
   if (be.days.value > NOT_WORTH_IT_AFTER_DAYS) return { verdict: 'not-worth-it', reason: `Not worth it at this workload: the one-off cost pays back only after about ${formatNumber(be.days.value / 365)} years, longer than a model usually serves.` };
   if (be.days.value > MARGINAL_AFTER_DAYS) return { verdict: 'marginal', reason: `Marginal: the one-off cost pays back only after about ${formatNumber(be.days.value / 365)} years.` };
   if (e.low <= 0) return { verdict: 'marginal', reason: `Marginal: the savings band (${formatNumber(e.low)} to ${formatNumber(e.high)} kWh/yr) includes zero.` };
-  return { verdict: 'worth-it', reason: `Worth it: ${be.message}` };
+  return { verdict: 'worth-it', reason: `Worth it: ${be.message.charAt(0).toLowerCase()}${be.message.slice(1)}` };
 }
 
 /** Break-even of a one-off cost against yearly money savings (never throws for a non-finite saving). */
