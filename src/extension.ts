@@ -8,6 +8,7 @@ import { SettingsStore } from './vscode/config';
 import type { GreenLensContext } from './vscode/context';
 import { registerCommands } from './vscode/commands/index';
 import { registerFeatures } from './vscode/features';
+import { reportApi, type ReportApi } from './vscode/report/index';
 
 /** What the extension exports to other extensions and to its own integration tests. */
 export interface GreenLensApi {
@@ -17,6 +18,8 @@ export interface GreenLensApi {
   readonly activateBodyMs: number;
   /** Milliseconds spent evaluating the bundle (module load). */
   readonly moduleLoadMs: number;
+  /** The report panel's message handler and state, for the integration tests. */
+  readonly report: ReportApi;
 }
 
 declare const globalThis: { __greenlensLoadStart?: number; __greenlensLoadEnd?: number };
@@ -39,7 +42,7 @@ export function activate(extension: vscode.ExtensionContext): GreenLensApi | und
     registerFeatures(ctx);
     const end = performance.now();
     const moduleLoadMs = Math.max(0, (globalThis.__greenlensLoadEnd ?? t0) - (globalThis.__greenlensLoadStart ?? t0));
-    const api: GreenLensApi = { activationMs: moduleLoadMs + (end - t0), activateBodyMs: end - t0, moduleLoadMs };
+    const api: GreenLensApi = { activationMs: moduleLoadMs + (end - t0), activateBodyMs: end - t0, moduleLoadMs, report: reportApi(ctx) };
     log.info(`GreenLens activated in ${api.activationMs.toFixed(1)} ms (module load ${moduleLoadMs.toFixed(1)} ms, activate ${api.activateBodyMs.toFixed(1)} ms)`);
     return api;
   } catch (err) {

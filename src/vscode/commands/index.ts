@@ -2,11 +2,11 @@
 import * as vscode from 'vscode';
 import type { GreenLensContext } from '../context';
 import { Commands } from './ids';
-import { notAvailableYet } from './notYet';
 import { selectHardwareProfile } from './selectHardwareProfile';
 import { analyzeWorkspace } from '../python/index';
 import { inspectOnnxModel } from './inspectOnnxModel';
 import { profileOnnxModel } from './profileOnnxModel';
+import { showReport } from './showReport';
 import { estimateTrainingEnergy } from './estimateTrainingEnergy';
 
 type Handler = (...args: unknown[]) => unknown;
@@ -14,7 +14,7 @@ type Handler = (...args: unknown[]) => unknown;
 export function registerCommands(ctx: GreenLensContext): void {
   const table: Record<string, Handler> = {
     [Commands.analyzeWorkspace]: analyzeWorkspace(ctx),
-    [Commands.showReport]: notAvailableYet(ctx, 'Show Report'),
+    [Commands.showReport]: showReport(ctx),
     [Commands.profileOnnxModel]: profileOnnxModel(ctx),
     [Commands.inspectOnnxModel]: inspectOnnxModel(ctx),
     [Commands.estimateTrainingEnergy]: estimateTrainingEnergy(ctx),

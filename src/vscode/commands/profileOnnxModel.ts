@@ -9,6 +9,7 @@ import type * as Profiler from '../../profiler/index';
 import type { ProfileResult } from '../../profiler/index';
 import type * as ProfileText from '../../report/profileText';
 import type { GreenLensContext } from '../context';
+import { reportFeature } from '../report/index';
 import { pickOnnxFile } from './inspectOnnxModel';
 
 /** What code lenses, the viewer and tests may pass instead of answering questions. */
@@ -33,6 +34,17 @@ async function chooseInputs(model: vscode.Uri): Promise<string | null | undefine
   if (picked.dir === null) return null;
   const folder = await vscode.window.showOpenDialog({ canSelectFolders: true, canSelectFiles: false, defaultUri: vscode.Uri.file(path.dirname(model.fsPath)), openLabel: 'Use as dataset' });
   return folder?.[0]?.fsPath;
+}
+
+/** Keeps the result for the report (it survives a reload) and opens the report on this model. */
+async function showInReport(ctx: GreenLensContext, uri: vscode.Uri, result: ProfileResult): Promise<void> {
+  try {
+    const { service, panel } = reportFeature(ctx);
+    await service.profileFinished(uri, result);
+    await panel.show(service.modelIdForFile(uri));
+  } catch (err) {
+    ctx.log.error(`The report could not show the profile of ${uri.fsPath}: ${(err as Error).stack ?? String(err)}`);
+  }
 }
 
 export function profileOnnxModel(ctx: GreenLensContext) {
@@ -76,6 +88,7 @@ export function profileOnnxModel(ctx: GreenLensContext) {
         const measured = result.variants.filter((v) => v.status === 'measured').length;
         void vscode.window.showInformationMessage(`GreenLens: ${name} profiled, ${measured} of ${result.variants.length} variants measured.`, 'Show details')
           .then((choice) => { if (choice) ctx.log.show(true); });
+        void showInReport(ctx, uri, result);
         return result;
       } catch (err) {
         const message = (err as Error).message;

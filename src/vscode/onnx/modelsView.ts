@@ -1,8 +1,12 @@
-/** The "Models" view in the Explorer: the workspace's ONNX files with parameters and GMACs. */
+/**
+ * The "Models" view in the Explorer: the workspace's ONNX files with parameters and GMACs; each item's
+ * inline action opens the report on that model.
+ */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { onnxOneLine } from '../../analyzers/onnx/view';
 import type { GreenLensContext } from '../context';
+import { reportFeature } from '../report/index';
 import { inspectCached } from './inspect';
 import { ONNX_VIEW_TYPE } from './viewer';
 
@@ -25,6 +29,9 @@ export class ModelsProvider implements vscode.TreeDataProvider<ModelItem> {
   private readonly emitter = new vscode.EventEmitter<void>();
   readonly onDidChangeTreeData = this.emitter.event;
 
+  /** Called once the view has listed models, so the status bar summary is built after this first analysis. */
+  constructor(private readonly onListed: () => void = () => {}) {}
+
   refresh(): void {
     this.emitter.fire();
   }
@@ -36,6 +43,7 @@ export class ModelsProvider implements vscode.TreeDataProvider<ModelItem> {
   async getChildren(): Promise<ModelItem[]> {
     const files = await vscode.workspace.findFiles('**/*.onnx', '**/{node_modules,.git,.venv,venv}/**', MAX_FILES);
     files.sort((a, b) => a.fsPath.localeCompare(b.fsPath));
+    if (files.length > 0) this.onListed();
     return Promise.all(files.map(async (uri) => {
       const rel = vscode.workspace.asRelativePath(uri);
       try {
@@ -49,7 +57,7 @@ export class ModelsProvider implements vscode.TreeDataProvider<ModelItem> {
 }
 
 export function registerModelsView(ctx: GreenLensContext): ModelsProvider {
-  const provider = new ModelsProvider();
+  const provider = new ModelsProvider(() => reportFeature(ctx).service.warmUp());
   ctx.push(vscode.window.registerTreeDataProvider(MODELS_VIEW_ID, provider));
   const watcher = vscode.workspace.createFileSystemWatcher('**/*.onnx');
   // Several events arrive for one save or copy: refresh once they settle.

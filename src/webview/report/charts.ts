@@ -12,7 +12,7 @@ import { BarWithErrorBar, BarWithErrorBarsController } from 'chartjs-chart-error
 import { formatJoules, formatNumber } from '../../energy/quantity';
 import type { Report, TradeoffPoint } from '../../report/types';
 import type { ChartTheme } from './theme';
-import { energyText, frontierLine, meterOf, metricName, provenanceBadge, qualityAxisTitle, SERIES_NAMES, toJoules, withBand } from './view';
+import { energyText, frontierLine, logRange, logTick, meterOf, metricName, provenanceBadge, qualityAxisTitle, SERIES_NAMES, toJoules, withBand } from './view';
 
 Chart.register(ScatterController, LineController, PointElement, LineElement, LinearScale, LogarithmicScale, CategoryScale, Tooltip, Legend, BarWithErrorBarsController, BarWithErrorBar);
 
@@ -99,29 +99,6 @@ export function paretoChart(canvas: HTMLCanvasElement, report: Report, points: r
       },
     },
   });
-}
-
-/** Labels only the 1, 2 and 5 ticks of each decade, in J with an SI prefix, so the log axis stays readable. */
-export function logTick(v: number): string {
-  if (!(v > 0)) return '';
-  const m = v / 10 ** Math.floor(Math.log10(v) + 1e-9);
-  return [1, 2, 5].some((k) => Math.abs(m - k) < 1e-6) ? formatJoules(v) : '';
-}
-
-/**
- * The x range of the log axis: the points' span widened by a third on each side (at least a factor of
- * ten overall), so no point sits on the edge and at least one labelled tick shows.
- */
-export function logRange(points: readonly TradeoffPoint[]): { min?: number; max?: number } {
-  const xs = points.map((p) => toJoules(p.energyPerInference.value, p.energyPerInference.unit)).filter((x) => x > 0 && Number.isFinite(x));
-  if (xs.length === 0) return {};
-  let lo = Math.log10(Math.min(...xs)) - 0.125;
-  let hi = Math.log10(Math.max(...xs)) + 0.125;
-  if (hi - lo < 1) {
-    const mid = (hi + lo) / 2;
-    [lo, hi] = [mid - 0.5, mid + 0.5];
-  }
-  return { min: 10 ** lo, max: 10 ** hi };
 }
 
 /** One bar with its whisker. */

@@ -1,0 +1,82 @@
+/**
+ * The report feature: the service that builds the workspace report, the panel that shows it, and the
+ * status bar summary. Registration only wires listeners; the first report is built when someone asks for
+ * it (Show Report, a finished profile) or after the first analysis (the status bar), never at activation.
+ */
+import * as vscode from 'vscode';
+import type { ReportRendered } from '../../webviewProtocol';
+import type { Report } from '../../report/types';
+import type { GreenLensContext } from '../context';
+import { registerStatusBar } from '../statusBar';
+import type { Outcome } from './actions';
+import { ReportPanel } from './panel';
+import { ReportService } from './service';
+
+export interface ReportFeature {
+  service: ReportService;
+  panel: ReportPanel;
+}
+
+let feature: ReportFeature | undefined;
+
+/** The one report feature of this activation, created on first use. */
+export function reportFeature(ctx: GreenLensContext): ReportFeature {
+  if (!feature) {
+    const service = new ReportService(ctx);
+    const panel = new ReportPanel(ctx, service);
+    ctx.push(service, panel, { dispose: () => { feature = undefined; } });
+    feature = { service, panel };
+  }
+  return feature;
+}
+
+/** Registers the panel's serializer (so a reload restores it) and the status bar item. */
+export function registerReport(ctx: GreenLensContext): void {
+  const f = reportFeature(ctx);
+  registerStatusBar(ctx, f.service);
+}
+
+/** What the extension's API exposes of the report, for its integration tests. */
+export interface ReportApi {
+  /** Feeds one message to the panel's handler, as if the page had sent it. */
+  handleMessage(msg: unknown): Promise<Outcome>;
+  /** The current report, built when there is none. */
+  report(): Promise<Report | undefined>;
+  /** Resolves with the next render the page reports, or the last one if `latest` and there was one. */
+  nextRender(timeoutMs: number, latest?: boolean): Promise<ReportRendered | undefined>;
+}
+
+export function reportApi(ctx: GreenLensContext): ReportApi {
+  return {
+    handleMessage: (msg) => reportFeature(ctx).panel.handleMessage(msg),
+    report: async () => (await reportFeature(ctx).service.get())?.report,
+    nextRender: (timeoutMs, latest) => {
+      const panel = reportFeature(ctx).panel;
+      if (latest && panel.rendered) return Promise.resolve(panel.rendered);
+      return new Promise((resolve) => {
+        const timer = setTimeout(() => { sub.dispose(); resolve(undefined); }, timeoutMs);
+        const sub = panel.onDidRender((r) => { clearTimeout(timer); sub.dispose(); resolve(r); });
+      });
+    },
+  };
+}
+
+/** Opens the report from a command argument: nothing, an ONNX file's Uri, a Models view item, or `{ modelId }`. */
+export async function showReport(ctx: GreenLensContext, arg?: unknown): Promise<Report | undefined> {
+  const { service, panel } = reportFeature(ctx);
+  let focus: string | undefined;
+  const uri = arg instanceof vscode.Uri ? arg : (arg as { uri?: unknown } | undefined)?.uri instanceof vscode.Uri ? (arg as { uri: vscode.Uri }).uri : undefined;
+  if (uri) {
+    await service.get();
+    focus = service.modelIdForFile(uri);
+    // A file the report does not know yet (just created or copied): build again rather than wait for the watcher.
+    if (!focus) {
+      await service.rebuild();
+      focus = service.modelIdForFile(uri);
+    }
+  } else if (typeof (arg as { modelId?: unknown } | undefined)?.modelId === 'string') {
+    focus = (arg as { modelId: string }).modelId;
+  }
+  await panel.show(focus);
+  return service.current?.report;
+}
