@@ -44,15 +44,19 @@ export function staticTargets(model: onnx.IModelProto): Target[] {
   return out;
 }
 
-/** A copy of the model that also outputs the activations to calibrate (as float tensors). */
+/**
+ * The model with the activations to calibrate as extra outputs (float tensors). A shallow copy: the
+ * weights are shared with `model`, which is encoded once instead of decoded and re-encoded.
+ */
 export function calibrationModel(model: onnx.IModelProto, names: string[]): Uint8Array {
-  const copy = onnx.ModelProto.decode(onnx.ModelProto.encode(model).finish());
-  const have = new Set((copy.graph?.output ?? []).map((o) => o.name));
+  const graph = model.graph ?? {};
+  const outputs = [...(graph.output ?? [])];
+  const have = new Set(outputs.map((o) => o.name));
   for (const name of names) {
     if (have.has(name)) continue;
-    copy.graph?.output?.push(onnx.ValueInfoProto.create({ name, type: { tensorType: { elemType: DT.FLOAT } } }));
+    outputs.push(onnx.ValueInfoProto.create({ name, type: { tensorType: { elemType: DT.FLOAT } } }));
   }
-  return onnx.ModelProto.encode(copy).finish();
+  return onnx.ModelProto.encode({ ...model, graph: { ...graph, output: outputs } }).finish();
 }
 
 /** uint8 asymmetric scale and zero point of a range (which is widened to include 0, as ONNX requires). */
