@@ -83,6 +83,13 @@ export interface VariantMetrics {
   fileBytes: number;
   /** True when the time budget ended before the confidence target was reached. */
   budgetExhausted: boolean;
+  /**
+   * Per-run latencies of the timing loop in run order, ms. The worker sends them so that the host can
+   * pool a top-up measurement with the first one; profileModel drops them from its results.
+   */
+  latenciesMs?: number[];
+  /** Timing loops pooled into these figures: 1, or more when the run's spare time topped this variant up. */
+  passes?: number;
 }
 
 /** How close a variant's outputs are to the fp32 baseline's on the same inputs. */
@@ -155,6 +162,8 @@ export interface ProfileResult {
   inputs: { source: 'random' | 'dataset'; description: string; labelled: boolean };
   budgetMs: number;
   variants: VariantResult[];
+  /** Intra-op threads every variant ran with (absent count: onnxruntime's default) and why. */
+  threads?: { count?: number; reason: string };
 }
 
 /** Streamed while a profile runs, so an editor can show one step per variant. */

@@ -82,6 +82,7 @@ function metricsOf(loop: LoopResult, loadMs: number, buildMs: number, batch: num
     loadMs, buildMs, p50Ms: l.p50, p95Ms: l.p95, p99Ms: l.p99, meanMs: l.mean, ciPct: l.ciPct, repetitions: l.n,
     warmupRuns: loop.warmupRuns, throughput: (batch * 1000) / l.p50, batch, ...(threads !== undefined ? { threads } : {}),
     cpuMsPerRun: loop.cpuMsPerRun, peakRssBytes: process.resourceUsage().maxRSS * 1024, fileBytes, budgetExhausted: loop.budgetExhausted,
+    latenciesMs: Array.from(loop.times),
   };
 }
 

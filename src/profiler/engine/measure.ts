@@ -16,12 +16,16 @@ export interface LoopSettings {
   minRepetitions?: number;
   /** Stop after this many repetitions whatever the interval (benchmarks of the harness itself). */
   maxRepetitions?: number;
+  /** Skip the warm-up (default false): for a session that has just been timed, as benchmarks of the harness do. */
+  skipWarmUp?: boolean;
   onProgress?: (repetitions: number, ciPct: number) => void;
 }
 
 /** What the loop measured. */
 export interface LoopResult {
   latency: LatencySummary;
+  /** Per-run latencies in run order, ms (warm-up excluded). */
+  times: Float64Array;
   warmupRuns: number;
   cpuMsPerRun: number;
   wallMs: number;
@@ -49,7 +53,7 @@ async function warmUp(session: Ort.InferenceSession, feeds: Record<string, Ort.T
 
 /** Times session.run on fixed feeds; the per-run cost of the harness is one performance.now() call. */
 export async function timeSession(session: Ort.InferenceSession, feeds: Record<string, Ort.Tensor>, s: LoopSettings): Promise<LoopResult> {
-  const warmupRuns = await warmUp(session, feeds, s.budgetMs);
+  const warmupRuns = s.skipWarmUp ? 0 : await warmUp(session, feeds, s.budgetMs);
   const target = s.targetCiPct ?? 2;
   const minReps = s.minRepetitions ?? 10;
   let times = new Float64Array(1024);
@@ -80,7 +84,7 @@ export async function timeSession(session: Ort.InferenceSession, feeds: Record<s
     }
   }
   const cpu = process.cpuUsage(cpu0);
-  return { latency: summarizeLatencies(times.subarray(0, n)), warmupRuns, cpuMsPerRun: (cpu.user + cpu.system) / 1000 / n, wallMs: last - t0, budgetExhausted: exhausted };
+  return { latency: summarizeLatencies(times.subarray(0, n)), times: times.slice(0, n), warmupRuns, cpuMsPerRun: (cpu.user + cpu.system) / 1000 / n, wallMs: last - t0, budgetExhausted: exhausted };
 }
 
 /** The first output over all accuracy samples, flattened per sample. */

@@ -1,0 +1,115 @@
+/**
+ * How a profile run spends its time and states its certainty: the median's confidence interval (its
+ * coverage checked by simulation), the thread pinning under load, the loop budgets, top-up pooling,
+ * and the weight arithmetic that the builds spend their time in.
+ */
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { binomHalfCdf, medianCi, normalCdf, sortedCopy } from '../../src/profiler/stats';
+import { chooseThreads, parseProcStat, physicalCores } from '../../src/profiler/threads';
+import { poolMetrics, Schedule, widestCi } from '../../src/profiler/schedule';
+import { magnitudeThreshold, quantizeInt8 } from '../../src/profiler/variants/weights';
+import type { VariantMetrics, VariantResult } from '../../src/profiler/types';
+
+function rng(seed: number): () => number {
+  let s = seed;
+  return () => (s = (s * 48271) % 2147483647) / 2147483647;
+}
+
+void test('binomial and normal tails are exact where they can be checked by hand', () => {
+  assert.equal(binomHalfCdf(10, 1), 11 / 1024);
+  assert.equal(binomHalfCdf(10, 10), 1);
+  assert.equal(binomHalfCdf(10, -1), 0);
+  assert.ok(Math.abs(normalCdf(1.959964) - 0.975) < 1e-6);
+  assert.ok(Math.abs(binomHalfCdf(2000, 1000) - 0.5089) < 2e-3, 'normal approximation above n = 1000');
+});
+
+void test('the median CI covers the true median about 95 % of the time on skewed latencies', () => {
+  // Log-normal latencies (true median 1), as skewed as real ones; 2000 simulated runs per size.
+  const r = rng(11);
+  const normal = () => Math.sqrt(-2 * Math.log(r())) * Math.cos(2 * Math.PI * r());
+  for (const n of [12, 40, 150]) {
+    let hits = 0;
+    for (let i = 0; i < 2000; i++) {
+      const ci = medianCi(sortedCopy(Array.from({ length: n }, () => Math.exp(normal()))));
+      assert.ok(ci.low <= ci.median && ci.median <= ci.high);
+      if (ci.low <= 1 && ci.high >= 1) hits++;
+    }
+    const coverage = hits / 2000;
+    assert.ok(coverage > 0.93 && coverage < 0.97, `n=${n}: coverage ${coverage}`);
+  }
+  assert.equal(medianCi([1, 2, 3]).halfWidthPct, Infinity);
+});
+
+void test('thread pinning: free cores under load, physical cores when idle, explicit settings kept', () => {
+  assert.deepEqual(parseProcStat('cpu  100 0 50 800 50 0 0 0 0 0\ncpu0 1 2 3 4\n'), { busy: 150, total: 1000 });
+  assert.equal(parseProcStat('nothing'), undefined);
+  const info = [0, 1, 2, 3].map((i) => `processor\t: ${i}\nphysical id\t: 0\ncore id\t\t: ${i % 2}\n`).join('\n');
+  assert.equal(physicalCores(info), 2, 'two SMT siblings per core');
+  assert.equal(physicalCores('processor : 0\n'), undefined);
+  assert.equal(chooseThreads('auto', 0.1, 4, 2).threads, 2);
+  const busy = chooseThreads('auto', 2.2, 4, 4);
+  assert.equal(busy.threads, 2);
+  assert.match(busy.reason, /other processes kept 2\.2 of 4 CPUs busy/);
+  assert.equal(chooseThreads('auto', 7, 2, 2).threads, 1, 'at least one');
+  assert.equal(chooseThreads('auto', 0, 8, undefined).threads, undefined, 'unknown physical count: onnxruntime decides');
+  assert.equal(chooseThreads(3, 5, 2, 2).threads, 3);
+  assert.equal(chooseThreads('default', 5, 2, 2).threads, undefined);
+});
+
+void test('loop budgets leave room for the overheads still to come; the baseline counts twice', () => {
+  let now = 0;
+  const s = new Schedule(60_000, () => now);
+  const specs = [{ id: 'baseline', kind: 'baseline' as const }, { id: 'fp16', kind: 'fp16' as const }, { id: 'opt-all', kind: 'opt' as const }];
+  // Nothing observed yet: 40 % of an even share per variant is kept for overheads.
+  assert.equal(s.loopBudget(specs), ((60_000 - 0.4 * 20_000 * 3) * 2) / 4);
+  s.record(12_000, 10_000);
+  now = 12_000;
+  assert.equal(s.expectedOverheadMs(2), 2000);
+  assert.equal(s.loopBudget(specs.slice(1)), (48_000 - 2 * 2000) / 2);
+  now = 70_000;
+  assert.equal(s.loopBudget(specs.slice(2)), 200, 'a minimum loop even past the deadline');
+});
+
+const metrics = (lat: number[], extra: Partial<VariantMetrics> = {}): VariantMetrics => ({
+  loadMs: 1, buildMs: 0, p50Ms: 0, p95Ms: 0, p99Ms: 0, meanMs: 0, ciPct: 50, repetitions: lat.length, warmupRuns: 3,
+  throughput: 0, batch: 1, cpuMsPerRun: 10, peakRssBytes: 100, fileBytes: 1, budgetExhausted: true, latenciesMs: lat, ...extra,
+});
+
+void test('a top-up pools its runs with the first ones and goes to the widest interval', () => {
+  const a = metrics(Array.from({ length: 20 }, (_, i) => 10 + (i % 5)));
+  const b = metrics(Array.from({ length: 60 }, (_, i) => 10 + (i % 5)), { cpuMsPerRun: 20, peakRssBytes: 300 });
+  const p = poolMetrics(a, b, 2);
+  assert.equal(p.repetitions, 80);
+  assert.equal(p.passes, 2);
+  assert.equal(p.p50Ms, 12);
+  assert.equal(p.cpuMsPerRun, (10 * 20 + 20 * 60) / 80);
+  assert.equal(p.peakRssBytes, 300);
+  assert.equal(p.warmupRuns, 6);
+  assert.ok(p.ciPct < 50);
+  const res = (ci: number, extra: Partial<VariantResult> = {}): VariantResult => ({ id: 'x', kind: 'fp16', label: 'x', status: 'measured', notes: [], metrics: metrics([1], { ciPct: ci }), ...extra });
+  const list = [res(5), res(9), res(1), res(30, { cached: true }), res(40, { status: 'error' })];
+  assert.equal(widestCi(list, 2, new Set()), 1);
+  assert.equal(widestCi(list, 2, new Set([1])), 0);
+  assert.equal(widestCi(list, 10, new Set()), undefined, 'all within target');
+});
+
+void test('magnitude threshold by radix select equals the sorted k-th value; int8 per-channel matches a direct loop', () => {
+  const r = rng(5);
+  const values = [Float32Array.from({ length: 5000 }, () => r() - 0.5), Float32Array.from({ length: 777 }, () => 4 * (r() - 0.5))];
+  const sorted = Float32Array.from([...values[0] ?? [], ...values[1] ?? []], Math.abs).sort();
+  for (const s of [0.01, 0.3, 0.5, 0.97]) assert.equal(magnitudeThreshold(values, s), sorted[Math.floor(s * sorted.length) - 1]);
+  assert.equal(magnitudeThreshold([Float32Array.from([-4, 1, 3, -2])], 0.5), 2);
+  // A [4, 3, 2, 2] Conv weight quantized per output channel (axis 0), and a [3, 4] Gemm weight along axis 1.
+  const w = Float32Array.from({ length: 48 }, () => r() - 0.5);
+  const q = quantizeInt8(w, [4, 3, 2, 2], 0, true);
+  for (let c = 0; c < 4; c++) {
+    const slice = w.subarray(c * 12, c * 12 + 12);
+    const scale = Math.max(...Array.from(slice, Math.abs)) / 127;
+    assert.ok(Math.abs((q.scales[c] ?? 0) - scale) < 1e-9);
+    for (let j = 0; j < 12; j++) assert.equal(q.q[c * 12 + j], Math.round((slice[j] ?? 0) / (q.scales[c] ?? 1)));
+  }
+  const g = quantizeInt8(w.subarray(0, 12), [3, 4], 1, true);
+  assert.equal(g.scales.length, 4);
+  for (let n = 0; n < 4; n++) assert.ok(Math.abs((g.scales[n] ?? 0) - Math.max(...[0, 1, 2].map((k) => Math.abs(w[k * 4 + n] ?? 0))) / 127) < 1e-9);
+});
