@@ -1,8 +1,12 @@
 """Helper of bench/quantize-vs-torch.ts: defines the two architectures, exports them to ONNX, and times
-torch fp32 against torch.ao.quantization.quantize_dynamic (onednn engine) on the same inputs.
+torch fp32 against torch.ao.quantization.quantize_dynamic (onednn engine) on request, so that the
+TypeScript side can interleave torch blocks with onnxruntime blocks under the same machine load.
 
-Usage: /usr/bin/python3 bench/quantize-vs-torch.py OUT_DIR
-Prints one JSON line: {"transformer": {...}, "mlp": {...}} with paths, input shapes and torch speed-ups.
+Usage: /usr/bin/python3 bench/quantize-vs-torch.py OUT_DIR THREADS
+Prints one JSON line when ready ({"models": {...}, "torch": ..., "engine": ..., "threads": ...}), then
+answers each JSON request line on stdin:
+  {"model": "mlp", "seconds": 0.6, "flip": false}  ->  {"fp32": [ms, ...], "int8": [ms, ...]}
+Each block runs fp32/int8 pairs back to back (int8 first when "flip"), at least 3 pairs.
 """
 import json
 import os
@@ -30,43 +34,58 @@ def mlp() -> nn.Module:
     return nn.Sequential(*layers[:-1]).eval()
 
 
-def median_ms(model: nn.Module, x: torch.Tensor, seconds: float) -> float:
+def timed(model: nn.Module, x: torch.Tensor) -> float:
+    t = time.perf_counter()
+    model(x)
+    return (time.perf_counter() - t) * 1000
+
+
+def block(pair, seconds: float, flip: bool) -> dict:
+    fp32, int8, x = pair
+    out = {"fp32": [], "int8": []}
+    end = time.perf_counter() + seconds
     with torch.inference_mode():
-        for _ in range(5):
-            model(x)
-        times = []
-        end = time.perf_counter() + seconds
-        while time.perf_counter() < end or len(times) < 20:
-            t = time.perf_counter()
-            model(x)
-            times.append(time.perf_counter() - t)
-    times.sort()
-    return times[len(times) // 2] * 1000
+        while time.perf_counter() < end or len(out["fp32"]) < 3:
+            if flip:
+                out["int8"].append(timed(int8, x))
+                out["fp32"].append(timed(fp32, x))
+            else:
+                out["fp32"].append(timed(fp32, x))
+                out["int8"].append(timed(int8, x))
+    return out
 
 
-def run(name: str, model: nn.Module, x: torch.Tensor, out_dir: str, seconds: float) -> dict:
+def prepare(name: str, model: nn.Module, x: torch.Tensor, out_dir: str):
     path = os.path.join(out_dir, f"{name}.onnx")
     # Exported with gradients on: torch's fused inference fast path is not exportable.
     torch.onnx.export(model, x, path, input_names=["x"], output_names=["y"], opset_version=13, do_constant_folding=True)
-    fp32 = median_ms(model, x, seconds)
+    # Only nn.Linear modules: what quantize_dynamic's default mapping covers (attention's in-projection is
+    # a bare parameter and its out-projection a NonDynamicallyQuantizableLinear, so both stay fp32).
     q = torch.ao.quantization.quantize_dynamic(model, {nn.Linear}, dtype=torch.qint8)
-    int8 = median_ms(q, x, seconds)
-    return {"onnx": path, "shape": list(x.shape), "torch_fp32_ms": fp32, "torch_int8_ms": int8, "torch_speedup": fp32 / int8}
+    with torch.inference_mode():
+        for _ in range(5):
+            model(x)
+            q(x)
+    quantized = sum(1 for m in q.modules() if isinstance(m, torch.nn.quantized.dynamic.Linear))
+    return (model, q, x), {"onnx": path, "shape": list(x.shape), "torch_quantized_linears": quantized}
 
 
 def main() -> int:
     out_dir = sys.argv[1]
-    seconds = float(sys.argv[2]) if len(sys.argv) > 2 else 4.0
+    threads = int(sys.argv[2]) if len(sys.argv) > 2 else (os.cpu_count() or 1)
     os.makedirs(out_dir, exist_ok=True)
+    # Before any parallel work: torch fixes its pools on first use.
+    torch.set_num_threads(threads)
+    torch.set_num_interop_threads(1)
     torch.manual_seed(0)
     torch.backends.quantized.engine = "onednn"
-    torch.set_num_threads(os.cpu_count() or 1)
-    res = {
-        "transformer": run("transformer", transformer(), torch.randn(SEQ, 1, D_MODEL), out_dir, seconds),
-        "mlp": run("mlp", mlp(), torch.randn(BATCH_MLP, WIDTH), out_dir, seconds),
-        "torch": torch.__version__, "engine": torch.backends.quantized.engine, "threads": torch.get_num_threads(),
-    }
-    print(json.dumps(res))
+    pairs, info = {}, {}
+    for name, model, x in (("transformer", transformer(), torch.randn(SEQ, 1, D_MODEL)), ("mlp", mlp(), torch.randn(BATCH_MLP, WIDTH))):
+        pairs[name], info[name] = prepare(name, model, x, out_dir)
+    print(json.dumps({"models": info, "torch": torch.__version__, "engine": torch.backends.quantized.engine, "threads": torch.get_num_threads()}), flush=True)
+    for line in sys.stdin:
+        req = json.loads(line)
+        print(json.dumps(block(pairs[req["model"]], float(req["seconds"]), bool(req.get("flip")))), flush=True)
     return 0
 
 
