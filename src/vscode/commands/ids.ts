@@ -3,6 +3,7 @@ export const Commands = {
   analyzeWorkspace: 'greenlens.analyzeWorkspace',
   showReport: 'greenlens.showReport',
   profileOnnxModel: 'greenlens.profileOnnxModel',
+  profileTorchModel: 'greenlens.profileTorchModel',
   inspectOnnxModel: 'greenlens.inspectOnnxModel',
   estimateTrainingEnergy: 'greenlens.estimateTrainingEnergy',
   selectHardwareProfile: 'greenlens.selectHardwareProfile',

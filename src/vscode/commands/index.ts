@@ -6,6 +6,7 @@ import { selectHardwareProfile } from './selectHardwareProfile';
 import { analyzeWorkspace } from '../python/index';
 import { inspectOnnxModel } from './inspectOnnxModel';
 import { profileOnnxModel } from './profileOnnxModel';
+import { profileTorchModel } from './profileTorch';
 import { showReport } from './showReport';
 import { estimateTrainingEnergy } from './estimateTrainingEnergy';
 
@@ -16,6 +17,7 @@ export function registerCommands(ctx: GreenLensContext): void {
     [Commands.analyzeWorkspace]: analyzeWorkspace(ctx),
     [Commands.showReport]: showReport(ctx),
     [Commands.profileOnnxModel]: profileOnnxModel(ctx),
+    [Commands.profileTorchModel]: profileTorchModel(ctx),
     [Commands.inspectOnnxModel]: inspectOnnxModel(ctx),
     [Commands.estimateTrainingEnergy]: estimateTrainingEnergy(ctx),
     [Commands.selectHardwareProfile]: selectHardwareProfile(ctx),

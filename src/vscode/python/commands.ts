@@ -40,15 +40,15 @@ export function showDetails(service: PythonService, docs: DocumentAnalyses) {
   };
 }
 
-/** Profiles an ONNX Runtime session's model; Python models cannot be profiled yet, and it says so. */
+/** Profiles an ONNX Runtime session's model with the ONNX profiler, and any other site in the user's own Python. */
 export function profileVariants(service: PythonService, docs: DocumentAnalyses) {
-  return async (uri: unknown, index: unknown): Promise<vscode.Uri | undefined> => {
+  return async (uri: unknown, index: unknown): Promise<unknown> => {
     const found = await siteOf(service, docs, uri, index);
     if (!found) return undefined;
     const site = found.model.site;
     if (site.framework !== 'onnxruntime' || !site.path) {
-      void vscode.window.showInformationMessage(`GreenLens: profiling Python models is not available yet. Export ${found.model.label} to ONNX (torch.onnx.export) and profile the .onnx file instead.`);
-      return undefined;
+      // The PyTorch profiler says itself when a site is not one it can rebuild (Keras, ultralytics, ...).
+      return vscode.commands.executeCommand(Commands.profileTorchModel, { uri: found.result.uri, site });
     }
     const target = await resolveModelPath(found.result.uri, site.path);
     if (!target) {
