@@ -17,7 +17,7 @@ function row(r: TorchVariantResult): string[] {
   if (!m) return [r.id, r.status === 'not-applicable' ? 'unavailable' : r.status, '', '', '', '', '', '', '', '', r.reason ?? ''];
   const e = r.energy?.perInference;
   return [
-    r.id, r.status, ms(m.p50Ms / m.batch), r.speedup ? `${r.speedup.toFixed(2)}×` : '', `±${m.ciPct.toFixed(1)} %`,
+    r.id, r.status, ms(m.p50Ms / m.batch), r.speedup ? `${r.speedup.toFixed(2)}×` : '', Number.isFinite(m.ciPct) ? `±${m.ciPct.toFixed(1)} %` : `? (${m.repetitions} runs)`,
     r.kind === 'baseline' ? '' : ms(m.buildMs), `${(m.fileBytes / 1e6).toFixed(2)} MB`, `${(m.peakRssBytes / 2 ** 20).toFixed(0)} MiB`,
     e ? `${(e.value * 1000).toFixed(3)} mJ` : '', pct(r.accuracy?.top1Agreement),
     r.accuracy?.accuracy !== undefined ? `${pct(r.accuracy.accuracy)} (fp32 ${pct(r.accuracy.baselineAccuracy)})` : '',

@@ -173,7 +173,8 @@ def time_model(torch, vid, run, budget_s):
                 break
         if n >= max_reps:
             break
-        if now - t0 >= budget_s:
+        # At least 6 runs even past the budget: fewer give no confidence interval at all.
+        if now - t0 >= budget_s and n >= 6:
             exhausted = n < min_reps or ci > target
             break
     cpu_ms = (time.process_time() - cpu0) * 1000

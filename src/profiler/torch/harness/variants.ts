@@ -78,7 +78,7 @@ def make_variant(torch, spec, base, probe):
         if n == 0:
             raise NotApplicable("the model has no nn.Linear layer, so dynamic quantization (Linear, qint8) changes nothing")
         model = _quantization(torch).quantize_dynamic(copy.deepcopy(base), {torch.nn.Linear}, dtype=torch.qint8)
-        return model, ["%d Linear layers quantized to qint8 (weights per tensor, activations quantized at run time); engine %s" % (n, torch.backends.quantized.engine)], None
+        return model, ["%d Linear layer%s quantized to qint8 (weights per tensor, activations quantized at run time); engine %s" % (n, "" if n == 1 else "s", torch.backends.quantized.engine)], None
     if kind == "torch-compile":
         if not hasattr(torch, "compile"):
             raise NotApplicable("torch %s has no torch.compile (added in PyTorch 2.0)" % torch.__version__)

@@ -1,0 +1,127 @@
+/**
+ * The PyTorch profiler's pure parts: variant specs, site choice, the JSON-lines guards, output decoding,
+ * the result assembly (energy from RAPL counters or the CPU-time estimator, accuracy against labels), the
+ * config literal inside the generated script, and the CLI's argument parsing.
+ */
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import * as path from 'node:path';
+import { test } from 'node:test';
+import { analyzePythonFiles } from '../../src/analyzers/python/index';
+import { parseShape, parseTarget } from '../../src/cli/commands/profile-torch';
+import { variantResult } from '../../src/profiler/torch/assemble';
+import { configLiteral, generateHarness } from '../../src/profiler/torch/generate';
+import { IMPORTS } from '../../src/profiler/torch/harness/core';
+import {
+  decodeOutputs, isHarnessMessage, parseHarnessLine, parseTorchVariantList, pickSite, torchSiteOf, unsupportedReason,
+  type HarnessConfig, type TorchSite,
+} from '../../src/profiler/torch/index';
+import type { MeasuredVariantMessage } from '../../src/profiler/torch/protocol';
+
+const ROOT = path.join(__dirname, '..', '..');
+const PYTHON = '/usr/bin/python3';
+
+function b64(values: number[]): string {
+  return Buffer.from(new Float32Array(values).buffer).toString('base64');
+}
+
+function measured(over: Partial<MeasuredVariantMessage> = {}): MeasuredVariantMessage {
+  return {
+    type: 'variant', id: 'baseline', status: 'measured', notes: [], latenciesMs: [2, 2.1, 1.9, 2, 2, 2.2, 1.8, 2, 2, 2], warmupRuns: 3,
+    cpuMsPerRun: 2, wallMs: 20, budgetExhausted: false, buildMs: 0, loadMs: 5, batch: 1, threads: 1, peakRssBytes: 1e8, stateDictBytes: 4000,
+    rapl: null, outputs: { name: 'output', sampleDims: [3], samples: 2, base64: b64([1, 5, 2, 9, 0, 1]) }, ...over,
+  };
+}
+
+function config(site: Partial<TorchSite> = {}): HarnessConfig {
+  return {
+    site: { kind: 'module', file: '/tmp/m.py', line: 3, label: 'Net', framework: 'torch', siteKind: 'create', callee: 'Net', boundTo: ['model'], args: {}, ...site },
+    input: {}, dataset: null, batch: 1, randomSamples: 32, seed: 0, device: 'cpu', budgetMs: 10_000, targetCiPct: 2, maxRepetitions: 1000,
+    maxOutputValues: 1000, rapl: [], onnxExport: null, variants: parseTorchVariantList('int8-dynamic'),
+  };
+}
+
+void test('variant lists: the baseline first, sparsity parsed and checked, unknown kinds rejected', () => {
+  assert.deepEqual(parseTorchVariantList('int8-dynamic, prune-global:0.3,torch-compile,int8-dynamic').map((v) => v.id), ['baseline', 'int8-dynamic', 'prune-global:0.3', 'torch-compile']);
+  assert.equal(parseTorchVariantList('prune-local').at(1)?.sparsity, 0.5);
+  assert.throws(() => parseTorchVariantList('prune-local:1.5'), /between 0 and 1/);
+  assert.throws(() => parseTorchVariantList('int4'), /unknown variant "int4"/);
+});
+
+void test('sites of the examples: resnet18 with its weights tag, a user module by its instantiation line', async () => {
+  const files = ['classify_resnet18.py', 'linear_heavy.py', 'fashion_mlp.py', 'serve_onnx.py'].map((f) => path.join(ROOT, 'examples', f));
+  const [resnet, heavy, fashion, onnx] = await analyzePythonFiles(files, { workers: 1 });
+  const rs = resnet!.analysis!.sites;
+  const r = pickSite(rs, 15);
+  assert.ok('index' in r);
+  const site = torchSiteOf(rs[r.index]!, files[0]!);
+  assert.deepEqual([site.kind, site.modelId, site.weights, site.line], ['torchvision', 'resnet18', 'IMAGENET1K_V1', 15]);
+  const hs = heavy!.analysis!.sites;
+  const h = pickSite(hs, 27);
+  assert.ok('index' in h);
+  const hsite = torchSiteOf(hs[h.index]!, files[1]!);
+  assert.deepEqual([hsite.kind, hsite.className, hsite.boundTo], ['module', 'LinearHeavy', ['model']]);
+  // The class definition line picks the class; a line without a site lists the lines that have one.
+  const def = pickSite(hs, 12);
+  assert.ok('index' in def && hs[def.index]!.kind === 'define');
+  const none = pickSite(fashion!.analysis!.sites, 5);
+  assert.ok('error' in none && /PyTorch sites are at lines 17, 26/.test(none.error), JSON.stringify(none));
+  const ort = onnx!.analysis!.sites.find((s) => s.framework === 'onnxruntime');
+  assert.ok(ort && /onnxruntime models are not PyTorch models/.test(unsupportedReason(ort) ?? ''));
+});
+
+void test('protocol guards accept well-formed lines and reject everything else', () => {
+  assert.ok(parseHarnessLine(JSON.stringify(measured())));
+  assert.ok(parseHarnessLine('{"type": "phase", "id": "baseline", "phase": "measuring", "repetitions": 10, "ciPct": null}'));
+  assert.ok(parseHarnessLine('{"type": "hello", "protocol": 1, "python": "3.11", "executable": "/x", "platform": "p", "torch": null, "torchError": "No module"}'));
+  for (const bad of [
+    'hello from the user module', '{"type": "variant"}', '{"type": "phase", "id": "b", "phase": "sleeping"}', '{"type": "done"}', '[1, 2]', '{"type": "error", "code": 3}',
+    JSON.stringify(measured({ latenciesMs: [] })), JSON.stringify({ ...measured(), rapl: { 'intel-rapl:0': [1] } }), '{"type": "hello", "protocol": 1, "python": "3", "executable": "/x", "platform": "p", "torch": "2.1"}',
+  ]) assert.equal(parseHarnessLine(bad), undefined, bad);
+  assert.equal(isHarnessMessage({ type: 'done', ms: Number.NaN }), false);
+});
+
+void test('outputs decode to float32 per sample and must match their declared size', () => {
+  const o = decodeOutputs({ name: 'logits', sampleDims: [3], samples: 2, base64: b64([1, 2, 3, 4, 5, 6]) });
+  assert.deepEqual(Array.from(o.data), [1, 2, 3, 4, 5, 6]);
+  assert.throws(() => decodeOutputs({ name: 'logits', sampleDims: [4], samples: 2, base64: b64([1, 2, 3]) }), /expected 2 × 4/);
+});
+
+void test('assembly: statistics from raw latencies, RAPL energy when counters were read, the estimator otherwise, accuracy on labels', () => {
+  const domains = [{ id: 'intel-rapl:0', name: 'package-0', energyFile: '/x', maxRangeUj: 1e9 }];
+  const base = variantResult({ id: 'baseline', kind: 'baseline' }, measured({ rapl: { 'intel-rapl:0': [1_000_000, 1_500_000] } }), { raplDomains: domains, labels: [1, 2] });
+  assert.equal(base.result.metrics?.p50Ms, 2);
+  assert.equal(base.result.metrics?.repetitions, 10);
+  assert.equal(base.result.energy?.meter, 'rapl:package-0');
+  assert.ok(Math.abs(base.result.energy!.perInference.value - 0.05) < 1e-12, '0.5 J over 10 runs of one sample');
+  assert.equal(base.result.accuracy?.accuracy, 0.5, 'arg-max [1, 0] against labels [1, 2]: one of two right');
+  const ctx = { raplDomains: domains, raplNote: undefined, labels: [1, 2], baseline: base };
+  const q = variantResult({ id: 'int8-dynamic', kind: 'int8-dynamic' }, measured({ id: 'int8-dynamic', rapl: { error: 'EACCES' }, latenciesMs: Array(10).fill(1), outputs: { name: 'output', sampleDims: [3], samples: 2, base64: b64([1, 5, 2, 9, 0, 1]) } }), ctx);
+  assert.equal(q.result.energy?.meter, 'estimate:cpu-time');
+  assert.match(q.result.energy?.meterNote ?? '', /RAPL counters could not be read: EACCES/);
+  assert.equal(q.result.speedup, 2);
+  assert.equal(q.result.accuracy?.top1Agreement, 1);
+  assert.equal(q.result.accuracy?.baselineAccuracy, 0.5);
+  const na = variantResult({ id: 'torch-compile', kind: 'torch-compile' }, { type: 'variant', id: 'torch-compile', status: 'not-applicable', reason: 'no torch.compile', notes: [] }, ctx);
+  assert.deepEqual([na.result.status, na.result.reason, na.result.metrics], ['not-applicable', 'no torch.compile', undefined]);
+});
+
+void test('the config survives the trip into Python: quotes, triple quotes, backslashes, newlines, unicode', () => {
+  const nasty = 'C:\\Users\\Zoë\\"""x"""\\\n\t\'\'\' end\\';
+  const c = config({ file: nasty, label: 'Net"""', boundTo: ['a\\', '"""'] });
+  const out = execFileSync(PYTHON, ['-c', `${IMPORTS}\n${configLiteral(c)}\nprint(json.dumps(CONFIG))`], { encoding: 'utf8' });
+  assert.deepEqual(JSON.parse(out), JSON.parse(JSON.stringify(c)));
+  // The whole script compiles, and its header cannot break out of its comments.
+  const script = generateHarness(c);
+  assert.ok(script.split('\n').slice(1, 30).filter((l) => l.startsWith('#')).length > 10);
+  execFileSync(PYTHON, ['-c', 'import sys; compile(sys.stdin.read(), "harness.py", "exec")'], { input: script });
+  assert.match(script, /It IMPORTS .*top-level code runs/);
+});
+
+void test('CLI arguments: file:LINE targets and shapes', () => {
+  assert.deepEqual(parseTarget('examples/a.py:12'), { file: 'examples/a.py', line: 12 });
+  assert.deepEqual(parseTarget('C:\\code\\a.py'), { file: 'C:\\code\\a.py' });
+  assert.deepEqual(parseShape('1,3,224,224'), [1, 3, 224, 224]);
+  assert.deepEqual(parseShape('1x784'), [1, 784]);
+  assert.throws(() => parseShape('1,-3'), /--shape/);
+});
