@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import { batchFeeds, type SampleSet } from '../inputs';
 import { decodeModel, encodeModel, NotApplicableError } from '../variants/graph';
 import { quantizeDynamic } from '../variants/quantDynamic';
-import { calibrationModel, quantizeStatic, staticTargets, type Range } from '../variants/quantStatic';
+import { calibrationModel, calibrationNames, quantizeStatic, type Range } from '../variants/quantStatic';
 import { convertFp16 } from '../variants/fp16';
 import { pruneMagnitude } from '../variants/prune';
 import type { VariantSpec } from '../types';
@@ -72,7 +72,7 @@ class RangeCollector {
 
 /** Runs the model with the activations as extra outputs over up to 64 samples and collects their ranges. */
 async function calibrate(model: ReturnType<typeof decodeModel>, spec: VariantSpec, samples: SampleSet, chunk: number): Promise<{ ranges: Map<string, Range>; used: number }> {
-  const names = [...new Set(staticTargets(model).map((t) => t.activation))];
+  const names = calibrationNames(model);
   if (names.length === 0) throw new NotApplicableError('no MatMul, Gemm or Conv node with constant float weights in the main graph');
   const session = await createSession(calibrationModel(model, names));
   const collector = new RangeCollector(spec.calibration === 'percentile' ? spec.percentile ?? 99.99 : undefined);

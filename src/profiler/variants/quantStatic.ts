@@ -1,47 +1,20 @@
 /**
  * Static int8 quantization in QDQ form: QuantizeLinear → DequantizeLinear pairs on the activations that
- * feed MatMul, Gemm and Conv (ranges calibrated on sample inputs) and int8 weights behind
- * DequantizeLinear. onnxruntime recognises the pattern and runs the integer kernels; other runtimes still
- * read a valid float graph.
+ * the plan in qdqPlan.ts selects (ranges calibrated on sample inputs) and int8 weights behind
+ * DequantizeLinear. onnxruntime recognises the pattern and runs integer kernels (QLinearConv chains in
+ * NHWC for CNNs, MatMulIntegerToFloat for MatMul/Gemm); other runtimes still read a valid float graph.
  */
 import { onnx } from '../../analyzers/onnx/generated/onnx';
-import { Constants, DT, Namer, NotApplicableError, dimsOf, dropUnusedConstants, intAttr, makeNode, opsetOf, rawTensor } from './graph';
+import { Constants, DT, Namer, NotApplicableError, dimsOf, dropUnusedConstants, floatAttr, makeNode, opsetOf, rawTensor } from './graph';
+import { planQdq, type Target } from './qdqPlan';
 import { quantizeInt8 } from './weights';
 
-const TARGETS = new Set(['MatMul', 'Gemm', 'Conv']);
+export { calibrationNames, staticTargets, type Target } from './qdqPlan';
 
 /** A calibrated activation range. */
 export interface Range {
   min: number;
   max: number;
-}
-
-interface Target {
-  node: onnx.INodeProto;
-  activation: string;
-  weight: string;
-  /** Axis of the output channels in the weight tensor. */
-  axis: number;
-}
-
-/** Nodes of the main graph that static quantization would rewrite, with the activations to calibrate. */
-export function staticTargets(model: onnx.IModelProto): Target[] {
-  const graph = model.graph;
-  if (!graph) return [];
-  const consts = new Constants(graph);
-  const out: Target[] = [];
-  for (const node of graph.node ?? []) {
-    const op = node.opType ?? '';
-    if ((node.domain ?? '') !== '' || !TARGETS.has(op)) continue;
-    const [a, w] = node.input ?? [];
-    const wt = consts.get(w);
-    if (!a || !w || !wt || consts.get(a) || !consts.floats(w)) continue;
-    if (op === 'Gemm' && intAttr(node, 'transA', 0) !== 0) continue;
-    if (op === 'MatMul' && dimsOf(wt).length !== 2) continue;
-    const axis = op === 'Conv' ? 0 : op === 'Gemm' && intAttr(node, 'transB', 0) === 1 ? 0 : 1;
-    out.push({ node, activation: a, weight: w, axis });
-  }
-  return out;
 }
 
 /**
@@ -67,29 +40,67 @@ export function uint8Params(r: Range): { scale: number; zeroPoint: number } {
   return { scale, zeroPoint: Math.min(255, Math.max(0, Math.round(-lo / scale))) };
 }
 
-function qdqActivation(graph: onnx.IGraphProto, namer: Namer, name: string, r: Range, out: onnx.INodeProto[], domain: string): string {
-  const { scale, zeroPoint } = uint8Params(r);
-  const s = namer.fresh(`${name}_scale`);
-  const z = namer.fresh(`${name}_zero_point`);
-  graph.initializer?.push(rawTensor(s, DT.FLOAT, [], new Float32Array([scale])), rawTensor(z, DT.UINT8, [], new Uint8Array([zeroPoint])));
-  const q = namer.fresh(`${name}_QuantizeLinear`);
-  const dq = namer.fresh(`${name}_DequantizeLinear`);
-  out.push(makeNode('QuantizeLinear', [name, s, z], [q], `${q}_node`, {}, domain), makeNode('DequantizeLinear', [q, s, z], [dq], `${dq}_node`, {}, domain));
-  return dq;
+interface Rewrite {
+  graph: onnx.IGraphProto;
+  namer: Namer;
+  consts: Constants;
+  perChannel: boolean;
+  /** Scale and zero-point initializers per range source, shared by tensors with the same source. */
+  params: Map<string, [string, string]>;
+  /** DequantizeLinear output per quantized tensor: what its consumers read instead. */
+  dq: Map<string, string>;
 }
 
-function qdqWeight(graph: onnx.IGraphProto, consts: Constants, namer: Namer, t: Target, perChannel: boolean, out: onnx.INodeProto[], domain: string): string {
-  const w = consts.floats(t.weight) as Float32Array;
-  const dims = dimsOf(consts.get(t.weight) ?? {});
-  const qw = quantizeInt8(w, dims, t.axis, perChannel);
-  const q = namer.fresh(`${t.weight}_quantized`);
-  const s = namer.fresh(`${t.weight}_scale`);
-  const z = namer.fresh(`${t.weight}_zero_point`);
-  const vec = perChannel ? [qw.scales.length] : [];
-  graph.initializer?.push(rawTensor(q, DT.INT8, dims, qw.q), rawTensor(s, DT.FLOAT, vec, qw.scales), rawTensor(z, DT.INT8, vec, new Int8Array(perChannel ? qw.scales.length : 1)));
-  const dq = namer.fresh(`${t.weight}_DequantizeLinear`);
-  out.push(makeNode('DequantizeLinear', [q, s, z], [dq], `${dq}_node`, perChannel ? { axis: t.axis } : {}, domain));
-  return dq;
+function paramsOf(rw: Rewrite, source: string, r: Range): [string, string] {
+  const have = rw.params.get(source);
+  if (have) return have;
+  const { scale, zeroPoint } = uint8Params(r);
+  const names: [string, string] = [rw.namer.fresh(`${source}_scale`), rw.namer.fresh(`${source}_zero_point`)];
+  rw.graph.initializer?.push(rawTensor(names[0], DT.FLOAT, [], new Float32Array([scale])), rawTensor(names[1], DT.UINT8, [], new Uint8Array([zeroPoint])));
+  rw.params.set(source, names);
+  return names;
+}
+
+function qdq(rw: Rewrite, name: string, params: [string, string]): onnx.INodeProto[] {
+  const q = rw.namer.fresh(`${name}_QuantizeLinear`);
+  const dq = rw.namer.fresh(`${name}_DequantizeLinear`);
+  rw.dq.set(name, dq);
+  return [makeNode('QuantizeLinear', [name, ...params], [q], `${q}_node`), makeNode('DequantizeLinear', [q, ...params], [dq], `${dq}_node`)];
+}
+
+/**
+ * Gemm's bias as int32 behind DequantizeLinear with scale = activation scale × weight scale, as
+ * onnxruntime's own quantizer writes it: only then does onnxruntime fuse the group into QGemm; a float
+ * bias leaves a float Gemm that dequantizes its whole weight on every run.
+ */
+function qdqGemmBias(rw: Rewrite, t: Target, activationScale: number, weightScales: Float32Array): onnx.INodeProto[] {
+  const c = t.node.input?.[2];
+  const bias = rw.consts.floats(c);
+  if (!c || !bias || floatAttr(t.node, 'beta', 1) !== 1 || dimsOf(rw.consts.get(c) ?? {}).length !== 1) return [];
+  const n = bias.length;
+  if (weightScales.length !== 1 && weightScales.length !== n) return [];
+  const scales = Float32Array.from(weightScales, (s) => s * activationScale);
+  const q = Int32Array.from(bias, (b, i) => Math.max(-(2 ** 31), Math.min(2 ** 31 - 1, Math.round(b / (scales[weightScales.length === 1 ? 0 : i] ?? 1)))));
+  const [qn, sn, zn, dq] = [`${c}_quantized`, `${c}_scale`, `${c}_zero_point`, `${c}_DequantizeLinear`].map((x) => rw.namer.fresh(x)) as [string, string, string, string];
+  const vec = scales.length === 1 ? [] : [n];
+  rw.graph.initializer?.push(rawTensor(qn, DT.INT32, [n], q), rawTensor(sn, DT.FLOAT, vec, scales), rawTensor(zn, DT.INT32, vec, new Int32Array(scales.length)));
+  t.node.input = [...(t.node.input ?? []).slice(0, 2), dq];
+  return [makeNode('DequantizeLinear', [qn, sn, zn], [dq], `${dq}_node`, scales.length === 1 ? {} : { axis: 0 })];
+}
+
+function qdqWeight(rw: Rewrite, t: Target, activationScale: number): onnx.INodeProto[] {
+  const w = rw.consts.floats(t.weight) as Float32Array;
+  const dims = dimsOf(rw.consts.get(t.weight) ?? {});
+  const qw = quantizeInt8(w, dims, t.axis, rw.perChannel);
+  const q = rw.namer.fresh(`${t.weight}_quantized`);
+  const s = rw.namer.fresh(`${t.weight}_scale`);
+  const z = rw.namer.fresh(`${t.weight}_zero_point`);
+  const vec = rw.perChannel ? [qw.scales.length] : [];
+  rw.graph.initializer?.push(rawTensor(q, DT.INT8, dims, qw.q), rawTensor(s, DT.FLOAT, vec, qw.scales), rawTensor(z, DT.INT8, vec, new Int8Array(rw.perChannel ? qw.scales.length : 1)));
+  const dq = rw.namer.fresh(`${t.weight}_DequantizeLinear`);
+  t.node.input = [t.node.input?.[0] ?? '', dq, ...(t.node.input ?? []).slice(2)];
+  const bias = t.node.opType === 'Gemm' ? qdqGemmBias(rw, t, activationScale, qw.scales) : [];
+  return [makeNode('DequantizeLinear', [q, s, z], [dq], `${dq}_node`, rw.perChannel ? { axis: t.axis } : {}), ...bias];
 }
 
 /**
@@ -100,33 +111,32 @@ export function quantizeStatic(model: onnx.IModelProto, ranges: Map<string, Rang
   const graph = model.graph;
   if (!graph) throw new NotApplicableError('the model has no graph');
   const opset = opsetOf(model);
-  const targets = staticTargets(model);
-  if (targets.length === 0) throw new NotApplicableError('no MatMul, Gemm or Conv node with constant float weights in the main graph');
+  const known = (n: string) => {
+    const r = ranges.get(n);
+    return r !== undefined && Number.isFinite(r.min) && Number.isFinite(r.max);
+  };
+  const plan = planQdq(model, known);
+  if (plan.targets.length === 0) throw new NotApplicableError('no MatMul, Gemm or Conv node with constant float weights in the main graph');
   if (opset < 10) throw new NotApplicableError(`opset ${opset} is older than 10, which QuantizeLinear needs (int8-dynamic still applies through onnxruntime's contrib op)`);
-  const domain = '';
-  const perChannel = (opts.perChannel ?? true) && opset >= 13;
-  const consts = new Constants(graph);
-  const namer = new Namer(graph);
+  const quantized = plan.targets.filter((t) => plan.tensors.has(t.activation));
+  if (quantized.length === 0) throw new NotApplicableError('calibration saw none of the activations to quantize');
+  const rw: Rewrite = { graph, namer: new Namer(graph), consts: new Constants(graph), perChannel: (opts.perChannel ?? true) && opset >= 13, params: new Map(), dq: new Map() };
   graph.initializer ??= [];
-  const byNode = new Map(targets.map((t) => [t.node, t]));
-  const dqOf = new Map<string, string>();
-  const out: onnx.INodeProto[] = [];
-  let skipped = 0;
+  const pairFor = (t: string) => qdq(rw, t, paramsOf(rw, plan.tensors.get(t) ?? t, ranges.get(plan.tensors.get(t) ?? t) as Range));
+  // Graph inputs are quantized before the first node; every other tensor right after its producer.
+  const out: onnx.INodeProto[] = (graph.input ?? []).flatMap((v) => (plan.tensors.has(v.name ?? '') ? pairFor(v.name ?? '') : []));
+  const weightOf = new Map(quantized.map((t) => [t.node, t]));
   for (const node of graph.node ?? []) {
-    const t = byNode.get(node);
-    const r = t ? ranges.get(t.activation) : undefined;
-    if (t && r && Number.isFinite(r.min) && Number.isFinite(r.max)) {
-      const a = dqOf.get(t.activation) ?? qdqActivation(graph, namer, t.activation, r, out, domain);
-      dqOf.set(t.activation, a);
-      const w = qdqWeight(graph, consts, namer, t, perChannel, out, domain);
-      node.input = [a, w, ...(node.input ?? []).slice(2)];
-    } else if (t) skipped++;
+    node.input = (node.input ?? []).map((i) => rw.dq.get(i) ?? i);
+    const t = weightOf.get(node);
+    if (t) out.push(...qdqWeight(rw, t, uint8Params(ranges.get(plan.tensors.get(t.activation) ?? '') as Range).scale));
     out.push(node);
+    for (const o of node.output ?? []) if (plan.tensors.has(o)) out.push(...pairFor(o));
   }
-  if (skipped === targets.length) throw new NotApplicableError('calibration saw none of the activations to quantize');
   graph.node = out;
   dropUnusedConstants(graph);
-  const notes = [`${targets.length - skipped} of ${targets.length} MatMul/Gemm/Conv nodes in QDQ int8 (${perChannel ? 'per-channel' : 'per-tensor'} weights, uint8 activations)`];
+  const skipped = plan.targets.length - quantized.length;
+  const notes = [`${quantized.length} of ${plan.targets.length} MatMul/Gemm/Conv nodes in QDQ int8 (${rw.perChannel ? 'per-channel' : 'per-tensor'} weights, uint8 activations); ${plan.tensors.size} activation tensors quantized`];
   if (skipped) notes.push(`${skipped} nodes kept in fp32: their activations were not seen during calibration`);
   return notes;
 }
