@@ -5,7 +5,7 @@ import { makeEstimate } from '../../src/energy/quantity';
 import { buildReport } from '../../src/report/build';
 import type { Report, TradeoffPoint } from '../../src/report/types';
 import {
-  barsFor, breakEvenText, defaultModelId, energyText, frontierLine, logRange, logTick, nextSort, pointsOf, provenanceBadge, qualityAxisTitle, sortRows, tableRows, toJoules,
+  barsFor, breakEvenText, defaultModelId, energyText, frontierLine, logRange, logTick, nextSort, pointsOf, provenanceBadge, qualityAxisTitle, qualityRange, sortRows, tableRows, toJoules,
 } from '../../src/webview/report/view';
 import { recordedInputs } from '../fixtures/report/recorded';
 
@@ -115,4 +115,14 @@ void test('break-even and the log axis read as people write them', () => {
   assert.equal(logTick(0), '');
   const range = logRange([{ energyPerInference: makeEstimate(0.001, 'J', { method: 'm' }) }, { energyPerInference: makeEstimate(0.0012, 'J', { method: 'm' }) }] as TradeoffPoint[]);
   assert.ok(range.min! < 0.001 && range.max! > 0.0012 && range.max! / range.min! >= 9.99, 'at least a decade, points inside');
+});
+
+void test('the quality axis never runs above 100 % and is at least a point wide', async () => {
+  const r = await report();
+  const flat = pointsOf(r, ONNX).map((p) => ({ ...p, quality: { value: 100, metric: 'agreement' as const, source: 'random inputs' } }));
+  assert.deepEqual(qualityRange(flat), { min: 99, max: 100 });
+  const measured = qualityRange(pointsOf(r, ONNX));
+  const ys = pointsOf(r, ONNX).map((p) => p.quality!.value);
+  assert.ok(measured.min! < Math.min(...ys) && measured.max! > Math.max(...ys) && measured.max! <= 100);
+  assert.deepEqual(qualityRange([]), {});
 });

@@ -12,7 +12,7 @@ import { BarWithErrorBar, BarWithErrorBarsController } from 'chartjs-chart-error
 import { formatJoules, formatNumber } from '../../energy/quantity';
 import type { Report, TradeoffPoint } from '../../report/types';
 import type { ChartTheme } from './theme';
-import { energyText, frontierLine, logRange, logTick, meterOf, metricName, provenanceBadge, qualityAxisTitle, SERIES_NAMES, toJoules, withBand } from './view';
+import { energyText, frontierLine, logRange, logTick, meterOf, metricName, provenanceBadge, qualityAxisTitle, qualityRange, SERIES_NAMES, toJoules, withBand } from './view';
 
 Chart.register(ScatterController, LineController, PointElement, LineElement, LinearScale, LogarithmicScale, CategoryScale, Tooltip, Legend, BarWithErrorBarsController, BarWithErrorBar);
 
@@ -67,6 +67,8 @@ export function paretoChart(canvas: HTMLCanvasElement, report: Report, points: r
     datasets.push({
       type: 'scatter', label: SERIES_NAMES[series], data, backgroundColor: colour, borderColor: ring, borderWidth: width,
       pointStyle: STYLES[series].pointStyle, pointRadius: STYLES[series].radius, pointHoverRadius: STYLES[series].radius + 2, order: 1,
+      // Points on the 100 % line or the range's ends are drawn whole rather than cut at the chart area.
+      clip: 12,
     });
   }
   const frontier = frontierLine(points);
@@ -81,7 +83,7 @@ export function paretoChart(canvas: HTMLCanvasElement, report: Report, points: r
       scales: {
         x: { type: 'logarithmic', ...axis(theme, 'Energy per inference (log scale)'), ...logRange(points), ticks: { color: theme.muted, autoSkip: true, maxRotation: 0, callback: (v) => logTick(Number(v)) } },
         y: {
-          type: 'linear', ...axis(theme, qualityAxisTitle(points)), grace: '5%',
+          type: 'linear', ...axis(theme, qualityAxisTitle(points)), ...qualityRange(points),
           ticks: { color: theme.muted, callback: function (v, i, ticks: Tick[]) { return `${Ticks.formatters.numeric.call(this, Number(v), i, ticks)} %`; } },
         },
       },

@@ -276,3 +276,18 @@ export function logRange(points: readonly TradeoffPoint[]): { min?: number; max?
   }
   return { min: 10 ** lo, max: 10 ** hi };
 }
+
+/**
+ * The quality axis range: the points' span with a little room, never above 100 %, and at least one point
+ * wide, so a flat set of points (every variant agreeing fully with the baseline) is not spread over an
+ * invented range above 100 %.
+ */
+export function qualityRange(points: readonly TradeoffPoint[]): { min?: number; max?: number } {
+  const ys = points.flatMap((p) => (p.quality && Number.isFinite(p.quality.value) ? [p.quality.value] : []));
+  if (ys.length === 0) return {};
+  const lo = Math.min(...ys);
+  const hi = Math.max(...ys);
+  const pad = Math.max(0.25, (hi - lo) * 0.1);
+  const max = Math.min(100, hi + pad);
+  return { min: Math.min(lo - pad, max - 1), max };
+}
