@@ -1,14 +1,14 @@
 /**
- * The analysis of one Python file: parse (bounded), extract facts with one query, find sites, usage and
+ * The analysis of one Python file: parse (bounded), extract facts (extract.ts), find sites, usage and
  * training, run the rules. The editor, the CLI and the benchmark all call this same function.
  */
-import { extractFacts } from './extract';
+import { extractFacts, type FileFacts } from './extract';
 import { mayContainModels } from './frameworks';
 import { runRules, type SeverityOptions, type SiteRule } from './rules/index';
 import { collectSites } from './sites';
 import { collectTraining } from './training';
-import { loadedPythonGrammar, nodeRange, parsePython, type PythonGrammar, type SyntaxTree } from './treeSitter';
-import type { ParseError, PythonAnalysis } from './types';
+import { loadedPythonGrammar, parsePython, type PythonGrammar, type SyntaxTree } from './treeSitter';
+import type { PythonAnalysis } from './types';
 import { applyContext, collectInference, collectModelCalls } from './usage';
 
 /** Options of {@link analyzePython}. */
@@ -64,15 +64,25 @@ export function analyzePython(source: string, opts: AnalyzeOptions = {}): Python
     return { ...EMPTY(), incomplete: parsed.reason };
   }
   try {
-    return analyzeTree(grammar, parsed.tree, source, opts);
+    return analyzeTree(parsed.tree, source, opts);
   } finally {
     parsed.tree.delete();
   }
 }
 
-/** Analyzes an already parsed tree (the incremental document analyzer keeps its tree between edits). */
-export function analyzeTree(grammar: PythonGrammar, tree: SyntaxTree, source: string, opts: AnalyzeOptions = {}): PythonAnalysis {
-  const facts = extractFacts(grammar, tree, source, opts.signal);
+/** Analyzes an already parsed tree. */
+export function analyzeTree(tree: SyntaxTree, source: string, opts: AnalyzeOptions = {}): PythonAnalysis {
+  opts.signal?.throwIfAborted();
+  return analyzeFacts(extractFacts(tree.rootNode, source), opts);
+}
+
+/**
+ * Everything after fact extraction: sites, usage, training, rules and syntax errors. The incremental
+ * document analyzer calls this with facts it kept for unchanged statements, so both paths share it.
+ */
+export function analyzeFacts(facts: FileFacts, opts: AnalyzeOptions = {}): PythonAnalysis {
+  opts.signal?.throwIfAborted();
+  const { source, root } = facts;
   const table = collectSites(facts, opts.file);
   const modelCalls = collectModelCalls(facts, table);
   applyContext(facts, table, modelCalls);
@@ -80,21 +90,10 @@ export function analyzeTree(grammar: PythonGrammar, tree: SyntaxTree, source: st
   const inference = collectInference(facts, table, modelCalls, training.spans);
   opts.signal?.throwIfAborted();
   const findings = runRules({
-    source, root: tree.rootNode, facts, table, inference, training, torchVersion: opts.torchVersion,
+    source, root, facts, table, inference, training, torchVersion: opts.torchVersion,
     longTrainingEpochs: opts.longTrainingEpochs ?? 10,
   }, opts.severity, opts.siteRules, opts.signal);
   const result: PythonAnalysis = { sites: table.sites, trainingLoops: training.loops, inferenceCalls: inference.calls, findings };
-  if (tree.rootNode.hasError) result.parseErrors = parseErrors(grammar, tree);
+  if (root.hasError()) result.parseErrors = root.errors(MAX_PARSE_ERRORS);
   return result;
-}
-
-/** The first syntax errors of a tree, as plain ranges. */
-function parseErrors(grammar: PythonGrammar, tree: SyntaxTree): ParseError[] {
-  const out: ParseError[] = [];
-  for (const c of grammar.query('(ERROR) @error (MISSING) @missing').captures(tree.rootNode)) {
-    if (out.length >= MAX_PARSE_ERRORS) break;
-    out.push({ range: nodeRange(c.node), message: c.name === 'missing' ? `Syntax error: missing ${c.node.type}.` : 'Syntax error.' });
-  }
-  if (out.length === 0) out.push({ range: nodeRange(tree.rootNode), message: 'Syntax error.' });
-  return out;
 }

@@ -1,20 +1,19 @@
 /**
- * Turns a syntax tree into flat lists of facts with one tree-sitter Query. The query runs inside the WASM
- * and hands back only the nodes of interest, which is much cheaper than a JavaScript walk over every node
- * (a TreeCursor walk costs more than the parse itself on large files).
+ * Turns a syntax tree into flat lists of facts: imports, class bases and callees. One
+ * `descendantsOfType` walk per top-level statement runs inside the WASM and hands back only the nodes of
+ * interest; it costs about half of an equivalent tree-sitter Query (whose cursor computes field and
+ * supertype state at every node) and far less than a JavaScript TreeCursor walk, which costs more than the
+ * parse itself on large files.
+ *
+ * Facts are kept per top-level statement as plain offsets and text ({@link StatementFacts}), never as
+ * nodes, so that the document analyzer can keep the facts of unchanged statements across edits and
+ * re-extract only the statements an edit touched. Nodes are found again from offsets when a later pass
+ * needs one (a handful per file: site calls, model calls, the classes of user models).
  */
-import { addImport, emptyImports, type ImportTable } from './imports';
-import type { PythonGrammar, SyntaxNode, SyntaxTree } from './treeSitter';
+import { treeRoot, type SyntaxRoot } from './forest';
+import { addBindings, emptyImports, importBindings, type ImportBinding, type ImportTable } from './imports';
+import type { SyntaxNode } from './treeSitter';
 import type { ArgValue } from './types';
-
-// Only imports, class bases and callees: every extra pattern costs a full traversal of the tree in the
-// WASM, and the rest of the analysis reaches the few other nodes it needs by walking up from these.
-const FACTS_QUERY = `
-(import_statement) @import
-(import_from_statement) @import
-(class_definition superclasses: (argument_list) @bases)
-(call function: [(identifier) (attribute) (subscript)] @fn)
-`;
 
 /** A node's extent in UTF-16 offsets. */
 export interface Span {
@@ -22,15 +21,120 @@ export interface Span {
   end: number;
 }
 
+/** The callee kinds the analysis reads: `f(...)`, `a.b(...)`, `a[k](...)`. */
+export type CalleeType = 'identifier' | 'attribute' | 'subscript';
+
+const CALLEE_TYPES: ReadonlySet<string> = new Set<CalleeType>(['identifier', 'attribute', 'subscript']);
+const FACT_TYPES = ['import_statement', 'import_from_statement', 'class_definition', 'call'];
+
+/** A call's callee as offsets (relative to its statement's start) and text. */
+export interface CallRecord {
+  start: number;
+  fnEnd: number;
+  fnType: CalleeType;
+  fnText: string;
+}
+
+/** A class with an argument list of bases, as offsets relative to its statement's start. */
+export interface ClassRecord {
+  start: number;
+  end: number;
+  name: string;
+  nameStart: number;
+  nameEnd: number;
+  bases: string[];
+  bodyStart: number;
+  bodyEnd: number;
+}
+
+/** The facts of one top-level statement, with offsets relative to the statement's start. */
+export interface StatementFacts {
+  calls: CallRecord[];
+  imports: ImportBinding[];
+  classes: ClassRecord[];
+}
+
+/** Reads the facts of one top-level statement (or any subtree); `base` is the offset they are relative to. */
+export function statementFacts(node: SyntaxNode, source: string, base: number = node.startIndex): StatementFacts {
+  const facts = emptyStatementFacts();
+  for (const n of node.descendantsOfType(FACT_TYPES)) addFact(facts, n, source, base);
+  return facts;
+}
+
+/**
+ * The facts of every top-level statement of a tree, aligned with `children` (the root's children), from
+ * one walk over the whole tree: a walk per statement costs a fixed ~10 microseconds more each, which adds
+ * up in files of thousands of small statements. Facts come in document order, so each one belongs to the
+ * first statement that ends after its start.
+ */
+export function allStatementFacts(root: SyntaxNode, children: readonly SyntaxNode[], source: string): StatementFacts[] {
+  const out = children.map(() => emptyStatementFacts());
+  const ends = children.map((c) => c.endIndex);
+  let k = 0;
+  for (const n of root.descendantsOfType(FACT_TYPES)) {
+    const start = n.startIndex;
+    while (k < ends.length - 1 && start >= (ends[k] ?? 0)) k++;
+    const child = children[k];
+    const facts = out[k];
+    if (child && facts) addFact(facts, n, source, child.startIndex);
+  }
+  return out;
+}
+
+function emptyStatementFacts(): StatementFacts {
+  return { calls: [], imports: [], classes: [] };
+}
+
+function addFact(facts: StatementFacts, n: SyntaxNode, source: string, base: number): void {
+  const type = n.type;
+  if (type === 'call') {
+    const fn = n.childForFieldName('function');
+    const fnType = fn?.type;
+    if (!fn || fnType === undefined || !CALLEE_TYPES.has(fnType)) return;
+    const fnEnd = fn.endIndex;
+    facts.calls.push({ start: fn.startIndex - base, fnEnd: fnEnd - base, fnType: fnType as CalleeType, fnText: source.slice(fn.startIndex, fnEnd) });
+  } else if (type === 'class_definition') {
+    const cls = classRecord(n, base);
+    if (cls) facts.classes.push(cls);
+  } else facts.imports.push(...importBindings(n));
+}
+
+function classRecord(cls: SyntaxNode, base: number): ClassRecord | undefined {
+  const bases = cls.childForFieldName('superclasses');
+  if (!bases || bases.type !== 'argument_list') return undefined;
+  const name = cls.childForFieldName('name');
+  const body = cls.childForFieldName('body');
+  if (!name || !body) return undefined;
+  const baseTexts = bases.namedChildren.filter((b): b is SyntaxNode => b !== null && b.type !== 'keyword_argument' && b.type !== 'comment').map((b) => b.text);
+  return {
+    start: cls.startIndex - base, end: cls.endIndex - base, name: name.text, nameStart: name.startIndex - base, nameEnd: name.endIndex - base,
+    bases: baseTexts, bodyStart: body.startIndex - base, bodyEnd: body.endIndex - base,
+  };
+}
+
+/**
+ * Finds a node of the current tree by its exact extent and type: the smallest node spanning the range, or
+ * the nearest ancestor with the same extent and type.
+ */
+function locate(root: SyntaxRoot, start: number, end: number, type: string): SyntaxNode {
+  const found = root.descendantForIndex(start, end);
+  if (!found) throw new Error(`No syntax node at ${start}-${end}.`);
+  for (let n: SyntaxNode | null = found; n && n.startIndex === start; n = n.parent) {
+    if (n.endIndex !== end) break;
+    if (n.type === type) return n;
+  }
+  return found;
+}
+
 /** A call, read lazily: most calls of a file are looked at only through their callee's text. */
 export class CallFact implements Span {
+  private fnNode: SyntaxNode | undefined;
   private call: SyntaxNode | undefined;
-  constructor(readonly fn: SyntaxNode, readonly fnText: string) {}
-  get fnType(): string {
-    return this.fn.type;
-  }
-  get start(): number {
-    return this.fn.startIndex;
+  constructor(private readonly root: SyntaxRoot, readonly start: number, readonly fnEnd: number, readonly fnType: CalleeType, readonly fnText: string) {}
+  /** The callee node. */
+  get fn(): SyntaxNode {
+    this.fnNode ??= locate(this.root, this.start, this.fnEnd, this.fnType);
+    return this.fnNode;
   }
   /** The call node (the callee's parent). */
   get node(): SyntaxNode {
@@ -42,44 +146,60 @@ export class CallFact implements Span {
   }
 }
 
-export interface ClassFact extends Span {
-  name: string;
-  nameNode: SyntaxNode;
-  bases: string[];
-  body: Span;
+/** A class with bases; its name node is found on demand (only model classes need one). */
+export class ClassFact implements Span {
+  readonly start: number;
+  readonly end: number;
+  readonly name: string;
+  readonly bases: string[];
+  readonly body: Span;
+  private readonly nameSpan: Span;
+  private node: SyntaxNode | undefined;
+  constructor(private readonly root: SyntaxRoot, rec: ClassRecord, shift: number) {
+    this.start = rec.start + shift;
+    this.end = rec.end + shift;
+    this.name = rec.name;
+    this.bases = rec.bases;
+    this.body = { start: rec.bodyStart + shift, end: rec.bodyEnd + shift };
+    this.nameSpan = { start: rec.nameStart + shift, end: rec.nameEnd + shift };
+  }
+  get nameNode(): SyntaxNode {
+    this.node ??= locate(this.root, this.nameSpan.start, this.nameSpan.end, 'identifier');
+    return this.node;
+  }
 }
 
-/** Every fact the analysis extracts with the query, in document order per kind. */
+/** Every fact the analysis extracts, in document order per kind. */
 export interface FileFacts {
   source: string;
-  root: SyntaxNode;
+  root: SyntaxRoot;
   imports: ImportTable;
   classes: ClassFact[];
   calls: CallFact[];
 }
 
-/** Runs the facts query over a tree. `signal` is checked by the query's progress callback. */
-export function extractFacts(grammar: PythonGrammar, tree: SyntaxTree, source: string, signal?: AbortSignal): FileFacts {
-  const facts: FileFacts = { source, root: tree.rootNode, imports: emptyImports(), classes: [], calls: [] };
-  const query = grammar.query(FACTS_QUERY);
-  const progressCallback = (): boolean => signal?.aborted === true;
-  const captures = query.captures(tree.rootNode, { progressCallback } as unknown as Parameters<typeof query.captures>[1]);
-  signal?.throwIfAborted();
-  for (const { name, node } of captures) {
-    if (name === 'fn') facts.calls.push(new CallFact(node, source.slice(node.startIndex, node.endIndex)));
-    else if (name === 'import') addImport(facts.imports, node);
-    else addClass(facts, node);
+/** The facts of a statement placed at `start` in the current text. */
+export interface PlacedFacts {
+  start: number;
+  facts: StatementFacts;
+}
+
+/** Assembles the facts of a file from the facts of its top-level statements, in document order. */
+export function fileFacts(source: string, root: SyntaxRoot, statements: Iterable<PlacedFacts>): FileFacts {
+  const facts: FileFacts = { source, root, imports: emptyImports(), classes: [], calls: [] };
+  for (const { start, facts: st } of statements) {
+    addBindings(facts.imports, st.imports);
+    for (const c of st.classes) facts.classes.push(new ClassFact(root, c, start));
+    for (const c of st.calls) facts.calls.push(new CallFact(root, c.start + start, c.fnEnd + start, c.fnType, c.fnText));
   }
   return facts;
 }
 
-function addClass(facts: FileFacts, bases: SyntaxNode): void {
-  const cls = bases.parent;
-  const name = cls?.childForFieldName('name');
-  const body = cls?.childForFieldName('body');
-  if (!cls || !name || !body) return;
-  const baseTexts = bases.namedChildren.filter((b): b is SyntaxNode => b !== null && b.type !== 'keyword_argument' && b.type !== 'comment').map((b) => b.text);
-  facts.classes.push({ start: cls.startIndex, end: cls.endIndex, name: name.text, nameNode: name, bases: baseTexts, body: { start: body.startIndex, end: body.endIndex } });
+/** Extracts the facts of a whole tree. */
+export function extractFacts(root: SyntaxNode, source: string): FileFacts {
+  const children = root.children.filter((c): c is SyntaxNode => c !== null);
+  const facts = allStatementFacts(root, children, source);
+  return fileFacts(source, treeRoot(root), children.map((c, i) => ({ start: c.startIndex, facts: facts[i] ?? emptyStatementFacts() })));
 }
 
 /** One argument of a call. */

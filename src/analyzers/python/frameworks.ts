@@ -42,7 +42,8 @@ export interface CalleeMatch {
   idIsPath?: boolean;
 }
 
-const EXACT: Record<string, CalleeMatch> = {
+// A Map, not an object literal: a callee named `constructor` or `toString` must not find Object's members.
+const EXACT = new Map<string, CalleeMatch>(Object.entries({
   'torchvision.models.get_model': { framework: 'torchvision', kind: 'create', id: { arg: 0, kw: 'name' }, pretrainedDefault: false },
   'timm.create_model': { framework: 'timm', kind: 'create', id: { arg: 0, kw: 'model_name' }, pretrainedDefault: false },
   'timm.models.create_model': { framework: 'timm', kind: 'create', id: { arg: 0, kw: 'model_name' }, pretrainedDefault: false },
@@ -53,11 +54,11 @@ const EXACT: Record<string, CalleeMatch> = {
   'onnxruntime.InferenceSession': { framework: 'onnxruntime', kind: 'load', id: { arg: 0, kw: 'path_or_bytes' }, idIsPath: true },
   'torch.load': { framework: 'torch', kind: 'load', id: { arg: 0, kw: 'f' }, idIsPath: true },
   'torch.jit.load': { framework: 'torch', kind: 'load', id: { arg: 0, kw: 'f' }, idIsPath: true },
-};
+} satisfies Record<string, CalleeMatch>));
 
 /** Matches a qualified callee against the known model builders and loaders. */
 export function matchCallee(qualified: string): CalleeMatch | undefined {
-  const exact = EXACT[qualified];
+  const exact = EXACT.get(qualified);
   if (exact) return exact;
   const tv = TORCHVISION_BUILDER.exec(qualified);
   if (tv?.[1] && TORCHVISION_BUILDERS.has(tv[1])) return { framework: 'torchvision', kind: 'create', id: { fixed: tv[1] }, pretrainedDefault: false };

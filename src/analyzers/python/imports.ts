@@ -19,8 +19,15 @@ export function emptyImports(): ImportTable {
   return { names: new Map(), wildcards: [] };
 }
 
-/** Adds one `import ...` or `from ... import ...` statement to the table. Relative imports are ignored. */
-export function addImport(table: ImportTable, node: SyntaxNode): void {
+/**
+ * One name an import statement binds (`nn` to `torch.nn`) or one star import. Plain data, so that the
+ * document analyzer can keep the bindings of unchanged statements between edits.
+ */
+export type ImportBinding = { local: string; name: string } | { wildcard: string };
+
+/** The bindings of one `import ...` or `from ... import ...` statement, in order. Relative imports bind nothing. */
+export function importBindings(node: SyntaxNode): ImportBinding[] {
+  const out: ImportBinding[] = [];
   if (node.type === 'import_statement') {
     for (const item of node.namedChildren) {
       if (!item) continue;
@@ -28,27 +35,36 @@ export function addImport(table: ImportTable, node: SyntaxNode): void {
         // `import torch.nn` binds only `torch`, which then resolves attribute chains itself.
         const full = item.text;
         const top = full.split('.')[0] ?? full;
-        table.names.set(top, top);
+        out.push({ local: top, name: top });
       } else if (item.type === 'aliased_import') {
         const name = item.childForFieldName('name')?.text;
         const alias = item.childForFieldName('alias')?.text;
-        if (name && alias) table.names.set(alias, compact(name));
+        if (name && alias) out.push({ local: alias, name: compact(name) });
       }
     }
-    return;
+    return out;
   }
   const moduleNode = node.childForFieldName('module_name');
-  if (!moduleNode || moduleNode.type !== 'dotted_name') return;
+  if (!moduleNode || moduleNode.type !== 'dotted_name') return out;
   const mod = compact(moduleNode.text);
   for (const item of node.namedChildren) {
     if (!item || item.equals(moduleNode)) continue;
-    if (item.type === 'wildcard_import') table.wildcards.push(mod);
-    else if (item.type === 'dotted_name') table.names.set(item.text, `${mod}.${compact(item.text)}`);
+    if (item.type === 'wildcard_import') out.push({ wildcard: mod });
+    else if (item.type === 'dotted_name') out.push({ local: item.text, name: `${mod}.${compact(item.text)}` });
     else if (item.type === 'aliased_import') {
       const name = item.childForFieldName('name')?.text;
       const alias = item.childForFieldName('alias')?.text;
-      if (name && alias) table.names.set(alias, `${mod}.${compact(name)}`);
+      if (name && alias) out.push({ local: alias, name: `${mod}.${compact(name)}` });
     }
+  }
+  return out;
+}
+
+/** Adds bindings to the table in statement order: a later import of a name replaces an earlier one. */
+export function addBindings(table: ImportTable, bindings: readonly ImportBinding[]): void {
+  for (const b of bindings) {
+    if ('wildcard' in b) table.wildcards.push(b.wildcard);
+    else table.names.set(b.local, b.name);
   }
 }
 
@@ -65,12 +81,26 @@ const DOTTED = /^[A-Za-z_][A-Za-z0-9_]*(?:\s*\.\s*[A-Za-z_][A-Za-z0-9_]*)*$/;
  * purpose: no recursion over deep attribute chains, and no tree walk.
  */
 export function resolveDotted(table: ImportTable, text: string): string | undefined {
+  // Most callees of a file (`len`, `x.mean`) do not start with an imported name: settle those by the
+  // leading identifier alone before the full pattern test.
+  if (!table.names.has(leadingIdentifier(text))) return undefined;
   if (!DOTTED.test(text)) return undefined;
   const parts = compact(text).split('.');
   const head = parts[0] ?? '';
   const mapped = table.names.get(head);
   if (mapped) return [mapped, ...parts.slice(1)].join('.');
   return undefined;
+}
+
+/** The identifier characters at the start of a text (`torch` in `torch . nn`), matching DOTTED's first part. */
+function leadingIdentifier(text: string): string {
+  let i = 0;
+  for (; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    // [A-Za-z0-9_]
+    if (!((c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95)) break;
+  }
+  return text.slice(0, i);
 }
 
 /**

@@ -42,13 +42,23 @@ export function collectSites(facts: FileFacts, file?: string): SiteTable {
     constant: constantReader(facts.source),
   };
   collectClasses(facts, table, file);
+  // A file calls the same few callees (`torch.tensor`, `len`) many times: resolve each text once.
+  const matches = new Map<string, CalleeMatch | undefined>();
+  const resolved = { identifier: new Map<string, string | undefined>(), attribute: new Map<string, string | undefined>(), subscript: new Map<string, string | undefined>() };
   for (const call of facts.calls) {
-    const q = resolveCallee(facts, call);
+    const memo = resolved[call.fnType];
+    let q = memo.get(call.fnText);
+    if (q === undefined && !memo.has(call.fnText)) memo.set(call.fnText, (q = resolveCallee(facts, call)));
     if (q) {
       table.qualified.set(call, q);
       table.qualifiedAt.set(call.start, q);
     }
-    const site = q ? siteFromCallee(facts, call, q) : siteFromSpecialCall(facts, call, table);
+    let match: CalleeMatch | undefined;
+    if (q) {
+      match = matches.get(q);
+      if (match === undefined && !matches.has(q)) matches.set(q, (match = matchCallee(q)));
+    }
+    const site = q ? (match && buildSite(call, q, match, readArgs(call.node))) : siteFromSpecialCall(facts, call, table);
     if (!site) continue;
     site.file = file;
     table.byCall.set(call.start, table.sites.length);
@@ -86,13 +96,6 @@ function count(text: string, re: RegExp): number {
 /** An empty usage context, filled in by the context pass. */
 export function emptyContext(): ModelSite['context'] {
   return { evalCalled: false, compiled: false, quantized: false, pruned: false, inferenceCalls: 0, trainingLoops: 0 };
-}
-
-/** A site for a call to a known builder or loader. */
-function siteFromCallee(facts: FileFacts, call: CallFact, q: string): ModelSite | undefined {
-  const match = matchCallee(q);
-  if (!match) return undefined;
-  return buildSite(call, q, match, readArgs(call.node));
 }
 
 /** `models.__dict__[arch]()` and instantiations of user-defined model classes. */

@@ -85,6 +85,11 @@ export interface ParseLimits {
   signal?: AbortSignal;
   /** A previous tree of the same document, already edited with {@link applyEdit}. */
   oldTree?: SyntaxTree | null;
+  /**
+   * Parse only this range of the text (UTF-16 offsets); the tree's nodes keep their offsets and positions
+   * in the whole text, but their `text` stops at the range's end until {@link setTreeText}.
+   */
+  region?: { start: number; end: number };
 }
 
 /** The outcome of a bounded parse: a tree, or why there is none. */
@@ -102,12 +107,41 @@ export function parsePython(grammar: PythonGrammar, source: string, limits: Pars
     else if (performance.now() > deadline) reason = 'timeout';
     return reason !== undefined;
   };
+  const includedRanges = limits.region && [{
+    startIndex: limits.region.start, endIndex: limits.region.end,
+    startPosition: pointAt(source, limits.region.start), endPosition: pointAt(source, limits.region.end),
+  }];
   // The typings say void, the runtime honours a true return: see ProgressCallback in the same typings.
-  const options = { progressCallback } as unknown as Parameters<Parser['parse']>[2];
-  const tree = grammar.parser.parse(source, limits.oldTree ?? null, options);
+  const options = { progressCallback, ...(includedRanges && { includedRanges }) } as unknown as Parameters<Parser['parse']>[2];
+  // The runtime copies what the input returns, up to 5 KB a call: for a region, stop at its end.
+  const end = limits.region?.end;
+  const input = end === undefined ? source : (index: number): string => (index < end ? source.slice(index, end) : '');
+  const tree = grammar.parser.parse(input, limits.oldTree ?? null, options);
   if (tree) return { tree };
   grammar.parser.reset();
   return { tree: null, reason: reason ?? 'aborted' };
+}
+
+/** The tree-sitter point (row, UTF-16 column) of an offset: rows are counted by `\n`, as tree-sitter does. */
+export function pointAt(source: string, index: number): { row: number; column: number } {
+  let row = 0;
+  let lineStart = 0;
+  for (let i = source.indexOf('\n'); i !== -1 && i < index; i = source.indexOf('\n', i + 1)) {
+    row++;
+    lineStart = i + 1;
+  }
+  return { row, column: index - lineStart };
+}
+
+/**
+ * Makes `node.text` of a tree read the current text. The runtime reads node text through a callback that
+ * the tree keeps from its parse, so an edited tree that is not parsed again would read the old text at
+ * the new offsets. The callback is not in the typings, hence the check that it is still there.
+ */
+export function setTreeText(tree: SyntaxTree, source: string): void {
+  const t = tree as unknown as { textCallback?: unknown };
+  if (typeof t.textCallback !== 'function') throw new Error('web-tree-sitter no longer keeps Tree.textCallback: node text of edited trees cannot be updated.');
+  t.textCallback = (index: number): string => source.slice(index);
 }
 
 /** Converts a tree-sitter point (row, UTF-16 column) to a plain position. */

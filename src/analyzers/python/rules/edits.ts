@@ -4,6 +4,7 @@
  * where the statement shares its line with other code, because then no safe text edit exists.
  */
 import type { Args } from '../extract';
+import type { SyntaxRoot } from '../forest';
 import { localNameOf, type ImportTable } from '../imports';
 import { toPosition, type SyntaxNode } from '../treeSitter';
 import type { Position, TextEdit } from '../types';
@@ -80,12 +81,11 @@ export function addKeyword(args: Args, name: string, value: string): TextEdit | 
  * The local name of `torch`, and an edit adding `import torch` when the file has none (after the module
  * docstring and `__future__` imports, which must stay first).
  */
-export function torchName(imports: ImportTable, root: SyntaxNode): { name: string; edit?: TextEdit } {
+export function torchName(imports: ImportTable, root: SyntaxRoot): { name: string; edit?: TextEdit } {
   const local = localNameOf(imports, 'torch');
   if (local) return { name: local };
   let line = 0;
-  for (const child of root.namedChildren) {
-    if (!child) continue;
+  for (const child of root.namedChildren()) {
     const isDoc = child.type === 'expression_statement' && child.namedChildren[0]?.type === 'string' && line === child.startPosition.row;
     if (child.type === 'future_import_statement' || child.type === 'comment' || isDoc) line = child.endPosition.row + 1;
     else break;

@@ -1,15 +1,15 @@
 /** What a rule sees and what it returns. */
 import type { FileFacts } from '../extract';
+import type { SyntaxRoot } from '../forest';
 import type { SiteTable } from '../sites';
 import type { TrainingResult } from '../training';
 import type { InferenceSite } from '../usage';
-import type { SyntaxNode } from '../treeSitter';
 import type { Finding, InferenceCall, Severity } from '../types';
 
 /** Everything the analysis found in one file, with the live tree for building fixes. */
 export interface RuleContext {
   source: string;
-  root: SyntaxNode;
+  root: SyntaxRoot;
   facts: FileFacts;
   table: SiteTable;
   inference: { calls: InferenceCall[]; nodes: InferenceSite[] };
