@@ -11,5 +11,5 @@ export { DEFAULT_VARIANTS, VARIANT_FORMS, VariantSpecError, parseVariant, parseV
 export { ProfilerJobError, ProfilerRunner, defaultWorker, type JobFailure, type WorkerSpec } from './runner';
 export { compareOutputs, labelAccuracy, type OutputSample } from './accuracy';
 export { machineFingerprint, hashFile, ResultCache } from './cache';
-export { chooseMeter, discoverRapl, counterDeltaUj, RaplMeter, NvidiaSmiMeter, integratePower, parsePowerLines } from './meters/index';
+export { chooseMeter, discoverRapl, counterDeltaUj, RaplMeter, NvidiaSmiMeter, NvmlEnergyMeter, integratePower, parsePowerLines, parseEnergyCounters } from './meters/index';
 export { medianCi, summarizeLatencies, quantileSorted } from './stats';

@@ -110,7 +110,7 @@ export interface AccuracyImpact {
 /** Energy per inference (one sample), with the meter or estimator that produced it. */
 export interface EnergyReading {
   perInference: Estimate;
-  /** `rapl:package-0+dram`, `nvidia-smi`, or `estimate:cpu-time`. */
+  /** `rapl:package-0+dram`, `nvml:total-energy-counter`, `nvidia-smi` (power integration), or `estimate:cpu-time`. */
   meter: string;
   /** Why a real meter was not used, when it was not (e.g. RAPL permissions). */
   meterNote?: string;

@@ -55,14 +55,20 @@ function evalChunk(inputs: InputMeta[]): number {
 
 function energyOf(job: MeasureJob, loop: () => Promise<LoopResult>): Promise<{ loop: LoopResult; energy: (batch: number) => EnergyReading }> {
   const choice = chooseMeter({ raplRoot: job.raplRoot });
-  const meter = choice.meter;
+  let meter = choice.meter;
   return (async () => {
     let joules: number | undefined;
     let note = choice.note;
-    meter?.begin();
+    try {
+      meter?.begin();
+    } catch (e) {
+      note = `${meter?.name} could not be read: ${(e as Error).message}`;
+      meter = undefined;
+    }
     const result = await loop();
     try {
       if (meter) joules = meter.end();
+      if (meter?.note) note = note ? `${note}; ${meter.note}` : meter.note;
     } catch (e) {
       note = `${meter?.name} could not be read: ${(e as Error).message}`;
     }
