@@ -88,6 +88,9 @@ export const tests: E2ETest[] = [
       assert.match(table, /int8 dynamic/, 'a measured variant is listed');
       assert.match(table, /agreement/, 'without labels quality is agreement with the baseline');
       assert.match(await frame.locator('#pareto').locator('..').locator('figcaption').innerText(), /log scale/);
+      const status = page.locator('.statusbar-item', { hasText: 'kWh/yr' }).first();
+      await status.waitFor({ timeout: 30_000 });
+      assert.match(await status.innerText(), /≈ [\d.,e+-]+ kWh\/yr · grade [A-G]/, 'the status bar sums the workspace up');
       const light = await pageTheme(frame);
       assert.match(light.kind, /vscode-light/);
       await ctx.shot('report-light');

@@ -102,4 +102,31 @@ describe('report panel', () => {
       await vscode.workspace.fs.delete(hostile);
     }
   });
+
+  it('exports the report as a self-contained HTML page, Markdown, JSON and CSV', async function () {
+    this.timeout(60_000);
+    const folder = vscode.workspace.workspaceFolders![0]!.uri;
+    const out = vscode.Uri.joinPath(folder, 'out-report');
+    const read = async (name: string) => new TextDecoder().decode(await vscode.workspace.fs.readFile(vscode.Uri.joinPath(out, name)));
+    try {
+      for (const format of ['html', 'md', 'json', 'csv'] as const) {
+        const o = await api.exportTo(format, vscode.Uri.joinPath(out, `report.${format}`));
+        assert.equal(o.ok, true, o.detail);
+      }
+      const html = await read('report.html');
+      assert.match(html, /<script type="application\/json" id="greenlens-report">/, 'the report travels as a JSON data island');
+      assert.match(html, /Content-Security-Policy/);
+      assert.ok(html.includes('acquireVsCodeApi'), 'the panel\'s own page script is inlined');
+      assert.ok(!/<script[^>]+src=/.test(html), 'no external script');
+      const json = JSON.parse(await read('report.json')) as Report;
+      assert.equal(json.schemaVersion, 1);
+      // The report may have been rebuilt since the first test (files came and went): check what it must hold.
+      assert.ok(json.models.some((m) => m.id === 'onnx:models/fashion_mlp.onnx' && m.profile), 'the profiled example model with its profile');
+      assert.ok(json.models.some((m) => m.kind === 'python-site') && json.points.length > 0 && json.recommendations.length > 0);
+      assert.match(await read('report.md'), /fashion_mlp\.onnx/);
+      assert.ok((await read('report.csv')).split('\n').length > report.points.length, 'one CSV row per point at least');
+    } finally {
+      await vscode.workspace.fs.delete(out, { recursive: true });
+    }
+  });
 });

@@ -4,7 +4,7 @@
  * it (Show Report, a finished profile) or after the first analysis (the status bar), never at activation.
  */
 import * as vscode from 'vscode';
-import type { ReportRendered } from '../../webviewProtocol';
+import type { ExportFormat, ReportRendered } from '../../webviewProtocol';
 import type { Report } from '../../report/types';
 import type { GreenLensContext } from '../context';
 import { registerStatusBar } from '../statusBar';
@@ -44,11 +44,14 @@ export interface ReportApi {
   report(): Promise<Report | undefined>;
   /** Resolves with the next render the page reports, or the last one if `latest` and there was one. */
   nextRender(timeoutMs: number, latest?: boolean): Promise<ReportRendered | undefined>;
+  /** Exports the current report to a file without the save dialog. */
+  exportTo(format: ExportFormat, target: vscode.Uri): Promise<Outcome>;
 }
 
 export function reportApi(ctx: GreenLensContext): ReportApi {
   return {
     handleMessage: (msg) => reportFeature(ctx).panel.handleMessage(msg),
+    exportTo: (format, target) => reportFeature(ctx).panel.actions.exportReport(format, target),
     report: async () => (await reportFeature(ctx).service.get())?.report,
     nextRender: (timeoutMs, latest) => {
       const panel = reportFeature(ctx).panel;
