@@ -108,15 +108,19 @@ const KNOWN_HELPERS = new Set([...MODULE_BASES, ...NO_GRAD, ...AUTOCAST, ...DATA
  * Files failing it are not parsed: their analysis would be empty (the unit tests check both ways agree).
  */
 const FRAMEWORK_WORD = /\b(?:torch|torchvision|timm|transformers|sentence_transformers|diffusers|keras|tensorflow|tf_keras|ultralytics|onnxruntime|trl)\b/;
-const TRIGGERS = [
-  /\b(?:torchvision|timm|transformers|sentence_transformers|diffusers|keras|ultralytics|onnxruntime|trl|hub|DataLoader|prune)\b/,
-  /\.\s*load\s*\(|\bimport\b[^\n]*\bload\b|\bimport\s+\*/,
-  /^[ \t]*class\s+\w+\s*\([^)]*\bModule\b|\bModule\s+as\b/m,
-  /\bfor\b[^\n]*epoch/i,
-  /\.\s*backward\s*\(|(?:optim|opt|scaler)\w*\s*\.\s*step\s*\(/i,
+/**
+ * Each trigger is a regular expression with a cheaper necessary condition in front (a word that every match
+ * contains): most files of a large package fail every trigger, so each one scans the whole file.
+ */
+const TRIGGERS: ((source: string) => boolean)[] = [
+  (s) => /\b(?:t(?:orchvision|imm|ransformers|rl)|sentence_transformers|diffusers|keras|ultralytics|onnxruntime|hub|DataLoader|prune)\b/.test(s),
+  (s) => (s.includes('load') && /\.\s*load\s*\(|\bimport\b[^\n]*\bload\b/.test(s)) || /\bimport\s+\*/.test(s),
+  (s) => s.includes('Module') && /^[ \t]*class\s+\w+\s*\([^)]*\bModule\b|\bModule\s+as\b/m.test(s),
+  (s) => /epoch/i.test(s) && /\bfor\b[^\n]*epoch/i.test(s),
+  (s) => /\.\s*backward\s*\(|(?:optim|opt|scaler)\w*\s*\.\s*step\s*\(/i.test(s),
 ];
 
 /** True when the text may contain something the analyzer reports; false means the analysis is empty. */
 export function mayContainModels(source: string): boolean {
-  return FRAMEWORK_WORD.test(source) && TRIGGERS.some((t) => t.test(source));
+  return FRAMEWORK_WORD.test(source) && TRIGGERS.some((t) => t(source));
 }
