@@ -161,6 +161,7 @@ export function datasetSamples(inputs: InputMeta[], opts: InputOptions & { datas
   const counts = [...new Set(Object.values(batched).map((t) => t.dims[0] ?? 0))];
   if (counts.length > 1) throw new InputError(`the dataset's .npy files hold different sample counts: ${counts.join(', ')}`);
   let count = counts[0] ?? 1;
+  if (count === 0) throw new InputError('the dataset holds no samples (its .npy files have 0 rows)');
   let labels = readLabels(dir);
   if (labels && labels.length !== count) throw new InputError(`labels.json has ${labels.length} labels but inputs hold ${count} samples`);
   if (opts.maxSamples !== undefined && opts.maxSamples < count) {

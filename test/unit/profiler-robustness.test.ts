@@ -1,10 +1,12 @@
 /**
- * Bad input never takes the host down: a model that hangs onnxruntime, a worker that crashes, a 1 GB
- * model, a dataset of the wrong shape, cancellation and a newer job each end one variant with a clear
+ * Bad input never takes the host down: a model that hangs onnxruntime (always, or for one variant only),
+ * a worker that crashes or aborts natively, a 1 GiB model (inline or in external data), a dataset of the
+ * wrong shape, an empty one, inputs whose fixed batch axis one variant cannot feed, files that are not
+ * ONNX or that onnxruntime rejects, cancellation and a newer job: each ends its variant with a clear
  * error while the rest of the run goes on.
  */
 import assert from 'node:assert/strict';
-import { closeSync, mkdirSync, mkdtempSync, openSync, rmSync, writeFileSync, writeSync, ftruncateSync } from 'node:fs';
+import { closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync, writeSync, ftruncateSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { test } from 'node:test';
@@ -129,4 +131,137 @@ void test('a dataset with the wrong shape gives a clear error for each variant; 
     onProgress: (p) => { if (p.type === 'variant-phase' && p.phase === 'measuring') ac.abort(); },
   });
   assert.deepEqual(cancelled.variants.map((v) => v.status), ['cancelled', 'cancelled', 'cancelled']);
+});
+
+/**
+ * A model that hangs onnxruntime for one variant only: a Loop whose trip count is (batch − 1) · 2^62 + 1,
+ * so one iteration at batch 1 and forever at batch 2.
+ */
+function hangsAtBatch2(): Uint8Array {
+  const body: onnx.IGraphProto = {
+    name: 'body', input: [vi('i', 7, []), vi('c', 9, []), vi('y', 1, [1])], output: [vi('c_out', 9, []), vi('y_out', 1, [1])],
+    node: [{ opType: 'Identity', input: ['c'], output: ['c_out'] }, { opType: 'Add', input: ['y', 'y'], output: ['y_out'] }],
+  };
+  const int64 = (name: string, v: number): onnx.ITensorProto => ({ name, dataType: 7, dims: [], int64Data: [v] });
+  return onnx.ModelProto.encode({
+    irVersion: 8, opsetImport: [{ domain: '', version: 13 }],
+    graph: {
+      name: 'hang-at-batch-2', input: [{ name: 'x', type: { tensorType: { elemType: 1, shape: { dim: [{ dimParam: 'N' }, { dimValue: 1 }] } } } }], output: [vi('out', 1, [1])],
+      initializer: [int64('zero', 0), int64('one', 1), int64('big', 2 ** 62), { name: 'cond', dataType: 9, dims: [], int32Data: [1] }, { name: 'y0', dataType: 1, dims: [1], floatData: [1] }],
+      node: [
+        { opType: 'Shape', input: ['x'], output: ['s'] }, { opType: 'Gather', input: ['s', 'zero'], output: ['n'] },
+        { opType: 'Sub', input: ['n', 'one'], output: ['n1'] }, { opType: 'Mul', input: ['n1', 'big'], output: ['m'] }, { opType: 'Add', input: ['m', 'one'], output: ['M'] },
+        { opType: 'Loop', input: ['M', 'cond', 'y0'], output: ['out'], attribute: [{ name: 'body', type: onnx.AttributeProto.AttributeType.GRAPH, g: body }] },
+      ],
+    },
+  }).finish();
+}
+
+void test('in a profile run, the variant that hangs onnxruntime times out and the others are measured', async () => {
+  const file = path.join(tmp, 'hang-at-batch-2.onnx');
+  writeFileSync(file, hangsAtBatch2());
+  // One random sample: the accuracy pass feeds all samples in one run, which must stay at batch 1.
+  const res = await profileModel({ modelPath: file, storageDir: path.join(tmp, 'store'), variants: 'batch:2,threads:1', inputs: { randomSamples: 1 }, budgetMs: 1500, targetCiPct: 20, variantTimeoutMs: 20_000 });
+  assert.deepEqual(res.variants.map((v) => v.status), ['measured', 'error', 'measured'], JSON.stringify(res.variants.map((v) => v.reason)));
+  assert.match(res.variants[1]?.reason ?? '', /took longer than 20 s and was stopped \(a hang in onnxruntime\?\)/);
+});
+
+void test('in a profile run, the variant whose process dies natively is an error with the signal; the next one is measured', async () => {
+  // A worker that aborts (as a failed assertion inside onnxruntime would) when asked for fp16.
+  const wrapper = path.join(tmp, 'aborting-worker.cjs');
+  writeFileSync(wrapper, `process.on('message', (m) => { if (m && m.type === 'measure' && m.job.variant.id === 'fp16') process.abort(); });\nrequire(${JSON.stringify(path.join(ROOT, 'src', 'profiler', 'worker.ts'))});\n`);
+  const res = await profileModel({
+    modelPath: FASHION, storageDir: path.join(tmp, 'store'), variants: 'fp16,int8-dynamic', inputs: { randomSamples: 4 }, budgetMs: 1500, targetCiPct: 20,
+    worker: { path: wrapper, execArgv: ['--import', 'tsx'] },
+  });
+  assert.deepEqual(res.variants.map((v) => v.status), ['measured', 'error', 'measured']);
+  assert.match(res.variants[1]?.reason ?? '', /died of signal SIGABRT before answering/);
+  assert.ok(res.variants[2]?.accuracy, 'the variant after the crash is still compared with the baseline');
+});
+
+/** A MatMul model whose weight W [k, n] lives in an external file, optionally as a sparse (hole) file. */
+function writeExternalModel(dir: string, k: number, n: number, values?: Float32Array): string {
+  mkdirSync(dir, { recursive: true });
+  const bytes = k * n * 4;
+  const model = onnx.ModelProto.encode({
+    irVersion: 8, opsetImport: [{ domain: '', version: 13 }],
+    graph: {
+      name: 'external', input: [{ name: 'x', type: { tensorType: { elemType: 1, shape: { dim: [{ dimParam: 'N' }, { dimValue: k }] } } } }],
+      output: [{ name: 'y', type: { tensorType: { elemType: 1, shape: { dim: [{ dimParam: 'N' }, { dimValue: n }] } } } }],
+      initializer: [{ name: 'W', dataType: 1, dims: [k, n], dataLocation: onnx.TensorProto.DataLocation.EXTERNAL, externalData: [{ key: 'location', value: 'weights.bin' }, { key: 'offset', value: '0' }, { key: 'length', value: String(bytes) }] }],
+      node: [{ opType: 'MatMul', input: ['x', 'W'], output: ['y'] }],
+    },
+  }).finish();
+  const file = path.join(dir, 'model.onnx');
+  writeFileSync(file, model);
+  if (values) writeFileSync(path.join(dir, 'weights.bin'), new Uint8Array(values.buffer));
+  else {
+    const fd = openSync(path.join(dir, 'weights.bin'), 'w');
+    ftruncateSync(fd, bytes);
+    closeSync(fd);
+  }
+  return file;
+}
+
+void test('a 1 GiB model in external data: measured as is, rewrites refused with its full size; a small one is rewritten self-contained', async () => {
+  const big = path.join(tmp, 'external-big');
+  const file = writeExternalModel(big, 8192, 32768);
+  try {
+    const res = await profileModel({ modelPath: file, storageDir: path.join(tmp, 'store'), variants: 'int8-dynamic,threads:1', inputs: { randomSamples: 1 }, budgetMs: 3000, targetCiPct: 10 });
+    assert.ok(res.modelBytes < 1024, 'the .onnx file itself is tiny');
+    assert.deepEqual(res.variants.map((v) => v.status), ['measured', 'error', 'measured'], JSON.stringify(res.variants.map((v) => v.reason)));
+    assert.match(res.variants[1]?.reason ?? '', /the model and its external data are 1\.00 GiB; graph rewrites are limited to 768 MiB/);
+  } finally {
+    rmSync(big, { recursive: true, force: true });
+  }
+  const small = path.join(tmp, 'external-small');
+  const w = Float32Array.from({ length: 64 * 8 }, (_, i) => Math.sin(i));
+  const res = await profileModel({ modelPath: writeExternalModel(small, 64, 8, w), storageDir: path.join(tmp, 'store'), variants: 'int8-dynamic', inputs: { randomSamples: 4 }, budgetMs: 1500, targetCiPct: 20 });
+  const q = res.variants[1];
+  assert.equal(q?.status, 'measured', q?.reason);
+  assert.ok(q?.notes.some((n) => /1 tensors read from external data into the variant file/.test(n)));
+  assert.ok((q?.accuracy?.cosineSimilarity ?? 0) > 0.999);
+  const variant = onnx.ModelProto.decode(readFileSync(q?.modelPath ?? ''));
+  assert.ok((variant.graph?.initializer ?? []).every((t) => t.dataLocation !== onnx.TensorProto.DataLocation.EXTERNAL), 'no external references left');
+});
+
+void test('inputs that do not fit one variant: a fixed batch axis makes batch:4 not applicable, the dataset is still used by the others', async () => {
+  const dir = path.join(tmp, 'fixed-batch');
+  mkdirSync(dir, { recursive: true });
+  const file = path.join(dir, 'fixed.onnx');
+  writeFileSync(file, onnx.ModelProto.encode({
+    irVersion: 8, opsetImport: [{ domain: '', version: 13 }],
+    graph: {
+      name: 'fixed', input: [vi('x', 1, [1, 4])], output: [vi('y', 1, [1, 3])],
+      initializer: [{ name: 'W', dataType: 1, dims: [4, 3], floatData: [0.1, -0.2, 0.3, 0.4, 0.5, -0.6, 0.7, 0.8, -0.9, 1, 1.1, 1.2] }],
+      node: [{ opType: 'MatMul', input: ['x', 'W'], output: ['y'] }],
+    },
+  }).finish());
+  const data = path.join(dir, 'data');
+  mkdirSync(data, { recursive: true });
+  writeFileSync(path.join(data, 'inputs.npy'), encodeNpyFloat32([10, 4], Float32Array.from({ length: 40 }, (_, i) => (i % 7) / 7)));
+  const res = await profileModel({ modelPath: file, storageDir: path.join(tmp, 'store'), variants: 'int8-dynamic,batch:4', inputs: { datasetDir: data }, budgetMs: 1500, targetCiPct: 20 });
+  const [base, dyn, batch] = res.variants;
+  assert.equal(base?.status, 'measured', base?.reason);
+  assert.equal(base?.accuracy?.samples, 10, 'the accuracy pass feeds one sample per run');
+  assert.equal(dyn?.status, 'measured', dyn?.reason);
+  assert.equal(batch?.status, 'not-applicable');
+  assert.match(batch?.reason ?? '', /batch size 4 cannot be fed: input "x" is declared \[1, 4\], with no free batch axis/);
+  writeFileSync(path.join(data, 'inputs.npy'), encodeNpyFloat32([0, 4], new Float32Array(0)));
+  const empty = await profileModel({ modelPath: file, storageDir: path.join(tmp, 'store'), variants: 'int8-dynamic', inputs: { datasetDir: data }, budgetMs: 600 });
+  assert.ok(empty.variants.every((v) => v.status === 'error' && /holds no samples/.test(v.reason ?? '')));
+});
+
+void test('files that are not ONNX, or that onnxruntime rejects, end each variant with the reason', async () => {
+  const garbage = path.join(tmp, 'garbage.onnx');
+  writeFileSync(garbage, Uint8Array.from({ length: 4096 }, (_, i) => (i * 7919 + 13) % 251));
+  const res = await profileModel({ modelPath: garbage, storageDir: path.join(tmp, 'store'), variants: 'int8-dynamic', budgetMs: 600 });
+  assert.ok(res.variants.every((v) => v.status === 'error' && /not an ONNX protobuf file/.test(v.reason ?? '')), JSON.stringify(res.variants));
+  const unknownOp = path.join(tmp, 'unknown-op.onnx');
+  writeFileSync(unknownOp, onnx.ModelProto.encode({
+    irVersion: 8, opsetImport: [{ domain: '', version: 13 }],
+    graph: { name: 'bad', input: [vi('x', 1, [1, 4])], output: [vi('y', 1, [1, 4])], node: [{ opType: 'NoSuchOperator', input: ['x'], output: ['y'] }] },
+  }).finish());
+  const bad = await profileModel({ modelPath: unknownOp, storageDir: path.join(tmp, 'store'), variants: 'threads:1', budgetMs: 600 });
+  assert.ok(bad.variants.every((v) => v.status === 'error' && /NoSuchOperator/.test(v.reason ?? '')), JSON.stringify(bad.variants.map((v) => v.reason)));
 });

@@ -7,6 +7,7 @@ import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { batchFeeds, type SampleSet } from '../inputs';
 import { decodeModel, encodeModel, NotApplicableError } from '../variants/graph';
+import { externalBytes, inlineExternalData } from '../variants/external';
 import { quantizeDynamic } from '../variants/quantDynamic';
 import { calibrationModel, calibrationNames, quantizeStatic, type Range } from '../variants/quantStatic';
 import { convertFp16 } from '../variants/fp16';
@@ -92,8 +93,7 @@ async function calibrate(model: ReturnType<typeof decodeModel>, spec: VariantSpe
   return { ranges: collector.ranges(), used };
 }
 
-async function rewrite(spec: VariantSpec, bytes: Uint8Array, samples: SampleSet, chunk: number): Promise<{ bytes: Uint8Array; notes: string[] }> {
-  const model = decodeModel(bytes);
+async function rewrite(spec: VariantSpec, model: ReturnType<typeof decodeModel>, samples: SampleSet, chunk: number): Promise<{ bytes: Uint8Array; notes: string[] }> {
   let notes: string[];
   switch (spec.kind) {
     case 'int8-dynamic': notes = quantizeDynamic(model, { ops: spec.ops, perChannel: spec.perChannel }); break;
@@ -125,11 +125,16 @@ export async function buildVariant(modelPath: string, spec: VariantSpec, storage
     if (spec.level === 'all') notes.push('level "all" may use CPU-specific layouts: the saved file suits this machine\'s CPU');
     return { path: out, notes, buildMs: performance.now() - t0 };
   }
+  const tooBig = (what: string, bytes: number) => new Error(`${what} ${(bytes / 2 ** 30).toFixed(2)} GiB; graph rewrites are limited to ${MAX_REWRITE_BYTES / 2 ** 20} MiB because they decode the whole model in memory`);
   const size = statSync(modelPath).size;
-  if (size > MAX_REWRITE_BYTES) {
-    throw new Error(`the model is ${(size / 2 ** 30).toFixed(2)} GiB; graph rewrites are limited to ${MAX_REWRITE_BYTES / 2 ** 20} MiB because they decode the whole model in memory`);
-  }
-  const built = await rewrite(spec, readFileSync(modelPath), samples, chunk);
+  if (size > MAX_REWRITE_BYTES) throw tooBig('the model is', size);
+  const model = decodeModel(readFileSync(modelPath));
+  const external = externalBytes(model, path.dirname(modelPath));
+  if (size + external > MAX_REWRITE_BYTES) throw tooBig('the model and its external data are', size + external);
+  // The variant lives in the storage dir, away from the model's external files: it gets its weights inline.
+  const inlined = inlineExternalData(model, path.dirname(modelPath));
+  const built = await rewrite(spec, model, samples, chunk);
   writeFileSync(out, built.bytes);
-  return { path: out, notes: built.notes, buildMs: performance.now() - t0, ...(spec.kind === 'fp16' ? { gpuOriented: true } : {}) };
+  const notes = inlined ? [...built.notes, `${inlined} tensors read from external data into the variant file`] : built.notes;
+  return { path: out, notes, buildMs: performance.now() - t0, ...(spec.kind === 'fp16' ? { gpuOriented: true } : {}) };
 }

@@ -48,9 +48,22 @@ export function jobSamples(inputs: InputMeta[], job: MeasureJob): SampleSet {
  * has a fully fixed shape; otherwise 1, because a fixed input with a free inner dim (a recurrent state
  * [2, batch, 128]) must match the batch and is given for one sample.
  */
-function evalChunk(inputs: InputMeta[]): number {
+function evalChunk(inputs: InputMeta[], samples: SampleSet): number {
+  // A dataset can give samples to an input whose first axis is fixed ([1, 784]): then that many per run.
+  const fixedFirst = inputs.filter((m) => samples.batched[m.name] && !isBatched(m)).map((m) => m.shape[0]);
+  if (fixedFirst.length > 0) return Math.max(1, Math.min(...fixedFirst.map((d) => (typeof d === 'number' ? d : 1))));
   const safe = inputs.every((m) => isBatched(m) || m.shape.every((d) => typeof d === 'number'));
   return safe ? 64 : 1;
+}
+
+/** Why `batch` samples cannot be fed in one run, or undefined when they can. */
+function batchProblem(inputs: InputMeta[], samples: SampleSet, batch: number): string | undefined {
+  if (batch <= 1) return undefined;
+  const fixed = inputs.filter((m) => samples.batched[m.name] && typeof m.shape[0] === 'number' && m.shape[0] !== batch);
+  if (fixed.length === 0 && Object.keys(samples.batched).length > 0) return undefined;
+  const m = fixed[0] ?? inputs[0];
+  const declared = m ? `input "${m.name}" is declared [${m.shape.map((d) => d ?? '?').join(', ')}]` : 'the model has no inputs';
+  return `batch size ${batch} cannot be fed: ${declared}, with no free batch axis; export the model with a dynamic batch dimension to measure batching`;
 }
 
 function energyOf(job: MeasureJob, loop: () => Promise<LoopResult>): Promise<{ loop: LoopResult; energy: (batch: number) => EnergyReading }> {
@@ -96,8 +109,10 @@ function metricsOf(loop: LoopResult, loadMs: number, buildMs: number, batch: num
 export async function runJob(job: MeasureJob, progress: Progress): Promise<MeasureOutcome> {
   const inputs = modelInputs(job.modelPath, job);
   const samples = jobSamples(inputs, job);
-  const chunk = evalChunk(inputs);
+  const chunk = evalChunk(inputs, samples);
   const batch = job.variant.batch ?? job.inputs.batch ?? 1;
+  const cannot = batchProblem(inputs, samples, batch);
+  if (cannot) return { status: 'not-applicable', reason: cannot, notes: [] };
   progress({ phase: 'building' });
   let built;
   try {
