@@ -1,7 +1,8 @@
 /**
  * The status bar summary of the workspace ("≈ 14 kWh/yr · grade D · 1 recommendation worth it"), which
  * opens the report. It costs nothing at activation: the first report is built only after the first
- * analysis showed GreenLens has something to say (a GreenLens diagnostic, the Models view's listing).
+ * analysis showed GreenLens has something to say (a GreenLens diagnostic, the Models view's listing; see
+ * registerReport).
  */
 import * as vscode from 'vscode';
 import { formatNumber } from '../energy/quantity';
@@ -27,16 +28,12 @@ export function summaryTooltip(report: Report): vscode.MarkdownString {
   return md;
 }
 
+/** Creates the item with the report service (not at activation); it shows once a report has models. */
 export function registerStatusBar(ctx: GreenLensContext, service: ReportService): void {
   const item = vscode.window.createStatusBarItem('greenlens.summary', vscode.StatusBarAlignment.Right, 100);
   item.name = 'GreenLens summary';
   item.command = Commands.showReport;
-  const analyzed = vscode.languages.onDidChangeDiagnostics((e) => {
-    if (!e.uris.some((u) => vscode.languages.getDiagnostics(u).some((d) => d.source === 'GreenLens'))) return;
-    analyzed.dispose();
-    service.warmUp();
-  });
-  ctx.push(item, analyzed, service.onDidChange(({ report }) => {
+  ctx.push(item, service.onDidChange(({ report }) => {
     if (report.models.length === 0) {
       item.hide();
       return;

@@ -9,7 +9,7 @@ import type { Report } from '../../report/types';
 import type { GreenLensContext } from '../context';
 import { registerStatusBar } from '../statusBar';
 import type { Outcome } from './actions';
-import { ReportPanel } from './panel';
+import { REPORT_VIEW_TYPE, ReportPanel } from './panel';
 import { ReportService } from './service';
 
 export interface ReportFeature {
@@ -25,15 +25,26 @@ export function reportFeature(ctx: GreenLensContext): ReportFeature {
     const service = new ReportService(ctx);
     const panel = new ReportPanel(ctx, service);
     ctx.push(service, panel, { dispose: () => { feature = undefined; } });
+    registerStatusBar(ctx, service);
     feature = { service, panel };
   }
   return feature;
 }
 
-/** Registers the panel's serializer (so a reload restores it) and the status bar item. */
+/**
+ * Registers what must exist from activation on, and nothing more: the panel's serializer (so a reload
+ * restores an open panel) and a listener that builds the first report, for the status bar, once GreenLens
+ * has published its first diagnostics. The service, panel and status bar item are created on first use.
+ */
 export function registerReport(ctx: GreenLensContext): void {
-  const f = reportFeature(ctx);
-  registerStatusBar(ctx, f.service);
+  const analyzed = vscode.languages.onDidChangeDiagnostics((e) => {
+    if (!e.uris.some((u) => vscode.languages.getDiagnostics(u).some((d) => d.source === 'GreenLens'))) return;
+    analyzed.dispose();
+    reportFeature(ctx).service.warmUp();
+  });
+  ctx.push(analyzed, vscode.window.registerWebviewPanelSerializer(REPORT_VIEW_TYPE, {
+    deserializeWebviewPanel: async (panel) => reportFeature(ctx).panel.restore(panel),
+  }));
 }
 
 /** What the extension's API exposes of the report, for its integration tests. */

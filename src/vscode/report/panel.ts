@@ -25,10 +25,7 @@ export class ReportPanel implements vscode.Disposable {
 
   constructor(private readonly ctx: GreenLensContext, private readonly service: ReportService) {
     this.actions = new ReportActions(ctx, service);
-    this.subs.push(
-      vscode.window.registerWebviewPanelSerializer(REPORT_VIEW_TYPE, { deserializeWebviewPanel: async (panel) => this.attach(panel) }),
-      service.onDidChange((cur) => this.post(cur)),
-    );
+    this.subs.push(service.onDidChange((cur) => this.post(cur)));
   }
 
   get visible(): boolean {
@@ -50,6 +47,11 @@ export class ReportPanel implements vscode.Disposable {
       this.attach(panel);
     }
     await this.refresh();
+  }
+
+  /** Takes over a panel VS Code restores after a reload; the page shows its saved state and says `ready`. */
+  restore(panel: vscode.WebviewPanel): void {
+    this.attach(panel);
   }
 
   private attach(panel: vscode.WebviewPanel): void {
