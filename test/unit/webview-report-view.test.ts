@@ -5,7 +5,7 @@ import { makeEstimate } from '../../src/energy/quantity';
 import { buildReport } from '../../src/report/build';
 import type { Report, TradeoffPoint } from '../../src/report/types';
 import {
-  barsFor, breakEvenText, defaultModelId, energyText, frontierLine, logRange, logTick, nextSort, pointsOf, provenanceBadge, qualityAxisTitle, qualityRange, sortRows, tableRows, toJoules,
+  barsFor, breakEvenText, defaultModelId, energyText, frontierLine, logRange, logTick, nextSort, pointsOf, provenanceBadge, qualityAxisTitle, qualityRange, sortRows, wrapText, tableRows, toJoules,
 } from '../../src/webview/report/view';
 import { recordedInputs } from '../fixtures/report/recorded';
 
@@ -125,4 +125,12 @@ void test('the quality axis never runs above 100 % and is at least a point wide'
   const ys = pointsOf(r, ONNX).map((p) => p.quality!.value);
   assert.ok(measured.min! < Math.min(...ys) && measured.max! > Math.max(...ys) && measured.max! <= 100);
   assert.deepEqual(qualityRange([]), {});
+});
+
+void test('long tooltip lines wrap at spaces', () => {
+  assert.deepEqual(wrapText('aaa bbb ccc', 7), ['aaa bbb', 'ccc']);
+  assert.deepEqual(wrapText('a-very-long-word x', 5), ['a-very-long-word', 'x']);
+  assert.deepEqual(wrapText(''), []);
+  const lines = wrapText('Estimated by MACs × Intel Core i7-12700H calibration; band 2.05–10.6 J. Sources: timm ImageNet results and benchmarks, results/*.csv (huggingface/pytorch-image-models, Apache-2.0)');
+  assert.ok(lines.length > 1 && lines.every((l) => l.length <= 90));
 });

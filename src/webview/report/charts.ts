@@ -12,7 +12,7 @@ import { BarWithErrorBar, BarWithErrorBarsController } from 'chartjs-chart-error
 import { formatJoules, formatNumber } from '../../energy/quantity';
 import type { Report, TradeoffPoint } from '../../report/types';
 import type { ChartTheme } from './theme';
-import { energyText, frontierLine, logRange, logTick, meterOf, metricName, provenanceBadge, qualityAxisTitle, qualityRange, SERIES_NAMES, toJoules, withBand } from './view';
+import { energyText, frontierLine, logRange, logTick, meterOf, metricName, provenanceBadge, qualityAxisTitle, qualityRange, SERIES_NAMES, toJoules, withBand, wrapText } from './view';
 
 Chart.register(ScatterController, LineController, PointElement, LineElement, LinearScale, LogarithmicScale, CategoryScale, Tooltip, Legend, BarWithErrorBarsController, BarWithErrorBar);
 
@@ -31,7 +31,17 @@ function baseOptions(theme: ChartTheme, font: string) {
     maintainAspectRatio: false,
     color: theme.fg,
     font: { family: font },
-    plugins: { legend: { labels: { color: theme.fg, usePointStyle: true } } },
+    plugins: {
+      legend: {
+        labels: {
+          color: theme.fg, usePointStyle: true,
+          // A series' swatch takes its outline from its first point, which may wear the frontier ring:
+          // draw every point swatch with the plain outline so the legend shows the series, not one point.
+          generateLabels: (chart: Chart) => Chart.defaults.plugins.legend.labels.generateLabels(chart)
+            .map((l) => (l.text === 'Frontier' ? l : { ...l, strokeStyle: theme.fg, lineWidth: 1 })),
+        },
+      },
+    },
   };
 }
 
@@ -48,7 +58,8 @@ export function pointTooltip(report: Report, p: TradeoffPoint): string[] {
   if (p.latencyMs) lines.push(`Median latency: ${formatNumber(p.latencyMs.value)} ms (95 % CI ${formatNumber(p.latencyMs.low)}–${formatNumber(p.latencyMs.high)})`);
   if (p.yearly) lines.push(`Per year: ${withBand(p.yearly.energy)}, ${withBand(p.yearly.co2)}, ${withBand(p.yearly.cost)}`);
   if (p.onFrontier) lines.push('On the energy–quality frontier');
-  return lines;
+  // Canvas tooltips do not wrap: long provenance and source texts are broken into lines here.
+  return lines.flatMap((l, i) => wrapText(l).map((w, j) => (i > 0 && j > 0 ? `    ${w}` : w)));
 }
 
 /** The energy / quality scatter with one series per kind of point and the frontier line. */

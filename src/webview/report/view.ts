@@ -291,3 +291,17 @@ export function qualityRange(points: readonly TradeoffPoint[]): { min?: number; 
   const max = Math.min(100, hi + pad);
   return { min: Math.min(lo - pad, max - 1), max };
 }
+
+/** Splits a long line at spaces into lines of at most `width` characters (a longer word stays whole). */
+export function wrapText(text: string, width = 90): string[] {
+  const out: string[] = [];
+  let line = '';
+  for (const word of text.split(/\s+/).filter(Boolean)) {
+    if (line && line.length + 1 + word.length > width) {
+      out.push(line);
+      line = word;
+    } else line = line ? `${line} ${word}` : word;
+  }
+  if (line) out.push(line);
+  return out;
+}
