@@ -66,7 +66,8 @@ export class PythonDocumentAnalyzer {
     this.text = this.text.slice(0, change.startIndex) + change.newText + this.text.slice(change.oldEndIndex);
     if (this.base) {
       applyEdit(this.base, change);
-      for (const tree of new Set(this.spans.map((s) => s.tree))) applyEdit(tree, change);
+      // A tree whose spans all end before the change keeps its offsets: no need to tell it.
+      for (const tree of new Set(this.spans.filter((s) => s.end >= change.startIndex).map((s) => s.tree))) applyEdit(tree, change);
       // A span the change meets grows over the new text; the next analysis re-parses that part and lays
       // its own span over it.
       this.spans = this.spans.map((s) => ({ ...s, ...moveSpan(s, change) })).filter((s) => s.end > s.start);

@@ -6,7 +6,7 @@
 import type { FileFacts, Span } from './extract';
 import { AUTOCAST, NO_GRAD } from './frameworks';
 import { resolveDotted } from './imports';
-import type { SyntaxNode } from './treeSitter';
+import { ancestorsOf, type SyntaxNode } from './treeSitter';
 
 /** What encloses a node, up to the module. */
 export interface CallScope {
@@ -44,8 +44,8 @@ const MAX_DEPTH = 500;
 export function scopeOf(facts: FileFacts, node: SyntaxNode): CallScope {
   const scope: CallScope = { loops: [], noGrad: false, autocast: false, classes: [] };
   let inFunction = false;
-  let cur = node.parent;
-  for (let depth = 0; cur && depth < MAX_DEPTH; depth++, cur = cur.parent) {
+  const chain = ancestorsOf(node, MAX_DEPTH);
+  for (const [i, cur] of chain.entries()) {
     const type = cur.type;
     if ((type === 'for_statement' || type === 'while_statement') && !inFunction) scope.loops.push(cur);
     else if (type === 'with_statement') {
@@ -55,7 +55,8 @@ export function scopeOf(facts: FileFacts, node: SyntaxNode): CallScope {
       scope.autocast ||= k.autocast;
     } else if (type === 'function_definition') {
       inFunction = true;
-      const decorated = cur.parent?.type === 'decorated_definition' ? cur.parent : undefined;
+      const parent = chain[i + 1] ?? cur.parent;
+      const decorated = parent?.type === 'decorated_definition' ? parent : undefined;
       if (decorated) {
         const k = regionKinds(facts, facts.source.slice(decorated.startIndex, cur.startIndex));
         scope.noGrad ||= k.noGrad;

@@ -75,11 +75,19 @@ export class StatementCache {
   /** Moves the statements past a change and marks the ones it touches. */
   edit(change: DocumentChange): void {
     const delta = change.newText.length - (change.oldEndIndex - change.startIndex);
-    for (const [i, e] of this.entries.entries()) {
+    // Entries are this cache's own objects: moved in place, as this runs on every keystroke.
+    for (const e of this.entries) {
       if (e.end < change.startIndex) continue;
       // A statement that ends where the change starts can grow into it (`x = fo` + `o`), so touching counts.
-      if (e.start > change.oldEndIndex) this.entries[i] = { ...e, start: e.start + delta, end: e.end + delta };
-      else this.entries[i] = { ...e, ...moveSpan(e, change, delta), touched: true };
+      if (e.start > change.oldEndIndex) {
+        e.start += delta;
+        e.end += delta;
+      } else {
+        const moved = moveSpan(e, change, delta);
+        e.start = moved.start;
+        e.end = moved.end;
+        e.touched = true;
+      }
     }
     const edited = { start: change.startIndex, end: change.startIndex + change.newText.length };
     this.dirty = addSpan(this.dirty.map((d) => moveSpan(d, change, delta)), edited);

@@ -21,6 +21,12 @@ const num = (v: ArgValue | undefined): number | undefined => (typeof v === 'numb
 
 /** Training steps: `loss.backward()` and `optimizer.step()` (also `scaler.step(optimizer)`). */
 export const STEP_CALL = /\.\s*backward$|(?:optim|^opt|scaler)\w*\s*\.\s*step$/i;
+/** A necessary condition of {@link STEP_CALL}, cheap enough to run on every callee: it ends in `d` or `p`. */
+function mayBeStep(fnText: string): boolean {
+  const last = fnText.charCodeAt(fnText.length - 1) | 0x20;
+  return last === 0x64 || last === 0x70;
+}
+
 /** A `for` header whose target names an epoch. */
 export const EPOCH_FOR = /\bfor\b([^\n:]*epoch[^\n:]*)\bin\b/gi;
 
@@ -34,7 +40,7 @@ export function collectTraining(facts: FileFacts, table: SiteTable, modelCalls: 
     const outer = scopeOf(facts, node).loops.at(-1) ?? self;
     if (outer?.type === 'for_statement') loops.set(outer.startIndex, outer);
   };
-  for (const c of facts.calls) if (STEP_CALL.test(c.fnText)) addOutermost(c.node);
+  for (const c of facts.calls) if (mayBeStep(c.fnText) && STEP_CALL.test(c.fnText)) addOutermost(c.node);
   for (const m of facts.source.matchAll(EPOCH_FOR)) {
     const n = facts.root.descendantForIndex(m.index ?? 0);
     // An epoch loop counts epochs: its iterable is a range (possibly wrapped, as in `tqdm(range(n))`).

@@ -144,6 +144,20 @@ export function setTreeText(tree: SyntaxTree, source: string): void {
   t.textCallback = (index: number): string => source.slice(index);
 }
 
+/**
+ * The ancestors of a node, innermost first, at most `max` of them. Found walking down from the root:
+ * `node.parent` itself searches down from the root, so walking up costs a descent per level, and the
+ * module level of a large file is thousands of statements wide.
+ */
+export function ancestorsOf(node: SyntaxNode, max: number): SyntaxNode[] {
+  const root = node.tree.rootNode;
+  if (root.equals(node)) return [];
+  const chain: SyntaxNode[] = [root];
+  for (let c = root.childWithDescendant(node); c && !c.equals(node); c = c.childWithDescendant(node)) chain.push(c);
+  chain.reverse();
+  return chain.length > max ? chain.slice(0, max) : chain;
+}
+
 /** Converts a tree-sitter point (row, UTF-16 column) to a plain position. */
 export function toPosition(p: { row: number; column: number }): Position {
   return { line: p.row, character: p.column };
