@@ -41,7 +41,11 @@ function sources(): [string, string][] {
     ...readdirSync(EXAMPLES).filter((f) => f.endsWith('.py')).map((f) => path.join(EXAMPLES, f)),
   ].sort();
   const texts = files.map((f): [string, string] => [path.relative(ROOT, f), readFileSync(f, 'utf8')]);
-  return [...texts, ['all fixtures in one file', texts.map(([, t]) => t).join('\n')], ['generated', generated(60)]];
+  const unicode = generated(25).replace(/Helper (\d+)/g, 'Hélper $1 ✓ 😀 模型').replace(/total/g, 'tötal').replace('model = ', '# 😀 modèle\nmodèle = model = ');
+  return [
+    ...texts, ['all fixtures in one file', texts.map(([, t]) => t).join('\n')], ['generated', generated(60)],
+    ['generated, non-ASCII text and names', unicode], ['generated, CRLF line ends', generated(25).replace(/\n/g, '\r\n')],
+  ];
 }
 
 /** The change that replaces `[start, end)` of `text` by `newText`, with positions as the editor reports them. */

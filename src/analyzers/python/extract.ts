@@ -1,9 +1,9 @@
 /**
- * Turns a syntax tree into flat lists of facts: imports, class bases and callees. One
- * `descendantsOfType` walk per top-level statement runs inside the WASM and hands back only the nodes of
- * interest; it costs about half of an equivalent tree-sitter Query (whose cursor computes field and
- * supertype state at every node) and far less than a JavaScript TreeCursor walk, which costs more than the
- * parse itself on large files.
+ * Turns a syntax tree into flat lists of facts: imports, class bases and callees. A `descendantsOfType`
+ * walk (over the whole tree, or over the statements an edit touched) runs inside the WASM and hands back
+ * only the nodes of interest; it costs about half of the equivalent tree-sitter Query, whose cursor
+ * computes field and supertype state at every node, and far less than a JavaScript TreeCursor walk, which
+ * costs more than the parse itself on large files.
  *
  * Facts are kept per top-level statement as plain offsets and text ({@link StatementFacts}), never as
  * nodes, so that the document analyzer can keep the facts of unchanged statements across edits and
