@@ -72,6 +72,9 @@ export const tests: E2ETest[] = [
     name: 'a code lens profiles the session\'s model; the report panel shows chart and table, follows the theme and survives a reload',
     async run(ctx) {
       const { page } = ctx;
+      // The page runs under a strict CSP (nonce scripts, no inline styles): any violation shows in the console.
+      const violations: string[] = [];
+      page.on('console', (m) => { if (/Content Security Policy|Refused to (apply|load|execute)/i.test(m.text())) violations.push(m.text()); });
       await openWorkbench(ctx, { devExtension: true });
       await openFile(page, 'serve_onnx.py');
       const lens = page.locator('.contentWidgets .codelens-decoration a', { hasText: 'Profile variants' }).first();
@@ -116,6 +119,7 @@ export const tests: E2ETest[] = [
       await expectFilledReport(restored);
       assert.match(await restored.locator('#variants-table').innerText(), /int8 dynamic/, 'the measured variants are back after the reload');
       await ctx.shot('report-after-reload');
+      assert.deepEqual(violations.filter((v) => /greenlens|webview/i.test(v)), [], 'no CSP violation in the report page');
     },
   },
 ];
