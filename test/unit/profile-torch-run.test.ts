@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { test } from 'node:test';
@@ -146,4 +146,31 @@ void test('the generated script is the one that ran, and runs on its own', async
   assert.equal(types[0], 'hello');
   assert.equal(types.at(-1), 'done');
   assert.equal(types.filter((t) => t === 'variant').length, 2);
+});
+
+void test('timm and Hugging Face sites, against stand-in packages with the same calls: local weights only, random weights said, no download', async () => {
+  // timm and transformers are not Debian packages; these stand-ins implement just the calls the harness makes.
+  const lib = mkdtempSync(path.join(tmpdir(), 'gl-fakelib-'));
+  for (const [name, body] of Object.entries({
+    timm: 'import torch\ndef create_model(name, pretrained=False, **kw):\n    if pretrained:\n        raise RuntimeError("not in the cache")\n    m = torch.nn.Sequential(torch.nn.Conv2d(3, 8, 3), torch.nn.AdaptiveAvgPool2d(1), torch.nn.Flatten(), torch.nn.Linear(8, 5))\n    m.pretrained_cfg = {"input_size": (3, 64, 64)}\n    return m\n',
+    transformers: 'import torch\nclass Config:\n    vocab_size = 100\n    max_position_embeddings = 16\nclass AutoConfig:\n    @staticmethod\n    def from_pretrained(name, local_files_only=False):\n        assert local_files_only\n        if name != "cached/config":\n            raise OSError("not in the cache")\n        return Config()\nclass Tiny(torch.nn.Module):\n    def __init__(self, config):\n        super().__init__()\n        self.config = config\n        self.emb = torch.nn.Embedding(config.vocab_size, 32)\n        self.head = torch.nn.Linear(32, 3)\n    def forward(self, input_ids):\n        return {"logits": self.head(self.emb(input_ids).mean(1))}\nclass AutoModel:\n    @staticmethod\n    def from_pretrained(name, local_files_only=False):\n        raise OSError("weights not in the cache")\n    @staticmethod\n    def from_config(config):\n        return Tiny(config)\n',
+  })) {
+    mkdirSync(path.join(lib, name));
+    writeFileSync(path.join(lib, name, '__init__.py'), body);
+  }
+  const file = userFile('sites.py', 'import timm\nfrom transformers import AutoModel\na = timm.create_model("convnext_tiny", pretrained=True)\nb = AutoModel.from_pretrained("cached/config")\nc = AutoModel.from_pretrained("not/cached")\n');
+  const saved = process.env.PYTHONPATH;
+  process.env.PYTHONPATH = lib;
+  try {
+    const timm = await profileTorch({ site: await siteAt(file, 3), python: PYTHON, storageDir: STORE, budgetMs: 3000, variants: 'int8-dynamic' });
+    assert.deepEqual([timm.model.weights, timm.model.inputShape], ['random', [1, 3, 64, 64]]);
+    assert.match(timm.model.notes.join(' '), /pretrained weights of convnext_tiny are not in the local cache/);
+    const hf = await profileTorch({ site: await siteAt(file, 4), python: PYTHON, storageDir: STORE, budgetMs: 3000, variants: 'int8-dynamic' });
+    assert.deepEqual([hf.model.weights, hf.model.inputDtype, hf.model.inputShape], ['random', 'int64', [1, 16]]);
+    assert.equal(hf.variants[1]!.accuracy?.output, 'logits');
+    await expectError({ site: await siteAt(file, 5) }, 'needs-download', /not\/cached is not in the local Hugging Face cache .*does not download/);
+  } finally {
+    if (saved === undefined) delete process.env.PYTHONPATH;
+    else process.env.PYTHONPATH = saved;
+  }
 });
