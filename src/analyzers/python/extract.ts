@@ -85,6 +85,19 @@ function emptyStatementFacts(): StatementFacts {
   return { calls: [], imports: [], classes: [] };
 }
 
+/**
+ * A copy of a text that does not keep the whole source alive. V8 represents a slice of 13 or more
+ * characters as a view into its parent string, and kept facts outlive many versions of the document:
+ * without the copy, every edit would keep a copy of the file alive until its statement is read again.
+ */
+export function ownString(text: string): string {
+  return text.length < 13 ? text : (text + ' ').slice(0, -1);
+}
+
+function ownBinding(b: ImportBinding): ImportBinding {
+  return 'wildcard' in b ? { wildcard: ownString(b.wildcard) } : { local: ownString(b.local), name: ownString(b.name) };
+}
+
 function addFact(facts: StatementFacts, n: SyntaxNode, source: string, base: number): void {
   const type = n.type;
   if (type === 'call') {
@@ -92,11 +105,11 @@ function addFact(facts: StatementFacts, n: SyntaxNode, source: string, base: num
     const fnType = fn?.type;
     if (!fn || fnType === undefined || !CALLEE_TYPES.has(fnType)) return;
     const fnEnd = fn.endIndex;
-    facts.calls.push({ start: fn.startIndex - base, fnEnd: fnEnd - base, fnType: fnType as CalleeType, fnText: source.slice(fn.startIndex, fnEnd) });
+    facts.calls.push({ start: fn.startIndex - base, fnEnd: fnEnd - base, fnType: fnType as CalleeType, fnText: ownString(source.slice(fn.startIndex, fnEnd)) });
   } else if (type === 'class_definition') {
     const cls = classRecord(n, base);
     if (cls) facts.classes.push(cls);
-  } else facts.imports.push(...importBindings(n));
+  } else for (const b of importBindings(n)) facts.imports.push(ownBinding(b));
 }
 
 function classRecord(cls: SyntaxNode, base: number): ClassRecord | undefined {
@@ -105,9 +118,9 @@ function classRecord(cls: SyntaxNode, base: number): ClassRecord | undefined {
   const name = cls.childForFieldName('name');
   const body = cls.childForFieldName('body');
   if (!name || !body) return undefined;
-  const baseTexts = bases.namedChildren.filter((b): b is SyntaxNode => b !== null && b.type !== 'keyword_argument' && b.type !== 'comment').map((b) => b.text);
+  const baseTexts = bases.namedChildren.filter((b): b is SyntaxNode => b !== null && b.type !== 'keyword_argument' && b.type !== 'comment').map((b) => ownString(b.text));
   return {
-    start: cls.startIndex - base, end: cls.endIndex - base, name: name.text, nameStart: name.startIndex - base, nameEnd: name.endIndex - base,
+    start: cls.startIndex - base, end: cls.endIndex - base, name: ownString(name.text), nameStart: name.startIndex - base, nameEnd: name.endIndex - base,
     bases: baseTexts, bodyStart: body.startIndex - base, bodyEnd: body.endIndex - base,
   };
 }
