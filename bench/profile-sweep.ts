@@ -102,7 +102,7 @@ async function main(): Promise<void> {
   console.log(`threads: ${res.threads?.reason ?? 'n/a'}`);
   for (const v of res.variants) {
     const m = v.metrics;
-    console.log(`  ${v.id.padEnd(18)} ${v.status.padEnd(9)} ${m ? `p50 ${m.p50Ms.toFixed(2)} ms ±${m.ciPct.toFixed(2)} % (${m.repetitions} runs in ${m.passes ?? 1} pass${(m.passes ?? 1) > 1 ? 'es' : ''}, load ${m.loadMs.toFixed(0)} ms, build ${m.buildMs.toFixed(0)} ms)` : v.reason ?? ''}`);
+    console.log(`  ${v.id.padEnd(18)} ${v.status.padEnd(9)} ${m ? `p50 ${m.p50Ms.toFixed(2)} ms ±${m.ciPct.toFixed(2)} % (${m.repetitions} runs in ${m.passes ?? 1} pass${(m.passes ?? 1) > 1 ? 'es' : ''}, ${((m.repetitions * m.meanMs) / 1000).toFixed(1)} s timed, load ${m.loadMs.toFixed(0)} ms, build ${m.buildMs.toFixed(0)} ms)` : v.reason ?? ''}`);
   }
   const cis = res.variants.flatMap((v) => (v.metrics ? [v.metrics.ciPct] : []));
   const worst = Math.max(...cis);

@@ -54,6 +54,9 @@ interface RunState {
   threads: ThreadChoice;
 }
 
+/** Share of the budget kept back from the first pass for topping up the widest intervals. */
+const TOP_UP_RESERVE = 0.2;
+
 /** The spec a worker measures: the run's pinned thread count unless the variant sets its own. */
 function pinned(s: RunState, v: VariantSpec): VariantSpec {
   return v.threads !== undefined || s.threads.threads === undefined ? v : { ...v, threads: s.threads.threads };
@@ -144,8 +147,11 @@ async function topUp(s: RunState, variants: VariantSpec[], results: VariantResul
     const i = widestCi(results, target, done);
     const r = i === undefined ? undefined : results[i];
     const v = i === undefined ? undefined : variants[i];
-    // A top-up pays for a worker, a session and a warm-up: about half a full variant's overhead.
-    const budget = s.schedule.leftMs() - s.schedule.expectedOverheadMs(1) / 2;
+    // A top-up pays for a worker, a session and a warm-up: about half a full variant's overhead. The time
+    // left is shared among the intervals still too wide (at most three), widest first.
+    const wide = results.filter((x, k) => !done.has(k) && x.status === 'measured' && !x.cached && (x.metrics?.ciPct ?? 0) > target).length;
+    const cost = s.schedule.expectedOverheadMs(1) / 2;
+    const budget = (s.schedule.leftMs() - cost * Math.min(Math.max(wide, 1), 3)) / Math.min(Math.max(wide, 1), 3);
     if (i === undefined || !r?.metrics || !r.modelPath || !v || budget < 1000 || s.opts.signal?.aborted) return;
     tries.set(i, (tries.get(i) ?? 0) + 1);
     if ((tries.get(i) ?? 0) >= 2) done.add(i);
@@ -190,7 +196,7 @@ export async function profileModel(opts: ProfileOptions): Promise<ProfileResult>
   const budgetMs = opts.budgetMs ?? 60_000;
   const s: RunState = {
     opts, runner: new ProfilerRunner(opts.worker), cache: opts.cacheDir ? new ResultCache(opts.cacheDir) : undefined,
-    sha: await hashFile(opts.modelPath), machine: machineFingerprint(), schedule: new Schedule(started + budgetMs),
+    sha: await hashFile(opts.modelPath), machine: machineFingerprint(), schedule: new Schedule(started + budgetMs, Date.now, TOP_UP_RESERVE * budgetMs),
     threads: await resolveThreads(opts.threads),
   };
   const results: VariantResult[] = [];

@@ -1,8 +1,8 @@
 /**
- * How a run spends its time budget: each variant's timing loop gets its share of what is left after the
- * expected building, loading and accuracy costs of the variants still to come; time a loop does not need
- * passes on; and what remains at the end tops up the variant whose confidence interval is widest, its
- * new runs pooled with the first ones. Pure.
+ * How a run spends its time budget: each variant's timing loop gets its share of what is left (less a
+ * reserve) after the expected building, loading and accuracy costs of the variants still to come; time a
+ * loop does not need passes on; and what remains at the end, the reserve included, tops up the variants
+ * whose confidence intervals are widest, their new runs pooled with the first ones. Pure.
  */
 import { summarizeLatencies } from './stats';
 import type { VariantMetrics, VariantResult, VariantSpec } from './types';
@@ -15,10 +15,19 @@ export class Schedule {
   /** Wall time each measured variant spent outside its timing loop (spawn, build, load, warm-up, accuracy), ms. */
   private readonly overheads: number[] = [];
 
-  constructor(readonly deadline: number, private readonly now: () => number = Date.now) {}
+  /**
+   * @param reserveMs time kept back from the first pass for top-ups: it goes where the interval is widest,
+   *   which for a worst-case target beats an even split (an interval narrows like 1/√runs).
+   */
+  constructor(readonly deadline: number, private readonly now: () => number = Date.now, private readonly reserveMs = 0) {}
 
   leftMs(): number {
     return Math.max(0, this.deadline - this.now());
+  }
+
+  /** Time left for the first pass over the variants. */
+  firstPassLeftMs(): number {
+    return Math.max(0, this.leftMs() - this.reserveMs);
   }
 
   /** Records a finished measurement: its wall time and the time its timing loop ran. */
@@ -28,7 +37,7 @@ export class Schedule {
 
   /** Expected time a variant spends outside its loop; before any is known, 40 % of an even share. */
   expectedOverheadMs(remaining: number): number {
-    if (this.overheads.length === 0) return (0.4 * this.leftMs()) / Math.max(remaining, 1);
+    if (this.overheads.length === 0) return (0.4 * this.firstPassLeftMs()) / Math.max(remaining, 1);
     return this.overheads.reduce((a, b) => a + b, 0) / this.overheads.length;
   }
 
@@ -39,7 +48,7 @@ export class Schedule {
   loopBudget(remaining: VariantSpec[]): number {
     const weight = (v: VariantSpec) => (v.kind === 'baseline' ? 2 : 1);
     const total = remaining.reduce((a, v) => a + weight(v), 0);
-    const loops = this.leftMs() - this.expectedOverheadMs(remaining.length) * remaining.length;
+    const loops = this.firstPassLeftMs() - this.expectedOverheadMs(remaining.length) * remaining.length;
     return Math.max(MIN_LOOP_MS, (loops * weight(remaining[0] ?? { id: '', kind: 'opt' })) / Math.max(total, 1));
   }
 }

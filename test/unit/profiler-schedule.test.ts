@@ -69,6 +69,11 @@ void test('loop budgets leave room for the overheads still to come; the baseline
   assert.equal(s.loopBudget(specs.slice(1)), (48_000 - 2 * 2000) / 2);
   now = 70_000;
   assert.equal(s.loopBudget(specs.slice(2)), 200, 'a minimum loop even past the deadline');
+  // A reserve for top-ups is kept out of the first pass but counts as time left.
+  const r = new Schedule(60_000, () => 0, 12_000);
+  assert.equal(r.firstPassLeftMs(), 48_000);
+  assert.equal(r.leftMs(), 60_000);
+  assert.equal(r.loopBudget(specs), ((48_000 - 0.4 * 16_000 * 3) * 2) / 4);
 });
 
 const metrics = (lat: number[], extra: Partial<VariantMetrics> = {}): VariantMetrics => ({

@@ -36,7 +36,7 @@ export interface LoopResult {
  * Warm-up: at least 3 runs and until two consecutive runs differ by under 10 % or 10 % of the budget is
  * spent, because the first runs pay for memory allocation and lazy kernel set-up.
  */
-async function warmUp(session: Ort.InferenceSession, feeds: Record<string, Ort.Tensor>, budgetMs: number): Promise<number> {
+async function warmUp(session: Ort.InferenceSession, feeds: Record<string, Ort.Tensor>, budgetMs: number): Promise<{ runs: number; lastMs: number }> {
   const t0 = performance.now();
   let prev = Infinity;
   let runs = 0;
@@ -46,16 +46,26 @@ async function warmUp(session: Ort.InferenceSession, feeds: Record<string, Ort.T
     const d = performance.now() - s;
     runs++;
     const settled = Math.abs(d - prev) < 0.1 * Math.min(d, prev);
-    if (runs >= 3 && (settled || performance.now() - t0 > 0.1 * budgetMs)) return runs;
+    if (runs >= 3 && (settled || performance.now() - t0 > 0.1 * budgetMs)) return { runs, lastMs: d };
     prev = d;
   }
 }
 
+/**
+ * Fewest timed runs before the loop may stop: 10, and up to 30 when they fit in a fifth of the budget.
+ * Stopping as soon as the interval first looks narrow favours a short calm spell of the machine; a
+ * larger first sample makes that less likely.
+ */
+function defaultMinRepetitions(budgetMs: number, runMs: number): number {
+  return Math.max(10, Math.min(30, Math.floor((0.2 * budgetMs) / Math.max(runMs, 1e-3))));
+}
+
 /** Times session.run on fixed feeds; the per-run cost of the harness is one performance.now() call. */
 export async function timeSession(session: Ort.InferenceSession, feeds: Record<string, Ort.Tensor>, s: LoopSettings): Promise<LoopResult> {
-  const warmupRuns = s.skipWarmUp ? 0 : await warmUp(session, feeds, s.budgetMs);
+  const warm = s.skipWarmUp ? { runs: 0, lastMs: Infinity } : await warmUp(session, feeds, s.budgetMs);
+  const warmupRuns = warm.runs;
   const target = s.targetCiPct ?? 2;
-  const minReps = s.minRepetitions ?? 10;
+  const minReps = s.minRepetitions ?? defaultMinRepetitions(s.budgetMs, warm.lastMs);
   let times = new Float64Array(1024);
   let n = 0;
   const cpu0 = process.cpuUsage();
