@@ -4,7 +4,11 @@
  * and the weight arithmetic that the builds spend their time in.
  */
 import assert from 'node:assert/strict';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
 import { test } from 'node:test';
+import { profileModel } from '../../src/profiler/index';
 import { binomHalfCdf, medianCi, normalCdf, sortedCopy } from '../../src/profiler/stats';
 import { chooseThreads, parseProcStat, physicalCores } from '../../src/profiler/threads';
 import { poolMetrics, Schedule, widestCi } from '../../src/profiler/schedule';
@@ -117,4 +121,23 @@ void test('magnitude threshold by radix select equals the sorted k-th value; int
   const g = quantizeInt8(w.subarray(0, 12), [3, 4], 1, true);
   assert.equal(g.scales.length, 4);
   for (let n = 0; n < 4; n++) assert.ok(Math.abs((g.scales[n] ?? 0) - Math.max(...[0, 1, 2].map((k) => Math.abs(w[k * 4 + n] ?? 0))) / 127) < 1e-9);
+});
+
+void test('a profile run pins one thread count for all variants and spends its reserve topping up what is still too wide', async () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'gl-topup-'));
+  // An unreachable target: the first pass ends on its budget, then the reserve tops the baseline up.
+  const res = await profileModel({
+    modelPath: path.join(__dirname, '..', '..', 'examples', 'models', 'fashion_mlp.onnx'), storageDir: dir, variants: 'threads:1',
+    inputs: { randomSamples: 4 }, budgetMs: 20_000, targetCiPct: 0.001, threads: 2,
+  });
+  assert.deepEqual(res.threads, { count: 2, reason: '2 intra-op threads, as set' });
+  const [base, one] = res.variants;
+  assert.equal(base?.metrics?.threads, 2);
+  assert.equal(one?.metrics?.threads, 1, 'a threads:n variant keeps its own count');
+  assert.ok((base?.metrics?.passes ?? 1) >= 2 || (one?.metrics?.passes ?? 1) >= 2, `a top-up ran: ${base?.metrics?.passes} ${one?.metrics?.passes}`);
+  for (const v of res.variants) {
+    assert.equal(v.metrics?.latenciesMs, undefined, 'per-run latencies stay inside the run');
+    assert.equal(v.metrics?.budgetExhausted, true);
+  }
+  assert.ok(res.durationMs < 30_000, `${res.durationMs} ms`);
 });
