@@ -3,7 +3,7 @@
  * harness's own cost: the timing loop against a bare `await session.run()` loop on the same session.
  * The profile runs the worker bundled as users get it (esbuild, fresh from src/, so never stale): a
  * worker started through tsx would add about 1.5 s of TypeScript compilation per variant.
- * Usage: npm run bench:profile-sweep [-- --model path.onnx] [-- --budget 40]
+ * Usage: npm run bench:profile-sweep [-- --model path.onnx] [-- --budget 50]
  * Ends with: RESULT profile-sweep seconds=<> worst_ci_pct=<> overhead_pct=<>
  */
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync } from 'node:fs';
@@ -24,7 +24,7 @@ const argOf = (name: string) => {
   return i > 0 ? process.argv[i + 1] : undefined;
 };
 const model = argOf('--model') ?? path.join(homedir(), '.cache', 'greenlens-test-models', 'resnet18.onnx');
-const budgetS = Number(argOf('--budget') ?? 40);
+const budgetS = Number(argOf('--budget') ?? 50);
 
 /** Bundles src/profiler/worker.ts like scripts/build.mjs does, next to node_modules so onnxruntime-node resolves. */
 function bundledWorker(): WorkerSpec {
