@@ -7,8 +7,8 @@ import { onnx } from './generated/onnx';
 import { dtypeBytes } from './dtypes';
 import { OnnxReadError, guarded } from './errors';
 import { bytesSource, fileSource, type ByteSource } from './source';
-import { RangeList, scanFields, type WireField } from './wire';
-import { Cur, fastNode, fastTensor, type PendingGraphs } from './fastNode';
+import { RangeList, readSignedVarint, scanFields, type WireField } from './wire';
+import { decodeEntry, decodeNode, decodeOpset, decodeString, decodeTensorFields, decodeValueInfo, type PendingGraphs } from './fastNode';
 import type { AttributeInfo, Dim, GraphInfo, InlineDataRef, ModelInfo, NodeInfo, TensorInfo, ValueInfo } from './types';
 
 /** Subgraphs nest through node attributes; deeper nesting than this is treated as a corrupt file. */
@@ -64,7 +64,16 @@ function externalRef(entries: onnx.StringStringEntryProto.$Properties[], at: num
 
 /** Completes a tensor decoded by the fast path: checked element count, storage size, external data. */
 function finishTensor(t: TensorInfo, ext: onnx.StringStringEntryProto.$Properties[], location: number, start: number): TensorInfo {
-  const { elements } = checkedDims(t.dims, start);
+  // The same checks as checkedDims, on dims the fast path already decoded as numbers.
+  const dims = t.dims;
+  if (dims.length > 64) throw new OnnxReadError('malformed', `tensor has rank ${dims.length}`, start);
+  let elements = 1;
+  for (let i = 0; i < dims.length; i++) {
+    const d = dims[i] as number;
+    if (!Number.isSafeInteger(d) || d < 0) throw new OnnxReadError('malformed', `tensor has an invalid dimension ${d}`, start);
+    elements *= d;
+  }
+  if (!Number.isSafeInteger(elements)) throw new OnnxReadError('malformed', `tensor dims [${dims.join(', ')}] are implausibly large`, start);
   t.elements = elements;
   t.bytes = dtypeBytes(t.dtype, elements);
   if (location === 1) t.data = externalRef(ext, start);
@@ -74,12 +83,16 @@ function finishTensor(t: TensorInfo, ext: onnx.StringStringEntryProto.$Propertie
 /** Nodes up to this size are decoded by the hand-written fast path from one copied buffer. */
 const FAST_NODE_BYTES = 64 * 1024;
 
+/** Subgraphs the node being decoded holds; emptied after each node (nested nodes take their own copy). */
+const pending: PendingGraphs = [];
+
 function readNodeFast(ctx: Ctx, start: number, end: number, depth: number): NodeInfo {
   const at = ctx.src.locate(start, end - start);
-  const pending: PendingGraphs = [];
-  const tensor = (c: Cur, e: number): TensorInfo => fastTensor(c, e, finishTensor);
-  const node = fastNode(new Cur(ctx.src.buf, at, at + end - start, start - at), pending, tensor, inferAttrType);
-  for (const p of pending) {
+  pending.length = 0;
+  const node = decodeNode(ctx.src.buf, at, at + end - start, start - at, pending, finishTensor, inferAttrType);
+  if (pending.length === 0) return node;
+  const graphs = pending.splice(0);
+  for (const p of graphs) {
     const g = readGraph(ctx, p.start, p.end, depth + 1);
     if (p.many) (p.attr.graphs ??= []).push(g);
     else p.attr.g = g;
@@ -102,13 +115,11 @@ export function readTensor(ctx: Ctx, start: number, end: number): TensorInfo {
     } else if (f.num === 12 && f.end - f.valStart > MAX_DOC_BYTES) return;
     else small.add(f.tagStart, f.end);
   });
-  const t = decodeSmall(ctx, small, 'tensor', start, (b) => onnx.TensorProto.decode(b));
-  const { dims, elements } = checkedDims(t.dims, start);
-  const dtype = t.dataType;
-  const info: TensorInfo = { name: t.name, dtype, dims, elements, bytes: dtypeBytes(dtype, elements), data };
-  if (t.dataLocation === 1) info.data = externalRef(t.externalData, start);
-  const inlineValues = [t.floatData, t.int32Data, t.int64Data, t.doubleData, t.uint64Data].find((v) => v.length > 0);
-  if (inlineValues) info.values = inlineValues.map(toNum);
+  const bytes = small.gather(ctx.src);
+  const b = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  // The hand decoder rather than onnx.TensorProto.decode: see fastNode.ts (80 such headers in vit_b_16).
+  const info = guarded('corrupt tensor', () => decodeTensorFields(b, 0, b.length, start, finishTensor), start);
+  if (info.data?.kind !== 'external') info.data = data;
   return info;
 }
 
@@ -199,24 +210,44 @@ function readSparse(ctx: Ctx, start: number, end: number): TensorInfo | undefine
   return { ...values, dims };
 }
 
-/** Reads the GraphProto in [start, end); `depth` counts subgraph nesting. */
+/** Where [start, end) sits in the source's buffer, or -1 when it is too large to decode in place. */
+function inPlace(ctx: Ctx, start: number, end: number): number {
+  return end - start <= FAST_NODE_BYTES ? ctx.src.locate(start, end - start) : -1;
+}
+
+/** A UTF-8 string field. */
+function readString(ctx: Ctx, start: number, end: number): string {
+  const at = inPlace(ctx, start, end);
+  return at >= 0 ? decodeString(ctx.src.buf, at, at + end - start) : utf8.decode(ctx.src.read(start, end - start));
+}
+
+/** A graph input, output or value_info entry. */
+function readValueInfo(ctx: Ctx, start: number, end: number): ValueInfo {
+  const at = inPlace(ctx, start, end);
+  if (at >= 0) return decodeValueInfo(ctx.src.buf, at, at + end - start, start - at);
+  return valueInfoOf(guarded('corrupt value info', () => onnx.ValueInfoProto.decode(ctx.src.read(start, end - start)), start));
+}
+
+/**
+ * Reads the GraphProto in [start, end); `depth` counts subgraph nesting. Fields the summary does not use
+ * (doc_string, quantization_annotation, metadata_props) are skipped unread.
+ */
 export function readGraph(ctx: Ctx, start: number, end: number, depth: number): GraphInfo {
   if (depth > MAX_DEPTH) throw new OnnxReadError('too-deep', `subgraphs nested deeper than ${MAX_DEPTH} levels`, start);
   const g: GraphInfo = { name: '', nodes: [], initializers: [], sparseInitializers: [], inputs: [], outputs: [], valueInfo: [] };
-  const small = new RangeList(MAX_SMALL_BYTES);
   scanFields(ctx.src, start, end, (f: WireField) => {
-    if (f.wire === 2 && f.num === 1) g.nodes.push(f.end - f.valStart <= FAST_NODE_BYTES ? readNodeFast(ctx, f.valStart, f.end, depth) : readNode(ctx, f.valStart, f.end, depth));
-    else if (f.wire === 2 && f.num === 5) g.initializers.push(readTensor(ctx, f.valStart, f.end));
-    else if (f.wire === 2 && f.num === 15) {
+    if (f.wire !== 2) return;
+    const num = f.num;
+    if (num === 1) g.nodes.push(f.end - f.valStart <= FAST_NODE_BYTES ? readNodeFast(ctx, f.valStart, f.end, depth) : readNode(ctx, f.valStart, f.end, depth));
+    else if (num === 5) g.initializers.push(readTensor(ctx, f.valStart, f.end));
+    else if (num === 15) {
       const s = readSparse(ctx, f.valStart, f.end);
       if (s) g.sparseInitializers.push(s);
-    } else if (f.num !== 10) small.add(f.tagStart, f.end);
+    } else if (num === 2) g.name = readString(ctx, f.valStart, f.end);
+    else if (num === 11) g.inputs.push(readValueInfo(ctx, f.valStart, f.end));
+    else if (num === 12) g.outputs.push(readValueInfo(ctx, f.valStart, f.end));
+    else if (num === 13) g.valueInfo.push(readValueInfo(ctx, f.valStart, f.end));
   });
-  const p = decodeSmall(ctx, small, 'graph', start, (b) => onnx.GraphProto.decode(b));
-  g.name = p.name;
-  g.inputs = p.input.map(valueInfoOf);
-  g.outputs = p.output.map(valueInfoOf);
-  g.valueInfo = p.valueInfo.map(valueInfoOf);
   return g;
 }
 
@@ -232,36 +263,45 @@ function functionName(ctx: Ctx, start: number, end: number): string {
   return `${domain}:${name}`;
 }
 
-/** Reads a whole model from a source. Throws OnnxReadError for anything that is not a readable model. */
+/** One OperatorSetIdProto or StringStringEntryProto of the model header, decoded in place. */
+function readSmall<T>(ctx: Ctx, start: number, end: number, what: string, fast: (b: Buffer, at: number, stop: number, base: number) => T): T {
+  const at = inPlace(ctx, start, end);
+  if (at < 0) throw new OnnxReadError('too-large', `a model ${what} of ${end - start} bytes`, start);
+  return fast(ctx.src.buf, at, at + end - start, start - at);
+}
+
+/**
+ * Reads a whole model from a source. Throws OnnxReadError for anything that is not a readable model.
+ * The header fields are decoded by hand, by their onnx.proto field numbers: protobufjs decoding of the
+ * few header messages cost a cold summary more than the nodes they describe (see fastNode.ts).
+ */
 export function readModelFromSource(src: ByteSource): ModelInfo {
   const ctx: Ctx = { src };
-  const small = new RangeList(MAX_SMALL_BYTES);
   let graph: GraphInfo | undefined;
   const functions: string[] = [];
+  const model: Omit<ModelInfo, 'graph' | 'fileSize' | 'functions'> = { irVersion: 0, producerName: '', producerVersion: '', domain: '', modelVersion: 0, docString: '', opsets: [], metadata: {} };
   if (src.size === 0) throw new OnnxReadError('truncated', 'the file is empty');
   scanFields(src, 0, src.size, (f) => {
-    if (f.num === 7 && f.wire === 2) graph = readGraph(ctx, f.valStart, f.end, 0);
-    else if (f.num === 25 && f.wire === 2) functions.push(functionName(ctx, f.valStart, f.end));
-    else if (f.num === 20 || (f.num === 6 && f.end - f.valStart > MAX_DOC_BYTES)) return;
-    else small.add(f.tagStart, f.end);
+    const num = f.num;
+    if (f.wire === 0) {
+      if (num === 1) model.irVersion = readSignedVarint(src, f.valStart, f.end);
+      else if (num === 5) model.modelVersion = readSignedVarint(src, f.valStart, f.end);
+      return;
+    }
+    if (f.wire !== 2) return;
+    if (num === 7) graph = readGraph(ctx, f.valStart, f.end, 0);
+    else if (num === 25) functions.push(functionName(ctx, f.valStart, f.end));
+    else if (num === 8) model.opsets.push(readSmall(ctx, f.valStart, f.end, 'opset import', decodeOpset));
+    else if (num === 14) {
+      const e = readSmall(ctx, f.valStart, f.end, 'metadata entry', decodeEntry);
+      model.metadata[e.key] = e.value;
+    } else if (num === 2) model.producerName = readString(ctx, f.valStart, f.end);
+    else if (num === 3) model.producerVersion = readString(ctx, f.valStart, f.end);
+    else if (num === 4) model.domain = readString(ctx, f.valStart, f.end);
+    else if (num === 6 && f.end - f.valStart <= MAX_DOC_BYTES) model.docString = readString(ctx, f.valStart, f.end);
   });
-  const m = decodeSmall(ctx, small, 'model header', 0, (b) => onnx.ModelProto.decode(b));
   if (!graph) throw new OnnxReadError('malformed', 'no graph found: this is not an ONNX model (or it is truncated before its graph)');
-  const metadata: Record<string, string> = {};
-  for (const e of m.metadataProps) metadata[e.key ?? ''] = e.value ?? '';
-  return {
-    irVersion: toNum(m.irVersion),
-    producerName: m.producerName,
-    producerVersion: m.producerVersion,
-    domain: m.domain,
-    modelVersion: toNum(m.modelVersion),
-    docString: m.docString,
-    opsets: m.opsetImport.map((o) => ({ domain: o.domain ?? '', version: toNum(o.version) })),
-    metadata,
-    graph,
-    functions,
-    fileSize: src.size,
-  };
+  return { ...model, graph, functions, fileSize: src.size };
 }
 
 /** Reads a model file lazily: only its structure, never its weights. */

@@ -1,51 +1,92 @@
 /**
- * On-demand decoding of tensor values from their recorded positions. Used for the small constant tensors
- * that shape inference folds (Reshape targets, Slice bounds, Resize scales), never for weights.
+ * Decoding of tensor values from their recorded positions. Used for the small constant tensors that shape
+ * inference folds (Reshape targets, Slice bounds, Resize scales), never for weights.
  */
 import type { ByteSource } from './source';
-import type { TensorInfo } from './types';
-import { readSignedVarint, readVarint, varintEnd } from './wire';
-import { guarded } from './errors';
+import type { InlineDataRef, TensorInfo } from './types';
+import { decodeSignedVarint64, signedVarintLength } from './wire';
 
 /** Tensors with more elements than this are not decoded for constant folding. */
 export const MAX_FOLD_ELEMENTS = 4096;
 
-function fromRaw(bytes: Uint8Array, dtype: number, count: number): number[] | undefined {
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const out: number[] = [];
-  const reads: Record<number, [number, (o: number) => number]> = {
-    1: [4, (o) => view.getFloat32(o, true)],
-    2: [1, (o) => view.getUint8(o)],
-    3: [1, (o) => view.getInt8(o)],
-    4: [2, (o) => view.getUint16(o, true)],
-    5: [2, (o) => view.getInt16(o, true)],
-    6: [4, (o) => view.getInt32(o, true)],
-    7: [8, (o) => Number(view.getBigInt64(o, true))],
-    9: [1, (o) => view.getUint8(o)],
-    11: [8, (o) => view.getFloat64(o, true)],
-    12: [4, (o) => view.getUint32(o, true)],
-    13: [8, (o) => Number(view.getBigUint64(o, true))],
-  };
-  const r = reads[dtype];
-  if (!r || bytes.length < r[0] * count) return undefined;
-  for (let i = 0; i < count; i++) out.push(r[1](i * r[0]));
-  return out;
+/** Bytes per element of the types raw_data is decoded for; 0 for the others (float16, strings, ...). */
+function rawWidth(dtype: number): number {
+  switch (dtype) {
+    case 2: case 3: case 9: return 1;
+    case 4: case 5: return 2;
+    case 1: case 6: case 12: return 4;
+    case 7: case 11: case 13: return 8;
+    default: return 0;
+  }
 }
 
-function fromPacked(src: ByteSource, t: TensorInfo, offset: number, length: number, encoding: string): number[] | undefined {
+/** One little-endian value of `dtype` at byte `o` (a switch, not a table of closures: no allocation per call). */
+function rawValue(view: DataView, dtype: number, o: number): number {
+  switch (dtype) {
+    case 1: return view.getFloat32(o, true);
+    case 2: case 9: return view.getUint8(o);
+    case 3: return view.getInt8(o);
+    case 4: return view.getUint16(o, true);
+    case 5: return view.getInt16(o, true);
+    case 6: return view.getInt32(o, true);
+    // 64-bit integers from two halves: exact below 2^53 and rounded once above, as Number(BigInt) does.
+    case 7: return view.getInt32(o + 4, true) * 2 ** 32 + view.getUint32(o, true);
+    case 11: return view.getFloat64(o, true);
+    case 12: return view.getUint32(o, true);
+    default: return view.getUint32(o + 4, true) * 2 ** 32 + view.getUint32(o, true);
+  }
+}
+
+/** Unsigned varint at buf[at, limit); sets varintLength (0 when it does not end in time). */
+let varintLength = 0;
+function uvarintAt(buf: Uint8Array, at: number, limit: number): number {
+  let value = 0;
+  let scale = 1;
+  for (let i = 0; i < 10 && at + i < limit; i++) {
+    const b = buf[at + i] as number;
+    value += (b & 0x7f) * scale;
+    if (b < 0x80) {
+      varintLength = i + 1;
+      return value;
+    }
+    scale *= 128;
+  }
+  varintLength = 0;
+  return 0;
+}
+
+/**
+ * Values of an inline tensor whose payload is buf[at, at + length): at most `elements` of them, or
+ * undefined when the type is not decoded or the payload is short or corrupt. Throws nothing.
+ */
+export function decodeInline(buf: Uint8Array, at: number, length: number, encoding: InlineDataRef['encoding'], dtype: number, elements: number): number[] | undefined {
   const out: number[] = [];
+  const view = new DataView(buf.buffer, buf.byteOffset + at, length);
+  if (encoding === 'raw') {
+    const w = rawWidth(dtype);
+    if (w === 0 || length < w * elements) return undefined;
+    for (let i = 0; i < elements; i++) out.push(rawValue(view, dtype, i * w));
+    return out;
+  }
   if (encoding === 'varint') {
-    let pos = offset;
-    while (pos < offset + length && out.length < t.elements) {
-      out.push(t.dtype === 13 ? readVarint(src, pos, offset + length) : readSignedVarint(src, pos, offset + length));
-      pos = varintEnd;
+    const end = at + length;
+    let pos = at;
+    while (pos < end && out.length < elements) {
+      if (dtype === 13) {
+        out.push(uvarintAt(buf, pos, end));
+        if (varintLength === 0) return undefined;
+        pos += varintLength;
+      } else {
+        out.push(decodeSignedVarint64(buf, pos, Math.min(10, end - pos)));
+        if (signedVarintLength === 0) return undefined;
+        pos += signedVarintLength;
+      }
     }
     return out;
   }
-  const bytes = src.read(offset, length);
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  if (encoding !== 'fixed32' && encoding !== 'fixed64') return undefined;
   const step = encoding === 'fixed32' ? 4 : 8;
-  for (let o = 0; o + step <= bytes.length && out.length < t.elements; o += step) out.push(step === 4 ? view.getFloat32(o, true) : view.getFloat64(o, true));
+  for (let o = 0; o + step <= length && out.length < elements; o += step) out.push(step === 4 ? view.getFloat32(o, true) : view.getFloat64(o, true));
   return out;
 }
 
@@ -58,12 +99,14 @@ export function readTensorValues(src: ByteSource, t: TensorInfo, maxElements = M
   if (t.values) return t.values.slice(0, t.elements);
   const d = t.data;
   if (!d || d.kind !== 'inline' || d.encoding === 'strings') return t.elements === 0 ? [] : undefined;
+  // No value needs more than 16 bytes (a varint takes at most 10): a huge length is never read whole.
+  const length = Math.min(d.length, 16 * t.elements + 16);
+  if (d.offset < 0 || d.offset + length > src.size) return undefined;
+  let bytes: Uint8Array;
   try {
-    return guarded('tensor values', () => {
-      if (d.encoding === 'raw') return fromRaw(src.read(d.offset, Math.min(d.length, 16 * t.elements + 16)), t.dtype, t.elements);
-      return fromPacked(src, t, d.offset, d.length, d.encoding);
-    });
+    bytes = src.read(d.offset, length);
   } catch {
     return undefined;
   }
+  return decodeInline(bytes, 0, length, d.encoding, t.dtype, t.elements);
 }

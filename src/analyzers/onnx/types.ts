@@ -28,7 +28,7 @@ export interface TensorInfo {
   /** Storage size from dtype and element count. */
   bytes: number;
   data: InlineDataRef | ExternalDataRef | undefined;
-  /** Values small enough that protobufjs decoded them in place (non-packed typed fields). */
+  /** Values decoded while reading: non-packed typed fields, and the payload of small Constant tensors. */
   values?: number[];
 }
 
@@ -69,7 +69,8 @@ export interface NodeInfo {
   domain: string;
   inputs: string[];
   outputs: string[];
-  attributes: Map<string, AttributeInfo>;
+  /** By name; read-only because nodes without attributes share one empty map. */
+  attributes: ReadonlyMap<string, AttributeInfo>;
 }
 
 /** A graph or subgraph (the body of If, Loop, Scan). */
