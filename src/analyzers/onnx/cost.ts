@@ -114,12 +114,29 @@ export function nodeMacs(node: NodeInfo, ins: Shapes, outs: Shapes): number | nu
   }
 }
 
-function otherFlops(node: NodeInfo, ins: Shapes, outs: Shapes): number | null {
-  if (NO_FLOPS.has(node.opType)) return 0;
+/** Operators nodeMacs counts; for the others it returns undefined without looking at shapes. */
+const MAC_OPS = new Set('Conv ConvInteger QLinearConv ConvTranspose Gemm MatMul MatMulInteger FusedMatMul QLinearMatMul Einsum LSTM GRU RNN Attention MultiHeadAttention'.split(' '));
+
+/** Elements of a fact's shape, or null when unknown. */
+function elements(f: TensorFact | undefined): number | null {
+  const s = f?.shape;
+  return s ? prod(s) : null;
+}
+
+/** Shapes of facts, for the MAC formulas (built only for the few nodes that have one). */
+function shapesOf(facts: (TensorFact | undefined)[]): Shapes {
+  const out: Shapes = new Array<SDim[] | undefined>(facts.length);
+  for (let i = 0; i < facts.length; i++) out[i] = facts[i]?.shape;
+  return out;
+}
+
+function otherFlops(node: NodeInfo, ins: (TensorFact | undefined)[], outs: (TensorFact | undefined)[]): number | null {
   const op = node.opType;
-  if (op.startsWith('Global') || op.startsWith('Reduce') || op === 'ArgMax' || op === 'ArgMin') return n(ins[0]);
-  if (op === 'MaxPool' || op === 'AveragePool' || op === 'LpPool') return mul(n(outs[0]), n(node.attributes.get('kernel_shape')?.ints ?? []));
-  return mul(n(outs[0]), PER_ELEMENT[op] ?? 1);
+  if (NO_FLOPS.has(op)) return 0;
+  if (op.startsWith('Global') || op.startsWith('Reduce') || op === 'ArgMax' || op === 'ArgMin') return elements(ins[0]);
+  const out = elements(outs[0]);
+  if (op === 'MaxPool' || op === 'AveragePool' || op === 'LpPool') return mul(out, n(node.attributes.get('kernel_shape')?.ints ?? []));
+  return out === null ? null : out * (PER_ELEMENT[op] ?? 1);
 }
 
 /** Bytes of a fact, or null when its shape is not fully known. */
@@ -128,26 +145,30 @@ export function factBytes(f: TensorFact | undefined): number | null {
   return count === null || !f ? null : dtypeBytes(f.dtype, count);
 }
 
-/** Cost of one node from the facts of its inputs and outputs (`scope` serves constant tensor sizes). */
+/**
+ * Cost of one node from the facts of its inputs and outputs (`scope` serves constant tensor sizes).
+ * Written without per-node arrays or closures: it runs once per node of a cold summary.
+ */
 export function nodeCost(node: NodeInfo, inFacts: (TensorFact | undefined)[], outFacts: (TensorFact | undefined)[], scope: Scope): NodeCost {
-  const ins = inFacts.map((f) => f?.shape);
-  const outs = outFacts.map((f) => f?.shape);
-  const m = nodeMacs(node, ins, outs);
-  const macOp = m !== undefined;
+  const op = node.opType;
+  const macOp = MAC_OPS.has(op);
+  let macs: number | null = 0;
   let flops: number | null;
   if (macOp) {
-    const bias = ['Conv', 'ConvTranspose', 'Gemm'].includes(node.opType) && node.inputs[2] ? n(outs[0]) : 0;
-    flops = m === null || bias === null ? null : 2 * m + bias;
-  } else flops = otherFlops(node, ins, outs);
+    macs = nodeMacs(node, shapesOf(inFacts), shapesOf(outFacts)) ?? null;
+    const bias = (op === 'Conv' || op === 'ConvTranspose' || op === 'Gemm') && node.inputs[2] ? elements(outFacts[0]) : 0;
+    flops = macs === null || bias === null ? null : 2 * macs + bias;
+  } else flops = otherFlops(node, inFacts, outFacts);
   let paramBytes = 0;
-  inFacts.forEach((f, i) => {
+  for (let i = 0; i < inFacts.length; i++) {
+    const f = inFacts[i];
     if (f?.isConstant) paramBytes += scope.constTensor(node.inputs[i] ?? '')?.bytes ?? factBytes(f) ?? 0;
-  });
+  }
   let activationBytes: number | null = 0;
   for (let i = 0; i < outFacts.length; i++) {
     const f = outFacts[i];
     const b = f?.isConstant ? 0 : factBytes(f);
     activationBytes = b === null || activationBytes === null ? null : activationBytes + b;
   }
-  return { macs: macOp ? m : 0, flops, paramBytes, activationBytes, macOp };
+  return { macs, flops, paramBytes, activationBytes, macOp };
 }

@@ -1,6 +1,6 @@
 /** Structural facts of a model that need no shapes: op histogram, parameters, quantization, external data. */
 import { dtypeBytes, dtypeInfo } from './dtypes';
-import type { GraphInfo, ModelInfo, NodeInfo, TensorInfo } from './types';
+import type { AttributeInfo, GraphInfo, ModelInfo, NodeInfo, TensorInfo } from './types';
 
 /** Parameter totals: initializers plus the tensors of Constant nodes, in every graph. */
 export interface ParameterStats {
@@ -44,18 +44,31 @@ export function forEachGraph(g: GraphInfo, visit: (g: GraphInfo) => void): void 
   // element until the code is optimised, which a one-shot summary never waits for.
   for (let i = 0; i < g.nodes.length; i++) {
     const node = g.nodes[i] as NodeInfo;
-    if (node.attributes.size) for (const sub of subgraphsOf(node)) forEachGraph(sub, visit);
+    if (!node.attributes.size) continue;
+    const subs = subgraphsOf(node);
+    for (let k = 0; k < subs.length; k++) forEachGraph(subs[k] as GraphInfo, visit);
   }
+}
+
+const NO_GRAPHS: GraphInfo[] = [];
+/** The list subgraphsOf is filling (a module variable, so that its forEach callback is not a closure). */
+let found: GraphInfo[] = NO_GRAPHS;
+
+function collectGraphs(a: AttributeInfo): void {
+  if (!a.g && !a.graphs) return;
+  if (found === NO_GRAPHS) found = [];
+  if (a.g) found.push(a.g);
+  if (a.graphs) for (let i = 0; i < a.graphs.length; i++) found.push(a.graphs[i] as GraphInfo);
 }
 
 /** The subgraphs held by a node's attributes (If branches, Loop and Scan bodies). */
 export function subgraphsOf(node: NodeInfo): GraphInfo[] {
-  const out: GraphInfo[] = [];
-  node.attributes.forEach((a) => {
-    if (a.g) out.push(a.g);
-    if (a.graphs) out.push(...a.graphs);
-  });
-  return out;
+  if (!node.attributes.size) return NO_GRAPHS;
+  found = NO_GRAPHS;
+  node.attributes.forEach(collectGraphs);
+  const out = found;
+  found = NO_GRAPHS;
+  return out === NO_GRAPHS ? [] : out;
 }
 
 /** Elements and dtype of the value a Constant node holds, if any. */
@@ -98,6 +111,9 @@ export function modelStructure(model: ModelInfo): ModelStructure {
     externalData: [],
   };
   const files = new Map<string, ExternalFile>();
+  // Counted in a Map and turned into objects at the end: a handful of op names, each seen many times.
+  const ops = new Map<string, number>();
+  const opTypes = new Map<string, string>();
   forEachGraph(model.graph, (g) => {
     s.subgraphCount++;
     for (let i = 0; i < g.initializers.length; i++) {
@@ -111,8 +127,11 @@ export function modelStructure(model: ModelInfo): ModelStructure {
       const node = g.nodes[i] as NodeInfo;
       s.nodeCount++;
       const op = node.domain && node.domain !== 'ai.onnx' ? `${node.domain}:${node.opType}` : node.opType;
-      s.opHistogram[op] = (s.opHistogram[op] ?? 0) + 1;
-      if (isQuantizedOp(node.opType)) s.quantization.ops[op] = (s.quantization.ops[op] ?? 0) + 1;
+      const seen = ops.get(op);
+      if (seen === undefined) {
+        ops.set(op, 1);
+        opTypes.set(op, node.opType);
+      } else ops.set(op, seen + 1);
       const c = node.opType === 'Constant' ? constantNodeTensor(node) : undefined;
       if (c) {
         addParam(s.parameters, c.dtype, c.elements, c.tensor?.bytes ?? dtypeBytes(c.dtype, c.elements));
@@ -120,6 +139,10 @@ export function modelStructure(model: ModelInfo): ModelStructure {
         if (c.tensor) addExternal(files, c.tensor);
       }
     }
+  });
+  ops.forEach((count, op) => {
+    s.opHistogram[op] = count;
+    if (isQuantizedOp(opTypes.get(op) ?? '')) s.quantization.ops[op] = count;
   });
   s.quantization.quantized = Object.keys(s.quantization.ops).length > 0;
   s.externalData = [...files.values()];

@@ -1,10 +1,10 @@
 /** Model-wide cost: totals over all graphs, top nodes, coverage and a peak activation-memory estimate. */
 import { factBytes, nodeCost, type NodeCost } from './cost';
 import type { Scope, ShapeInference, TensorFact } from './shapes/infer';
-
-type Step = Scope['steps'][number];
 import { subgraphsOf } from './structure';
 import type { GraphInfo, NodeInfo } from './types';
+
+type Step = Scope['steps'][number];
 
 /** One row of the per-node cost table. */
 export interface NodeCostRow extends NodeCost {
@@ -44,69 +44,88 @@ export interface CostTotals {
 }
 
 interface Acc {
-  /** Output facts per row; shapes are copied only onto the top rows. */
-  outs: Map<NodeCostRow, (TensorFact | undefined)[]>;
+  /** Output facts of each row, by row position; shapes are copied only onto the top rows. */
+  outs: (TensorFact | undefined)[][];
   cov: CostCoverage;
   notes: string[];
   inf: ShapeInference;
 }
 
-function graphRows(acc: Acc, g: GraphInfo, runs: number): NodeCostRow[] {
+/** Placeholder until topRows fills in the output shapes of the rows it keeps. */
+const NO_SHAPES: (number | null)[][] = [];
+
+function graphRows(acc: Acc, g: GraphInfo, runs: number, rows: NodeCostRow[]): void {
   const scope = acc.inf.scopes.get(g);
-  if (!scope) return [];
-  const rows: NodeCostRow[] = [];
+  if (!scope) return;
   const steps = scope.steps;
+  const cov = acc.cov;
   for (let i = 0; i < steps.length; i++) {
-    const { node, ins, outs } = steps[i] as (typeof steps)[number];
-    acc.cov.nodes++;
+    const step = steps[i] as Step;
+    const node = step.node;
+    cov.nodes++;
     // Constant nodes do no work at run time; they count as covered but get no row.
     if (node.opType === 'Constant') {
-      acc.cov.countedNodes++;
+      cov.countedNodes++;
       continue;
     }
-    const c = nodeCost(node, ins, outs, scope) as NodeCostRow;
-    // Extend the cost object in place: a spread copy per node is measurable in a cold process.
-    c.name = node.name || `${node.opType}#${i}`;
-    c.opType = node.opType;
-    c.runs = runs;
-    acc.outs.set(c, outs);
-    rows.push(c);
-    if (c.activationBytes !== null && c.flops !== null) acc.cov.countedNodes++;
+    const c = nodeCost(node, step.ins, step.outs, scope);
+    // One literal with every field: adding fields to the cost object afterwards costs a map change per node.
+    const row: NodeCostRow = { macs: c.macs, flops: c.flops, paramBytes: c.paramBytes, activationBytes: c.activationBytes, macOp: c.macOp, name: node.name || `${node.opType}#${i}`, opType: node.opType, runs, outputShapes: NO_SHAPES };
+    acc.outs.push(step.outs);
+    rows.push(row);
+    if (c.activationBytes !== null && c.flops !== null) cov.countedNodes++;
     if (c.macOp) {
-      acc.cov.macNodes++;
-      if (c.macs !== null) acc.cov.countedMacNodes++;
+      cov.macNodes++;
+      if (c.macs !== null) cov.countedMacNodes++;
     }
-    if (node.attributes.size && (node.opType === 'If' || node.opType === 'Loop' || node.opType === 'Scan')) {
-      for (const r of subgraphRows(acc, node, scope, runs)) rows.push(r);
-    }
+    if (node.attributes.size && (node.opType === 'If' || node.opType === 'Loop' || node.opType === 'Scan')) subgraphRows(acc, node, scope, runs, rows);
   }
-  return rows;
+}
+
+/** Rows of one graph in a fresh list (If branches are costed apart before one is kept). */
+function branchRows(acc: Acc, g: GraphInfo, runs: number): { rows: NodeCostRow[]; outs: (TensorFact | undefined)[][] } {
+  const outer = acc.outs;
+  acc.outs = [];
+  const rows: NodeCostRow[] = [];
+  graphRows(acc, g, runs, rows);
+  const outs = acc.outs;
+  acc.outs = outer;
+  return { rows, outs };
 }
 
 function sumMacs(rows: NodeCostRow[]): number {
-  return rows.reduce((s, r) => s + (r.macs ?? 0) * r.runs, 0);
+  let s = 0;
+  for (let i = 0; i < rows.length; i++) s += ((rows[i] as NodeCostRow).macs ?? 0) * (rows[i] as NodeCostRow).runs;
+  return s;
 }
 
-function subgraphRows(acc: Acc, node: NodeInfo, scope: Scope, runs: number): NodeCostRow[] {
+function subgraphRows(acc: Acc, node: NodeInfo, scope: Scope, runs: number, rows: NodeCostRow[]): void {
   const attr = (k: string): GraphInfo | undefined => node.attributes.get(k)?.g;
   if (node.opType === 'If') {
     const cond = scope.get(node.inputs[0] ?? '')?.value?.[0];
     // A folded condition runs one branch; the other is neither counted nor held against coverage.
     if (cond !== undefined) {
       const taken = attr(cond ? 'then_branch' : 'else_branch');
-      return taken ? graphRows(acc, taken, runs) : [];
+      if (taken) graphRows(acc, taken, runs, rows);
+      return;
     }
-    const branches = [attr('then_branch'), attr('else_branch')].filter((g): g is GraphInfo => !!g).map((g) => graphRows(acc, g, runs));
+    const branches = [attr('then_branch'), attr('else_branch')].filter((g): g is GraphInfo => !!g).map((g) => branchRows(acc, g, runs));
     if (branches.length === 2) acc.notes.push(`If "${node.name}": condition unknown, the costlier branch is counted`);
-    return branches.sort((a, b) => sumMacs(b) - sumMacs(a))[0] ?? [];
+    const kept = branches.sort((a, b) => sumMacs(b.rows) - sumMacs(a.rows))[0];
+    if (!kept) return;
+    for (let i = 0; i < kept.rows.length; i++) {
+      rows.push(kept.rows[i] as NodeCostRow);
+      acc.outs.push(kept.outs[i] as (TensorFact | undefined)[]);
+    }
+    return;
   }
   const body = attr('body');
-  if (!body || (node.opType !== 'Loop' && node.opType !== 'Scan')) return [];
+  if (!body || (node.opType !== 'Loop' && node.opType !== 'Scan')) return;
   const trip = node.opType === 'Loop' ? scope.get(node.inputs[0] ?? '')?.value?.[0] : undefined;
   const seq = node.opType === 'Scan' ? scope.get(node.inputs[node.inputs.length - 1] ?? '')?.shape?.[0] : undefined;
   const n = typeof trip === 'number' ? trip : typeof seq === 'number' ? seq : undefined;
   if (n === undefined) acc.notes.push(`${node.opType} "${node.name}": iteration count unknown, its body is counted once`);
-  return graphRows(acc, body, runs * (n ?? 1));
+  graphRows(acc, body, runs * (n ?? 1), rows);
 }
 
 /**
@@ -121,14 +140,14 @@ export function peakActivationBytes(g: GraphInfo, scope: Scope, scopes?: Map<Gra
     const inputs = (steps[i] as Step).node.inputs;
     for (let k = 0; k < inputs.length; k++) if (inputs[k]) lastUse.set(inputs[k] as string, i);
   }
-  const keep = new Set(g.outputs.map((o) => o.name));
-  const size = (f: TensorFact | undefined): number => (f && !f.isConstant ? (factBytes(f) ?? 0) : 0);
+  const keep = new Set<string>();
+  for (let i = 0; i < g.outputs.length; i++) keep.add((g.outputs[i] as { name: string }).name);
   let live = 0;
-  for (const v of g.inputs) live += size(scope.facts.get(v.name));
+  for (let i = 0; i < g.inputs.length; i++) live += liveBytes(scope.facts.get((g.inputs[i] as { name: string }).name));
   let peak = live;
   for (let i = 0; i < steps.length; i++) {
     const { node, ins, outs } = steps[i] as Step;
-    for (let k = 0; k < outs.length; k++) live += size(outs[k]);
+    for (let k = 0; k < outs.length; k++) live += liveBytes(outs[k]);
     let inner = 0;
     if (scopes && node.attributes.size && (node.opType === 'If' || node.opType === 'Loop' || node.opType === 'Scan')) {
       for (const sub of subgraphsOf(node)) {
@@ -140,31 +159,63 @@ export function peakActivationBytes(g: GraphInfo, scope: Scope, scopes?: Map<Gra
     const names = node.inputs;
     for (let k = 0; k < names.length; k++) {
       const x = names[k] as string;
-      if (x && lastUse.get(x) === i && !keep.has(x) && names.indexOf(x) === k) live -= size(ins[k]);
+      if (x && lastUse.get(x) === i && !keep.has(x) && names.indexOf(x) === k) live -= liveBytes(ins[k]);
     }
     for (let k = 0; k < outs.length; k++) {
       const o = node.outputs[k] as string;
-      if (o && !lastUse.has(o) && !keep.has(o)) live -= size(outs[k]);
+      if (o && !lastUse.has(o) && !keep.has(o)) live -= liveBytes(outs[k]);
     }
   }
   return peak;
 }
 
+/** Bytes an activation holds while live (weights and unknown shapes count nothing). */
+function liveBytes(f: TensorFact | undefined): number {
+  return f && !f.isConstant ? (factBytes(f) ?? 0) : 0;
+}
+
+/**
+ * The `n` rows with the most MACs (times runs), in the order a stable sort would give them: one pass
+ * that keeps a short sorted list, rather than sorting every row with a comparator call per comparison.
+ */
 function topRows(acc: Acc, rows: NodeCostRow[], n: number): NodeCostRow[] {
-  const top = rows.filter((r) => (r.macs ?? 0) > 0).sort((a, b) => (b.macs ?? 0) * b.runs - (a.macs ?? 0) * a.runs).slice(0, n);
-  for (const r of top) r.outputShapes = (acc.outs.get(r) ?? []).map((f) => f?.shape ?? []);
+  const top: NodeCostRow[] = [];
+  const keys: number[] = [];
+  const at: number[] = [];
+  for (let i = 0; i < rows.length; i++) {
+    const r = rows[i] as NodeCostRow;
+    const macs = r.macs ?? 0;
+    if (macs <= 0) continue;
+    const key = macs * r.runs;
+    if (top.length === n && key <= (keys[n - 1] as number)) continue;
+    let j = top.length;
+    while (j > 0 && (keys[j - 1] as number) < key) j--;
+    top.splice(j, 0, r);
+    keys.splice(j, 0, key);
+    at.splice(j, 0, i);
+    if (top.length > n) {
+      top.pop();
+      keys.pop();
+      at.pop();
+    }
+  }
+  for (let j = 0; j < top.length; j++) (top[j] as NodeCostRow).outputShapes = (acc.outs[at[j] as number] ?? []).map((f) => f?.shape ?? []);
   return top;
 }
 
 /** Costs of the whole model from a finished shape inference. */
 export function costTotals(main: GraphInfo, inf: ShapeInference, topN = 10): CostTotals {
   const cov: CostCoverage = { nodes: 0, countedNodes: 0, macNodes: 0, countedMacNodes: 0, macShare: 1, unknownOps: Object.fromEntries(inf.unknownOps) };
-  const acc: Acc = { outs: new Map(), cov, notes: [], inf };
-  const rows = graphRows(acc, main, 1);
+  const acc: Acc = { outs: [], cov, notes: [], inf };
+  const rows: NodeCostRow[] = [];
+  graphRows(acc, main, 1, rows);
   cov.macShare = cov.macNodes ? cov.countedMacNodes / cov.macNodes : 1;
   const scope = inf.scopes.get(main);
-  let [flops, paramBytesRead, activationBytesWritten] = [0, 0, 0];
-  for (const r of rows) {
+  let flops = 0;
+  let paramBytesRead = 0;
+  let activationBytesWritten = 0;
+  for (let i = 0; i < rows.length; i++) {
+    const r = rows[i] as NodeCostRow;
     flops += (r.flops ?? 0) * r.runs;
     paramBytesRead += r.paramBytes * r.runs;
     activationBytesWritten += (r.activationBytes ?? 0) * r.runs;
