@@ -9,7 +9,9 @@
  *   every statement's first token and, for edits between top-level statements (a blank line, the last
  *   line of a function), can re-parse the rest of the file from scratch.
  * - Otherwise the whole text is parsed incrementally from the edited tree, as tree-sitter intends, and the
- *   overlays are dropped; so is the case every {@link MAX_OVERLAYS} edits, to keep lookups short.
+ *   overlays are dropped: after an edit that leaves a syntax error, when the region would be more than half
+ *   the file (an edit in a class that fills most of it), and once {@link MAX_OVERLAYS} regions have piled
+ *   up, which keeps per-keystroke bookkeeping short.
  *
  * Either way only the statements that changed are read again, and the passes after fact extraction
  * (sites, usage, training, rules) run over the whole file exactly as for a fresh analysis, so the result
