@@ -30,10 +30,19 @@ function rawValue(view: DataView, dtype: number, o: number): number {
     case 5: return view.getInt16(o, true);
     case 6: return view.getInt32(o, true);
     // 64-bit integers from two halves: exact below 2^53 and rounded once above, as Number(BigInt) does.
-    case 7: return view.getInt32(o + 4, true) * 2 ** 32 + view.getUint32(o, true);
+    // Values that fit in 32 bits are read as such, so that they stay small integers (see wire.ts).
+    case 7: {
+      const hi = view.getInt32(o + 4, true);
+      const lo = view.getInt32(o, true);
+      if ((hi === 0 && lo >= 0) || (hi === -1 && lo < 0)) return lo;
+      return hi * 2 ** 32 + view.getUint32(o, true);
+    }
     case 11: return view.getFloat64(o, true);
     case 12: return view.getUint32(o, true);
-    default: return view.getUint32(o + 4, true) * 2 ** 32 + view.getUint32(o, true);
+    default: {
+      const hi = view.getUint32(o + 4, true);
+      return hi === 0 ? view.getUint32(o, true) : hi * 2 ** 32 + view.getUint32(o, true);
+    }
   }
 }
 

@@ -72,6 +72,11 @@ export function decodeSignedVarint64(buf: Uint8Array, at: number, n: number): nu
     } else hi |= bits << (shift - 32);
     if (byte < 0x80) {
       signedVarintLength = i + 1;
+      // Values that fit in 32 bits are returned from 32-bit operations, so that V8 keeps them as small
+      // integers: going through 2 ** 32 makes even 768 or -1 a heap number, and arrays and object fields
+      // holding them switch to double storage (an allocation per read in unoptimised code).
+      if (hi === 0 && lo >= 0) return lo;
+      if (hi === -1 && lo < 0) return lo;
       lo >>>= 0;
       hi >>>= 0;
       return hi & 0x80000000 ? -((~hi >>> 0) * 2 ** 32 + (~lo >>> 0) + 1) : hi * 2 ** 32 + lo;
