@@ -29,7 +29,8 @@ export interface ProfileOptions {
   targetCiPct?: number;
   /**
    * Intra-op threads of every variant (a `threads:n` variant keeps its own): `auto` (default) pins the
-   * cores that are free when the run starts, a number pins that many, `default` leaves onnxruntime's.
+   * cores that are free when the run starts (by the load now and over the last minute), a number pins
+   * that many, `default` leaves onnxruntime's.
    */
   threads?: ThreadSetting;
   signal?: AbortSignal;

@@ -2,7 +2,8 @@
  * How many intra-op threads every variant of a run uses. onnxruntime's default is one thread per
  * physical core; when other processes keep some cores busy, a parallel kernel waits for its slowest
  * thread at every step, and latencies become bimodal and drift with the other load. Pinning all variants
- * to the cores that are free when the run starts keeps them comparable and their timings stable.
+ * to the cores that are free when the run starts (judged by the load now and over the last minute) keeps
+ * them comparable and their timings stable.
  */
 import { readFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
@@ -47,8 +48,14 @@ export function physicalCores(cpuinfo?: string): number | undefined {
   return cores.size > 0 ? cores.size : undefined;
 }
 
-/** CPUs kept busy by all processes over `ms` (from /proc/stat), or the 1-minute load average elsewhere. */
+/**
+ * CPUs that other work keeps busy: the larger of the busy share over `ms` now (from /proc/stat) and the
+ * 1-minute load average (capped at the CPU count). A profile lasts about a minute, and load on a shared
+ * machine comes in bursts: a quiet instant alone would pin threads that the next burst then fights for.
+ */
 export async function busyCpus(ms = 300): Promise<number> {
+  const logical = cpus().length;
+  const recent = Math.min(loadavg()[0] ?? 0, logical);
   const read = () => {
     try {
       return parseProcStat(readFileSync('/proc/stat', 'utf8'));
@@ -57,11 +64,11 @@ export async function busyCpus(ms = 300): Promise<number> {
     }
   };
   const a = read();
-  if (!a) return loadavg()[0] ?? 0;
+  if (!a) return recent;
   await new Promise((r) => setTimeout(r, ms));
   const b = read();
-  if (!b || b.total <= a.total) return loadavg()[0] ?? 0;
-  return ((b.busy - a.busy) / (b.total - a.total)) * cpus().length;
+  if (!b || b.total <= a.total) return recent;
+  return Math.max(recent, ((b.busy - a.busy) / (b.total - a.total)) * logical);
 }
 
 /**
@@ -80,7 +87,7 @@ export function chooseThreads(setting: ThreadSetting, busy: number, logical: num
   }
   return {
     threads: free,
-    reason: `${free} intra-op thread${free === 1 ? '' : 's'} for every variant: other processes kept ${busy.toFixed(1)} of ${logical} CPUs busy when the run started, and more threads than free cores make timings drift`,
+    reason: `${free} intra-op thread${free === 1 ? '' : 's'} for every variant: other processes kept ${busy.toFixed(1)} of ${logical} CPUs busy when the run started (or over the last minute), and more threads than free cores make timings drift`,
   };
 }
 
