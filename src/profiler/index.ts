@@ -3,6 +3,7 @@
  * variants with progress events and an AbortSignal; the result types a report panel consumes.
  */
 export { profileModel, type ProfileOptions } from './profile';
+export type { ThreadSetting } from './threads';
 export type {
   AccuracyImpact, EnergyReading, InputOptions, MachineFingerprint, OptLevel, ProfileProgress, ProfileResult,
   VariantKind, VariantMetrics, VariantResult, VariantSpec, VariantStatus,
