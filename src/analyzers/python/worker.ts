@@ -3,7 +3,7 @@
  * main thread sends. WASM parsing is CPU-bound and single-threaded, so workers are how it uses every core.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { analyzeFile, type FileAnalysis, type FileAnalyzeOptions } from './files';
+import { analyzeFileSync, type FileAnalysis, type FileAnalyzeOptions } from './files';
 import { loadPythonGrammar } from './treeSitter';
 
 /** Messages from the main thread. */
@@ -29,11 +29,8 @@ async function start(port: NonNullable<typeof parentPort>, init: WorkerInit): Pr
       port.close();
       return;
     }
-    void (async () => {
-      const results: FileAnalysis[] = [];
-      for (const f of msg.files) results.push(await analyzeFile(f, init.options));
-      port.postMessage({ type: 'result', id: msg.id, results } satisfies FromWorker);
-    })();
+    const results: FileAnalysis[] = msg.files.map((f) => analyzeFileSync(f, init.options));
+    port.postMessage({ type: 'result', id: msg.id, results } satisfies FromWorker);
   });
   port.postMessage({ type: 'ready' } satisfies FromWorker);
 }
