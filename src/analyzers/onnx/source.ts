@@ -49,6 +49,12 @@ export function bytesSource(input: Uint8Array): ByteSource {
  * landing on the next message reads little (256 KB windows cost vit_b_16 20 MB of reads and 40 ms of GC).
  */
 const WINDOW = 64 * 1024;
+/**
+ * Read size after a jump past the current window (a skipped weight): the next message is usually a
+ * tensor header of a few dozen bytes followed by its own weight, so 4 KB do. Reading on from inside the
+ * window goes back to full windows. vit_b_16: 80 jumps, 5 MB less copied.
+ */
+const JUMP_WINDOW = 4 * 1024;
 
 /**
  * A source over a file descriptor with one cached read window. Synchronous reads: the reader issues
@@ -81,8 +87,9 @@ export function fileSource(path: string): ByteSource {
   };
   const locate = (offset: number, length: number): number => {
     if (offset >= winStart && offset + length <= winStart + winLen) return offset - winStart;
+    const jump = offset > winStart + winLen;
     winStart = offset;
-    winLen = Math.min(WINDOW, size - offset);
+    winLen = Math.min(jump ? Math.max(JUMP_WINDOW, length) : WINDOW, size - offset);
     fill(win, offset, winLen);
     return 0;
   };

@@ -105,40 +105,75 @@ export function scanFields(src: ByteSource, start: number, end: number, visit: (
   const f: WireField = { num: 0, wire: 0, tagStart: 0, valStart: 0, end: 0, varint: 0 };
   let pos = start;
   while (pos < end) {
-    const tag = readVarint(src, pos, end);
-    const afterTag = varintEnd;
-    f.num = Math.floor(tag / 8);
-    f.wire = tag % 8;
-    f.tagStart = pos;
-    if (f.num === 0) throw new OnnxReadError('malformed', 'field number 0 is invalid: this is not an ONNX protobuf file', pos);
-    switch (f.wire) {
-      case 0: {
-        f.varint = readVarint(src, afterTag, end);
-        f.valStart = afterTag;
-        f.end = varintEnd;
-        break;
+    // Fast path: a one-byte tag of a length-delimited field with a length of up to three bytes (every
+    // node, tensor and name field of a real model), read from one look at the window.
+    const n = Math.min(5, end - pos);
+    const at = src.locate(pos, n);
+    const b = src.buf;
+    const t = b[at] as number;
+    if (t < 0x80 && (t & 7) === 2 && t >= 8 && n > 1) {
+      const l0 = b[at + 1] as number;
+      let len = -1;
+      let hdr = 2;
+      if (l0 < 0x80) len = l0;
+      else if (n > 2 && (b[at + 2] as number) < 0x80) {
+        len = (l0 & 0x7f) | ((b[at + 2] as number) << 7);
+        hdr = 3;
+      } else if (n > 3 && (b[at + 2] as number) >= 0x80 && (b[at + 3] as number) < 0x80) {
+        len = (l0 & 0x7f) | (((b[at + 2] as number) & 0x7f) << 7) | ((b[at + 3] as number) << 14);
+        hdr = 4;
       }
-      case 1:
-        f.valStart = afterTag;
-        f.end = afterTag + 8;
-        break;
-      case 5:
-        f.valStart = afterTag;
-        f.end = afterTag + 4;
-        break;
-      case 2: {
-        const len = readVarint(src, afterTag, end);
-        f.valStart = varintEnd;
-        f.end = varintEnd + len;
-        break;
+      if (len >= 0) {
+        f.num = t >> 3;
+        f.wire = 2;
+        f.tagStart = pos;
+        f.valStart = pos + hdr;
+        f.end = pos + hdr + len;
+        if (f.end > end) throw new OnnxReadError('truncated', `field ${f.num} runs past the end of its message (truncated or corrupt file)`, pos);
+        visit(f);
+        pos = f.end;
+        continue;
       }
-      default:
-        throw new OnnxReadError('malformed', `unsupported protobuf wire type ${f.wire}: this is not an ONNX protobuf file`, pos);
     }
-    if (f.end > end) throw new OnnxReadError('truncated', `field ${f.num} runs past the end of its message (truncated or corrupt file)`, pos);
+    pos = scanField(src, pos, end, f);
     visit(f);
-    pos = f.end;
   }
+}
+
+/** Reads the field at `pos` into `f` (any tag and wire type); returns where it ends. */
+function scanField(src: ByteSource, pos: number, end: number, f: WireField): number {
+  const tag = readVarint(src, pos, end);
+  const afterTag = varintEnd;
+  f.num = Math.floor(tag / 8);
+  f.wire = tag % 8;
+  f.tagStart = pos;
+  if (f.num === 0) throw new OnnxReadError('malformed', 'field number 0 is invalid: this is not an ONNX protobuf file', pos);
+  switch (f.wire) {
+    case 0: {
+      f.varint = readVarint(src, afterTag, end);
+      f.valStart = afterTag;
+      f.end = varintEnd;
+      break;
+    }
+    case 1:
+      f.valStart = afterTag;
+      f.end = afterTag + 8;
+      break;
+    case 5:
+      f.valStart = afterTag;
+      f.end = afterTag + 4;
+      break;
+    case 2: {
+      const len = readVarint(src, afterTag, end);
+      f.valStart = varintEnd;
+      f.end = varintEnd + len;
+      break;
+    }
+    default:
+      throw new OnnxReadError('malformed', `unsupported protobuf wire type ${f.wire}: this is not an ONNX protobuf file`, pos);
+  }
+  if (f.end > end) throw new OnnxReadError('truncated', `field ${f.num} runs past the end of its message (truncated or corrupt file)`, pos);
+  return f.end;
 }
 
 /** Collects byte ranges of fields that protobufjs should decode, merging adjacent ones. */
