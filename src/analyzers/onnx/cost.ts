@@ -146,10 +146,11 @@ export function factBytes(f: TensorFact | undefined): number | null {
 }
 
 /**
- * Cost of one node from the facts of its inputs and outputs (`scope` serves constant tensor sizes).
- * Written without per-node arrays or closures: it runs once per node of a cold summary.
+ * Cost of one node from the facts of its inputs and outputs (`scope` serves constant tensor sizes),
+ * written into `out`. Without per-node arrays, closures or result objects: it runs once per node of a
+ * cold summary, and objects whose number fields later widen to doubles get their maps migrated.
  */
-export function nodeCost(node: NodeInfo, inFacts: (TensorFact | undefined)[], outFacts: (TensorFact | undefined)[], scope: Scope): NodeCost {
+export function costInto(out: NodeCost, node: NodeInfo, inFacts: (TensorFact | undefined)[], outFacts: (TensorFact | undefined)[], scope: Scope): void {
   const op = node.opType;
   const macOp = MAC_OPS.has(op);
   let macs: number | null = 0;
@@ -170,5 +171,16 @@ export function nodeCost(node: NodeInfo, inFacts: (TensorFact | undefined)[], ou
     const b = f?.isConstant ? 0 : factBytes(f);
     activationBytes = b === null || activationBytes === null ? null : activationBytes + b;
   }
-  return { macs, flops, paramBytes, activationBytes, macOp };
+  out.macs = macs;
+  out.flops = flops;
+  out.paramBytes = paramBytes;
+  out.activationBytes = activationBytes;
+  out.macOp = macOp;
+}
+
+/** Cost of one node from the facts of its inputs and outputs (`scope` serves constant tensor sizes). */
+export function nodeCost(node: NodeInfo, inFacts: (TensorFact | undefined)[], outFacts: (TensorFact | undefined)[], scope: Scope): NodeCost {
+  const out: NodeCost = { macs: 0, flops: 0, paramBytes: 0, activationBytes: 0, macOp: false };
+  costInto(out, node, inFacts, outFacts, scope);
+  return out;
 }

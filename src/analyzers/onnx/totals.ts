@@ -1,5 +1,5 @@
 /** Model-wide cost: totals over all graphs, top nodes, coverage and a peak activation-memory estimate. */
-import { factBytes, nodeCost, type NodeCost } from './cost';
+import { costInto, factBytes, type NodeCost } from './cost';
 import type { Scope, ShapeInference, TensorFact } from './shapes/infer';
 import { subgraphsOf } from './structure';
 import type { GraphInfo, NodeInfo } from './types';
@@ -43,8 +43,18 @@ export interface CostTotals {
   notes: string[];
 }
 
+/** Running totals of one graph (and the subgraphs it runs), each node weighted by its runs. */
+interface Sums {
+  macs: number;
+  flops: number;
+  paramBytes: number;
+  activationBytes: number;
+}
+
 interface Acc {
-  /** Output facts of each row, by row position; shapes are copied only onto the top rows. */
+  /** Rows of nodes with MACs, the only ones the top list can hold, in execution order. */
+  rows: NodeCostRow[];
+  /** Output facts of each row; shapes are copied only onto the top rows. */
   outs: (TensorFact | undefined)[][];
   cov: CostCoverage;
   notes: string[];
@@ -54,7 +64,10 @@ interface Acc {
 /** Placeholder until topRows fills in the output shapes of the rows it keeps. */
 const NO_SHAPES: (number | null)[][] = [];
 
-function graphRows(acc: Acc, g: GraphInfo, runs: number, rows: NodeCostRow[]): void {
+/** The cost of the node being visited (one object for all of them). */
+const cost: NodeCost = { macs: 0, flops: 0, paramBytes: 0, activationBytes: 0, macOp: false };
+
+function graphCost(acc: Acc, g: GraphInfo, runs: number, sums: Sums): void {
   const scope = acc.inf.scopes.get(g);
   if (!scope) return;
   const steps = scope.steps;
@@ -68,53 +81,65 @@ function graphRows(acc: Acc, g: GraphInfo, runs: number, rows: NodeCostRow[]): v
       cov.countedNodes++;
       continue;
     }
-    const c = nodeCost(node, step.ins, step.outs, scope);
-    // One literal with every field: adding fields to the cost object afterwards costs a map change per node.
-    const row: NodeCostRow = { macs: c.macs, flops: c.flops, paramBytes: c.paramBytes, activationBytes: c.activationBytes, macOp: c.macOp, name: node.name || `${node.opType}#${i}`, opType: node.opType, runs, outputShapes: NO_SHAPES };
-    acc.outs.push(step.outs);
-    rows.push(row);
-    if (c.activationBytes !== null && c.flops !== null) cov.countedNodes++;
-    if (c.macOp) {
-      cov.macNodes++;
-      if (c.macs !== null) cov.countedMacNodes++;
+    costInto(cost, node, step.ins, step.outs, scope);
+    const macs = cost.macs;
+    // Totals are summed here rather than kept per node: only rows with MACs can be top rows.
+    sums.macs += (macs ?? 0) * runs;
+    sums.flops += (cost.flops ?? 0) * runs;
+    sums.paramBytes += cost.paramBytes * runs;
+    sums.activationBytes += (cost.activationBytes ?? 0) * runs;
+    if (macs !== null && macs > 0) {
+      acc.rows.push({ macs, flops: cost.flops, paramBytes: cost.paramBytes, activationBytes: cost.activationBytes, macOp: cost.macOp, name: node.name || `${node.opType}#${i}`, opType: node.opType, runs, outputShapes: NO_SHAPES });
+      acc.outs.push(step.outs);
     }
-    if (node.attributes.size && (node.opType === 'If' || node.opType === 'Loop' || node.opType === 'Scan')) subgraphRows(acc, node, scope, runs, rows);
+    if (cost.activationBytes !== null && cost.flops !== null) cov.countedNodes++;
+    if (cost.macOp) {
+      cov.macNodes++;
+      if (macs !== null) cov.countedMacNodes++;
+    }
+    if (node.attributes.size && (node.opType === 'If' || node.opType === 'Loop' || node.opType === 'Scan')) subgraphCost(acc, node, scope, runs, sums);
   }
 }
 
-/** Rows of one graph in a fresh list (If branches are costed apart before one is kept). */
-function branchRows(acc: Acc, g: GraphInfo, runs: number): { rows: NodeCostRow[]; outs: (TensorFact | undefined)[][] } {
-  const outer = acc.outs;
-  acc.outs = [];
-  const rows: NodeCostRow[] = [];
-  graphRows(acc, g, runs, rows);
+/** One If branch costed on its own, before the costlier one is kept. */
+interface Branch {
+  sums: Sums;
+  rows: NodeCostRow[];
+  outs: (TensorFact | undefined)[][];
+}
+
+function branchCost(acc: Acc, g: GraphInfo, runs: number): Branch {
+  const rows = acc.rows;
   const outs = acc.outs;
-  acc.outs = outer;
-  return { rows, outs };
+  acc.rows = [];
+  acc.outs = [];
+  const b: Branch = { sums: { macs: 0, flops: 0, paramBytes: 0, activationBytes: 0 }, rows: acc.rows, outs: acc.outs };
+  graphCost(acc, g, runs, b.sums);
+  acc.rows = rows;
+  acc.outs = outs;
+  return b;
 }
 
-function sumMacs(rows: NodeCostRow[]): number {
-  let s = 0;
-  for (let i = 0; i < rows.length; i++) s += ((rows[i] as NodeCostRow).macs ?? 0) * (rows[i] as NodeCostRow).runs;
-  return s;
-}
-
-function subgraphRows(acc: Acc, node: NodeInfo, scope: Scope, runs: number, rows: NodeCostRow[]): void {
+function subgraphCost(acc: Acc, node: NodeInfo, scope: Scope, runs: number, sums: Sums): void {
   const attr = (k: string): GraphInfo | undefined => node.attributes.get(k)?.g;
   if (node.opType === 'If') {
     const cond = scope.get(node.inputs[0] ?? '')?.value?.[0];
     // A folded condition runs one branch; the other is neither counted nor held against coverage.
     if (cond !== undefined) {
       const taken = attr(cond ? 'then_branch' : 'else_branch');
-      if (taken) graphRows(acc, taken, runs, rows);
+      if (taken) graphCost(acc, taken, runs, sums);
       return;
     }
-    const branches = [attr('then_branch'), attr('else_branch')].filter((g): g is GraphInfo => !!g).map((g) => branchRows(acc, g, runs));
+    const branches = [attr('then_branch'), attr('else_branch')].filter((g): g is GraphInfo => !!g).map((g) => branchCost(acc, g, runs));
     if (branches.length === 2) acc.notes.push(`If "${node.name}": condition unknown, the costlier branch is counted`);
-    const kept = branches.sort((a, b) => sumMacs(b.rows) - sumMacs(a.rows))[0];
+    const kept = branches.sort((a, b) => b.sums.macs - a.sums.macs)[0];
     if (!kept) return;
+    sums.macs += kept.sums.macs;
+    sums.flops += kept.sums.flops;
+    sums.paramBytes += kept.sums.paramBytes;
+    sums.activationBytes += kept.sums.activationBytes;
     for (let i = 0; i < kept.rows.length; i++) {
-      rows.push(kept.rows[i] as NodeCostRow);
+      acc.rows.push(kept.rows[i] as NodeCostRow);
       acc.outs.push(kept.outs[i] as (TensorFact | undefined)[]);
     }
     return;
@@ -125,7 +150,7 @@ function subgraphRows(acc: Acc, node: NodeInfo, scope: Scope, runs: number, rows
   const seq = node.opType === 'Scan' ? scope.get(node.inputs[node.inputs.length - 1] ?? '')?.shape?.[0] : undefined;
   const n = typeof trip === 'number' ? trip : typeof seq === 'number' ? seq : undefined;
   if (n === undefined) acc.notes.push(`${node.opType} "${node.name}": iteration count unknown, its body is counted once`);
-  graphRows(acc, body, runs * (n ?? 1), rows);
+  graphCost(acc, body, runs * (n ?? 1), sums);
 }
 
 /**
@@ -206,27 +231,18 @@ function topRows(acc: Acc, rows: NodeCostRow[], n: number): NodeCostRow[] {
 /** Costs of the whole model from a finished shape inference. */
 export function costTotals(main: GraphInfo, inf: ShapeInference, topN = 10): CostTotals {
   const cov: CostCoverage = { nodes: 0, countedNodes: 0, macNodes: 0, countedMacNodes: 0, macShare: 1, unknownOps: Object.fromEntries(inf.unknownOps) };
-  const acc: Acc = { outs: [], cov, notes: [], inf };
-  const rows: NodeCostRow[] = [];
-  graphRows(acc, main, 1, rows);
+  const acc: Acc = { rows: [], outs: [], cov, notes: [], inf };
+  const sums: Sums = { macs: 0, flops: 0, paramBytes: 0, activationBytes: 0 };
+  graphCost(acc, main, 1, sums);
   cov.macShare = cov.macNodes ? cov.countedMacNodes / cov.macNodes : 1;
   const scope = inf.scopes.get(main);
-  let flops = 0;
-  let paramBytesRead = 0;
-  let activationBytesWritten = 0;
-  for (let i = 0; i < rows.length; i++) {
-    const r = rows[i] as NodeCostRow;
-    flops += (r.flops ?? 0) * r.runs;
-    paramBytesRead += r.paramBytes * r.runs;
-    activationBytesWritten += (r.activationBytes ?? 0) * r.runs;
-  }
   return {
-    macs: sumMacs(rows),
-    flops,
-    paramBytesRead,
-    activationBytesWritten,
+    macs: sums.macs,
+    flops: sums.flops,
+    paramBytesRead: sums.paramBytes,
+    activationBytesWritten: sums.activationBytes,
     peakActivationBytes: scope ? peakActivationBytes(main, scope, inf.scopes) : 0,
-    topNodes: topRows(acc, rows, topN),
+    topNodes: topRows(acc, acc.rows, topN),
     coverage: cov,
     notes: acc.notes,
   };
