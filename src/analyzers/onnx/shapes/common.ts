@@ -102,9 +102,18 @@ export function broadcast(shapes: (readonly SDim[] | undefined)[]): SDim[] | und
   return out;
 }
 
-/** A fact with the given dtype and shape. */
+/**
+ * A fact with the given dtype and shape. Every fact is built here or by constantFact, with all four
+ * fields in one order: one object shape lets the property accesses of every rule stay monomorphic,
+ * and a value folded in later does not change it.
+ */
 export function fact(dtype: number, shape: SDim[] | undefined, value?: number[]): TensorFact {
-  return value === undefined ? { dtype, shape } : { dtype, shape, value };
+  return { dtype, shape, value, isConstant: false };
+}
+
+/** The fact of an initializer or Constant output. */
+export function constantFact(dtype: number, shape: SDim[] | undefined, value?: number[]): TensorFact {
+  return { dtype, shape, value, isConstant: true };
 }
 
 /** The same shape and dtype as input i (values dropped). */

@@ -1,13 +1,13 @@
 /** Shape inference through If, Loop and Scan: their bodies are inferred in a nested scope. */
 import type { NodeInfo } from '../types';
-import { BOOL, INT64, type SDim, type TensorFact } from './common';
+import { BOOL, INT64, fact, type SDim, type TensorFact } from './common';
 import { Scope, inferGraph, type InferRun } from './infer';
 
 /** Joins the facts of two If branches: equal dims stay, different ones become unknown. */
 function join(a: TensorFact | undefined, b: TensorFact | undefined): TensorFact | undefined {
   if (!a || !b) return a ?? b;
-  if (!a.shape || !b.shape || a.shape.length !== b.shape.length) return { dtype: a.dtype, shape: undefined };
-  return { dtype: a.dtype, shape: a.shape.map((d, i) => (d === b.shape![i] ? d : null)) };
+  if (!a.shape || !b.shape || a.shape.length !== b.shape.length) return fact(a.dtype, undefined);
+  return fact(a.dtype, a.shape.map((d, i) => (d === b.shape![i] ? d : null)));
 }
 
 function ifOutputs(run: InferRun, scope: Scope, node: NodeInfo): (TensorFact | undefined)[] {
@@ -21,7 +21,7 @@ function ifOutputs(run: InferRun, scope: Scope, node: NodeInfo): (TensorFact | u
 }
 
 function bindInputs(body: Scope, names: string[], facts: (TensorFact | undefined)[]): void {
-  names.forEach((n, i) => body.facts.set(n, facts[i] ?? { dtype: 0, shape: undefined }));
+  names.forEach((n, i) => body.facts.set(n, facts[i] ?? fact(0, undefined)));
 }
 
 function loopOutputs(run: InferRun, scope: Scope, node: NodeInfo): (TensorFact | undefined)[] {
@@ -29,10 +29,10 @@ function loopOutputs(run: InferRun, scope: Scope, node: NodeInfo): (TensorFact |
   const carried = node.inputs.slice(2).map((n) => scope.get(n));
   if (!g) return node.outputs.map(() => undefined);
   const body = new Scope(scope);
-  bindInputs(body, g.inputs.map((v) => v.name), [{ dtype: INT64, shape: [] }, { dtype: BOOL, shape: [] }, ...carried]);
+  bindInputs(body, g.inputs.map((v) => v.name), [fact(INT64, []), fact(BOOL, []), ...carried]);
   const outs = inferGraph(run, g, body);
   const trips: SDim = scope.get(node.inputs[0] ?? '')?.value?.[0] ?? null;
-  const scans = outs.slice(1 + carried.length).map((f) => (f?.shape ? { dtype: f.dtype, shape: [trips, ...f.shape] } : undefined));
+  const scans = outs.slice(1 + carried.length).map((f) => (f?.shape ? fact(f.dtype, [trips, ...f.shape]) : undefined));
   const finals = carried.map((c, i) => join(c, outs[1 + i]));
   return [...finals, ...scans];
 }
@@ -45,11 +45,11 @@ function scanOutputs(run: InferRun, scope: Scope, node: NodeInfo): (TensorFact |
   if (!g || nState < 0) return node.outputs.map(() => undefined);
   const scanIns = ins.slice(nState);
   const seq = scanIns[0]?.shape?.[0] ?? null;
-  const slices = scanIns.map((f) => (f?.shape ? { dtype: f.dtype, shape: f.shape.slice(1) } : undefined));
+  const slices = scanIns.map((f) => (f?.shape ? fact(f.dtype, f.shape.slice(1)) : undefined));
   const body = new Scope(scope);
   bindInputs(body, g.inputs.map((v) => v.name), [...ins.slice(0, nState), ...slices]);
   const outs = inferGraph(run, g, body);
-  const scans = outs.slice(nState).map((f) => (f?.shape ? { dtype: f.dtype, shape: [seq, ...f.shape] } : undefined));
+  const scans = outs.slice(nState).map((f) => (f?.shape ? fact(f.dtype, [seq, ...f.shape]) : undefined));
   return [...ins.slice(0, nState).map((c, i) => join(c, outs[i])), ...scans];
 }
 

@@ -6,7 +6,7 @@
 import type { ByteSource } from '../source';
 import { readTensorValues } from '../tensorData';
 import type { Dim, GraphInfo, ModelInfo, NodeInfo, TensorInfo } from '../types';
-import { FLOAT, INT64, type RuleContext, type SDim, type ShapeRule, type TensorFact } from './common';
+import { FLOAT, INT64, constantFact, fact, type RuleContext, type SDim, type ShapeRule, type TensorFact } from './common';
 import { MATH_RULES } from './rulesMath';
 import { SEQ_RULES } from './rulesSeq';
 import { TENSOR_RULES } from './rulesTensor';
@@ -91,23 +91,23 @@ export function resolveInputShape(name: string, shape: Dim[] | undefined, opts: 
   return shape?.map((d, i) => resolveDim(d, i, name, opts));
 }
 
-function constantFact(run: InferRun, scope: Scope, node: NodeInfo): TensorFact | undefined {
+function constantOutput(scope: Scope, node: NodeInfo): TensorFact | undefined {
   const out = node.outputs[0] ?? '';
   // Direct lookups rather than iterating the attribute map: iteration allocates entries in cold code.
   const at = node.attributes;
   const t = at.get('value')?.t;
   if (t) {
     scope.constTensors.set(out, t);
-    return { dtype: t.dtype, shape: t.dims, isConstant: true };
+    return constantFact(t.dtype, t.dims);
   }
   const f = at.get('value_float')?.f;
-  if (f !== undefined) return { dtype: FLOAT, shape: [], value: [f], isConstant: true };
+  if (f !== undefined) return constantFact(FLOAT, [], [f]);
   const i = at.get('value_int')?.i;
-  if (i !== undefined) return { dtype: INT64, shape: [], value: [i], isConstant: true };
+  if (i !== undefined) return constantFact(INT64, [], [i]);
   const floats = at.get('value_floats')?.floats;
-  if (floats) return { dtype: FLOAT, shape: [floats.length], value: floats, isConstant: true };
+  if (floats) return constantFact(FLOAT, [floats.length], floats);
   const ints = at.get('value_ints')?.ints;
-  if (ints) return { dtype: INT64, shape: [ints.length], value: ints, isConstant: true };
+  if (ints) return constantFact(INT64, [ints.length], ints);
   return undefined;
 }
 
@@ -124,6 +124,9 @@ class NodeContext implements RuleContext {
     const f = this.inputs[i];
     if (!name || !f) return undefined;
     if (f.value) return f.value;
+    // Only initializers and Constant outputs have tensors to read (this skips a scope-chain lookup
+    // for every activation a folding rule asks about).
+    if (!f.isConstant) return undefined;
     const t = this.scope.constTensor(name);
     if (!t) return undefined;
     const v = readTensorValues(this.run.src, t, FOLD_LIMIT);
@@ -136,23 +139,31 @@ class NodeContext implements RuleContext {
   }
 }
 
+/** The one-element output list of a Constant node (built per node: rules may keep their result). */
 function inferNode(run: InferRun, scope: Scope, node: NodeInfo, inputs: (TensorFact | undefined)[]): (TensorFact | undefined)[] {
-  if (node.opType === 'Constant' && KNOWN_DOMAINS.has(node.domain)) return [constantFact(run, scope, node)];
-  const flow = controlFlowOutputs(run, scope, node);
-  if (flow) return flow;
-  const rule = KNOWN_DOMAINS.has(node.domain) ? RULES[node.opType] : undefined;
+  const op = node.opType;
+  const known = node.domain === '' || KNOWN_DOMAINS.has(node.domain);
+  if (known && op === 'Constant') return [constantOutput(scope, node)];
+  if (op === 'If' || op === 'Loop' || op === 'Scan') {
+    const flow = controlFlowOutputs(run, scope, node);
+    if (flow) return flow;
+  }
+  const rule = known ? RULES[op] : undefined;
   if (!rule) {
-    const key = node.domain ? `${node.domain}:${node.opType}` : node.opType;
+    const key = node.domain ? `${node.domain}:${op}` : op;
     run.result.unknownOps.set(key, (run.result.unknownOps.get(key) ?? 0) + 1);
-    return [];
+    return NO_FACTS;
   }
   try {
     return rule(new NodeContext(run, scope, node, inputs));
   } catch (err) {
-    run.result.warnings.push(`shape rule of ${node.opType} node "${node.name}" failed: ${(err as Error).message}`);
-    return [];
+    run.result.warnings.push(`shape rule of ${op} node "${node.name}" failed: ${(err as Error).message}`);
+    return NO_FACTS;
   }
 }
+
+/** The outputs of a node nothing is known about (read-only: callers only index it). */
+const NO_FACTS: (TensorFact | undefined)[] = [];
 
 /** Orders nodes so producers come before consumers (exporters do not always keep ONNX's required order). */
 export function topoOrder(nodes: NodeInfo[]): NodeInfo[] {
@@ -197,25 +208,33 @@ export function topoOrder(nodes: NodeInfo[]): NodeInfo[] {
 
 /** Infers `nodes` in order; with `strict`, stops and returns false at a node reading an undefined tensor. */
 function inferNodes(run: InferRun, scope: Scope, nodes: NodeInfo[], strict: boolean): boolean {
-  // Indexed loops: for-of allocates an iterator result per element until the code is optimised.
+  const facts = scope.facts;
+  const nested = scope.parent !== undefined;
+  // Indexed loops and arrays of their final length: for-of and push cost allocations in cold code.
   for (let j = 0; j < nodes.length; j++) {
     const node = nodes[j] as NodeInfo;
-    const ins: (TensorFact | undefined)[] = [];
-    for (let k = 0; k < node.inputs.length; k++) {
-      const n = node.inputs[k] as string;
-      const f = n ? scope.get(n) : undefined;
+    const names = node.inputs;
+    const ins = new Array<TensorFact | undefined>(names.length);
+    for (let k = 0; k < names.length; k++) {
+      const n = names[k] as string;
+      const f = n ? (nested ? scope.get(n) : facts.get(n)) : undefined;
       if (strict && n && !f) return false;
-      ins.push(f);
+      ins[k] = f;
     }
     const outs = inferNode(run, scope, node, ins);
-    const facts: (TensorFact | undefined)[] = [];
-    for (let i = 0; i < node.outputs.length; i++) {
-      const name = node.outputs[i] as string;
-      const f = name ? (outs[i] ?? { dtype: 0, shape: undefined }) : undefined;
-      if (f) scope.facts.set(name, f);
-      facts.push(f);
+    const outNames = node.outputs;
+    const known = new Array<TensorFact | undefined>(outNames.length);
+    for (let i = 0; i < outNames.length; i++) {
+      const name = outNames[i] as string;
+      if (!name) {
+        known[i] = undefined; // not a hole: callers map over these lists
+        continue;
+      }
+      const f = outs[i] ?? fact(0, undefined);
+      facts.set(name, f);
+      known[i] = f;
     }
-    scope.steps.push({ node, ins, outs: facts });
+    scope.steps.push({ node, ins, outs: known });
   }
   return true;
 }
@@ -223,11 +242,12 @@ function inferNodes(run: InferRun, scope: Scope, nodes: NodeInfo[], strict: bool
 /** Infers every node of a graph into `scope`; returns the facts of the graph outputs. */
 export function inferGraph(run: InferRun, g: GraphInfo, scope: Scope): (TensorFact | undefined)[] {
   run.result.scopes.set(g, scope);
-  for (const t of g.initializers) {
-    scope.facts.set(t.name, { dtype: t.dtype, shape: t.dims, isConstant: true });
+  for (let i = 0; i < g.initializers.length; i++) {
+    const t = g.initializers[i] as TensorInfo;
+    scope.facts.set(t.name, constantFact(t.dtype, t.dims));
     scope.constTensors.set(t.name, t);
   }
-  for (const t of g.sparseInitializers) scope.facts.set(t.name, { dtype: t.dtype, shape: t.dims, isConstant: true });
+  for (const t of g.sparseInitializers) scope.facts.set(t.name, constantFact(t.dtype, t.dims));
   // ONNX requires nodes in execution order, so try the file order first and sort only when a node reads
   // a tensor nothing has defined yet (sorting up front costs a name-set pass over every graph).
   const unknownBefore = new Map(run.result.unknownOps);
@@ -252,7 +272,7 @@ export function inferShapes(model: ModelInfo, src: ByteSource, opts: DimOptions 
   for (const input of model.graph.inputs) {
     if (inits.has(input.name)) continue;
     const value = opts.values?.[input.name];
-    scope.facts.set(input.name, { dtype: input.dtype, shape: resolveInputShape(input.name, input.shape, opts), ...(value ? { value } : {}) });
+    scope.facts.set(input.name, fact(input.dtype, resolveInputShape(input.name, input.shape, opts), value));
   }
   inferGraph(run, model.graph, scope);
   return result;
