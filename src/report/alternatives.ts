@@ -2,7 +2,7 @@
 import { recommendAlternatives, type Alternative } from '../catalog/recommend';
 import type { ResolvedAssumptions } from './assumptions';
 import type { ModelContext } from './models';
-import { spellingIn } from './siteEdits';
+import { spellingIn } from '../catalog/siteEdits';
 
 /** How many catalog alternatives a model gets as chart points and recommendations. */
 export const ALTERNATIVES_PER_MODEL = 5;

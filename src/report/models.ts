@@ -15,7 +15,7 @@ import { yearlyImpact, type YearlyImpact } from '../energy/workload';
 import { alternativesFor } from './alternatives';
 import type { ResolvedAssumptions } from './assumptions';
 import type { ReportInputs, ReportOnnxInput } from './inputs';
-import { lookupSite } from './siteEdits';
+import { lookupSite } from '../catalog/siteEdits';
 import type { CatalogFacts, ReportFinding, ReportModel, StaticCost } from './types';
 
 /** A report model with what later steps (points, recommendations) need and the JSON does not carry. */

@@ -9,7 +9,7 @@ import type { VariantResult } from '../profiler/types';
 import type { ResolvedAssumptions } from './assumptions';
 import type { ModelContext } from './models';
 import { variantQuality } from './points';
-import { replaceModelEdits, spellingIn } from './siteEdits';
+import { replaceModelEdits, spellingIn } from '../catalog/siteEdits';
 import type { ReportAction, ReportRecommendation } from './types';
 import { breakEvenOf, judge, oneOffCost, type RecommendationKind } from './verdict';
 

@@ -2,7 +2,7 @@ import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { analyzePython, loadPythonGrammar } from '../../src/analyzers/python/index';
 import type { TextEdit } from '../../src/analyzers/python/types';
-import { modelIdEdit, offsetAt, positionAt, weightsEdit } from '../../src/vscode/python/edits';
+import { modelIdEdit, offsetAt, positionAt, weightsEdit } from '../../src/catalog/siteEdits';
 import { alternativeEdits, describeSite } from '../../src/vscode/python/model';
 import { DEFAULT_SETTINGS } from '../../src/settings';
 

@@ -7,7 +7,7 @@ import type { ModelSite } from '../../analyzers/python/types';
 import { detectHardware, resolveHardware, type DetectedHardware, type ResolvedHardware } from '../../energy/detect';
 import { formatNumber, isDisplayable } from '../../energy/quantity';
 import type { Settings } from '../../settings';
-import { modelIdRange } from './edits';
+import { modelIdRange } from '../../catalog/siteEdits';
 import { alternativeName, describeSite, type SiteModel } from './model';
 
 export { analyzePythonFiles, loadPythonGrammar, PythonDocumentAnalyzer, ruleInfos, CATALOG_ALTERNATIVE_RULE_ID } from '../../analyzers/python/index';

@@ -1,15 +1,16 @@
 /**
- * Model sites and the catalog: which entry a site names, how a catalog alternative is spelled in the
- * site's framework, and the text edit that swaps one for the other. The editor's GL012 quick fix follows
- * the same spelling rules; this copy keeps src/report free of any import from the editor layer.
+ * Model sites and the catalog: which catalog entry a site in Python code names, how a catalog entry is
+ * spelled in the site's framework, and the text edits that swap one for the other (the model id string or
+ * builder name, and torchvision's `weights=` argument). Shared by the editor's quick fixes and the report's
+ * recommendations. Pure; positions in UTF-16 units like the analyzer's.
  */
-import { lookupModel, type CatalogEntry, type ModelMatch } from '../catalog/catalog';
+import { lookupModel, type CatalogEntry, type ModelMatch } from './catalog';
 import type { ModelSite, Position, TextEdit } from '../analyzers/python/types';
 
 const HF_FRAMEWORKS = new Set(['transformers', 'sentence-transformers', 'diffusers']);
 
 /** The torchvision weights tag of a site (`IMAGENET1K_V2`), when its `weights` argument names one. */
-function torchvisionWeightsTag(site: ModelSite): string | undefined {
+export function torchvisionWeightsTag(site: ModelSite): string | undefined {
   const w = site.args.weights;
   const text = typeof w === 'string' ? w : w && typeof w === 'object' ? w.expr : undefined;
   const m = text ? /(?:^|\.)(IMAGENET1K_[A-Z0-9_]+|DEFAULT)$/i.exec(text.trim()) : null;
@@ -39,7 +40,8 @@ export function spellingIn(site: ModelSite, entry: CatalogEntry): string | undef
   return undefined;
 }
 
-function offsetAt(source: string, pos: Position): number {
+/** Offset of a position in `source`, clamped to the text. */
+export function offsetAt(source: string, pos: Position): number {
   let offset = 0;
   for (let line = 0; line < pos.line; line++) {
     const nl = source.indexOf('\n', offset);
@@ -50,17 +52,26 @@ function offsetAt(source: string, pos: Position): number {
   return Math.min(offset + pos.character, eol < 0 ? source.length : eol);
 }
 
-function positionAt(source: string, offset: number): Position {
+/** Position of an offset in `source`. */
+export function positionAt(source: string, offset: number): Position {
   const before = source.slice(0, Math.max(0, Math.min(offset, source.length)));
   const line = before.split('\n').length - 1;
   return { line, character: before.length - (before.lastIndexOf('\n') + 1) };
 }
 
-const escapeRegExp = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-const edit = (source: string, start: number, end: number, newText: string): TextEdit => ({ range: { start: positionAt(source, start), end: positionAt(source, end) }, newText });
+function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
 
-/** Replaces the model id inside its string literal, or the builder name before the call's parenthesis. */
-function modelIdEdit(source: string, site: ModelSite, newName: string): TextEdit | undefined {
+function edit(source: string, start: number, end: number, newText: string): TextEdit {
+  return { range: { start: positionAt(source, start), end: positionAt(source, end) }, newText };
+}
+
+/**
+ * Replaces the model id of a site: inside its string literal when the id is quoted (hub ids, timm names),
+ * otherwise the builder name before the call's parenthesis (`tvm.resnet152(` → `tvm.resnet50(`).
+ */
+export function modelIdEdit(source: string, site: ModelSite, newName: string): TextEdit | undefined {
   const id = site.modelId;
   if (!id) return undefined;
   const start = offsetAt(source, site.range.start);
@@ -70,21 +81,28 @@ function modelIdEdit(source: string, site: ModelSite, newName: string): TextEdit
   const paren = text.indexOf('(');
   const callee = paren < 0 ? text : text.slice(0, paren);
   const m = new RegExp(`\\b${escapeRegExp(id)}\\s*$`).exec(callee);
-  return m ? edit(source, start + m.index, start + m.index + id.length, newName) : undefined;
+  if (!m) return undefined;
+  return edit(source, start + m.index, start + m.index + id.length, newName);
 }
 
-/** Replaces the value of the site's `weights=` argument (an enum of the old builder) with a plain tag string. */
-function weightsEdit(source: string, site: ModelSite, newValue: string): TextEdit | undefined {
+/** Replaces the value of the site's `weights=` keyword argument, when it has one. */
+export function weightsEdit(source: string, site: ModelSite, newValue: string): TextEdit | undefined {
   const w = site.args.weights;
   if (w === undefined || w === null) return undefined;
   const start = offsetAt(source, site.range.start);
   const text = source.slice(start, offsetAt(source, site.range.end));
   const value = typeof w === 'object' ? escapeRegExp(w.expr) : typeof w === 'string' ? `(["'])${escapeRegExp(w)}\\2` : undefined;
   if (!value) return undefined;
+  // The value is group 1; a quoted string's opening quote is group 2, matched again at its end.
   const m = new RegExp(`\\bweights\\s*=\\s*(${value})`).exec(text);
   if (!m || m[1] === undefined) return undefined;
   const valueStart = start + m.index + m[0].length - m[1].length;
   return edit(source, valueStart, valueStart + m[1].length, newValue);
+}
+
+/** The range of the model id within the site (for narrow diagnostics), or the whole site. */
+export function modelIdRange(source: string, site: ModelSite): ModelSite['range'] {
+  return (site.modelId ? modelIdEdit(source, site, site.modelId)?.range : undefined) ?? site.range;
 }
 
 /**
