@@ -253,7 +253,8 @@ function tensor(stop: number, finish: FinishTensor): TensorInfo {
     } else skip(wire);
   }
   end = outer;
-  const info: TensorInfo = { name, dtype, dims, elements: 0, bytes: 0, data };
+  // Every field in the literal, `values` included: a field added later changes the object's map.
+  const info: TensorInfo = { name, dtype, dims, elements: 0, bytes: 0, data, values: undefined };
   if (slots) {
     for (let i = 0; i < slots.length && !info.values; i++) if (slots[i]) info.values = slots[i];
   }
@@ -267,7 +268,9 @@ function tensor(stop: number, finish: FinishTensor): TensorInfo {
 }
 
 function attribute(stop: number, pending: PendingGraphs, finish: FinishTensor): AttributeInfo {
-  const a: AttributeInfo = { name: '', type: 0 };
+  // All members present from the start (unset ones undefined), so that attributes of every type share
+  // one object map and setting a member is a plain store rather than a map transition.
+  const a: AttributeInfo = { name: '', type: 0, f: undefined, i: undefined, s: undefined, t: undefined, g: undefined, floats: undefined, ints: undefined, strings: undefined, tensors: undefined, graphs: undefined };
   const outer = end;
   end = stop;
   while (pos < stop) {
@@ -308,13 +311,14 @@ export function decodeNode(b: Buffer, at: number, stop: number, fileBase: number
   let name = '';
   let opType = '';
   let domain = '';
-  inputsScratch.length = 0;
-  outputsScratch.length = 0;
+  // Counts rather than `length = 0`, which would drop the scratch arrays' storage every node.
+  let nIn = 0;
+  let nOut = 0;
   let attributes: Map<string, AttributeInfo> | undefined;
   while (pos < stop) {
     const t = tag();
-    if (t === 10) inputsScratch.push(str());
-    else if (t === 18) outputsScratch.push(str());
+    if (t === 10) inputsScratch[nIn++] = str();
+    else if (t === 18) outputsScratch[nOut++] = str();
     else if (t === 26) name = str();
     else if (t === 34) opType = str();
     else if (t === 58) domain = str();
@@ -328,7 +332,7 @@ export function decodeNode(b: Buffer, at: number, stop: number, fileBase: number
   }
   // Copies at their exact length: arrays grown by push keep room for 17 elements, which the
   // scavenger would then copy for every node.
-  return { name, opType, domain, inputs: inputsScratch.slice(), outputs: outputsScratch.slice(), attributes: attributes ?? NO_ATTRIBUTES };
+  return { name, opType, domain, inputs: inputsScratch.slice(0, nIn), outputs: outputsScratch.slice(0, nOut), attributes: attributes ?? NO_ATTRIBUTES };
 }
 
 /**
