@@ -6,7 +6,7 @@ const UNARY = 'Abs Acos Acosh Asin Asinh Atan Atanh BitwiseNot Ceil Celu Cos Cos
 const BINARY = 'Add Sub Mul Div Pow Mod Max Min Sum Mean BitShift BitwiseAnd BitwiseOr BitwiseXor';
 const COMPARE = 'Equal Less Greater LessOrEqual GreaterOrEqual And Or Xor';
 
-const FOLD: Record<string, (...xs: number[]) => number> = {
+const FOLD_OPS: Record<string, (...xs: number[]) => number> = {
   Add: (a, b) => (a as number) + (b as number),
   Sub: (a, b) => (a as number) - (b as number),
   Mul: (a, b) => (a as number) * (b as number),
@@ -18,7 +18,11 @@ const FOLD: Record<string, (...xs: number[]) => number> = {
   Where: (c, a, b) => (c ? (a as number) : (b as number)),
 };
 
-const UNARY_FOLD: Record<string, (x: number) => number> = { Identity: (x) => x, Neg: (x) => -x, Abs: Math.abs, Floor: Math.floor, Ceil: Math.ceil, Sqrt: Math.sqrt, Round: Math.round, Not: (x) => (x ? 0 : 1) };
+const UNARY_FOLD_OPS: Record<string, (x: number) => number> = { Identity: (x) => x, Neg: (x) => -x, Abs: Math.abs, Floor: Math.floor, Ceil: Math.ceil, Sqrt: Math.sqrt, Round: Math.round, Not: (x) => (x ? 0 : 1) };
+
+/** The tables above as Maps, looked up by decoded op names (see RULES in infer.ts). */
+const FOLD = new Map(Object.entries(FOLD_OPS));
+const UNARY_FOLD = new Map(Object.entries(UNARY_FOLD_OPS));
 
 /** Folds an element-wise node over small constant inputs, so shape chains like Shape→Mul→Reshape resolve. */
 function foldValues(c: RuleContext, op: (...xs: number[]) => number | undefined, intResult: boolean): number[] | undefined {
@@ -40,7 +44,7 @@ function elementwise(c: RuleContext, dtype?: number): TensorFact | undefined {
   for (let i = 0; i < c.node.inputs.length; i++) shapes.push(c.inputs[i]?.shape);
   const shape = broadcast(shapes);
   const dt = dtype ?? c.inputs.find((x) => x)?.dtype ?? 0;
-  const op = c.node.opType === 'Div' ? (a?: number, b?: number) => (b ? (a as number) / b : undefined) : FOLD[c.node.opType];
+  const op = c.node.opType === 'Div' ? (a?: number, b?: number) => (b ? (a as number) / b : undefined) : FOLD.get(c.node.opType);
   const value = op && c.node.inputs.length <= 3 ? foldValues(c, op, dtypeInfo(dt).isInteger) : undefined;
   return fact(dt, shape, value);
 }
@@ -203,7 +207,7 @@ const cast: ShapeRule = (c) => {
 const unary: ShapeRule = (c) => {
   const x = c.inputs[0];
   if (!x) return [undefined];
-  const f = UNARY_FOLD[c.node.opType];
+  const f = UNARY_FOLD.get(c.node.opType);
   const v = f ? c.value(0) : undefined;
   return [fact(x.dtype, x.shape, v && f ? v.map(f) : undefined)];
 };
