@@ -88,7 +88,7 @@ const pending: PendingGraphs = [];
 
 function readNodeFast(ctx: Ctx, start: number, end: number, depth: number): NodeInfo {
   const at = ctx.src.locate(start, end - start);
-  pending.length = 0;
+  if (pending.length !== 0) pending.length = 0; // left over from a node that failed to decode
   const node = decodeNode(ctx.src.buf, at, at + end - start, start - at, pending, finishTensor, inferAttrType);
   if (pending.length === 0) return node;
   const graphs = pending.splice(0);

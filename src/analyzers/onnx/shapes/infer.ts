@@ -73,6 +73,8 @@ export interface InferRun {
   src: ByteSource;
   opset: number;
   result: ShapeInference;
+  /** The rule context, made on first use and reused for every node. */
+  ctx?: NodeContext;
 }
 
 /** Symbolic dim names that mean the batch wherever they appear (RNN inputs have it at axis 1). */
@@ -112,12 +114,20 @@ function constantOutput(scope: Scope, node: NodeInfo): TensorFact | undefined {
   return undefined;
 }
 
-/** The context a rule sees; a class so that nodes share its methods instead of allocating closures. */
+/**
+ * The context a rule sees. One per inference run, pointed at each node in turn: rules use it only while
+ * they run, and none of them starts another inference.
+ */
 class NodeContext implements RuleContext {
   readonly opset: number;
+  scope: Scope;
+  node: NodeInfo;
+  inputs: (TensorFact | undefined)[] = [];
 
-  constructor(private readonly run: InferRun, private readonly scope: Scope, readonly node: NodeInfo, readonly inputs: (TensorFact | undefined)[]) {
+  constructor(private readonly run: InferRun, scope: Scope, node: NodeInfo) {
     this.opset = run.opset;
+    this.scope = scope;
+    this.node = node;
   }
 
   value(i: number): number[] | undefined {
@@ -140,7 +150,7 @@ class NodeContext implements RuleContext {
   }
 }
 
-/** The one-element output list of a Constant node (built per node: rules may keep their result). */
+/** Facts of a node's outputs: from its rule, its subgraphs, or nothing for an op without a rule. */
 function inferNode(run: InferRun, scope: Scope, node: NodeInfo, inputs: (TensorFact | undefined)[]): (TensorFact | undefined)[] {
   const op = node.opType;
   const known = node.domain === '' || KNOWN_DOMAINS.has(node.domain);
@@ -155,8 +165,12 @@ function inferNode(run: InferRun, scope: Scope, node: NodeInfo, inputs: (TensorF
     run.result.unknownOps.set(key, (run.result.unknownOps.get(key) ?? 0) + 1);
     return NO_FACTS;
   }
+  const ctx = (run.ctx ??= new NodeContext(run, scope, node));
+  ctx.scope = scope;
+  ctx.node = node;
+  ctx.inputs = inputs;
   try {
-    return rule(new NodeContext(run, scope, node, inputs));
+    return rule(ctx);
   } catch (err) {
     run.result.warnings.push(`shape rule of ${op} node "${node.name}" failed: ${(err as Error).message}`);
     return NO_FACTS;
@@ -267,7 +281,7 @@ export function inferGraph(run: InferRun, g: GraphInfo, scope: Scope): (TensorFa
 export function inferShapes(model: ModelInfo, src: ByteSource, opts: DimOptions = {}): ShapeInference {
   const result: ShapeInference = { scopes: new Map(), unknownOps: new Map(), warnings: [] };
   const opset = model.opsets.find((o) => o.domain === '' || o.domain === 'ai.onnx')?.version ?? 1;
-  const run: InferRun = { src, opset, result };
+  const run: InferRun = { src, opset, result, ctx: undefined };
   const scope = new Scope();
   const inits = new Set(model.graph.initializers.map((t) => t.name));
   for (const input of model.graph.inputs) {
