@@ -146,3 +146,45 @@ void test('quantized operators are detected', () => {
   assert.equal(s.cost.macs, 2 * 3 * 4);
   assert.equal(s.outputs[0]?.dtype, 'int32');
 });
+
+void test('peak activation memory: live from the writing step to the last read, by hand', () => {
+  // float32 [N, 100] = 400 bytes per sample. Steps (N = 1), live bytes after each write:
+  //   x 400 | a=Relu(x) 800 (x freed: 400) | b=Relu(a) 800 | c=Add(a,b) 1200 (a, b freed: 400)
+  //   d=Mul(c,c) 800 (c freed once: 400) | e=Relu(d) 800 | u=Concat(d,d,d) [N,300] 2000 (d, unread u freed)
+  const m = buildModel({
+    inputs: [['x', F, ['N', 100]]],
+    outputs: [['e', F, []]],
+    nodes: [
+      { op: 'Relu', inputs: ['x'], outputs: ['a'] },
+      { op: 'Relu', inputs: ['a'], outputs: ['b'] },
+      { op: 'Add', inputs: ['a', 'b'], outputs: ['c'] },
+      { op: 'Mul', inputs: ['c', 'c'], outputs: ['d'] },
+      { op: 'Relu', inputs: ['d'], outputs: ['e'] },
+      { op: 'Concat', inputs: ['d', 'd', 'd'], outputs: ['u'], attrs: [attr.i('axis', 1)] },
+    ],
+  });
+  assert.equal(inspectOnnxBytes(m).cost.peakActivationBytes, 2000);
+  assert.equal(inspectOnnxBytes(m, { batch: 3 }).cost.peakActivationBytes, 6000);
+});
+
+void test('peak activation memory adds the larger peak of an If branch while the If runs', () => {
+  // Outer: x 400 + cond 1 live, the If writes y [1,400] (1600) = 2001. Then-branch: t1=Concat(x,x) 800,
+  // t2=Concat(t1,t1) 1600 -> its peak 2400 (x belongs to the outer graph and is not freed inside).
+  // Else-branch: t3 1600. Peak 2001 + 2400.
+  const out = (name: string): { name: string; type: { tensorType: { elemType: number } } } => ({ name, type: { tensorType: { elemType: F } } });
+  const then = { name: 'then', node: [
+    { name: 't0', opType: 'Concat', input: ['x', 'x'], output: ['t1'], attribute: [attr.i('axis', 1)] },
+    { name: 't1', opType: 'Concat', input: ['t1', 't1'], output: ['t2'], attribute: [attr.i('axis', 1)] },
+  ], output: [out('t2')] };
+  const otherwise = { name: 'else', node: [
+    { name: 'e0', opType: 'Concat', input: ['x', 'x', 'x', 'x'], output: ['t3'], attribute: [attr.i('axis', 1)] },
+  ], output: [out('t3')] };
+  const m = buildModel({
+    inputs: [['x', F, [1, 100]], ['cond', 9, []]],
+    outputs: [['y', F, []]],
+    nodes: [{ op: 'If', inputs: ['cond'], outputs: ['y'], attrs: [{ name: 'then_branch', type: 5, g: then }, { name: 'else_branch', type: 5, g: otherwise }] }],
+  });
+  const s = inspectOnnxBytes(m);
+  assert.deepEqual(s.outputs[0]?.resolvedShape, [1, 400]);
+  assert.equal(s.cost.peakActivationBytes, 2001 + 2400);
+});

@@ -153,26 +153,29 @@ function subgraphCost(acc: Acc, node: NodeInfo, scope: Scope, runs: number, sums
   graphCost(acc, body, runs * (n ?? 1), sums);
 }
 
+/** Token of the current activation-memory walk (each walk, nested ones included, has its own). */
+let walkToken = 0;
+
 /**
  * Peak of live activation bytes when a graph runs node by node in order; a node with subgraphs adds the
- * largest peak of its bodies while it runs.
+ * largest peak of its bodies while it runs. A tensor is live from the step that writes it to the last
+ * step that reads it (recorded by inference as `lastUse`); graph outputs stay live to the end.
  */
 export function peakActivationBytes(g: GraphInfo, scope: Scope, scopes?: Map<GraphInfo, Scope>): number {
-  // Works on the steps inference recorded (execution order, facts at hand) to avoid name lookups.
+  // Works on the steps inference recorded (execution order, facts at hand): no name lookups.
+  const token = ++walkToken;
   const steps = scope.steps;
-  const lastUse = new Map<string, number>();
-  for (let i = 0; i < steps.length; i++) {
-    const inputs = (steps[i] as Step).node.inputs;
-    for (let k = 0; k < inputs.length; k++) if (inputs[k]) lastUse.set(inputs[k] as string, i);
+  const keep = new Set<TensorFact>();
+  for (let i = 0; i < g.outputs.length; i++) {
+    const f = scope.facts.get((g.outputs[i] as { name: string }).name);
+    if (f) keep.add(f);
   }
-  const keep = new Set<string>();
-  for (let i = 0; i < g.outputs.length; i++) keep.add((g.outputs[i] as { name: string }).name);
   let live = 0;
-  for (let i = 0; i < g.inputs.length; i++) live += liveBytes(scope.facts.get((g.inputs[i] as { name: string }).name));
+  for (let i = 0; i < g.inputs.length; i++) live += hold(scope.facts.get((g.inputs[i] as { name: string }).name), token);
   let peak = live;
   for (let i = 0; i < steps.length; i++) {
     const { node, ins, outs } = steps[i] as Step;
-    for (let k = 0; k < outs.length; k++) live += liveBytes(outs[k]);
+    for (let k = 0; k < outs.length; k++) live += hold(outs[k], token);
     let inner = 0;
     if (scopes && node.attributes.size && (node.opType === 'If' || node.opType === 'Loop' || node.opType === 'Scan')) {
       for (const sub of subgraphsOf(node)) {
@@ -181,22 +184,31 @@ export function peakActivationBytes(g: GraphInfo, scope: Scope, scopes?: Map<Gra
       }
     }
     if (live + inner > peak) peak = live + inner;
-    const names = node.inputs;
-    for (let k = 0; k < names.length; k++) {
-      const x = names[k] as string;
-      if (x && lastUse.get(x) === i && !keep.has(x) && names.indexOf(x) === k) live -= liveBytes(ins[k]);
+    // Inputs read for the last time, and outputs nothing reads, are released after the step.
+    for (let k = 0; k < ins.length; k++) {
+      const f = ins[k];
+      if (f && f.lastUse === i && !keep.has(f)) live -= release(f, token);
     }
     for (let k = 0; k < outs.length; k++) {
-      const o = node.outputs[k] as string;
-      if (o && !lastUse.has(o) && !keep.has(o)) live -= liveBytes(outs[k]);
+      const f = outs[k];
+      if (f && f.lastUse === -1 && !keep.has(f)) live -= release(f, token);
     }
   }
   return peak;
 }
 
-/** Bytes an activation holds while live (weights and unknown shapes count nothing). */
-function liveBytes(f: TensorFact | undefined): number {
-  return f && !f.isConstant ? (factBytes(f) ?? 0) : 0;
+/** Marks an activation live in walk `token` and returns its bytes (0 if already live, a weight or unknown). */
+function hold(f: TensorFact | undefined, token: number): number {
+  if (!f || f.isConstant || f.liveMark === token) return 0;
+  f.liveMark = token;
+  return factBytes(f) ?? 0;
+}
+
+/** Unmarks an activation held in walk `token` and returns its bytes (0 if it was not held). */
+function release(f: TensorFact, token: number): number {
+  if (f.liveMark !== token) return 0;
+  f.liveMark = 0;
+  return factBytes(f) ?? 0;
 }
 
 /**

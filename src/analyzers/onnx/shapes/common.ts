@@ -13,6 +13,13 @@ export interface TensorFact {
   value?: number[];
   /** True for initializers and Constant outputs: weights, not activations. */
   isConstant?: boolean;
+  /**
+   * Index of the last step of its own graph that reads this tensor (-1: none), recorded by inference so
+   * that the activation-memory estimate needs no name lookups.
+   */
+  lastUse: number;
+  /** Scratch of the activation-memory walk: the walk's token while the tensor is counted as live. */
+  liveMark: number;
 }
 
 /** What a shape rule sees of its node. */
@@ -108,12 +115,17 @@ export function broadcast(shapes: (readonly SDim[] | undefined)[]): SDim[] | und
  * and a value folded in later does not change it.
  */
 export function fact(dtype: number, shape: SDim[] | undefined, value?: number[]): TensorFact {
-  return { dtype, shape, value, isConstant: false };
+  return { dtype, shape, value, isConstant: false, lastUse: -1, liveMark: 0 };
 }
 
 /** The fact of an initializer or Constant output. */
 export function constantFact(dtype: number, shape: SDim[] | undefined, value?: number[]): TensorFact {
-  return { dtype, shape, value, isConstant: true };
+  return { dtype, shape, value, isConstant: true, lastUse: -1, liveMark: 0 };
+}
+
+/** A fresh fact equal to `f`: a graph's facts are its own, so that per-graph fields never clash. */
+export function copyFact(f: TensorFact | undefined): TensorFact | undefined {
+  return f && (f.isConstant ? constantFact(f.dtype, f.shape, f.value) : fact(f.dtype, f.shape, f.value));
 }
 
 /** The same shape and dtype as input i (values dropped). */

@@ -1,6 +1,6 @@
 /** Shape inference through If, Loop and Scan: their bodies are inferred in a nested scope. */
 import type { NodeInfo } from '../types';
-import { BOOL, INT64, fact, type SDim, type TensorFact } from './common';
+import { BOOL, INT64, copyFact, fact, type SDim, type TensorFact } from './common';
 import { Scope, inferGraph, type InferRun } from './infer';
 
 /** Joins the facts of two If branches: equal dims stay, different ones become unknown. */
@@ -21,7 +21,7 @@ function ifOutputs(run: InferRun, scope: Scope, node: NodeInfo): (TensorFact | u
 }
 
 function bindInputs(body: Scope, names: string[], facts: (TensorFact | undefined)[]): void {
-  names.forEach((n, i) => body.facts.set(n, facts[i] ?? fact(0, undefined)));
+  names.forEach((n, i) => body.facts.set(n, copyFact(facts[i]) ?? fact(0, undefined)));
 }
 
 function loopOutputs(run: InferRun, scope: Scope, node: NodeInfo): (TensorFact | undefined)[] {
@@ -56,8 +56,9 @@ function scanOutputs(run: InferRun, scope: Scope, node: NodeInfo): (TensorFact |
 /** Outputs of a control-flow node, or undefined when `node` is not one. */
 export function controlFlowOutputs(run: InferRun, scope: Scope, node: NodeInfo): (TensorFact | undefined)[] | undefined {
   if (node.domain !== '' && node.domain !== 'ai.onnx') return undefined;
-  if (node.opType === 'If') return ifOutputs(run, scope, node);
-  if (node.opType === 'Loop') return loopOutputs(run, scope, node);
-  if (node.opType === 'Scan' && run.opset >= 9) return scanOutputs(run, scope, node);
+  // Outputs are copied: a branch may hand back a fact of its own graph or of this one.
+  if (node.opType === 'If') return ifOutputs(run, scope, node).map(copyFact);
+  if (node.opType === 'Loop') return loopOutputs(run, scope, node).map(copyFact);
+  if (node.opType === 'Scan' && run.opset >= 9) return scanOutputs(run, scope, node).map(copyFact);
   return undefined;
 }

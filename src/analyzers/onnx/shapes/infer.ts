@@ -232,7 +232,10 @@ function inferNodes(run: InferRun, scope: Scope, nodes: NodeInfo[], strict: bool
     const ins = new Array<TensorFact | undefined>(names.length);
     for (let k = 0; k < names.length; k++) {
       const n = names[k] as string;
-      const f = n ? (nested ? scope.get(n) : facts.get(n)) : undefined;
+      let f = n ? facts.get(n) : undefined;
+      // Only tensors of this graph get a last use here: an enclosing graph's are live throughout.
+      if (f) f.lastUse = j;
+      else if (n && nested) f = scope.get(n);
       if (strict && n && !f) return false;
       ins[k] = f;
     }
@@ -272,6 +275,7 @@ export function inferGraph(run: InferRun, g: GraphInfo, scope: Scope): (TensorFa
     for (const [k, v] of unknownBefore) run.result.unknownOps.set(k, v);
     run.result.warnings.length = warningsBefore;
     scope.steps.length = 0;
+    for (const f of scope.facts.values()) f.lastUse = -1;
     inferNodes(run, scope, topoOrder(g.nodes), false);
   }
   return g.outputs.map((o) => scope.get(o.name));
