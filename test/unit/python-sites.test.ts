@@ -100,3 +100,16 @@ void test('the byte prefilter never changes a result', () => {
   }
   assert.equal(analyzePython('import os\nprint("resnet50")\n').skipped, true);
 });
+
+void test('the byte prefilter lets through training loops of files that import no known framework', () => {
+  const sources = [
+    'from mylib import make_model, opt\nmodel = make_model()\nfor epoch in range(100):\n    for x, y in data:\n        loss = model(x)\n        loss.backward()\n        opt.step()\n',
+    'import jax\nfor step in range(10000):\n    grads = loss_fn(params)\n    optimizer.step()\n',
+    'def fit(net, data):\n    for epoch in range(50):\n        for batch in data:\n            net.update(batch)\n',
+  ];
+  for (const src of sources) {
+    const full = analyzePython(src, { prefilter: false });
+    assert.ok(full.trainingLoops.length > 0, `a full analysis finds the loop of:\n${src}`);
+    assert.deepEqual({ ...analyzePython(src), skipped: undefined }, { ...full, skipped: undefined }, src);
+  }
+});

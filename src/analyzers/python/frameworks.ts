@@ -99,28 +99,33 @@ export function pruneFunction(qualified: string): string | undefined {
 const KNOWN_HELPERS = new Set([...MODULE_BASES, ...NO_GRAD, ...AUTOCAST, ...DATALOADER, ...QUANTIZE, ...COMPILE, ...TRAINER]);
 
 /**
- * The byte prefilter. A file can only produce a site or a finding when it names one of these modules (every
- * detection goes through a resolved import of one of them) and contains one of the triggers below, each a
- * necessary textual condition of one detection path: a non-torch framework name (its builders, pipelines,
- * Trainer), `hub` or `.load(` / an imported `load` (torch.hub.load, torch.load, torch.jit.load), a class
- * deriving from something named `Module` or an aliased `Module` (user models), an epoch `for` loop, a
- * `.backward(` or optimizer `.step(` (training loops), `DataLoader`, `prune`, or a star import.
- * Files failing it are not parsed: their analysis would be empty (the unit tests check both ways agree).
+ * The byte prefilter. A file can produce a site, or a finding about one, only when it names one of these
+ * modules (those detections go through a resolved import of one of them) and contains one of the triggers
+ * below, each a necessary textual condition of one detection path: a non-torch framework name (its
+ * builders, pipelines, Trainer), `hub` or `.load(` / an imported `load` (torch.hub.load, torch.load,
+ * torch.jit.load), a class deriving from something named `Module` or an aliased `Module` (user models),
+ * `DataLoader`, `prune`, or a star import. Training loops need no import: an epoch `for` loop or a
+ * `.backward(` / optimizer `.step(` call lets any file through. Files failing it are not parsed: their
+ * analysis would be empty (the unit tests check both ways agree).
  */
 const FRAMEWORK_WORD = /\b(?:torch|torchvision|timm|transformers|sentence_transformers|diffusers|keras|tensorflow|tf_keras|ultralytics|onnxruntime|trl)\b/;
 /**
  * Each trigger is a regular expression with a cheaper necessary condition in front (a word that every match
  * contains): most files of a large package fail every trigger, so each one scans the whole file.
  */
-const TRIGGERS: ((source: string) => boolean)[] = [
+const FRAMEWORK_TRIGGERS: ((source: string) => boolean)[] = [
   (s) => /\b(?:t(?:orchvision|imm|ransformers|rl)|sentence_transformers|diffusers|keras|ultralytics|onnxruntime|hub|DataLoader|prune)\b/.test(s),
   (s) => (s.includes('load') && /\.\s*load\s*\(|\bimport\b[^\n]*\bload\b/.test(s)) || /\bimport\s+\*/.test(s),
   (s) => s.includes('Module') && /^[ \t]*class\s+\w+\s*\([^)]*\bModule\b|\bModule\s+as\b/m.test(s),
+];
+
+/** Training loops: an epoch `for` loop, or a loop calling `.backward()` or an optimizer's `.step()`. */
+const TRAINING_TRIGGERS: ((source: string) => boolean)[] = [
   (s) => /epoch/i.test(s) && /\bfor\b[^\n]*epoch/i.test(s),
   (s) => /\.\s*backward\s*\(|(?:optim|opt|scaler)\w*\s*\.\s*step\s*\(/i.test(s),
 ];
 
 /** True when the text may contain something the analyzer reports; false means the analysis is empty. */
 export function mayContainModels(source: string): boolean {
-  return FRAMEWORK_WORD.test(source) && TRIGGERS.some((t) => t(source));
+  return (FRAMEWORK_WORD.test(source) && FRAMEWORK_TRIGGERS.some((t) => t(source))) || TRAINING_TRIGGERS.some((t) => t(source));
 }
