@@ -336,37 +336,6 @@ export function decodeNode(b: Buffer, at: number, stop: number, fileBase: number
 }
 
 /**
- * Decodes the run of consecutive node fields (GraphProto field 1, tag byte 10) that starts at b[at] into
- * `out`, for as long as each node lies whole before `stop` and is at most `maxBytes` long; returns the
- * index after the last node decoded (`at` when the field there is not such a node). One call per read
- * window instead of a wire-scanner callback per node: exporters write all nodes of a graph in one run.
- */
-export function decodeNodeRun(b: Buffer, at: number, stop: number, fileBase: number, maxBytes: number, out: NodeInfo[], pending: PendingGraphs, finish: FinishTensor, inferType: (a: AttributeInfo) => number): number {
-  let p = at;
-  while (p < stop && b[p] === 10) {
-    // A length prefix of up to three bytes; longer nodes are left to the general reader.
-    let q = p + 1;
-    if (q >= stop) break;
-    let n = b[q++] as number;
-    if (n >= 0x80) {
-      if (q >= stop) break;
-      const b1 = b[q++] as number;
-      n = (n & 0x7f) | ((b1 & 0x7f) << 7);
-      if (b1 >= 0x80) {
-        if (q >= stop) break;
-        const b2 = b[q++] as number;
-        if (b2 >= 0x80) break;
-        n |= b2 << 14;
-      }
-    }
-    if (n > maxBytes || q + n > stop) break;
-    out.push(decodeNode(b, q, q + n, fileBase, pending, finish, inferType));
-    p = q + n;
-  }
-  return p;
-}
-
-/**
  * Decodes the small fields of a TensorProto whose payload fields the wire scanner left out (an
  * initializer, gathered from around its weights); `fileBase` places error offsets.
  */

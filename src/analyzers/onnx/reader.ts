@@ -7,8 +7,8 @@ import { onnx } from './generated/onnx';
 import { dtypeBytes } from './dtypes';
 import { OnnxReadError, guarded } from './errors';
 import { bytesSource, fileSource, type ByteSource } from './source';
-import { RangeList, readSignedVarint, scanField, scanFields, type WireField } from './wire';
-import { decodeEntry, decodeNode, decodeNodeRun, decodeOpset, decodeString, decodeTensorFields, decodeValueInfo, type PendingGraphs } from './fastNode';
+import { RangeList, readSignedVarint, scanFields, type WireField } from './wire';
+import { decodeEntry, decodeNode, decodeOpset, decodeString, decodeTensorFields, decodeValueInfo, type PendingGraphs } from './fastNode';
 import type { AttributeInfo, Dim, GraphInfo, InlineDataRef, ModelInfo, NodeInfo, TensorInfo, ValueInfo } from './types';
 
 /** Subgraphs nest through node attributes; deeper nesting than this is treated as a corrupt file. */
@@ -90,7 +90,13 @@ function readNodeFast(ctx: Ctx, start: number, end: number, depth: number): Node
   const at = ctx.src.locate(start, end - start);
   if (pending.length !== 0) pending.length = 0; // left over from a node that failed to decode
   const node = decodeNode(ctx.src.buf, at, at + end - start, start - at, pending, finishTensor, inferAttrType);
-  if (pending.length !== 0) readPendingGraphs(ctx, depth);
+  if (pending.length === 0) return node;
+  const graphs = pending.splice(0);
+  for (const p of graphs) {
+    const g = readGraph(ctx, p.start, p.end, depth + 1);
+    if (p.many) (p.attr.graphs ??= []).push(g);
+    else p.attr.g = g;
+  }
   return node;
 }
 
@@ -229,51 +235,20 @@ function readValueInfo(ctx: Ctx, start: number, end: number): ValueInfo {
 export function readGraph(ctx: Ctx, start: number, end: number, depth: number): GraphInfo {
   if (depth > MAX_DEPTH) throw new OnnxReadError('too-deep', `subgraphs nested deeper than ${MAX_DEPTH} levels`, start);
   const g: GraphInfo = { name: '', nodes: [], initializers: [], sparseInitializers: [], inputs: [], outputs: [], valueInfo: [] };
-  const f: WireField = { num: 0, wire: 0, tagStart: 0, valStart: 0, end: 0, varint: 0 };
-  let pos = start;
-  while (pos < end) {
-    // Nodes come in runs, decoded a read window at a time; any other field goes through the scanner.
-    const next = readNodeRun(ctx, g.nodes, pos, end, depth);
-    if (next !== pos) {
-      pos = next;
-      continue;
-    }
-    pos = scanField(ctx.src, pos, end, f);
-    if (f.wire !== 2) continue;
+  scanFields(ctx.src, start, end, (f: WireField) => {
+    if (f.wire !== 2) return;
     const num = f.num;
     if (num === 1) g.nodes.push(f.end - f.valStart <= FAST_NODE_BYTES ? readNodeFast(ctx, f.valStart, f.end, depth) : readNode(ctx, f.valStart, f.end, depth));
     else if (num === 5) g.initializers.push(readTensor(ctx, f.valStart, f.end));
     else if (num === 15) {
-      const sp = readSparse(ctx, f.valStart, f.end);
-      if (sp) g.sparseInitializers.push(sp);
+      const s = readSparse(ctx, f.valStart, f.end);
+      if (s) g.sparseInitializers.push(s);
     } else if (num === 2) g.name = readString(ctx, f.valStart, f.end);
     else if (num === 11) g.inputs.push(readValueInfo(ctx, f.valStart, f.end));
     else if (num === 12) g.outputs.push(readValueInfo(ctx, f.valStart, f.end));
     else if (num === 13) g.valueInfo.push(readValueInfo(ctx, f.valStart, f.end));
-  }
+  });
   return g;
-}
-
-/** Decodes the run of nodes at `pos` that the read window holds; returns where it stopped (`pos`: none). */
-function readNodeRun(ctx: Ctx, nodes: NodeInfo[], pos: number, end: number, depth: number): number {
-  const src = ctx.src;
-  const at = src.locate(pos, Math.min(FAST_NODE_BYTES, end - pos));
-  if (src.buf[at] !== 10) return pos;
-  const stop = Math.min(src.bufEnd, at + (end - pos));
-  if (pending.length !== 0) pending.length = 0; // left over from a node that failed to decode
-  const reached = decodeNodeRun(src.buf, at, stop, pos - at, FAST_NODE_BYTES, nodes, pending, finishTensor, inferAttrType);
-  if (pending.length !== 0) readPendingGraphs(ctx, depth);
-  return pos + (reached - at);
-}
-
-/** Reads the subgraphs that the nodes just decoded hold (after decoding: reading moves the window). */
-function readPendingGraphs(ctx: Ctx, depth: number): void {
-  const graphs = pending.splice(0);
-  for (const p of graphs) {
-    const g = readGraph(ctx, p.start, p.end, depth + 1);
-    if (p.many) (p.attr.graphs ??= []).push(g);
-    else p.attr.g = g;
-  }
 }
 
 function functionName(ctx: Ctx, start: number, end: number): string {

@@ -18,8 +18,6 @@ export interface ByteSource {
   locate(offset: number, length: number): number;
   /** The buffer `locate` last made current. */
   readonly buf: Buffer;
-  /** Index in `buf` past its last valid byte: what a run of messages may read without another `locate`. */
-  readonly bufEnd: number;
   /** Releases the file handle, if any. Safe to call twice. */
   close(): void;
 }
@@ -34,7 +32,6 @@ export function bytesSource(input: Uint8Array): ByteSource {
   return {
     size: bytes.length,
     buf: bytes,
-    bufEnd: bytes.length,
     read(offset, length) {
       check(offset, length);
       return bytes.subarray(offset, offset + length);
@@ -99,9 +96,6 @@ export function fileSource(path: string): ByteSource {
   return {
     size,
     buf: win,
-    get bufEnd() {
-      return winLen;
-    },
     read(offset, length) {
       check(offset, length);
       if (offset >= winStart && offset + length <= winStart + winLen) return win.subarray(offset - winStart, offset - winStart + length);

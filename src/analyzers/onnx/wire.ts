@@ -141,7 +141,7 @@ export function scanFields(src: ByteSource, start: number, end: number, visit: (
 }
 
 /** Reads the field at `pos` into `f` (any tag and wire type); returns where it ends. */
-export function scanField(src: ByteSource, pos: number, end: number, f: WireField): number {
+function scanField(src: ByteSource, pos: number, end: number, f: WireField): number {
   const tag = readVarint(src, pos, end);
   const afterTag = varintEnd;
   f.num = Math.floor(tag / 8);
