@@ -12,19 +12,9 @@ import { bytesSource, readModelFromSource, readTensorValues } from '../../src/an
 import { valueInfoOf } from '../../src/analyzers/onnx/reader';
 import type { AttributeInfo, GraphInfo, TensorInfo } from '../../src/analyzers/onnx/index';
 import { onnx } from '../../src/analyzers/onnx/generated/onnx';
-import { MODELS_DIR } from './helpers/models';
+import { CORPUS, MODELS_DIR, findModels } from './helpers/models';
 
-const CORPUS = '/usr/share/libonnx-testdata/data';
 const utf8 = new TextDecoder();
-
-function findModels(dir: string, out: string[] = []): string[] {
-  for (const e of readdirSync(dir, { withFileTypes: true })) {
-    const p = path.join(dir, e.name);
-    if (e.isDirectory()) findModels(p, out);
-    else if (e.name === 'model.onnx') out.push(p);
-  }
-  return out;
-}
 
 const num = (v: unknown): number => (typeof v === 'number' ? v : Number(String(v)));
 

@@ -1,20 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync, existsSync } from 'node:fs';
+import { readFileSync, existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { OnnxReadError, inspectOnnxFile, readModelFile } from '../../src/analyzers/onnx/index';
 import { onnx } from '../../src/analyzers/onnx/generated/onnx';
+import { CORPUS, findModels } from './helpers/models';
 
-const CORPUS = '/usr/share/libonnx-testdata/data';
-
-function findModels(dir: string, out: string[] = []): string[] {
-  for (const e of readdirSync(dir, { withFileTypes: true })) {
-    const p = path.join(dir, e.name);
-    if (e.isDirectory()) findModels(p, out);
-    else if (e.name === 'model.onnx') out.push(p);
-  }
-  return out;
-}
 
 function pbDims(file: string): number[] | undefined {
   try {

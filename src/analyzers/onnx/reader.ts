@@ -37,9 +37,9 @@ function decodeSmall<T>(ctx: Ctx, ranges: RangeList, what: string, at: number, d
 
 const PACKED_ENCODING: Record<number, InlineDataRef['encoding']> = { 4: 'fixed32', 5: 'varint', 7: 'varint', 10: 'fixed64', 11: 'varint' };
 
-function checkedDims(raw: unknown[], at: number): { dims: number[]; elements: number } {
-  if (raw.length > 64) throw new OnnxReadError('malformed', `tensor has rank ${raw.length}`, at);
-  const dims = raw.map(toNum);
+/** Element count of a tensor with these dims, after checking its rank and every dim (throws on a bad one). */
+function checkedElements(dims: number[], at: number): number {
+  if (dims.length > 64) throw new OnnxReadError('malformed', `tensor has rank ${dims.length}`, at);
   let elements = 1;
   for (let i = 0; i < dims.length; i++) {
     const d = dims[i] as number;
@@ -47,7 +47,13 @@ function checkedDims(raw: unknown[], at: number): { dims: number[]; elements: nu
     elements *= d;
   }
   if (!Number.isSafeInteger(elements)) throw new OnnxReadError('malformed', `tensor dims [${dims.join(', ')}] are implausibly large`, at);
-  return { dims, elements };
+  return elements;
+}
+
+function checkedDims(raw: unknown[], at: number): { dims: number[]; elements: number } {
+  if (raw.length > 64) throw new OnnxReadError('malformed', `tensor has rank ${raw.length}`, at);
+  const dims = raw.map(toNum);
+  return { dims, elements: checkedElements(dims, at) };
 }
 
 function externalRef(entries: onnx.StringStringEntryProto.$Properties[], at: number): TensorInfo['data'] {
@@ -64,16 +70,7 @@ function externalRef(entries: onnx.StringStringEntryProto.$Properties[], at: num
 
 /** Completes a tensor decoded by the fast path: checked element count, storage size, external data. */
 function finishTensor(t: TensorInfo, ext: onnx.StringStringEntryProto.$Properties[], location: number, start: number): TensorInfo {
-  // The same checks as checkedDims, on dims the fast path already decoded as numbers.
-  const dims = t.dims;
-  if (dims.length > 64) throw new OnnxReadError('malformed', `tensor has rank ${dims.length}`, start);
-  let elements = 1;
-  for (let i = 0; i < dims.length; i++) {
-    const d = dims[i] as number;
-    if (!Number.isSafeInteger(d) || d < 0) throw new OnnxReadError('malformed', `tensor has an invalid dimension ${d}`, start);
-    elements *= d;
-  }
-  if (!Number.isSafeInteger(elements)) throw new OnnxReadError('malformed', `tensor dims [${dims.join(', ')}] are implausibly large`, start);
+  const elements = checkedElements(t.dims, start);
   t.elements = elements;
   t.bytes = dtypeBytes(t.dtype, elements);
   if (location === 1) t.data = externalRef(ext, start);

@@ -3,7 +3,7 @@
  * before the host uses it; anything else is reported as stray output, never trusted. Pure.
  */
 import type { OutputSample } from '../accuracy';
-import type { TorchEnvironment } from './types';
+import type { TorchEnvironment, TorchModelInfo } from './types';
 
 /** Version of the protocol the generated harness speaks. */
 export const HARNESS_PROTOCOL = 1;
@@ -29,17 +29,8 @@ export interface HelloMessage extends Partial<Omit<TorchEnvironment, 'torch'>> {
   torchError?: string;
 }
 
-export interface ModelMessage {
+export interface ModelMessage extends TorchModelInfo {
   type: 'model';
-  label: string;
-  className: string;
-  weights: 'user-code' | 'local' | 'random';
-  notes: string[];
-  parameters: number;
-  inputShape: number[];
-  inputDtype: string;
-  inputNote: string;
-  buildMs: number;
 }
 
 export interface InputsMessage {

@@ -2,11 +2,24 @@
  * Test helpers for the ONNX analyzer: finding the real models that scripts/fetch-test-models.sh caches,
  * and building tiny models in memory with the compiled onnx.proto classes.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { homedir } from 'node:os';
 import * as path from 'node:path';
 import type { TestContext } from 'node:test';
 import { onnx } from '../../../src/analyzers/onnx/generated/onnx';
+
+/** Debian's libonnx-testdata: one folder per single-op model. */
+export const CORPUS = '/usr/share/libonnx-testdata/data';
+
+/** Every model.onnx under `dir`. */
+export function findModels(dir: string, out: string[] = []): string[] {
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const p = path.join(dir, e.name);
+    if (e.isDirectory()) findModels(p, out);
+    else if (e.name === 'model.onnx') out.push(p);
+  }
+  return out;
+}
 
 /** Folder the fetch script fills. */
 export const MODELS_DIR = process.env.GREENLENS_TEST_MODELS ?? path.join(homedir(), '.cache', 'greenlens-test-models');
