@@ -7,13 +7,15 @@
  * around the work itself: interpreter start-up and imports are excluded on both sides, and the file is
  * in the page cache for both (every run reads it whole or in part, and they alternate).
  *
- * Two measurements, each side the same way:
- * - cold: the first call in a fresh process, as `greenlens inspect` runs. For us this includes V8
- *   compiling each function to bytecode on its first call and running it unoptimised; Python loaded the
- *   onnx package's bytecode at import, outside its timer.
+ * Three measurements of ours, two of python's, each the median over RUNS processes per side, ours and
+ * python's alternating:
+ * - cold: the first call in a fresh process, as `greenlens inspect` runs, with the compile cache the
+ *   CLI keeps (src/cli/compileCache.ts) in place, as every run after a command's first finds it. V8
+ *   still runs each function unoptimised at first. Python's side is the same: its interpreter loads the
+ *   onnx package from the .pyc files Debian compiled at install, outside its timer.
+ * - cold without the cache: the very first run, V8 compiling each function to bytecode on its first call.
  * - warm: the median of 5 calls after warm-up calls in the same process, as in the editor, whose
  *   extension host stays up between models.
- * Each is the median over RUNS processes per side, ours and python's alternating.
  * Ends with one line for the cold figures, the ones a one-shot CLI user waits for:
  * RESULT onnx-inspect seconds=<ours> peak_rss_mb=<ours> speedup_vs_onnx=<ratio>
  */
@@ -25,10 +27,22 @@ import { buildSync } from 'esbuild';
 
 const MODEL = path.join(process.env.GREENLENS_TEST_MODELS ?? path.join(homedir(), '.cache', 'greenlens-test-models'), 'vit_b_16.onnx');
 const PYTHON = '/usr/bin/python3';
-const RUNS = 5;
+/** Processes per side and mode: medians of 9 stand up to a busy host's bursts better than 5 did. */
+const RUNS = 9;
 
-type Mode = 'cold' | 'warm';
+type Mode = 'cold' | 'uncached' | 'warm';
 interface Side { seconds: number; wallSeconds: number; peakRssMb: number; params: number; gmacs: number | null }
+
+/**
+ * Our child's entry: runs the work bundle through the compile cache in CACHE_DIR as dist/cli.js runs the
+ * CLI (src/cli/launch.ts), or without one when CACHE_DIR is unset. argv is passed through.
+ */
+const LAUNCH = (work: string): string => `
+import { cacheFileFor, loadBundle } from ${JSON.stringify(path.resolve(__dirname, '../src/cli/compileCache'))};
+const dir = process.env.CACHE_DIR;
+const loaded = loadBundle(${JSON.stringify(work)}, dir ? cacheFileFor(${JSON.stringify(work)}, 'inspect', dir) : undefined);
+process.once('exit', () => loaded.save());
+`;
 
 /**
  * What our child runs: the timed part is openModelFile + summarizeModel + close. argv: model, then
@@ -73,12 +87,16 @@ print('{"seconds": %f, "peakRssMb": %f, "params": %d, "gmacs": null}' % (seconds
 /** Warm-up and timed calls per process: V8 needs a few calls before its optimised code is in place. */
 const CALLS: Record<Mode, { ours: [number, number]; python: [number, number] }> = {
   cold: { ours: [0, 1], python: [0, 1] },
+  uncached: { ours: [0, 1], python: [0, 1] },
   warm: { ours: [4, 5], python: [1, 5] },
 };
 
-function timed(cmd: string, args: string[]): Side {
+function timed(cmd: string, args: string[], cacheDir?: string): Side {
+  const env = { ...process.env };
+  delete env.CACHE_DIR;
+  if (cacheDir) env.CACHE_DIR = cacheDir;
   const t0 = performance.now();
-  const out = execFileSync(cmd, args, { encoding: 'utf8', maxBuffer: 1 << 20 });
+  const out = execFileSync(cmd, args, { encoding: 'utf8', maxBuffer: 1 << 20, env });
   const wallSeconds = (performance.now() - t0) / 1000;
   return { ...(JSON.parse(out) as Omit<Side, 'wallSeconds'>), wallSeconds };
 }
@@ -93,12 +111,12 @@ function row(name: string, s: Side): string {
   return `${name.padEnd(40)} ${s.seconds.toFixed(3).padStart(9)} ${s.wallSeconds.toFixed(3).padStart(10)} ${s.peakRssMb.toFixed(0).padStart(9)} ${String(s.params).padStart(11)} ${gmacs.padStart(7)}`;
 }
 
-function measure(bundle: string, mode: Mode): { ours: Side; theirs: Side; all: Side[][] } {
+function measure(launcher: string, mode: Mode, cacheDir: string): { ours: Side; theirs: Side; all: Side[][] } {
   const ours: Side[] = [];
   const theirs: Side[] = [];
   const calls = CALLS[mode];
   for (let i = 0; i < RUNS; i++) {
-    ours.push(timed(process.execPath, [bundle, MODEL, ...calls.ours.map(String)]));
+    ours.push(timed(process.execPath, [launcher, MODEL, ...calls.ours.map(String)], mode === 'uncached' ? undefined : cacheDir));
     theirs.push(timed(PYTHON, ['-c', PY, MODEL, ...calls.python.map(String)]));
   }
   return { ours: median(ours), theirs: median(theirs), all: [ours, theirs] };
@@ -111,19 +129,29 @@ function main(): void {
   }
   const dir = mkdtempSync(path.join(tmpdir(), 'greenlens-bench-'));
   try {
-    const bundle = path.join(dir, 'child.js');
-    buildSync({ stdin: { contents: CHILD, loader: 'ts', resolveDir: __dirname }, bundle: true, platform: 'node', format: 'cjs', outfile: bundle, logLevel: 'error' });
-    const cold = measure(bundle, 'cold');
-    const warm = measure(bundle, 'warm');
+    const work = path.join(dir, 'work.js');
+    const launcher = path.join(dir, 'launch.js');
+    const build = (contents: string, outfile: string): unknown => buildSync({ stdin: { contents, loader: 'ts', resolveDir: __dirname }, bundle: true, platform: 'node', format: 'cjs', outfile, logLevel: 'error' });
+    build(CHILD, work);
+    build(LAUNCH(work), launcher);
+    // A first run writes the cache, as a user's first `greenlens inspect` does; it is not measured.
+    const cacheDir = path.join(dir, 'cache');
+    timed(process.execPath, [launcher, MODEL, '0', '1'], cacheDir);
+    const cold = measure(launcher, 'cold', cacheDir);
+    const uncached = measure(launcher, 'uncached', cacheDir);
+    const warm = measure(launcher, 'warm', cacheDir);
     console.log(`vit_b_16.onnx (${MODEL}), median of ${RUNS} processes per side`);
     console.log(`${'side'.padEnd(40)} ${'seconds'.padStart(9)} ${'wall (s)'.padStart(10)} ${'peak MB'.padStart(9)} ${'params'.padStart(11)} ${'GMACs'.padStart(7)}`);
     console.log(row('cold: greenlens open + summarise', cold.ours));
     console.log(row('cold: python3-onnx load + param count', cold.theirs));
+    console.log(row('cold, first run (no compile cache)', uncached.ours));
+    console.log(row('  python3-onnx in the same runs', uncached.theirs));
     console.log(row('warm: greenlens open + summarise', warm.ours));
     console.log(row('warm: python3-onnx load + param count', warm.theirs));
     const spread = (s: Side[]): string => s.map((x) => x.seconds.toFixed(3)).join(' ');
     console.log(`cold runs (s): greenlens ${spread(cold.all[0] as Side[])}; python ${spread(cold.all[1] as Side[])}`);
     console.log('seconds: the work inside the process (cold: first call; warm: median of 5 calls after warm-up);');
+    console.log(`first run: speedup_vs_onnx=${(uncached.theirs.seconds / uncached.ours.seconds).toFixed(1)} (V8 compiles every function it calls; later runs load that from the cache)`);
     console.log('wall: whole child process, start-up and every call included; peak MB: the child process.');
     console.log('params: python counts initializers only; greenlens adds the elements of Constant nodes.');
     console.log(`warm speedup_vs_onnx=${(warm.theirs.seconds / warm.ours.seconds).toFixed(1)}`);

@@ -38,7 +38,9 @@ const builds = [
     footer: { js: 'globalThis.__greenlensLoadEnd = performance.now();' },
   },
   { ...nodeCommon, entryPoints: { worker: 'src/profiler/worker.ts', pythonWorker: 'src/analyzers/python/worker.ts' }, outdir: 'dist' },
-  { ...nodeCommon, entryPoints: { cli: 'src/cli/main.ts' }, outdir: 'dist', banner: { js: '#!/usr/bin/env node' } },
+  // The CLI: a small launcher (the `greenlens` executable) that runs the CLI bundle through a code cache.
+  { ...nodeCommon, entryPoints: { cli: 'src/cli/launch.ts' }, outdir: 'dist', banner: { js: '#!/usr/bin/env node' } },
+  { ...nodeCommon, entryPoints: { cliMain: 'src/cli/main.ts' }, outdir: 'dist' },
   {
     bundle: true, platform: 'browser', format: 'iife', target: 'es2022', minify: production, absWorkingDir: root,
     sourcemap: production ? false : 'linked', entryPoints: { webview: 'src/webview/main.ts', onnxViewer: 'src/webview/onnxViewer.ts' }, outdir: 'dist', logLevel: 'warning',

@@ -59,7 +59,8 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
   }
 }
 
-if (require.main === module) {
+/** Runs the CLI on `argv` with the process's streams; the exit code becomes process.exitCode. */
+export function runCli(argv: string[]): void {
   // A closed pipe (`greenlens catalog | head`) ends the output, not the process with a stack trace.
   process.stdout.on('error', (err: NodeJS.ErrnoException) => { if (err.code === 'EPIPE') process.exit(0); });
   const io: CliIO = {
@@ -68,5 +69,8 @@ if (require.main === module) {
     isTTY: Boolean(process.stdout.isTTY),
     cwd: process.cwd(),
   };
-  void main(process.argv.slice(2), io).then((code) => { process.exitCode = code; });
+  void main(argv, io).then((code) => { process.exitCode = code; });
 }
+
+// Run directly (`tsx src/cli/main.ts`); the shipped executable goes through src/cli/launch.ts.
+if (require.main === module) runCli(process.argv.slice(2));

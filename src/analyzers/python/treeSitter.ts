@@ -4,6 +4,7 @@
  * `SyntaxTree` and `SyntaxNode`.
  */
 import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { Edit, Language, Parser, Query, type Node, type Tree } from 'web-tree-sitter';
 import type { Position, Range } from './types';
@@ -52,7 +53,9 @@ export function loadPythonGrammar(wasmDir: string = defaultWasmDir()): Promise<P
   loading ??= (async () => {
     const runtime = wasmPath(wasmDir, 'web-tree-sitter', RUNTIME_WASM);
     await Parser.init({ locateFile: () => runtime });
-    const language = await Language.load(wasmPath(wasmDir, 'tree-sitter-python', GRAMMAR_WASM));
+    // The grammar's bytes rather than its path: given a path, web-tree-sitter reads it through a dynamic
+    // import('fs/promises'), which the CLI's code-cached bundle (src/cli/compileCache.ts) cannot run.
+    const language = await Language.load(await readFile(wasmPath(wasmDir, 'tree-sitter-python', GRAMMAR_WASM)));
     const parser = new Parser();
     parser.setLanguage(language);
     const queries = new Map<string, Query>();

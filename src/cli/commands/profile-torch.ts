@@ -5,7 +5,6 @@
  * the ONNX profiler.
  */
 import { writeFileSync } from 'node:fs';
-import { homedir } from 'node:os';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { analyzePythonFiles } from '../../analyzers/python/index';
@@ -15,6 +14,7 @@ import {
 } from '../../profiler/torch/index';
 import { CliUsageError, type CliCommand, type CliIO } from '../io';
 import { parseDuration } from './profile';
+import { defaultCacheDir } from '../compileCache';
 
 /** Splits `file.py:12` into the file and the 1-based line (a Windows drive colon is not a line). */
 export function parseTarget(text: string): { file: string; line?: number } {
@@ -87,7 +87,7 @@ function options(values: ReturnType<typeof parseArgs<{ args: string[]; options: 
   if (maxSamples !== undefined && !(Number.isInteger(maxSamples) && maxSamples > 0)) throw new CliUsageError('--max-samples expects a positive integer');
   return {
     site, python: values.python ?? defaultPython(), cwd: io.cwd,
-    storageDir: values.storage ? path.resolve(io.cwd, values.storage) : path.join(homedir(), '.cache', 'greenlens', 'torch'),
+    storageDir: values.storage ? path.resolve(io.cwd, values.storage) : path.join(defaultCacheDir(), 'torch'),
     ...(variants ? { variants } : {}), ...(values.dataset ? { datasetDir: path.resolve(io.cwd, values.dataset) } : {}),
     ...(maxSamples ? { maxSamples } : {}), ...(values.shape ? { shape: parseShape(values.shape) } : {}),
     ...(values.dtype ? { inputDtype: values.dtype } : {}), ...(values.device ? { device: values.device } : {}),

@@ -2,7 +2,6 @@
  * `greenlens profile <model.onnx>`: builds optimized variants, measures them on this machine in a worker
  * process, and prints latency, energy, size and accuracy next to the fp32 baseline.
  */
-import { homedir } from 'node:os';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { profileModel, VARIANT_FORMS, VariantSpecError, parseVariantList, type ProfileProgress } from '../../profiler/index';
@@ -11,6 +10,7 @@ import { formatProfile } from '../../report/profileText';
 
 export { formatProfile };
 import { parseDims, parseValues } from './inspect';
+import { defaultCacheDir } from '../compileCache';
 
 /** Parses `60s`, `90`, `2m`, `500ms` into milliseconds. */
 export function parseDuration(text: string): number {
@@ -61,7 +61,7 @@ export const profileCommand: CliCommand = {
       if (e instanceof VariantSpecError) throw new CliUsageError(e.message);
       throw e;
     }
-    const base = path.join(homedir(), '.cache', 'greenlens');
+    const base = defaultCacheDir();
     const batch = values.batch ? Number(values.batch) : undefined;
     if (batch !== undefined && !(Number.isInteger(batch) && batch > 0)) throw new CliUsageError('--batch expects a positive integer');
     const controller = new AbortController();
