@@ -1,10 +1,15 @@
 /**
- * The `greenlens` executable (dist/cli.js): loads the CLI bundle (dist/cliMain.js) through the compile
- * cache of the command being run and runs it. Kept tiny: everything it imports is loaded before the
- * cache can help. GREENLENS_COMPILE_CACHE=0 turns the cache off.
+ * The `greenlens` executable (dist/cli.js): sets V8's tier-up thresholds for a short-lived process
+ * (v8Tiering.ts), then loads the CLI bundle (dist/cliMain.js) through the compile cache of the command
+ * being run and runs it. Kept tiny: everything it imports is loaded before the cache can help.
+ * GREENLENS_COMPILE_CACHE=0 turns the cache off, GREENLENS_V8_TIERING=0 the thresholds.
  */
 import * as path from 'node:path';
 import { cacheFileFor, defaultCacheDir, loadBundle, type LoadedBundle } from './compileCache';
+import { applyTieringFlags } from './v8Tiering';
+
+// Before the bundle is loaded, so that every function of the CLI starts with these thresholds.
+applyTieringFlags();
 
 const bundle = path.join(__dirname, 'cliMain.js');
 const argv = process.argv.slice(2);

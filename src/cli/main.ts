@@ -3,46 +3,46 @@
  * people outside VS Code. Each subcommand lives in src/cli/commands/.
  */
 import { CliUsageError, type CliCommand, type CliIO } from './io';
-import { profileCommand } from './commands/profile';
-import { demoCommand } from './commands/demo';
-import { inspectCommand } from './commands/inspect';
-import { catalogCommand } from './commands/catalog';
-import { estimateTrainingCommand } from './commands/estimate-training';
 
 declare const GREENLENS_VERSION: string | undefined;
 
-export const COMMANDS: Record<string, CliCommand> = {
-  demo: demoCommand,
-  report: { summary: 'build the energy / cost / accuracy report of a folder as html, md, json or csv', usage: 'greenlens report [folder] [--format html|md|json|csv] [--out file] [--budget 20s | --no-profile]', run: async (args, io) => (await import('./commands/report')).reportCommand.run(args, io) },
-  inspect: inspectCommand,
-  analyze: { summary: 'find model sites and green anti-patterns in Python code', usage: 'greenlens analyze [path] [--format text|json|markdown] [--exclude glob]...', run: async (args, io) => (await import('./commands/analyze')).analyzeCommand.run(args, io) },
-  profile: profileCommand,
-  'profile-torch': { summary: 'measure quantization, torch.compile, pruning and fp16/bf16 on a PyTorch model site in your Python', usage: 'greenlens profile-torch <file.py[:LINE]> [--python /usr/bin/python3] [--json] [--dataset dir] [--budget 60s] [--variants a,b] [--shape 1,784] [--device cpu|cuda] [--onnx] [--print-script] (all options: docs/profile-torch.md)', run: async (args, io) => (await import('./commands/profile-torch')).profileTorchCommand.run(args, io) },
-  catalog: catalogCommand,
-  'estimate-training': estimateTrainingCommand,
+/**
+ * Each command is loaded when it runs: a command's modules (the profiler, the Python analyzer, the
+ * report pipeline) cost tens of milliseconds to load, and `greenlens inspect` needs none of the others.
+ */
+export const COMMANDS: Record<string, () => Promise<CliCommand>> = {
+  demo: async () => (await import('./commands/demo')).demoCommand,
+  report: async () => (await import('./commands/report')).reportCommand,
+  inspect: async () => (await import('./commands/inspect')).inspectCommand,
+  analyze: async () => (await import('./commands/analyze')).analyzeCommand,
+  profile: async () => (await import('./commands/profile')).profileCommand,
+  'profile-torch': async () => (await import('./commands/profile-torch')).profileTorchCommand,
+  catalog: async () => (await import('./commands/catalog')).catalogCommand,
+  'estimate-training': async () => (await import('./commands/estimate-training')).estimateTrainingCommand,
 };
 
-function help(io: CliIO): void {
+async function help(io: CliIO): Promise<void> {
   io.out('Usage: greenlens <command> [options]\n\nCommands:');
-  for (const [name, cmd] of Object.entries(COMMANDS)) io.out(`  ${name.padEnd(18)} ${cmd.summary}`);
+  for (const [name, load] of Object.entries(COMMANDS)) io.out(`  ${name.padEnd(18)} ${(await load()).summary}`);
   io.out('\nRun `greenlens <command> --help` for a command’s options.');
 }
 
 export async function main(argv: string[], io: CliIO): Promise<number> {
   const [name, ...rest] = argv;
   if (!name || name === '--help' || name === '-h' || name === 'help') {
-    help(io);
+    await help(io);
     return name ? 0 : 1;
   }
   if (name === '--version' || name === 'version') {
     io.out(typeof GREENLENS_VERSION === 'string' ? GREENLENS_VERSION : 'dev');
     return 0;
   }
-  const cmd = COMMANDS[name];
-  if (!cmd) {
+  const load = Object.prototype.hasOwnProperty.call(COMMANDS, name) ? COMMANDS[name] : undefined;
+  if (!load) {
     io.err(`greenlens: unknown command "${name}". Run greenlens --help.`);
     return 1;
   }
+  const cmd = await load();
   if (rest.includes('--help') || rest.includes('-h')) {
     io.out(`Usage: ${cmd.usage}\n\n${cmd.summary}`);
     return 0;

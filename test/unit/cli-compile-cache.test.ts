@@ -93,7 +93,13 @@ void test('the greenlens executable runs through the cache: same output, one cac
     mkdirSync(cacheDir);
     // Left by an earlier release: replaced once this release's cache for the command is written.
     writeFileSync(path.join(cacheDir, 'inspect-1-2-v0.0.0-x64.bin'), 'old');
-    const run = (...args: string[]): string => execFileSync(process.execPath, [cli, ...args], { env, encoding: 'utf8' });
+    const run = (...args: string[]): string => {
+      const r = spawnSync(process.execPath, [cli, ...args], { env, encoding: 'utf8' });
+      // Nothing on stderr: neither the cache nor the V8 tier-up flags (src/cli/v8Tiering.ts) may print.
+      assert.equal(r.stderr, '');
+      assert.equal(r.status, 0);
+      return r.stdout;
+    };
     const first = run('inspect', model);
     assert.match(first, /MACs: 64\b/);
     assert.deepEqual(readdirSync(cacheDir).map((f) => f.split('-')[0]), ['inspect']);
