@@ -9,9 +9,10 @@
  * create the cache right after compiling a module, when only its top-level code has bytecode. A command's
  * work happens in functions V8 compiles lazily on their first call, and those are what a cold
  * `greenlens inspect` spends its compile time on. vm.Script#createCachedData called at exit includes
- * every function compiled so far (Node.js documents this). Measured on `inspect` of vit_b_16 with
- * Node 24: module.enableCompileCache wrote 46 KB and left the cold call as slow as without a cache;
- * the cache written here (211 KB) made it about a fifth faster (see bench/onnx-inspect.ts).
+ * every function compiled so far (Node.js documents this). Measured on the cold inspection of vit_b_16
+ * (medians of 9-11 alternating processes): with Node 24, module.enableCompileCache wrote 46 KB and the
+ * call was no faster (59 against 55 ms); with Node 20, the cache written here (211 KB) took it from 70
+ * to 56 ms. bench/onnx-inspect.ts measures runs with and without it.
  */
 import { mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -46,6 +47,11 @@ export function cacheFileFor(bundle: string, key: string, dir: string): string {
   const st = statSync(bundle);
   const name = [key.replace(/[^\w-]/g, '_'), st.size, Math.floor(st.mtimeMs), process.version, process.arch].join('-');
   return path.join(dir, 'compile-cache', `${name}.bin`);
+}
+
+/** The command a cache file name belongs to (`profile-torch` from `profile-torch-<size>-<mtime>-v…`). */
+function commandOf(name: string): string | undefined {
+  return /^(.+?)-\d+-\d+-v[^-]+-[^-]+\.bin$/.exec(name)?.[1];
 }
 
 /**
@@ -89,9 +95,9 @@ export function loadBundle(file: string, cacheFile: string | undefined): LoadedB
         renameSync(tmp, cacheFile);
         // Caches of earlier bundles or Node.js versions for the same command are dead weight now.
         const dir = path.dirname(cacheFile);
-        const prefix = path.basename(cacheFile).split('-')[0] + '-';
+        const key = commandOf(path.basename(cacheFile));
         for (const f of readdirSync(dir)) {
-          if (f.startsWith(prefix) && f.endsWith('.bin') && f !== path.basename(cacheFile)) rmSync(path.join(dir, f), { force: true });
+          if (key !== undefined && commandOf(f) === key && f !== path.basename(cacheFile)) rmSync(path.join(dir, f), { force: true });
         }
       } catch {
         // A cache that cannot be written only costs the next run its compile time.

@@ -49,6 +49,10 @@ void test('loadBundle writes a code cache after a run, uses it next time, and su
     assert.equal(loadInChild(file, cacheFile).state, 'rejected');
     assert.equal(loadInChild(file, cacheFile).state, 'used');
 
+    // Another command's cache, whose name starts with this one's, stays when this one is replaced.
+    const other = cacheFileFor(file, 'inspect-more', dir);
+    writeFileSync(other, 'x');
+
     // A changed bundle of the same length gets another cache file, so it never runs the old bytecode.
     writeFileSync(file, bundleSource(3));
     utimesSync(file, new Date(), new Date(Date.now() + 5000));
@@ -57,6 +61,7 @@ void test('loadBundle writes a code cache after a run, uses it next time, and su
     const changed = loadInChild(file, changedCache);
     assert.deepEqual([changed.state, changed.f], ['missing', 6]);
     assert.ok(!existsSync(cacheFile), 'the stale cache of the same command was removed');
+    assert.ok(existsSync(other), 'the cache of another command was kept');
 
     // Without a cache file (caching off), the bundle is required as usual.
     assert.deepEqual(loadInChild(file, undefined), { state: 'off', f: 6, lazy: 45, later: 'function', where: file });
