@@ -47,6 +47,20 @@ describe('report panel', () => {
     assert.equal(rendered.activeElements, 0);
   });
 
+  it('a newly opened panel draws the report once, not once per message', async function () {
+    this.timeout(60_000);
+    const tab = reportTab();
+    if (tab) await vscode.window.tabGroups.close(tab);
+    const before = await api.report();
+    assert.ok(before, 'a report to show');
+    const first = api.nextRender(30_000);
+    await vscode.commands.executeCommand('greenlens.showReport');
+    assert.ok(await first, 'the new page rendered');
+    const second = await api.nextRender(3_000);
+    // A rebuild in between (a watched file changed) is a new report and may be drawn again.
+    if ((await api.report()) === before) assert.equal(second, undefined, 'the same report was drawn a second time');
+  });
+
   it('refuses malformed and hostile messages without throwing and without acting', async function () {
     this.timeout(60_000);
     const code = report.recommendations.find((r) => r.action?.type === 'applyEdit');

@@ -42,11 +42,15 @@ export class ReportPanel implements vscode.Disposable {
     this.focus = focusModelId;
     if (this.panel) {
       this.panel.reveal(undefined, false);
+      await this.refresh();
     } else {
       const panel = vscode.window.createWebviewPanel(REPORT_VIEW_TYPE, 'GreenLens Report', vscode.ViewColumn.Active, { ...webviewOptions(this.ctx.extension.extensionUri), retainContextWhenHidden: false });
+      // A new page asks for the report with `ready` once its script listens: sending it now as well
+      // drew the page twice (or posted to a page not yet listening). The build starts now all the same,
+      // and callers get the report when this returns; a failed build is shown to the page on `ready`.
       this.attach(panel);
+      await this.service.get().catch(() => undefined);
     }
-    await this.refresh();
   }
 
   /** Takes over a panel VS Code restores after a reload; the page shows its saved state and says `ready`. */
@@ -73,11 +77,19 @@ export class ReportPanel implements vscode.Disposable {
     ];
   }
 
-  /** Sends the current report, building it first when there is none. */
+  /**
+   * Sends the current report; when there is none yet, says so and builds it. A finished build reaches the
+   * page through service.onDidChange, so it is not posted here again (that drew the page twice).
+   */
   private async refresh(): Promise<void> {
+    const cur = this.service.current;
+    if (cur) {
+      this.post(cur);
+      return;
+    }
+    this.postMessage({ type: 'busy', message: 'Building the report…' });
     try {
-      const cur = this.service.current ?? (this.postMessage({ type: 'busy', message: 'Building the report…' }), await this.service.get());
-      if (cur) this.post(cur);
+      await this.service.get();
     } catch (err) {
       this.postMessage({ type: 'error', message: `The report could not be built: ${(err as Error).message}` });
     }

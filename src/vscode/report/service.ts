@@ -8,6 +8,7 @@ import type * as BuildModule from '../../report/build';
 import type { ProfileResult } from '../../profiler/types';
 import type { Report } from '../../report/types';
 import type { GreenLensContext } from '../context';
+import { BuildQueue } from './buildQueue';
 import { InputGatherer, relativePath, type Gathered } from './gather';
 import { ProfileStore } from './profiles';
 
@@ -31,8 +32,7 @@ function buildModule(): typeof BuildModule {
 
 export class ReportService implements vscode.Disposable {
   private latest: CurrentReport | undefined;
-  private running: Promise<CurrentReport | undefined> | undefined;
-  private again = false;
+  private readonly builds = new BuildQueue(() => this.build());
   private timer: NodeJS.Timeout | undefined;
   private abort: AbortController | undefined;
   private watching = false;
@@ -54,25 +54,14 @@ export class ReportService implements vscode.Disposable {
     return this.latest;
   }
 
-  /** The current report, built now when there is none yet. */
+  /** The current report, built now when there is none yet (joining a build in progress, not queueing one). */
   async get(): Promise<CurrentReport | undefined> {
-    return this.latest ?? this.rebuild();
+    return this.latest ?? this.builds.join();
   }
 
-  /** Builds the report again (joining a build in progress, and running once more after it if asked). */
+  /** Builds the report again (joining a build in progress, and running once more after it). */
   rebuild(): Promise<CurrentReport | undefined> {
-    if (this.running) {
-      this.again = true;
-      return this.running;
-    }
-    this.running = this.build().finally(() => {
-      this.running = undefined;
-      if (this.again) {
-        this.again = false;
-        void this.rebuild().catch(() => undefined);
-      }
-    });
-    return this.running;
+    return this.builds.rebuild();
   }
 
   /**
@@ -80,16 +69,16 @@ export class ReportService implements vscode.Disposable {
    * Python analysis, the Models view's listing); does nothing when a report exists or is being built.
    */
   warmUp(delayMs = 2000): void {
-    if (this.latest || this.running || this.timer) return;
+    if (this.latest || this.builds.busy || this.timer) return;
     this.timer = setTimeout(() => {
       this.timer = undefined;
-      if (!this.latest && !this.running) void this.rebuild().catch(() => undefined);
+      if (!this.latest && !this.builds.busy) void this.rebuild().catch(() => undefined);
     }, delayMs);
   }
 
   /** Something the report depends on changed: rebuild soon, but only if a report was wanted before. */
   changed(): void {
-    if (!this.latest && !this.running) return;
+    if (!this.latest && !this.builds.busy) return;
     clearTimeout(this.timer);
     this.timer = setTimeout(() => {
       this.timer = undefined;
