@@ -33,3 +33,18 @@ export function buildSummary(models: readonly ReportModel[], recs: readonly Repo
   if (worstGrade) out.worstGrade = worstGrade;
   return out;
 }
+
+/**
+ * The summary for the status bar, where room is short: "≈ 14.8 kWh/yr · grade D", with "· 2 to act on" when
+ * recommendations are worth it. The full text goes to the item's tooltip and accessible label.
+ */
+export function statusBarText(report: Pick<Report, 'summary' | 'recommendations'>): string {
+  const s = report.summary;
+  if (s.models === 0) return s.text;
+  const worth = report.recommendations.filter((r) => r.verdict === 'worth-it').length;
+  const parts: string[] = [];
+  if (s.yearlyEnergy) parts.push(`${s.yearlyEnergy.provenance === 'estimated' ? '≈ ' : ''}${formatNumber(s.yearlyEnergy.value)} kWh/yr`);
+  if (s.worstGrade) parts.push(`grade ${s.worstGrade}`);
+  if (worth > 0) parts.push(`${worth} to act on`);
+  return parts.length ? parts.join(' · ') : `${s.models} model${s.models === 1 ? '' : 's'}`;
+}

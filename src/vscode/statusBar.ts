@@ -1,11 +1,12 @@
 /**
- * The status bar summary of the workspace ("≈ 14 kWh/yr · grade D · 1 recommendation worth it"), which
- * opens the report. It costs nothing at activation: the first report is built only after the first
+ * The status bar summary of the workspace ("≈ 14 kWh/yr · grade D · 1 to act on"; the full summary in its
+ * tooltip), which opens the report. It costs nothing at activation: the first report is built only after the first
  * analysis showed GreenLens has something to say (a GreenLens diagnostic, the Models view's listing; see
  * registerReport).
  */
 import * as vscode from 'vscode';
 import { formatNumber } from '../energy/quantity';
+import { statusBarText } from '../report/summary';
 import type { Report } from '../report/types';
 import { Commands } from './commands/ids';
 import type { GreenLensContext } from './context';
@@ -38,7 +39,7 @@ export function registerStatusBar(ctx: GreenLensContext, service: ReportService)
       item.hide();
       return;
     }
-    item.text = `$(graph) ${report.summary.text}`;
+    item.text = `$(graph) ${statusBarText(report)}`;
     item.tooltip = summaryTooltip(report);
     item.accessibilityInformation = { label: `GreenLens: ${report.summary.text}. Open the report.`, role: 'button' };
     item.show();

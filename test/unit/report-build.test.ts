@@ -9,6 +9,7 @@ import { test } from 'node:test';
 import type { TextEdit } from '../../src/analyzers/python/types';
 import type { Estimate } from '../../src/energy/quantity';
 import { buildReport, DEFAULT_ONE_OFF_COST } from '../../src/report/build';
+import { statusBarText } from '../../src/report/summary';
 import type { Report, ReportRecommendation, TradeoffPoint } from '../../src/report/types';
 import { MARGINAL_AFTER_DAYS, NOT_WORTH_IT_AFTER_DAYS } from '../../src/report/verdict';
 import { recordedInputs, recordedProfile, repo } from '../fixtures/report/recorded';
@@ -98,6 +99,13 @@ void test('the report joins the ONNX model, its profile, the Python sites and th
   assert.equal(report.summary.models, report.models.length);
   assert.equal(report.summary.profiled, 1);
   assert.match(report.summary.text, /^≈ [\d.,]+ kWh\/yr · grade D · \d+ recommendations? worth it$/);
+  // The status bar's short form: the count only when something is worth doing.
+  const worth = report.recommendations.filter((r) => r.verdict === 'worth-it').length;
+  const short = statusBarText(report);
+  assert.match(short, worth ? /^≈ [\d.,]+ kWh\/yr · grade D · \d+ to act on$/ : /^≈ [\d.,]+ kWh\/yr · grade D$/);
+  assert.ok(short.length < report.summary.text.length);
+  assert.equal(statusBarText({ ...report, recommendations: report.recommendations.map((r) => ({ ...r, verdict: 'worth-it' as const })) }).endsWith(`· ${report.recommendations.length} to act on`), true);
+  assert.equal(statusBarText({ summary: { models: 0, profiled: 0, text: 'No models found' }, recommendations: [] }), 'No models found');
 });
 
 void test('the build is deterministic and every number is finite with a band and a method', async () => {
