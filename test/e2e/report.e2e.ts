@@ -107,6 +107,17 @@ export const tests: E2ETest[] = [
       assert.notEqual(dark.fg, light.fg, 'the page takes its colours from the theme');
       await ctx.shot('report-dark');
 
+      await pickTheme(page, 'Dark High Contrast');
+      await frame.locator('body.vscode-high-contrast').waitFor({ timeout: 30_000 });
+      await expectFilledReport(frame);
+      // High contrast: cues carry a border, not colour alone (media/report.css).
+      const recBorder = await frame.locator('.rec').first().evaluate((node) => {
+        const cs = getComputedStyle(node as unknown as Styled);
+        return `${cs.getPropertyValue('border-top-style')} ${cs.getPropertyValue('border-top-width')}`;
+      });
+      assert.equal(recBorder, 'solid 1px', 'recommendations are outlined in a high contrast theme');
+      await ctx.shot('report-high-contrast');
+
       await pickTheme(page, 'Light Modern');
       await frame.locator('body.vscode-light').waitFor({ timeout: 30_000 });
       await expectFilledReport(frame);
