@@ -10,9 +10,9 @@
  * Four measurements, each the median over RUNS processes per side, ours and python's alternating:
  * - cold: the first call in a fresh process, as `greenlens inspect` runs: with the CLI's V8 tier-up
  *   thresholds (src/cli/v8Tiering.ts) and its compile cache (src/cli/compileCache.ts) in place, as
- *   every run after a command's first finds it. V8
- *   still runs each function unoptimised at first. Python's side is the same: its interpreter loads the
- *   onnx package from the .pyc files Debian compiled at install, outside its timer.
+ *   every run after a command's first finds it. V8 still runs each function unoptimised at first.
+ *   Python's side is the same: its interpreter loads the onnx package from the .pyc files Debian
+ *   compiled at install, outside its timer.
  * - cold without the cache: the very first run, V8 compiling each function to bytecode on its first call.
  * - cold with V8's default tier-up thresholds instead of the CLI's (src/cli/v8Tiering.ts).
  * - warm: the median of 5 calls after warm-up calls in the same process, as in the editor, whose

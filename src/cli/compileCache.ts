@@ -16,7 +16,6 @@
  */
 import { mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { homedir } from 'node:os';
 import * as path from 'node:path';
 import * as vm from 'node:vm';
 
@@ -31,11 +30,6 @@ export interface LoadedBundle {
   cacheFile: string | undefined;
   /** Writes the cache when none was used; call it once the work is done (at exit). Never throws. */
   save(): void;
-}
-
-/** Where caches live unless GREENLENS_CACHE_DIR says otherwise (as the profile cache: ~/.cache/greenlens). */
-export function defaultCacheDir(env: NodeJS.ProcessEnv = process.env): string {
-  return env.GREENLENS_CACHE_DIR || path.join(homedir(), '.cache', 'greenlens');
 }
 
 /**

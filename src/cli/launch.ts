@@ -5,7 +5,8 @@
  * GREENLENS_COMPILE_CACHE=0 turns the cache off, GREENLENS_V8_TIERING=0 the thresholds.
  */
 import * as path from 'node:path';
-import { cacheFileFor, defaultCacheDir, loadBundle, type LoadedBundle } from './compileCache';
+import { cacheFileFor, loadBundle, type LoadedBundle } from './compileCache';
+import { defaultCacheDir } from './io';
 import { applyTieringFlags } from './v8Tiering';
 
 // Before the bundle is loaded, so that every function of the CLI starts with these thresholds.

@@ -16,6 +16,14 @@ export function sumEstimates(parts: readonly Estimate[], method: string): Estima
   });
 }
 
+/** The first parts of both summary texts: "≈ 1.2 kWh/yr", "grade C" (each when known). */
+function headline(yearlyEnergy: Estimate | undefined, worstGrade: string | undefined): string[] {
+  const parts: string[] = [];
+  if (yearlyEnergy) parts.push(`${yearlyEnergy.provenance === 'estimated' ? '≈ ' : ''}${formatNumber(yearlyEnergy.value)} kWh/yr`);
+  if (worstGrade) parts.push(`grade ${worstGrade}`);
+  return parts;
+}
+
 /** Builds the summary; the text reads "≈ 1.2 kWh/yr · grade C · 2 recommendations worth it". */
 export function buildSummary(models: readonly ReportModel[], recs: readonly ReportRecommendation[]): Report['summary'] {
   const energies = models.flatMap((m) => (m.yearly ? [m.yearly.energy] : []));
@@ -24,9 +32,7 @@ export function buildSummary(models: readonly ReportModel[], recs: readonly Repo
   const worstGrade = grades.sort((a, b) => GRADES.indexOf(b) - GRADES.indexOf(a))[0];
   const profiled = models.filter((m) => m.profile).length;
   const worth = recs.filter((r) => r.verdict === 'worth-it').length;
-  const parts: string[] = [];
-  if (yearlyEnergy) parts.push(`${yearlyEnergy.provenance === 'estimated' ? '≈ ' : ''}${formatNumber(yearlyEnergy.value)} kWh/yr`);
-  if (worstGrade) parts.push(`grade ${worstGrade}`);
+  const parts = headline(yearlyEnergy, worstGrade);
   parts.push(`${worth} recommendation${worth === 1 ? '' : 's'} worth it`);
   const out: Report['summary'] = { models: models.length, profiled, text: models.length ? parts.join(' · ') : 'No models found' };
   if (yearlyEnergy) out.yearlyEnergy = yearlyEnergy;
@@ -42,9 +48,7 @@ export function statusBarText(report: Pick<Report, 'summary' | 'recommendations'
   const s = report.summary;
   if (s.models === 0) return s.text;
   const worth = report.recommendations.filter((r) => r.verdict === 'worth-it').length;
-  const parts: string[] = [];
-  if (s.yearlyEnergy) parts.push(`${s.yearlyEnergy.provenance === 'estimated' ? '≈ ' : ''}${formatNumber(s.yearlyEnergy.value)} kWh/yr`);
-  if (s.worstGrade) parts.push(`grade ${s.worstGrade}`);
+  const parts = headline(s.yearlyEnergy, s.worstGrade);
   if (worth > 0) parts.push(`${worth} to act on`);
   return parts.length ? parts.join(' · ') : `${s.models} model${s.models === 1 ? '' : 's'}`;
 }

@@ -1,8 +1,8 @@
 /**
- * The status bar summary of the workspace ("≈ 14 kWh/yr · grade D · 1 to act on"; the full summary in its
- * tooltip), which opens the report. It costs nothing at activation: the first report is built only after the first
- * analysis showed GreenLens has something to say (a GreenLens diagnostic, the Models view's listing; see
- * registerReport).
+ * The status bar summary of the workspace ("≈ 14 kWh/yr · grade D · 1 to act on"; the full summary in
+ * its tooltip), which opens the report. It costs nothing at activation: the first report is built only
+ * after the first analysis showed GreenLens has something to say (a GreenLens diagnostic, the Models
+ * view's listing; see registerReport).
  */
 import * as vscode from 'vscode';
 import { formatNumber } from '../energy/quantity';

@@ -12,9 +12,8 @@ import {
   TORCH_VARIANT_FORMS, TorchProfileError, TorchVariantSpecError, formatTorchProfile, parseTorchVariantList, pickSite,
   prepareTorchProfile, profileTorch, torchSiteOf, type TorchProfileOptions, type TorchProfileProgress, type TorchSite,
 } from '../../profiler/torch/index';
-import { CliUsageError, type CliCommand, type CliIO } from '../io';
+import { CliUsageError, defaultCacheDir, type CliCommand, type CliIO } from '../io';
 import { parseDuration } from './profile';
-import { defaultCacheDir } from '../compileCache';
 
 /** Splits `file.py:12` into the file and the 1-based line (a Windows drive colon is not a line). */
 export function parseTarget(text: string): { file: string; line?: number } {

@@ -5,12 +5,11 @@
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { profileModel, VARIANT_FORMS, VariantSpecError, parseVariantList, type ProfileProgress } from '../../profiler/index';
-import { CliUsageError, type CliCommand, type CliIO } from '../io';
+import { CliUsageError, defaultCacheDir, type CliCommand, type CliIO } from '../io';
 import { formatProfile } from '../../report/profileText';
 
 export { formatProfile };
 import { parseDims, parseValues } from './inspect';
-import { defaultCacheDir } from '../compileCache';
 
 /** Parses `60s`, `90`, `2m`, `500ms` into milliseconds. */
 export function parseDuration(text: string): number {

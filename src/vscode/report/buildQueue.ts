@@ -20,8 +20,8 @@ export class BuildQueue<T> {
   }
 
   /**
-   * A build that starts after this call: a new one, or, during a build, that build's promise with one
-   * more build queued behind it (its failure is logged by the build itself, not rethrown here).
+   * A build that starts after this call. During a build, returns that build's promise and queues one
+   * more behind it; nobody waits on the queued one, so its failure is left to the build to log.
    */
   rebuild(): Promise<T> {
     if (this.running) {
