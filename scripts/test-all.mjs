@@ -8,6 +8,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { repoRoot } from './lib/code-server.mjs';
 
+// onnxruntime's native telemetry stays off in every test process (GreenLens sets it where it loads
+// onnxruntime too; this covers tools and test processes that load it by themselves).
+process.env.ORT_DISABLE_TELEMETRY = '1';
+
 const argv = process.argv.slice(2);
 const tiers = argv.flatMap((a, i) => (a === '--tier' ? [argv[i + 1]] : []));
 const wanted = (t) => tiers.length === 0 || tiers.includes(t);

@@ -2,6 +2,7 @@
  * The `greenlens` command-line front end over the same pure modules as the extension, for CI and for
  * people outside VS Code. Each subcommand lives in src/cli/commands/.
  */
+import { disableOrtTelemetry } from '../profiler/ortPrivacy';
 import { CliUsageError, type CliCommand, type CliIO } from './io';
 
 declare const GREENLENS_VERSION: string | undefined;
@@ -61,6 +62,8 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
 
 /** Runs the CLI on `argv` with the process's streams; the exit code becomes process.exitCode. */
 export function runCli(argv: string[]): void {
+  // Whatever a command loads later (onnxruntime in-process or in a worker) inherits this.
+  disableOrtTelemetry();
   // A closed pipe (`greenlens catalog | head`) ends the output, not the process with a stack trace.
   process.stdout.on('error', (err: NodeJS.ErrnoException) => { if (err.code === 'EPIPE') process.exit(0); });
   const io: CliIO = {

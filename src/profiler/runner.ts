@@ -7,6 +7,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
+import { envWithOrtTelemetryOff } from './ortPrivacy';
 import { isFinalAnswer, isWorkerToHost, type HostToWorker, type MeasureJob, type MeasureOutcome, type WorkerProgress, type WorkerToHost } from '../protocol';
 
 /** Why a job ended without an answer. */
@@ -66,7 +67,7 @@ export class ProfilerRunner {
   private spawn(): ChildProcess {
     const execArgv = [...(this.worker.execArgv ?? [])];
     if (this.worker.maxOldSpaceMb) execArgv.push(`--max-old-space-size=${this.worker.maxOldSpaceMb}`);
-    return fork(this.worker.path, [], { stdio: ['ignore', 'pipe', 'pipe', 'ipc'], serialization: 'advanced', execArgv });
+    return fork(this.worker.path, [], { stdio: ['ignore', 'pipe', 'pipe', 'ipc'], serialization: 'advanced', execArgv, env: envWithOrtTelemetryOff() });
   }
 
   /** Sends one request to a fresh worker and resolves with its first final answer of the same id. */

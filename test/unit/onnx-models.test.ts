@@ -1,8 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import * as ort from 'onnxruntime-node';
+import type * as Ort from 'onnxruntime-node';
 import { inspectOnnxFile, type DimOptions } from '../../src/analyzers/onnx/index';
+import { ort } from '../../src/profiler/engine/ort';
 import { testModel } from './helpers/models';
 
 interface Case {
@@ -57,13 +58,13 @@ void test('parameter counts equal python3-onnx on real models', (t) => {
   files.forEach((f, i) => assert.equal(inspectOnnxFile(f).structure.parameters.count, expected[i], f));
 });
 
-function feedsOf(c: Case): Record<string, ort.Tensor> {
-  const feeds: Record<string, ort.Tensor> = {};
+function feedsOf(c: Case): Record<string, Ort.Tensor> {
+  const feeds: Record<string, Ort.Tensor> = {};
   for (const [name, f] of Object.entries(c.feeds)) {
     const n = f.dims.reduce((a, b) => a * b, 1);
     feeds[name] = f.type === 'int64'
-      ? new ort.Tensor('int64', BigInt64Array.from({ length: n }, () => BigInt(f.fill ?? 0)), f.dims)
-      : new ort.Tensor('float32', Float32Array.from({ length: n }, (_, i) => Math.sin(i)), f.dims);
+      ? new (ort().Tensor)('int64', BigInt64Array.from({ length: n }, () => BigInt(f.fill ?? 0)), f.dims)
+      : new (ort().Tensor)('float32', Float32Array.from({ length: n }, (_, i) => Math.sin(i)), f.dims);
   }
   return feeds;
 }
@@ -73,7 +74,7 @@ for (const c of CASES) {
     const file = testModel(t, c.file);
     if (!file) return;
     const summary = inspectOnnxFile(file, c.dims);
-    const session = await ort.InferenceSession.create(file);
+    const session = await ort().InferenceSession.create(file);
     try {
       const results = await session.run(feedsOf(c));
       for (const o of summary.outputs) {

@@ -8,7 +8,7 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { test } from 'node:test';
-import type * as Ort from 'onnxruntime-node';
+import { ort } from '../../src/profiler/engine/ort';
 import { profileModel } from '../../src/profiler/index';
 import { decodeModel, encodeModel, NotApplicableError } from '../../src/profiler/variants/graph';
 import { quantizeDynamic } from '../../src/profiler/variants/quantDynamic';
@@ -54,11 +54,9 @@ function convNet(): Uint8Array {
 }
 
 async function run(bytes: Uint8Array, x: Float32Array, dims: number[]): Promise<Float32Array> {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const ort = require('onnxruntime-node') as typeof Ort;
-  const s = await ort.InferenceSession.create(bytes);
+  const s = await ort().InferenceSession.create(bytes);
   try {
-    const out = await s.run({ x: new ort.Tensor('float32', x, dims) });
+    const out = await s.run({ x: new (ort().Tensor)('float32', x, dims) });
     return out[s.outputNames[0] ?? 'y']?.data as Float32Array;
   } finally {
     await s.release();

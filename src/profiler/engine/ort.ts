@@ -5,11 +5,14 @@
 import type * as Ort from 'onnxruntime-node';
 import type { HostTensor, TensorData } from '../npy';
 import type { OptLevel } from '../types';
+import { disableOrtTelemetry } from '../ortPrivacy';
 
 let ortModule: typeof Ort | undefined;
 
 /** Loads onnxruntime-node once; the native addon costs tens of milliseconds. */
 export function ort(): typeof Ort {
+  // Before the addon loads: its telemetry reads the environment when it starts (see ortPrivacy.ts).
+  if (!ortModule) disableOrtTelemetry();
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   ortModule ??= require('onnxruntime-node') as typeof Ort;
   return ortModule;

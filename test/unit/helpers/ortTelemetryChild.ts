@@ -1,0 +1,22 @@
+/**
+ * Run as a child process by ort-telemetry.test.ts with HOME and TMPDIR pointed at empty folders: loads
+ * onnxruntime in this process (as the benchmarks do) and profiles a model through the worker (as the CLI
+ * and the extension do), so that every path that loads onnxruntime gets the chance to write telemetry.
+ */
+import * as path from 'node:path';
+import { ort } from '../../../src/profiler/engine/ort';
+import { profileModel } from '../../../src/profiler/index';
+
+async function main(): Promise<void> {
+  const [model, storageDir] = process.argv.slice(2) as [string, string];
+  const session = await ort().InferenceSession.create(model);
+  await session.release();
+  const res = await profileModel({ modelPath: model, storageDir: path.join(storageDir, 'store'), variants: [], budgetMs: 300, threads: 1 });
+  const failed = res.variants.filter((v) => v.status !== 'measured');
+  if (failed.length > 0) throw new Error(`not measured: ${JSON.stringify(failed)}`);
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`${String(err)}\n`);
+  process.exitCode = 1;
+});
