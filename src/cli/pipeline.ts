@@ -17,7 +17,7 @@ import { exportJson } from '../report/export/json';
 import { exportMarkdown } from '../report/export/markdown';
 import type { Report } from '../report/types';
 import { sanitizeSettings, type SettingProblem } from '../settings';
-import { findWorkspaceFiles } from '../workspace/files';
+import { findWorkspaceFiles, markOutputFolder } from '../workspace/files';
 
 declare const GREENLENS_VERSION: string | undefined;
 
@@ -81,9 +81,23 @@ function relativize(profile: ProfileResult, folder: string, outDir: string): Pro
   };
 }
 
+/**
+ * Marks the folders the pipeline writes as GreenLens's output, so that a later run over a folder that
+ * holds them (the default output folder lies under the working directory) never analyzes its own
+ * variants. The output folder itself is marked only when it does not hold the analyzed folder.
+ */
+async function markOutput(opts: PipelineOptions): Promise<void> {
+  const rel = path.relative(path.resolve(opts.outDir), path.resolve(opts.folder));
+  const holdsFolder = rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
+  if (!holdsFolder) await markOutputFolder(opts.outDir);
+  await markOutputFolder(path.join(opts.outDir, 'variants'));
+  await markOutputFolder(path.join(opts.outDir, '.cache'));
+}
+
 async function profileAll(files: string[], opts: PipelineOptions): Promise<Record<string, ProfileResult>> {
   const out: Record<string, ProfileResult> = {};
   if (opts.budgetMs <= 0 || files.length === 0) return out;
+  await markOutput(opts);
   const each = opts.budgetMs / files.length;
   for (const file of files) {
     const rel = posix(path.relative(opts.folder, file));

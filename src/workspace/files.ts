@@ -1,14 +1,27 @@
 /**
  * Finds the Python files and ONNX models of a folder, honouring .gitignore files and always skipping
- * folders that never hold user model code (virtual environments, node_modules, VCS metadata).
+ * folders that never hold user model code (virtual environments, node_modules, VCS metadata) and folders
+ * GreenLens wrote itself (marked with OUTPUT_MARKER), so that a report's own variants never become models
+ * of the next report.
  */
-import { readdir, readFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import ignore, { type Ignore } from 'ignore';
 
 export interface WorkspaceFiles {
   python: string[];
   onnx: string[];
+}
+
+/** The file that marks a folder as GreenLens's own output (reports, variant models, caches). */
+export const OUTPUT_MARKER = '.greenlens-output';
+
+const MARKER_TEXT = 'GreenLens wrote this folder (reports, optimized variants, caches). GreenLens never analyzes a folder holding this file.\n';
+
+/** Creates `dir` if needed and marks it as GreenLens's output, which workspace discovery then skips. */
+export async function markOutputFolder(dir: string): Promise<void> {
+  await mkdir(dir, { recursive: true });
+  await writeFile(path.join(dir, OUTPUT_MARKER), MARKER_TEXT);
 }
 
 const ALWAYS_SKIPPED = new Set(['.git', 'node_modules', '.venv', 'venv', '__pycache__', '.tox', '.mypy_cache', 'site-packages', '.ipynb_checkpoints']);
@@ -43,6 +56,7 @@ export async function findWorkspaceFiles(root: string, opts: FindOptions = {}): 
     } catch {
       return; // Unreadable folders are skipped, not fatal.
     }
+    if (entries.some((e) => e.name === OUTPUT_MARKER && e.isFile())) return;
     entries.sort((a, b) => a.name.localeCompare(b.name));
     for (const e of entries) {
       const full = path.join(dir, e.name);

@@ -1,0 +1,55 @@
+/**
+ * Reports never feed on their own output: `greenlens report` without --out writes its variants under
+ * ./out/report in the analyzed folder, and later runs must not pick them up as models.
+ */
+import assert from 'node:assert/strict';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { after, test } from 'node:test';
+import { main } from '../../src/cli/main';
+import { findWorkspaceFiles, markOutputFolder, OUTPUT_MARKER } from '../../src/workspace/files';
+import type { Report } from '../../src/report/types';
+
+const ROOT = path.join(__dirname, '..', '..');
+const scratch = mkdtempSync(path.join(tmpdir(), 'gl-rerun-'));
+after(() => rmSync(scratch, { recursive: true, force: true }));
+
+function io(cwd: string) {
+  const out: string[] = [];
+  const err: string[] = [];
+  return { out, err, io: { out: (t: string) => out.push(t), err: (t: string) => err.push(t), isTTY: false, cwd } };
+}
+
+void test('three runs of greenlens report in a folder find the same one model', async () => {
+  const ws = mkdtempSync(path.join(scratch, 'ws-'));
+  mkdirSync(path.join(ws, 'models'));
+  copyFileSync(path.join(ROOT, 'examples', 'models', 'fashion_mlp.onnx'), path.join(ws, 'models', 'fashion_mlp.onnx'));
+  const counts: number[] = [];
+  for (let run = 0; run < 3; run++) {
+    const c = io(ws);
+    const code = await main(['report', '--format', 'json', '--budget', '1s'], c.io);
+    assert.equal(code, 0, c.err.join('\n'));
+    const report = JSON.parse(c.out.join('\n')) as Report;
+    counts.push(report.models.filter((m) => m.id.startsWith('onnx:')).length);
+  }
+  assert.deepEqual(counts, [1, 1, 1]);
+});
+
+void test('workspace discovery skips folders marked as GreenLens output, the root included', async () => {
+  const ws = mkdtempSync(path.join(scratch, 'find-'));
+  writeFileSync(path.join(ws, 'a.onnx'), '');
+  mkdirSync(path.join(ws, 'mine'));
+  writeFileSync(path.join(ws, 'mine', 'b.py'), '');
+  await markOutputFolder(path.join(ws, 'gen', 'variants'));
+  writeFileSync(path.join(ws, 'gen', 'variants', 'c.onnx'), '');
+  writeFileSync(path.join(ws, 'gen', 'd.onnx'), '');
+  const found = await findWorkspaceFiles(ws);
+  assert.deepEqual(found.onnx.map((f) => path.relative(ws, f)).sort(), ['a.onnx', path.join('gen', 'd.onnx')]);
+  assert.deepEqual(found.python.map((f) => path.relative(ws, f)), [path.join('mine', 'b.py')]);
+  // A marker file that is a folder is not GreenLens's marker.
+  mkdirSync(path.join(ws, 'mine', OUTPUT_MARKER));
+  assert.equal((await findWorkspaceFiles(ws)).python.length, 1);
+  await markOutputFolder(ws);
+  assert.deepEqual(await findWorkspaceFiles(ws), { python: [], onnx: [] });
+});
