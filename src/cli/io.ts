@@ -10,6 +10,28 @@ export interface CliIO {
   cwd: string;
 }
 
+/**
+ * The CLI's exit codes, one table for every command (README.md lists the same). Signals follow the
+ * shell's convention of 128 plus the signal's number.
+ */
+export const EXIT = {
+  /** The command did what was asked. */
+  ok: 0,
+  /** A usage error (unknown command, bad option), or an unexpected failure. */
+  usage: 1,
+  /** Bad input: a path that is missing, not a regular file or folder, unreadable, or not a valid model. */
+  input: 2,
+  /** `profile` and `profile-torch`: a variant failed; the others were measured. */
+  variantFailed: 3,
+  /** Interrupted with Ctrl-C (SIGINT). */
+  interrupted: 130,
+  /** Stopped with SIGTERM. */
+  terminated: 143,
+} as const;
+
+/** Error types that mean the input was bad (exit 2); matched by name so that main.ts loads none of them. */
+export const INPUT_ERROR_NAMES: ReadonlySet<string> = new Set(['FileAccessError', 'OnnxReadError', 'InputError', 'NpyError']);
+
 export class CliUsageError extends Error {
   constructor(message: string) {
     super(message);
@@ -26,4 +48,37 @@ export interface CliCommand {
 /** Where the CLI's caches live (profiles, compiled code) unless GREENLENS_CACHE_DIR says otherwise. */
 export function defaultCacheDir(env: NodeJS.ProcessEnv = process.env): string {
   return env.GREENLENS_CACHE_DIR || path.join(homedir(), '.cache', 'greenlens');
+}
+
+/** A long command's hold on SIGINT and SIGTERM; see {@link stopOnSignals}. */
+export interface SignalStop {
+  /** Aborted by the first SIGINT or SIGTERM. */
+  signal: AbortSignal;
+  /** The exit code the command returns: 130 or 143 once interrupted, else `code`. */
+  exitCode(code: number): number;
+  dispose(): void;
+}
+
+/**
+ * For commands that start workers: the first SIGINT or SIGTERM aborts the work (the runner kills its
+ * worker) and the command ends with 130 or 143 instead of the process dying with the worker left behind;
+ * a second signal exits at once.
+ */
+export function stopOnSignals(): SignalStop {
+  const controller = new AbortController();
+  let code: number | undefined;
+  const handlers = (['SIGINT', 'SIGTERM'] as const).map((sig) => {
+    const h = (): void => {
+      if (code !== undefined) process.exit(code);
+      code = sig === 'SIGINT' ? EXIT.interrupted : EXIT.terminated;
+      controller.abort();
+    };
+    process.on(sig, h);
+    return [sig, h] as const;
+  });
+  return {
+    signal: controller.signal,
+    exitCode: (c) => code ?? c,
+    dispose: () => { for (const [sig, h] of handlers) process.removeListener(sig, h); },
+  };
 }

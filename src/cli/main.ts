@@ -3,7 +3,7 @@
  * people outside VS Code. Each subcommand lives in src/cli/commands/.
  */
 import { disableOrtTelemetry } from '../profiler/ortPrivacy';
-import { CliUsageError, type CliCommand, type CliIO } from './io';
+import { CliUsageError, EXIT, INPUT_ERROR_NAMES, type CliCommand, type CliIO } from './io';
 
 declare const GREENLENS_VERSION: string | undefined;
 
@@ -53,10 +53,10 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
   } catch (err) {
     if (err instanceof CliUsageError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
       io.err(`greenlens ${name}: ${(err as Error).message}\nUsage: ${cmd.usage}`);
-      return 1;
+      return EXIT.usage;
     }
     io.err(`greenlens ${name}: ${(err as Error).message}`);
-    return 1;
+    return err instanceof Error && INPUT_ERROR_NAMES.has(err.name) ? EXIT.input : EXIT.usage;
   }
 }
 

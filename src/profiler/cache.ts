@@ -3,17 +3,22 @@
  * baseline's outputs as a binary file so that a new variant can be compared without re-measuring it.
  */
 import { createHash } from 'node:crypto';
-import { createReadStream, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import * as path from 'node:path';
+import { openRegularFile } from '../fileAccess';
 import type { OutputSample } from './accuracy';
 import type { MachineFingerprint, VariantResult } from './types';
 
-/** SHA-256 of a file, streamed (models can be gigabytes). */
-export function hashFile(file: string): Promise<string> {
+/**
+ * SHA-256 of a file, streamed (models can be gigabytes). Only a regular file is read: a named pipe would
+ * never end, so it fails with a FileAccessError that names the path.
+ */
+export async function hashFile(file: string): Promise<string> {
+  const handle = await openRegularFile(file);
   return new Promise((resolve, reject) => {
     const h = createHash('sha256');
-    createReadStream(file).on('data', (d) => h.update(d)).on('error', reject).on('end', () => resolve(h.digest('hex')));
+    handle.createReadStream().on('data', (d) => h.update(d)).on('error', reject).on('end', () => resolve(h.digest('hex')));
   });
 }
 

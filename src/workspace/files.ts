@@ -4,7 +4,7 @@
  * GreenLens wrote itself (marked with OUTPUT_MARKER), so that a report's own variants never become models
  * of the next report.
  */
-import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, realpath, stat, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import ignore, { type Ignore } from 'ignore';
 
@@ -68,10 +68,36 @@ export async function findWorkspaceFiles(root: string, opts: FindOptions = {}): 
       });
       if (ignored) continue;
       if (isDir) await walk(full, scopes);
-      else if (e.isFile() && e.name.endsWith('.py') && result.python.length < limit) result.python.push(full);
-      else if (e.isFile() && e.name.endsWith('.onnx') && result.onnx.length < limit) result.onnx.push(full);
+      else if (e.isFile() || (e.isSymbolicLink() && (await isLinkToFile(full)))) {
+        if (e.isSymbolicLink()) links.add(full);
+        if (e.name.endsWith('.py') && result.python.length < limit) result.python.push(full);
+        else if (e.name.endsWith('.onnx') && result.onnx.length < limit) result.onnx.push(full);
+      }
     }
   }
+  const links = new Set<string>();
   await walk(root, [{ ig: base, at: root }]);
-  return result;
+  if (links.size === 0) return result;
+  return { python: await withoutDuplicateLinks(result.python, links), onnx: await withoutDuplicateLinks(result.onnx, links) };
+}
+
+/**
+ * Links to files are followed (a project may link a shared script in); links to folders are not, so a
+ * link loop cannot make the walk endless.
+ */
+async function isLinkToFile(file: string): Promise<boolean> {
+  return stat(file).then((st) => st.isFile(), () => false);
+}
+
+/** Drops links whose target the walk found already (or through another link), keeping the walk's order. */
+async function withoutDuplicateLinks(files: string[], links: Set<string>): Promise<string[]> {
+  const real = await Promise.all(files.map((f) => realpath(f).catch(() => f)));
+  const seen = new Set(real.filter((_, i) => !links.has(files[i] as string)));
+  return files.filter((f, i) => {
+    if (!links.has(f)) return true;
+    const r = real[i] as string;
+    if (seen.has(r)) return false;
+    seen.add(r);
+    return true;
+  });
 }

@@ -3,12 +3,11 @@
  * ./out/report in the analyzed folder, and later runs must not pick them up as models.
  */
 import assert from 'node:assert/strict';
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { after, test } from 'node:test';
 import { main } from '../../src/cli/main';
-import { findWorkspaceFiles, markOutputFolder, OUTPUT_MARKER } from '../../src/workspace/files';
 import type { Report } from '../../src/report/types';
 
 const ROOT = path.join(__dirname, '..', '..');
@@ -34,22 +33,4 @@ void test('three runs of greenlens report in a folder find the same one model', 
     counts.push(report.models.filter((m) => m.id.startsWith('onnx:')).length);
   }
   assert.deepEqual(counts, [1, 1, 1]);
-});
-
-void test('workspace discovery skips folders marked as GreenLens output, the root included', async () => {
-  const ws = mkdtempSync(path.join(scratch, 'find-'));
-  writeFileSync(path.join(ws, 'a.onnx'), '');
-  mkdirSync(path.join(ws, 'mine'));
-  writeFileSync(path.join(ws, 'mine', 'b.py'), '');
-  await markOutputFolder(path.join(ws, 'gen', 'variants'));
-  writeFileSync(path.join(ws, 'gen', 'variants', 'c.onnx'), '');
-  writeFileSync(path.join(ws, 'gen', 'd.onnx'), '');
-  const found = await findWorkspaceFiles(ws);
-  assert.deepEqual(found.onnx.map((f) => path.relative(ws, f)).sort(), ['a.onnx', path.join('gen', 'd.onnx')]);
-  assert.deepEqual(found.python.map((f) => path.relative(ws, f)), [path.join('mine', 'b.py')]);
-  // A marker file that is a folder is not GreenLens's marker.
-  mkdirSync(path.join(ws, 'mine', OUTPUT_MARKER));
-  assert.equal((await findWorkspaceFiles(ws)).python.length, 1);
-  await markOutputFolder(ws);
-  assert.deepEqual(await findWorkspaceFiles(ws), { python: [], onnx: [] });
 });

@@ -2,7 +2,8 @@
  * Byte sources the reader decodes from: a file read on demand through a small window (so a 346 MB model
  * never sits in memory) or bytes already in memory.
  */
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { closeSync, fstatSync, readSync } from 'node:fs';
+import { openRegularFileSync } from '../../fileAccess';
 import { OnnxReadError } from './errors';
 
 /** Random access to the bytes of one model file. */
@@ -63,9 +64,10 @@ const JUMP_WINDOW = 4 * 1024;
 export function fileSource(path: string): ByteSource {
   let fd: number;
   try {
-    fd = openSync(path, 'r');
+    // Regular files only: a named pipe would block the open and every read (see src/fileAccess.ts).
+    fd = openRegularFileSync(path);
   } catch (err) {
-    throw new OnnxReadError('io', `cannot open ${path}: ${(err as Error).message}`);
+    throw new OnnxReadError('io', (err as Error).message);
   }
   const size = fstatSync(fd).size;
   let winStart = 0;

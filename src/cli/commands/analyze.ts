@@ -6,6 +6,7 @@ import { stat } from 'node:fs/promises';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { analyzePythonFiles, type FileAnalysis } from '../../analyzers/python/workspace';
+import { assertRegularFile, fileAccessError } from '../../fileAccess';
 import { findWorkspaceFiles } from '../../workspace/files';
 import { CliUsageError, type CliCommand } from '../io';
 
@@ -13,10 +14,11 @@ type Format = 'text' | 'json' | 'markdown';
 
 /** Files to analyze: one file, or every Python file of a folder. */
 async function targets(target: string, exclude: string[]): Promise<{ root: string; files: string[] }> {
-  const info = await stat(target).catch(() => undefined);
-  if (!info) throw new CliUsageError(`no such file or folder: ${target}`);
-  if (info.isFile()) return { root: path.dirname(target), files: [target] };
-  return { root: target, files: (await findWorkspaceFiles(target, { exclude })).python };
+  const info = await stat(target).catch((err: unknown) => { throw fileAccessError(target, err); });
+  if (info.isDirectory()) return { root: target, files: (await findWorkspaceFiles(target, { exclude })).python };
+  // One named file: it must be a regular file (a link to one is followed), else bad input (exit 2).
+  assertRegularFile(target);
+  return { root: path.dirname(target), files: [target] };
 }
 
 const pos = (p: { line: number; character: number }): string => `${p.line + 1}:${p.character + 1}`;

@@ -6,7 +6,8 @@
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { formatReportSummary } from '../../report/export/text';
-import type { CliCommand } from '../io';
+import { assertFolder } from '../../fileAccess';
+import { EXIT, stopOnSignals, type CliCommand } from '../io';
 import { REPORT_FORMATS, runReportPipeline, writeReportFiles } from '../pipeline';
 import { parseDuration } from './profile';
 import { SETTINGS_OPTIONS, settingsFromFlags } from './report';
@@ -19,14 +20,26 @@ export const demoCommand: CliCommand = {
     const folder = path.resolve(io.cwd, positionals[0] ?? '.');
     const outDir = path.resolve(io.cwd, values.out ?? path.join('out', 'demo'));
     const budgetMs = parseDuration(values.budget ?? '20s');
+    // Before anything is written: a missing folder must not replace a good report with an empty one.
+    await assertFolder(folder);
     io.out(`GreenLens demo over ${folder}`);
-    const { report, settingProblems } = await runReportPipeline({ folder, outDir, budgetMs, rawSettings: settingsFromFlags(values), log: (l) => io.out(l) });
-    for (const p of settingProblems) io.err(`warning: ${p.message}`);
-    const written = await writeReportFiles(report, outDir, REPORT_FORMATS);
-    io.out('');
-    io.out(formatReportSummary(report));
-    io.out('');
-    io.out(`Wrote ${written.map((f) => path.relative(io.cwd, f) || f).join(', ')}`);
-    return 0;
+    const stop = stopOnSignals();
+    try {
+      const { report, settingProblems } = await runReportPipeline({ folder, outDir, budgetMs, rawSettings: settingsFromFlags(values), log: (l) => io.out(l), signal: stop.signal });
+      if (stop.signal.aborted) return stop.exitCode(EXIT.ok);
+      for (const p of settingProblems) io.err(`warning: ${p.message}`);
+      const written = await writeReportFiles(report, outDir, REPORT_FORMATS);
+      io.out('');
+      io.out(formatReportSummary(report));
+      io.out('');
+      io.out(`Wrote ${written.map((f) => path.relative(io.cwd, f) || f).join(', ')}`);
+      return EXIT.ok;
+    } catch (err) {
+      // Work cut short by the signal may fail in any way; the signal is what happened.
+      if (stop.signal.aborted) return stop.exitCode(EXIT.usage);
+      throw err;
+    } finally {
+      stop.dispose();
+    }
   },
 };

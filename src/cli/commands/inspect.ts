@@ -3,7 +3,8 @@ import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { OnnxReadError, inspectOnnxFile } from '../../analyzers/onnx/index';
 import { formatSummary } from '../../analyzers/onnx/format';
-import { CliUsageError, type CliCommand } from '../io';
+import { assertRegularFile } from '../../fileAccess';
+import { CliUsageError, EXIT, type CliCommand } from '../io';
 
 /** Parses `--value name=1,2` options: known values of small inputs (e.g. a sample rate). */
 export function parseValues(specs: string[]): Record<string, number[]> {
@@ -39,6 +40,8 @@ export const inspectCommand: CliCommand = {
     const dims = parseDims(values.dim ?? []);
     const known = parseValues(values.value ?? []);
     const full = path.resolve(io.cwd, file);
+    // A missing path, a folder or a named pipe fails here with a message that names it (exit 2).
+    assertRegularFile(full);
     try {
       const summary = inspectOnnxFile(full, { dims, values: known });
       io.out(values.json ? JSON.stringify({ file: full, ...summary }, null, 2) : formatSummary(summary, path.basename(full)));
@@ -46,7 +49,7 @@ export const inspectCommand: CliCommand = {
     } catch (err) {
       if (err instanceof OnnxReadError) {
         io.err(`greenlens inspect: ${file}: ${err.message}`);
-        return 2;
+        return EXIT.input;
       }
       throw err;
     }

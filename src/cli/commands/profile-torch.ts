@@ -12,7 +12,8 @@ import {
   TORCH_VARIANT_FORMS, TorchProfileError, TorchVariantSpecError, formatTorchProfile, parseTorchVariantList, pickSite,
   prepareTorchProfile, profileTorch, torchSiteOf, type TorchProfileOptions, type TorchProfileProgress, type TorchSite,
 } from '../../profiler/torch/index';
-import { CliUsageError, defaultCacheDir, type CliCommand, type CliIO } from '../io';
+import { assertRegularFile } from '../../fileAccess';
+import { CliUsageError, EXIT, defaultCacheDir, stopOnSignals, type CliCommand, type CliIO } from '../io';
 import { parseDuration } from './profile';
 
 /** Splits `file.py:12` into the file and the 1-based line (a Windows drive colon is not a line). */
@@ -35,6 +36,7 @@ export function defaultPython(): string {
 }
 
 async function siteOf(file: string, line: number | undefined): Promise<TorchSite> {
+  assertRegularFile(file);
   const [fa] = await analyzePythonFiles([file], { workers: 1 });
   if (!fa?.analysis) throw new CliUsageError(`${file}: ${fa?.error ?? 'could not be analyzed'}`);
   const sites = fa.analysis.sites;
@@ -124,27 +126,26 @@ export const profileTorchCommand: CliCommand = {
       io.out(prepared.script);
       return 0;
     }
-    const controller = new AbortController();
-    const onSigint = () => controller.abort();
-    process.once('SIGINT', onSigint);
+    const stop = stopOnSignals();
     try {
-      const result = await profileTorch({ ...opts, signal: controller.signal }, prepared);
-      if (result.onnxExport && 'path' in result.onnxExport) result.onnxProfile = await onnxHandover(result.onnxExport.path, opts, io, controller.signal);
+      const result = await profileTorch({ ...opts, signal: stop.signal }, prepared);
+      if (result.onnxExport && 'path' in result.onnxExport && !stop.signal.aborted) result.onnxProfile = await onnxHandover(result.onnxExport.path, opts, io, stop.signal);
       if (values.json) io.out(JSON.stringify(result, null, 2));
       else {
         io.out(formatTorchProfile(result));
         if (result.onnxProfile) io.out(`\nONNX profiler on the exported baseline:\n${(await import('../../report/profileText')).formatProfile(result.onnxProfile)}`);
       }
-      return result.variants.some((v) => v.status === 'error') ? 3 : 0;
+      return stop.exitCode(result.variants.some((v) => v.status === 'error') ? EXIT.variantFailed : EXIT.ok);
     } catch (e) {
+      if (stop.signal.aborted) return stop.exitCode(EXIT.usage);
       if (!(e instanceof TorchProfileError)) throw e;
       io.err(`greenlens profile-torch: ${e.message}`);
       const tail = e.details.stderrTail?.trim().split('\n').slice(-12).join('\n');
       if (tail && ['import-failed', 'build-failed', 'baseline-failed', 'crashed', 'internal'].includes(e.code)) io.err(`Python's last output:\n${tail}`);
       if (e.details.scriptPath) io.err(`the script that ran: ${e.details.scriptPath}`);
-      return 2;
+      return stop.exitCode(EXIT.input);
     } finally {
-      process.removeListener('SIGINT', onSigint);
+      stop.dispose();
     }
   },
 };

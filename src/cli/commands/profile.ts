@@ -5,7 +5,8 @@
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { profileModel, VARIANT_FORMS, VariantSpecError, parseVariantList, type ProfileProgress } from '../../profiler/index';
-import { CliUsageError, defaultCacheDir, type CliCommand, type CliIO } from '../io';
+import { assertRegularFile } from '../../fileAccess';
+import { CliUsageError, EXIT, defaultCacheDir, stopOnSignals, type CliCommand, type CliIO } from '../io';
 import { formatProfile } from '../../report/profileText';
 
 export { formatProfile };
@@ -63,21 +64,26 @@ export const profileCommand: CliCommand = {
     const base = defaultCacheDir();
     const batch = values.batch ? Number(values.batch) : undefined;
     if (batch !== undefined && !(Number.isInteger(batch) && batch > 0)) throw new CliUsageError('--batch expects a positive integer');
-    const controller = new AbortController();
-    const onSigint = () => controller.abort();
-    process.once('SIGINT', onSigint);
+    const modelPath = path.resolve(io.cwd, file);
+    // Before any worker starts: a missing path, a folder or a named pipe is bad input (exit 2).
+    assertRegularFile(modelPath);
+    const stop = stopOnSignals();
     try {
       const result = await profileModel({
-        modelPath: path.resolve(io.cwd, file), variants,
+        modelPath, variants,
         storageDir: values.storage ? path.resolve(io.cwd, values.storage) : path.join(base, 'variants'),
         cacheDir: values['no-cache'] ? undefined : values.cache ? path.resolve(io.cwd, values.cache) : path.join(base, 'profile-cache'),
         inputs: { dims: parseDims(values.dim ?? []), values: parseValues(values.value ?? []), datasetDir: values.dataset ? path.resolve(io.cwd, values.dataset) : undefined, batch },
-        budgetMs: values.budget ? parseDuration(values.budget) : 60_000, signal: controller.signal, onProgress: progressPrinter(io),
+        budgetMs: values.budget ? parseDuration(values.budget) : 60_000, signal: stop.signal, onProgress: progressPrinter(io),
       });
       io.out(values.json ? JSON.stringify(result, null, 2) : formatProfile(result));
-      return result.variants.some((v) => v.status === 'error') ? 3 : 0;
+      return stop.exitCode(result.variants.some((v) => v.status === 'error') ? EXIT.variantFailed : EXIT.ok);
+    } catch (err) {
+      // Work cut short by the signal may fail in any way; the signal is what happened.
+      if (stop.signal.aborted) return stop.exitCode(EXIT.usage);
+      throw err;
     } finally {
-      process.removeListener('SIGINT', onSigint);
+      stop.dispose();
     }
   },
 };

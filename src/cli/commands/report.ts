@@ -5,7 +5,8 @@
 import { writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
-import { CliUsageError, type CliCommand } from '../io';
+import { assertFolder } from '../../fileAccess';
+import { CliUsageError, EXIT, stopOnSignals, type CliCommand } from '../io';
 import { REPORT_FORMATS, renderReport, runReportPipeline, type ReportFormat } from '../pipeline';
 import { parseDuration } from './profile';
 
@@ -40,13 +41,25 @@ export const reportCommand: CliCommand = {
     const out = values.out ? path.resolve(io.cwd, values.out) : undefined;
     const outDir = values.storage ? path.resolve(io.cwd, values.storage) : out ? path.dirname(out) : path.resolve(io.cwd, 'out', 'report');
     const budgetMs = values['no-profile'] ? 0 : parseDuration(values.budget ?? '20s');
-    const { report, settingProblems } = await runReportPipeline({ folder, outDir, budgetMs, rawSettings: settingsFromFlags(values), log: (l) => io.err(l) });
-    for (const p of settingProblems) io.err(`warning: ${p.message}`);
-    const text = renderReport(report, format);
-    if (out) {
-      await writeFile(out, text);
-      io.err(`Wrote ${path.relative(io.cwd, out) || out}`);
-    } else io.out(text.replace(/\n$/, ''));
-    return 0;
+    await assertFolder(folder);
+    const stop = stopOnSignals();
+    try {
+      const { report, settingProblems } = await runReportPipeline({ folder, outDir, budgetMs, rawSettings: settingsFromFlags(values), log: (l) => io.err(l), signal: stop.signal });
+      // An interrupted run writes nothing: a half-profiled report must not replace a finished one.
+      if (stop.signal.aborted) return stop.exitCode(EXIT.ok);
+      for (const p of settingProblems) io.err(`warning: ${p.message}`);
+      const text = renderReport(report, format);
+      if (out) {
+        await writeFile(out, text);
+        io.err(`Wrote ${path.relative(io.cwd, out) || out}`);
+      } else io.out(text.replace(/\n$/, ''));
+      return EXIT.ok;
+    } catch (err) {
+      // Work cut short by the signal may fail in any way; the signal is what happened.
+      if (stop.signal.aborted) return stop.exitCode(EXIT.usage);
+      throw err;
+    } finally {
+      stop.dispose();
+    }
   },
 };
