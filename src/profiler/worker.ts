@@ -6,6 +6,7 @@
 import { isHostToWorker, type HostToWorker, type WorkerToHost } from '../protocol';
 import { runJob } from './engine/job';
 import { ort } from './engine/ort';
+import { exitWithParent } from './parentWatch';
 
 function send(msg: WorkerToHost): void {
   process.send?.(msg);
@@ -20,6 +21,9 @@ async function handle(msg: HostToWorker): Promise<void> {
   const outcome = await runJob(msg.job, (p) => send({ type: 'progress', id: msg.id, ...p }));
   send({ type: 'measured', id: msg.id, outcome });
 }
+
+// A worker whose host was killed must not keep measuring at full CPU on its own.
+exitWithParent();
 
 process.on('message', (msg: unknown) => {
   if (!isHostToWorker(msg)) {

@@ -60,8 +60,9 @@ export function runHarness(opts: HarnessRunOptions): Promise<HarnessExit> {
     let spawnError: NodeJS.ErrnoException | undefined;
     let child: ChildProcess;
     try {
+      // stdin stays open and unused: the harness ends when it closes, that is, when this process dies.
       child = spawn(opts.python, ['-u', '-B', opts.script], {
-        cwd: opts.cwd, env: opts.env ?? harnessEnv(), stdio: ['ignore', 'pipe', 'pipe'],
+        cwd: opts.cwd, env: { ...(opts.env ?? harnessEnv()), GREENLENS_HOST_STDIN: '1' }, stdio: ['pipe', 'pipe', 'pipe'],
         detached: process.platform !== 'win32', windowsHide: true,
       });
     } catch (e) {
