@@ -3,9 +3,10 @@
  * baseline's outputs as a binary file so that a new variant can be compared without re-measuring it.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import * as path from 'node:path';
+import { writeFileAtomicSync } from '../atomicWrite';
 import { openRegularFile } from '../fileAccess';
 import type { OutputSample } from './accuracy';
 import type { MachineFingerprint, VariantResult } from './types';
@@ -42,7 +43,10 @@ export function cacheKey(parts: { modelSha256: string; variant: unknown; setting
   return createHash('sha256').update(JSON.stringify([parts.modelSha256, parts.variant, parts.settings, parts.machine])).digest('hex').slice(0, 32);
 }
 
-/** A folder of cached results; all methods tolerate a missing or corrupt entry by reporting a miss. */
+/**
+ * A folder of cached results; all methods tolerate a missing or corrupt entry by reporting a miss. Runs in
+ * parallel may share the folder, so every entry is written aside and renamed into place.
+ */
 export class ResultCache {
   constructor(private readonly dir: string) {}
 
@@ -57,7 +61,7 @@ export class ResultCache {
 
   put(key: string, result: VariantResult): void {
     mkdirSync(this.dir, { recursive: true });
-    writeFileSync(path.join(this.dir, `${key}.json`), JSON.stringify(result));
+    writeFileAtomicSync(path.join(this.dir, `${key}.json`), JSON.stringify(result));
   }
 
   getOutputs(key: string): OutputSample | undefined {
@@ -75,7 +79,8 @@ export class ResultCache {
 
   putOutputs(key: string, out: OutputSample): void {
     mkdirSync(this.dir, { recursive: true });
-    writeFileSync(path.join(this.dir, `${key}.outputs.bin`), new Uint8Array(out.data.buffer, out.data.byteOffset, out.data.byteLength));
-    writeFileSync(path.join(this.dir, `${key}.outputs.json`), JSON.stringify({ name: out.name, sampleDims: out.sampleDims, samples: out.samples }));
+    // The data before its description: a reader that finds the description finds complete data.
+    writeFileAtomicSync(path.join(this.dir, `${key}.outputs.bin`), new Uint8Array(out.data.buffer, out.data.byteOffset, out.data.byteLength));
+    writeFileAtomicSync(path.join(this.dir, `${key}.outputs.json`), JSON.stringify({ name: out.name, sampleDims: out.sampleDims, samples: out.samples }));
   }
 }

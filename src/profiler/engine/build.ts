@@ -3,7 +3,8 @@
  * applies the rewrite, encodes it, and for static int8 calibrates activation ranges with onnxruntime.
  */
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { commitTemp, tempPathFor, writeFileAtomicSync } from '../../atomicWrite';
 import * as path from 'node:path';
 import { batchFeeds, type SampleSet } from '../inputs';
 import { decodeModel, encodeModel, NotApplicableError } from '../variants/graph';
@@ -119,8 +120,16 @@ export async function buildVariant(modelPath: string, spec: VariantSpec, storage
   mkdirSync(storageDir, { recursive: true });
   const out = path.join(storageDir, variantFileName(modelPath, spec));
   if (spec.kind === 'opt') {
-    const s = await createSession(modelPath, { level: spec.level, optimizedModelFilePath: out });
-    await s.release();
+    // onnxruntime writes the optimized model itself: aside, then renamed, as for the rewrites below.
+    const tmp = tempPathFor(out);
+    try {
+      const s = await createSession(modelPath, { level: spec.level, optimizedModelFilePath: tmp });
+      await s.release();
+    } catch (err) {
+      rmSync(tmp, { force: true });
+      throw err;
+    }
+    commitTemp(tmp, out);
     const notes = [`optimized at level "${spec.level}" and saved; reloading it skips the optimization at start-up`];
     if (spec.level === 'all') notes.push('level "all" may use CPU-specific layouts: the saved file suits this machine\'s CPU');
     return { path: out, notes, buildMs: performance.now() - t0 };
@@ -134,7 +143,8 @@ export async function buildVariant(modelPath: string, spec: VariantSpec, storage
   // The variant lives in the storage dir, away from the model's external files: it gets its weights inline.
   const inlined = inlineExternalData(model, path.dirname(modelPath));
   const built = await rewrite(spec, model, samples, chunk);
-  writeFileSync(out, built.bytes);
+  // Parallel runs share the storage folder: a reader must never load a half-written variant.
+  writeFileAtomicSync(out, built.bytes);
   const notes = inlined ? [...built.notes, `${inlined} tensors read from external data into the variant file`] : built.notes;
   return { path: out, notes, buildMs: performance.now() - t0, ...(spec.kind === 'fp16' ? { gpuOriented: true } : {}) };
 }

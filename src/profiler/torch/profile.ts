@@ -4,8 +4,9 @@
  * the ONNX profiler's format. Fatal problems become a TorchProfileError with a message for the user.
  */
 import { createHash } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import * as path from 'node:path';
+import { writeFileAtomicSync } from '../../atomicWrite';
 import { hashFile, machineFingerprint } from '../cache';
 import { discoverRapl, NvidiaSmiMeter, POWERCAP_ROOT, type RaplDomain } from '../meters/index';
 import { variantResult, type AssembleContext } from './assemble';
@@ -206,7 +207,8 @@ function failure(exit: HarnessExit, s: RunState, opts: TorchProfileOptions, p: P
 /** Writes the prepared script to its place in the storage dir. */
 export function writeHarness(p: PreparedHarness): string {
   mkdirSync(path.dirname(p.scriptPath), { recursive: true });
-  writeFileSync(p.scriptPath, p.script, 'utf8');
+  // Parallel runs of one model share the script's name: Python must never run half of it.
+  writeFileAtomicSync(p.scriptPath, p.script);
   return p.scriptPath;
 }
 
