@@ -7,6 +7,7 @@ import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { analyzePythonFiles, type FileAnalysis } from '../../analyzers/python/workspace';
 import { assertRegularFile, fileAccessError } from '../../fileAccess';
+import { mdEscape } from '../../report/export/markdown';
 import { findWorkspaceFiles } from '../../workspace/files';
 import { CliUsageError, type CliCommand } from '../io';
 
@@ -37,14 +38,18 @@ function formatText(root: string, results: FileAnalysis[]): string[] {
   return out;
 }
 
+/**
+ * A Markdown table for a pull request. Everything from the workspace (file names, model ids, messages that
+ * quote them) goes through the report export's escaping; model ids are plain text, not code spans, which a
+ * backtick in the id could close.
+ */
 function formatMarkdown(root: string, results: FileAnalysis[]): string[] {
   const out = ['# GreenLens analysis', '', '| File | Line | Kind | Detail |', '|---|---|---|---|'];
-  const esc = (t: string): string => t.replace(/\|/g, '\\|').replace(/\n/g, ' ');
   for (const r of results) {
-    const rel = esc(path.relative(root, r.file) || path.basename(r.file));
-    if (r.error) out.push(`| ${rel} | | error | ${esc(r.error)} |`);
-    for (const s of r.analysis?.sites ?? []) out.push(`| ${rel} | ${s.range.start.line + 1} | model | ${esc(`${s.framework} ${s.kind} \`${s.modelId ?? '(dynamic)'}\``)} |`);
-    for (const f of r.analysis?.findings ?? []) out.push(`| ${rel} | ${f.range.start.line + 1} | [${f.ruleId}](docs/rules/${f.ruleId}.md) ${f.severity} | ${esc(f.message)} |`);
+    const rel = mdEscape(path.relative(root, r.file) || path.basename(r.file));
+    if (r.error) out.push(`| ${rel} | | error | ${mdEscape(r.error)} |`);
+    for (const s of r.analysis?.sites ?? []) out.push(`| ${rel} | ${s.range.start.line + 1} | model | ${mdEscape(`${s.framework} ${s.kind} ${s.modelId ?? '(dynamic)'}`)} |`);
+    for (const f of r.analysis?.findings ?? []) out.push(`| ${rel} | ${f.range.start.line + 1} | [${f.ruleId}](docs/rules/${f.ruleId}.md) ${f.severity} | ${mdEscape(f.message)} |`);
   }
   return out;
 }
