@@ -155,3 +155,37 @@ export function sanitizeSettings(raw: Raw): SanitizedSettings {
   };
   return { settings, problems };
 }
+
+/**
+ * setTimeout's longest delay: a signed 32-bit count of milliseconds (about 24.8 days). Node fires a
+ * longer delay at once (with a warning), so a huge budget used to make every variant time out immediately.
+ */
+export const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/** A delay that setTimeout honours: clamped to [0, MAX_TIMER_MS]; NaN counts as the longest delay. */
+export function timerDelay(ms: number): number {
+  return Number.isNaN(ms) ? MAX_TIMER_MS : Math.min(Math.max(ms, 0), MAX_TIMER_MS);
+}
+
+/** The range of a duration given on the command line, ms. */
+export interface DurationLimits {
+  min: number;
+  max: number;
+}
+
+/** Durations the CLI accepts: a run's time budget and the longest a PyTorch run may take. */
+export const DURATION_LIMITS = {
+  budget: { min: 100, max: 24 * 3_600_000 },
+  timeout: { min: 1_000, max: 24 * 3_600_000 },
+} as const satisfies Record<string, DurationLimits>;
+
+function durationText(ms: number): string {
+  if (ms >= 3_600_000 && ms % 3_600_000 === 0) return `${ms / 3_600_000} h`;
+  return ms >= 1000 ? `${ms / 1000} s` : `${ms} ms`;
+}
+
+/** A duration within its limits, or the message that says what is allowed (the same wording as for settings). */
+export function checkDuration(name: string, ms: number, limits: DurationLimits): { ms: number } | { problem: string } {
+  if (Number.isFinite(ms) && ms >= limits.min && ms <= limits.max) return { ms };
+  return { problem: `${name} must be from ${durationText(limits.min)} to ${durationText(limits.max)}; got ${Number.isFinite(ms) ? durationText(ms) : String(ms)}` };
+}

@@ -7,6 +7,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
+import { timerDelay } from '../settings';
 
 /** The profile option: a fixed count, `auto` (free cores, the default) or onnxruntime's own default. */
 export type ThreadSetting = number | 'auto' | 'default';
@@ -65,7 +66,7 @@ export async function busyCpus(ms = 300): Promise<number> {
   };
   const a = read();
   if (!a) return recent;
-  await new Promise((r) => setTimeout(r, ms));
+  await new Promise((r) => setTimeout(r, timerDelay(ms)));
   const b = read();
   if (!b || b.total <= a.total) return recent;
   return Math.max(recent, ((b.busy - a.busy) / (b.total - a.total)) * logical);

@@ -6,6 +6,7 @@
  * and checked at run time, so GreenLens needs no dependency on that package and survives its absence.
  */
 import * as vscode from 'vscode';
+import { timerDelay } from '../settings';
 
 /** The interpreter to use and where that choice came from, for messages. */
 export interface ResolvedInterpreter {
@@ -34,7 +35,7 @@ function withTimeout<T>(p: Thenable<T>, ms: number, what: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   return Promise.race([
     Promise.resolve(p).finally(() => clearTimeout(timer)),
-    new Promise<T>((_, reject) => { timer = setTimeout(() => reject(new Error(`${what} did not answer within ${ms / 1000} s`)), ms); }),
+    new Promise<T>((_, reject) => { timer = setTimeout(() => reject(new Error(`${what} did not answer within ${ms / 1000} s`)), timerDelay(ms)); }),
   ]);
 }
 

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { sanitizeSettings, DEFAULT_SETTINGS } from '../../src/settings';
+import { sanitizeSettings, DEFAULT_SETTINGS, checkDuration, DURATION_LIMITS, MAX_TIMER_MS, timerDelay } from '../../src/settings';
 
 void test('empty configuration gives the defaults and no problems', () => {
   const { settings, problems } = sanitizeSettings({});
@@ -49,4 +49,20 @@ void test('greenlens.exclude keeps non-empty patterns and reports a value that i
   assert.deepEqual(bad.settings.exclude, []);
   assert.equal(bad.problems.length, 1);
   assert.match(bad.problems[0]!.message, /greenlens\.exclude must be a list/);
+});
+
+void test('timer delays are clamped to what setTimeout honours', () => {
+  assert.equal(MAX_TIMER_MS, 2147483647);
+  assert.equal(timerDelay(1e12), MAX_TIMER_MS);
+  assert.equal(timerDelay(Infinity), MAX_TIMER_MS);
+  assert.equal(timerDelay(NaN), MAX_TIMER_MS);
+  assert.equal(timerDelay(-5), 0);
+  assert.equal(timerDelay(250), 250);
+});
+
+void test('durations outside their limits get a message that says the allowed range', () => {
+  assert.deepEqual(checkDuration('--budget', 60_000, DURATION_LIMITS.budget), { ms: 60_000 });
+  assert.deepEqual(checkDuration('--budget', 1e12, DURATION_LIMITS.budget), { problem: '--budget must be from 100 ms to 24 h; got 1000000000 s' });
+  assert.deepEqual(checkDuration('--timeout', 500, DURATION_LIMITS.timeout), { problem: '--timeout must be from 1 s to 24 h; got 500 ms' });
+  assert.ok('problem' in checkDuration('--budget', NaN, DURATION_LIMITS.budget));
 });

@@ -14,6 +14,7 @@ import {
 } from '../../profiler/torch/index';
 import { assertRegularFile } from '../../fileAccess';
 import { CliUsageError, EXIT, defaultCacheDir, stopOnSignals, type CliCommand, type CliIO } from '../io';
+import { DURATION_LIMITS } from '../../settings';
 import { parseDuration } from './profile';
 
 /** Splits `file.py:12` into the file and the 1-based line (a Windows drive colon is not a line). */
@@ -92,7 +93,7 @@ function options(values: ReturnType<typeof parseArgs<{ args: string[]; options: 
     ...(variants ? { variants } : {}), ...(values.dataset ? { datasetDir: path.resolve(io.cwd, values.dataset) } : {}),
     ...(maxSamples ? { maxSamples } : {}), ...(values.shape ? { shape: parseShape(values.shape) } : {}),
     ...(values.dtype ? { inputDtype: values.dtype } : {}), ...(values.device ? { device: values.device } : {}),
-    budgetMs: values.budget ? parseDuration(values.budget) : 60_000, ...(values.timeout ? { timeoutMs: parseDuration(values.timeout) } : {}),
+    budgetMs: values.budget ? parseDuration(values.budget) : 60_000, ...(values.timeout ? { timeoutMs: parseDuration(values.timeout, '--timeout', DURATION_LIMITS.timeout) } : {}),
     onnxExport: Boolean(values.onnx), onProgress: progressPrinter(io),
   };
 }

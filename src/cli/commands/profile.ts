@@ -8,16 +8,22 @@ import { profileModel, VARIANT_FORMS, VariantSpecError, parseVariantList, type P
 import { assertRegularFile } from '../../fileAccess';
 import { CliUsageError, EXIT, defaultCacheDir, stopOnSignals, type CliCommand, type CliIO } from '../io';
 import { formatProfile } from '../../report/profileText';
+import { checkDuration, DURATION_LIMITS, type DurationLimits } from '../../settings';
 
 export { formatProfile };
 import { parseDims, parseValues } from './inspect';
 
-/** Parses `60s`, `90`, `2m`, `500ms` into milliseconds. */
-export function parseDuration(text: string): number {
+/**
+ * Parses `60s`, `90`, `2m`, `500ms` into milliseconds, within the limits of src/settings.ts (a budget
+ * by default): a huge value would overflow the timers that enforce it.
+ */
+export function parseDuration(text: string, option = '--budget', limits: DurationLimits = DURATION_LIMITS.budget): number {
   const m = /^(\d+(?:\.\d+)?)(ms|s|m)?$/.exec(text.trim());
-  if (!m) throw new CliUsageError(`--budget expects a duration such as 60s, 2m or 500ms, got "${text}"`);
+  if (!m) throw new CliUsageError(`${option} expects a duration such as 60s, 2m or 500ms, got "${text}"`);
   const v = Number(m[1]);
-  return m[2] === 'ms' ? v : m[2] === 'm' ? v * 60_000 : v * 1000;
+  const checked = checkDuration(option, m[2] === 'ms' ? v : m[2] === 'm' ? v * 60_000 : v * 1000, limits);
+  if ('problem' in checked) throw new CliUsageError(checked.problem);
+  return checked.ms;
 }
 
 /** Progress on a terminal: one redrawn bar line; elsewhere plain lines per variant. */

@@ -5,6 +5,7 @@
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
+import { timerDelay } from '../../settings';
 import { parseHarnessLine, type HarnessMessage } from './protocol';
 
 export interface HarnessRunOptions {
@@ -73,7 +74,7 @@ export function runHarness(opts: HarnessRunOptions): Promise<HarnessExit> {
       stoppedBy ??= why;
       killTree(child);
     };
-    const timer = setTimeout(() => stop('timeout'), opts.timeoutMs);
+    const timer = setTimeout(() => stop('timeout'), timerDelay(opts.timeoutMs));
     const onAbort = () => stop('cancelled');
     if (opts.signal?.aborted) onAbort();
     opts.signal?.addEventListener('abort', onAbort);

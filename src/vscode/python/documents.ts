@@ -6,6 +6,7 @@
 import * as vscode from 'vscode';
 import type { PythonAnalysis } from '../../analyzers/python/types';
 import type { PythonDocumentAnalyzer } from '../../analyzers/python/index';
+import { timerDelay } from '../../settings';
 import type { SiteModel } from './model';
 import type { PythonEngine } from './service';
 
@@ -104,7 +105,7 @@ export class DocumentAnalyses implements vscode.Disposable {
     this.cancel(st);
     const abort = new AbortController();
     st.abort = abort;
-    st.timer = setTimeout(() => void this.run(key, abort.signal), delay);
+    st.timer = setTimeout(() => void this.run(key, abort.signal), timerDelay(delay));
   }
 
   /** Re-analyzes every open document from scratch (settings changed). */

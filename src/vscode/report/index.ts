@@ -11,6 +11,7 @@ import { registerStatusBar } from '../statusBar';
 import type { Outcome } from './actions';
 import { REPORT_VIEW_TYPE, ReportPanel } from './panel';
 import { ReportService } from './service';
+import { timerDelay } from '../../settings';
 
 export interface ReportFeature {
   service: ReportService;
@@ -68,7 +69,7 @@ export function reportApi(ctx: GreenLensContext): ReportApi {
       const panel = reportFeature(ctx).panel;
       if (latest && panel.rendered) return Promise.resolve(panel.rendered);
       return new Promise((resolve) => {
-        const timer = setTimeout(() => { sub.dispose(); resolve(undefined); }, timeoutMs);
+        const timer = setTimeout(() => { sub.dispose(); resolve(undefined); }, timerDelay(timeoutMs));
         const sub = panel.onDidRender((r) => { clearTimeout(timer); sub.dispose(); resolve(r); });
       });
     },

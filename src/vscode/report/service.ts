@@ -11,6 +11,7 @@ import type { GreenLensContext } from '../context';
 import { BuildQueue } from './buildQueue';
 import { InputGatherer, relativePath, type Gathered } from './gather';
 import { ProfileStore } from './profiles';
+import { timerDelay } from '../../settings';
 
 /** The report with the workspace files and texts it was built from. */
 export interface CurrentReport {
@@ -73,7 +74,7 @@ export class ReportService implements vscode.Disposable {
     this.timer = setTimeout(() => {
       this.timer = undefined;
       if (!this.latest && !this.builds.busy) void this.rebuild().catch(() => undefined);
-    }, delayMs);
+    }, timerDelay(delayMs));
   }
 
   /** Something the report depends on changed: rebuild soon, but only if a report was wanted before. */
