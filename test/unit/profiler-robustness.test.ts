@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync, writeSync, ftruncateSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import { onnx } from '../../src/analyzers/onnx/generated/onnx';
 import { ProfilerJobError, ProfilerRunner, profileModel } from '../../src/profiler/index';
 import { parseVariant } from '../../src/profiler/variants/spec';
@@ -20,6 +20,7 @@ import { hangingModel } from './helpers/hangingModel';
 const ROOT = path.join(__dirname, '..', '..');
 const FASHION = path.join(ROOT, 'examples', 'models', 'fashion_mlp.onnx');
 const tmp = mkdtempSync(path.join(tmpdir(), 'gl-robust-'));
+after(() => rmSync(tmp, { recursive: true, force: true }));
 
 const vi = (name: string, elemType: number, dims: number[]): onnx.IValueInfoProto => ({ name, type: { tensorType: { elemType, shape: { dim: dims.map((d) => ({ dimValue: d })) } } } });
 

@@ -4,10 +4,10 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import { ort } from '../../src/profiler/engine/ort';
 import { profileModel } from '../../src/profiler/index';
 import { decodeModel, encodeModel, NotApplicableError } from '../../src/profiler/variants/graph';
@@ -19,6 +19,7 @@ import { attr, buildModel, init, testModel } from './helpers/models';
 
 const PY = '/usr/bin/python3';
 const tmp = mkdtempSync(path.join(tmpdir(), 'gl-variants-'));
+after(() => rmSync(tmp, { recursive: true, force: true }));
 
 function checkOnnx(bytes: Uint8Array, name: string): void {
   const file = path.join(tmp, `${name}.onnx`);

@@ -1,7 +1,6 @@
 /** `greenlens demo` and `greenlens report` end to end over examples/, run in-process from source. */
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import Ajv2020 from 'ajv/dist/2020';
@@ -9,6 +8,7 @@ import addFormats from 'ajv-formats';
 import { main } from '../../src/cli/main';
 import { datasetFor } from '../../src/cli/pipeline';
 import type { Report } from '../../src/report/types';
+import { tempDir } from './helpers/tempDir';
 
 const ROOT = path.join(__dirname, '..', '..');
 const BUILT = existsSync(path.join(ROOT, 'dist', 'webview.js'));
@@ -33,7 +33,7 @@ void test('the bundled model gets the labelled Fashion-MNIST test set; other nam
 });
 
 void test('greenlens demo writes the four reports and prints the summary table', { skip: !BUILT && 'needs the build (dist/webview.js)' }, async () => {
-  const out = mkdtempSync(path.join(tmpdir(), 'gl-demo-'));
+  const out = tempDir('gl-demo-');
   const c = io();
   const code = await main(['demo', 'examples', '--out', out, '--budget', '3s', '--inferences-per-day', '1e9'], c.io);
   // A second run in the same folder takes its results from the cache there: same variant files.

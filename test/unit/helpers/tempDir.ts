@@ -1,0 +1,21 @@
+/** Temporary folders that a test file removes when it ends, whatever its outcome. */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { after } from 'node:test';
+
+const made: string[] = [];
+let registered = false;
+
+/** A fresh folder in the temp folder, removed after the test file's last test. */
+export function tempDir(prefix: string): string {
+  if (!registered) {
+    registered = true;
+    after(() => {
+      for (const d of made.splice(0)) rmSync(d, { recursive: true, force: true });
+    });
+  }
+  const dir = mkdtempSync(path.join(tmpdir(), prefix));
+  made.push(dir);
+  return dir;
+}
