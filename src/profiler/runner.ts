@@ -7,6 +7,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
+import { timerDelay } from '../settings';
 import { envWithOrtTelemetryOff } from './ortPrivacy';
 import { isFinalAnswer, isWorkerToHost, type HostToWorker, type MeasureJob, type MeasureOutcome, type WorkerProgress, type WorkerToHost } from '../protocol';
 
@@ -93,7 +94,7 @@ export class ProfilerRunner {
       this.current = pending;
       const onAbort = () => pending.reject(new ProfilerJobError('Profiling was cancelled.', 'cancelled'));
       const timeoutMs = opts.timeoutMs ?? 600_000;
-      const timer = setTimeout(() => pending.reject(new ProfilerJobError(`The job took longer than ${Math.round(timeoutMs / 1000)} s and was stopped (a hang in onnxruntime?).`, 'timeout')), timeoutMs);
+      const timer = setTimeout(() => pending.reject(new ProfilerJobError(`The job took longer than ${Math.round(timeoutMs / 1000)} s and was stopped (a hang in onnxruntime?).`, 'timeout')), timerDelay(timeoutMs));
       if (opts.signal?.aborted) { onAbort(); return; }
       opts.signal?.addEventListener('abort', onAbort);
       child.on('message', (m: unknown) => {
