@@ -82,14 +82,11 @@ function relativize(profile: ProfileResult, folder: string, outDir: string): Pro
 }
 
 /**
- * Marks the folders the pipeline writes as GreenLens's output, so that a later run over a folder that
- * holds them (the default output folder lies under the working directory) never analyzes its own
- * variants. The output folder itself is marked only when it does not hold the analyzed folder.
+ * Marks the folders of variants and cached results as GreenLens's output, so that a later run over a
+ * folder that holds them (the default output folder lies under the working directory) never analyzes its
+ * own variants. The output folder itself is not marked: `--out` may name a folder of the user's own.
  */
 async function markOutput(opts: PipelineOptions): Promise<void> {
-  const rel = path.relative(path.resolve(opts.outDir), path.resolve(opts.folder));
-  const holdsFolder = rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
-  if (!holdsFolder) await markOutputFolder(opts.outDir);
   await markOutputFolder(path.join(opts.outDir, 'variants'));
   await markOutputFolder(path.join(opts.outDir, '.cache'));
 }

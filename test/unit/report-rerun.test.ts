@@ -3,11 +3,12 @@
  * ./out/report in the analyzed folder, and later runs must not pick them up as models.
  */
 import assert from 'node:assert/strict';
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { after, test } from 'node:test';
 import { main } from '../../src/cli/main';
+import { OUTPUT_MARKER } from '../../src/workspace/files';
 import type { Report } from '../../src/report/types';
 
 const ROOT = path.join(__dirname, '..', '..');
@@ -33,4 +34,8 @@ void test('three runs of greenlens report in a folder find the same one model', 
     counts.push(report.models.filter((m) => m.id.startsWith('onnx:')).length);
   }
   assert.deepEqual(counts, [1, 1, 1]);
+  // Only GreenLens's own folders are marked: --out may name a folder of the user's.
+  assert.ok(existsSync(path.join(ws, 'out', 'report', 'variants', OUTPUT_MARKER)));
+  assert.ok(existsSync(path.join(ws, 'out', 'report', '.cache', OUTPUT_MARKER)));
+  assert.equal(existsSync(path.join(ws, 'out', 'report', OUTPUT_MARKER)), false);
 });
