@@ -5,16 +5,15 @@ import * as path from 'node:path';
 import { after } from 'node:test';
 
 const made: string[] = [];
-let registered = false;
+
+// Registered when the test file imports this module, so on the file's root: it runs after the last test.
+// (Registered from inside a test, the hook would run when that one test ends.)
+after(() => {
+  for (const d of made.splice(0)) rmSync(d, { recursive: true, force: true });
+});
 
 /** A fresh folder in the temp folder, removed after the test file's last test. */
 export function tempDir(prefix: string): string {
-  if (!registered) {
-    registered = true;
-    after(() => {
-      for (const d of made.splice(0)) rmSync(d, { recursive: true, force: true });
-    });
-  }
   const dir = mkdtempSync(path.join(tmpdir(), prefix));
   made.push(dir);
   return dir;
