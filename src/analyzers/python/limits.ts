@@ -26,7 +26,7 @@ export const PYTHON_LIMITS: Readonly<PythonLimits> = Object.freeze({
   maxBytes: 2 * 1024 * 1024,
   maxIndentDepth: 100,
   maxBracketDepth: 200,
-  maxTokens: 1_000_000,
+  maxTokens: 500_000,
 });
 
 /** The start of every message that says a file was skipped on a limit. */
