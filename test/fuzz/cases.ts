@@ -92,7 +92,7 @@ const int = (rnd: () => number, lo: number, hi: number): number => lo + Math.flo
 /** Hostile Python files by family; `scale` bounds their size (1: up to a few hundred KB). */
 const FAMILIES: Record<string, Family> = {
   nestedBlocks: (rnd, scale) => {
-    const depth = int(rnd, 50, 300 * scale);
+    const depth = int(rnd, 50, Math.max(150, 300 * scale));
     const indent = ['\t', ' ', '  ', '    '][int(rnd, 0, 3)] as string;
     const kw = ['def f(x):', 'if x:', 'class C:', 'for i in x:', 'with a as b:', 'while x:', 'try:'][int(rnd, 0, 6)] as string;
     let s = HEADER;
@@ -100,7 +100,7 @@ const FAMILIES: Record<string, Family> = {
     return s + `${indent.repeat(depth)}m = resnet18()\n`;
   },
   nestedBrackets: (rnd, scale) => {
-    const depth = int(rnd, 100, 20_000 * scale);
+    const depth = int(rnd, 100, Math.max(400, 20_000 * scale));
     const [o, c] = (['()', '[]', '{}', '(['][int(rnd, 0, 3)] as string).split('') as [string, string];
     return `${HEADER}x = ${o.repeat(depth)}resnet18()${c.repeat(depth)}\n`;
   },
