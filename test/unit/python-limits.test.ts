@@ -9,6 +9,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { analyzePython } from '../../src/analyzers/python/analyze';
+import { PythonDocumentAnalyzer } from '../../src/analyzers/python/document';
 import { analyzeFile } from '../../src/analyzers/python/files';
 import { PYTHON_LIMITS, limitReason } from '../../src/analyzers/python/limits';
 import { loadPythonGrammar, parserReplacements, type PythonGrammar } from '../../src/analyzers/python/treeSitter';
@@ -95,6 +96,27 @@ void test('a parser that faults is replaced, so the files after it are still ana
     assert.notEqual(grammar.parser, poisoned);
     assert.equal(analyzePython(good).sites.length, 1);
     assert.equal(analyzePython(good).sites.length, 1);
+  } finally {
+    poisoned.parse = original;
+  }
+});
+
+void test('an open document whose parse faults says so, and the next document is analyzed', () => {
+  const poisoned = grammar.parser;
+  const original = poisoned.parse.bind(poisoned);
+  const { RuntimeError } = (globalThis as unknown as { WebAssembly: { RuntimeError: ErrorConstructor } }).WebAssembly;
+  poisoned.parse = () => {
+    throw new RuntimeError('memory access out of bounds');
+  };
+  try {
+    const doc = new PythonDocumentAnalyzer(good);
+    const r = doc.analyze();
+    assert.equal(r.incomplete, 'fault');
+    assert.match(r.parseErrors?.[0]?.message ?? '', /parser failed/);
+    doc.dispose();
+    const next = new PythonDocumentAnalyzer(good);
+    assert.equal(next.analyze().sites.length, 1);
+    next.dispose();
   } finally {
     poisoned.parse = original;
   }
