@@ -28,13 +28,15 @@ export interface CaseResult {
   message?: string;
   ms: number;
   peakRssMb: number;
+  /** Resident memory after the case: what the next case would start from. */
+  rssMb: number;
 }
 
 const models = [...realModels(), ...corpusModels(3)];
 const dir = mkdtempSync(path.join(tmpdir(), 'greenlens-fuzz-'));
 process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
 
-function runOnnx(req: CaseRequest): Omit<CaseResult, 'ms' | 'peakRssMb'> {
+function runOnnx(req: CaseRequest): Omit<CaseResult, 'ms' | 'peakRssMb' | 'rssMb'> {
   const c = onnxCase(models, req.seed, req.index);
   const group = c.label.split(' ')[1] ?? '';
   try {
@@ -46,7 +48,7 @@ function runOnnx(req: CaseRequest): Omit<CaseResult, 'ms' | 'peakRssMb'> {
   }
 }
 
-function runPython(req: CaseRequest): Omit<CaseResult, 'ms' | 'peakRssMb'> {
+function runPython(req: CaseRequest): Omit<CaseResult, 'ms' | 'peakRssMb' | 'rssMb'> {
   const c = pythonCase(req.seed, req.index, req.scale);
   const group = c.label.split(' ')[0] ?? '';
   const file = path.join(dir, `case${req.index}.py`);
@@ -89,7 +91,7 @@ async function main(): Promise<void> {
     const reset = resetPeak();
     const t0 = performance.now();
     const r = req.lane === 'onnx' ? runOnnx(req) : runPython(req);
-    const result: CaseResult = { ...r, ms: performance.now() - t0, peakRssMb: peakMb(reset) };
+    const result: CaseResult = { ...r, ms: performance.now() - t0, peakRssMb: peakMb(reset), rssMb: process.memoryUsage().rss / 1024 / 1024 };
     process.send?.(result);
   });
   process.send?.('ready');
