@@ -124,6 +124,11 @@ export class LimitCounter {
     checkLimit(this.limits, limit, n, offset);
   }
 
+  /** How much more of `limit` may be counted before its cap is passed. */
+  remaining(limit: OnnxLimit): number {
+    return this.limits[limit] - this.used[limit];
+  }
+
   /** The total counted so far. */
   total(limit: OnnxLimit): number {
     return this.used[limit];

@@ -299,6 +299,13 @@ function readValueInfo(ctx: Ctx, start: number, end: number): ValueInfo {
   return v;
 }
 
+/** Counts one GraphProto field against the cap of its kind (node 1, initializer 5 and 15, value info 11–13). */
+function countEntry(limits: LimitCounter, num: number, at: number): void {
+  if (num === 1) limits.add('nodes', 1, at);
+  else if (num === 5 || num === 15) limits.add('initializers', 1, at);
+  else if (num === 11 || num === 12 || num === 13) limits.add('valueInfos', 1, at);
+}
+
 /** Counts the entries of one graph before any of them is decoded, so that no cap is passed by materialising. */
 function countGraph(ctx: Ctx, start: number, end: number): void {
   let nodes = 0;
@@ -322,11 +329,16 @@ function countGraph(ctx: Ctx, start: number, end: number): void {
 export function readGraph(ctx: Ctx, start: number, end: number, depth: number): GraphInfo {
   ctx.limits.check('depth', depth, start);
   ctx.limits.add('graphs', 1, start);
-  countGraph(ctx, start, end);
+  // An entry takes at least two bytes: a graph too short to pass a cap is counted as it is read, and only
+  // a longer one is scanned a second time to count its entries first.
+  const room = Math.min(ctx.limits.remaining('nodes'), ctx.limits.remaining('initializers'), ctx.limits.remaining('valueInfos'));
+  const counted = (end - start) / 2 > room;
+  if (counted) countGraph(ctx, start, end);
   const g: GraphInfo = { name: '', nodes: [], initializers: [], sparseInitializers: [], inputs: [], outputs: [], valueInfo: [] };
   scanFields(ctx.src, start, end, (f: WireField) => {
     if (f.wire !== 2) return;
     const num = f.num;
+    if (!counted) countEntry(ctx.limits, num, f.tagStart);
     if (num === 1) g.nodes.push(f.end - f.valStart <= FAST_NODE_BYTES ? readNodeFast(ctx, f.valStart, f.end, depth) : readNode(ctx, f.valStart, f.end, depth));
     else if (num === 5) g.initializers.push(readTensor(ctx, f.valStart, f.end));
     else if (num === 15) {
