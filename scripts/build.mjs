@@ -37,7 +37,7 @@ const builds = [
     banner: { js: 'globalThis.__greenlensLoadStart = performance.now();' },
     footer: { js: 'globalThis.__greenlensLoadEnd = performance.now();' },
   },
-  { ...nodeCommon, entryPoints: { worker: 'src/profiler/worker.ts', pythonWorker: 'src/analyzers/python/worker.ts' }, outdir: 'dist' },
+  { ...nodeCommon, entryPoints: { worker: 'src/profiler/worker.ts', pythonWorker: 'src/analyzers/python/worker.ts', onnxWorker: 'src/analyzers/onnx/worker.ts' }, outdir: 'dist' },
   // The CLI: a small launcher (the `greenlens` executable) that runs the CLI bundle through a code cache.
   { ...nodeCommon, entryPoints: { cli: 'src/cli/launch.ts' }, outdir: 'dist', banner: { js: '#!/usr/bin/env node' } },
   { ...nodeCommon, entryPoints: { cliMain: 'src/cli/main.ts' }, outdir: 'dist' },

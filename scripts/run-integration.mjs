@@ -1,7 +1,7 @@
 // Runs the mocha suite of test/integration inside a real VS Code extension host (code-server), driven
 // by headless chromium. Prints mocha's report and a JSON summary line; exits 1 if any test failed.
 // The same suite runs under @vscode/test-electron through scripts/run-electron.mjs.
-import { mkdtempSync, readFileSync, existsSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, existsSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startCodeServer, launchBrowser, workbenchUrl, remoteUri, scratchWorkspace, repoRoot } from './lib/code-server.mjs';
@@ -22,12 +22,28 @@ async function printExtensionHostLine(msg) {
   process.stdout.write(line + '\n');
 }
 
-export async function runIntegration() {
+/**
+ * A workspace for the untrusted suite: one real model beside a file of ten million empty ONNX nodes, the
+ * memory amplification a hostile repository could hold.
+ */
+function hostileWorkspace(scratch) {
+  const to = join(scratch, 'hostile');
+  mkdirSync(to, { recursive: true });
+  copyFileSync(join(repoRoot, 'examples/models/fashion_mlp.onnx'), join(to, 'fashion_mlp.onnx'));
+  const body = Buffer.alloc(20_000_000);
+  for (let i = 0; i < body.length; i += 2) body[i] = 0x0a;
+  writeFileSync(join(to, 'amplified.onnx'), Buffer.concat([Buffer.from([0x3a, 0x80, 0xda, 0xc4, 0x09]), body]));
+  return to;
+}
+
+/** Runs one suite: the trusted examples/ workspace (`main`) or the untrusted hostile one (`untrusted`). */
+export async function runSuite(suite) {
   const results = join(mkdtempSync(join(tmpdir(), 'greenlens-it-')), 'results.json');
-  const server = await startCodeServer({ name: 'integration', env: { GREENLENS_TEST_RESULTS: results, GREENLENS_REPO_ROOT: repoRoot } });
+  const untrusted = suite === 'untrusted';
+  const server = await startCodeServer({ name: `integration-${suite}`, untrusted, env: { GREENLENS_TEST_RESULTS: results, GREENLENS_REPO_ROOT: repoRoot, GREENLENS_IT_SUITE: suite } });
   const browser = await launchBrowser();
   try {
-    const workspace = scratchWorkspace(join(repoRoot, 'examples'), server.scratch);
+    const workspace = untrusted ? hostileWorkspace(server.scratch) : scratchWorkspace(join(repoRoot, 'examples'), server.scratch);
     const page = await browser.newPage();
     const exit = new Promise((resolve) => { void page.exposeFunction('codeAutomationExit', (code) => resolve(code)); });
     page.on('console', (msg) => { void printExtensionHostLine(msg); });
@@ -46,6 +62,13 @@ export async function runIntegration() {
     await browser.close().catch(() => {});
     server.stop();
   }
+}
+
+/** Runs both suites and adds up their counts. */
+export async function runIntegration() {
+  const main = await runSuite('main');
+  const untrusted = await runSuite('untrusted');
+  return { passed: main.passed + untrusted.passed, failed: main.failed + untrusted.failed, pending: main.pending + untrusted.pending };
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

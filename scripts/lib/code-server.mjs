@@ -44,15 +44,19 @@ export function scratchWorkspace(from, scratch) {
   return to;
 }
 
-/** Starts code-server; resolves once /healthz answers. */
-export async function startCodeServer({ name = 'cs', env = {}, settings = {}, extensionsDir } = {}) {
+/**
+ * Starts code-server; resolves once /healthz answers. With `untrusted`, workspace trust stays on and no
+ * prompt is shown, so an opened folder is in Restricted Mode, as a freshly cloned repository would be.
+ */
+export async function startCodeServer({ name = 'cs', env = {}, settings = {}, extensionsDir, untrusted = false } = {}) {
   const tools = testTools();
   const scratch = mkdtempSync(join(tmpdir(), `greenlens-${name}-`));
   const userData = join(scratch, 'user-data');
   mkdirSync(join(userData, 'User'), { recursive: true });
   writeFileSync(join(userData, 'User', 'settings.json'), JSON.stringify({
     'workbench.startupEditor': 'none', 'telemetry.telemetryLevel': 'off', 'extensions.autoCheckUpdates': false,
-    'extensions.autoUpdate': false, 'workbench.tips.enabled': false, 'security.workspace.trust.enabled': false,
+    'extensions.autoUpdate': false, 'workbench.tips.enabled': false, 'security.workspace.trust.enabled': untrusted,
+    ...(untrusted && { 'security.workspace.trust.startupPrompt': 'never', 'security.workspace.trust.emptyWindow': false }),
     'chat.disableAIFeatures': true, 'workbench.welcomePage.walkthroughs.openOnInstall': false, ...settings,
   }, null, 2));
   const extDir = extensionsDir ?? join(scratch, 'extensions');
@@ -61,7 +65,7 @@ export async function startCodeServer({ name = 'cs', env = {}, settings = {}, ex
   const log = join(scratch, 'code-server.log');
   const out = openSync(log, 'a');
   const args = [tools.codeServer, '--bind-addr', `127.0.0.1:${port}`, '--auth', 'none', '--disable-telemetry',
-    '--disable-update-check', '--disable-workspace-trust', '--reconnection-grace-time', '5', '--user-data-dir', userData,
+    '--disable-update-check', ...(untrusted ? [] : ['--disable-workspace-trust']), '--reconnection-grace-time', '5', '--user-data-dir', userData,
     '--extensions-dir', extDir, '--vscode-option', 'enable-smoke-test-driver'];
   const child = spawn(tools.node24, args, {
     detached: true, stdio: ['ignore', out, out],

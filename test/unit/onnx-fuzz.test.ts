@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import { OnnxReadError, inspectOnnxBytes } from '../../src/analyzers/onnx/index';
 import { testModel } from './helpers/models';
 import { seededRandom as prng } from '../../src/random';
+import { onnxCase, realModels } from '../fuzz/cases';
 
 
 type Mutation = 'truncate' | 'bitflip' | 'length';
@@ -81,4 +82,35 @@ void test('1,200 corrupted variants of real models (Constant-node weights, If/Lo
   t.diagnostic(`summarised ${tally.ok}, rejected ${tally.typed}, slowest ${tally.slowestMs.toFixed(1)} ms`);
   assert.equal(tally.ok + tally.typed, 1200);
   assert.ok(tally.slowestMs < 5000, `a variant took ${tally.slowestMs.toFixed(0)} ms`);
+});
+
+/** Cases run until `count` or until `budgetMs` has passed, whichever comes first, so the suite stays bounded. */
+function fuzzReal(models: { name: string; bytes: Uint8Array }[], count: number, seed: number, budgetMs: number): Tally & { ran: number } {
+  const tally = { ok: 0, typed: 0, slowestMs: 0, ran: 0 };
+  const start = performance.now();
+  for (let i = 0; i < count && performance.now() - start < budgetMs; i++) {
+    const c = onnxCase(models, seed, i);
+    const t0 = performance.now();
+    try {
+      inspectOnnxBytes(c.bytes, { batch: 2 });
+      tally.ok++;
+    } catch (err) {
+      if (!(err instanceof OnnxReadError)) assert.fail(`${c.label}: untyped ${(err as Error)?.stack ?? String(err)}`);
+      assert.ok(err.message.length > 10 && !/undefined|NaN/.test(err.message), `${c.label}: unhelpful message "${err.message}"`);
+      tally.typed++;
+    }
+    tally.ran++;
+    tally.slowestMs = Math.max(tally.slowestMs, performance.now() - t0);
+  }
+  return tally;
+}
+
+void test('2,000 mutants of every cached real model (cut, flipped, spliced, zeroed, amplified), seeded and time-bounded', (t) => {
+  const models = realModels();
+  const wanted = ['ppocr-cls.onnx', 'blazeface.onnx', 'silero-vad.onnx'];
+  for (const f of wanted) if (!testModel(t, f)) return;
+  const tally = fuzzReal(models, 2000, 2026, 120_000);
+  t.diagnostic(`${tally.ran} mutants of ${models.length} models: summarised ${tally.ok}, rejected ${tally.typed}, slowest ${tally.slowestMs.toFixed(1)} ms`);
+  assert.equal(tally.ok + tally.typed, tally.ran);
+  assert.ok(tally.ran > 0);
 });

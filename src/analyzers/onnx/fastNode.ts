@@ -15,6 +15,7 @@
  * field. The decoder is not re-entrant: subgraphs are handed back to the caller (PendingGraphs).
  */
 import { OnnxReadError } from './errors';
+import { ONNX_LIMITS, OnnxLimitError } from './limits';
 import { decodeInline } from './tensorData';
 import { decodeSignedVarint64, signedVarintLength } from './wire';
 import type { AttributeInfo, Dim, InlineDataRef, NodeInfo, OpsetImport, TensorInfo, ValueInfo } from './types';
@@ -138,6 +139,24 @@ function repeatedInts(wire: number, out: number[]): void {
   if (pos !== stop) fail('a packed list');
 }
 
+/** Longest packed dims list that can still hold no more than the rank limit (10 bytes a varint at most). */
+const MAX_PACKED_DIMS_BYTES = ONNX_LIMITS.rank * 10;
+
+/**
+ * The dims of a tensor, checked against the rank limit before a long list is decoded: a packed list of
+ * millions of one-byte dims would otherwise become an array of millions first.
+ */
+function tensorDims(wire: number, out: number[]): void {
+  if (wire === 2 && pos < end && (buf[pos] as number) >= 0x80) {
+    const save = pos;
+    const n = len();
+    pos = save;
+    if (n > MAX_PACKED_DIMS_BYTES) throw new OnnxLimitError('rank', ONNX_LIMITS.rank, base + pos);
+  }
+  repeatedInts(wire, out);
+  if (out.length > ONNX_LIMITS.rank) throw new OnnxLimitError('rank', ONNX_LIMITS.rank, base + pos);
+}
+
 /** A repeated float field, packed or not. */
 function repeatedFloats(wire: number, out: number[]): void {
   if (wire !== 2) {
@@ -222,13 +241,14 @@ function tensor(stop: number, finish: FinishTensor): TensorInfo {
   // Unpacked typed values by field; like the protobufjs reader, the first non-empty field in
   // float, int32, int64, double, uint64 order gives the values (normally only one is present).
   let slots: (number[] | undefined)[] | undefined;
+  let unpacked = 0;
   let ext: ExternalEntries | undefined;
   while (pos < stop) {
     const tagAt = base + pos;
     const t = tag();
     const wire = t & 7;
     const num = (t - wire) / 8;
-    if (num === 1) repeatedInts(wire, dims);
+    if (num === 1) tensorDims(wire, dims);
     else if (t === 16) dtype = uvarint();
     else if (t === 66) name = str();
     else if (t === 112) location = uvarint();
@@ -239,10 +259,12 @@ function tensor(stop: number, finish: FinishTensor): TensorInfo {
     } else if ((t === 40 || t === 56 || t === 88 || t === 37 || t === 81)) {
       const v = t === 88 ? uvarint() : t === 37 ? float32() : t === 81 ? float64() : svarint();
       const slot = valueSlot(num);
+      if (++unpacked > ONNX_LIMITS.unpackedValues) throw new OnnxLimitError('unpackedValues', ONNX_LIMITS.unpackedValues, tagAt);
       slots ??= [undefined, undefined, undefined, undefined, undefined];
       (slots[slot] ??= []).push(num === 5 ? v | 0 : v);
     } else if (t === 106) {
       const e = len() + pos;
+      if ((ext?.length ?? 0) >= ONNX_LIMITS.entries) throw new OnnxLimitError('entries', ONNX_LIMITS.entries, tagAt);
       (ext ??= []).push(entry(e));
       pos = e;
     } else if (t === 50) {
@@ -377,6 +399,7 @@ function tensorShape(stop: number): Dim[] {
   while (pos < stop) {
     const t = tag();
     if (t === 10) {
+      if (dims.length >= ONNX_LIMITS.rank) throw new OnnxLimitError('rank', ONNX_LIMITS.rank, base + pos);
       const e = len() + pos;
       dims.push(dimension(e));
       pos = e;

@@ -20,7 +20,8 @@ function shapeText(s: readonly (number | string | null)[] | undefined): string {
 }
 
 function table(rows: string[][]): string[] {
-  const widths = rows[0]?.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length))) ?? [];
+  // A loop rather than Math.max(...column): spreading a model's 100,000 inputs as arguments overflows the stack.
+  const widths = rows[0]?.map((_, i) => rows.reduce((w, r) => Math.max(w, (r[i] ?? '').length), 0)) ?? [];
   return rows.map((r) => r.map((c, i) => (i === 0 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0))).join('  ').trimEnd());
 }
 

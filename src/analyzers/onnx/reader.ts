@@ -6,13 +6,12 @@
 import { onnx } from './generated/onnx';
 import { dtypeBytes } from './dtypes';
 import { OnnxReadError, guarded } from './errors';
+import { LimitCounter, type OnnxLimits } from './limits';
 import { bytesSource, fileSource, type ByteSource } from './source';
 import { RangeList, readSignedVarint, scanFields, type WireField } from './wire';
 import { decodeEntry, decodeNode, decodeOpset, decodeString, decodeTensorFields, decodeValueInfo, type PendingGraphs } from './fastNode';
 import type { AttributeInfo, Dim, GraphInfo, InlineDataRef, ModelInfo, NodeInfo, TensorInfo, ValueInfo } from './types';
 
-/** Subgraphs nest through node attributes; deeper nesting than this is treated as a corrupt file. */
-const MAX_DEPTH = 32;
 /** The structure (not the weights) of one message; real models stay far below this. */
 const MAX_SMALL_BYTES = 64 * 1024 * 1024;
 /** Documentation strings longer than this are skipped rather than decoded. */
@@ -28,6 +27,8 @@ export function toNum(v: unknown): number {
 
 interface Ctx {
   src: ByteSource;
+  /** What this read has materialised so far, against the caps of limits.ts. */
+  limits: LimitCounter;
 }
 
 function decodeSmall<T>(ctx: Ctx, ranges: RangeList, what: string, at: number, decode: (b: Uint8Array) => T): T {
@@ -87,6 +88,7 @@ function readNodeFast(ctx: Ctx, start: number, end: number, depth: number): Node
   const at = ctx.src.locate(start, end - start);
   if (pending.length !== 0) pending.length = 0; // left over from a node that failed to decode
   const node = decodeNode(ctx.src.buf, at, at + end - start, start - at, pending, finishTensor, inferAttrType);
+  countNode(ctx.limits, node, start);
   if (pending.length === 0) return node;
   const graphs = pending.splice(0);
   for (const p of graphs) {
@@ -95,6 +97,33 @@ function readNodeFast(ctx: Ctx, start: number, end: number, depth: number): Node
     else p.attr.g = g;
   }
   return node;
+}
+
+/** Elements of an attribute's lists; tensors and graphs count one each. */
+function attributeValues(a: AttributeInfo): number {
+  return (a.floats?.length ?? 0) + (a.ints?.length ?? 0) + (a.strings?.length ?? 0) + (a.tensors?.length ?? 0) + (a.graphs?.length ?? 0);
+}
+
+function countAttribute(limits: LimitCounter, a: AttributeInfo, start: number): void {
+  const n = attributeValues(a);
+  if (n) limits.add('attributeValues', n, start);
+  // Values without a packed payload came from unpacked fields (eagerly decoded small constants have one).
+  if (a.t?.values && !a.t.data) limits.add('unpackedValues', a.t.values.length, start);
+}
+
+/**
+ * Counts a node decoded by the fast path. Such a node is at most FAST_NODE_BYTES long, so what it
+ * materialised is small; the totals stop a file made of millions of them.
+ */
+function countNode(limits: LimitCounter, node: NodeInfo, start: number): void {
+  const names = node.inputs.length + node.outputs.length;
+  limits.check('namesPerNode', names, start);
+  limits.add('nodeNames', names, start);
+  const attrs = node.attributes.size;
+  if (!attrs) return;
+  limits.check('attributesPerNode', attrs, start);
+  limits.add('attributes', attrs, start);
+  node.attributes.forEach((a) => countAttribute(limits, a, start));
 }
 
 /** Reads the TensorProto in [start, end), recording payload positions instead of reading payloads. */
@@ -116,6 +145,7 @@ export function readTensor(ctx: Ctx, start: number, end: number): TensorInfo {
   const b = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   // The hand decoder rather than onnx.TensorProto.decode: see fastNode.ts (80 such headers in vit_b_16).
   const info = guarded('corrupt tensor', () => decodeTensorFields(b, 0, b.length, start, finishTensor), start);
+  if (info.values && !data) ctx.limits.add('unpackedValues', info.values.length, start);
   if (info.data?.kind !== 'external') info.data = data;
   return info;
 }
@@ -126,7 +156,10 @@ function dimOf(d: onnx.TensorShapeProto.Dimension.$Properties): Dim {
   return null;
 }
 
-/** Converts a decoded ValueInfoProto to plain data, keeping symbolic dims by name. */
+/**
+ * Converts a protobufjs ValueInfoProto to plain data, keeping symbolic dims by name: the reference the
+ * fast decoder is tested against.
+ */
 export function valueInfoOf(v: onnx.ValueInfoProto.$Properties): ValueInfo {
   const type = v.type;
   const name = v.name ?? '';
@@ -167,10 +200,27 @@ function inferAttrType(a: AttributeInfo): number {
   return 0;
 }
 
+/** Elements of one list field of an AttributeProto (floats 7, ints 8, strings 9), before decoding it. */
+function listElements(ctx: Ctx, f: WireField): number {
+  if (f.wire !== 2 || f.num === 9) return 1;
+  if (f.num === 7) return Math.ceil((f.end - f.valStart) / 4);
+  // Packed varints: one element ends at each byte below 0x80.
+  const bytes = ctx.src.read(f.valStart, f.end - f.valStart);
+  let n = 0;
+  for (let i = 0; i < bytes.length; i++) if ((bytes[i] as number) < 0x80) n++;
+  return n;
+}
+
+/**
+ * Reads an AttributeProto too large for the fast path. Its list elements are counted before protobufjs
+ * decodes them, and sparse tensors (fields 22 and 23), which the summary does not use, are skipped.
+ */
 function readAttribute(ctx: Ctx, start: number, end: number, depth: number): AttributeInfo {
   const small = new RangeList(MAX_SMALL_BYTES);
   const ext: Partial<AttributeInfo> = {};
   scanFields(ctx.src, start, end, (f) => {
+    if (f.num === 22 || f.num === 23) return;
+    if (f.num >= 7 && f.num <= 11) ctx.limits.add('attributeValues', f.num <= 9 ? listElements(ctx, f) : 1, f.tagStart);
     if (f.wire !== 2 || ![5, 6, 10, 11, 13].includes(f.num)) return small.add(f.tagStart, f.end);
     if (f.num === 5) ext.t = readTensor(ctx, f.valStart, f.end);
     else if (f.num === 6) ext.g = readGraph(ctx, f.valStart, f.end, depth + 1);
@@ -185,10 +235,18 @@ function readNode(ctx: Ctx, start: number, end: number, depth: number): NodeInfo
   const small = new RangeList(MAX_SMALL_BYTES);
   const attributes = new Map<string, AttributeInfo>();
   const attrs: AttributeInfo[] = [];
+  let names = 0;
   scanFields(ctx.src, start, end, (f) => {
-    if (f.num === 5 && f.wire === 2) attrs.push(readAttribute(ctx, f.valStart, f.end, depth));
-    else if (f.num !== 6) small.add(f.tagStart, f.end);
+    if (f.num === 5 && f.wire === 2) {
+      ctx.limits.check('attributesPerNode', attrs.length + 1, start);
+      ctx.limits.add('attributes', 1, f.tagStart);
+      attrs.push(readAttribute(ctx, f.valStart, f.end, depth));
+    } else if (f.num !== 6) {
+      if (f.num === 1 || f.num === 2) ctx.limits.check('namesPerNode', ++names, start);
+      small.add(f.tagStart, f.end);
+    }
   });
+  ctx.limits.add('nodeNames', names, start);
   const n = decodeSmall(ctx, small, 'node', start, (b) => onnx.NodeProto.decode(b));
   for (const a of attrs) attributes.set(a.name, a);
   return { name: n.name, opType: n.opType, domain: n.domain, inputs: n.input, outputs: n.output, attributes };
@@ -196,10 +254,16 @@ function readNode(ctx: Ctx, start: number, end: number, depth: number): NodeInfo
 
 function readSparse(ctx: Ctx, start: number, end: number): TensorInfo | undefined {
   let values: TensorInfo | undefined;
+  let rank = 0;
   const small = new RangeList(MAX_SMALL_BYTES);
   scanFields(ctx.src, start, end, (f) => {
     if (f.num === 1 && f.wire === 2) values = readTensor(ctx, f.valStart, f.end);
-    else if (f.num === 3) small.add(f.tagStart, f.end);
+    else if (f.num === 3) {
+      // Dims are checked against the rank limit before protobufjs makes an int64 of each.
+      rank += f.wire === 2 ? Math.ceil((f.end - f.valStart) / 10) : 1;
+      ctx.limits.check('rank', rank, f.tagStart);
+      small.add(f.tagStart, f.end);
+    }
   });
   const sp = decodeSmall(ctx, small, 'sparse tensor', start, (b) => onnx.SparseTensorProto.decode(b));
   if (!values) return undefined;
@@ -218,11 +282,44 @@ function readString(ctx: Ctx, start: number, end: number): string {
   return at >= 0 ? decodeString(ctx.src.buf, at, at + end - start) : utf8.decode(ctx.src.read(start, end - start));
 }
 
-/** A graph input, output or value_info entry. */
+/**
+ * A graph input, output or value_info entry, decoded by the fast path in place or, when it is larger than
+ * the read window, from a copy; the decoder checks the rank of its shape as it goes.
+ */
 function readValueInfo(ctx: Ctx, start: number, end: number): ValueInfo {
   const at = inPlace(ctx, start, end);
-  if (at >= 0) return decodeValueInfo(ctx.src.buf, at, at + end - start, start - at);
-  return valueInfoOf(guarded('corrupt value info', () => onnx.ValueInfoProto.decode(ctx.src.read(start, end - start)), start));
+  let v: ValueInfo;
+  if (at >= 0) v = decodeValueInfo(ctx.src.buf, at, at + end - start, start - at);
+  else {
+    const bytes = ctx.src.read(start, end - start);
+    const b = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    v = decodeValueInfo(b, 0, b.length, start);
+  }
+  if (v.shape) ctx.limits.add('dims', v.shape.length, start);
+  return v;
+}
+
+/** Counts one GraphProto field against the cap of its kind (node 1, initializer 5 and 15, value info 11–13). */
+function countEntry(limits: LimitCounter, num: number, at: number): void {
+  if (num === 1) limits.add('nodes', 1, at);
+  else if (num === 5 || num === 15) limits.add('initializers', 1, at);
+  else if (num === 11 || num === 12 || num === 13) limits.add('valueInfos', 1, at);
+}
+
+/** Counts the entries of one graph before any of them is decoded, so that no cap is passed by materialising. */
+function countGraph(ctx: Ctx, start: number, end: number): void {
+  let nodes = 0;
+  let initializers = 0;
+  let valueInfos = 0;
+  scanFields(ctx.src, start, end, (f: WireField) => {
+    const num = f.num;
+    if (num === 1) nodes++;
+    else if (num === 5 || num === 15) initializers++;
+    else if (num === 11 || num === 12 || num === 13) valueInfos++;
+  });
+  ctx.limits.add('nodes', nodes, start);
+  ctx.limits.add('initializers', initializers, start);
+  ctx.limits.add('valueInfos', valueInfos, start);
 }
 
 /**
@@ -230,11 +327,18 @@ function readValueInfo(ctx: Ctx, start: number, end: number): ValueInfo {
  * (doc_string, quantization_annotation, metadata_props) are skipped unread.
  */
 export function readGraph(ctx: Ctx, start: number, end: number, depth: number): GraphInfo {
-  if (depth > MAX_DEPTH) throw new OnnxReadError('too-deep', `subgraphs nested deeper than ${MAX_DEPTH} levels`, start);
+  ctx.limits.check('depth', depth, start);
+  ctx.limits.add('graphs', 1, start);
+  // An entry takes at least two bytes: a graph too short to pass a cap is counted as it is read, and only
+  // a longer one is scanned a second time to count its entries first.
+  const room = Math.min(ctx.limits.remaining('nodes'), ctx.limits.remaining('initializers'), ctx.limits.remaining('valueInfos'));
+  const counted = (end - start) / 2 > room;
+  if (counted) countGraph(ctx, start, end);
   const g: GraphInfo = { name: '', nodes: [], initializers: [], sparseInitializers: [], inputs: [], outputs: [], valueInfo: [] };
   scanFields(ctx.src, start, end, (f: WireField) => {
     if (f.wire !== 2) return;
     const num = f.num;
+    if (!counted) countEntry(ctx.limits, num, f.tagStart);
     if (num === 1) g.nodes.push(f.end - f.valStart <= FAST_NODE_BYTES ? readNodeFast(ctx, f.valStart, f.end, depth) : readNode(ctx, f.valStart, f.end, depth));
     else if (num === 5) g.initializers.push(readTensor(ctx, f.valStart, f.end));
     else if (num === 15) {
@@ -272,8 +376,8 @@ function readSmall<T>(ctx: Ctx, start: number, end: number, what: string, fast: 
  * The header fields are decoded by hand, by their onnx.proto field numbers: protobufjs decoding of the
  * few header messages cost a cold summary more than the nodes they describe (see fastNode.ts).
  */
-export function readModelFromSource(src: ByteSource): ModelInfo {
-  const ctx: Ctx = { src };
+export function readModelFromSource(src: ByteSource, limits?: Readonly<OnnxLimits>): ModelInfo {
+  const ctx: Ctx = { src, limits: new LimitCounter(limits) };
   let graph: GraphInfo | undefined;
   const functions: string[] = [];
   const model: Omit<ModelInfo, 'graph' | 'fileSize' | 'functions'> = { irVersion: 0, producerName: '', producerVersion: '', domain: '', modelVersion: 0, docString: '', opsets: [], metadata: {} };
@@ -287,9 +391,14 @@ export function readModelFromSource(src: ByteSource): ModelInfo {
     }
     if (f.wire !== 2) return;
     if (num === 7) graph = readGraph(ctx, f.valStart, f.end, 0);
-    else if (num === 25) functions.push(functionName(ctx, f.valStart, f.end));
-    else if (num === 8) model.opsets.push(readSmall(ctx, f.valStart, f.end, 'opset import', decodeOpset));
-    else if (num === 14) {
+    else if (num === 25) {
+      ctx.limits.add('functions', 1, f.tagStart);
+      functions.push(functionName(ctx, f.valStart, f.end));
+    } else if (num === 8) {
+      ctx.limits.add('entries', 1, f.tagStart);
+      model.opsets.push(readSmall(ctx, f.valStart, f.end, 'opset import', decodeOpset));
+    } else if (num === 14) {
+      ctx.limits.add('entries', 1, f.tagStart);
       const e = readSmall(ctx, f.valStart, f.end, 'metadata entry', decodeEntry);
       model.metadata[e.key] = e.value;
     } else if (num === 2) model.producerName = readString(ctx, f.valStart, f.end);
@@ -302,16 +411,16 @@ export function readModelFromSource(src: ByteSource): ModelInfo {
 }
 
 /** Reads a model file lazily: only its structure, never its weights. */
-export function readModelFile(path: string): ModelInfo {
+export function readModelFile(path: string, limits?: Readonly<OnnxLimits>): ModelInfo {
   const src = fileSource(path);
   try {
-    return readModelFromSource(src);
+    return readModelFromSource(src, limits);
   } finally {
     src.close();
   }
 }
 
 /** Reads a model from bytes in memory. */
-export function readModelBytes(bytes: Uint8Array): ModelInfo {
-  return readModelFromSource(bytesSource(bytes));
+export function readModelBytes(bytes: Uint8Array, limits?: Readonly<OnnxLimits>): ModelInfo {
+  return readModelFromSource(bytesSource(bytes), limits);
 }

@@ -5,6 +5,7 @@
 import { extractFacts, type FileFacts } from './extract';
 import { mayContainModels } from './frameworks';
 import { runRules, type SeverityOptions, type SiteRule } from './rules/index';
+import { limitReason } from './limits';
 import { collectSites } from './sites';
 import { collectTraining } from './training';
 import { loadedPythonGrammar, parsePython, type PythonGrammar, type SyntaxTree } from './treeSitter';
@@ -34,6 +35,7 @@ export interface AnalyzeOptions {
 
 const EMPTY = (): PythonAnalysis => ({ sites: [], trainingLoops: [], inferenceCalls: [], findings: [] });
 const MAX_PARSE_ERRORS = 20;
+const ZERO = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
 
 /** Returns the grammar to use or throws a clear error when none was loaded. */
 export function requireGrammar(grammar?: PythonGrammar): PythonGrammar {
@@ -42,10 +44,14 @@ export function requireGrammar(grammar?: PythonGrammar): PythonGrammar {
   return g;
 }
 
-/** Why a text cannot be parsed as Python source at all (binary content), if it cannot. */
+/**
+ * Why a text is not parsed, if it is not: binary content, or over one of the limits on nesting and size
+ * that bound the parser's memory (limits.ts).
+ */
 export function unparsableReason(source: string): string | undefined {
   // CPython refuses source with NUL bytes too; such files are binary data saved with a .py name.
-  return source.includes('\0') ? 'The file contains NUL bytes: it looks binary and is not analyzed.' : undefined;
+  if (source.includes('\0')) return 'The file contains NUL bytes: it looks binary and is not analyzed.';
+  return limitReason(source);
 }
 
 /**
@@ -55,12 +61,13 @@ export function unparsableReason(source: string): string | undefined {
 export function analyzePython(source: string, opts: AnalyzeOptions = {}): PythonAnalysis {
   opts.signal?.throwIfAborted();
   const bad = unparsableReason(source);
-  if (bad) return { ...EMPTY(), parseErrors: [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, message: bad }] };
+  if (bad) return { ...EMPTY(), parseErrors: [{ range: ZERO, message: bad }] };
   if (opts.prefilter !== false && !mayContainModels(source)) return { ...EMPTY(), skipped: true };
   const grammar = requireGrammar(opts.grammar);
   const parsed = parsePython(grammar, source, { timeoutMs: opts.timeoutMs ?? 5000, signal: opts.signal });
   if (!parsed.tree) {
     opts.signal?.throwIfAborted();
+    if (parsed.reason === 'fault') return { ...EMPTY(), incomplete: 'fault', parseErrors: [{ range: ZERO, message: parsed.message }] };
     return { ...EMPTY(), incomplete: parsed.reason };
   }
   try {

@@ -43,6 +43,8 @@ export class PythonDocumentAnalyzer {
   private last: PythonAnalysis | undefined;
   /** How the last analysis parsed: the whole text, a region, or nothing (no edit since). */
   private lastParse: 'whole' | 'region' | 'none' = 'none';
+  /** Why the last whole parse failed when the parser faulted (it has been replaced since). */
+  private fault: string | undefined;
 
   /** @param text the document's current text; the grammar must already be loaded (or be passed in opts). */
   constructor(text: string, private readonly opts: AnalyzeOptions = {}) {
@@ -100,6 +102,7 @@ export class PythonDocumentAnalyzer {
     if (!this.base) root = this.parseWhole(opts);
     else if (!this.statements.pending) root = this.currentRoot();
     else root = (this.clean ? this.parseRegion(opts) : undefined) ?? this.parseWhole(opts);
+    if (!root && this.fault) return { sites: [], trainingLoops: [], inferenceCalls: [], findings: [], incomplete: 'fault', parseErrors: [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, message: this.fault }] };
     if (!root) return { sites: [], trainingLoops: [], inferenceCalls: [], findings: [], incomplete: 'timeout' };
     this.last = analyzeFacts(this.statements.facts(root, this.text), opts);
     return this.last;
@@ -157,6 +160,7 @@ export class PythonDocumentAnalyzer {
   private parseWhole(opts: AnalyzeOptions): SyntaxRoot | undefined {
     const old = this.base;
     const parsed = parsePython(this.grammar, this.text, { timeoutMs: opts.timeoutMs ?? 5000, signal: opts.signal, oldTree: old });
+    this.fault = parsed.tree === null && parsed.reason === 'fault' ? parsed.message : undefined;
     if (!parsed.tree) {
       opts.signal?.throwIfAborted();
       this.reset(this.text);

@@ -5,11 +5,12 @@
 import { closeSync, fstatSync, openSync, readFileSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { analyzePython, type AnalyzeOptions } from './analyze';
+import { PYTHON_LIMITS, SKIPPED, tooLargeMessage } from './limits';
 import type { PythonAnalysis } from './types';
 
 /** Options that can cross a worker boundary (no functions, no signal). */
 export type FileAnalyzeOptions = Pick<AnalyzeOptions, 'timeoutMs' | 'prefilter' | 'torchVersion' | 'longTrainingEpochs' | 'severity'> & {
-  /** Files larger than this are reported and not analyzed (default 20 MB). */
+  /** Files larger than this are reported and not analyzed (default `PYTHON_LIMITS.maxBytes`, 2 MiB). */
   maxBytes?: number;
 };
 
@@ -21,7 +22,6 @@ export interface FileAnalysis {
   error?: string;
 }
 
-const DEFAULT_MAX_BYTES = 20 * 1024 * 1024;
 
 /** Reads and analyzes one file; errors (unreadable, too large, parser failure) are returned, not thrown. */
 export async function analyzeFile(file: string, opts: FileAnalyzeOptions = {}): Promise<FileAnalysis> {
@@ -31,19 +31,28 @@ export async function analyzeFile(file: string, opts: FileAnalyzeOptions = {}): 
     let size: number;
     try {
       size = (await handle.stat()).size;
-      if (size > (opts.maxBytes ?? DEFAULT_MAX_BYTES)) return tooLarge(file, size);
+      if (size > (opts.maxBytes ?? PYTHON_LIMITS.maxBytes)) return tooLarge(file, size, opts.maxBytes);
       source = await handle.readFile('utf8');
     } finally {
       await handle.close();
     }
-    return { file, bytes: size, analysis: analyzePython(source, { ...opts, file }) };
+    return withSkip(file, size, analyzePython(source, { ...opts, file }));
   } catch (err) {
     return { file, bytes: 0, error: (err as Error).message };
   }
 }
 
-function tooLarge(file: string, size: number): FileAnalysis {
-  return { file, bytes: size, error: `Not analyzed: ${(size / 1e6).toFixed(1)} MB is over the size limit.` };
+function tooLarge(file: string, size: number, max?: number): FileAnalysis {
+  return { file, bytes: size, error: tooLargeMessage(size, max) };
+}
+
+/**
+ * The result of an analysis, with the reason as the file's error when it was skipped on a limit or the
+ * parser faulted: every front end lists files with an error as not analyzed, and says why.
+ */
+function withSkip(file: string, bytes: number, analysis: PythonAnalysis): FileAnalysis {
+  const skipped = analysis.parseErrors?.find((e) => e.message.startsWith(SKIPPED));
+  return skipped ? { file, bytes, analysis, error: skipped.message } : { file, bytes, analysis };
 }
 
 /**
@@ -58,12 +67,12 @@ export function analyzeFileSync(file: string, opts: FileAnalyzeOptions = {}): Fi
     let size: number;
     try {
       size = fstatSync(fd).size;
-      if (size > (opts.maxBytes ?? DEFAULT_MAX_BYTES)) return tooLarge(file, size);
+      if (size > (opts.maxBytes ?? PYTHON_LIMITS.maxBytes)) return tooLarge(file, size, opts.maxBytes);
       source = readFileSync(fd, 'utf8');
     } finally {
       closeSync(fd);
     }
-    return { file, bytes: size, analysis: analyzePython(source, { ...opts, file }) };
+    return withSkip(file, size, analyzePython(source, { ...opts, file }));
   } catch (err) {
     return { file, bytes: 0, error: (err as Error).message };
   }

@@ -16,6 +16,7 @@ export type SyntaxQuery = Query;
 /** The loaded runtime, grammar and one reusable parser. */
 export interface PythonGrammar {
   language: Language;
+  /** Replaced by a fresh parser after a fault (see {@link parsePython}), so read it at each use. */
   parser: Parser;
   /** Compiles a query once; queries are cached by source text. */
   query(source: string): Query;
@@ -96,7 +97,33 @@ export interface ParseLimits {
 }
 
 /** The outcome of a bounded parse: a tree, or why there is none. */
-export type ParseOutcome = { tree: SyntaxTree } | { tree: null; reason: 'timeout' | 'aborted' };
+export type ParseOutcome = { tree: SyntaxTree } | { tree: null; reason: 'timeout' | 'aborted' } | { tree: null; reason: 'fault'; message: string };
+
+/** How many times a faulted parser has been replaced in this process (for tests and logs). */
+let replacedParsers = 0;
+
+/** The number of parsers replaced after a fault so far. */
+export function parserReplacements(): number {
+  return replacedParsers;
+}
+
+/**
+ * Discards the grammar's parser and makes a new one. A WASM fault ("memory access out of bounds") can
+ * leave the parser's state corrupt, and a reused parser then fails or returns empty trees for every later
+ * file; a fresh parser starts clean.
+ */
+export function replaceParser(grammar: PythonGrammar): void {
+  const old = grammar.parser;
+  const parser = new Parser();
+  parser.setLanguage(grammar.language);
+  grammar.parser = parser;
+  replacedParsers++;
+  try {
+    old.delete();
+  } catch {
+    // Deleting a parser whose memory is already corrupt may fault again; it is dropped either way.
+  }
+}
 
 /**
  * Parses with a deadline: tree-sitter calls the progress callback periodically, and returning true
@@ -119,7 +146,13 @@ export function parsePython(grammar: PythonGrammar, source: string, limits: Pars
   // The runtime copies what the input returns, up to 5 KB a call: for a region, stop at its end.
   const end = limits.region?.end;
   const input = end === undefined ? source : (index: number): string => (index < end ? source.slice(index, end) : '');
-  const tree = grammar.parser.parse(input, limits.oldTree ?? null, options);
+  let tree: SyntaxTree | null;
+  try {
+    tree = grammar.parser.parse(input, limits.oldTree ?? null, options);
+  } catch (err) {
+    replaceParser(grammar);
+    return { tree: null, reason: 'fault', message: `Not analyzed: the Python parser failed on this file (${(err as Error)?.message ?? String(err)}); it was restarted for the next file.` };
+  }
   if (tree) return { tree };
   grammar.parser.reset();
   return { tree: null, reason: reason ?? 'aborted' };

@@ -135,8 +135,11 @@ export interface PythonAnalysis {
   inferenceCalls: InferenceCall[];
   findings: Finding[];
   parseErrors?: ParseError[];
-  /** Why the file was not fully analyzed, when it was not (`timeout`, `aborted`, `skipped`). */
-  incomplete?: 'timeout' | 'aborted';
+  /**
+   * Why the file was not fully analyzed, when it was not: the parse timed out, was aborted, or the parser
+   * faulted (then `parseErrors` says so and the parser has been replaced).
+   */
+  incomplete?: 'timeout' | 'aborted' | 'fault';
   /** True when a cheap byte prefilter showed that the file cannot contain a model, so it was not parsed. */
   skipped?: boolean;
 }

@@ -3,10 +3,9 @@
  * Falls back to the current thread when no worker script is available (a bundle built without it) or
  * when one worker is asked for.
  */
-import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import * as path from 'node:path';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { startWorker, workerScriptBeside } from '../workerThread';
 import { analyzeFile, type FileAnalysis, type FileAnalyzeOptions } from './files';
 import { loadPythonGrammar } from './treeSitter';
 import type { FromWorker, ToWorker, WorkerInit } from './worker';
@@ -28,8 +27,7 @@ export interface WorkspaceAnalyzeOptions extends FileAnalyzeOptions {
 
 /** The worker script to start, or undefined when none exists (then the analysis runs in-process). */
 export function defaultWorkerScript(): string | undefined {
-  const candidates = __filename.endsWith('.ts') ? [path.join(__dirname, 'worker.ts')] : [path.join(__dirname, 'pythonWorker.js')];
-  return candidates.find((c) => existsSync(c));
+  return workerScriptBeside(__filename, 'worker.ts', 'pythonWorker.js');
 }
 
 /** Analyzes files and returns one result per file, in the input order. Never rejects for a bad file. */
@@ -61,15 +59,6 @@ function fileOptions(opts: WorkspaceAnalyzeOptions): FileAnalyzeOptions {
   return { timeoutMs, prefilter, torchVersion, longTrainingEpochs, severity, maxBytes };
 }
 
-/**
- * Starts one worker. From source (tests, benchmarks under tsx) the worker is TypeScript, so it first
- * registers tsx's require hook: `--import tsx` in execArgv does not reach worker threads on Node 20.
- */
-function startWorker(script: string, init: WorkerInit): Worker {
-  const workerData = { greenlensPythonWorker: init };
-  if (!script.endsWith('.ts')) return new Worker(script, { workerData });
-  return new Worker(`require('tsx/cjs'); require(${JSON.stringify(script)});`, { eval: true, workerData });
-}
 
 /** Small batches keep every worker busy to the end even when file sizes vary a lot. */
 const BATCH = 4;
@@ -91,7 +80,7 @@ export class PythonAnalyzerPool {
   constructor(opts: WorkspaceAnalyzeOptions & { workers: number; workerScript: string }) {
     const init: WorkerInit = { wasmDir: opts.wasmDir, options: fileOptions(opts) };
     this.slots = Array.from({ length: opts.workers }, () => {
-      const worker = startWorker(opts.workerScript, init);
+      const worker = startWorker(opts.workerScript, { greenlensPythonWorker: init });
       const slot = { worker } as Slot;
       slot.ready = new Promise<void>((resolve, reject) => {
         worker.on('message', (msg: FromWorker) => {

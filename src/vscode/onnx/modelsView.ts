@@ -14,7 +14,7 @@ export const MODELS_VIEW_ID = 'greenlens.models';
 const MAX_FILES = 500;
 
 class ModelItem extends vscode.TreeItem {
-  constructor(readonly uri: vscode.Uri, description: string, tooltip: string, failed: boolean) {
+  constructor(readonly uri: vscode.Uri, description: string, tooltip: string, readonly failed: boolean) {
     super(path.basename(uri.fsPath), vscode.TreeItemCollapsibleState.None);
     this.resourceUri = uri;
     this.description = description;
@@ -56,9 +56,36 @@ export class ModelsProvider implements vscode.TreeDataProvider<ModelItem> {
   }
 }
 
+/** One row of the Models view as plain data, for the integration tests. */
+export interface ModelRow {
+  name: string;
+  description: string;
+  tooltip: string;
+  failed: boolean;
+}
+
+/** What the integration tests may ask of the Models view. */
+export interface ModelsApi {
+  /** The rows the view shows now (each model inspected, or its error). */
+  rows(): Promise<ModelRow[]>;
+}
+
+let registered: ModelsProvider | undefined;
+
+/** The Models view's rows, read through its provider as the tree would read them. */
+export function modelsApi(): ModelsApi {
+  return {
+    async rows() {
+      const items = (await registered?.getChildren()) ?? [];
+      return items.map((i) => ({ name: path.basename(i.uri.fsPath), description: String(i.description ?? ''), tooltip: String(i.tooltip ?? ''), failed: i.failed }));
+    },
+  };
+}
+
 export function registerModelsView(ctx: GreenLensContext): ModelsProvider {
   const provider = new ModelsProvider(() => reportFeature(ctx).service.warmUp());
-  ctx.push(vscode.window.registerTreeDataProvider(MODELS_VIEW_ID, provider));
+  registered = provider;
+  ctx.push(vscode.window.registerTreeDataProvider(MODELS_VIEW_ID, provider), { dispose: () => { registered = undefined; } });
   const watcher = vscode.workspace.createFileSystemWatcher('**/*.onnx');
   // Several events arrive for one save or copy: refresh once they settle.
   let timer: NodeJS.Timeout | undefined;

@@ -116,6 +116,9 @@ export class PythonService implements PythonEngine, vscode.Disposable {
     const errors = r.analysis.parseErrors ?? [];
     if (errors.length > 0) this.ctx.log.debug(`${name}: ${errors.length} syntax error(s), first at line ${(errors[0]?.range.start.line ?? 0) + 1}: ${errors[0]?.message ?? ''}`);
     if (errors.some((e) => e.message.includes('NUL bytes'))) this.report(`binary:${uri.toString()}`, `did not analyze ${name}: ${errors[0]?.message ?? 'it looks binary'}`);
+    // Over a nesting or size limit, or the parser faulted: the message says which.
+    const skipped = errors.find((e) => e.message.startsWith('Not analyzed:'));
+    if (skipped) this.report(`skipped:${uri.toString()}`, `${name}: ${skipped.message}`);
   }
 
   /** Converts findings to diagnostics (nothing when diagnostics are off). */

@@ -39,12 +39,20 @@ export function statementOf(source: string, node: SyntaxNode, allowed?: Readonly
   return { node: cur, indent, lineStart: { line: cur.startPosition.row, character: 0 } };
 }
 
-/** The indentation unit of the file (four spaces unless the file uses tabs or two spaces). */
+/** The text {@link indentUnit} last looked at, and its answer. */
+let unitOf: { source: string; unit: string } | undefined;
+
+/**
+ * The indentation unit of the file (four spaces unless the file uses tabs or two spaces). Kept for the
+ * last text: every quick fix of a file asks, and a file without an indented line is searched to its end
+ * each time (20,000 fixes in a generated file of 750 KB took 20 s).
+ */
 export function indentUnit(source: string): string {
+  if (unitOf?.source === source) return unitOf.unit;
   const m = /\n([ \t]+)\S/.exec(source);
-  if (m?.[1]?.startsWith('\t')) return '\t';
-  if (m?.[1] && m[1].length === 2) return '  ';
-  return '    ';
+  const unit = m?.[1]?.startsWith('\t') ? '\t' : m?.[1] && m[1].length === 2 ? '  ' : '    ';
+  unitOf = { source, unit };
+  return unit;
 }
 
 /** Replaces a statement by `with <head>:` and the statement indented one level. */
