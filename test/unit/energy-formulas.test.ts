@@ -77,7 +77,20 @@ void test('workload: 1 J × 1000/day = 365 kJ/year = 0.1014 kWh; break-even and 
   const be = breakEven(100, makeEstimate(365, 'USD', { method: 's', low: 182.5, high: 730 }));
   assert.ok(be.worthIt);
   if (be.worthIt) { near(be.days.value, 100); near(be.days.high, 200); near(be.days.low, 50); }
+  const maybe = breakEven(100, makeEstimate(365, 'USD', { method: 's', low: 0, high: 730 }));
+  assert.ok(maybe.worthIt && maybe.mayNever && maybe.days.high === maybe.days.value, 'no invented late end when savings may be zero');
+  assert.match(maybe.message, /never\.$/);
   const no = breakEven(100, makeEstimate(-2, 'USD', { method: 's' }));
   assert.equal(no.worthIt, false);
   assert.match(no.message, /^Not worth it/);
+});
+
+void test('the placeholder price is labelled as the default, a chosen price as the user’s', () => {
+  const j = makeEstimate(3.6e6, 'J', { method: 'm' });
+  const dflt = electricityCost(j, resolveTariff({ electricityPrice: 0.15, currency: 'USD' }));
+  assert.ok(dflt.sources.some((s) => /default electricity price 0\.15 USD\/kWh \(placeholder, not user-provided/.test(s)));
+  assert.ok(!dflt.sources.some((s) => /user-provided value/.test(s)));
+  assert.match(dflt.method, /default price/);
+  const mine = electricityCost(j, resolveTariff({ electricityPrice: 0.3, currency: 'EUR' }));
+  assert.ok(mine.sources.some((s) => /user-provided value/.test(s)));
 });
