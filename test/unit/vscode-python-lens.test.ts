@@ -20,7 +20,7 @@ void test('a catalog model shows params, GMACs, energy, grade and the count of o
   const m = describeSite(site({ modelId: 'resnet152', args: { weights: { expr: 'tvm.ResNet152_Weights.IMAGENET1K_V2' } } }), DEFAULT_SETTINGS);
   assert.equal(m.match?.entry.name, 'torchvision:resnet152.IMAGENET1K_V2');
   const title = siteLensTitle(m);
-  assert.match(title, /^resnet152 · 60\.2 M params · 11\.6 GMACs · ≈ \d+(\.\d+)? mJ per inference \(estimated: RTX 3090 measured throughput × 350 W\) · grade D · [1-5] greener options?$/);
+  assert.match(title, /^resnet152 · 60\.2 M params · 11\.6 GMACs · ≈ \d+(\.\d+)? mJ per inference \(estimated: RTX 3090 measured throughput × 350 W\) · grade D \(RTX 3090\) · [1-5] greener options?$/);
 });
 
 void test('an unknown model shows only its name', () => {
@@ -39,7 +39,7 @@ void test('non-finite figures never reach the text: the field is left out', () =
   };
   const title = siteLensTitle(facts);
   assert.doesNotMatch(title, /NaN|Infinity|undefined/);
-  assert.equal(title, `resnet50 · grade ${entry.grade} · no greener option in the catalog`);
+  assert.equal(title, `resnet50 · grade ${entry.grade} (RTX 3090) · no greener option in the catalog`);
   assert.equal(perInference(facts.energy), undefined);
   for (const line of modelCardLines(facts)) assert.doesNotMatch(line, /NaN|Infinity/);
 });
