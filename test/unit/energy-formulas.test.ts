@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { makeEstimate, convertEnergy, convertMass, formatEstimate, formatJoules, requireFinite, EnergyInputError } from '../../src/energy/quantity';
+import { makeEstimate, convertEnergy, convertMass, formatEstimate, formatJoules, requireFinite, EnergyInputError, millijouleCell } from '../../src/energy/quantity';
 import { resolveCarbonIntensity, emissions, WORLD_AVERAGE_G_PER_KWH } from '../../src/energy/carbon';
 import { resolveTariff, electricityCost, instanceCost } from '../../src/energy/cost';
 import { energyFromCpuTime, energyFromMacs, energyFromPower } from '../../src/energy/inference';
@@ -93,4 +93,9 @@ void test('the placeholder price is labelled as the default, a chosen price as t
   assert.match(dflt.method, /default price/);
   const mine = electricityCost(j, resolveTariff({ electricityPrice: 0.3, currency: 'EUR' }));
   assert.ok(mine.sources.some((s) => /user-provided value/.test(s)));
+});
+
+void test('table cells: estimates carry ≈ and their band, plain measurements do not', () => {
+  assert.equal(millijouleCell(makeEstimate(0.0012, 'J', { method: 'm', low: 0.001, high: 0.0015 })), '≈ 1.200 mJ (1.000–1.500)');
+  assert.equal(millijouleCell(makeEstimate(0.0012, 'J', { method: 'm', provenance: 'measured' })), '1.200 mJ');
 });

@@ -7,6 +7,7 @@ import type { Alternative } from '../../catalog/recommend';
 import { formatJoules, formatNumber, isDisplayable, type Estimate } from '../../energy/quantity';
 import type { ModelSite } from '../../analyzers/python/types';
 import { gradeLabel, otherDeviceGrades, REFERENCE_DEVICE } from '../../catalog/grades';
+import { SOURCES } from '../../energy/sources';
 
 /** The parts of a SiteModel the texts need (kept structural so tests can build them by hand). */
 export interface SiteFacts {
@@ -62,7 +63,7 @@ export function alternativeItem(alt: Alternative, name: string, currency: string
   const savings = [
     isDisplayable(saved) ? `saves ≈ ${formatNumber(saved.value)} kWh/year` : undefined,
     isDisplayable(co2) ? `${formatNumber(co2.value)} kgCO2e` : undefined,
-    isDisplayable(money) ? `${formatNumber(money.value)} ${currency}` : undefined,
+    isDisplayable(money) ? `${formatNumber(money.value)} ${currency}${money.sources.includes(SOURCES.defaultPrice) ? ' at the default price' : ''}` : undefined,
   ].filter(Boolean).join(', ');
   return {
     label: name,
