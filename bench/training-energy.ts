@@ -89,7 +89,7 @@ function timmCoverage(): Cov {
   const gpu = preGpu('RTX 3090')!;
   const held: TimmTrainRow[] = test.map((i) => timm[i]!);
   const images = 10_000;
-  const bands = held.map((r) => predictRun(model, { fwdGflops: r.fwdGflops, fitGflops: r.fwdGflops, imagesPerEpoch: images, gpu, gpus: 1, precision: 'amp', batch: r.batch, imageSize: r.imageSize }).epochSeconds);
+  const bands = held.map((r) => predictRun(model, { fwdGflops: r.fwdGflops, mactsM: r.mactsM, fitGflops: r.fwdGflops, imagesPerEpoch: images, gpu, gpus: 1, precision: 'amp', batch: r.batch, imageSize: r.imageSize }).epochSeconds);
   const c = coverage(bands, held.map((r) => images / r.samplesPerSec));
   printCoverage(`timm training benchmark, RTX 3090 AMP, ${held.length} held-out architectures (epoch time)`, [['PRE epoch (no duration)', c]]);
   return c;
@@ -106,4 +106,4 @@ const gaL = get(loao, 'Green Algorithms');
 const cov = coverageProtocols();
 const tc = timmCoverage();
 console.log(`\nratio PRE/GA: random ${(preR / gaR).toFixed(3)}, LOAO ${(preL / gaL).toFixed(3)} (target ≤ 0.2 under both); ${Math.round(performance.now() - t0)} ms`);
-console.log(`RESULT training-energy pre_rmse_kj_random=${preR.toFixed(1)} ga_rmse_kj_random=${gaR.toFixed(1)} pre_rmse_kj_loao=${preL.toFixed(1)} ga_rmse_kj_loao=${gaL.toFixed(1)} ratio_loao=${(preL / gaL).toFixed(3)} cov_random=${cov.rnd.share.toFixed(3)} cov_loao=${cov.loao.share.toFixed(3)} cov_power_random=${cov.rndPow.share.toFixed(3)} cov_power_loao=${cov.loaoPow.share.toFixed(3)} cov_timm=${tc.share.toFixed(3)} band_ratio_median_max=${Math.max(cov.rnd.medianRatio, cov.loao.medianRatio, tc.medianRatio).toFixed(2)}`);
+console.log(`RESULT training-energy pre_rmse_kj_random=${preR.toFixed(1)} ga_rmse_kj_random=${gaR.toFixed(1)} pre_rmse_kj_loao=${preL.toFixed(1)} ga_rmse_kj_loao=${gaL.toFixed(1)} ratio_loao=${(preL / gaL).toFixed(3)} cov_random=${cov.rnd.share.toFixed(3)} cov_loao=${cov.loao.share.toFixed(3)} cov_power_random=${cov.rndPow.share.toFixed(3)} cov_power_loao=${cov.loaoPow.share.toFixed(3)} cov_timm=${tc.share.toFixed(3)} band_ratio_random=${cov.rnd.medianRatio.toFixed(2)} band_ratio_loao=${cov.loao.medianRatio.toFixed(2)} band_ratio_timm=${tc.medianRatio.toFixed(2)}`);

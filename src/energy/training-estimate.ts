@@ -117,7 +117,8 @@ export function estimateTraining(input: TrainingInput, settings: Partial<Pick<Se
   // The regressors were fitted on the fitting data's own FLOP counts at its image size; the same count,
   // scaled by pixel count, keeps a prediction consistent with its fit.
   const fitG = arch ? MODEL.fitGflops[arch]! * (size / DEL_REY_IMAGE_SIZE) ** 2 : fwd;
-  const spec: RunSpec = { fwdGflops: fwd, fitGflops: fitG, architecture: arch, imagesPerEpoch: images, gpu, gpus, precision, batch: input.batch, imageSize: size };
+  const mactsM = found.entry.mactsM > 0 ? found.entry.mactsM * (size / found.entry.imgSize) ** 2 : undefined;
+  const spec: RunSpec = { fwdGflops: fwd, mactsM, fitGflops: fitG, architecture: arch, imagesPerEpoch: images, gpu, gpus, precision, batch: input.batch, imageSize: size };
   const measured = input.epochSeconds === undefined ? undefined : requireFinite(input.epochSeconds, 'seconds per epoch', 1e-3, 1e8);
   const p = predictRun(MODEL, spec, measured);
   const notes = found.note ? [found.note] : [];

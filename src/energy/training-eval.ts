@@ -2,9 +2,9 @@
  * Evaluation protocols for the training-energy estimators, shared by the fit script (which derives the
  * uncertainty bands from leave-one-architecture-out residuals) and bench/training-energy.ts.
  */
-import { fitPre, predictPrePower, predictEpochSeconds, type MeasuredRun, type PreModel } from './training-pre';
+import { fitPre, predictPrePower, predictEpochSeconds, type MeasuredRun, type PreModel, type ShareFit } from './training-pre';
 import { fitRidge, quantile } from './linalg';
-import { predictRun, type Band, type RunSpec } from './training-run';
+import { predictRun, shareFeatures, type Band, type RunSpec } from './training-run';
 import { csvNumber, parseCsvRecords } from './csv';
 import { SOURCES } from './sources';
 import { greenAlgorithmsEnergy, mlco2ImpactEnergy } from './training';
@@ -113,6 +113,8 @@ export interface TimmTrainRow {
   samplesPerSec: number;
   /** Forward GFLOPs per image at the training size: 2 × the inference benchmark's GMACs, scaled by pixel count. */
   fwdGflops: number;
+  /** Forward activations per image, millions, scaled the same way. */
+  mactsM: number;
 }
 
 /** Dense FP16 tensor peak (FP32 accumulation) of the benchmark's RTX 3090, TFLOPS (GA102 white paper). */
@@ -123,11 +125,12 @@ export const TIMM_TRAIN_PEAK_TFLOPS = 71;
  * training file lacks). Test networks (`test_*`) are left out: they are not real architectures.
  */
 export function timmTrainRows(trainCsv: string, inferCsv: string): TimmTrainRow[] {
-  const macs = new Map<string, { gmacs: number; size: number }>();
+  const macs = new Map<string, { gmacs: number; macts: number; size: number }>();
   for (const r of parseCsvRecords(inferCsv)) {
     const g = csvNumber(r.infer_gmacs);
+    const a = csvNumber(r.infer_macts);
     const size = csvNumber(r.infer_img_size);
-    if (r.model && g !== undefined && size !== undefined && g > 0) macs.set(r.model, { gmacs: g, size });
+    if (r.model && g !== undefined && a !== undefined && size !== undefined && g > 0 && a > 0) macs.set(r.model, { gmacs: g, macts: a, size });
   }
   const out: TimmTrainRow[] = [];
   for (const r of parseCsvRecords(trainCsv)) {
@@ -136,27 +139,36 @@ export function timmTrainRows(trainCsv: string, inferCsv: string): TimmTrainRow[
     const sps = csvNumber(r.train_samples_per_sec);
     const batch = csvNumber(r.train_batch_size);
     if (!r.model || r.model.startsWith('test_') || !m || !size || !sps || !batch) continue;
-    out.push({ model: r.model, imageSize: size, batch, samplesPerSec: sps, fwdGflops: 2 * m.gmacs * (size / m.size) ** 2 });
+    const f = (size / m.size) ** 2;
+    out.push({ model: r.model, imageSize: size, batch, samplesPerSec: sps, fwdGflops: 2 * m.gmacs * f, mactsM: m.macts * f });
   }
   return out;
 }
 
-/** log(share of peak) = a + b × log(forward GFLOPs), with residual percentiles. */
-// Batch and image size are left unconstrained: the benchmark spans many of both, and they reach the
-// model through GFLOPs and the achieved share.
+function fitShare(x: number[][], y: number[]): ShareFit {
+  const m = fitRidge(x, y, 1e-6);
+  const slopes = m.coef.map((c, j) => c / m.scale[j]!);
+  const intercept = m.intercept - slopes.reduce((s, b, j) => s + b * m.mean[j]!, 0);
+  const coef = [intercept, ...slopes];
+  const res = y.map((v, i) => v - x[i]!.reduce((s, f, j) => s + coef[j + 1]! * f, coef[0]!));
+  return { coef, p05: quantile(res, 0.05), p95: quantile(res, 0.95) };
+}
+
+/**
+ * Share of the dense peak that training reaches on timm's benchmark: the achieved 3 × forward FLOPs per
+ * second over the peak, modelled in log space from GFLOPs and activations per GFLOP (memory-bound
+ * networks, with many activations per FLOP, reach a smaller share).
+ */
 export function fitComputeShare(rows: readonly TimmTrainRow[]): NonNullable<PreModel['computeShare']> {
   const y = rows.map((r) => Math.log((3 * r.fwdGflops * r.samplesPerSec) / (TIMM_TRAIN_PEAK_TFLOPS * 1000)));
-  const x = rows.map((r) => [Math.log(r.fwdGflops)]);
-  const m = fitRidge(x, y, 1e-6);
-  const slope = m.coef[0]! / m.scale[0]!;
-  const intercept = m.intercept - slope * m.mean[0]!;
-  const res = y.map((v, i) => v - (intercept + slope * x[i]![0]!));
+  const withActs = fitShare(rows.map((r) => shareFeatures(r.fwdGflops, r.mactsM)), y);
+  const gflopsOnly = fitShare(rows.map((r) => shareFeatures(r.fwdGflops)), y);
   const span = (xs: number[]): [number, number] => [Math.min(...xs), Math.max(...xs)];
   const validity = {
     gflops: span(rows.map((r) => r.fwdGflops)), tflops32: [35.6, 35.6] as [number, number], batch: [],
     imageSize: [], gpus: ['RTX 3090'], gpuCount: [1], precision: ['amp', 'bf16'],
   };
-  return { intercept, slope, p05: quantile(res, 0.05), p95: quantile(res, 0.95), n: rows.length, source: SOURCES.timmResults, validity };
+  return { withActs, gflopsOnly, n: rows.length, source: SOURCES.timmResults, validity };
 }
 
 /** The spec of a measured del Rey run, as estimateTraining would build it. */

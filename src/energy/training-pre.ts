@@ -78,6 +78,13 @@ export interface MeasuredRun extends PreRun {
   energyJ: number;
 }
 
+/** A fitted log-linear share model: log(share) = coef[0] + Σ coef[i] × feature[i-1], with residual percentiles. */
+export interface ShareFit {
+  coef: number[];
+  p05: number;
+  p95: number;
+}
+
 /** The fitted PRE models, stored in src/energy/data/training-pre-model.json. */
 export interface PreModel {
   power: LinearModel;
@@ -93,10 +100,11 @@ export interface PreModel {
   /** Forward GFLOPs per image as the fitting data counts them, per architecture, at `imageSize` px. */
   fitGflops: Record<string, number>;
   /**
-   * Share of the dense mixed-precision peak that training reaches, as log(share) = a + b × log(forward
-   * GFLOPs), with 5th/95th percentiles of the residual: from timm's training benchmark.
+   * Share of the dense mixed-precision peak that training reaches, from timm's training benchmark:
+   * log(share) = linear in [log forward GFLOPs, log(activations per GFLOP)] (`withActs`), or in log GFLOPs
+   * alone when activations are unknown (`gflopsOnly`, a wider band); each with residual percentiles.
    */
-  computeShare?: { intercept: number; slope: number; p05: number; p95: number; n: number; source: string; validity: ValidityRange };
+  computeShare?: { withActs: ShareFit; gflopsOnly: ShareFit; n: number; source: string; validity: ValidityRange };
 }
 
 export const PRE_LAMBDA = 0.1;

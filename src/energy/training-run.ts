@@ -28,6 +28,8 @@ export interface RunSpec {
   fitGflops: number;
   /** The fitting data's name of the architecture, when it is one of them (its time band is then narrower). */
   architecture?: string;
+  /** Forward activations per image at the training size, millions (sharpens the compute-share model). */
+  mactsM?: number;
   /** Images per epoch over all GPUs. */
   imagesPerEpoch: number;
   gpu: PreGpu;
@@ -58,6 +60,11 @@ export function computeSeconds(gflops: number, images: number, gpus: number, tfl
   return (3 * gflops * images) / (gpus * tflops * 1000 * share);
 }
 
+/** Features of the compute-share model: log forward GFLOPs and, when known, log activations (M) per GFLOP. */
+export function shareFeatures(fwdGflops: number, mactsM?: number): number[] {
+  return mactsM !== undefined && mactsM > 0 ? [Math.log(fwdGflops), Math.log(mactsM / fwdGflops)] : [Math.log(fwdGflops)];
+}
+
 function peakOf(run: RunSpec): number | undefined {
   return densePeakTflops(run.gpu.spec ?? { fp32: run.gpu.tflops32 }, run.precision);
 }
@@ -65,9 +72,12 @@ function peakOf(run: RunSpec): number | undefined {
 function computeBound(model: PreModel, run: RunSpec, peak: number | undefined): Band | undefined {
   const c = model.computeShare;
   if (!c || peak === undefined) return undefined;
-  const share = (lg: number): number => Math.min(1, Math.exp(c.intercept + c.slope * Math.log(run.fwdGflops) + lg));
+  const fit = run.mactsM !== undefined && run.mactsM > 0 ? c.withActs : c.gflopsOnly;
+  const x = shareFeatures(run.fwdGflops, run.mactsM);
+  const base = x.reduce((s, f, j) => s + fit.coef[j + 1]! * f, fit.coef[0]!);
+  const share = (lg: number): number => Math.min(1, Math.exp(base + lg));
   const t = (lg: number): number => computeSeconds(run.fwdGflops, run.imagesPerEpoch, run.gpus, peak, share(lg));
-  return { value: t(0), low: t(c.p95), high: t(c.p05) };
+  return { value: t(0), low: t(fit.p95), high: t(fit.p05) };
 }
 
 function regressorTime(model: PreModel, run: RunSpec): Band {
