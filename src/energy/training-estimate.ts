@@ -135,7 +135,7 @@ export function estimateTraining(input: TrainingInput, settings: Partial<Pick<Se
   const t = p.epochSeconds;
   const duration = measured !== undefined
     ? makeEstimate(measured * epochs, 's', { provenance: 'measured', method: 'your epoch time × epochs' })
-    : makeEstimate(t.value * epochs, 's', { low: t.low * epochs, high: t.high * epochs, method: precision === 'amp' || precision === 'bf16' ? 'compute-share model × epochs' : 'PRE epoch-time regressor × epochs', sources: precision === 'amp' || precision === 'bf16' ? [SOURCES.timmResults, ...sources] : sources });
+    : makeEstimate(t.value * epochs, 's', { low: t.low * epochs, high: t.high * epochs, method: `${p.timeModel} × epochs`, sources: p.timeModel === 'compute-share model' ? [SOURCES.timmResults, ...sources] : sources });
   const e = p.epochEnergyJ;
   const energy = makeEstimate(e.value * epochs, 'J', {
     low: e.low * epochs, high: e.high * epochs,

@@ -11,7 +11,7 @@
  */
 import { predictEpochSeconds, predictPrePower, type PreGpu, type PreModel } from './training-pre';
 import { densePeakTflops, type TrainingPrecision } from './gpu-specs';
-import { checkValidity, type ValidityCheck } from './training-validity';
+import { checkValidity, WIDEN_STEP, type ValidityCheck } from './training-validity';
 
 /** A value with its band, in the unit of its name. */
 export interface Band {
@@ -52,6 +52,8 @@ export interface RunPrediction {
   minEpochSeconds?: number;
   /** True when an estimate fell below the bound and was raised to it. */
   clamped: boolean;
+  /** Which model gave the epoch time. */
+  timeModel: 'measured' | 'PRE epoch-time regressor' | 'compute-share model';
   validity: ValidityCheck;
 }
 
@@ -88,6 +90,20 @@ function regressorTime(model: PreModel, run: RunSpec): Band {
   return { value: t, low: t * Math.exp(band.p05), high: t * Math.exp(band.p95) };
 }
 
+/**
+ * FP32/TF32 epoch time: the PRE regressor. Where it claims more than the dense peak allows (far outside
+ * its fitting range, on large models), the compute-share model replaces it: a compute-bound run at the
+ * share that timm's benchmark shows for such a model. That model was calibrated at mixed precision, so
+ * its band is widened by the precision step here.
+ */
+function fp32Time(model: PreModel, run: RunSpec, peak: number | undefined, minT: number | undefined): Band & { share: boolean } {
+  const r = regressorTime(model, run);
+  const c = computeBound(model, run, peak);
+  if (!c || minT === undefined || r.value >= minT) return { ...r, share: false };
+  const w = Math.exp(WIDEN_STEP.precision);
+  return { value: c.value, low: c.low / w, high: Math.max(r.high, c.high * w), share: true };
+}
+
 function widen(b: Band, w: number, floor: number): Band {
   const low = Math.max(floor, b.low * Math.exp(-w));
   const value = Math.max(floor, b.value);
@@ -113,10 +129,13 @@ export function predictRun(model: PreModel, run: RunSpec, measuredEpochSeconds?:
   const minT = peak === undefined ? undefined : computeSeconds(run.fwdGflops, run.imagesPerEpoch, run.gpus, peak);
   let time: Band;
   let clamped = false;
+  let timeModel: RunPrediction['timeModel'] = 'measured';
   if (measuredEpochSeconds !== undefined) {
     time = { value: measuredEpochSeconds, low: measuredEpochSeconds, high: measuredEpochSeconds };
   } else {
-    const combined = (useCompute ? computeBound(model, run, peak) : undefined) ?? regressorTime(model, run);
+    const fp = useCompute ? undefined : fp32Time(model, run, peak, minT);
+    const combined = fp ?? computeBound(model, run, peak)!;
+    timeModel = fp && !fp.share ? 'PRE epoch-time regressor' : 'compute-share model';
     clamped = minT !== undefined && combined.value < minT;
     time = widen(combined, validity.widenLog, minT ?? 0);
   }
@@ -139,6 +158,7 @@ export function predictRun(model: PreModel, run: RunSpec, measuredEpochSeconds?:
     peakTflops: peak,
     minEpochSeconds: minT,
     clamped,
+    timeModel,
     validity,
   };
 }
