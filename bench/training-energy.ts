@@ -1,21 +1,28 @@
 // Benchmark of the training-energy estimators on the 369 measured runs of del Rey et al.:
 // PRE (refitted by the same code as scripts/fit-training-energy.ts), Green Algorithms and ML CO2 Impact,
-// under a seeded random 80/20 split and leave-one-architecture-out (LOAO). Prints RMSE (kJ) and MAPE and
-// ends with one RESULT line. Reads the data from ../shared/data (or the folder given as argument).
+// under a seeded random 80/20 split and leave-one-architecture-out (LOAO). Prints RMSE (kJ) and MAPE, and
+// beside them the coverage of the claimed 5–95 % bands: the share of measured runs inside their band and
+// the median high/low ratio, under both protocols and on timm's training benchmark (RTX 3090, AMP), whose
+// architectures are split in half: one half calibrates the compute-bound time, the other is scored.
+// Ends with one RESULT line. Reads the data from ../shared/data (or the folder given as argument).
 // Usage: npm run bench:training-energy [-- dataDir]
 import { readFileSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseCsvRecords } from '../src/energy/csv';
-import { delReyRuns, type MeasuredRun } from '../src/energy/training-pre';
+import { delReyRuns, preGpu, type MeasuredRun } from '../src/energy/training-pre';
 import {
   greenAlgorithmsPredictor, leaveOneArchitectureOut, mape, mlco2Predictor, preEpochPredictor, prePowerPredictor,
-  randomSplit, rmse, type Predictor,
+  randomSplit, rmse, type Predictor, timmTrainRows, coverage, prePowerBands, preEpochBands, leaveOneArchitectureOutBands,
+  fitPreWithBands, type BandPredictor, type TimmTrainRow,
 } from '../src/energy/training-eval';
+import { predictRun } from '../src/energy/training-run';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const dataDir = process.argv[2] ?? join(root, '..', 'shared', 'data');
 const SEED = 20230711;
+const timmDir = join(dataDir, 'timm');
+const timm = timmTrainRows(readFileSync(join(timmDir, 'benchmark-train-amp-nchw-pt112-cu113-rtx3090.csv'), 'utf8'), readFileSync(join(timmDir, 'benchmark-infer-amp-nchw-pt240-cu124-rtx3090.csv'), 'utf8'));
 const runs = delReyRuns(parseCsvRecords(readFileSync(join(dataDir, 'energy-training-del-rey', 'dl-training-energy-consumption-dataset.csv'), 'utf8')));
 
 const METHODS: [string, Predictor][] = [
@@ -56,6 +63,38 @@ function loaoProtocol(): Map<string, number> {
   return res;
 }
 
+type Cov = { share: number; medianRatio: number };
+const BAND_METHODS: [string, BandPredictor][] = [['PRE power × duration', prePowerBands(timm)], ['PRE epoch (no duration)', preEpochBands(timm)]];
+
+function printCoverage(name: string, covs: [string, Cov][]): void {
+  console.log(`\n${name}: coverage of the 5–95 % band`);
+  for (const [m, c] of covs) console.log(`  ${m.padEnd(26)} inside ${(100 * c.share).toFixed(1).padStart(5)} %   median high/low ${c.medianRatio.toFixed(2)}`);
+}
+
+function coverageProtocols(): { rnd: Cov; loao: Cov; rndPow: Cov; loaoPow: Cov } {
+  const { train, test } = randomSplit(runs.length, SEED, 0.2);
+  const tr = train.map((i) => runs[i]!);
+  const te = test.map((i) => runs[i]!);
+  const rnd = BAND_METHODS.map(([m, f]) => [m, coverage(f(tr, te), te.map((r) => r.energyJ))] as [string, Cov]);
+  printCoverage(`Random 80/20 split, seed ${SEED}`, rnd);
+  const loao = BAND_METHODS.map(([m, f]) => [m, coverage(leaveOneArchitectureOutBands(runs, f), runs.map((r) => r.energyJ))] as [string, Cov]);
+  printCoverage('Leave one architecture out', loao);
+  return { rndPow: rnd[0]![1], rnd: rnd[1]![1], loaoPow: loao[0]![1], loao: loao[1]![1] };
+}
+
+/** Epoch-time bands for the held-out half of timm's training benchmark, with the model calibrated on the other half. */
+function timmCoverage(): Cov {
+  const { train, test } = randomSplit(timm.length, SEED, 0.5);
+  const model = fitPreWithBands(runs, train.map((i) => timm[i]!));
+  const gpu = preGpu('RTX 3090')!;
+  const held: TimmTrainRow[] = test.map((i) => timm[i]!);
+  const images = 10_000;
+  const bands = held.map((r) => predictRun(model, { fwdGflops: r.fwdGflops, mactsM: r.mactsM, fitGflops: r.fwdGflops, imagesPerEpoch: images, gpu, gpus: 1, precision: 'amp', batch: r.batch, imageSize: r.imageSize }).epochSeconds);
+  const c = coverage(bands, held.map((r) => images / r.samplesPerSec));
+  printCoverage(`timm training benchmark, RTX 3090 AMP, ${held.length} held-out architectures (epoch time)`, [['PRE epoch (no duration)', c]]);
+  return c;
+}
+
 const t0 = performance.now();
 const rnd = randomProtocol();
 const loao = loaoProtocol();
@@ -64,5 +103,7 @@ const preR = get(rnd, 'PRE power × duration');
 const gaR = get(rnd, 'Green Algorithms');
 const preL = get(loao, 'PRE power × duration');
 const gaL = get(loao, 'Green Algorithms');
+const cov = coverageProtocols();
+const tc = timmCoverage();
 console.log(`\nratio PRE/GA: random ${(preR / gaR).toFixed(3)}, LOAO ${(preL / gaL).toFixed(3)} (target ≤ 0.2 under both); ${Math.round(performance.now() - t0)} ms`);
-console.log(`RESULT training-energy pre_rmse_kj_random=${preR.toFixed(1)} ga_rmse_kj_random=${gaR.toFixed(1)} pre_rmse_kj_loao=${preL.toFixed(1)} ga_rmse_kj_loao=${gaL.toFixed(1)} ratio_loao=${(preL / gaL).toFixed(3)}`);
+console.log(`RESULT training-energy pre_rmse_kj_random=${preR.toFixed(1)} ga_rmse_kj_random=${gaR.toFixed(1)} pre_rmse_kj_loao=${preL.toFixed(1)} ga_rmse_kj_loao=${gaL.toFixed(1)} ratio_loao=${(preL / gaL).toFixed(3)} cov_random=${cov.rnd.share.toFixed(3)} cov_loao=${cov.loao.share.toFixed(3)} cov_power_random=${cov.rndPow.share.toFixed(3)} cov_power_loao=${cov.loaoPow.share.toFixed(3)} cov_timm=${tc.share.toFixed(3)} band_ratio_random=${cov.rnd.medianRatio.toFixed(2)} band_ratio_loao=${cov.loao.medianRatio.toFixed(2)} band_ratio_timm=${tc.medianRatio.toFixed(2)}`);

@@ -1,5 +1,5 @@
 // Fits the PRE training-energy regressors (src/energy/training-pre.ts) on the 369 measured runs of
-// del Rey et al. and writes src/energy/data/training-pre-model.json, which is committed. The fitting code
+// del Rey et al. (and the compute-share model on timm's training benchmark) and writes src/energy/data/training-pre-model.json, which is committed. The fitting code
 // is fitPreWithBands in src/energy/training-eval.ts, the same code bench/training-energy.ts evaluates.
 // Usage: node --import tsx scripts/fit-training-energy.mjs [dataDir] [outFile]
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -7,7 +7,7 @@ import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseCsvRecords } from '../src/energy/csv.ts';
 import { delReyRuns } from '../src/energy/training-pre.ts';
-import { fitPreWithBands } from '../src/energy/training-eval.ts';
+import { fitPreWithBands, timmTrainRows } from '../src/energy/training-eval.ts';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const dataDir = process.argv[2] ?? join(root, '..', 'shared', 'data');
@@ -15,7 +15,12 @@ const outFile = process.argv[3] ?? join(root, 'src', 'energy', 'data', 'training
 
 const csv = readFileSync(join(dataDir, 'energy-training-del-rey', 'dl-training-energy-consumption-dataset.csv'), 'utf8');
 const runs = delReyRuns(parseCsvRecords(csv));
-const model = fitPreWithBands(runs);
+// timm's mixed-precision training benchmark calibrates the share of peak that training reaches.
+const timm = timmTrainRows(
+  readFileSync(join(dataDir, 'timm', 'benchmark-train-amp-nchw-pt112-cu113-rtx3090.csv'), 'utf8'),
+  readFileSync(join(dataDir, 'timm', 'benchmark-infer-amp-nchw-pt240-cu124-rtx3090.csv'), 'utf8'),
+);
+const model = fitPreWithBands(runs, timm);
 writeFileSync(outFile, JSON.stringify(model, null, 1) + '\n');
 console.log(`[fit-training-energy] ${runs.length} runs -> ${outFile}`);
 console.log(`  power band (LOAO, log actual/pred): ${model.powerBand.p05.toFixed(3)} .. ${model.powerBand.p95.toFixed(3)}`);

@@ -29,6 +29,10 @@ export interface Settings {
   diagnosticsSeverity: 'default' | Severity;
   /** Gitignore-style patterns of files and folders that Analyze Workspace skips (on top of .gitignore). */
   exclude: string[];
+  /** Where the model serves in production: `local` (the measuring machine) or a calibrated benchmark device. */
+  deploymentTarget: 'local' | 'rtx3090' | 'rtx4090' | 'i7-12700h';
+  /** Batch size the model serves at in production. */
+  deploymentBatch: number;
 }
 
 export const DEFAULT_SETTINGS: Readonly<Settings> = Object.freeze({
@@ -44,6 +48,8 @@ export const DEFAULT_SETTINGS: Readonly<Settings> = Object.freeze({
   diagnosticsEnabled: true,
   diagnosticsSeverity: 'default',
   exclude: [],
+  deploymentTarget: 'local',
+  deploymentBatch: 1,
 });
 
 /** The raw keys as they appear under the `greenlens` configuration section. */
@@ -60,6 +66,8 @@ export const SETTING_KEYS: Readonly<Record<keyof Settings, string>> = Object.fre
   diagnosticsEnabled: 'diagnostics.enabled',
   diagnosticsSeverity: 'diagnostics.severity',
   exclude: 'exclude',
+  deploymentTarget: 'deployment.target',
+  deploymentBatch: 'deployment.batch',
 });
 
 export interface SettingProblem {
@@ -111,6 +119,16 @@ function str(raw: Raw, key: keyof Settings, pattern: RegExp, problems: SettingPr
 }
 
 const SEVERITIES = ['default', 'hint', 'information', 'warning', 'error'] as const;
+const TARGETS = ['local', 'rtx3090', 'rtx4090', 'i7-12700h'] as const;
+
+function deploymentTargetOf(raw: Raw, problems: SettingProblem[]): Settings['deploymentTarget'] {
+  const name = SETTING_KEYS.deploymentTarget;
+  const value = raw[name];
+  if (value === undefined || value === null) return DEFAULT_SETTINGS.deploymentTarget;
+  if ((TARGETS as readonly unknown[]).includes(value)) return value as Settings['deploymentTarget'];
+  problems.push({ key: name, message: `greenlens.${name} must be one of ${TARGETS.join(', ')}; got ${JSON.stringify(value)}. Using "local".` });
+  return DEFAULT_SETTINGS.deploymentTarget;
+}
 
 /** A list of non-empty pattern strings; anything else falls back to no patterns and is reported. */
 function patterns(raw: Raw, problems: SettingProblem[]): string[] {
@@ -152,6 +170,8 @@ export function sanitizeSettings(raw: Raw): SanitizedSettings {
     diagnosticsEnabled: bool(raw, 'diagnosticsEnabled', problems),
     diagnosticsSeverity,
     exclude: patterns(raw, problems),
+    deploymentTarget: deploymentTargetOf(raw, problems),
+    deploymentBatch: Math.round(num(raw, 'deploymentBatch', 1, 65536, problems)),
   };
   return { settings, problems };
 }

@@ -5,7 +5,7 @@
  */
 import { parseCsvRecords, csvNumber } from '../energy/csv';
 import { predictJoulesPerImage, type DeviceCalibration } from '../energy/calibration';
-import { gradeEntries, type Grade } from './grades';
+import { gradeEntries, gradeRange, isTestNetwork, type Grade } from './grades';
 
 /** One model at one image size. */
 export interface CatalogEntry {
@@ -29,7 +29,20 @@ export interface CatalogEntry {
   /** Reference energy per inference on an RTX 3090 (J): board power ÷ measured throughput, else from MACs. */
   energyJ: number;
   energyMethod: 'measured throughput × board power' | 'MACs calibration';
+  /**
+   * Band of energyJ. For the MACs calibration, its 5–95 % residual band. For measured throughput, half
+   * to full board power: the board may draw less than its limit. That factor is shared by every measured
+   * entry on the device, so it does not move their grades.
+   */
+  energyLowJ: number;
+  energyHighJ: number;
+  /** timm's test networks: kept for lookup, left out of the frontier and the default listing. */
+  testNetwork?: true;
   grade: Grade;
+  /** Present when the entry's own energy band spans more than one grade. */
+  gradeRange?: [Grade, Grade];
+  /** The grade when the frontier is drawn on another benchmark device instead (only where it differs). */
+  gradeOn?: { rtx4090?: Grade; cpu?: Grade };
   score: number;
   excess: number;
   frontierId: string;
@@ -95,17 +108,32 @@ function computeAt(arch: string, size: number, tables: { b3090: Bench; b4090: Be
   return { gmacs: near.gmacs * f, macts: near.macts * f, note: `scaled from ${near.size} px by pixel count`, throughput };
 }
 
-type Draft = Omit<CatalogEntry, 'grade' | 'score' | 'excess' | 'frontierId'>;
+type Draft = Omit<CatalogEntry, 'grade' | 'gradeRange' | 'gradeOn' | 'score' | 'excess' | 'frontierId'>;
 
-function draft(base: Omit<Draft, 'gmacs' | 'mactsM' | 'throughput' | 'energyJ' | 'energyMethod'>, c: Compute, cal: DeviceCalibration): Draft {
+/** Board power of the other benchmark devices, W (ML CO2 Impact's RTX 4090 row; the i7-12700H's 45 W base power). */
+const OTHER_DEVICES = { rtx4090: 450, cpu: 45 } as const;
+
+function draft(base: Omit<Draft, 'gmacs' | 'mactsM' | 'throughput' | 'energyJ' | 'energyMethod' | 'energyLowJ' | 'energyHighJ'>, c: Compute, cal: DeviceCalibration): Draft {
   const sps = c.throughput.rtx3090;
   const measured = sps !== undefined && !c.note;
-  const energyJ = measured ? REFERENCE_BOARD_POWER_W / sps : predictJoulesPerImage(cal, c.gmacs, c.macts).value;
+  const fit = predictJoulesPerImage(cal, c.gmacs, c.macts);
+  const energyJ = measured ? REFERENCE_BOARD_POWER_W / sps : fit.value;
   const throughput = Object.fromEntries(Object.entries(c.throughput).filter(([, v]) => v !== undefined));
   return {
     ...base, gmacs: round(c.gmacs, 4), mactsM: round(c.macts, 4), ...(c.note ? { macsNote: c.note } : {}), throughput,
     energyJ: round(energyJ, 6), energyMethod: measured ? 'measured throughput × board power' : 'MACs calibration',
+    energyLowJ: round(measured ? energyJ * 0.5 : fit.low, 6), energyHighJ: round(measured ? energyJ : fit.high, 6),
+    ...(isTestNetwork(base.arch) ? { testNetwork: true as const } : {}),
   };
+}
+
+/** Grades on another device's measured throughput, for the entries measured there. */
+function gradesOn(drafts: readonly Draft[], key: keyof typeof OTHER_DEVICES): Map<string, Grade> {
+  const on = drafts.flatMap((d) => {
+    const sps = d.macsNote ? undefined : d.throughput[key];
+    return sps ? [{ id: d.id, top1: d.top1, energyJ: OTHER_DEVICES[key] / sps, testNetwork: d.testNetwork }] : [];
+  });
+  return new Map([...gradeEntries(on)].map(([id, g]) => [id, g.grade]));
 }
 
 function round(x: number, digits: number): number {
@@ -149,10 +177,22 @@ export function buildCatalog(inputs: CatalogInputs): CatalogEntry[] {
   const tables = { b3090: benchTable(inputs.rtx3090), b4090: benchTable(inputs.rtx4090), bcpu: benchTable(inputs.cpu) };
   const drafts = [...timmDrafts(inputs, tables), ...torchvisionDrafts(inputs, tables)];
   const grades = gradeEntries(drafts);
+  const energyOf = new Map(drafts.map((d) => [d.id, d.energyJ]));
+  const other = { rtx4090: gradesOn(drafts, 'rtx4090'), cpu: gradesOn(drafts, 'cpu') };
   return drafts
-    .map((d) => {
+    .map((d): CatalogEntry => {
       const g = grades.get(d.id)!;
-      return { ...d, grade: g.grade, score: g.score, excess: round(g.excess, 4), frontierId: g.frontierId };
+      const bar = energyOf.get(g.frontierId)!;
+      const range = d.energyMethod === 'MACs calibration' ? gradeRange(d.energyLowJ / bar, d.energyHighJ / bar) : undefined;
+      const gradeOn: NonNullable<CatalogEntry['gradeOn']> = {};
+      for (const k of ['rtx4090', 'cpu'] as const) {
+        const o = other[k].get(d.id);
+        if (o && o !== g.grade) gradeOn[k] = o;
+      }
+      return {
+        ...d, grade: g.grade, ...(range && range[0] !== range[1] ? { gradeRange: range } : {}),
+        ...(Object.keys(gradeOn).length ? { gradeOn } : {}), score: g.score, excess: round(g.excess, 4), frontierId: g.frontierId,
+      };
     })
     .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 }

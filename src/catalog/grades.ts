@@ -16,7 +16,17 @@ export interface Gradable {
   id: string;
   top1: number;
   energyJ: number;
+  /** Test and dummy networks are graded against the frontier but never shape it. */
+  testNetwork?: boolean;
 }
+
+/** timm's test networks (`test_vit`, `test_efficientnet`, …): tiny untrained-scale nets for unit tests, not for use. */
+export function isTestNetwork(name: string): boolean {
+  return /^test_/.test(name);
+}
+
+/** The device the catalog's energies and grades refer to. */
+export const REFERENCE_DEVICE = 'RTX 3090';
 
 /** The grade of an excess ratio. */
 export function gradeOfExcess(excess: number): Grade {
@@ -38,10 +48,11 @@ export function frontierExcess(entries: readonly Gradable[]): Map<string, { exce
     // Entries with the same accuracy are compared with each other too: process the tie group together.
     let j = i;
     while (j < sorted.length && sorted[j]!.top1 === sorted[i]!.top1) {
-      if (!best || sorted[j]!.energyJ < best.energyJ) best = sorted[j]!;
+      if (!sorted[j]!.testNetwork && (!best || sorted[j]!.energyJ < best.energyJ)) best = sorted[j]!;
       j++;
     }
-    for (let k = i; k < j; k++) out.set(sorted[k]!.id, { excess: sorted[k]!.energyJ / best!.energyJ, frontierId: best!.id });
+    // An entry more accurate than every real network (possible only for test networks) has no bar: excess 1.
+    for (let k = i; k < j; k++) out.set(sorted[k]!.id, best ? { excess: sorted[k]!.energyJ / best.energyJ, frontierId: best.id } : { excess: 1, frontierId: sorted[k]!.id });
     i = j;
   }
   return out;
@@ -56,4 +67,42 @@ export function gradeEntries(entries: readonly Gradable[]): Map<string, { grade:
     out.set(id, { grade: gradeOfExcess(f.excess), score, excess: f.excess, frontierId: f.frontierId });
   }
   return out;
+}
+
+/** The grades an excess band spans: one letter, or a range "B–C" when the band straddles a boundary. */
+export function gradeRange(excessLow: number, excessHigh: number): [Grade, Grade] {
+  return [gradeOfExcess(Math.max(1, excessLow)), gradeOfExcess(Math.max(1, excessHigh))];
+}
+
+/** What a grade label needs from a catalog entry. */
+export interface GradeLabelInput {
+  grade: Grade;
+  testNetwork?: boolean;
+  gradeOn?: { rtx4090?: Grade; cpu?: Grade };
+  gradeRange?: [Grade, Grade];
+  energyJ: number;
+  energyLowJ?: number;
+  energyHighJ?: number;
+}
+
+function mj(j: number): string {
+  return Number((j * 1000).toPrecision(3)).toString();
+}
+
+/**
+ * The grade as users see it: letter (or letter range), the reference device, and the absolute energy
+ * with its band, e.g. "B–C on RTX 3090, ≈ 12.3 mJ/inference (9.1–15.2)". A letter alone reads as an
+ * absolute label; it is relative to the frontier on one device.
+ */
+export function gradeLabel(e: GradeLabelInput): string {
+  if (e.testNetwork) return `not graded (a test network), ≈ ${mj(e.energyJ)} mJ/inference on ${REFERENCE_DEVICE}`;
+  const letters = e.gradeRange && e.gradeRange[0] !== e.gradeRange[1] ? `${e.gradeRange[0]}–${e.gradeRange[1]}` : e.grade;
+  const band = e.energyLowJ !== undefined && e.energyHighJ !== undefined && e.energyLowJ !== e.energyHighJ ? ` (${mj(e.energyLowJ)}–${mj(e.energyHighJ)})` : '';
+  return `${letters} on ${REFERENCE_DEVICE}, ≈ ${mj(e.energyJ)} mJ/inference${band}`;
+}
+
+/** "RTX 4090: C; i7-12700H CPU: D" where grading on another benchmark device changes the letter, else ''. */
+export function otherDeviceGrades(e: Pick<GradeLabelInput, 'gradeOn'>): string {
+  const parts = [e.gradeOn?.rtx4090 ? `RTX 4090: ${e.gradeOn.rtx4090}` : '', e.gradeOn?.cpu ? `i7-12700H CPU: ${e.gradeOn.cpu}` : ''].filter(Boolean);
+  return parts.length ? `on other benchmark devices the letter differs (${parts.join('; ')})` : '';
 }

@@ -11,6 +11,7 @@ import { resolveCarbonIntensity } from '../energy/carbon';
 import { resolveTariff } from '../energy/cost';
 import { yearlyImpact, type YearlyImpact } from '../energy/workload';
 import { SOURCES } from '../energy/sources';
+import { gradeLabel } from './grades';
 import type { Settings } from '../settings';
 
 // Devices with measured timm throughput, and the catalog field holding it.
@@ -84,7 +85,7 @@ export function recommendAlternatives(model: string | CatalogEntry, settings: Pa
   const currentYearly = yearlyImpact(currentEnergy, perDay, intensity, tariff);
   const seen = new Set<string>([current.name]);
   const candidates = catalogEntries()
-    .filter((e) => e.top1 >= current.top1 - tol)
+    .filter((e) => !e.testNetwork && e.top1 >= current.top1 - tol)
     .map((e) => ({ e, energy: entryInferenceEnergy(e, options.device) }))
     .filter((c) => c.energy.value < currentEnergy.value)
     .sort((a, b) => a.energy.value - b.energy.value || b.e.top1 - a.e.top1 || (a.e.id < b.e.id ? -1 : 1));
@@ -107,7 +108,7 @@ function evidence(current: CatalogEntry, alt: CatalogEntry, energy: Estimate): s
     `top-1 ${alt.top1.toFixed(2)} % vs ${current.top1.toFixed(2)} % on ImageNet-1k validation (${alt.source === 'torchvision' ? SOURCES.torchvision : SOURCES.timmResults})`,
     `${formatNumber(alt.gmacs)} GMACs vs ${formatNumber(current.gmacs)} at ${alt.imgSize} px vs ${current.imgSize} px`,
     `energy per inference ${formatNumber(energy.value * 1000)} mJ (${energy.method})`,
-    `GreenLens grade ${alt.grade} vs ${current.grade}`,
+    `GreenLens grade ${gradeLabel(alt)} vs ${gradeLabel(current)}`,
   ];
 }
 

@@ -9,6 +9,8 @@ export const DEFAULT_PRICE = { perKWh: 0.15, currency: 'USD' } as const;
 export interface Tariff {
   perKWh: number;
   currency: string;
+  /** True when the price is GreenLens's placeholder default rather than a value the user chose. */
+  isDefault: boolean;
   notes: string[];
 }
 
@@ -23,7 +25,10 @@ export function resolveTariff(settings: { electricityPrice?: unknown; currency?:
   const c = settings.currency;
   if (typeof c === 'string' && /^[A-Za-z]{3}$/.test(c.trim())) currency = c.trim().toUpperCase();
   else if (c !== undefined) notes.push(`Currency ${JSON.stringify(c) ?? String(c)} is not an ISO 4217 code; using ${DEFAULT_PRICE.currency}.`);
-  return { perKWh, currency, notes };
+  // A price equal to the shipped default is reported as the default: the setting's value alone cannot
+  // tell a deliberate 0.15 from an untouched one, and calling a placeholder user input would overstate it.
+  const isDefault = perKWh === DEFAULT_PRICE.perKWh && currency === DEFAULT_PRICE.currency;
+  return { perKWh, currency, isDefault, notes };
 }
 
 /** Cost of an energy estimate at a tariff, in the tariff's currency. */
@@ -34,8 +39,8 @@ export function electricityCost(energy: Estimate, tariff: Tariff): Estimate {
     low: kwh.low * price,
     high: kwh.high * price,
     provenance: energy.provenance,
-    method: `${energy.method} × ${price} ${tariff.currency}/kWh`,
-    sources: [...energy.sources, SOURCES.userSetting],
+    method: `${energy.method} × ${price} ${tariff.currency}/kWh${tariff.isDefault ? ' (default price)' : ''}`,
+    sources: [...energy.sources, tariff.isDefault ? SOURCES.defaultPrice : SOURCES.userSetting],
     notes: [...energy.notes, ...tariff.notes],
   });
 }

@@ -6,6 +6,7 @@
 import { readDataFile } from '../dataFiles';
 import { makeEstimate, type Estimate } from './quantity';
 import { SOURCES } from './sources';
+import { classifyCpu, wattsPerCore } from './cpu-classes';
 
 /** One row of the hardware tables. */
 export interface HardwareSpec {
@@ -98,8 +99,6 @@ export function looksLikeGpu(name: string): boolean {
   return /nvidia|geforce|\brtx\b|\bgtx\b|tesla|quadro|titan|\b[ahlvtpk]\d{1,3}\b|radeon\s+(rx|pro|instinct)|\btpu/i.test(name);
 }
 
-/** Default power of one logical CPU core when the CPU model has no TDP entry, with its band. */
-export const FALLBACK_WATTS_PER_CORE = { value: 10, low: 5, high: 15 } as const;
 
 /** A device the estimates are made for. */
 export interface Device {
@@ -116,7 +115,10 @@ export interface Device {
   memoryGB?: number;
 }
 
-/** Builds the Device for a CPU name and logical core count; an unknown CPU gets the stated per-core fallback. */
+/**
+ * Builds the Device for a CPU name and logical core count; an unknown CPU gets the per-core power of its
+ * vendor and class (server, desktop, laptop) from reference CPUs of the same table, with their spread.
+ */
 export function cpuDevice(name: string, cores: number): Device {
   const safeCores = Number.isFinite(cores) && cores >= 1 ? Math.round(cores) : 1;
   const m = lookupHardware(name, 'cpu');
@@ -126,9 +128,12 @@ export function cpuDevice(name: string, cores: number): Device {
     const tdp = makeEstimate(m.spec.tdpW, 'W', { low: m.spec.tdpW * 0.7, high: m.spec.tdpW * 1.3, method: 'TDP from the CPU table', sources: [m.spec.source], notes });
     return { kind: 'cpu', name, matchedName: m.spec.name, tdp, cores: safeCores };
   }
-  const f = FALLBACK_WATTS_PER_CORE;
-  const note = `No TDP entry for "${name}" in the CodeCarbon CPU table; assuming ${f.value} W per logical core × ${safeCores} cores = ${f.value * safeCores} W (band ${f.low}–${f.high} W per core).`;
-  const tdp = makeEstimate(f.value * safeCores, 'W', { low: f.low * safeCores, high: f.high * safeCores, method: `fallback ${f.value} W per core`, sources: [], notes: [note] });
+  const { vendor, cls } = classifyCpu(name);
+  const f = wattsPerCore(vendor, cls, lookupHardware);
+  const who = `${vendor === 'other' ? 'any-vendor' : vendor === 'amd' ? 'AMD' : 'Intel'} ${cls}`;
+  const r = (x: number): string => x.toFixed(1);
+  const note = `No TDP entry for "${name}" in the CodeCarbon CPU table; assuming ${r(f.value)} W per logical core × ${safeCores} cores = ${r(f.value * safeCores)} W, the median of ${f.references.length} ${who} CPUs of that table (band ${r(f.low)}–${r(f.high)} W per core).`;
+  const tdp = makeEstimate(f.value * safeCores, 'W', { low: f.low * safeCores, high: f.high * safeCores, method: `${who} median ${r(f.value)} W per core`, sources: [SOURCES.codecarbonCpu], notes: [note] });
   return { kind: 'cpu', name, tdp, cores: safeCores };
 }
 

@@ -153,3 +153,14 @@ export function formatEstimate(q: Estimate): string {
 export function isDisplayable(q: Estimate): boolean {
   return [q.value, q.low, q.high].every(Number.isFinite);
 }
+
+/**
+ * A table cell for an energy in mJ: a measured figure as is, an estimate with "≈" and its band, so a
+ * table never shows an estimate as if it were a measurement.
+ */
+export function millijouleCell(q: Estimate): string {
+  const mj = (x: number): string => (x * 1000).toFixed(3);
+  if (q.provenance === 'measured' && q.low === q.high) return `${mj(q.value)} mJ`;
+  const band = q.low !== q.high ? ` (${mj(q.low)}–${mj(q.high)})` : '';
+  return `${q.provenance === 'estimated' ? '≈ ' : ''}${mj(q.value)} mJ${band}`;
+}

@@ -16,6 +16,7 @@ export const SOURCES = {
   greenAlgorithms: 'Green Algorithms: E = (TDP × utilisation + RAM_GB × 0.3725 W) × time (Lannelongue et al. 2021)',
   mlco2Calculator: 'ML CO2 Impact calculator: E = TDP × time (Lacoste et al. 2019)',
   userSetting: 'GreenLens settings (user-provided value)',
+  defaultPrice: 'GreenLens default electricity price 0.15 USD/kWh (placeholder, not user-provided; set greenlens.electricity.price)',
 } as const;
 
 export type SourceId = keyof typeof SOURCES;

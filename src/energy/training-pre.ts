@@ -20,6 +20,8 @@ import { lookupHardware } from './hardware';
 import { makeEstimate, requireFinite, EnergyInputError, type Estimate } from './quantity';
 import { csvNumber } from './csv';
 import { SOURCES } from './sources';
+import { lookupGpuSpec, type GpuSpec } from './gpu-specs';
+import type { ValidityRange } from './training-validity';
 
 /** GPU properties the PRE models need. */
 export interface PreGpu {
@@ -27,6 +29,8 @@ export interface PreGpu {
   maxPowerW: number;
   tflops32: number;
   memoryGB?: number;
+  /** The data-sheet row with per-precision peaks, when the GPU is in that table. */
+  spec?: GpuSpec;
 }
 
 // GPUs of the training study missing from the ML CO2 Impact table (NVIDIA specifications as listed by
@@ -36,8 +40,10 @@ const EXTRA_GPUS: readonly PreGpu[] = [
   { name: 'GTX 750 Ti', maxPowerW: 60, tflops32: 1.389, memoryGB: 2 },
 ];
 
-/** Finds the PRE properties of a GPU by name (ML CO2 Impact table, then the study's GPUs). */
+/** Finds the PRE properties of a GPU by name (data-sheet table, the study's GPUs, then ML CO2 Impact's table). */
 export function preGpu(name: string): PreGpu | undefined {
+  const spec = lookupGpuSpec(name);
+  if (spec) return { name: spec.name, maxPowerW: spec.boardW, tflops32: spec.fp32, memoryGB: spec.memoryGB, spec };
   const norm = (s: string): string => s.toLowerCase().replace(/nvidia|geforce|[\s-]/g, '');
   const extra = EXTRA_GPUS.find((g) => norm(name).endsWith(norm(g.name)));
   if (extra) return extra;
@@ -63,10 +69,20 @@ export interface PreRun {
 export interface MeasuredRun extends PreRun {
   architecture: string;
   epochs: number;
+  batch: number;
+  /** Training image side, px. */
+  imageSize: number;
   durationS: number;
   avgPowerW: number;
   gpuUsage: number;
   energyJ: number;
+}
+
+/** A fitted log-linear share model: log(share) = coef[0] + Σ coef[i] × feature[i-1], with residual percentiles. */
+export interface ShareFit {
+  coef: number[];
+  p05: number;
+  p95: number;
 }
 
 /** The fitted PRE models, stored in src/energy/data/training-pre-model.json. */
@@ -76,7 +92,19 @@ export interface PreModel {
   /** 5th/95th percentiles of log(actual / predicted) energy under leave-one-architecture-out. */
   powerBand: { p05: number; p95: number };
   timeBand: { p05: number; p95: number };
+  /** The same under a 5-fold random split: the error on an architecture of the fitting data. */
+  timeBandSeen?: { p05: number; p95: number };
   nRuns: number;
+  /** The range of the runs the models were fitted on; outside it a figure says so and its band widens. */
+  validity: ValidityRange;
+  /** Forward GFLOPs per image as the fitting data counts them, per architecture, at `imageSize` px. */
+  fitGflops: Record<string, number>;
+  /**
+   * Share of the dense mixed-precision peak that training reaches, from timm's training benchmark:
+   * log(share) = linear in [log forward GFLOPs, log(activations per GFLOP)] (`withActs`), or in log GFLOPs
+   * alone when activations are unknown (`gflopsOnly`, a wider band); each with residual percentiles.
+   */
+  computeShare?: { withActs: ShareFit; gflopsOnly: ShareFit; n: number; source: string; validity: ValidityRange };
 }
 
 export const PRE_LAMBDA = 0.1;
@@ -98,7 +126,26 @@ function timeFeatures(run: Omit<PreRun, 'epochSeconds'>): number[] {
 export function fitPre(runs: readonly MeasuredRun[], lambda = PRE_LAMBDA): PreModel {
   const power = fitRidge(runs.map(powerFeatures), runs.map((r) => Math.log(r.avgPowerW / r.gpu.maxPowerW)), lambda);
   const time = fitRidge(runs.map(timeFeatures), runs.map((r) => Math.log(r.epochSeconds / r.imagesPerEpoch)), lambda);
-  return { power, time, powerBand: { p05: 0, p95: 0 }, timeBand: { p05: 0, p95: 0 }, nRuns: runs.length };
+  return { power, time, powerBand: { p05: 0, p95: 0 }, timeBand: { p05: 0, p95: 0 }, nRuns: runs.length, validity: validityOf(runs), fitGflops: fitGflopsOf(runs) };
+}
+
+/** The fitting range of a set of runs. */
+export function validityOf(runs: readonly MeasuredRun[]): ValidityRange {
+  const span = (xs: number[]): [number, number] => [Math.min(...xs), Math.max(...xs)];
+  const set = <T>(xs: T[]): T[] => [...new Set(xs)].sort();
+  return {
+    gflops: span(runs.map((r) => r.gflops)),
+    tflops32: span(runs.map((r) => r.gpu.tflops32)),
+    batch: set(runs.map((r) => r.batch)),
+    imageSize: set(runs.map((r) => r.imageSize)),
+    gpus: set(runs.map((r) => r.gpu.name)),
+    gpuCount: [1],
+    precision: ['fp32', 'tf32'],
+  };
+}
+
+function fitGflopsOf(runs: readonly MeasuredRun[]): Record<string, number> {
+  return Object.fromEntries(runs.map((r) => [r.architecture, r.gflops]));
 }
 
 /** Average GPU power predicted for a run, W (capped at the power limit, which a GPU cannot exceed). */
@@ -151,6 +198,9 @@ function checkRun(run: PreRun): void {
   requireFinite(run.gpu.tflops32, 'GPU TFLOPS', 1e-3, 1e4);
 }
 
+/** Training image side of every run of del Rey et al., px. */
+export const DEL_REY_IMAGE_SIZE = 128;
+
 /** Reads the rows of dl-training-energy-consumption-dataset.csv into measured runs. */
 export function delReyRuns(records: readonly Record<string, string>[]): MeasuredRun[] {
   return records.map((r, i) => {
@@ -165,6 +215,9 @@ export function delReyRuns(records: readonly Record<string, string>[]): Measured
     if (!found) throw new EnergyInputError(`row ${i + 2}: unknown GPU "${r['gpu model']}"`);
     return {
       architecture: r.architecture ?? '',
+      batch: num('batch size'),
+      // Every run of the study trained at 128 × 128 px (its experiment design, variables-combinations-experiment-1.csv).
+      imageSize: DEL_REY_IMAGE_SIZE,
       gflops: num('GFLOPs'),
       imagesPerEpoch: num('total seen images') / epochs,
       epochSeconds: durationS / epochs,

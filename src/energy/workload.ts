@@ -28,7 +28,8 @@ export function yearlyImpact(perInference: Estimate, inferencesPerDay: number, i
 
 /** Outcome of a break-even analysis. */
 export type BreakEven =
-  | { worthIt: true; days: Estimate; message: string }
+  /** `mayNever`: the low end of the savings band is ≤ 0, so within the band the change may never pay back. */
+  | { worthIt: true; days: Estimate; message: string; mayNever?: true }
   | { worthIt: false; message: string };
 
 /**
@@ -43,8 +44,15 @@ export function breakEven(oneOffCost: number, yearlySavings: Estimate): BreakEve
     return { worthIt: false, message: `Not worth it: the variant saves nothing at this workload (savings ${formatNumber(yearlySavings.value)} ${yearlySavings.unit}/year).` };
   }
   const days = (cost / yearlySavings.value) * DAYS_PER_YEAR;
-  const slow = yearlySavings.low > 0 ? (cost / yearlySavings.low) * DAYS_PER_YEAR : days * 1e3;
   const fast = (cost / yearlySavings.high) * DAYS_PER_YEAR;
-  const est = makeEstimate(days, 'days', { low: fast, high: Math.max(slow, days), method: 'one-off cost ÷ yearly savings', sources: yearlySavings.sources, notes: yearlySavings.low <= 0 ? ['At the low end of the savings band the variant may never pay back.'] : [] });
-  return { worthIt: true, days: est, message: `Pays back in about ${days < 1 ? '< 1' : Math.round(days)} days.` };
+  const about = `Pays back in about ${days < 1 ? '< 1' : Math.round(days)} days`;
+  if (yearlySavings.low <= 0) {
+    // No finite late end exists when the savings may be zero: the band stops at the central value and the
+    // result says "never" for that end instead of inventing a multiple of it.
+    const est = makeEstimate(days, 'days', { low: fast, high: days, method: 'one-off cost ÷ yearly savings', sources: yearlySavings.sources, notes: ['At the low end of the savings band the variant never pays back.'] });
+    return { worthIt: true, days: est, mayNever: true, message: `${about}; at the low end of the savings band, never.` };
+  }
+  const slow = (cost / yearlySavings.low) * DAYS_PER_YEAR;
+  const est = makeEstimate(days, 'days', { low: fast, high: Math.max(slow, days), method: 'one-off cost ÷ yearly savings', sources: yearlySavings.sources });
+  return { worthIt: true, days: est, message: `${about}.` };
 }

@@ -6,6 +6,8 @@ import { resolveCarbonIntensity } from '../energy/carbon';
 import { resolveTariff, type Tariff } from '../energy/cost';
 import type { Device } from '../energy/hardware';
 import type { Estimate } from '../energy/quantity';
+import { deploymentTarget, toTarget, type DeploymentTarget, type TargetModel } from '../energy/deployment';
+import { yearlyImpact, type YearlyImpact } from '../energy/workload';
 import { DEFAULT_SETTINGS } from '../settings';
 import type { OneOffCostAssumption, ReportInputs, ReportSettings } from './inputs';
 import type { ReportAssumptions } from './types';
@@ -33,6 +35,9 @@ export interface ResolvedAssumptions {
   oneOff: OneOffCostAssumption;
   settings: ReportSettings;
   device: Device;
+  target: DeploymentTarget;
+  /** Yearly figures of a per-inference energy measured here, on the deployment target. */
+  yearly: (perInference: Estimate, model: TargetModel) => YearlyImpact;
 }
 
 /** Resolves the report's assumptions; never throws (bad values fall back and say so in notes). */
@@ -54,5 +59,10 @@ export function resolveAssumptions(inputs: ReportInputs): ResolvedAssumptions {
     accuracyTolerance: tolerance,
     oneOffCost: { ...oneOff, currency: tariff.currency },
   };
-  return { assumptions, intensity, tariff, oneOff, settings: s, device: inputs.hardware.device };
+  const target = deploymentTarget(s.deploymentTarget ?? DEFAULT_SETTINGS.deploymentTarget, s.deploymentBatch ?? DEFAULT_SETTINGS.deploymentBatch);
+  assumptions.deployment = { target: target.name, batch: target.batch, method: target.method };
+  const device = inputs.hardware.device;
+  const yearly = (perInference: Estimate, model: TargetModel): YearlyImpact =>
+    yearlyImpact(toTarget(perInference, model, device, target), inferencesPerDay, intensity, tariff);
+  return { assumptions, intensity, tariff, oneOff, settings: s, device, target, yearly };
 }

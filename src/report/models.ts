@@ -11,7 +11,8 @@ import type { Device } from '../energy/hardware';
 import { energyFromMacs } from '../energy/inference';
 import type { Estimate } from '../energy/quantity';
 import { SOURCES } from '../energy/sources';
-import { yearlyImpact, type YearlyImpact } from '../energy/workload';
+import type { YearlyImpact } from '../energy/workload';
+import type { TargetModel } from '../energy/deployment';
 import { alternativesFor } from './alternatives';
 import type { ResolvedAssumptions } from './assumptions';
 import type { ReportInputs, ReportOnnxInput } from './inputs';
@@ -40,8 +41,8 @@ function attempt<T>(notes: string[], what: string, f: () => T): T | undefined {
   }
 }
 
-function yearlyOf(energy: Estimate | undefined, r: ResolvedAssumptions, notes: string[]): YearlyImpact | undefined {
-  return energy ? attempt(notes, 'yearly figure', () => yearlyImpact(energy, r.assumptions.inferencesPerDay, r.intensity, r.tariff)) : undefined;
+function yearlyOf(energy: Estimate | undefined, r: ResolvedAssumptions, notes: string[], model: TargetModel = {}): YearlyImpact | undefined {
+  return energy ? attempt(notes, 'yearly figure', () => r.yearly(energy, model)) : undefined;
 }
 
 function staticCost(summary: OnnxSummary, device: Device, notes: string[]): StaticCost {
@@ -54,6 +55,11 @@ function staticCost(summary: OnnxSummary, device: Device, notes: string[]): Stat
     coverage: summary.cost.coverage.macShare,
     energyPerInference,
   };
+}
+
+/** The compute of a report model that scaling to the deployment target needs. */
+export function targetModelOf(ctx: ModelContext): TargetModel {
+  return ctx.entry ? { gmacs: ctx.entry.gmacs, mactsM: ctx.entry.mactsM } : { gmacs: ctx.model.static?.gmacs };
 }
 
 /** Energy of the measured baseline of a profile, when it was measured. */
@@ -75,7 +81,7 @@ function onnxModel(input: ReportOnnxInput, inputs: ReportInputs, r: ResolvedAssu
   const ctx: ModelContext = { model };
   // A measurement on this machine beats a MAC count: the yearly figure uses it when there is one.
   ctx.energy = baselineEnergy(ctx) ?? model.static?.energyPerInference;
-  model.yearly = yearlyOf(ctx.energy, r, notes);
+  model.yearly = yearlyOf(ctx.energy, r, notes, targetModelOf(ctx));
   for (const v of profile?.variants ?? []) {
     if (v.status !== 'measured') notes.push(`Variant ${v.id} ${v.status}${v.reason ? `: ${v.reason}` : ''}.`);
   }
@@ -102,7 +108,7 @@ function siteModel(file: string, site: ModelSite, source: string | undefined, r:
   if (energy) {
     model.catalog = catalogFacts(match.entry, energy);
     ctx.energy = energy;
-    model.yearly = yearlyOf(energy, r, notes);
+    model.yearly = yearlyOf(energy, r, notes, targetModelOf(ctx));
     ctx.alternatives = attempt(notes, 'alternatives', () => alternativesFor(ctx, r)) ?? [];
   }
   return ctx;

@@ -3,10 +3,9 @@
  * and its catalog alternatives, each with the frontier flag.
  */
 import type { Alternative } from '../catalog/recommend';
-import { yearlyImpact } from '../energy/workload';
 import type { ProfileResult, VariantResult } from '../profiler/types';
 import type { ResolvedAssumptions } from './assumptions';
-import type { ModelContext } from './models';
+import { targetModelOf, type ModelContext } from './models';
 import type { TradeoffPoint } from './types';
 
 type Quality = NonNullable<TradeoffPoint['quality']>;
@@ -54,7 +53,7 @@ function profilePoints(ctx: ModelContext, r: ResolvedAssumptions): TradeoffPoint
     const p: TradeoffPoint = {
       modelId: ctx.model.id, series: isBase ? 'model' : 'variant', label: isBase ? `${ctx.model.name} (as is)` : v.label, ref: v.id,
       energyPerInference: energy, latencyMs: latency(v), onFrontier: false,
-      yearly: yearlyImpact(energy, r.assumptions.inferencesPerDay, r.intensity, r.tariff),
+      yearly: r.yearly(energy, targetModelOf(ctx)),
     };
     const q = variantQuality(profile, v);
     if (q) p.quality = q;
@@ -75,7 +74,7 @@ function alternativePoints(ctx: ModelContext, alts: readonly Alternative[], r: R
   return alts.map((a) => ({
     modelId: ctx.model.id, series: 'alternative', label: a.entry.name, ref: a.entry.name, energyPerInference: a.energy,
     quality: { value: a.entry.top1, metric: 'imagenet-top1', source: a.evidence[0] ?? 'catalog' },
-    yearly: yearlyImpact(a.energy, r.assumptions.inferencesPerDay, r.intensity, r.tariff), onFrontier: false,
+    yearly: r.yearly(a.energy, { gmacs: a.entry.gmacs, mactsM: a.entry.mactsM }), onFrontier: false,
   }));
 }
 

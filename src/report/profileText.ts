@@ -1,6 +1,7 @@
 /** A plain-text table of a profile result, shared by the CLI and the editor's output channel. Pure. */
 import * as path from 'node:path';
 import type { ProfileResult, VariantResult } from '../profiler/index';
+import { millijouleCell } from '../energy/quantity';
 
 const pct = (x: number | undefined) => (x === undefined ? '' : `${(x * 100).toFixed(1)} %`);
 
@@ -11,7 +12,7 @@ function row(r: VariantResult): string[] {
   const perSample = m.p50Ms / m.batch;
   return [
     r.id + (r.cached ? ' (cached)' : ''), r.status, `${perSample.toFixed(3)} ms`, r.speedup ? `${r.speedup.toFixed(2)}×` : '',
-    `±${m.ciPct.toFixed(1)} %`, `${(m.fileBytes / 1e6).toFixed(2)} MB`, e ? `${(e.value * 1000).toFixed(3)} mJ` : '',
+    `±${m.ciPct.toFixed(1)} %`, `${(m.fileBytes / 1e6).toFixed(2)} MB`, e ? millijouleCell(e) : '',
     pct(r.accuracy?.top1Agreement), r.accuracy?.accuracy !== undefined ? `${pct(r.accuracy.accuracy)} (fp32 ${pct(r.accuracy.baselineAccuracy)})` : '',
   ];
 }

@@ -7,7 +7,7 @@ import { convertEnergy, formatJoules, formatNumber, makeEstimate, type Estimate 
 import { yearlyImpact, type YearlyImpact } from '../energy/workload';
 import type { VariantResult } from '../profiler/types';
 import type { ResolvedAssumptions } from './assumptions';
-import type { ModelContext } from './models';
+import { targetModelOf, type ModelContext } from './models';
 import { variantQuality } from './points';
 import { replaceModelEdits, spellingIn } from '../catalog/siteEdits';
 import type { ReportAction, ReportRecommendation } from './types';
@@ -106,7 +106,7 @@ function variantDrafts(ctx: ModelContext, r: ResolvedAssumptions): Draft[] {
     if (!saved) continue;
     const d: Draft = {
       id: `variant:${ctx.model.id}:${v.id}`, ctx, kind: 'variant', title: `${v.label} of ${ctx.model.name}`,
-      savings: yearlyImpact(saved, r.assumptions.inferencesPerDay, r.intensity, r.tariff),
+      savings: r.yearly(saved, targetModelOf(ctx)),
       qualityDelta: qualityDelta(ctx, base, v), evidence: variantEvidence(ctx, base, v),
     };
     if (!NO_FILE_KINDS.has(v.kind) && v.modelPath) d.action = { type: 'saveVariant', modelId: ctx.model.id, variantId: v.id, modelPath: v.modelPath };

@@ -22,6 +22,8 @@ export interface ReportAssumptions {
   carbonIntensity: Estimate;
   /** Hardware the estimates are for (detected, or the user's setting), and how it was chosen. */
   hardware: { name: string; source: string };
+  /** Where the model serves in production, which the yearly figures use, and how they were scaled to it. */
+  deployment?: { target: string; batch: number; method: string };
   /** Top-1 points of accuracy a user accepts to lose for a greener option. */
   accuracyTolerance: number;
   /**

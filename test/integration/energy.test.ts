@@ -11,7 +11,11 @@ describe('training energy', () => {
     assert.ok(Number.isFinite(r.energy.value) && r.energy.value > 0);
     assert.ok(r.energy.low <= r.energy.value && r.energy.value <= r.energy.high, 'the value lies inside its band');
     assert.ok(r.energy.sources.length > 0, 'sources are named');
-    assert.ok(r.baselines.greenAlgorithms.value > 0 && r.baselines.mlco2.value > 0);
+    assert.equal(r.baselines, undefined, 'no baselines without a duration the user gives');
+    assert.match(r.baselinesNote ?? '', /need a duration/);
+    const withTime = await vscode.commands.executeCommand<TrainingEstimate>('greenlens.estimateTrainingEnergy',
+      { arch: 'resnet50', gpu: 'A100', epochs: 3, images: 10_000, gpus: 8, precision: 'amp', epochSeconds: 20 });
+    assert.ok(withTime.baselines && withTime.baselines.greenAlgorithms.value > 0 && withTime.baselines.mlco2.value > 0);
     // Twice the epochs costs about twice the energy (same per-epoch model).
     const r2 = await vscode.commands.executeCommand<TrainingEstimate>('greenlens.estimateTrainingEnergy',
       { arch: 'resnet50', gpu: 'RTX 3090', epochs: 60, images: 10_000, size: 224 });

@@ -2,7 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { gradeEntries, gradeOfExcess, frontierExcess } from '../../src/catalog/grades';
+import { gradeEntries, gradeOfExcess, frontierExcess, gradeLabel, gradeRange, otherDeviceGrades } from '../../src/catalog/grades';
+import { selectCatalog } from '../../src/cli/commands/catalog';
 import { catalogEntries } from '../../src/catalog/catalog';
 import { buildCatalog, type CatalogInputs } from '../../src/catalog/build';
 import calibration from '../../src/energy/data/inference-calibration.json';
@@ -43,4 +44,38 @@ void test('regenerating the catalog twice from the source tables gives the same 
   const b = buildCatalog(inputs);
   assert.deepEqual(a.map((e) => [e.id, e.grade]), b.map((e) => [e.id, e.grade]));
   assert.deepEqual(a.map((e) => [e.id, e.grade]), catalogEntries().map((e) => [e.id, e.grade]));
+});
+
+void test('test networks never shape the frontier, are not graded in labels, and are left out of the default listing', () => {
+  const g = frontierExcess([
+    { id: 'real-a', top1: 80, energyJ: 2 },
+    { id: 'real-b', top1: 70, energyJ: 3 },
+    { id: 'test', top1: 45, energyJ: 0.1, testNetwork: true },
+  ]);
+  // Without the flag the test net would be the bar for nothing (it is least accurate), but a real net
+  // at 70 % is still measured against the real 80 % one, never against the test net.
+  assert.equal(g.get('real-b')!.frontierId, 'real-a');
+  const g2 = frontierExcess([
+    { id: 'real', top1: 40, energyJ: 2 },
+    { id: 'test', top1: 45, energyJ: 0.1, testNetwork: true },
+  ]);
+  assert.equal(g2.get('real')!.excess, 1, 'a more accurate test network does not raise the bar');
+  const tests = catalogEntries().filter((e) => e.testNetwork);
+  assert.ok(tests.length > 0 && tests.every((e) => e.name.startsWith('test_')));
+  assert.ok(catalogEntries().every((e) => e.testNetwork || !tests.some((t) => t.id === e.frontierId)));
+  assert.match(gradeLabel(tests[0]!), /^not graded \(a test network\)/);
+  assert.ok(!selectCatalog({}).some((e) => e.testNetwork));
+  assert.ok(selectCatalog({ includeTest: true }).some((e) => e.testNetwork));
+});
+
+void test('grade labels name the device and the energy; a band across a boundary shows a letter range', () => {
+  assert.deepEqual(gradeRange(1.1, 1.3), ['A', 'B']);
+  assert.deepEqual(gradeRange(0.8, 1.2), ['A', 'A']);
+  const label = gradeLabel({ grade: 'B', gradeRange: ['B', 'C'], energyJ: 0.0123, energyLowJ: 0.0091, energyHighJ: 0.0152 });
+  assert.equal(label, 'B–C on RTX 3090, ≈ 12.3 mJ/inference (9.1–15.2)');
+  const fit = catalogEntries().filter((e) => e.energyMethod === 'MACs calibration' && !e.testNetwork);
+  assert.ok(fit.some((e) => e.gradeRange), 'MACs-fit entries show their uncertainty as a letter range');
+  for (const e of catalogEntries()) assert.ok(e.energyLowJ <= e.energyJ && e.energyJ <= e.energyHighJ, e.id);
+  const moved = catalogEntries().find((e) => e.gradeOn?.rtx4090);
+  assert.ok(moved && /RTX 4090: [A-G]/.test(otherDeviceGrades(moved)));
 });

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { makeEstimate, convertEnergy, convertMass, formatEstimate, formatJoules, requireFinite, EnergyInputError } from '../../src/energy/quantity';
+import { makeEstimate, convertEnergy, convertMass, formatEstimate, formatJoules, requireFinite, EnergyInputError, millijouleCell } from '../../src/energy/quantity';
 import { resolveCarbonIntensity, emissions, WORLD_AVERAGE_G_PER_KWH } from '../../src/energy/carbon';
 import { resolveTariff, electricityCost, instanceCost } from '../../src/energy/cost';
 import { energyFromCpuTime, energyFromMacs, energyFromPower } from '../../src/energy/inference';
@@ -77,7 +77,25 @@ void test('workload: 1 J × 1000/day = 365 kJ/year = 0.1014 kWh; break-even and 
   const be = breakEven(100, makeEstimate(365, 'USD', { method: 's', low: 182.5, high: 730 }));
   assert.ok(be.worthIt);
   if (be.worthIt) { near(be.days.value, 100); near(be.days.high, 200); near(be.days.low, 50); }
+  const maybe = breakEven(100, makeEstimate(365, 'USD', { method: 's', low: 0, high: 730 }));
+  assert.ok(maybe.worthIt && maybe.mayNever && maybe.days.high === maybe.days.value, 'no invented late end when savings may be zero');
+  assert.match(maybe.message, /never\.$/);
   const no = breakEven(100, makeEstimate(-2, 'USD', { method: 's' }));
   assert.equal(no.worthIt, false);
   assert.match(no.message, /^Not worth it/);
+});
+
+void test('the placeholder price is labelled as the default, a chosen price as the user’s', () => {
+  const j = makeEstimate(3.6e6, 'J', { method: 'm' });
+  const dflt = electricityCost(j, resolveTariff({ electricityPrice: 0.15, currency: 'USD' }));
+  assert.ok(dflt.sources.some((s) => /default electricity price 0\.15 USD\/kWh \(placeholder, not user-provided/.test(s)));
+  assert.ok(!dflt.sources.some((s) => /user-provided value/.test(s)));
+  assert.match(dflt.method, /default price/);
+  const mine = electricityCost(j, resolveTariff({ electricityPrice: 0.3, currency: 'EUR' }));
+  assert.ok(mine.sources.some((s) => /user-provided value/.test(s)));
+});
+
+void test('table cells: estimates carry ≈ and their band, plain measurements do not', () => {
+  assert.equal(millijouleCell(makeEstimate(0.0012, 'J', { method: 'm', low: 0.001, high: 0.0015 })), '≈ 1.200 mJ (1.000–1.500)');
+  assert.equal(millijouleCell(makeEstimate(0.0012, 'J', { method: 'm', provenance: 'measured' })), '1.200 mJ');
 });

@@ -1,6 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { lookupHardware, cpuDevice, gpuDevice, FALLBACK_WATTS_PER_CORE } from '../../src/energy/hardware';
+import { lookupHardware, cpuDevice, gpuDevice } from '../../src/energy/hardware';
+import { classifyCpu, wattsPerCore, CPU_REFERENCES } from '../../src/energy/cpu-classes';
+import { SOURCES } from '../../src/energy/sources';
 import { parseCpuinfo, parseNvidiaSmi, resolveHardware, type DetectedHardware } from '../../src/energy/detect';
 
 void test('real CPU and GPU names match the right table rows', () => {
@@ -25,13 +27,30 @@ void test('near names are not confused: 7950X is not 7950X3D, RTX 3070 is not a 
   assert.equal(lookupHardware('nonsense'), undefined);
 });
 
-void test('Intel(R) Xeon(R) Processor has no entry: the per-core fallback is used and said', () => {
+void test('Intel(R) Xeon(R) Processor has no entry: the Intel server per-core figures of the table are used and said', () => {
   const d = cpuDevice('Intel(R) Xeon(R) Processor', 2);
   assert.equal(d.matchedName, undefined);
-  assert.equal(d.tdp.value, FALLBACK_WATTS_PER_CORE.value * 2);
-  assert.equal(d.tdp.low, 10);
-  assert.equal(d.tdp.high, 30);
-  assert.match(d.tdp.notes.join(' '), /No TDP entry .*10 W per logical core/);
+  const w = wattsPerCore('intel', 'server', lookupHardware);
+  assert.equal(d.tdp.value, w.value * 2);
+  assert.equal(d.tdp.low, w.low * 2);
+  assert.equal(d.tdp.high, w.high * 2);
+  // Server CPUs of the table draw 1.3–5.6 W per logical core; the old 10 W fallback was far above that.
+  assert.ok(w.low >= 1.3 && w.high <= 6 && w.value < 10);
+  // The references are the table's own figures: Xeon Platinum 8375C is 300 W over 64 threads.
+  assert.ok(Math.abs(w.high - 300 / 64) < 1.2);
+  assert.match(d.tdp.notes.join(' '), /No TDP entry .*Intel server CPUs of that table/);
+  assert.deepEqual(d.tdp.sources, [SOURCES.codecarbonCpu]);
+});
+
+void test('CPU class from the name: Xeon/EPYC server, mobile suffixes laptop, the rest desktop; every reference is in the table', () => {
+  assert.deepEqual(classifyCpu('AMD EPYC 7B13'), { vendor: 'amd', cls: 'server' });
+  assert.deepEqual(classifyCpu('Intel(R) Core(TM) i7-1185G7 @ 3.00GHz'), { vendor: 'intel', cls: 'laptop' });
+  assert.deepEqual(classifyCpu('Intel Core i5-12400'), { vendor: 'intel', cls: 'desktop' });
+  for (const r of CPU_REFERENCES) assert.equal(lookupHardware(r.name, 'cpu')?.match, 'exact', r.name);
+  for (const v of ['amd', 'intel', 'other'] as const) for (const c of ['server', 'desktop', 'laptop'] as const) {
+    const w = wattsPerCore(v, c, lookupHardware);
+    assert.ok(w.low <= w.value && w.value <= w.high && w.references.length >= 2, `${v} ${c}`);
+  }
 });
 
 void test('unknown GPU without a power limit gives no device; with nvidia-smi power limit it is measured', () => {

@@ -252,3 +252,17 @@ void test('unreadable files and bad settings become notes, never exceptions', as
   assert.match(report.assumptions.carbonIntensity.method, /world average/);
   checkNumbers(report, 'report');
 });
+
+void test('yearly figures follow the deployment target and say which one they used', async () => {
+  const here = buildReport(await recordedInputs());
+  const gpu = buildReport(await recordedInputs({ deploymentTarget: 'rtx3090', deploymentBatch: 1024 }));
+  assert.match(here.assumptions.deployment!.target, /this machine/);
+  assert.match(gpu.assumptions.deployment!.target, /RTX 3090/);
+  assert.match(gpu.assumptions.deployment!.method, /calibrated energy/);
+  const yearly = (r: Report, id: string): Estimate => r.models.find((m) => m.id === id)!.yearly!.energy;
+  const a = yearly(here, ONNX_ID);
+  const b = yearly(gpu, ONNX_ID);
+  assert.notEqual(a.value, b.value, 'the target changes the yearly energy');
+  assert.ok(b.high / b.low > a.high / a.low, 'a scaled figure has a wider band');
+  checkNumbers(gpu, 'report on the RTX 3090 target');
+});

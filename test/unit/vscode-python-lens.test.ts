@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { lookupModel } from '../../src/catalog/catalog';
 import { makeEstimate } from '../../src/energy/quantity';
 import type { ModelSite } from '../../src/analyzers/python/types';
-import { modelCardLines, perInference, siteLensTitle, shortLabel, type SiteFacts } from '../../src/vscode/python/format';
+import { alternativeItem, modelCardLines, perInference, siteLensTitle, shortLabel, type SiteFacts } from '../../src/vscode/python/format';
+import { recommendAlternatives } from '../../src/catalog/recommend';
 import { describeSite, lookupSite, torchvisionWeightsTag } from '../../src/vscode/python/model';
 import { summarizeTraining } from '../../src/vscode/python/training';
 import { DEFAULT_SETTINGS } from '../../src/settings';
@@ -20,7 +21,7 @@ void test('a catalog model shows params, GMACs, energy, grade and the count of o
   const m = describeSite(site({ modelId: 'resnet152', args: { weights: { expr: 'tvm.ResNet152_Weights.IMAGENET1K_V2' } } }), DEFAULT_SETTINGS);
   assert.equal(m.match?.entry.name, 'torchvision:resnet152.IMAGENET1K_V2');
   const title = siteLensTitle(m);
-  assert.match(title, /^resnet152 · 60\.2 M params · 11\.6 GMACs · ≈ \d+(\.\d+)? mJ per inference \(estimated: RTX 3090 measured throughput × 350 W\) · grade D · [1-5] greener options?$/);
+  assert.match(title, /^resnet152 · 60\.2 M params · 11\.6 GMACs · ≈ \d+(\.\d+)? mJ per inference \(estimated: RTX 3090 measured throughput × 350 W\) · grade D \(RTX 3090\) · [1-5] greener options?$/);
 });
 
 void test('an unknown model shows only its name', () => {
@@ -39,7 +40,7 @@ void test('non-finite figures never reach the text: the field is left out', () =
   };
   const title = siteLensTitle(facts);
   assert.doesNotMatch(title, /NaN|Infinity|undefined/);
-  assert.equal(title, `resnet50 · grade ${entry.grade} · no greener option in the catalog`);
+  assert.equal(title, `resnet50 · grade ${entry.grade} (RTX 3090) · no greener option in the catalog`);
   assert.equal(perInference(facts.energy), undefined);
   for (const line of modelCardLines(facts)) assert.doesNotMatch(line, /NaN|Infinity/);
 });
@@ -69,4 +70,12 @@ void test('the training lens states its assumptions and never shows non-finite n
   const unknown = summarizeTraining(loop, undefined, undefined, DEFAULT_SETTINGS);
   assert.equal(unknown.title, 'Training loop · 30 epochs · batch 64 · model not in catalog: no energy estimate');
   for (const t of [s.title, perEpoch.title]) assert.doesNotMatch(t, /NaN|Infinity|undefined/);
+});
+
+void test('the quick pick says when savings in money use the default price, and the card names the grade device', () => {
+  const alt = recommendAlternatives('resnet152', { electricityPrice: 0.15, currency: 'USD', inferencesPerDay: 1e6 })!.alternatives[0]!;
+  assert.match(alternativeItem(alt, 'x', 'USD').description, /USD at the default price/);
+  const mine = recommendAlternatives('resnet152', { electricityPrice: 0.3, currency: 'USD', inferencesPerDay: 1e6 })!.alternatives[0]!;
+  assert.doesNotMatch(alternativeItem(mine, 'x', 'USD').description, /default price/);
+  assert.match(alternativeItem(alt, 'x', 'USD').description, /grade [A-G] \(RTX 3090\)/);
 });

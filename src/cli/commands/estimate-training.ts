@@ -1,7 +1,9 @@
 /** `greenlens estimate-training`: energy, CO2 and cost of a training run before (or after) it runs. */
 import { parseArgs } from 'node:util';
 import { estimateTraining, type TrainingEstimate } from '../../energy/training-estimate';
-import { formatEstimate, convertEnergy, EnergyInputError } from '../../energy/quantity';
+import { TRAINING_PRECISIONS, type TrainingPrecision } from '../../energy/gpu-specs';
+import { formatTrainingLines } from '../../energy/training-format';
+import { EnergyInputError } from '../../energy/quantity';
 import { CliUsageError, type CliCommand } from '../io';
 
 function num(value: string | undefined, flag: string, min: number, max: number, required: boolean): number | undefined {
@@ -15,26 +17,24 @@ function num(value: string | undefined, flag: string, min: number, max: number, 
 }
 
 function print(r: TrainingEstimate, out: (t: string) => void): void {
-  out(`Training ${r.model} on ${r.gpu.name}: ${r.inputs.epochs} epochs × ${r.inputs.images} images at ${r.inputs.size} px (${r.gflopsPerImage.toFixed(2)} GFLOPs/image)`);
-  out(`  duration     ${formatEstimate(r.duration)}`);
-  out(`  energy PRE   ${formatEstimate(convertEnergy(r.energy, 'kWh'))}`);
-  out(`  CO2e         ${formatEstimate(r.co2)}`);
-  out(`  cost         ${formatEstimate(r.cost)}`);
-  out('  baselines (same duration):');
-  out(`    Green Algorithms ${formatEstimate(convertEnergy(r.baselines.greenAlgorithms, 'kWh'))}`);
-  out(`    ML CO2 Impact    ${formatEstimate(convertEnergy(r.baselines.mlco2, 'kWh'))}`);
-  for (const n of r.notes) out(`  note: ${n}`);
+  for (const line of formatTrainingLines(r)) out(line);
+}
+
+function precisionOf(value: string | undefined): TrainingPrecision | undefined {
+  if (value === undefined) return undefined;
+  if (!(TRAINING_PRECISIONS as readonly string[]).includes(value)) throw new CliUsageError(`--precision must be one of ${TRAINING_PRECISIONS.join(', ')}; got "${value}".`);
+  return value as TrainingPrecision;
 }
 
 export const estimateTrainingCommand: CliCommand = {
   summary: 'estimate the energy, CO2 and cost of a training run',
-  usage: 'greenlens estimate-training --arch resnet50 --gpu "RTX 3090" --epochs 30 --batch 64 --images 10000 --size 224 [--epoch-seconds S] [--region FRA] [--intensity G] [--price P] [--currency EUR] [--json]',
+  usage: 'greenlens estimate-training --arch resnet50 --gpu "RTX 3090" --epochs 30 --images 10000 [--size 224] [--batch 64] [--gpus N] [--precision fp32|tf32|amp|bf16] [--epoch-seconds S] [--region FRA] [--intensity G] [--price P] [--currency EUR] [--json]',
   async run(args, io) {
     const { values } = parseArgs({
       args,
       options: {
         arch: { type: 'string' }, gpu: { type: 'string' }, epochs: { type: 'string' }, batch: { type: 'string' }, images: { type: 'string' },
-        size: { type: 'string' }, 'epoch-seconds': { type: 'string' }, region: { type: 'string' }, intensity: { type: 'string' },
+        size: { type: 'string' }, gpus: { type: 'string' }, precision: { type: 'string' }, 'epoch-seconds': { type: 'string' }, region: { type: 'string' }, intensity: { type: 'string' },
         price: { type: 'string' }, currency: { type: 'string' }, json: { type: 'boolean' },
       },
     });
@@ -48,6 +48,8 @@ export const estimateTrainingCommand: CliCommand = {
         batch: num(values.batch, '--batch', 1, 1e6, false),
         images: num(values.images, '--images', 1, 1e11, true)!,
         size: num(values.size, '--size', 8, 4096, false),
+        gpus: num(values.gpus, '--gpus', 1, 100_000, false),
+        precision: precisionOf(values.precision),
         epochSeconds: num(values['epoch-seconds'], '--epoch-seconds', 1e-3, 1e8, false),
       }, {
         carbonRegion: values.region ?? '',

@@ -14,6 +14,7 @@ import { parseDuration } from './profile';
 export const SETTINGS_OPTIONS = {
   'inferences-per-day': { type: 'string' }, price: { type: 'string' }, currency: { type: 'string' }, region: { type: 'string' },
   'carbon-intensity': { type: 'string' }, tolerance: { type: 'string' }, hardware: { type: 'string' },
+  'deploy-target': { type: 'string' }, 'deploy-batch': { type: 'string' },
 } as const;
 
 const num = (v: string | undefined): number | string | undefined => (v === undefined ? undefined : Number.isFinite(Number(v)) && v.trim() !== '' ? Number(v) : v);
@@ -23,13 +24,14 @@ export function settingsFromFlags(v: Partial<Record<keyof typeof SETTINGS_OPTION
   const raw: Record<string, unknown> = {
     'workload.inferencesPerDay': num(v['inferences-per-day']), 'electricity.price': num(v.price), 'electricity.currency': v.currency,
     'carbon.region': v.region, 'carbon.intensity': num(v['carbon-intensity']), 'accuracy.tolerance': num(v.tolerance), 'hardware.profile': v.hardware,
+    'deployment.target': v['deploy-target'], 'deployment.batch': num(v['deploy-batch']),
   };
   return Object.fromEntries(Object.entries(raw).filter(([, x]) => x !== undefined));
 }
 
 export const reportCommand: CliCommand = {
   summary: 'build the energy / cost / accuracy report of a folder as html, md, json or csv',
-  usage: 'greenlens report [folder] [--format html|md|json|csv] [--out file] [--budget 20s | --no-profile] [--inferences-per-day n] [--price p] [--currency USD] [--region FRA] [--tolerance pt] [--hardware name]',
+  usage: 'greenlens report [folder] [--format html|md|json|csv] [--out file] [--budget 20s | --no-profile] [--inferences-per-day n] [--price p] [--currency USD] [--region FRA] [--tolerance pt] [--hardware name] [--deploy-target local|rtx3090|rtx4090|i7-12700h] [--deploy-batch n]',
   async run(args, io) {
     const { values, positionals } = parseArgs({
       args, allowPositionals: true,

@@ -90,7 +90,7 @@ function energyOf(job: MeasureJob, loop: () => Promise<LoopResult>): Promise<{ l
       loop: result,
       energy: (batch: number) => (joules !== undefined && meter
         ? measuredReading(joules, runs * batch, meter.name, note)
-        : estimatedReading(result.latency.p50 / 1000 / batch, result.cpuMsPerRun / 1000 / batch, note)),
+        : estimatedReading(result.latency.mean / 1000 / batch, result.cpuMsPerRun / 1000 / batch, note)),
     };
   })();
 }

@@ -57,7 +57,10 @@ export function measuredReading(joules: number, samples: number, meter: string, 
   return { perInference, meter, ...(note ? { meterNote: note } : {}) };
 }
 
-/** Energy per sample estimated from latency and CPU time (TDP × CPU-time share) for this machine's CPU. */
+/**
+ * Energy per sample estimated from latency and CPU time (TDP × CPU-time share) for this machine's CPU.
+ * Both must be means over the same loop: a median latency with a mean CPU time overstates the share.
+ */
 export function estimatedReading(latencyS: number, cpuTimeS: number, note?: string): EnergyReading {
   const cpuList = cpus();
   const device = cpuDevice(cpuList[0]?.model ?? 'unknown CPU', cpuList.length);

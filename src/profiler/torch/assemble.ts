@@ -46,7 +46,7 @@ export function energyOf(m: MeasuredVariantMessage, lat: LatencySummary, ctx: As
   const rapl = raplJoules(m, ctx.raplDomains);
   if (rapl.joules !== undefined) return measuredReading(rapl.joules, samples, new RaplMeter(ctx.raplDomains).name, ctx.raplNote);
   const note = [ctx.gpu?.note, rapl.note ?? ctx.raplNote].filter((n): n is string => Boolean(n)).join('; ');
-  return estimatedReading(lat.p50 / 1000 / m.batch, m.cpuMsPerRun / 1000 / m.batch, note || undefined);
+  return estimatedReading(lat.mean / 1000 / m.batch, m.cpuMsPerRun / 1000 / m.batch, note || undefined);
 }
 
 function metricsOf(m: MeasuredVariantMessage, lat: LatencySummary): VariantMetrics {

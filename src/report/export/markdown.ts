@@ -105,6 +105,7 @@ export function exportMarkdown(report: Report): string {
     `- Electricity: ${formatNumber(a.electricity.perKWh)} ${mdEscape(a.electricity.currency)}/kWh (${mdEscape(a.electricity.source)})`,
     `- Carbon intensity: ${mdEscape(formatEstimate(a.carbonIntensity))}`,
     `- Hardware: ${mdEscape(a.hardware.name)} (${mdEscape(a.hardware.source)})`,
+    ...(a.deployment ? [`- Yearly figures are for the deployment target: ${mdEscape(a.deployment.target)}, batch ${a.deployment.batch} (${mdEscape(a.deployment.method)})`] : []),
     `- Accuracy tolerance: ${formatNumber(a.accuracyTolerance)} percentage points of top-1`,
     ...(a.oneOffCost ? [`- One-off cost of a change: ${formatNumber(a.oneOffCost.hourlyRate)} ${mdEscape(a.oneOffCost.currency)}/h × ${formatNumber(a.oneOffCost.variantHours)} h (variant), ${formatNumber(a.oneOffCost.alternativeHours)} h (other model), ${formatNumber(a.oneOffCost.codeChangeHours)} h (code change)`] : []),
     '', '## Models', '',

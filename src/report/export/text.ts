@@ -33,7 +33,7 @@ export function formatReportSummary(report: Report): string {
   const a = report.assumptions;
   return [
     line(head), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line), '',
-    `${report.summary.text}. At ${formatNumber(a.inferencesPerDay)} inferences/day per model, ${formatNumber(a.electricity.perKWh)} ${a.electricity.currency}/kWh, ${formatNumber(a.carbonIntensity.value)} gCO2e/kWh, on ${a.hardware.name}.`,
+    `${report.summary.text}. At ${formatNumber(a.inferencesPerDay)} inferences/day per model, ${formatNumber(a.electricity.perKWh)} ${a.electricity.currency}/kWh, ${formatNumber(a.carbonIntensity.value)} gCO2e/kWh, on ${a.hardware.name}${a.deployment ? `; yearly figures for ${a.deployment.target}, batch ${a.deployment.batch}` : ''}.`,
     '≈ estimated (with a band in the reports), M measured by a meter; verdicts weigh the savings against a one-off cost of engineer time (see report.md).',
   ].join('\n');
 }

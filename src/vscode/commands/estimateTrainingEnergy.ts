@@ -1,12 +1,13 @@
 /**
- * GreenLens: Estimate Training Energy — asks for the run (model, GPU, epochs, images) and shows the
- * PRE estimate with its band, CO2e and cost, beside the Green Algorithms and ML CO2 Impact baselines.
+ * GreenLens: Estimate Training Energy — asks for the run (model, GPU, GPU count, precision, batch,
+ * epochs, images) and shows the estimate with its band, physical bound, scope, CO2e and cost.
  * Callers (code lenses, tests) may pass the run as an argument to skip the questions.
  */
 import * as vscode from 'vscode';
 import type * as TrainingModule from '../../energy/training-estimate';
-import type * as QuantityModule from '../../energy/quantity';
+import type * as FormatModule from '../../energy/training-format';
 import type { TrainingEstimate, TrainingInput } from '../../energy/training-estimate';
+import type { TrainingPrecision } from '../../energy/gpu-specs';
 import type { GreenLensContext } from '../context';
 
 function isTrainingInput(v: unknown): v is TrainingInput {
@@ -21,33 +22,30 @@ async function ask(prompt: string, value: string, numeric: boolean): Promise<str
   });
 }
 
+const PRECISIONS: readonly TrainingPrecision[] = ['fp32', 'tf32', 'amp', 'bf16'];
+
+async function askScope(): Promise<Pick<TrainingInput, 'gpus' | 'precision' | 'batch'> | undefined> {
+  const gpus = await ask('Number of GPUs (data parallel)', '1', true);
+  if (!gpus) return undefined;
+  const precision = await vscode.window.showQuickPick([...PRECISIONS], { title: 'GreenLens: Estimate Training Energy', placeHolder: 'Numerical precision (amp = fp16 mixed precision)', ignoreFocusOut: true });
+  if (!precision) return undefined;
+  const batch = await ask('Batch size per GPU', '32', true);
+  if (!batch) return undefined;
+  return { gpus: Number(gpus), precision: precision as TrainingPrecision, batch: Number(batch) };
+}
+
 async function askInput(): Promise<TrainingInput | undefined> {
   const arch = await ask('Model architecture (torchvision builder, timm name or Hugging Face id)', 'resnet50', false);
   if (!arch) return undefined;
-  const gpu = await ask('GPU (as in the ML CO2 Impact table, e.g. RTX 3090, T4, A100)', 'RTX 3090', false);
+  const gpu = await ask('GPU (e.g. A100, A100 40GB PCIe, H100 SXM, V100, L4, T4, RTX 3090, RTX 4090)', 'A100', false);
   if (!gpu) return undefined;
+  const scope = await askScope();
+  if (!scope) return undefined;
   const epochs = await ask('Epochs', '30', true);
   if (!epochs) return undefined;
   const images = await ask('Images per epoch (training + validation)', '10000', true);
   if (!images) return undefined;
-  return { arch: arch.trim(), gpu: gpu.trim(), epochs: Number(epochs), images: Number(images) };
-}
-
-function markdown(r: TrainingEstimate, q: typeof QuantityModule): string {
-  const f = q.formatEstimate;
-  return [
-    `# Training energy estimate: ${r.model} on ${r.gpu.name}`, '',
-    `${r.inputs.epochs} epochs × ${r.inputs.images} images, ${r.gflopsPerImage.toFixed(2)} GFLOPs per image (forward).`, '',
-    '| figure | estimate | method |', '|---|---|---|',
-    `| duration | ${f(r.duration)} | ${r.duration.method} |`,
-    `| energy | ${f(q.convertEnergy(r.energy, 'kWh'))} | ${r.energy.method} |`,
-    `| CO2e | ${f(r.co2)} | ${r.co2.method} |`,
-    `| cost | ${f(r.cost)} | ${r.cost.method} |`,
-    `| baseline: Green Algorithms | ${f(q.convertEnergy(r.baselines.greenAlgorithms, 'kWh'))} | ${r.baselines.greenAlgorithms.method} |`,
-    `| baseline: ML CO2 Impact | ${f(q.convertEnergy(r.baselines.mlco2, 'kWh'))} | ${r.baselines.mlco2.method} |`,
-    '', '## Sources', ...[...new Set([r.energy, r.co2, r.cost].flatMap((e) => e.sources))].map((s) => `- ${s}`),
-    ...(r.notes.length ? ['', '## Notes', ...r.notes.map((n) => `- ${n}`)] : []), '',
-  ].join('\n');
+  return { arch: arch.trim(), gpu: gpu.trim(), epochs: Number(epochs), images: Number(images), ...scope };
 }
 
 export function estimateTrainingEnergy(ctx: GreenLensContext) {
@@ -58,7 +56,7 @@ export function estimateTrainingEnergy(ctx: GreenLensContext) {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const training = require('../../energy/training-estimate') as typeof TrainingModule;
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const quantity = require('../../energy/quantity') as typeof QuantityModule;
+    const format = require('../../energy/training-format') as typeof FormatModule;
     let result: TrainingEstimate;
     try {
       result = training.estimateTraining(input, ctx.config.settings);
@@ -66,7 +64,7 @@ export function estimateTrainingEnergy(ctx: GreenLensContext) {
       void vscode.window.showErrorMessage(`GreenLens: ${(err as Error).message}`);
       return undefined;
     }
-    const md = markdown(result, quantity);
+    const md = format.formatTrainingMarkdown(result);
     ctx.log.info(md);
     if (!isTrainingInput(arg)) {
       const doc = await vscode.workspace.openTextDocument({ language: 'markdown', content: md });

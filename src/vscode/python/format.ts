@@ -6,6 +6,8 @@ import type { CatalogEntry } from '../../catalog/catalog';
 import type { Alternative } from '../../catalog/recommend';
 import { formatJoules, formatNumber, isDisplayable, type Estimate } from '../../energy/quantity';
 import type { ModelSite } from '../../analyzers/python/types';
+import { gradeLabel, otherDeviceGrades, REFERENCE_DEVICE } from '../../catalog/grades';
+import { SOURCES } from '../../energy/sources';
 
 /** The parts of a SiteModel the texts need (kept structural so tests can build them by hand). */
 export interface SiteFacts {
@@ -46,7 +48,7 @@ export function siteLensTitle(m: SiteFacts): string {
   if (finite(e.gmacs)) parts.push(`${formatNumber(e.gmacs)} GMACs`);
   const energy = perInference(m.energy);
   if (energy) parts.push(energy);
-  if (e.grade) parts.push(`grade ${e.grade}`);
+  if (e.grade) parts.push(`grade ${e.testNetwork ? '—' : e.gradeRange && e.gradeRange[0] !== e.gradeRange[1] ? e.gradeRange.join('–') : e.grade} (${REFERENCE_DEVICE})`);
   const n = m.alternatives.length;
   parts.push(n === 0 ? 'no greener option in the catalog' : `${n} greener option${n === 1 ? '' : 's'}`);
   return parts.join(' · ');
@@ -61,11 +63,11 @@ export function alternativeItem(alt: Alternative, name: string, currency: string
   const savings = [
     isDisplayable(saved) ? `saves ≈ ${formatNumber(saved.value)} kWh/year` : undefined,
     isDisplayable(co2) ? `${formatNumber(co2.value)} kgCO2e` : undefined,
-    isDisplayable(money) ? `${formatNumber(money.value)} ${currency}` : undefined,
+    isDisplayable(money) ? `${formatNumber(money.value)} ${currency}${money.sources.includes(SOURCES.defaultPrice) ? ' at the default price' : ''}` : undefined,
   ].filter(Boolean).join(', ');
   return {
     label: name,
-    description: `${delta} · ${savings || 'savings unknown'} · grade ${alt.entry.grade}`,
+    description: `${delta} · ${savings || 'savings unknown'} · grade ${alt.entry.grade} (${REFERENCE_DEVICE})`,
     detail: alt.evidence.join(' · '),
   };
 }
@@ -92,7 +94,8 @@ export function modelCardLines(m: SiteFacts): string[] {
     finite(e.paramsM) ? `${formatNumber(e.paramsM)} M parameters` : undefined,
     finite(e.gmacs) ? `${formatNumber(e.gmacs)} GMACs per image` : undefined,
     finite(e.top1) ? `top-1 ${e.top1.toFixed(2)} % (ImageNet-1k)` : undefined,
-    `GreenLens grade ${e.grade}`,
+    `GreenLens grade ${gradeLabel(e)}`,
+    otherDeviceGrades(e) || undefined,
   ].filter(Boolean);
   lines.push('', facts.join(' · '));
   if (m.energy && isDisplayable(m.energy)) lines.push('', ...estimateLines(m.energy));

@@ -66,6 +66,7 @@ export function assumptionsSection(report: Report): HTMLElement {
     ['Electricity price', `${formatNumber(a.electricity.perKWh)} ${a.electricity.currency} per kWh — ${a.electricity.source}`],
     ['Carbon intensity', `${withBand(a.carbonIntensity)} — ${a.carbonIntensity.method} `, badge(a.carbonIntensity)],
     ['Hardware', `${a.hardware.name} (${a.hardware.source})`],
+    ...(a.deployment ? [['Deployment target (yearly figures)', `${a.deployment.target}, batch ${a.deployment.batch}: ${a.deployment.method}`] as [string, string]] : []),
     ['Accuracy tolerance', `${formatNumber(a.accuracyTolerance)} points`],
   ];
   if (a.oneOffCost) {

@@ -1,0 +1,169 @@
+/**
+ * The one prediction of a training run's epoch time and GPU energy, with bands, validity range and
+ * physical bounds. estimateTraining and the benchmark both call it, so the coverage the benchmark
+ * measures is the coverage of the figures users see.
+ *
+ * Epoch time (before training) comes from the PRE epoch-time regressor for FP32/TF32 runs (the precision
+ * of its fitting runs) and, for mixed precision, from a compute-share model: 3 × forward FLOPs per image
+ * ÷ (dense peak at the precision × the share of peak that training reaches, from timm's mixed-precision
+ * training benchmark, as a function of GFLOPs). Neither may beat the physical bound: 3 × forward FLOPs × images ÷ (GPUs × dense peak). Power per board is
+ * the PRE power regressor, capped at the board's power limit.
+ */
+import { predictEpochSeconds, predictPrePower, type PreGpu, type PreModel } from './training-pre';
+import { densePeakTflops, type TrainingPrecision } from './gpu-specs';
+import { checkValidity, WIDEN_STEP, type ValidityCheck } from './training-validity';
+
+/** A value with its band, in the unit of its name. */
+export interface Band {
+  value: number;
+  low: number;
+  high: number;
+}
+
+/** What the prediction needs. */
+export interface RunSpec {
+  /** Forward GFLOPs per image at the training image size, from the model's MACs (for the bounds). */
+  fwdGflops: number;
+  /** The same, as the fitting data counts it (for the regressors); equals fwdGflops for other models. */
+  fitGflops: number;
+  /** The fitting data's name of the architecture, when it is one of them (its time band is then narrower). */
+  architecture?: string;
+  /** Forward activations per image at the training size, millions (sharpens the compute-share model). */
+  mactsM?: number;
+  /** Images per epoch over all GPUs. */
+  imagesPerEpoch: number;
+  gpu: PreGpu;
+  gpus: number;
+  precision: TrainingPrecision;
+  batch?: number;
+  imageSize: number;
+}
+
+/** The prediction per epoch: time, energy of all boards, and how the bounds and range applied. */
+export interface RunPrediction {
+  epochSeconds: Band;
+  /** GPU-board energy per epoch, all boards, J. */
+  epochEnergyJ: Band;
+  /** Average power per board, W (≤ the board limit). */
+  powerW: number;
+  /** Dense peak at the precision, TFLOPS per board; undefined when no data sheet gives it. */
+  peakTflops?: number;
+  /** The physical lower bound of the epoch time, s; undefined without a peak. */
+  minEpochSeconds?: number;
+  /** True when an estimate fell below the bound and was raised to it. */
+  clamped: boolean;
+  /** Which model gave the epoch time. */
+  timeModel: 'measured' | 'PRE epoch-time regressor' | 'compute-share model';
+  validity: ValidityCheck;
+}
+
+/** Seconds for `gflops` × `images` of training arithmetic (3 × forward) at `tflops` over `gpus` boards at `share` of peak. */
+export function computeSeconds(gflops: number, images: number, gpus: number, tflops: number, share = 1): number {
+  return (3 * gflops * images) / (gpus * tflops * 1000 * share);
+}
+
+/** Features of the compute-share model: log forward GFLOPs and, when known, log activations (M) per GFLOP. */
+export function shareFeatures(fwdGflops: number, mactsM?: number): number[] {
+  return mactsM !== undefined && mactsM > 0 ? [Math.log(fwdGflops), Math.log(mactsM / fwdGflops)] : [Math.log(fwdGflops)];
+}
+
+function peakOf(run: RunSpec): number | undefined {
+  return densePeakTflops(run.gpu.spec ?? { fp32: run.gpu.tflops32 }, run.precision);
+}
+
+function computeBound(model: PreModel, run: RunSpec, peak: number | undefined): Band | undefined {
+  const c = model.computeShare;
+  if (!c || peak === undefined) return undefined;
+  const fit = run.mactsM !== undefined && run.mactsM > 0 ? c.withActs : c.gflopsOnly;
+  const x = shareFeatures(run.fwdGflops, run.mactsM);
+  const base = x.reduce((s, f, j) => s + fit.coef[j + 1]! * f, fit.coef[0]!);
+  const share = (lg: number): number => Math.min(1, Math.exp(base + lg));
+  const t = (lg: number): number => computeSeconds(run.fwdGflops, run.imagesPerEpoch, run.gpus, peak, share(lg));
+  return { value: t(0), low: t(fit.p95), high: t(fit.p05) };
+}
+
+function regressorTime(model: PreModel, run: RunSpec): Band {
+  const perGpu = { gflops: run.fitGflops, imagesPerEpoch: run.imagesPerEpoch / run.gpus, gpu: run.gpu };
+  const t = predictEpochSeconds(model, perGpu);
+  const seen = run.architecture !== undefined && run.architecture in model.fitGflops;
+  const band = seen && model.timeBandSeen ? model.timeBandSeen : model.timeBand;
+  return { value: t, low: t * Math.exp(band.p05), high: t * Math.exp(band.p95) };
+}
+
+/**
+ * FP32/TF32 epoch time: the PRE regressor. Where it claims more than the dense peak allows (far outside
+ * its fitting range, on large models), the compute-share model replaces it: a compute-bound run at the
+ * share that timm's benchmark shows for such a model. That model was calibrated at mixed precision, so
+ * its band is widened by the precision step here.
+ */
+function fp32Time(model: PreModel, run: RunSpec, peak: number | undefined, minT: number | undefined): Band & { share: boolean } {
+  const r = regressorTime(model, run);
+  const c = computeBound(model, run, peak);
+  if (!c || minT === undefined || r.value >= minT) return { ...r, share: false };
+  const w = Math.exp(WIDEN_STEP.precision);
+  return { value: c.value, low: c.low / w, high: Math.max(r.high, c.high * w), share: true };
+}
+
+function widen(b: Band, w: number, floor: number): Band {
+  const low = Math.max(floor, b.low * Math.exp(-w));
+  const value = Math.max(floor, b.value);
+  return { value, low: Math.min(low, value), high: Math.max(value, b.high * Math.exp(w)) };
+}
+
+/**
+ * Predicts one epoch. With `measuredEpochSeconds` the time is the user's (no time band) and only the
+ * power is predicted; otherwise both are.
+ */
+export function predictRun(model: PreModel, run: RunSpec, measuredEpochSeconds?: number): RunPrediction {
+  const query = {
+    gflops: run.fitGflops, tflops32: run.gpu.tflops32, batch: run.batch, imageSize: run.imageSize,
+    gpu: run.gpu.name, gpuCount: run.gpus, precision: run.precision,
+  };
+  const peak = peakOf(run);
+  // Mixed-precision time comes from the compute-share model, which was calibrated at that precision;
+  // the PRE time regressor was fitted on FP32/TF32 runs only.
+  const useCompute = (run.precision === 'amp' || run.precision === 'bf16') && model.computeShare !== undefined && peak !== undefined;
+  const validity = useCompute
+    ? checkValidity(model.computeShare!.validity, { ...query, gflops: run.fwdGflops })
+    : checkValidity(model.validity, query);
+  const minT = peak === undefined ? undefined : computeSeconds(run.fwdGflops, run.imagesPerEpoch, run.gpus, peak);
+  let time: Band;
+  let clamped = false;
+  let timeModel: RunPrediction['timeModel'] = 'measured';
+  if (measuredEpochSeconds !== undefined) {
+    time = { value: measuredEpochSeconds, low: measuredEpochSeconds, high: measuredEpochSeconds };
+  } else {
+    const fp = useCompute ? undefined : fp32Time(model, run, peak, minT);
+    const combined = fp ?? computeBound(model, run, peak)!;
+    timeModel = fp && !fp.share ? 'PRE epoch-time regressor' : 'compute-share model';
+    clamped = minT !== undefined && combined.value < minT;
+    time = widen(combined, validity.widenLog, minT ?? 0);
+  }
+  const perGpuRun = { gflops: run.fitGflops, imagesPerEpoch: run.imagesPerEpoch / run.gpus, epochSeconds: time.value, gpu: run.gpu };
+  const powerW = predictPrePower(model, perGpuRun);
+  const limit = run.gpu.maxPowerW;
+  const pw = useCompute ? checkValidity(model.validity, query).widenLog : validity.widenLog;
+  const pLow = powerW * Math.exp(model.powerBand.p05 - pw);
+  const pHigh = Math.min(limit, powerW * Math.exp(model.powerBand.p95 + pw));
+  const n = run.gpus;
+  const e = n * powerW * time.value;
+  // Time and power errors are treated as independent: their log-widths add in quadrature.
+  const lw = Math.hypot(Math.log(time.value / time.low), Math.log(powerW / pLow));
+  const hw = Math.hypot(Math.log(time.high / time.value), Math.log(Math.max(pHigh, powerW) / powerW));
+  const eHigh = Math.min(e * Math.exp(hw), n * limit * time.high);
+  return {
+    epochSeconds: time,
+    epochEnergyJ: { value: e, low: Math.min(e, e * Math.exp(-lw)), high: Math.max(e, eHigh) },
+    powerW,
+    peakTflops: peak,
+    minEpochSeconds: minT,
+    clamped,
+    timeModel,
+    validity,
+  };
+}
+
+/** Share of the dense peak a run at `epochSeconds` achieves (3 × forward FLOPs); > 1 is impossible. */
+export function shareOfPeak(run: RunSpec, epochSeconds: number, peak: number): number {
+  return computeSeconds(run.fwdGflops, run.imagesPerEpoch, run.gpus, peak) / epochSeconds;
+}
