@@ -122,3 +122,13 @@ void test('scope inputs are checked: GPU count and batch are whole numbers, prec
   assert.throws(() => estimateTraining({ arch: 'resnet50', gpu: 'A100', epochs: 1, images: 1, batch: 0 }, {}), EnergyInputError);
   assert.throws(() => estimateTraining({ arch: 'resnet50', gpu: 'A100', epochs: 1, images: 1, precision: 'fp8' as never }, {}), /Precision must be one of/);
 });
+
+void test('a batch outside the fitting range is used: named, and the band widens', () => {
+  const base = { arch: 'resnet50', gpu: 'RTX 3090', epochs: 10, images: 30000, size: 128 };
+  const at32 = estimateTraining({ ...base, batch: 32 }, {});
+  const at256 = estimateTraining({ ...base, batch: 256 }, {});
+  assert.ok(at256.outsideRange.some((o) => /batch 256/.test(o)));
+  assert.ok(at256.duration.high / at256.duration.low > at32.duration.high / at32.duration.low);
+  const unsaid = estimateTraining(base, {});
+  assert.ok(unsaid.notes.some((n) => /No batch size given/.test(n)));
+});
