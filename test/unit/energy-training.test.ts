@@ -132,3 +132,9 @@ void test('a batch outside the fitting range is used: named, and the band widens
   const unsaid = estimateTraining(base, {});
   assert.ok(unsaid.notes.some((n) => /No batch size given/.test(n)));
 });
+
+void test('with a measured epoch time the power model’s range is checked, whatever the precision', () => {
+  const r = estimateTraining({ arch: 'resnet50', gpu: 'H100 SXM', gpus: 8, precision: 'bf16', epochs: 90, images: 1281167, epochSeconds: 60 }, {});
+  assert.ok(r.outsideRange.some((o) => /precision bf16/.test(o)), r.outsideRange.join(' | '));
+  assert.ok(r.energy.value <= 8 * 700 * 90 * 60 * (1 + 1e-9), 'never above 8 boards at their limit');
+});
