@@ -122,7 +122,8 @@ export function predictRun(model: PreModel, run: RunSpec, measuredEpochSeconds?:
   const peak = peakOf(run);
   // Mixed-precision time comes from the compute-share model, which was calibrated at that precision;
   // the PRE time regressor was fitted on FP32/TF32 runs only.
-  const useCompute = (run.precision === 'amp' || run.precision === 'bf16') && model.computeShare !== undefined && peak !== undefined;
+  // With a measured epoch time only the power model is used, so its range is the one that matters.
+  const useCompute = measuredEpochSeconds === undefined && (run.precision === 'amp' || run.precision === 'bf16') && model.computeShare !== undefined && peak !== undefined;
   const validity = useCompute
     ? checkValidity(model.computeShare!.validity, { ...query, gflops: run.fwdGflops })
     : checkValidity(model.validity, query);

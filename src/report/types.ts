@@ -53,6 +53,8 @@ export interface CatalogFacts {
   top1: number;
   gmacs: number;
   grade: string;
+  /** The grade as users see it: reference device, letter range, absolute energy (see docs/grades.md). */
+  gradeLabel?: string;
   energyPerInference: Estimate;
   source: string;
 }

@@ -8,6 +8,7 @@ import * as vscode from 'vscode';
 import { formatNumber } from '../energy/quantity';
 import { statusBarText } from '../report/summary';
 import type { Report } from '../report/types';
+import { REFERENCE_DEVICE } from '../catalog/grades';
 import { Commands } from './commands/ids';
 import type { GreenLensContext } from './context';
 import type { ReportService } from './report/service';
@@ -22,7 +23,7 @@ export function summaryTooltip(report: Report): vscode.MarkdownString {
     lines.push(`Energy per year of ${s.models} model${s.models === 1 ? '' : 's'} at ${formatNumber(a.inferencesPerDay)} inferences a day each: ${formatNumber(e.value)} kWh (band ${formatNumber(e.low)}–${formatNumber(e.high)}), ${e.provenance}: ${e.method}.`);
   }
   lines.push(`${s.profiled} of ${s.models} model${s.models === 1 ? '' : 's'} measured on this machine; the other figures are estimated from the catalog or from counted MACs on ${a.hardware.name}.`);
-  if (s.worstGrade) lines.push(`Grade ${s.worstGrade} is the worst catalog grade (A–G, from the accuracy–energy frontier).`);
+  if (s.worstGrade) lines.push(`Grade ${s.worstGrade} is the worst catalog grade (A–G, relative to the accuracy–energy frontier on an ${REFERENCE_DEVICE}; see docs/grades.md).`);
   lines.push('', 'Click to open the report.');
   const md = new vscode.MarkdownString(lines.join('\n\n'));
   md.isTrusted = false;

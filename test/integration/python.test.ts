@@ -49,7 +49,7 @@ describe('python', () => {
     const doc = await openExample('infer_resnet.py');
     const titles = await until('the model lens', () => lensTitles(doc), (t) => t.some((x) => x.startsWith('resnet152')));
     const main = titles.find((t) => t.startsWith('resnet152'))!;
-    assert.match(main, /^resnet152 · 60\.2 M params · 11\.6 GMACs · ≈ [\d.]+ [mµ]?J per inference \(estimated: [^)]+\) · grade D · [1-5] greener options?$/);
+    assert.match(main, /^resnet152 · 60\.2 M params · 11\.6 GMACs · ≈ [\d.]+ [mµ]?J per inference \(estimated: [^)]+\) · grade D \(RTX 3090\) · [1-5] greener options?$/);
     assert.ok(titles.includes('Profile variants'), titles.join(' | '));
     assert.ok(titles.includes('Greener alternatives'), titles.join(' | '));
     for (const t of titles) assert.doesNotMatch(t, /NaN|Infinity|undefined/);

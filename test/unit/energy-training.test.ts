@@ -122,3 +122,19 @@ void test('scope inputs are checked: GPU count and batch are whole numbers, prec
   assert.throws(() => estimateTraining({ arch: 'resnet50', gpu: 'A100', epochs: 1, images: 1, batch: 0 }, {}), EnergyInputError);
   assert.throws(() => estimateTraining({ arch: 'resnet50', gpu: 'A100', epochs: 1, images: 1, precision: 'fp8' as never }, {}), /Precision must be one of/);
 });
+
+void test('a batch outside the fitting range is used: named, and the band widens', () => {
+  const base = { arch: 'resnet50', gpu: 'RTX 3090', epochs: 10, images: 30000, size: 128 };
+  const at32 = estimateTraining({ ...base, batch: 32 }, {});
+  const at256 = estimateTraining({ ...base, batch: 256 }, {});
+  assert.ok(at256.outsideRange.some((o) => /batch 256/.test(o)));
+  assert.ok(at256.duration.high / at256.duration.low > at32.duration.high / at32.duration.low);
+  const unsaid = estimateTraining(base, {});
+  assert.ok(unsaid.notes.some((n) => /No batch size given/.test(n)));
+});
+
+void test('with a measured epoch time the power model’s range is checked, whatever the precision', () => {
+  const r = estimateTraining({ arch: 'resnet50', gpu: 'H100 SXM', gpus: 8, precision: 'bf16', epochs: 90, images: 1281167, epochSeconds: 60 }, {});
+  assert.ok(r.outsideRange.some((o) => /precision bf16/.test(o)), r.outsideRange.join(' | '));
+  assert.ok(r.energy.value <= 8 * 700 * 90 * 60 * (1 + 1e-9), 'never above 8 boards at their limit');
+});

@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import { test } from 'node:test';
 import { analyzePythonFiles } from '../../src/analyzers/python/index';
 import { parseShape, parseTarget } from '../../src/cli/commands/profile-torch';
-import { variantResult } from '../../src/profiler/torch/assemble';
+import { energyOf, variantResult } from '../../src/profiler/torch/assemble';
 import { configLiteral, generateHarness } from '../../src/profiler/torch/generate';
 import { IMPORTS } from '../../src/profiler/torch/harness/core';
 import {
@@ -124,4 +124,14 @@ void test('CLI arguments: file:LINE targets and shapes', () => {
   assert.deepEqual(parseShape('1,3,224,224'), [1, 3, 224, 224]);
   assert.deepEqual(parseShape('1x784'), [1, 784]);
   assert.throws(() => parseShape('1,-3'), /--shape/);
+});
+
+void test('the CPU-time estimate divides mean CPU time by mean latency, never by the median', () => {
+  // A skewed loop: the median run is very short, the mean long. With the median the CPU-time share
+  // would exceed 100 % on any core count and be capped; with the mean it stays below 100 %.
+  const lat = { p50: 0.001, p95: 20, p99: 30, mean: 10, ciPct: 1, n: 5 };
+  const m = { cpuMsPerRun: 8, batch: 1 } as unknown as Parameters<typeof energyOf>[0];
+  const reading = energyOf(m, lat, { raplDomains: [] });
+  assert.equal(reading.meter, 'estimate:cpu-time');
+  assert.ok(!reading.perInference.notes.some((n) => /capped at 100 %/.test(n)), reading.perInference.notes.join(' | '));
 });

@@ -47,7 +47,7 @@ function modelRows(report: Report): string[][] {
       m.static?.gmacs !== undefined ? formatNumber(m.static.gmacs) : m.catalog ? formatNumber(m.catalog.gmacs) : '',
       energy ? `${energyText(energy)} ${energy.provenance === 'measured' ? '(M)' : '(E)'}` : 'n/a',
       m.yearly ? `${withBand(m.yearly.energy)}` : 'n/a',
-      m.catalog ? `${m.catalog.grade} (${formatNumber(m.catalog.top1)} % top-1)` : '',
+      m.catalog ? `${mdEscape(m.catalog.gradeLabel ?? m.catalog.grade)} (${formatNumber(m.catalog.top1)} % top-1)` : '',
     ];
   });
 }

@@ -54,6 +54,7 @@ export function summarizeTraining(loop: TrainingLoop, modelName: string | undefi
       `Epochs: ${loop.epochs === undefined ? 'not found in the code; figures are per epoch' : loop.epochs}.`,
       `Images per epoch: the dataset size is not in the code; figures are for ${formatNumber(IMAGES_PER_EPOCH)} and scale with it.`,
       ...(gpu.assumption ? [gpu.assumption] : [`GPU: ${est.gpu.name} (from the hardware profile or detection).`]),
+      `Scope: ${est.scope} One GPU at ${est.inputs.precision} assumed (the code does not say).`,
       `Energy: ${est.energy.method}; band ${formatNumber(convertEnergy(est.energy, 'kWh').low)}–${formatNumber(convertEnergy(est.energy, 'kWh').high)} kWh.`,
       ...est.notes,
       ...(est.energy.sources.length ? [`Sources: ${est.energy.sources.join('; ')}`] : []),

@@ -20,7 +20,7 @@ function facts(m: ReportModel): HTMLElement {
   const s = m.static;
   if (s?.params !== undefined) rows.push(['Parameters', s.params.toLocaleString('en-US')]);
   if (s?.gmacs !== undefined) rows.push(['Compute', `${formatNumber(s.gmacs)} GMACs per inference (counted from the graph${s.coverage !== undefined && s.coverage < 1 ? `, ${formatNumber(s.coverage * 100)} % of it` : ''})`]);
-  if (m.catalog) rows.push(['Catalog', `${m.catalog.name} (${m.catalog.library}): top-1 ${formatNumber(m.catalog.top1)} %, ${formatNumber(m.catalog.gmacs)} GMACs, grade ${m.catalog.grade}`]);
+  if (m.catalog) rows.push(['Catalog', `${m.catalog.name} (${m.catalog.library}): top-1 ${formatNumber(m.catalog.top1)} %, ${formatNumber(m.catalog.gmacs)} GMACs, grade ${m.catalog.gradeLabel ?? m.catalog.grade}`]);
   if (m.profile) rows.push(['Profiled', `${m.profile.variants.filter((v) => v.status === 'measured').length} of ${m.profile.variants.length} variants measured on ${m.profile.machine.cpu} (${m.profile.inputs.description})`]);
   return el('dl', { class: 'facts' }, ...rows.flatMap(([k, v]) => [el('dt', {}, k), el('dd', {}, v)]));
 }
