@@ -8,7 +8,7 @@
 import modelData from './data/training-pre-model.json';
 import { lookupModel } from '../catalog/catalog';
 import { preGpu, DEL_REY_IMAGE_SIZE, type PreGpu, type PreModel } from './training-pre';
-import { predictRun, shareOfPeak, type RunSpec } from './training-run';
+import { predictRun, shareOfPeak, type RunPrediction, type RunSpec } from './training-run';
 import { validityNote } from './training-validity';
 import { GPU_SPECS, TRAINING_PRECISIONS, type TrainingPrecision } from './gpu-specs';
 import { greenAlgorithmsEnergy, mlco2ImpactEnergy } from './training';
@@ -121,16 +121,8 @@ export function estimateTraining(input: TrainingInput, settings: Partial<Pick<Se
   const spec: RunSpec = { fwdGflops: fwd, mactsM, fitGflops: fitG, architecture: arch, imagesPerEpoch: images, gpu, gpus, precision, batch: input.batch, imageSize: size };
   const measured = input.epochSeconds === undefined ? undefined : requireFinite(input.epochSeconds, 'seconds per epoch', 1e-3, 1e8);
   const p = predictRun(MODEL, spec, measured);
-  const notes = found.note ? [found.note] : [];
-  if (found.entry.imgSize !== size) notes.push(`GFLOPs scaled from ${found.entry.imgSize} px to ${size} px by pixel count.`);
-  if (arch && Math.abs(fitG / fwd - 1) > 0.2) notes.push(`The regressors use the fitting data's count for ${arch} (${fitG.toFixed(3)} GFLOPs at ${size} px); the bounds use the catalog's ${fwd.toFixed(3)}.`);
-  const vNote = validityNote(p.validity);
-  if (vNote) notes.push(vNote);
-  if (input.batch === undefined) notes.push(`No batch size given: the epoch-time model was fitted at batch ${MODEL.validity.batch.join(', ')}.`);
   const share = p.peakTflops === undefined ? undefined : shareOfPeak(spec, p.epochSeconds.value, p.peakTflops);
-  if (p.clamped) notes.push(`The model's epoch time was below the physical bound (3 × forward FLOPs ÷ ${gpus} × ${p.peakTflops} TFLOPS dense ${precision} peak); it was raised to the bound.`);
-  if (measured !== undefined && share !== undefined && share > 1) notes.push(`Your epoch time implies ${(100 * share).toFixed(0)} % of the dense ${precision} peak, which no GPU reaches: check --gpus, --precision, --images and the model.`);
-  if (p.peakTflops === undefined) notes.push(`No data-sheet ${precision} peak for ${gpu.name}: the physical bound on time is not applied.`);
+  const notes = [...(found.note ? [found.note] : []), ...runNotes({ input, spec, p, share, nativeSize: found.entry.imgSize, measured: measured !== undefined })];
   const sources = [SOURCES.delRey, ...(gpu.spec ? [`${gpu.spec.source.name}, ${gpu.spec.source.url}`] : [SOURCES.mlco2Gpus])];
   const t = p.epochSeconds;
   const duration = measured !== undefined
@@ -162,6 +154,23 @@ export function estimateTraining(input: TrainingInput, settings: Partial<Pick<Se
     outsideRange: p.validity.outside,
     notes: [...notes, ...intensity.notes, ...tariff.notes],
   };
+}
+
+/** The notes that say what was scaled, assumed, out of range or bounded. */
+function runNotes(a: { input: TrainingInput; spec: RunSpec; p: RunPrediction; share?: number; nativeSize: number; measured: boolean }): string[] {
+  const { spec, p } = a;
+  const notes: string[] = [];
+  const at = `${spec.imageSize} px`;
+  if (a.nativeSize !== spec.imageSize) notes.push(`GFLOPs scaled from ${a.nativeSize} px to ${at} by pixel count.`);
+  if (spec.architecture && Math.abs(spec.fitGflops / spec.fwdGflops - 1) > 0.2) notes.push(`The regressors use the fitting data's count for ${spec.architecture} (${spec.fitGflops.toFixed(3)} GFLOPs at ${at}); the bounds use the catalog's ${spec.fwdGflops.toFixed(3)}.`);
+  const vNote = validityNote(p.validity);
+  if (vNote) notes.push(vNote);
+  if (a.input.batch === undefined) notes.push(`No batch size given: the epoch-time model was fitted at batch ${MODEL.validity.batch.join(', ')}.`);
+  const peak = `${p.peakTflops} TFLOPS dense ${spec.precision} peak`;
+  if (p.clamped) notes.push(`The model's epoch time was below the physical bound (3 × forward FLOPs ÷ ${spec.gpus} × ${peak}); it was raised to the bound.`);
+  if (a.measured && a.share !== undefined && a.share > 1) notes.push(`Your epoch time implies ${(100 * a.share).toFixed(0)} % of the ${peak}, which no GPU reaches: check --gpus, --precision, --images and the model.`);
+  if (p.peakTflops === undefined) notes.push(`No data-sheet ${spec.precision} peak for ${spec.gpu.name}: the physical bound on time is not applied.`);
+  return notes;
 }
 
 function baselinesOf(gpu: PreGpu, gpus: number, given: Estimate | undefined): Pick<TrainingEstimate, 'baselines' | 'baselinesNote'> {
