@@ -1,0 +1,80 @@
+/**
+ * Comparisons of a variant with its baseline from paired blocks: both were timed in the same round of an
+ * interleaved measurement, so drift in load, clock frequency or temperature hits both sides of a pair
+ * alike and cancels in their ratio. The ratio's interval is the sign-test interval of the median of the
+ * per-round ratios (an exact, distribution-free method: no bootstrap, nothing random), widened to what
+ * the clock can resolve. Pure.
+ */
+import { medianCi, sortedCopy } from './stats';
+import type { RatioInterval, SpeedVerdict } from './types';
+
+/** The words of the verdict when the interval holds 1. */
+export const NO_DIFFERENCE: SpeedVerdict = 'no measurable difference';
+
+/**
+ * The median of `num[i] / den[i]` over the rounds and its interval at `level`, computed on log ratios
+ * (so that the interval of a ratio and of its inverse are inverses) and widened to at least
+ * ±`floorRel` (relative) around the median, which is what the clock's granularity allows. Pairs with a
+ * non-positive or non-finite member are left out. Fewer than six pairs give an unbounded interval.
+ */
+export function ratioInterval(num: ArrayLike<number>, den: ArrayLike<number>, level = 0.95, floorRel = 0): RatioInterval {
+  const logs: number[] = [];
+  const n = Math.min(num.length, den.length);
+  for (let i = 0; i < n; i++) {
+    const a = num[i] ?? NaN;
+    const b = den[i] ?? NaN;
+    if (a > 0 && b > 0 && Number.isFinite(a) && Number.isFinite(b)) logs.push(Math.log(a / b));
+  }
+  if (logs.length === 0) return { value: NaN, low: 0, high: Infinity };
+  const ci = medianCi(sortedCopy(logs), level);
+  const value = Math.exp(ci.median);
+  if (!Number.isFinite(ci.low) || !Number.isFinite(ci.high)) return { value, low: 0, high: Infinity };
+  const floor = Math.log1p(Math.max(0, floorRel));
+  return { value, low: Math.exp(Math.min(ci.low, ci.median - floor)), high: Math.exp(Math.max(ci.high, ci.median + floor)) };
+}
+
+/** Largest distance of the interval's ends from its value, as a percentage of the value. */
+export function ratioHalfWidthPct(r: RatioInterval): number {
+  if (!(r.value > 0) || !Number.isFinite(r.high)) return Infinity;
+  return (Math.max(r.value - r.low, r.high - r.value) / r.value) * 100;
+}
+
+/** "faster" when the whole speed-up interval is above 1, "slower" when below, otherwise no measurable difference. */
+export function speedVerdict(speedup: RatioInterval): SpeedVerdict {
+  if (speedup.low > 1) return 'faster';
+  if (speedup.high < 1) return 'slower';
+  return NO_DIFFERENCE;
+}
+
+/** True when an energy ratio (variant ÷ baseline) shows a real saving: its whole interval is below 1. */
+export function savesEnergy(energyRatio: RatioInterval | undefined): boolean {
+  return energyRatio !== undefined && energyRatio.high < 1;
+}
+
+/**
+ * What a longer run could tell, for an interval that holds 1. An interval narrows like 1/√(rounds), so
+ * resolving the measured difference |log value| from a half-width h takes about (h / |log value|)² times
+ * the rounds this run had. Beyond a hundredfold, or for a difference under half a percent, the two are
+ * called equal for practical purposes. Undefined when the interval does not hold 1.
+ */
+export function resolutionNote(r: RatioInterval, measuredMs: number): string | undefined {
+  if (speedVerdict(r) !== NO_DIFFERENCE) return undefined;
+  if (!Number.isFinite(r.high) || !(r.low > 0)) return 'Too few interleaved rounds for an interval; measure longer to compare this variant with the baseline.';
+  const diff = Math.abs(Math.log(r.value));
+  const half = Math.max(Math.log(r.high / r.value), Math.log(r.value / r.low));
+  const span = `${((r.low - 1) * 100).toFixed(1)} % to +${((r.high - 1) * 100).toFixed(1)} %`;
+  if (diff < 0.005) return `Within ${span} of the baseline: no difference that matters was seen.`;
+  const factor = Math.max(1, (half / diff) ** 2 * 1.1);
+  const pct = ((r.value - 1) * 100).toFixed(1);
+  if (factor > 100) return `The measured difference (${pct} %) is far inside the interval (${span}); it would take over 100 times this run's measuring time to tell it, so treat the two as equal.`;
+  const seconds = (factor * measuredMs) / 1000;
+  return `If the measured difference (${pct} %) is real, about ${factor.toFixed(1)} times this run's measuring time (about ${seconds < 120 ? `${seconds.toFixed(0)} s` : `${(seconds / 60).toFixed(0)} min`} of interleaved measuring) would tell it from noise.`;
+}
+
+/** A speed-up with its interval, `1.23× (1.18–1.29)`; the baseline's is just 1.00×. */
+export function formatSpeedup(s: RatioInterval | undefined): string {
+  if (!s || !Number.isFinite(s.value)) return '';
+  if (s.low === s.value && s.high === s.value) return `${s.value.toFixed(2)}×`;
+  const hi = Number.isFinite(s.high) ? s.high.toFixed(2) : '∞';
+  return `${s.value.toFixed(2)}× (${s.low.toFixed(2)}–${hi})`;
+}
