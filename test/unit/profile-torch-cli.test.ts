@@ -1,11 +1,11 @@
 /** `greenlens profile-torch`: JSON output on a user module, the printed script, usage errors and Python errors. */
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+
 import * as path from 'node:path';
 import { test } from 'node:test';
 import { main } from '../../src/cli/main';
 import type { TorchProfileResult } from '../../src/profiler/torch/index';
+import { tempDir } from './helpers/tempdir';
 
 const ROOT = path.join(__dirname, '..', '..');
 
@@ -17,7 +17,7 @@ function io() {
 
 void test('greenlens profile-torch file.py:LINE --json prints a result in the profiler format, progress on stderr', async () => {
   const c = io();
-  const storage = mkdtempSync(path.join(tmpdir(), 'gl-torch-cli-'));
+  const storage = tempDir('gl-torch-cli-');
   const code = await main(['profile-torch', 'examples/linear_heavy.py:27', '--python', '/usr/bin/python3', '--json', '--budget', '4s', '--variants', 'int8-dynamic,torch-compile', '--storage', storage], c.io);
   assert.equal(code, 0, c.err.join('\n'));
   const res = JSON.parse(c.out.join('\n')) as TorchProfileResult;
@@ -52,6 +52,6 @@ void test('greenlens profile-torch: usage errors for a line without a model, bad
   c = io();
   assert.equal(await main(['profile-torch', 'examples/serve_onnx.py:1'], c.io), 1);
   c = io();
-  assert.equal(await main(['profile-torch', 'examples/linear_heavy.py:27', '--python', '/nonexistent/python3', '--storage', mkdtempSync(path.join(tmpdir(), 'gl-torch-cli-'))], c.io), 2);
+  assert.equal(await main(['profile-torch', 'examples/linear_heavy.py:27', '--python', '/nonexistent/python3', '--storage', tempDir('gl-torch-cli-')], c.io), 2);
   assert.match(c.err.join('\n'), /The Python interpreter "\/nonexistent\/python3" was not found/);
 });

@@ -1,12 +1,12 @@
 /** `greenlens profile`: plain progress lines off a terminal, JSON output, usage errors. */
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+
 import * as path from 'node:path';
 import { test } from 'node:test';
 import { main } from '../../src/cli/main';
 import { parseDuration } from '../../src/cli/commands/profile';
 import type { ProfileResult } from '../../src/profiler/index';
+import { tempDir } from './helpers/tempdir';
 
 const ROOT = path.join(__dirname, '..', '..');
 
@@ -17,7 +17,7 @@ function io() {
 }
 
 void test('greenlens profile --json prints a ProfileResult and one progress line per variant', async () => {
-  const dir = mkdtempSync(path.join(tmpdir(), 'gl-cli-'));
+  const dir = tempDir('gl-cli-');
   const c = io();
   const code = await main(['profile', 'examples/models/fashion_mlp.onnx', '--variants', 'int8-dynamic,prune-local:0.5', '--budget', '2s', '--json', '--storage', dir, '--no-cache'], c.io);
   assert.equal(code, 0, c.err.join('\n'));

@@ -6,8 +6,7 @@
  * error while the rest of the run goes on.
  */
 import assert from 'node:assert/strict';
-import { closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync, writeSync, ftruncateSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync, writeSync, ftruncateSync } from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import { onnx } from '../../src/analyzers/onnx/generated/onnx';
@@ -15,10 +14,11 @@ import { ProfilerJobError, ProfilerRunner, profileModel } from '../../src/profil
 import { parseVariant } from '../../src/profiler/variants/spec';
 import { encodeNpyFloat32 } from '../../src/profiler/npy';
 import type { MeasureJob } from '../../src/protocol';
+import { tempDir } from './helpers/tempdir';
 
 const ROOT = path.join(__dirname, '..', '..');
 const FASHION = path.join(ROOT, 'examples', 'models', 'fashion_mlp.onnx');
-const tmp = mkdtempSync(path.join(tmpdir(), 'gl-robust-'));
+const tmp = tempDir('gl-robust-');
 
 const vi = (name: string, elemType: number, dims: number[]): onnx.IValueInfoProto => ({ name, type: { tensorType: { elemType, shape: { dim: dims.map((d) => ({ dimValue: d })) } } } });
 
