@@ -6,7 +6,7 @@
  * the clock can resolve. Pure.
  */
 import { medianCi, sortedCopy } from './stats';
-import type { RatioInterval, SpeedVerdict } from './types';
+import type { MeasurementInfo, RatioInterval, SpeedVerdict } from './types';
 
 /** The words of the verdict when the interval holds 1. */
 export const NO_DIFFERENCE: SpeedVerdict = 'no measurable difference';
@@ -77,4 +77,14 @@ export function formatSpeedup(s: RatioInterval | undefined): string {
   if (s.low === s.value && s.high === s.value) return `${s.value.toFixed(2)}×`;
   const hi = Number.isFinite(s.high) ? s.high.toFixed(2) : '∞';
   return `${s.value.toFixed(2)}× (${s.low.toFixed(2)}–${hi})`;
+}
+
+/** How the figures were measured: interleaved rounds, the intervals' level, the machine's load. */
+export function formatMeasurement(m: MeasurementInfo | undefined): string[] {
+  if (!m) return [];
+  const level = `${Math.round(m.level * 100)} %`;
+  return [
+    `measured interleaved: ${m.rounds} rounds of randomized blocks (about ${m.blockTargetMs.toFixed(1)} ms each, clock step ${m.clockGranularityUs.toFixed(3)} µs); intervals are ${level}`,
+    ...m.notes.map((n) => `  ${n}`),
+  ];
 }

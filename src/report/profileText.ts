@@ -1,7 +1,7 @@
 /** A plain-text table of a profile result, shared by the CLI and the editor's output channel. Pure. */
 import * as path from 'node:path';
-import { formatSpeedup } from '../profiler/compare';
-import type { MeasurementInfo, ProfileResult, VariantResult } from '../profiler/types';
+import { formatMeasurement, formatSpeedup } from '../profiler/compare';
+import type { ProfileResult, VariantResult } from '../profiler/types';
 
 const pct = (x: number | undefined) => (x === undefined ? '' : `${(x * 100).toFixed(1)} %`);
 
@@ -14,16 +14,6 @@ function row(r: VariantResult): string[] {
     r.id + (r.cached ? ' (cached)' : ''), r.status, `${perSample.toFixed(3)} ms`, formatSpeedup(r.speedup), r.verdict ?? '',
     `±${m.ciPct.toFixed(1)} %`, `${(m.fileBytes / 1e6).toFixed(2)} MB`, e ? `${(e.value * 1000).toFixed(3)} mJ` : '',
     pct(r.accuracy?.top1Agreement), r.accuracy?.accuracy !== undefined ? `${pct(r.accuracy.accuracy)} (fp32 ${pct(r.accuracy.baselineAccuracy)})` : '',
-  ];
-}
-
-/** How the figures were measured: interleaved rounds, the intervals' level, the machine's load. */
-function measurementLines(m: MeasurementInfo | undefined): string[] {
-  if (!m) return [];
-  const level = `${Math.round(m.level * 100)} %`;
-  return [
-    `measured interleaved: ${m.rounds} rounds of randomized blocks (about ${m.blockTargetMs.toFixed(1)} ms each, clock step ${m.clockGranularityUs.toFixed(3)} µs); intervals are ${level}`,
-    ...m.notes.map((n) => `  ${n}`),
   ];
 }
 
@@ -42,7 +32,7 @@ export function formatProfile(res: ProfileResult): string {
   return [
     `${path.basename(res.modelPath)} on ${res.machine.cpu} (${res.machine.cores} cores), onnxruntime ${res.machine.ortVersion}`,
     `inputs: ${res.inputs.description}`, '', ...lines, '',
-    `energy: ${meters.join(', ') || 'none'}${meterNote ? ` (${meterNote})` : ''}`, ...measurementLines(res.measurement), ...(notes.length ? ['notes:', ...notes] : []),
+    `energy: ${meters.join(', ') || 'none'}${meterNote ? ` (${meterNote})` : ''}`, ...formatMeasurement(res.measurement), ...(notes.length ? ['notes:', ...notes] : []),
     `${(res.durationMs / 1000).toFixed(1)} s`,
   ].join('\n');
 }

@@ -256,7 +256,7 @@ void test('unreadable files and bad settings become notes, never exceptions', as
 
 void test('a variant whose paired energy ratio holds 1 claims no saving; one below 1 saves the baseline energy × (1 − ratio)', async () => {
   const inputs = await recordedInputs({ inferencesPerDay: 1e9 });
-  const profile = inputs.profiles['models/fashion_mlp.onnx']!;
+  const profile = inputs.profiles!['models/fashion_mlp.onnx']!;
   const [base, int8] = [profile.variants[0]!, profile.variants[1]!];
   int8.energyRatio = { value: 0.97, low: 0.93, high: 1.02 };
   int8.speedup = { value: 1.02, low: 0.98, high: 1.06 };

@@ -3,7 +3,7 @@
  * of the ONNX profiler's table plus the optimization's own time (the study's cost finding). Pure.
  */
 import * as path from 'node:path';
-import { formatSpeedup } from '../compare';
+import { formatMeasurement, formatSpeedup } from '../compare';
 import type { TorchProfileResult, TorchVariantResult } from './types';
 
 const pct = (x: number | undefined) => (x === undefined ? '' : `${(x * 100).toFixed(1)} %`);
@@ -40,7 +40,6 @@ export function formatTorchProfile(res: TorchProfileResult): string {
       ...v.notes.map((n) => `  ${v.id}: ${n}`), ...(v.gpuOriented ? [`  ${v.id}: GPU-oriented variant measured on a CPU`] : []),
       ...(v.resolution ? [`  ${v.id}: ${v.resolution}`] : []),
     ]),
-    ...(res.measurement?.notes ?? []).map((n) => `  ${n}`),
     ...res.notes.map((n) => `  ${n}`),
   ];
   const onnx = res.onnxExport ? ('path' in res.onnxExport ? `ONNX export: ${res.onnxExport.path} (profile it with greenlens profile)` : `ONNX export failed: ${res.onnxExport.error}`) : undefined;
@@ -50,6 +49,7 @@ export function formatTorchProfile(res: TorchProfileResult): string {
     `weights: ${res.model.weights}; input [${res.model.inputShape.join(', ')}] ${res.model.inputDtype} (${res.model.inputNote})`,
     `inputs: ${res.inputs.description}`, '', ...lines, '',
     `energy: ${meters.join(', ') || 'none'}${meterNote ? ` (${meterNote})` : ''}`,
+    ...formatMeasurement(res.measurement),
     ...(onnx ? [onnx] : []),
     ...(notes.length ? ['notes:', ...notes] : []),
     `${(res.durationMs / 1000).toFixed(1)} s; script: ${res.scriptPath}`,
