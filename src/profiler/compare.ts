@@ -88,3 +88,31 @@ export function formatMeasurement(m: MeasurementInfo | undefined): string[] {
     ...m.notes.map((n) => `  ${n}`),
   ];
 }
+
+/** Two-sided Student t quantiles for 1..10 degrees of freedom at 95 % and 99 %. */
+const T95 = [12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228];
+const T99 = [63.657, 9.925, 5.841, 4.604, 4.032, 3.707, 3.499, 3.355, 3.25, 3.169];
+
+/** The two-sided t quantile for `df` degrees of freedom at `level` (0.95 or 0.99; beyond ten, an approximation). */
+export function tQuantile(df: number, level: number): number {
+  const table = level >= 0.99 ? T99 : T95;
+  if (df >= 1 && df <= table.length) return table[df - 1] ?? Infinity;
+  const z = level >= 0.99 ? 2.576 : 1.96;
+  return df > 0 ? z + (z * z * z + z) / (4 * df) : Infinity;
+}
+
+/**
+ * Widens a ratio interval pooled over the rounds of several passes by the spread between the passes. Each
+ * pass loads fresh sessions, so its memory layout (and with it a speed difference of a few percent that
+ * stays fixed for a session's life) differs; rounds within one pass cannot show that. The passes' ratios
+ * give a t interval on the log scale; the result spans both intervals. With one pass nothing changes.
+ */
+export function widenByPasses(pooled: RatioInterval, passValues: number[], level = 0.95): RatioInterval {
+  const logs = passValues.filter((v) => v > 0 && Number.isFinite(v)).map(Math.log);
+  if (logs.length < 2 || !(pooled.value > 0)) return pooled;
+  const mean = logs.reduce((a, b) => a + b, 0) / logs.length;
+  const sd = Math.sqrt(logs.reduce((a, b) => a + (b - mean) ** 2, 0) / (logs.length - 1));
+  const half = (tQuantile(logs.length - 1, level) * sd) / Math.sqrt(logs.length);
+  const centre = Math.log(pooled.value);
+  return { value: pooled.value, low: Math.min(pooled.low, Math.exp(centre - half)), high: Math.max(pooled.high, Math.exp(centre + half)) };
+}

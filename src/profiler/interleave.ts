@@ -85,6 +85,9 @@ export function runsPerBlock(runMs: number, targetMs: number): number {
   return Math.max(1, Math.ceil(targetMs / Math.max(runMs, 1e-6)));
 }
 
+/** Blocks of at least this many runs start with an untimed lead-in run (it costs at most a quarter more wall time). */
+export const LEAD_IN_FROM_RUNS = 4;
+
 /** One contestant: a run to repeat, how many runs a block has, and an optional energy meter read per block. */
 export interface Lane {
   run: () => Promise<unknown> | unknown;
@@ -92,6 +95,11 @@ export interface Lane {
   /** Samples per run (the batch), so that per-sample figures compare across batch sizes. */
   batch: number;
   meter?: { begin(): void; end(): number };
+  /**
+   * One untimed run before each block: the first run after another contestant's block finds the caches
+   * holding that one's weights, a cost the contestant with fewer runs per block would pay more often.
+   */
+  leadIn?: boolean;
 }
 
 /** What was timed for one lane; index r of every block array is round r. */
@@ -104,6 +112,8 @@ export interface LaneLog {
   /** Per-run latencies in run order, up to their capacity (for percentiles). */
   runTimes: Float64Array;
   recorded: number;
+  /** Median run time of each block, ms, when computed elsewhere (the PyTorch harness sends them). */
+  blockMedianMs?: number[];
 }
 
 /** At most this many per-run latencies are kept per lane (8 MB of float64). */
@@ -120,6 +130,7 @@ async function timeBlock(lane: Lane, clock: Clock, log: LaneLog): Promise<void> 
     grown.set(log.runTimes.subarray(0, log.recorded));
     log.runTimes = grown;
   }
+  if (lane.leadIn) await lane.run();
   const cpu0 = clock.cpuMs();
   lane.meter?.begin();
   const t0 = clock.now();
@@ -197,10 +208,46 @@ export async function interleave(lanes: Lane[], o: InterleaveOptions): Promise<I
   }
 }
 
-/** Relative resolution of a lane's blocks: the granularity against its median block. */
-export function resolutionOf(log: LaneLog, granularityMs: number): number {
+/**
+ * What one block says about a run: the median of its runs where every run is long against the clock
+ * (robust to a preemption that hits one run of the block, the estimator BenchmarkTools argues for), or
+ * the block's mean where runs are too short for the clock and only the block as a whole is resolved.
+ */
+export type BlockEstimator = 'median' | 'mean';
+
+function runsPer(log: LaneLog): number {
+  return log.blockMs.length > 0 ? log.runs / log.blockMs.length : 1;
+}
+
+function medianOf(values: ArrayLike<number>): number {
+  return quantileSorted(sortedCopy(values), 0.5);
+}
+
+/** The median estimator where the typical run of every lane lasts at least 1 / GRANULARITY_SHARE clock steps. */
+export function estimatorFor(logs: LaneLog[], granularityMs: number): BlockEstimator {
+  if (!Number.isFinite(granularityMs)) return 'mean';
+  const ok = logs.every((log) => {
+    const typical = log.blockMedianMs ? medianOf(log.blockMedianMs) : log.recorded >= log.runs ? medianOf(log.runTimes.subarray(0, log.recorded)) : NaN;
+    return typical >= granularityMs / GRANULARITY_SHARE;
+  });
+  return ok ? 'median' : 'mean';
+}
+
+/** The per-run figure of every block under `mode`. */
+export function blockFigures(log: LaneLog, mode: BlockEstimator): number[] {
+  const k = runsPer(log);
+  if (mode === 'median') {
+    if (log.blockMedianMs && log.blockMedianMs.length === log.blockMs.length) return log.blockMedianMs;
+    if (log.recorded >= log.runs) return log.blockMs.map((_, b) => medianOf(log.runTimes.subarray(b * k, (b + 1) * k)));
+  }
+  return log.blockMs.map((ms) => ms / k);
+}
+
+/** Relative resolution of a lane's figures: the clock's granularity against a typical run (median) or block (mean). */
+export function resolutionOf(log: LaneLog, granularityMs: number, mode: BlockEstimator = 'mean'): number {
   if (!Number.isFinite(granularityMs) || log.blockMs.length === 0) return 0;
-  return granularityMs / Math.max(quantileSorted(sortedCopy(log.blockMs), 0.5), 1e-9);
+  const unit = mode === 'median' ? medianOf(blockFigures(log, 'median')) : medianOf(log.blockMs);
+  return granularityMs / Math.max(unit, 1e-9);
 }
 
 /** Latency summary of a lane from its blocks (interval) and its runs (percentiles). */
@@ -209,28 +256,27 @@ export interface LaneSummary {
   p95: number;
   p99: number;
   mean: number;
-  /** Half-width of the interval of the median block time per run, percent, never under the clock's resolution. */
+  /** Half-width of the interval of the median block figure, percent, never under the clock's resolution. */
   ciPct: number;
   n: number;
   blocks: number;
   cpuMsPerRun: number;
 }
 
-/** Half-width of the interval of a lane's median block time per run, percent, floored at the clock's resolution. */
-export function laneCiPct(log: LaneLog, granularityMs: number, level = 0.95): number {
-  const runsPer = log.blockMs.length > 0 ? log.runs / log.blockMs.length : 1;
-  const ci = medianCi(sortedCopy(log.blockMs.map((ms) => ms / runsPer)), level);
-  return Math.max(ci.halfWidthPct, resolutionOf(log, granularityMs) * 100);
+/** Half-width of the interval of a lane's median block figure, percent, floored at the clock's resolution. */
+export function laneCiPct(log: LaneLog, granularityMs: number, level = 0.95, mode = estimatorFor([log], granularityMs)): number {
+  const ci = medianCi(sortedCopy(blockFigures(log, mode)), level);
+  return Math.max(ci.halfWidthPct, resolutionOf(log, granularityMs, mode) * 100);
 }
 
 /** Summarises one lane; the interval comes from the blocks, which are independent rounds, not from runs inside one. */
-export function summarizeLane(log: LaneLog, granularityMs: number, level = 0.95): LaneSummary {
+export function summarizeLane(log: LaneLog, granularityMs: number, level = 0.95, mode = estimatorFor([log], granularityMs)): LaneSummary {
   const runs = sortedCopy(log.runTimes.subarray(0, log.recorded));
   const total = log.blockMs.reduce((a, b) => a + b, 0);
   const cpu = log.blockCpuMs.reduce((a, b) => a + b, 0);
   return {
     p50: quantileSorted(runs, 0.5), p95: quantileSorted(runs, 0.95), p99: quantileSorted(runs, 0.99),
-    mean: log.runs > 0 ? total / log.runs : NaN, ciPct: laneCiPct(log, granularityMs, level), n: log.runs,
+    mean: log.runs > 0 ? total / log.runs : NaN, ciPct: laneCiPct(log, granularityMs, level, mode), n: log.runs,
     blocks: log.blockMs.length, cpuMsPerRun: log.runs > 0 ? cpu / log.runs : NaN,
   };
 }
@@ -240,34 +286,58 @@ export function summarizeLane(log: LaneLog, granularityMs: number, level = 0.95)
  * time the estimator charges (capped at wall time × cores, as the estimator caps its share).
  */
 export function blockEnergy(log: LaneLog, batch: number, cores: number): { values: number[]; metered: boolean } {
-  const runsPer = log.blockMs.length > 0 ? log.runs / log.blockMs.length : 1;
+  const k = runsPer(log);
   const metered = log.blockJ.length === log.blockMs.length && log.blockJ.length > 0;
-  const values = log.blockMs.map((ms, r) => (metered ? log.blockJ[r] ?? NaN : Math.min(log.blockCpuMs[r] ?? NaN, ms * cores)) / runsPer / batch);
+  const values = log.blockMs.map((ms, r) => (metered ? log.blockJ[r] ?? NaN : Math.min(log.blockCpuMs[r] ?? NaN, ms * cores)) / k / batch);
   return { values, metered };
 }
 
 /** Speed-up and energy ratio of lane `v` against the baseline lane, from the rounds both ran. */
-export function compareLanes(base: LaneLog, baseBatch: number, v: LaneLog, vBatch: number, o: { granularityMs: number; level: number; cores: number }) {
-  const perSample = (log: LaneLog, batch: number) => {
-    const runsPer = log.blockMs.length > 0 ? log.runs / log.blockMs.length : 1;
-    return log.blockMs.map((ms) => ms / runsPer / batch);
-  };
-  const floor = resolutionOf(base, o.granularityMs) + resolutionOf(v, o.granularityMs);
+export function compareLanes(base: LaneLog, baseBatch: number, v: LaneLog, vBatch: number, o: { granularityMs: number; level: number; cores: number; mode?: BlockEstimator }) {
+  const mode = o.mode ?? estimatorFor([base, v], o.granularityMs);
+  const perSample = (log: LaneLog, batch: number) => blockFigures(log, mode).map((x) => x / batch);
+  const floor = resolutionOf(base, o.granularityMs, mode) + resolutionOf(v, o.granularityMs, mode);
   const speedup = ratioInterval(perSample(base, baseBatch), perSample(v, vBatch), o.level, floor);
   const eb = blockEnergy(base, baseBatch, o.cores);
   const ev = blockEnergy(v, vBatch, o.cores);
-  const energyRatio = ratioInterval(ev.values, eb.values, o.level, floor);
-  return { speedup, energyRatio, metered: eb.metered && ev.metered };
+  const energyRatio = ratioInterval(ev.values, eb.values, o.level, resolutionOf(base, o.granularityMs) + resolutionOf(v, o.granularityMs));
+  return { speedup, energyRatio, metered: eb.metered && ev.metered, mode };
 }
 
 /** The widest interval over lanes (latency) and comparisons with lane 0 (speed-up), percent. */
 export function worstIntervalPct(logs: LaneLog[], batches: number[], granularityMs: number, level = 0.95): number {
   const base = logs[0];
   if (!base) return Infinity;
+  const mode = estimatorFor(logs, granularityMs);
   let worst = 0;
   for (const [i, log] of logs.entries()) {
-    worst = Math.max(worst, laneCiPct(log, granularityMs, level));
-    if (i > 0) worst = Math.max(worst, ratioHalfWidthPct(compareLanes(base, batches[0] ?? 1, log, batches[i] ?? 1, { granularityMs, level, cores: 1 }).speedup));
+    worst = Math.max(worst, laneCiPct(log, granularityMs, level, mode));
+    if (i > 0) worst = Math.max(worst, ratioHalfWidthPct(compareLanes(base, batches[0] ?? 1, log, batches[i] ?? 1, { granularityMs, level, cores: 1, mode }).speedup));
   }
   return worst;
+}
+
+/** One lane's log over several passes: the blocks and runs of each, in order. */
+export function mergeLogs(logs: LaneLog[]): LaneLog {
+  const recorded = logs.reduce((a, l) => a + l.recorded, 0);
+  const runTimes = new Float64Array(recorded);
+  let at = 0;
+  for (const l of logs) {
+    runTimes.set(l.runTimes.subarray(0, l.recorded), at);
+    at += l.recorded;
+  }
+  const merged: LaneLog = {
+    blockMs: logs.flatMap((l) => l.blockMs), blockCpuMs: logs.flatMap((l) => l.blockCpuMs), blockJ: logs.flatMap((l) => l.blockJ),
+    runs: logs.reduce((a, l) => a + l.runs, 0), runTimes, recorded,
+  };
+  if (logs.every((l) => l.blockMedianMs)) merged.blockMedianMs = logs.flatMap((l) => l.blockMedianMs ?? []);
+  return merged;
+}
+
+/**
+ * Passes worth their loading: up to three, as long as loading every session again costs at most 40 % of
+ * the budget. One pass when loading is slow against the budget.
+ */
+export function passCount(budgetMs: number, loadMs: number): number {
+  return Math.max(1, Math.min(3, Math.floor((0.4 * budgetMs) / Math.max(loadMs, 1)) + 1));
 }

@@ -129,6 +129,8 @@ export interface MeasurementInfo {
   level: number;
   /** Wall time of the interleaved loop, ms. */
   wallMs: number;
+  /** Passes with freshly loaded sessions (the intervals include the spread between them); absent: one. */
+  passes?: number;
   load?: LoadReport;
   /** Sentences for the user: load warnings, frequency changes, memory grouping. */
   notes: string[];
