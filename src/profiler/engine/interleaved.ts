@@ -18,7 +18,7 @@ import { chooseMeter, estimatedReading, measuredReading, type EnergyMeter } from
 import type { EnergyReading, VariantMetrics } from '../types';
 import { jobSamples, modelInputs } from './job';
 import { warmUp } from './measure';
-import { createSession, toFeeds } from './ort';
+import { createSession, ort, toFeeds } from './ort';
 
 type Progress = (p: Omit<WorkerProgress, 'type' | 'id'>) => void;
 
@@ -61,17 +61,20 @@ async function fastestRunMs(session: Ort.InferenceSession, feeds: Record<string,
  * can make one session a few percent faster than an identical one for its whole life; shuffling the layout
  * per pass turns that into spread between passes, which the intervals then include.
  */
-async function loadAll(job: InterleaveJob, progress: Progress, warmBudgetMs: number, random: () => number): Promise<{ loaded: Loaded[]; padding: ArrayBuffer[] }> {
+async function loadAll(job: InterleaveJob, progress: Progress, warmBudgetMs: number, random: () => number): Promise<{ loaded: Loaded[]; padding: ArrayBuffer[]; createMs: number }> {
   const inputs = modelInputs(job.sourceModelPath, job);
   const loaded: Loaded[] = new Array<Loaded>(job.contestants.length);
   const padding: ArrayBuffer[] = [];
+  let createMs = 0;
   try {
     for (const i of shuffledOrder(job.contestants.length, random)) {
       const c = job.contestants[i]!;
       progress({ phase: 'loading' });
       padding.push(new ArrayBuffer(64 + Math.floor(random() * 256) * 1024));
       const samples = jobSamples(inputs, { inputs: job.inputs, variant: { batch: c.batch } });
+      const t0 = performance.now();
       const session = await createSession(c.modelPath, { threads: c.threads, level: c.level });
+      createMs += performance.now() - t0;
       const feeds = toFeeds(batchFeeds(samples, 0, c.batch));
       progress({ phase: 'warming-up' });
       await warmUp(session, feeds, warmBudgetMs);
@@ -81,7 +84,7 @@ async function loadAll(job: InterleaveJob, progress: Progress, warmBudgetMs: num
     await Promise.all(loaded.filter(Boolean).map((l) => l.session.release()));
     throw e;
   }
-  return { loaded, padding };
+  return { loaded, padding, createMs };
 }
 
 function energyOf(lane: { blockJ: number[]; blocks: number }, samples: number, meter: EnergyMeter | undefined, note: string | undefined, p50Ms: number, cpuMsPerRun: number, batch: number): EnergyReading {
@@ -129,10 +132,10 @@ function laneOutcomes(job: InterleaveJob, run: Passes, o: { granularityMs: numbe
 }
 
 /** Sessions, block sizes and the interleaved rounds of one pass; the sessions are released after it. */
-async function onePass(job: InterleaveJob, progress: Progress, o: { random: () => number; warmMs: number; budgetOf: (loadMs: number) => number; runs?: number[]; target?: number; granularityMs: number; meter?: EnergyMeter; monitor: LoadMonitor; t0: number }) {
+async function onePass(job: InterleaveJob, progress: Progress, o: { random: () => number; warmMs: number; budgetOf: (createMs: number, loadMs: number) => number; runs?: number[]; target?: number; granularityMs: number; meter?: EnergyMeter; monitor: LoadMonitor; t0: number }) {
   const loadStart = performance.now();
-  const { loaded, padding } = await loadAll(job, progress, o.warmMs, o.random);
-  const budgetMs = o.budgetOf(performance.now() - loadStart);
+  const { loaded, padding, createMs } = await loadAll(job, progress, o.warmMs, o.random);
+  const budgetMs = o.budgetOf(createMs, performance.now() - loadStart);
   try {
     const target = o.target ?? blockTargetMs(budgetMs, loaded.length, o.granularityMs);
     const runs = o.runs ?? loaded.map((l) => runsPerBlock(l.runMs, target));
@@ -164,6 +167,7 @@ async function onePass(job: InterleaveJob, progress: Progress, o: { random: () =
 export async function runInterleaved(job: InterleaveJob, progress: Progress): Promise<InterleaveOutcome> {
   const started = performance.now();
   const n = job.contestants.length;
+  ort();
   const { granularityMs } = measureGranularity(() => performance.now());
   const { meter, note: meterNote } = blockMeter(job);
   const monitor = new LoadMonitor(systemReaders(cpus().length));
@@ -176,8 +180,9 @@ export async function runInterleaved(job: InterleaveJob, progress: Progress): Pr
   for (let p = 0; p < passes; p++) {
     const left = () => Math.max(200 * n, job.budgetMs - (performance.now() - started));
     // Loading the first pass tells how many passes are worth it; each pass then gets its share of the time left.
-    const budgetOf = (loadMs: number) => {
-      if (p === 0) passes = passCount(job.budgetMs, loadMs);
+    // Session creation decides the passes (warm-up scales with the share, and onnxruntime starts once).
+    const budgetOf = (createMs: number, loadMs: number) => {
+      if (p === 0) passes = passCount(job.budgetMs, createMs);
       return Math.max(100 * n, (left() - loadMs * (passes - p - 1)) / (passes - p));
     };
     const pass = await onePass(job, progress, { random, warmMs: (0.05 * left()) / n / 3, budgetOf, granularityMs, monitor, t0, ...sizing, ...(meter ? { meter } : {}) });
