@@ -6,10 +6,10 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { formatSpeedup, ratioHalfWidthPct, ratioInterval, resolutionNote, savesEnergy, speedVerdict } from '../../src/profiler/compare';
+import { formatSpeedup, ratioHalfWidthPct, ratioInterval, resolutionNote, savesEnergy, speedVerdict, tQuantile, widenByPasses } from '../../src/profiler/compare';
 import {
-  blockEnergy, blockTargetMs, compareLanes, interleave, measureGranularity, runsPerBlock, seededRandom, shuffledOrder, summarizeLane,
-  worstIntervalPct, type Clock, type LaneLog,
+  blockEnergy, blockFigures, blockTargetMs, compareLanes, estimatorFor, interleave, measureGranularity, mergeLogs, passCount, runsPerBlock,
+  seededRandom, shuffledOrder, summarizeLane, worstIntervalPct, type Clock, type LaneLog,
 } from '../../src/profiler/interleave';
 import { heavyLoadWarning, LoadMonitor, loadNotes, parseCpuinfoMhz, type LoadReaders } from '../../src/profiler/load';
 import { Schedule } from '../../src/profiler/schedule';
@@ -150,11 +150,16 @@ void test('the interleaved loop: one block per lane per round, bookkeeping outsi
   const cmp = compareLanes(a, 1, b, 1, { granularityMs: 0.001, level: 0.95, cores: 2 });
   assert.equal(cmp.speedup.value, 0.8);
   assert.equal(speedVerdict(cmp.speedup), 'slower');
-  // The identical blocks give no spread: the interval is the clock's floor (0.001 ms against 4 and 5 ms blocks).
-  assert.ok(Math.abs(Math.log(cmp.speedup.high / cmp.speedup.value) - Math.log1p(0.001 / 4 + 0.001 / 5)) < 1e-12);
+  // Runs of 1 and 1.25 ms are 1000 clock steps long: each block says what its median run took. The
+  // identical blocks give no spread, so the interval is the clock's floor (0.001 ms against 1 and 1.25 ms runs).
+  assert.equal(cmp.mode, 'median');
+  assert.ok(Math.abs(Math.log(cmp.speedup.high / cmp.speedup.value) - Math.log1p(0.001 / 1 + 0.001 / 1.25)) < 1e-12);
   const s = summarizeLane(a, 0.001);
   assert.equal(s.p50, 1);
-  assert.equal(s.ciPct, (0.001 / 4) * 100, 'never narrower than the granularity allows');
+  assert.ok(Math.abs(s.ciPct - 0.1) < 1e-12, 'never narrower than the granularity allows');
+  // With a clock step of 0.05 ms a 1 ms run is only 20 steps long: only whole blocks (4 ms) are resolved.
+  assert.equal(estimatorFor([a, b], 0.05), 'mean');
+  assert.ok(Math.abs(summarizeLane(a, 0.05).ciPct - (0.05 / 4) * 100) < 1e-12);
   assert.ok(Math.abs(s.cpuMsPerRun - 0.9) < 1e-9);
   // A reachable target stops the loop at the first check after the minimum rounds.
   const quick = await interleave(lanes, { budgetMs: 1e9, targetPct: 5, clock, random: seededRandom(2), worstPct: (logs) => worstIntervalPct(logs, [1, 1], 0.001), minRounds: 12 });
@@ -216,4 +221,42 @@ void test('the interleaved job gets the time left less a worker start, and a min
   assert.equal(s.interleaveBudgetMs(3, 500), 39_000);
   now = 70_000;
   assert.equal(s.interleaveBudgetMs(3, 500), 1100, 'past the deadline, the variants are still compared');
+});
+
+void test('a block that a preemption hit in one run keeps its median; lead-in runs stay out of the timing', async () => {
+  const clock = fakeClock();
+  let calls = 0;
+  // Every block's third run is slowed by 20 ms of other work; the lead-in run costs 7 ms and is not timed.
+  const lane = { run: () => { calls++; clock.t += calls % 6 === 1 ? 7 : calls % 6 === 4 ? 21 : 1; }, runs: 5, batch: 1, leadIn: true };
+  const res = await interleave([lane], { budgetMs: 1e9, targetPct: -1, clock, random: seededRandom(1), worstPct: () => 50, maxRounds: 3 });
+  const [log] = res.logs as [LaneLog];
+  assert.equal(calls, 18, 'six calls per block: the lead-in and five timed runs');
+  assert.deepEqual(log.blockMs, [25, 25, 25]);
+  assert.deepEqual(blockFigures(log, 'median'), [1, 1, 1]);
+  assert.deepEqual(blockFigures(log, 'mean'), [5, 5, 5]);
+});
+
+void test('passes: their spread widens the pooled interval by a t quantile; logs merge in order; passes worth their loading', () => {
+  assert.equal(tQuantile(2, 0.95), 4.303);
+  assert.equal(tQuantile(1, 0.99), 63.657);
+  assert.ok(Math.abs(tQuantile(1000, 0.95) - 1.96) < 0.01);
+  const pooled = { value: 1.0, low: 0.99, high: 1.01 };
+  assert.deepEqual(widenByPasses(pooled, [1.02]), pooled, 'one pass: nothing to add');
+  // Passes at 0.96, 1.0 and 1.04: sd of the logs ≈ 0.04, t(2) = 4.303, half-width ≈ 4.303 × 0.04 / √3 ≈ 0.0995.
+  const w = widenByPasses(pooled, [0.96, 1, 1.04]);
+  const logs = [0.96, 1, 1.04].map(Math.log);
+  const m = logs.reduce((a, b) => a + b, 0) / 3;
+  const half = (4.303 * Math.sqrt(logs.reduce((a, b) => a + (b - m) ** 2, 0) / 2)) / Math.sqrt(3);
+  assert.ok(Math.abs(Math.log(w.high) - half) < 1e-12 && Math.abs(Math.log(w.low) + half) < 1e-12, JSON.stringify(w));
+  assert.deepEqual(widenByPasses({ value: 1, low: 0.5, high: 2 }, [0.99, 1.01, 1]), { value: 1, low: 0.5, high: 2 }, 'never narrower than the pooled interval');
+  const a: LaneLog = { blockMs: [1, 2], blockCpuMs: [1, 1], blockJ: [], runs: 4, runTimes: Float64Array.from([0.5, 0.5, 1, 1]), recorded: 4 };
+  const b: LaneLog = { blockMs: [3], blockCpuMs: [2], blockJ: [], runs: 2, runTimes: Float64Array.from([1.5, 1.5, 9]), recorded: 2 };
+  const merged = mergeLogs([a, b]);
+  assert.deepEqual([merged.blockMs, merged.blockCpuMs, merged.runs, merged.recorded], [[1, 2, 3], [1, 1, 2], 6, 6]);
+  assert.deepEqual(Array.from(merged.runTimes), [0.5, 0.5, 1, 1, 1.5, 1.5]);
+  assert.equal(passCount(60_000, 300), 8);
+  assert.equal(passCount(5000, 500), 4);
+  assert.equal(passCount(5000, 1000), 3, 'two passes would give t = 12.7: a third is afforded');
+  assert.equal(passCount(5000, 1200), 1, 'a third would cost over 60 %: one pass');
+  assert.equal(passCount(5000, 4000), 1);
 });
