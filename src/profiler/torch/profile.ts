@@ -101,6 +101,8 @@ class RunState {
   done = false;
   onnx?: TorchProfileResult['onnxExport'];
   results: TorchVariantResult[] = [];
+  /** How many variant-finished events were sent. */
+  private finished = 0;
   measurement?: MeasurementInfo;
   stray: string[] = [];
   readonly ctx: AssembleContext;
@@ -167,7 +169,22 @@ class RunState {
     const { result, outputs, log } = variantResult(spec, m, this.ctx);
     if (spec.kind === 'baseline') this.ctx.baseline = { result, outputs, ...(log ? { log } : {}), ...(m.status === 'measured' ? { batch: m.batch } : {}) };
     this.results.push(result);
-    this.opts.onProgress?.({ type: 'variant-finished', index: this.results.length - 1, total, result });
+    this.finishInOrder(total);
+  }
+
+  /**
+   * variant-finished events in the order of the run's variants: unavailable variants are known before the
+   * interleaved measurement ends, and a caller numbering its lines expects 1, 2, 3.
+   */
+  private finishInOrder(total: number): void {
+    const variants = this.prepared.config.variants;
+    for (;;) {
+      const next = variants[this.finished];
+      const result = next && this.results.find((r) => r.id === next.id);
+      if (!result) return;
+      this.opts.onProgress?.({ type: 'variant-finished', index: this.finished, total, result });
+      this.finished++;
+    }
   }
 
   /** The results in the order of the run's variants (unavailable ones are reported before the measured ones). */
