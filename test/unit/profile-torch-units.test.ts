@@ -106,7 +106,7 @@ void test('assembly: statistics from the blocks, paired speed-up, RAPL energy wh
   const ctx = { raplDomains: domains, raplNote: undefined, labels: [1, 2], baseline: { ...base, batch: 1 }, granularityMs: 0.001, cores: 2, wallMs: 40 };
   // Half the time of the baseline in every round: a paired speed-up of exactly 2 with a narrow interval.
   const half = { ms: blocks.ms.map((x) => x / 2), cpuMs: Array(10).fill(1), energyUj: null };
-  const q = variantResult({ id: 'int8-dynamic', kind: 'int8-dynamic' }, measured({ id: 'int8-dynamic', blocks: half, raplError: 'EACCES', latenciesMs: Array(10).fill(1), outputs: { name: 'output', sampleDims: [3], samples: 2, base64: b64([1, 5, 2, 9, 0, 1]) } }), ctx);
+  const q = variantResult({ id: 'int8-dynamic', kind: 'int8-dynamic' }, measured({ id: 'int8-dynamic', blocks: half, raplError: 'EACCES', latenciesMs: blocks.ms.map((x) => x / 2), outputs: { name: 'output', sampleDims: [3], samples: 2, base64: b64([1, 5, 2, 9, 0, 1]) } }), ctx);
   assert.equal(q.result.energy?.meter, 'estimate:cpu-time');
   assert.match(q.result.energy?.meterNote ?? '', /RAPL counters could not be read: EACCES/);
   assert.equal(q.result.speedup?.value, 2);

@@ -37,7 +37,9 @@ export interface AssembleContext {
 export function laneLog(m: MeasuredVariantMessage): LaneLog {
   const runTimes = Float64Array.from(m.latenciesMs);
   const blockJ = m.blocks.energyUj ? m.blocks.energyUj.map((uj) => uj / 1e6) : [];
-  return { blockMs: m.blocks.ms, blockCpuMs: m.blocks.cpuMs, blockJ, runs: m.runsPerBlock * m.blocks.ms.length, runTimes, recorded: runTimes.length };
+  const log: LaneLog = { blockMs: m.blocks.ms, blockCpuMs: m.blocks.cpuMs, blockJ, runs: m.runsPerBlock * m.blocks.ms.length, runTimes, recorded: runTimes.length };
+  if (m.blocks.medianMs) log.blockMedianMs = m.blocks.medianMs;
+  return log;
 }
 
 /** Energy per sample: a meter when one was read, else the CPU-time estimator (as in the ONNX profiler). */

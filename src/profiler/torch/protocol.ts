@@ -50,6 +50,8 @@ interface VariantBase { type: 'variant'; id: string; notes: string[]; reason?: s
 export interface WireBlocks {
   ms: number[];
   cpuMs: number[];
+  /** Median run of each block, ms (the per-run latencies sent are only a sample). */
+  medianMs?: number[];
   energyUj: number[] | null;
 }
 
@@ -129,6 +131,7 @@ function isWireOutputs(v: unknown): v is WireOutputs {
 function isBlocks(v: unknown, rounds?: number): boolean {
   if (!isObj(v) || !isNumArray(v.ms) || !isNumArray(v.cpuMs) || v.ms.length !== v.cpuMs.length || v.ms.length === 0) return false;
   if (rounds !== undefined && v.ms.length !== rounds) return false;
+  if (v.medianMs !== undefined && !(isNumArray(v.medianMs) && v.medianMs.length === v.ms.length)) return false;
   return v.energyUj === null || (isNumArray(v.energyUj) && v.energyUj.length === v.ms.length);
 }
 

@@ -207,19 +207,28 @@ def read_load():
 def time_block(lane, sync, times_cap):
     """One block: CPU time and energy read outside the timed runs, one clock reading per run."""
     run, runs, times = lane["run"], lane["runs"], lane["times"]
+    if runs >= 4:
+        # An untimed lead-in run: the first run after another variant's block pays for its cache misses.
+        run()
+        sync()
     cpu0 = time.process_time()
     e0, err = read_energy_uj() if CONFIG.get("rapl") else (None, None)
+    block = []
     t0 = last = time.perf_counter()
     for _ in range(runs):
         run()
         sync()
         t = time.perf_counter()
-        if len(times) < times_cap:
-            times.append((t - last) * 1000)
+        block.append(t - last)
         last = t
     e1, err1 = read_energy_uj() if CONFIG.get("rapl") else (None, None)
     lane["cpuMs"].append((time.process_time() - cpu0) * 1000)
     lane["ms"].append((last - t0) * 1000)
+    if len(times) < times_cap:
+        times.extend(x * 1000 for x in block)
+    block.sort()
+    mid = len(block) // 2
+    lane["medianMs"].append((block[mid] if len(block) % 2 else 0.5 * (block[mid - 1] + block[mid])) * 1000)
     if e0 is not None and e1 is not None:
         lane["energyUj"].append(energy_delta_uj(e0, e1))
     elif err or err1:

@@ -150,7 +150,7 @@ def prepare_variant(torch, spec, state):
     def run():
         with torch.no_grad():
             return model(xb)
-    lane = {"id": vid, "run": run, "runs": 1, "ms": [], "cpuMs": [], "energyUj": [], "times": [], "warm": 0}
+    lane = {"id": vid, "run": run, "runs": 1, "ms": [], "cpuMs": [], "medianMs": [], "energyUj": [], "times": [], "warm": 0}
     return result, lane
 
 
@@ -188,7 +188,7 @@ def lane_message(lane, stopped):
     out = {"latenciesMs": [round(t, 6) for t in times[::step]], "warmupRuns": lane["warm"],
            "cpuMsPerRun": sum(lane["cpuMs"]) / max(1, lane["runs"] * len(lane["ms"])), "wallMs": sum(lane["ms"]),
            "budgetExhausted": stopped != "target", "runsPerBlock": lane["runs"],
-           "blocks": {"ms": lane["ms"], "cpuMs": lane["cpuMs"], "energyUj": lane["energyUj"] if CONFIG.get("rapl") and len(lane["energyUj"]) == len(lane["ms"]) else None}}
+           "blocks": {"ms": lane["ms"], "cpuMs": lane["cpuMs"], "medianMs": lane["medianMs"], "energyUj": lane["energyUj"] if CONFIG.get("rapl") and len(lane["energyUj"]) == len(lane["ms"]) else None}}
     if lane.get("raplError"):
         out["raplError"] = lane["raplError"]
     return out
