@@ -10,7 +10,7 @@ import { homedir, tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { profileModel } from '../src/profiler/index';
 import { ratioHalfWidthPct } from '../src/profiler/compare';
-import { interleave, seededRandom, systemClock, worstIntervalPct } from '../src/profiler/interleave';
+import { interleave, LEAD_IN_FROM_RUNS, runsPerBlock, seededRandom, systemClock, worstIntervalPct } from '../src/profiler/interleave';
 import { createSession, toFeeds } from '../src/profiler/engine/ort';
 import { randomSamples, batchFeeds } from '../src/profiler/inputs';
 import { modelInputs } from '../src/profiler/engine/job';
@@ -25,10 +25,11 @@ const model = argOf('--model') ?? path.join(homedir(), '.cache', 'greenlens-test
 const budgetS = Number(argOf('--budget') ?? 50);
 
 /**
- * Harness cost: rounds of a bare loop and the interleaved loop with the same number of runs on one session,
- * alternating which goes first; the per-round relative difference of the wall time per run pairs each
- * harness block with a bare block under the same load. The harness side is a whole interleaved round:
- * block timing, CPU time, the interval check and the bookkeeping between rounds. Reported: the median
+ * Harness cost: rounds of a bare loop and the interleaved loop over the same number of runs on one
+ * session, alternating which goes first; the per-round relative difference of the wall time per timed run
+ * pairs each harness side with a bare side under the same load. The harness side is four interleaved
+ * rounds of blocks sized as a profile sizes them (5 ms, from the fastest run), with everything a round
+ * costs: lead-in runs, block timing, CPU time, the interval check, bookkeeping. Reported: the median
  * difference and its 95 % CI.
  */
 async function overheadPct(threads: number | undefined): Promise<{ pct: number; low: number; high: number }> {
@@ -36,23 +37,28 @@ async function overheadPct(threads: number | undefined): Promise<{ pct: number; 
   const session = await createSession(model, { threads });
   const feeds = toFeeds(batchFeeds(randomSamples(inputs, {}, 1), 0, 1));
   const rounds = 24;
-  const runs = 10;
+  for (let i = 0; i < 5; i++) await session.run(feeds);
+  let fastest = Infinity;
+  for (let i = 0; i < 5; i++) {
+    const t = performance.now();
+    await session.run(feeds);
+    fastest = Math.min(fastest, performance.now() - t);
+  }
+  const perBlock = runsPerBlock(fastest, 5);
+  const runs = perBlock * 4;
   const bareBlock = async () => {
     const t0 = performance.now();
     for (let i = 0; i < runs; i++) await session.run(feeds);
     return (performance.now() - t0) / runs;
   };
-  // One round of one lane with `runs` runs per block, checking the interval after it as the real loop
-  // does (minRounds 1) so that its cost is included.
   const harnessBlock = async () => {
     const t0 = performance.now();
-    await interleave([{ run: () => session.run(feeds), runs, batch: 1 }], {
-      budgetMs: 1e9, targetPct: -1, clock: systemClock, random: seededRandom(1), minRounds: 1, maxRounds: 1,
+    await interleave([{ run: () => session.run(feeds), runs: perBlock, batch: 1, leadIn: perBlock >= LEAD_IN_FROM_RUNS }], {
+      budgetMs: 1e9, targetPct: -1, clock: systemClock, random: seededRandom(1), minRounds: 2, maxRounds: 4,
       worstPct: (logs) => worstIntervalPct(logs, [1], 1e-4),
     });
     return (performance.now() - t0) / runs;
   };
-  for (let i = 0; i < 5; i++) await session.run(feeds);
   const diffs: number[] = [];
   let bareSum = 0;
   let harnessSum = 0;
@@ -72,8 +78,8 @@ async function overheadPct(threads: number | undefined): Promise<{ pct: number; 
   }
   await session.release();
   const ci = medianCi(sortedCopy(diffs));
-  console.log(`bare session.run loop ${(bareSum / rounds).toFixed(3)} ms/run, harness loop ${(harnessSum / rounds).toFixed(3)} ms/run; ` +
-    `paired difference median ${ci.median.toFixed(2)} % (95 % CI ${ci.low.toFixed(2)} … ${ci.high.toFixed(2)} %, ${rounds} rounds of ${runs} runs)`);
+  console.log(`bare session.run loop ${(bareSum / rounds).toFixed(3)} ms/run, interleaved loop ${(harnessSum / rounds).toFixed(3)} ms/run; ` +
+    `paired difference median ${ci.median.toFixed(2)} % (95 % CI ${ci.low.toFixed(2)} … ${ci.high.toFixed(2)} %, ${rounds} rounds of ${runs} runs in blocks of ${perBlock})`);
   return { pct: ci.median, low: ci.low, high: ci.high };
 }
 
