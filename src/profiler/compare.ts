@@ -89,30 +89,31 @@ export function formatMeasurement(m: MeasurementInfo | undefined): string[] {
   ];
 }
 
-/** Two-sided Student t quantiles for 1..10 degrees of freedom at 95 % and 99 %. */
-const T95 = [12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228];
-const T99 = [63.657, 9.925, 5.841, 4.604, 4.032, 3.707, 3.499, 3.355, 3.25, 3.169];
-
-/** The two-sided t quantile for `df` degrees of freedom at `level` (0.95 or 0.99; beyond ten, an approximation). */
-export function tQuantile(df: number, level: number): number {
-  const table = level >= 0.99 ? T99 : T95;
-  if (df >= 1 && df <= table.length) return table[df - 1] ?? Infinity;
-  const z = level >= 0.99 ? 2.576 : 1.96;
-  return df > 0 ? z + (z * z * z + z) / (4 * df) : Infinity;
-}
-
 /**
  * Widens a ratio interval pooled over the rounds of several passes by the spread between the passes. Each
  * pass loads fresh sessions, so its memory layout (and with it a speed difference of a few percent that
- * stays fixed for a session's life) differs; rounds within one pass cannot show that. The passes' ratios
- * give a t interval on the log scale; the result spans both intervals. With one pass nothing changes.
+ * stays fixed for a session's life) differs; rounds within one pass cannot show that. The passes are
+ * combined as a random-effects meta-analysis (DerSimonian and Laird): each pass's ratio and its own
+ * interval give a within-pass variance on the log scale, Cochran's Q tells how much more the passes
+ * disagree than those variances explain, and that excess (τ²) is added to every pass's variance. When the
+ * passes agree as well as their own noise allows, τ² is 0 and the pooled interval stands; when they
+ * disagree, the combined interval is wider. The result spans the pooled and the combined interval.
+ * Passes without a finite interval are left out; with fewer than two nothing changes.
  */
-export function widenByPasses(pooled: RatioInterval, passValues: number[], level = 0.95): RatioInterval {
-  const logs = passValues.filter((v) => v > 0 && Number.isFinite(v)).map(Math.log);
-  if (logs.length < 2 || !(pooled.value > 0)) return pooled;
-  const mean = logs.reduce((a, b) => a + b, 0) / logs.length;
-  const sd = Math.sqrt(logs.reduce((a, b) => a + (b - mean) ** 2, 0) / (logs.length - 1));
-  const half = (tQuantile(logs.length - 1, level) * sd) / Math.sqrt(logs.length);
-  const centre = Math.log(pooled.value);
-  return { value: pooled.value, low: Math.min(pooled.low, Math.exp(centre - half)), high: Math.max(pooled.high, Math.exp(centre + half)) };
+export function combinePasses(pooled: RatioInterval, passes: RatioInterval[], level = 0.95): RatioInterval {
+  const z = level >= 0.99 ? 2.576 : 1.96;
+  const usable = passes.filter((p) => p.value > 0 && p.low > 0 && Number.isFinite(p.high) && p.high > p.low);
+  if (usable.length < 2 || !(pooled.value > 0)) return pooled;
+  const theta = usable.map((p) => Math.log(p.value));
+  const v = usable.map((p) => ((Math.log(p.high) - Math.log(p.low)) / (2 * z)) ** 2);
+  const w = v.map((x) => 1 / x);
+  const sw = w.reduce((a, b) => a + b, 0);
+  const mean = w.reduce((a, wi, i) => a + wi * (theta[i] ?? 0), 0) / sw;
+  const q = w.reduce((a, wi, i) => a + wi * ((theta[i] ?? 0) - mean) ** 2, 0);
+  const tau2 = Math.max(0, (q - (usable.length - 1)) / (sw - w.reduce((a, b) => a + b * b, 0) / sw));
+  const ws = v.map((x) => 1 / (x + tau2));
+  const sws = ws.reduce((a, b) => a + b, 0);
+  const re = ws.reduce((a, wi, i) => a + wi * (theta[i] ?? 0), 0) / sws;
+  const half = z / Math.sqrt(sws);
+  return { value: pooled.value, low: Math.min(pooled.low, Math.exp(re - half)), high: Math.max(pooled.high, Math.exp(re + half)) };
 }

@@ -336,13 +336,9 @@ export function mergeLogs(logs: LaneLog[]): LaneLog {
 
 /**
  * Passes worth their loading: up to eight, as long as creating every session again costs at most 40 % of
- * the budget. The spread between passes enters the intervals through a t quantile, which is large for few
- * passes (12.7 for two, 4.3 for three, 2.4 for seven), so more and shorter passes give narrower honest
- * intervals; two passes would make the interval useless, so a third is afforded up to 60 % of the budget,
- * or the run keeps one pass. One pass when creating sessions is slow against the budget.
+ * the budget; more passes tell the spread between memory layouts better. One pass when creating sessions
+ * is slow against the budget.
  */
 export function passCount(budgetMs: number, createMs: number): number {
-  const n = Math.max(1, Math.min(8, Math.floor((0.4 * budgetMs) / Math.max(createMs, 1))));
-  if (n !== 2) return n;
-  return 3 * createMs <= 0.6 * budgetMs ? 3 : 1;
+  return Math.max(1, Math.min(8, Math.floor((0.4 * budgetMs) / Math.max(createMs, 1))));
 }

@@ -7,7 +7,7 @@
 import { cpus } from 'node:os';
 import type * as Ort from 'onnxruntime-node';
 import type { InterleaveJob, InterleaveOutcome, LaneOutcome, WorkerProgress } from '../../protocol';
-import { resolutionNote, speedVerdict, widenByPasses } from '../compare';
+import { combinePasses, resolutionNote, speedVerdict } from '../compare';
 import { batchFeeds } from '../inputs';
 import {
   blockTargetMs, compareLanes, estimatorFor, interleave, LEAD_IN_FROM_RUNS, measureGranularity, mergeLogs, passCount, runsPerBlock, seededRandom,
@@ -121,8 +121,9 @@ function laneOutcomes(job: InterleaveJob, run: Passes, o: { granularityMs: numbe
       const opts = { granularityMs: o.granularityMs, level: o.level, cores, mode };
       const cmp = compareLanes(base, baseBatch, log, c.batch, opts);
       const passes = run.perPass.map((p) => (p[0] && p[i] ? compareLanes(p[0], baseBatch, p[i], c.batch, opts) : undefined));
-      out.speedup = widenByPasses(cmp.speedup, passes.map((p) => p?.speedup.value ?? NaN), o.level);
-      out.energyRatio = widenByPasses(cmp.energyRatio, passes.map((p) => p?.energyRatio.value ?? NaN), o.level);
+      const none = { value: NaN, low: 0, high: Infinity };
+      out.speedup = combinePasses(cmp.speedup, passes.map((p) => p?.speedup ?? none), o.level);
+      out.energyRatio = combinePasses(cmp.energyRatio, passes.map((p) => p?.energyRatio ?? none), o.level);
       out.verdict = speedVerdict(out.speedup);
       const note = resolutionNote(out.speedup, run.wallMs);
       if (note) out.resolution = note;
