@@ -6,7 +6,7 @@
  *        here so that the direction is known; the verdict should be "slower".
  * Every trial is a fresh interleave job in a fresh worker (load, warm-up, rounds), so that trials differ in
  * process start and memory layout as real profiles do.
- * Usage: npm run bench:noise [-- --trials 20] [-- --budget 5000]
+ * Usage: npm run bench:noise [-- --trials 20] [-- --budget 6000]
  * Ends with: RESULT noise null_coverage=<share of A/A intervals holding 1> detect_10pct=<share of A/B found slower> trials=<n>
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -24,7 +24,7 @@ const argOf = (name: string) => {
   return i > 0 ? process.argv[i + 1] : undefined;
 };
 const trials = Number(argOf('--trials') ?? 20);
-const budgetMs = Number(argOf('--budget') ?? 5000);
+const budgetMs = Number(argOf('--budget') ?? 6000);
 const WIDTH = 384;
 
 /** A chain of `layers` MatMul + Relu layers of WIDTH × WIDTH on a [1, WIDTH] input, with fixed pseudo-random weights. */

@@ -89,6 +89,18 @@ export function formatMeasurement(m: MeasurementInfo | undefined): string[] {
   ];
 }
 
+/** Two-sided Student t quantiles for 1..10 degrees of freedom at 95 % and 99 %. */
+const T95 = [12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228];
+const T99 = [63.657, 9.925, 5.841, 4.604, 4.032, 3.707, 3.499, 3.355, 3.25, 3.169];
+
+/** The two-sided t quantile for `df` degrees of freedom at `level` (0.95 or 0.99; beyond ten, an approximation). */
+export function tQuantile(df: number, level: number): number {
+  const table = level >= 0.99 ? T99 : T95;
+  if (df >= 1 && df <= table.length) return table[df - 1] ?? Infinity;
+  const z = level >= 0.99 ? 2.576 : 1.96;
+  return df > 0 ? z + (z * z * z + z) / (4 * df) : Infinity;
+}
+
 /**
  * Widens a ratio interval pooled over the rounds of several passes by the spread between the passes. Each
  * pass loads fresh sessions, so its memory layout (and with it a speed difference of a few percent that
@@ -97,8 +109,10 @@ export function formatMeasurement(m: MeasurementInfo | undefined): string[] {
  * interval give a within-pass variance on the log scale, Cochran's Q tells how much more the passes
  * disagree than those variances explain, and that excess (τ²) is added to every pass's variance. When the
  * passes agree as well as their own noise allows, τ² is 0 and the pooled interval stands; when they
- * disagree, the combined interval is wider. The result spans the pooled and the combined interval.
- * Passes without a finite interval are left out; with fewer than two nothing changes.
+ * disagree, the combined interval is wider, and it then uses Student's t with passes − 1 degrees of freedom
+ * instead of the normal quantile (as Hartung and Knapp do), because τ² estimated from a few passes is
+ * itself uncertain. The result spans the pooled and the combined interval. Passes without a finite
+ * interval are left out; with fewer than two nothing changes.
  */
 export function combinePasses(pooled: RatioInterval, passes: RatioInterval[], level = 0.95): RatioInterval {
   const z = level >= 0.99 ? 2.576 : 1.96;
@@ -114,6 +128,6 @@ export function combinePasses(pooled: RatioInterval, passes: RatioInterval[], le
   const ws = v.map((x) => 1 / (x + tau2));
   const sws = ws.reduce((a, b) => a + b, 0);
   const re = ws.reduce((a, wi, i) => a + wi * (theta[i] ?? 0), 0) / sws;
-  const half = z / Math.sqrt(sws);
+  const half = (tau2 > 0 ? tQuantile(usable.length - 1, level) : z) / Math.sqrt(sws);
   return { value: pooled.value, low: Math.min(pooled.low, Math.exp(re - half)), high: Math.max(pooled.high, Math.exp(re + half)) };
 }

@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { formatSpeedup, ratioHalfWidthPct, ratioInterval, resolutionNote, savesEnergy, speedVerdict, combinePasses } from '../../src/profiler/compare';
+import { formatSpeedup, ratioHalfWidthPct, ratioInterval, resolutionNote, savesEnergy, speedVerdict, combinePasses, tQuantile } from '../../src/profiler/compare';
 import {
   blockEnergy, blockFigures, blockTargetMs, compareLanes, estimatorFor, interleave, measureGranularity, mergeLogs, passCount, runsPerBlock,
   seededRandom, shuffledOrder, summarizeLane, worstIntervalPct, type Clock, type LaneLog,
@@ -244,10 +244,14 @@ void test('passes: a spread beyond their own noise widens the pooled interval; l
   const same = combinePasses(pooled, agree);
   assert.ok(same.low >= 0.985 && same.high <= 1.015, JSON.stringify(same));
   // Passes at 0.95, 1.0 and 1.05, each sure of itself to ±0.5 %: a session effect the rounds of one pass
-  // cannot show. τ² is about the variance of their logs, and the interval widens to hold 1 ± about 5.6 %.
+  // cannot show. τ² is about the variance of their logs (0.0025), and with t(2) = 4.303 the interval holds
+  // 1 ± about 4.303 × √((0.0025 + 0.0000065) / 3) ≈ 12 %.
   const spread = [0.95, 1, 1.05].map((x) => ({ value: x, low: x / 1.005, high: x * 1.005 }));
   const wide = combinePasses({ value: 1.0, low: 0.995, high: 1.005 }, spread);
-  assert.ok(wide.low < 0.95 && wide.high > 1.05, JSON.stringify(wide));
+  assert.ok(wide.low < 0.9 && wide.low > 0.87 && wide.high > 1.1 && wide.high < 1.15, JSON.stringify(wide));
+  assert.equal(tQuantile(2, 0.95), 4.303);
+  assert.equal(tQuantile(1, 0.99), 63.657);
+  assert.ok(Math.abs(tQuantile(1000, 0.95) - 1.96) < 0.01);
   assert.deepEqual(combinePasses({ value: 1, low: 0.5, high: 2 }, agree), { value: 1, low: 0.5, high: 2 }, 'never narrower than the pooled interval');
   assert.deepEqual(combinePasses(pooled, [{ value: 1, low: 0, high: Infinity }, agree[0]!]), pooled, 'a pass without an interval is left out');
   const a: LaneLog = { blockMs: [1, 2], blockCpuMs: [1, 1], blockJ: [], runs: 4, runTimes: Float64Array.from([0.5, 0.5, 1, 1]), recorded: 4 };
