@@ -132,7 +132,8 @@ async function compare(name: 'transformer' | 'mlp', m: TorchModel, torch: TorchS
   const f = (x: number) => x.toFixed(2);
   console.log(`${name.padEnd(12)} onnxruntime fp32 ${o.fp32.toFixed(3)} ms, GreenLens int8 ${o.int8.toFixed(3)} ms: ${f(o.x)}× (95 % CI ${f(o.low)}–${f(o.high)}, ${o.n} pairs); ${q.notes[0] ?? ''}`);
   console.log(`${''.padEnd(12)} torch fp32 ${t.fp32.toFixed(3)} ms, quantize_dynamic ${t.int8.toFixed(3)} ms: ${f(t.x)}× (95 % CI ${f(t.low)}–${f(t.high)}, ${t.n} pairs); ${m.torch_quantized_linears} nn.Linear quantized`);
-  console.log(`${''.padEnd(12)} profiler's own sequential measurement ${f(q.speedup ?? NaN)}×; cosine similarity to fp32 ${q.accuracy?.cosineSimilarity.toFixed(5)}, max abs error ${q.accuracy?.maxAbsError.toExponential(2)} (input ${m.shape.join('×')})`);
+  const ps = q.speedup;
+  console.log(`${''.padEnd(12)} profiler's own interleaved measurement ${ps ? `${f(ps.value)}× (${f(ps.low)}–${f(ps.high)}, ${q.verdict ?? ''})` : 'n/a'}; cosine similarity to fp32 ${q.accuracy?.cosineSimilarity.toFixed(5)}, max abs error ${q.accuracy?.maxAbsError.toExponential(2)} (input ${m.shape.join('×')})`);
   return { ours: o.x, theirs: t.x };
 }
 

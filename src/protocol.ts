@@ -4,7 +4,7 @@
  * before acting, because a child process or a webview is another trust domain.
  */
 
-import type { EnergyReading, InputOptions, VariantMetrics, VariantSpec } from './profiler/types';
+import type { EnergyReading, InputOptions, MeasurementInfo, OptLevel, RatioInterval, SpeedVerdict, VariantMetrics, VariantSpec } from './profiler/types';
 
 // ---------- host <-> profiler worker ----------
 
@@ -23,6 +23,52 @@ export interface MeasureJob {
   collectOutputs: boolean;
   /** Root of the powercap tree (tests pass a fake one). */
   raplRoot?: string;
+  /**
+   * False: build, load and check the variant and collect its outputs, but leave the timing to the
+   * interleaved job (then the outcome carries `prepared` instead of latency metrics).
+   */
+  timing?: boolean;
+}
+
+/** One contestant of an interleaved measurement: a model file and its session settings. */
+export interface Contestant {
+  id: string;
+  modelPath: string;
+  threads?: number;
+  level?: OptLevel;
+  batch: number;
+}
+
+/** Variants measured together in randomized round-robin blocks, in one worker; the baseline first. */
+export interface InterleaveJob {
+  /** The user's model: its inputs define the feeds of every contestant. */
+  sourceModelPath: string;
+  contestants: Contestant[];
+  inputs: InputOptions;
+  /** Time for loading, warm-up and the interleaved rounds, ms. */
+  budgetMs: number;
+  /** Stop once every interval's half-width is at most this, percent (default 2). */
+  targetCiPct?: number;
+  /** Seed of the round orders. */
+  seed?: number;
+  raplRoot?: string;
+}
+
+/** One contestant's figures from the interleaved rounds. */
+export interface LaneOutcome {
+  id: string;
+  metrics: Omit<VariantMetrics, 'loadMs' | 'buildMs' | 'peakRssBytes' | 'fileBytes'>;
+  energy: EnergyReading;
+  speedup?: RatioInterval;
+  energyRatio?: RatioInterval;
+  verdict?: SpeedVerdict;
+  resolution?: string;
+}
+
+/** The answer to an interleaved job. */
+export interface InterleaveOutcome {
+  lanes: LaneOutcome[];
+  measurement: MeasurementInfo;
 }
 
 /** What a worker found for one variant; `outputs` feed the host's accuracy comparison. */
@@ -38,18 +84,22 @@ export interface MeasureOutcome {
   modelPath?: string;
   inputsDescription?: string;
   inputSource?: 'random' | 'dataset';
+  /** With `timing: false`: the figures of the preparation, the timing left to the interleaved job. */
+  prepared?: { loadMs: number; buildMs: number; fileBytes: number; peakRssBytes: number };
 }
 
 export interface WorkerPing { type: 'ping'; id: number }
 export interface WorkerMeasure { type: 'measure'; id: number; job: MeasureJob }
+export interface WorkerInterleave { type: 'interleave'; id: number; job: InterleaveJob }
 export interface WorkerPong { type: 'pong'; id: number; ortVersion: string; node: string; platform: string; arch: string }
 export interface WorkerError { type: 'error'; id: number; message: string }
 /** Streamed while a job runs; not an answer. */
 export interface WorkerProgress { type: 'progress'; id: number; phase: 'building' | 'loading' | 'warming-up' | 'measuring' | 'accuracy'; repetitions?: number; ciPct?: number }
 export interface WorkerMeasured { type: 'measured'; id: number; outcome: MeasureOutcome }
+export interface WorkerInterleaved { type: 'interleaved'; id: number; outcome: InterleaveOutcome }
 
-export type HostToWorker = WorkerPing | WorkerMeasure;
-export type WorkerToHost = WorkerPong | WorkerError | WorkerProgress | WorkerMeasured;
+export type HostToWorker = WorkerPing | WorkerMeasure | WorkerInterleave;
+export type WorkerToHost = WorkerPong | WorkerError | WorkerProgress | WorkerMeasured | WorkerInterleaved;
 
 function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -63,6 +113,12 @@ export function isHostToWorker(v: unknown): v is HostToWorker {
     const j = v.job;
     return isObject(j) && typeof j.modelPath === 'string' && typeof j.storageDir === 'string' && isObject(j.variant) && typeof j.budgetMs === 'number' && isObject(j.inputs);
   }
+  if (v.type === 'interleave') {
+    const j = v.job;
+    return isObject(j) && typeof j.sourceModelPath === 'string' && Array.isArray(j.contestants) && j.contestants.length > 0
+      && j.contestants.every((c) => isObject(c) && typeof c.id === 'string' && typeof c.modelPath === 'string' && typeof c.batch === 'number')
+      && typeof j.budgetMs === 'number' && isObject(j.inputs);
+  }
   return false;
 }
 
@@ -73,6 +129,7 @@ export function isWorkerToHost(v: unknown): v is WorkerToHost {
   if (v.type === 'error') return typeof v.message === 'string';
   if (v.type === 'progress') return typeof v.phase === 'string';
   if (v.type === 'measured') return isObject(v.outcome) && typeof v.outcome.status === 'string' && Array.isArray(v.outcome.notes);
+  if (v.type === 'interleaved') return isObject(v.outcome) && Array.isArray(v.outcome.lanes) && isObject(v.outcome.measurement);
   return false;
 }
 

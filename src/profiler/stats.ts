@@ -45,27 +45,27 @@ function coverage(n: number, d: number): number {
 }
 
 /**
- * 95 % confidence interval of the median from order statistics: the sign-test interval
+ * Confidence interval of the median (95 % unless `level` says otherwise) from order statistics: the sign-test interval
  * [X(d), X(n−d+1)] with the largest d whose exact binomial coverage is at least 95 %, interpolated
  * towards the next inner pair as Hettmansperger & Sheather (1986, Statist. Probab. Lett. 4:75–79)
  * propose, so that the coverage is close to 95 % rather than anywhere above it. No assumption about
  * the latency distribution, which is skewed and often bimodal (cache, frequency scaling, other load),
  * is needed; a normal-theory interval would be too optimistic.
  */
-export function medianCi(sorted: ArrayLike<number>): { median: number; low: number; high: number; halfWidthPct: number } {
+export function medianCi(sorted: ArrayLike<number>, level = 0.95): { median: number; low: number; high: number; halfWidthPct: number } {
   const n = sorted.length;
   const median = quantileSorted(sorted, 0.5);
-  if (n < 6) return { median, low: NaN, high: NaN, halfWidthPct: Infinity };
+  if (n < 6 || coverage(n, 1) < level) return { median, low: NaN, high: NaN, halfWidthPct: Infinity };
   let d = Math.max(1, Math.floor(n / 2 - 0.98 * Math.sqrt(n)));
-  while (d > 1 && coverage(n, d) < 0.95) d--;
-  while (d + 1 <= n / 2 && coverage(n, d + 1) >= 0.95) d++;
+  while (d > 1 && coverage(n, d) < level) d--;
+  while (d + 1 <= n / 2 && coverage(n, d + 1) >= level) d++;
   const x = (rank: number) => sorted[rank - 1] ?? NaN;
   let low = x(d);
   let high = x(n - d + 1);
   const outer = coverage(n, d);
   const inner = coverage(n, d + 1);
   if (d + 1 <= n - d && outer > inner) {
-    const i = (outer - 0.95) / (outer - inner);
+    const i = (outer - level) / (outer - inner);
     const lambda = ((n - d) * i) / (d + (n - 2 * d) * i);
     low = (1 - lambda) * low + lambda * x(d + 1);
     high = (1 - lambda) * high + lambda * x(n - d);

@@ -16,6 +16,8 @@ export type ThreadSetting = number | 'auto' | 'default';
 export interface ThreadChoice {
   threads?: number;
   reason: string;
+  /** Busy CPUs measured before the run, when they were. */
+  busy?: number;
 }
 
 /** Aggregate CPU counters of /proc/stat: busy and total jiffies. */
@@ -92,8 +94,8 @@ export function chooseThreads(setting: ThreadSetting, busy: number, logical: num
   };
 }
 
-/** Measures the load and resolves `setting` for this machine. */
+/** Measures the load (also for the warning before a busy run) and resolves `setting` for this machine. */
 export async function resolveThreads(setting: ThreadSetting = 'auto'): Promise<ThreadChoice> {
-  if (setting !== 'auto') return chooseThreads(setting, 0, cpus().length, physicalCores());
-  return chooseThreads(setting, await busyCpus(), cpus().length, physicalCores());
+  const busy = await busyCpus();
+  return { ...chooseThreads(setting, busy, cpus().length, physicalCores()), busy };
 }

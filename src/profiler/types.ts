@@ -69,7 +69,10 @@ export interface VariantMetrics {
   p95Ms: number;
   p99Ms: number;
   meanMs: number;
-  /** Half-width of the 95 % confidence interval of the median, as a percentage of the median. */
+  /**
+   * Half-width of the 95 % confidence interval of the median time per run, as a percentage of the median:
+   * from the medians of independent interleaved blocks, never narrower than the clock's granularity allows.
+   */
   ciPct: number;
   repetitions: number;
   warmupRuns: number;
@@ -83,13 +86,54 @@ export interface VariantMetrics {
   fileBytes: number;
   /** True when the time budget ended before the confidence target was reached. */
   budgetExhausted: boolean;
-  /**
-   * Per-run latencies of the timing loop in run order, ms. The worker sends them so that the host can
-   * pool a top-up measurement with the first one; profileModel drops them from its results.
-   */
-  latenciesMs?: number[];
-  /** Timing loops pooled into these figures: 1, or more when the run's spare time topped this variant up. */
+  /** Interleaved blocks (one per round) the figures come from. */
+  blocks?: number;
+  /** Runs timed together in each block. */
+  runsPerBlock?: number;
+}
+
+/** A ratio against the baseline with its interval (95 %, or 99 % when foreign load rose): low ≤ value ≤ high. */
+export interface RatioInterval {
+  value: number;
+  low: number;
+  high: number;
+}
+
+/** What the speed-up interval says: faster or slower only when it excludes 1. */
+export type SpeedVerdict = 'faster' | 'slower' | 'no measurable difference';
+
+/** The machine's load and clock while a run measured. */
+export interface LoadReport {
+  /** CPUs kept busy by other processes in the first sample window of the measurement. */
+  foreignCpusAtStart: number;
+  /** Mean and highest foreign load over the measurement, CPUs. */
+  foreignCpusMean: number;
+  foreignCpusMax: number;
+  /** True when foreign load rose during the measurement; the intervals are then 99 % instead of 95 %. */
+  rose: boolean;
+  /** Lowest and highest mean CPU clock seen, MHz, where readable. */
+  cpuMhz?: { min: number; max: number };
+  samples: number;
+}
+
+/** How the variants of a run were measured. */
+export interface MeasurementInfo {
+  method: 'interleaved';
+  /** Rounds of randomized round-robin blocks (baseline included). */
+  rounds: number;
+  /** Duration aimed at per block, ms. */
+  blockTargetMs: number;
+  /** Smallest step of the clock, µs. */
+  clockGranularityUs: number;
+  /** Confidence level of every interval: 0.95, or 0.99 when foreign load rose. */
+  level: number;
+  /** Wall time of the interleaved loop, ms. */
+  wallMs: number;
+  /** Passes with freshly loaded sessions (the intervals include the spread between them); absent: one. */
   passes?: number;
+  load?: LoadReport;
+  /** Sentences for the user: load warnings, frequency changes, memory grouping. */
+  notes: string[];
 }
 
 /** How close a variant's outputs are to the fp32 baseline's on the same inputs. */
@@ -133,8 +177,17 @@ export interface VariantResult {
   metrics?: VariantMetrics;
   energy?: EnergyReading;
   accuracy?: AccuracyImpact;
-  /** Speed-up of the median latency per sample relative to the baseline. */
-  speedup?: number;
+  /**
+   * Speed-up per sample against the baseline (baseline time ÷ variant time), the median over the
+   * interleaved rounds of the paired ratio, with its interval.
+   */
+  speedup?: RatioInterval;
+  /** Energy per sample of the variant ÷ the baseline's, paired over the same rounds (below 1: saves). */
+  energyRatio?: RatioInterval;
+  /** Faster or slower only when the speed-up interval excludes 1. */
+  verdict?: SpeedVerdict;
+  /** For a variant with no measurable difference: what a longer run could tell. */
+  resolution?: string;
   /** True when the result came from the cache. */
   cached?: boolean;
   /** Where the variant's model was written (in the storage dir). */
@@ -164,11 +217,13 @@ export interface ProfileResult {
   variants: VariantResult[];
   /** Intra-op threads every variant ran with (absent count: onnxruntime's default) and why. */
   threads?: { count?: number; reason: string };
+  /** How the variants were measured: rounds, block length, the clock, the machine's load. */
+  measurement?: MeasurementInfo;
 }
 
 /** Streamed while a profile runs, so an editor can show one step per variant. */
 export type ProfileProgress =
-  | { type: 'run-started'; total: number; variants: string[] }
+  | { type: 'run-started'; total: number; variants: string[]; warning?: string }
   | { type: 'variant-started'; index: number; total: number; id: string; label: string }
   | { type: 'variant-phase'; id: string; phase: 'building' | 'loading' | 'warming-up' | 'measuring' | 'accuracy'; repetitions?: number; ciPct?: number }
   | { type: 'variant-finished'; index: number; total: number; result: VariantResult }

@@ -5,6 +5,7 @@
  */
 import { isHostToWorker, type HostToWorker, type WorkerToHost } from '../protocol';
 import { runJob } from './engine/job';
+import { runInterleaved } from './engine/interleaved';
 import { ort } from './engine/ort';
 import { exitWithParent } from './parentWatch';
 
@@ -16,6 +17,11 @@ async function handle(msg: HostToWorker): Promise<void> {
   if (msg.type === 'ping') {
     const o = ort();
     send({ type: 'pong', id: msg.id, ortVersion: o.env.versions.node ?? 'unknown', node: process.version, platform: process.platform, arch: process.arch });
+    return;
+  }
+  if (msg.type === 'interleave') {
+    const outcome = await runInterleaved(msg.job, (p) => send({ type: 'progress', id: msg.id, ...p }));
+    send({ type: 'interleaved', id: msg.id, outcome });
     return;
   }
   const outcome = await runJob(msg.job, (p) => send({ type: 'progress', id: msg.id, ...p }));

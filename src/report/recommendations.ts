@@ -5,7 +5,7 @@
  */
 import { convertEnergy, formatJoules, formatNumber, makeEstimate, type Estimate } from '../energy/quantity';
 import { yearlyImpact, type YearlyImpact } from '../energy/workload';
-import type { VariantResult } from '../profiler/types';
+import type { RatioInterval, VariantResult } from '../profiler/types';
 import type { ResolvedAssumptions } from './assumptions';
 import { targetModelOf, type ModelContext } from './models';
 import { variantQuality } from './points';
@@ -19,9 +19,14 @@ const NO_FILE_KINDS = new Set(['baseline', 'threads', 'batch']);
 /**
  * Energy saved per inference by a variant. Both readings come from the same meter or estimator on the
  * same machine, so its scale uncertainty (TDP band, meter calibration) is shared: it scales the
- * difference instead of being subtracted end to end, which would make every band include zero. The
- * run-to-run noise of each median (its 95 % CI) adds in quadrature. Readings from different meters fall
- * back to the conservative end-to-end band.
+ * difference instead of being subtracted end to end, which would make every band include zero.
+ *
+ * A variant measured interleaved with its baseline carries an energy ratio with an interval from paired
+ * blocks; the saving is the baseline's energy times (1 − ratio), its band from the ratio's interval. When
+ * that interval holds 1 there is no measurable difference and no saving is claimed: the value is zero and
+ * the band says how far either way the truth could be. Older results without a ratio fall back to the
+ * medians' confidence intervals added in quadrature. Readings from different meters fall back to the
+ * conservative end-to-end band.
  */
 export function savedPerInference(base: VariantResult, v: VariantResult): Estimate | undefined {
   if (!base.energy || !v.energy) return undefined;
@@ -34,12 +39,36 @@ export function savedPerInference(base: VariantResult, v: VariantResult): Estima
     return makeEstimate(d, 'J', { low: eb.low - ev.high, high: eb.high - ev.low, provenance, method: 'difference of energy per inference (end to end)', sources });
   }
   const [rl, rh] = [eb.low / eb.value, eb.high / eb.value];
+  const r = v.energyRatio;
+  if (r && Number.isFinite(r.value) && Number.isFinite(r.high)) {
+    const lo = eb.value * (1 - r.high);
+    const hi = eb.value * (1 - r.low);
+    const real = r.high < 1 || r.low > 1;
+    return makeEstimate(real ? eb.value * (1 - r.value) : 0, 'J', {
+      low: Math.min(lo * rl, lo * rh), high: Math.max(hi * rl, hi * rh), provenance,
+      method: `baseline energy × (1 − paired energy ratio), same meter (${v.energy.meter})`, sources,
+      notes: [real
+        ? `The energy ratio ${formatRatio(r)} comes from blocks measured interleaved with the baseline; the meter's scale band scales the difference.`
+        : `No measurable difference: the energy ratio's interval ${formatRatio(r)} holds 1, so no saving is claimed.`],
+    });
+  }
   const noise = Math.hypot((eb.value * (base.metrics?.ciPct ?? 0)) / 100, (ev.value * (v.metrics?.ciPct ?? 0)) / 100);
   return makeEstimate(d, 'J', {
     low: Math.min(d * rl, d * rh) - noise, high: Math.max(d * rl, d * rh) + noise, provenance,
     method: `difference of energy per inference, same meter (${v.energy.meter})`, sources,
     notes: ['The meter\'s scale band is shared by both readings and scales the difference; the medians\' 95 % CIs add in quadrature.'],
   });
+}
+
+/** `0.82 (0.78–0.86)`. */
+function formatRatio(r: RatioInterval): string {
+  return `${formatNumber(r.value)} (${formatNumber(r.low)}–${formatNumber(r.high)})`;
+}
+
+/** True when a variant's energy ratio is known and its interval holds 1. */
+function noMeasurableDifference(v: VariantResult): boolean {
+  const r = v.energyRatio;
+  return r !== undefined && !(r.high < 1) && !(r.low > 1);
 }
 
 function savingsLine(s: YearlyImpact): string {
@@ -57,12 +86,15 @@ interface Draft {
   evidence: string[];
   action?: ReportAction;
   ruleId?: string;
+  /** Why no saving is claimed: the measurement found no difference from the baseline. */
+  noDifference?: string;
 }
 
 function finish(d: Draft, r: ResolvedAssumptions): ReportRecommendation {
   const one = oneOffCost(d.kind, r.oneOff, r.tariff.currency);
   const be = breakEvenOf(one.cost, d.savings);
-  const { verdict, reason } = judge(d.savings, be, d.qualityDelta, r.assumptions.accuracyTolerance);
+  const judged = judge(d.savings, be, d.qualityDelta, r.assumptions.accuracyTolerance);
+  const { verdict, reason } = d.noDifference ? { verdict: 'not-worth-it' as const, reason: `Not worth it: ${d.noDifference}` } : judged;
   const rec: ReportRecommendation = {
     id: d.id, modelId: d.ctx.model.id, kind: d.kind, title: d.title, savings: d.savings, breakEven: be, verdict,
     evidence: [reason, savingsLine(d.savings), ...d.evidence, one.evidence],
@@ -86,6 +118,12 @@ function variantEvidence(ctx: ModelContext, base: VariantResult, v: VariantResul
   const ev = v.energy!.perInference;
   const out = [`Measured on ${p.machine.cpu} (${p.machine.cores} cores), onnxruntime ${p.machine.ortVersion}: ${formatJoules(ev.value)} vs ${formatJoules(eb.value)} per inference (${ev.provenance}: ${ev.method}, ${v.energy!.meter}).`];
   if (v.metrics && base.metrics) out.push(`Median latency ${formatNumber(v.metrics.p50Ms / v.metrics.batch)} ms vs ${formatNumber(base.metrics.p50Ms / base.metrics.batch)} ms per sample (±${formatNumber(v.metrics.ciPct)} % 95 % CI, ${v.metrics.repetitions} repetitions).`);
+  if (v.speedup && v.verdict) {
+    const level = p.measurement ? `${Math.round(p.measurement.level * 100)} %` : '95 %';
+    const rounds = p.measurement ? ` over ${p.measurement.rounds} interleaved rounds` : '';
+    out.push(`Speed-up ${formatRatio(v.speedup)}× (${level} interval${rounds}): ${v.verdict}.`);
+  }
+  if (v.resolution) out.push(v.resolution);
   const q = variantQuality(p, v);
   if (q) out.push(`Quality ${formatNumber(q.value)} % ${q.metric}: ${q.source}${q.metric === 'agreement' ? '; agreement with the baseline on these inputs is not accuracy on real data' : ''}.`);
   if (v.energy!.meterNote) out.push(v.energy!.meterNote);
@@ -109,6 +147,7 @@ function variantDrafts(ctx: ModelContext, r: ResolvedAssumptions): Draft[] {
       savings: r.yearly(saved, targetModelOf(ctx)),
       qualityDelta: qualityDelta(ctx, base, v), evidence: variantEvidence(ctx, base, v),
     };
+    if (noMeasurableDifference(v) && v.energyRatio) d.noDifference = `no measurable difference in energy from the baseline (energy ratio ${formatRatio(v.energyRatio)}, an interval that holds 1), so no saving is claimed.`;
     if (!NO_FILE_KINDS.has(v.kind) && v.modelPath) d.action = { type: 'saveVariant', modelId: ctx.model.id, variantId: v.id, modelPath: v.modelPath };
     out.push(d);
   }

@@ -6,17 +6,18 @@
  */
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import { analyzePythonFiles } from '../../src/analyzers/python/index';
 import { profileModel } from '../../src/profiler/index';
 import { pickSite, profileTorch, TorchProfileError, torchSiteOf, type TorchProfileOptions, type TorchSite } from '../../src/profiler/torch/index';
+import { tempDir } from './helpers/tempDir';
 
 const ROOT = path.join(__dirname, '..', '..');
 const PYTHON = '/usr/bin/python3';
-const STORE = mkdtempSync(path.join(tmpdir(), 'gl-torch-'));
+const STORE = tempDir('gl-torch-');
 
 /** The 1-based line of `model = Tiny()` in a generated user file. */
 function modelLine(file: string): number {
@@ -32,7 +33,7 @@ async function siteAt(file: string, line: number = modelLine(file)): Promise<Tor
 }
 
 function userFile(name: string, body: string): string {
-  const dir = mkdtempSync(path.join(tmpdir(), 'gl-user-'));
+  const dir = tempDir('gl-user-');
   const file = path.join(dir, name);
   writeFileSync(file, body);
   return file;
@@ -100,7 +101,7 @@ void test('real accuracy: the Fashion-MNIST MLP on its labelled test images, bas
 });
 
 void test('an interpreter without torch: a clear error with the version found', async () => {
-  const wrapper = path.join(mkdtempSync(path.join(tmpdir(), 'gl-py-')), 'python-without-torch');
+  const wrapper = path.join(tempDir('gl-py-'), 'python-without-torch');
   // -S leaves out site-packages, where Debian's torch lives: the same Python, without torch.
   writeFileSync(wrapper, `#!/bin/sh\nexec ${PYTHON} -S "$@"\n`);
   chmodSync(wrapper, 0o755);
@@ -122,7 +123,7 @@ void test('a file whose import fails, a model that raises: clear errors, the use
 });
 
 void test('a harness that hangs is stopped at the timeout with every process it started; a cancel does the same', async () => {
-  const marker = path.join(mkdtempSync(path.join(tmpdir(), 'gl-hang-')), 'child.pid');
+  const marker = path.join(tempDir('gl-hang-'), 'child.pid');
   const hang = userFile('hang.py', TINY('        return self.fc(x)', `import subprocess, time\nchild = subprocess.Popen(["sleep", "300"])\nopen(${JSON.stringify(marker)}, "w").write(str(child.pid))\ntime.sleep(300)`));
   const site = await siteAt(hang);
   const t0 = Date.now();
@@ -150,7 +151,7 @@ void test('the generated script is the one that ran, and runs on its own', async
 
 void test('timm and Hugging Face sites, against stand-in packages with the same calls: local weights only, random weights said, no download', async () => {
   // timm and transformers are not Debian packages; these stand-ins implement just the calls the harness makes.
-  const lib = mkdtempSync(path.join(tmpdir(), 'gl-fakelib-'));
+  const lib = tempDir('gl-fakelib-');
   for (const [name, body] of Object.entries({
     timm: 'import torch\ndef create_model(name, pretrained=False, **kw):\n    if pretrained:\n        raise RuntimeError("not in the cache")\n    m = torch.nn.Sequential(torch.nn.Conv2d(3, 8, 3), torch.nn.AdaptiveAvgPool2d(1), torch.nn.Flatten(), torch.nn.Linear(8, 5))\n    m.pretrained_cfg = {"input_size": (3, 64, 64)}\n    return m\n',
     transformers: 'import torch\nclass Config:\n    vocab_size = 100\n    max_position_embeddings = 16\nclass AutoConfig:\n    @staticmethod\n    def from_pretrained(name, local_files_only=False):\n        assert local_files_only\n        if name != "cached/config":\n            raise OSError("not in the cache")\n        return Config()\nclass Tiny(torch.nn.Module):\n    def __init__(self, config):\n        super().__init__()\n        self.config = config\n        self.emb = torch.nn.Embedding(config.vocab_size, 32)\n        self.head = torch.nn.Linear(32, 3)\n    def forward(self, input_ids):\n        return {"logits": self.head(self.emb(input_ids).mean(1))}\nclass AutoModel:\n    @staticmethod\n    def from_pretrained(name, local_files_only=False):\n        raise OSError("weights not in the cache")\n    @staticmethod\n    def from_config(config):\n        return Tiny(config)\n',

@@ -29,7 +29,7 @@ function measured(over: Partial<MeasuredVariantMessage> = {}): MeasuredVariantMe
   return {
     type: 'variant', id: 'baseline', status: 'measured', notes: [], latenciesMs: [2, 2.1, 1.9, 2, 2, 2.2, 1.8, 2, 2, 2], warmupRuns: 3,
     cpuMsPerRun: 2, wallMs: 20, budgetExhausted: false, buildMs: 0, loadMs: 5, batch: 1, threads: 1, peakRssBytes: 1e8, stateDictBytes: 4000,
-    rapl: null, outputs: { name: 'output', sampleDims: [3], samples: 2, base64: b64([1, 5, 2, 9, 0, 1]) }, ...over,
+    runsPerBlock: 1, blocks: { ms: [2, 2.1, 1.9, 2, 2, 2.2, 1.8, 2, 2, 2], cpuMs: Array(10).fill(2), energyUj: null }, outputs: { name: 'output', sampleDims: [3], samples: 2, base64: b64([1, 5, 2, 9, 0, 1]) }, ...over,
   };
 }
 
@@ -73,10 +73,14 @@ void test('sites of the examples: resnet18 with its weights tag, a user module b
 void test('protocol guards accept well-formed lines and reject everything else', () => {
   assert.ok(parseHarnessLine(JSON.stringify(measured())));
   assert.ok(parseHarnessLine('{"type": "phase", "id": "baseline", "phase": "measuring", "repetitions": 10, "ciPct": null}'));
+  const measurement = { type: 'measurement', rounds: 3, granularityMs: 0.0001, blockTargetMs: 2, wallMs: 30, stoppedBy: 'budget', blockMsTotal: 20, load: [{ t: 0, busy: 10, total: 100, ownMs: 5, mhz: null }] };
+  assert.ok(parseHarnessLine(JSON.stringify(measurement)));
+  assert.equal(parseHarnessLine(JSON.stringify({ ...measurement, load: [{ t: 0 }] })), undefined);
   assert.ok(parseHarnessLine('{"type": "hello", "protocol": 1, "python": "3.11", "executable": "/x", "platform": "p", "torch": null, "torchError": "No module"}'));
   for (const bad of [
     'hello from the user module', '{"type": "variant"}', '{"type": "phase", "id": "b", "phase": "sleeping"}', '{"type": "done"}', '[1, 2]', '{"type": "error", "code": 3}',
-    JSON.stringify(measured({ latenciesMs: [] })), JSON.stringify({ ...measured(), rapl: { 'intel-rapl:0': [1] } }), '{"type": "hello", "protocol": 1, "python": "3", "executable": "/x", "platform": "p", "torch": "2.1"}',
+    JSON.stringify(measured({ latenciesMs: [] })), JSON.stringify(measured({ blocks: { ms: [1, 2], cpuMs: [1], energyUj: null } })), JSON.stringify(measured({ blocks: { ms: [1], cpuMs: [1], energyUj: [1, 2] } })),
+    JSON.stringify(measured({ runsPerBlock: 0 })), '{"type": "hello", "protocol": 1, "python": "3", "executable": "/x", "platform": "p", "torch": "2.1"}',
   ]) assert.equal(parseHarnessLine(bad), undefined, bad);
   assert.equal(isHarnessMessage({ type: 'done', ms: Number.NaN }), false);
 });
@@ -87,21 +91,36 @@ void test('outputs decode to float32 per sample and must match their declared si
   assert.throws(() => decodeOutputs({ name: 'logits', sampleDims: [4], samples: 2, base64: b64([1, 2, 3]) }), /expected 2 × 4/);
 });
 
-void test('assembly: statistics from raw latencies, RAPL energy when counters were read, the estimator otherwise, accuracy on labels', () => {
+void test('assembly: statistics from the blocks, paired speed-up, RAPL energy when counters were read, the estimator otherwise, accuracy on labels', () => {
   const domains = [{ id: 'intel-rapl:0', name: 'package-0', energyFile: '/x', maxRangeUj: 1e9 }];
-  const base = variantResult({ id: 'baseline', kind: 'baseline' }, measured({ rapl: { 'intel-rapl:0': [1_000_000, 1_500_000] } }), { raplDomains: domains, labels: [1, 2] });
+  const blocks = { ms: [2, 2.1, 1.9, 2, 2, 2.2, 1.8, 2, 2, 2], cpuMs: Array(10).fill(2), energyUj: Array(10).fill(50_000) };
+  const base = variantResult({ id: 'baseline', kind: 'baseline' }, measured({ blocks }), { raplDomains: domains, labels: [1, 2], granularityMs: 0.001 });
   assert.equal(base.result.metrics?.p50Ms, 2);
   assert.equal(base.result.metrics?.repetitions, 10);
+  assert.equal(base.result.metrics?.blocks, 10);
+  assert.ok((base.result.metrics?.ciPct ?? 0) > 0);
   assert.equal(base.result.energy?.meter, 'rapl:package-0');
   assert.ok(Math.abs(base.result.energy!.perInference.value - 0.05) < 1e-12, '0.5 J over 10 runs of one sample');
+  assert.deepEqual(base.result.speedup, { value: 1, low: 1, high: 1 });
   assert.equal(base.result.accuracy?.accuracy, 0.5, 'arg-max [1, 0] against labels [1, 2]: one of two right');
-  const ctx = { raplDomains: domains, raplNote: undefined, labels: [1, 2], baseline: base };
-  const q = variantResult({ id: 'int8-dynamic', kind: 'int8-dynamic' }, measured({ id: 'int8-dynamic', rapl: { error: 'EACCES' }, latenciesMs: Array(10).fill(1), outputs: { name: 'output', sampleDims: [3], samples: 2, base64: b64([1, 5, 2, 9, 0, 1]) } }), ctx);
+  const ctx = { raplDomains: domains, raplNote: undefined, labels: [1, 2], baseline: { ...base, batch: 1 }, granularityMs: 0.001, cores: 2, wallMs: 40 };
+  // Half the time of the baseline in every round: a paired speed-up of exactly 2 with a narrow interval.
+  const half = { ms: blocks.ms.map((x) => x / 2), cpuMs: Array(10).fill(1), energyUj: null };
+  const q = variantResult({ id: 'int8-dynamic', kind: 'int8-dynamic' }, measured({ id: 'int8-dynamic', blocks: half, raplError: 'EACCES', latenciesMs: blocks.ms.map((x) => x / 2), outputs: { name: 'output', sampleDims: [3], samples: 2, base64: b64([1, 5, 2, 9, 0, 1]) } }), ctx);
   assert.equal(q.result.energy?.meter, 'estimate:cpu-time');
   assert.match(q.result.energy?.meterNote ?? '', /RAPL counters could not be read: EACCES/);
-  assert.equal(q.result.speedup, 2);
+  assert.equal(q.result.speedup?.value, 2);
+  assert.ok(q.result.speedup!.low > 1.99 && q.result.speedup!.high < 2.01, JSON.stringify(q.result.speedup));
+  assert.equal(q.result.verdict, 'faster');
+  assert.equal(q.result.resolution, undefined);
   assert.equal(q.result.accuracy?.top1Agreement, 1);
   assert.equal(q.result.accuracy?.baselineAccuracy, 0.5);
+  // The same blocks as the baseline, a little shuffled: no measurable difference, and what a longer run would tell.
+  const same = { ms: [...blocks.ms].reverse(), cpuMs: Array(10).fill(2), energyUj: null };
+  const aa = variantResult({ id: 'prune-local:0.5', kind: 'prune-local', sparsity: 0.5 }, measured({ id: 'prune-local:0.5', blocks: same }), ctx);
+  assert.equal(aa.result.verdict, 'no measurable difference');
+  assert.ok(aa.result.speedup!.low <= 1 && aa.result.speedup!.high >= 1);
+  assert.ok(aa.result.resolution);
   const na = variantResult({ id: 'torch-compile', kind: 'torch-compile' }, { type: 'variant', id: 'torch-compile', status: 'not-applicable', reason: 'no torch.compile', notes: [] }, ctx);
   assert.deepEqual([na.result.status, na.result.reason, na.result.metrics], ['not-applicable', 'no torch.compile', undefined]);
 });
@@ -129,7 +148,7 @@ void test('CLI arguments: file:LINE targets and shapes', () => {
 void test('the CPU-time estimate divides mean CPU time by mean latency, never by the median', () => {
   // A skewed loop: the median run is very short, the mean long. With the median the CPU-time share
   // would exceed 100 % on any core count and be capped; with the mean it stays below 100 %.
-  const lat = { p50: 0.001, p95: 20, p99: 30, mean: 10, ciPct: 1, n: 5 };
+  const lat = { p50: 0.001, p95: 20, p99: 30, mean: 10, ciPct: 1, n: 5, blocks: 5, cpuMsPerRun: 8 };
   const m = { cpuMsPerRun: 8, batch: 1 } as unknown as Parameters<typeof energyOf>[0];
   const reading = energyOf(m, lat, { raplDomains: [] });
   assert.equal(reading.meter, 'estimate:cpu-time');

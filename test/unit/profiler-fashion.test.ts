@@ -3,16 +3,16 @@
  * Dynamic and static int8 must stay within 1 point of fp32 top-1, and the results carry both numbers.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+
 import * as path from 'node:path';
 import { test } from 'node:test';
 import { profileModel, type ProfileProgress } from '../../src/profiler/index';
+import { tempDir } from './helpers/tempDir';
 
 const ROOT = path.join(__dirname, '..', '..');
 
 void test('int8 dynamic and static stay within 1 point of fp32 on the real Fashion-MNIST test set; cache hits on re-run', async () => {
-  const dir = mkdtempSync(path.join(tmpdir(), 'gl-fashion-'));
+  const dir = tempDir('gl-fashion-');
   const events: ProfileProgress[] = [];
   const opts = {
     modelPath: path.join(ROOT, 'examples', 'models', 'fashion_mlp.onnx'), storageDir: path.join(dir, 'store'), cacheDir: path.join(dir, 'cache'),

@@ -5,11 +5,12 @@
  * integration, through a fake exec and through a fake nvidia-smi executable.
  */
 import assert from 'node:assert/strict';
-import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import { chooseMeter, energyDeltaJ, NvidiaSmiMeter, NvmlEnergyMeter, parseEnergyCounters, type SmiExec } from '../../src/profiler/meters/index';
+import { tempDir } from './helpers/tempDir';
 
 const FIX = path.join(__dirname, '..', 'fixtures', 'meters');
 const fixture = (f: string) => readFileSync(path.join(FIX, f), 'utf8');
@@ -88,7 +89,7 @@ void test('through a fake nvidia-smi executable: counters read by execFileSync, 
     t.skip('shell-script fake');
     return;
   }
-  const dir = mkdtempSync(path.join(tmpdir(), 'gl-smi-'));
+  const dir = tempDir('gl-smi-');
   const counter = path.join(dir, 'count');
   writeFileSync(counter, '0');
   // Answers the first two queries (the probe, then begin) with the "before" fixture, later ones with "after".

@@ -6,8 +6,7 @@
  * error while the rest of the run goes on.
  */
 import assert from 'node:assert/strict';
-import { closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync, writeSync, ftruncateSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync, writeSync, ftruncateSync } from 'node:fs';
 import * as path from 'node:path';
 import { after, test } from 'node:test';
 import { onnx } from '../../src/analyzers/onnx/generated/onnx';
@@ -16,11 +15,11 @@ import { parseVariant } from '../../src/profiler/variants/spec';
 import { encodeNpyFloat32 } from '../../src/profiler/npy';
 import type { MeasureJob } from '../../src/protocol';
 import { hangingModel } from './helpers/hangingModel';
+import { tempDir } from './helpers/tempDir';
 
 const ROOT = path.join(__dirname, '..', '..');
 const FASHION = path.join(ROOT, 'examples', 'models', 'fashion_mlp.onnx');
-const tmp = mkdtempSync(path.join(tmpdir(), 'gl-robust-'));
-after(() => rmSync(tmp, { recursive: true, force: true }));
+const tmp = tempDir('gl-robust-');
 
 const vi = (name: string, elemType: number, dims: number[]): onnx.IValueInfoProto => ({ name, type: { tensorType: { elemType, shape: { dim: dims.map((d) => ({ dimValue: d })) } } } });
 

@@ -1,19 +1,17 @@
 /**
- * How a profile run spends its time and states its certainty: the median's confidence interval (its
- * coverage checked by simulation), the thread pinning under load, the loop budgets, top-up pooling,
- * and the weight arithmetic that the builds spend their time in.
+ * How a profile run states its certainty: the median's confidence interval (its coverage checked by
+ * simulation), the thread pinning under load, a real interleaved run, and the weight arithmetic that the
+ * builds spend their time in.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+
 import * as path from 'node:path';
 import { test } from 'node:test';
 import { profileModel } from '../../src/profiler/index';
 import { binomHalfCdf, medianCi, normalCdf, sortedCopy } from '../../src/profiler/stats';
 import { chooseThreads, parseProcStat, physicalCores } from '../../src/profiler/threads';
-import { poolMetrics, Schedule, widestCi } from '../../src/profiler/schedule';
 import { magnitudeThreshold, quantizeInt8 } from '../../src/profiler/variants/weights';
-import type { VariantMetrics, VariantResult } from '../../src/profiler/types';
+import { tempDir } from './helpers/tempDir';
 
 function rng(seed: number): () => number {
   let s = seed;
@@ -61,48 +59,6 @@ void test('thread pinning: free cores under load, physical cores when idle, expl
   assert.equal(chooseThreads('default', 5, 2, 2).threads, undefined);
 });
 
-void test('loop budgets leave room for the overheads still to come; the baseline counts twice', () => {
-  let now = 0;
-  const s = new Schedule(60_000, () => now);
-  const specs = [{ id: 'baseline', kind: 'baseline' as const }, { id: 'fp16', kind: 'fp16' as const }, { id: 'opt-all', kind: 'opt' as const }];
-  // Nothing observed yet: 40 % of an even share per variant is kept for overheads.
-  assert.equal(s.loopBudget(specs), ((60_000 - 0.4 * 20_000 * 3) * 2) / 4);
-  s.record(12_000, 10_000);
-  now = 12_000;
-  assert.equal(s.expectedOverheadMs(2), 2000);
-  assert.equal(s.loopBudget(specs.slice(1)), (48_000 - 2 * 2000) / 2);
-  now = 70_000;
-  assert.equal(s.loopBudget(specs.slice(2)), 200, 'a minimum loop even past the deadline');
-  // A reserve for top-ups is kept out of the first pass but counts as time left.
-  const r = new Schedule(60_000, () => 0, 12_000);
-  assert.equal(r.firstPassLeftMs(), 48_000);
-  assert.equal(r.leftMs(), 60_000);
-  assert.equal(r.loopBudget(specs), ((48_000 - 0.4 * 16_000 * 3) * 2) / 4);
-});
-
-const metrics = (lat: number[], extra: Partial<VariantMetrics> = {}): VariantMetrics => ({
-  loadMs: 1, buildMs: 0, p50Ms: 0, p95Ms: 0, p99Ms: 0, meanMs: 0, ciPct: 50, repetitions: lat.length, warmupRuns: 3,
-  throughput: 0, batch: 1, cpuMsPerRun: 10, peakRssBytes: 100, fileBytes: 1, budgetExhausted: true, latenciesMs: lat, ...extra,
-});
-
-void test('a top-up pools its runs with the first ones and goes to the widest interval', () => {
-  const a = metrics(Array.from({ length: 20 }, (_, i) => 10 + (i % 5)));
-  const b = metrics(Array.from({ length: 60 }, (_, i) => 10 + (i % 5)), { cpuMsPerRun: 20, peakRssBytes: 300 });
-  const p = poolMetrics(a, b, 2);
-  assert.equal(p.repetitions, 80);
-  assert.equal(p.passes, 2);
-  assert.equal(p.p50Ms, 12);
-  assert.equal(p.cpuMsPerRun, (10 * 20 + 20 * 60) / 80);
-  assert.equal(p.peakRssBytes, 300);
-  assert.equal(p.warmupRuns, 6);
-  assert.ok(p.ciPct < 50);
-  const res = (ci: number, extra: Partial<VariantResult> = {}): VariantResult => ({ id: 'x', kind: 'fp16', label: 'x', status: 'measured', notes: [], metrics: metrics([1], { ciPct: ci }), ...extra });
-  const list = [res(5), res(9), res(1), res(30, { cached: true }), res(40, { status: 'error' })];
-  assert.equal(widestCi(list, 2, new Set()), 1);
-  assert.equal(widestCi(list, 2, new Set([1])), 0);
-  assert.equal(widestCi(list, 10, new Set()), undefined, 'all within target');
-});
-
 void test('magnitude threshold by radix select equals the sorted k-th value; int8 per-channel matches a direct loop', () => {
   const r = rng(5);
   const values = [Float32Array.from({ length: 5000 }, () => r() - 0.5), Float32Array.from({ length: 777 }, () => 4 * (r() - 0.5))];
@@ -123,21 +79,33 @@ void test('magnitude threshold by radix select equals the sorted k-th value; int
   for (let n = 0; n < 4; n++) assert.ok(Math.abs((g.scales[n] ?? 0) - Math.max(...[0, 1, 2].map((k) => Math.abs(w[k * 4 + n] ?? 0))) / 127) < 1e-9);
 });
 
-void test('a profile run pins one thread count for all variants and spends its reserve topping up what is still too wide', async () => {
-  const dir = mkdtempSync(path.join(tmpdir(), 'gl-topup-'));
-  // An unreachable target: the first pass ends on its budget, then the reserve tops the baseline up.
+void test('a profile run pins one thread count for all variants and measures them interleaved, with intervals the clock can resolve', async () => {
+  const dir = tempDir('gl-interleave-');
+  // An unreachable target: the interleaved loop runs to its budget. Nothing below depends on how fast
+  // this machine is, how fine its clock or how busy it is; only on what the run reports about them.
   const res = await profileModel({
     modelPath: path.join(__dirname, '..', '..', 'examples', 'models', 'fashion_mlp.onnx'), storageDir: dir, variants: 'threads:1',
-    inputs: { randomSamples: 4 }, budgetMs: 20_000, targetCiPct: 0.001, threads: 2,
+    inputs: { randomSamples: 4 }, budgetMs: 6000, targetCiPct: 0.001, threads: 2,
   });
   assert.deepEqual(res.threads, { count: 2, reason: '2 intra-op threads, as set' });
   const [base, one] = res.variants;
   assert.equal(base?.metrics?.threads, 2);
   assert.equal(one?.metrics?.threads, 1, 'a threads:n variant keeps its own count');
-  assert.ok((base?.metrics?.passes ?? 1) >= 2 || (one?.metrics?.passes ?? 1) >= 2, `a top-up ran: ${base?.metrics?.passes} ${one?.metrics?.passes}`);
+  const m = res.measurement;
+  assert.ok(m, 'the result says how it was measured');
+  assert.equal(m.method, 'interleaved');
+  assert.ok(m.rounds >= 8, `${m.rounds} rounds`);
+  assert.ok(m.clockGranularityUs > 0 && m.blockTargetMs >= (m.clockGranularityUs / 1000) * 100, 'blocks are at least 100 clock steps long');
+  assert.ok(m.level === 0.95 || m.level === 0.99);
   for (const v of res.variants) {
-    assert.equal(v.metrics?.latenciesMs, undefined, 'per-run latencies stay inside the run');
-    assert.equal(v.metrics?.budgetExhausted, true);
+    assert.equal(v.metrics?.blocks, m.rounds, 'one block per round per variant');
+    assert.ok((v.metrics?.ciPct ?? 0) > 0 && Number.isFinite(v.metrics?.ciPct), `an interval never collapses to zero: ${v.metrics?.ciPct}`);
+    assert.ok((v.metrics?.repetitions ?? 0) >= m.rounds);
   }
-  assert.ok(res.durationMs < 30_000, `${res.durationMs} ms`);
+  assert.deepEqual(base?.speedup, { value: 1, low: 1, high: 1 });
+  const s = one?.speedup;
+  assert.ok(s && s.low < s.value && s.value < s.high, JSON.stringify(s));
+  assert.ok(one?.energyRatio && one.energyRatio.low <= one.energyRatio.high);
+  assert.ok(one?.verdict === 'faster' || one?.verdict === 'slower' || one?.verdict === 'no measurable difference');
+  assert.ok(res.durationMs < 20_000, `${res.durationMs} ms`);
 });

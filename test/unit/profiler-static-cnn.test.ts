@@ -5,8 +5,7 @@
  * mobilenet_v3_small it runs and stays close to fp32.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import type * as Ort from 'onnxruntime-node';
@@ -19,8 +18,9 @@ import { decodeModel } from '../../src/profiler/variants/graph';
 import { calibrationNames } from '../../src/profiler/variants/quantStatic';
 import { parseVariant } from '../../src/profiler/variants/spec';
 import { attr, buildModel, init, testModel } from './helpers/models';
+import { tempDir } from './helpers/tempDir';
 
-const tmp = mkdtempSync(path.join(tmpdir(), 'gl-static-cnn-'));
+const tmp = tempDir('gl-static-cnn-');
 
 function rand(n: number, seed: number, scale = 0.3): number[] {
   let s = seed;

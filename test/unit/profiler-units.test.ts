@@ -1,6 +1,6 @@
 /** Unit tests of the profiler's pure parts: statistics, .npy, specs, meters on fake sysfs, accuracy, weights. */
 import assert from 'node:assert/strict';
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { test } from 'node:test';
@@ -11,6 +11,7 @@ import { medianCi, summarizeLatencies } from '../../src/profiler/stats';
 import { parseVariant, parseVariantList, VariantSpecError } from '../../src/profiler/variants/spec';
 import { magnitudeThreshold, quantizeInt8, toHalfBits, transpose2d } from '../../src/profiler/variants/weights';
 import { randomSamples, sliceTensor } from '../../src/profiler/inputs';
+import { tempDir } from './helpers/tempDir';
 
 const FIX = path.join(__dirname, '..', 'fixtures', 'profiler');
 
@@ -64,7 +65,7 @@ function fakeRapl(root: string, pkg: string, dram: string, maxRange = '262143328
 }
 
 void test('RAPL on a fake sysfs tree: package + dram, core skipped, wrap-around corrected', () => {
-  const root = mkdtempSync(path.join(tmpdir(), 'gl-rapl-'));
+  const root = tempDir('gl-rapl-');
   // Counter values in sysfs format with the package counter wrapping between the two readings.
   const rec = JSON.parse(readFileSync(path.join(FIX, 'rapl-counters', 'wrap.json'), 'utf8')) as { max: string; before: { pkg: string; dram: string }; after: { pkg: string; dram: string } };
   fakeRapl(root, rec.before.pkg, rec.before.dram, rec.max);
@@ -91,7 +92,7 @@ void test('RAPL absent or unreadable gives a plain reason and the estimator', (t
     t.diagnostic('running as root: file permissions cannot forbid reading, the permission message is not exercised');
     return;
   }
-  const root = mkdtempSync(path.join(tmpdir(), 'gl-rapl-'));
+  const root = tempDir('gl-rapl-');
   fakeRapl(root, '100', '50');
   chmodSync(path.join(root, 'intel-rapl:0', 'energy_uj'), 0o000);
   const r = discoverRapl(root);

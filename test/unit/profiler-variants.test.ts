@@ -4,8 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { after, test } from 'node:test';
 import { ort } from '../../src/profiler/engine/ort';
@@ -16,10 +15,10 @@ import { convertFp16 } from '../../src/profiler/variants/fp16';
 import { pruneMagnitude } from '../../src/profiler/variants/prune';
 import { quantizeStatic, staticTargets } from '../../src/profiler/variants/quantStatic';
 import { attr, buildModel, init, testModel } from './helpers/models';
+import { tempDir } from './helpers/tempDir';
 
 const PY = '/usr/bin/python3';
-const tmp = mkdtempSync(path.join(tmpdir(), 'gl-variants-'));
-after(() => rmSync(tmp, { recursive: true, force: true }));
+const tmp = tempDir('gl-variants-');
 
 function checkOnnx(bytes: Uint8Array, name: string): void {
   const file = path.join(tmp, `${name}.onnx`);

@@ -9,6 +9,7 @@ import { test } from 'node:test';
 import type { TextEdit } from '../../src/analyzers/python/types';
 import type { Estimate } from '../../src/energy/quantity';
 import { buildReport, DEFAULT_ONE_OFF_COST } from '../../src/report/build';
+import { savedPerInference } from '../../src/report/recommendations';
 import { statusBarText } from '../../src/report/summary';
 import type { Report, ReportRecommendation, TradeoffPoint } from '../../src/report/types';
 import { MARGINAL_AFTER_DAYS, NOT_WORTH_IT_AFTER_DAYS } from '../../src/report/verdict';
@@ -265,4 +266,29 @@ void test('yearly figures follow the deployment target and say which one they us
   assert.notEqual(a.value, b.value, 'the target changes the yearly energy');
   assert.ok(b.high / b.low > a.high / a.low, 'a scaled figure has a wider band');
   checkNumbers(gpu, 'report on the RTX 3090 target');
+});
+
+void test('a variant whose paired energy ratio holds 1 claims no saving; one below 1 saves the baseline energy × (1 − ratio)', async () => {
+  const inputs = await recordedInputs({ inferencesPerDay: 1e9 });
+  const profile = inputs.profiles!['models/fashion_mlp.onnx']!;
+  const [base, int8] = [profile.variants[0]!, profile.variants[1]!];
+  int8.energyRatio = { value: 0.97, low: 0.93, high: 1.02 };
+  int8.speedup = { value: 1.02, low: 0.98, high: 1.06 };
+  int8.verdict = 'no measurable difference';
+  int8.resolution = 'If the measured difference (2.0 %) is real, about 4.0 times this run\'s measuring time would tell it from noise.';
+  profile.measurement = { method: 'interleaved', rounds: 120, blockTargetMs: 5, clockGranularityUs: 0.1, level: 0.95, wallMs: 20_000, notes: [] };
+  const none = buildReport(inputs).recommendations.find((r) => r.id === `variant:${ONNX_ID}:int8-dynamic`)!;
+  assert.equal(none.savings.energy.value, 0, 'no saving claimed');
+  assert.ok(none.savings.energy.low < 0 && none.savings.energy.high > 0, 'the band says how far either way the truth could be');
+  assert.equal(none.verdict, 'not-worth-it');
+  assert.match(none.evidence[0]!, /no measurable difference in energy from the baseline \(energy ratio 0\.97 \(0\.93–1\.02\)/);
+  assert.ok(none.evidence.some((e) => /Speed-up 1\.02 \(0\.98–1\.06\)× \(95 % interval over 120 interleaved rounds\): no measurable difference/.test(e)));
+  assert.ok(none.evidence.some((e) => /4\.0 times this run's measuring time/.test(e)));
+  int8.energyRatio = { value: 0.6, low: 0.55, high: 0.66 };
+  const real = buildReport(inputs).recommendations.find((r) => r.id === `variant:${ONNX_ID}:int8-dynamic`)!;
+  assert.ok(real.savings.energy.value > 0 && real.savings.energy.low > 0);
+  assert.doesNotMatch(real.evidence[0]!, /no measurable difference/);
+  const saved = savedPerInference(base, int8)!;
+  assert.ok(Math.abs(saved.value - base.energy!.perInference.value * 0.4) < 1e-15);
+  assert.match(saved.notes.join(' '), /interleaved with the baseline/);
 });

@@ -30,9 +30,12 @@ export function parseDuration(text: string, option = '--budget', limits: Duratio
 function progressPrinter(io: CliIO): (p: ProfileProgress) => void {
   let total = 0;
   return (p) => {
-    if (p.type === 'run-started') total = p.total;
+    if (p.type === 'run-started') {
+      total = p.total;
+      if (p.warning) io.err(`warning: ${p.warning}`);
+    }
     if (io.isTTY && (p.type === 'variant-started' || p.type === 'variant-phase')) {
-      const label = p.type === 'variant-started' ? `${p.id} starting` : `${p.id} ${p.phase}${p.repetitions ? ` ${p.repetitions} runs ±${p.ciPct?.toFixed(1)} %` : ''}`;
+      const label = p.type === 'variant-started' ? `${p.id} starting` : `${p.id} ${p.phase}${p.repetitions ? ` ${p.repetitions} ${p.id === 'interleaved' ? 'rounds' : 'runs'} ±${p.ciPct?.toFixed(1)} %` : ''}`;
       const done = p.type === 'variant-started' ? p.index : undefined;
       if (done !== undefined) bar.done = done;
       const width = 24;

@@ -7,12 +7,13 @@ import { statSync } from 'node:fs';
 import { openModelFile } from '../../analyzers/onnx/index';
 import { dtypeInfo } from '../../analyzers/onnx/dtypes';
 import { resolveInputShape } from '../../analyzers/onnx/shapes/infer';
+import type * as Ort from 'onnxruntime-node';
 import type { MeasureJob, MeasureOutcome, WorkerProgress } from '../../protocol';
 import { batchFeeds, datasetSamples, isBatched, randomSamples, type InputMeta, type SampleSet } from '../inputs';
 import { chooseMeter, estimatedReading, measuredReading } from '../meters/index';
 import { NotApplicableError } from '../variants/graph';
 import type { EnergyReading, VariantMetrics } from '../types';
-import { buildVariant } from './build';
+import { buildVariant, type BuiltVariant } from './build';
 import { collectOutputs, timeSession, type LoopResult } from './measure';
 import { createSession, toFeeds } from './ort';
 
@@ -37,7 +38,7 @@ export function modelInputs(modelPath: string, job: Pick<MeasureJob, 'inputs'>):
 }
 
 /** Samples for the job: the dataset, or random ones (32 by default, at least one batch). */
-export function jobSamples(inputs: InputMeta[], job: MeasureJob): SampleSet {
+export function jobSamples(inputs: InputMeta[], job: Pick<MeasureJob, 'inputs'> & { variant: { batch?: number } }): SampleSet {
   const batch = job.variant.batch ?? job.inputs.batch ?? 1;
   if (job.inputs.datasetDir) return datasetSamples(inputs, { ...job.inputs, datasetDir: job.inputs.datasetDir });
   return randomSamples(inputs, job.inputs, Math.max(job.inputs.randomSamples ?? 32, batch));
@@ -101,7 +102,22 @@ function metricsOf(loop: LoopResult, loadMs: number, buildMs: number, batch: num
     loadMs, buildMs, p50Ms: l.p50, p95Ms: l.p95, p99Ms: l.p99, meanMs: l.mean, ciPct: l.ciPct, repetitions: l.n,
     warmupRuns: loop.warmupRuns, throughput: (batch * 1000) / l.p50, batch, ...(threads !== undefined ? { threads } : {}),
     cpuMsPerRun: loop.cpuMsPerRun, peakRssBytes: process.resourceUsage().maxRSS * 1024, fileBytes, budgetExhausted: loop.budgetExhausted,
-    latenciesMs: Array.from(loop.times),
+  };
+}
+
+/**
+ * A variant made ready for the interleaved measurement: built, loaded once (its load time), checked by
+ * the accuracy pass, and its file size and peak memory taken; the timing happens later, interleaved.
+ */
+async function prepareOnly(job: MeasureJob, session: Ort.InferenceSession, samples: SampleSet, chunk: number, built: BuiltVariant, loadMs: number): Promise<MeasureOutcome> {
+  const batch = job.variant.batch ?? job.inputs.batch ?? 1;
+  // One run at the measured batch size: a variant that cannot run fails here, before the interleaved loop.
+  await session.run(toFeeds(batchFeeds(samples, 0, batch)));
+  const outputs = job.collectOutputs ? await collectOutputs(session, samples, chunk) : undefined;
+  return {
+    status: 'measured', notes: built.notes, ...(built.gpuOriented ? { gpuOriented: true } : {}),
+    prepared: { loadMs, buildMs: built.buildMs, fileBytes: statSync(built.path).size, peakRssBytes: process.resourceUsage().maxRSS * 1024 },
+    outputs, labels: samples.labels, modelPath: built.path, inputsDescription: samples.description, inputSource: samples.source,
   };
 }
 
@@ -125,6 +141,13 @@ export async function runJob(job: MeasureJob, progress: Progress): Promise<Measu
   const t0 = performance.now();
   const session = await createSession(built.path, { threads: job.variant.threads, level: job.variant.level });
   const loadMs = performance.now() - t0;
+  if (job.timing === false) {
+    try {
+      return await prepareOnly(job, session, samples, chunk, built, loadMs);
+    } finally {
+      await session.release();
+    }
+  }
   try {
     progress({ phase: 'warming-up' });
     const feeds = toFeeds(batchFeeds(samples, 0, batch));

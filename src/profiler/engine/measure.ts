@@ -36,7 +36,7 @@ export interface LoopResult {
  * Warm-up: at least 3 runs and until two consecutive runs differ by under 10 % or 10 % of the budget is
  * spent, because the first runs pay for memory allocation and lazy kernel set-up.
  */
-async function warmUp(session: Ort.InferenceSession, feeds: Record<string, Ort.Tensor>, budgetMs: number): Promise<{ runs: number; lastMs: number }> {
+export async function warmUp(session: Ort.InferenceSession, feeds: Record<string, Ort.Tensor>, budgetMs: number): Promise<{ runs: number; lastMs: number }> {
   const t0 = performance.now();
   let prev = Infinity;
   let runs = 0;
@@ -74,6 +74,8 @@ export async function timeSession(session: Ort.InferenceSession, feeds: Record<s
   let nextCheck = minReps;
   let ci = Infinity;
   let exhausted = false;
+  let bookkeepingMs = 0;
+  let bookkeepingCpuUs = 0;
   for (;;) {
     await session.run(feeds);
     const now = performance.now();
@@ -81,20 +83,28 @@ export async function timeSession(session: Ort.InferenceSession, feeds: Record<s
     times[n++] = now - last;
     last = now;
     if (n >= nextCheck) {
-      // Checking costs a sort, so check at growing intervals: about 5 % of the runs so far.
+      // Checking costs a sort, so check at growing intervals: about 5 % of the runs so far. Its wall and
+      // CPU time are kept out of the samples: the next sample starts after it.
+      const c0 = process.cpuUsage();
       ci = medianCi(sortedCopy(times.subarray(0, n))).halfWidthPct;
       s.onProgress?.(n, ci);
       nextCheck = n + Math.max(5, Math.floor(n / 20));
+      const c = process.cpuUsage(c0);
+      bookkeepingCpuUs += c.user + c.system;
       if (ci <= target) break;
+      const after = performance.now();
+      bookkeepingMs += after - now;
+      last = after;
     }
     if (n >= (s.maxRepetitions ?? Infinity)) break;
-    if (now - t0 >= s.budgetMs) {
+    if (now - t0 - bookkeepingMs >= s.budgetMs) {
       exhausted = n < minReps || ci > target;
       break;
     }
   }
   const cpu = process.cpuUsage(cpu0);
-  return { latency: summarizeLatencies(times.subarray(0, n)), times: times.slice(0, n), warmupRuns, cpuMsPerRun: (cpu.user + cpu.system) / 1000 / n, wallMs: last - t0, budgetExhausted: exhausted };
+  const cpuUs = Math.max(0, cpu.user + cpu.system - bookkeepingCpuUs);
+  return { latency: summarizeLatencies(times.subarray(0, n)), times: times.slice(0, n), warmupRuns, cpuMsPerRun: cpuUs / 1000 / n, wallMs: last - t0 - bookkeepingMs, budgetExhausted: exhausted };
 }
 
 /** The first output over all accuracy samples, flattened per sample. */

@@ -1,11 +1,13 @@
 /**
- * Turns the harness's variant messages into the ONNX profiler's result format: latency statistics from the
- * raw latencies (the same stats module), energy from the same meters and estimator, and accuracy impact
- * from the same comparison of outputs with the baseline's. Pure.
+ * Turns the harness's variant messages into the ONNX profiler's result format: latency statistics and the
+ * paired speed-up and energy intervals from the interleaved blocks (the same modules as the ONNX profiler),
+ * energy from the same meters and estimator, and accuracy impact from the same comparison of outputs with
+ * the baseline's. Pure.
  */
 import { compareOutputs, labelAccuracy, type OutputSample } from '../accuracy';
-import { counterDeltaUj, estimatedReading, measuredReading, RaplMeter, type RaplDomain } from '../meters/index';
-import { summarizeLatencies, type LatencySummary } from '../stats';
+import { resolutionNote, speedVerdict } from '../compare';
+import { compareLanes, summarizeLane, type LaneLog, type LaneSummary } from '../interleave';
+import { estimatedReading, measuredReading, RaplMeter, type RaplDomain } from '../meters/index';
 import type { EnergyReading, VariantMetrics } from '../types';
 import { decodeOutputs, type MeasuredVariantMessage, type VariantMessage } from './protocol';
 import { torchVariantLabel } from './spec';
@@ -16,58 +18,55 @@ export interface AssembleContext {
   raplDomains: RaplDomain[];
   /** Why RAPL is not used, when it is not. */
   raplNote?: string;
-  /** Joules a GPU meter measured over this variant's loop, or why it could not. */
+  /** Joules a GPU meter measured over the whole interleaved window, or why it could not. */
   gpu?: { joules?: number; meter: string; note?: string };
+  /** Time in every variant's blocks together, ms: a GPU window's joules are shared by time. */
+  blockMsTotal?: number;
   labels?: number[];
-  baseline?: { result: TorchVariantResult; outputs?: OutputSample };
+  baseline?: { result: TorchVariantResult; outputs?: OutputSample; log?: LaneLog; batch?: number };
+  /** Confidence level of the intervals (0.99 when foreign load rose) and the clock's granularity. */
+  level?: number;
+  granularityMs?: number;
+  /** Logical CPUs, for the CPU-time energy weights. */
+  cores?: number;
+  /** Wall time of the interleaved rounds, ms (for "how much longer"). */
+  wallMs?: number;
 }
 
-function raplJoules(m: MeasuredVariantMessage, domains: RaplDomain[]): { joules?: number; note?: string } {
-  const rapl = m.rapl;
-  if (!rapl || domains.length === 0) return {};
-  if ('error' in rapl) return { note: `RAPL counters could not be read: ${rapl.error}` };
-  let uj = 0;
-  try {
-    for (const d of domains) {
-      const pair = (rapl as Record<string, [number, number]>)[d.id];
-      if (!pair) return { note: `the harness did not read RAPL zone ${d.id}` };
-      uj += counterDeltaUj(pair[0], pair[1], d.maxRangeUj);
-    }
-  } catch (e) {
-    return { note: (e as Error).message };
-  }
-  return { joules: uj / 1e6 };
+/** The variant's blocks as the interleaved module's lane log. */
+export function laneLog(m: MeasuredVariantMessage): LaneLog {
+  const runTimes = Float64Array.from(m.latenciesMs);
+  const blockJ = m.blocks.energyUj ? m.blocks.energyUj.map((uj) => uj / 1e6) : [];
+  const log: LaneLog = { blockMs: m.blocks.ms, blockCpuMs: m.blocks.cpuMs, blockJ, runs: m.runsPerBlock * m.blocks.ms.length, runTimes, recorded: runTimes.length };
+  if (m.blocks.medianMs) log.blockMedianMs = m.blocks.medianMs;
+  return log;
 }
 
 /** Energy per sample: a meter when one was read, else the CPU-time estimator (as in the ONNX profiler). */
-export function energyOf(m: MeasuredVariantMessage, lat: LatencySummary, ctx: AssembleContext): EnergyReading {
+export function energyOf(m: MeasuredVariantMessage, lat: LaneSummary, ctx: AssembleContext): EnergyReading {
   const samples = lat.n * m.batch;
-  if (ctx.gpu?.joules !== undefined) return measuredReading(ctx.gpu.joules, samples, ctx.gpu.meter, ctx.gpu.note);
-  const rapl = raplJoules(m, ctx.raplDomains);
-  if (rapl.joules !== undefined) return measuredReading(rapl.joules, samples, new RaplMeter(ctx.raplDomains).name, ctx.raplNote);
-  const note = [ctx.gpu?.note, rapl.note ?? ctx.raplNote].filter((n): n is string => Boolean(n)).join('; ');
+  if (ctx.gpu?.joules !== undefined) {
+    const share = ctx.blockMsTotal && ctx.blockMsTotal > 0 ? m.wallMs / ctx.blockMsTotal : 1;
+    const note = [ctx.gpu.note, 'the GPU window covers every variant\'s blocks; this variant\'s share is by its time in them'].filter(Boolean).join('; ');
+    return measuredReading(ctx.gpu.joules * share, samples, ctx.gpu.meter, note);
+  }
+  const energy = m.blocks.energyUj;
+  if (energy && ctx.raplDomains.length > 0) return measuredReading(energy.reduce((a, b) => a + b, 0) / 1e6, samples, new RaplMeter(ctx.raplDomains).name, ctx.raplNote);
+  const rapl = m.raplError ? `RAPL counters could not be read: ${m.raplError}` : undefined;
+  const note = [ctx.gpu?.note, rapl ?? ctx.raplNote].filter((n): n is string => Boolean(n)).join('; ');
   return estimatedReading(lat.mean / 1000 / m.batch, m.cpuMsPerRun / 1000 / m.batch, note || undefined);
 }
 
-function metricsOf(m: MeasuredVariantMessage, lat: LatencySummary): VariantMetrics {
+function metricsOf(m: MeasuredVariantMessage, lat: LaneSummary): VariantMetrics {
   return {
     loadMs: m.loadMs, buildMs: m.buildMs, p50Ms: lat.p50, p95Ms: lat.p95, p99Ms: lat.p99, meanMs: lat.mean, ciPct: lat.ciPct,
     repetitions: lat.n, warmupRuns: m.warmupRuns, throughput: (m.batch * 1000) / lat.p50, batch: m.batch, threads: m.threads,
     cpuMsPerRun: m.cpuMsPerRun, peakRssBytes: m.peakRssBytes ?? 0, fileBytes: m.stateDictBytes ?? 0, budgetExhausted: m.budgetExhausted,
+    blocks: lat.blocks, runsPerBlock: m.runsPerBlock,
   };
 }
 
-/** The result of one variant, and its decoded outputs (kept for the baseline). */
-export function variantResult(spec: TorchVariantSpec, m: VariantMessage, ctx: AssembleContext): { result: TorchVariantResult; outputs?: OutputSample } {
-  const result: TorchVariantResult = { id: spec.id, kind: spec.kind, label: torchVariantLabel(spec), status: m.status, notes: [...m.notes] };
-  if (m.reason) result.reason = m.reason;
-  if (m.status !== 'measured') return { result };
-  const lat = summarizeLatencies(m.latenciesMs);
-  result.metrics = metricsOf(m, lat);
-  if (m.peakRssBytes === null) result.notes.push('peak memory could not be read on this platform');
-  if (m.stateDictBytes === null) result.notes.push('the state_dict could not be serialized, so its size is unknown');
-  if (m.gpuOriented) result.gpuOriented = true;
-  result.energy = energyOf(m, lat, ctx);
+function accuracyOf(spec: TorchVariantSpec, m: MeasuredVariantMessage, result: TorchVariantResult, ctx: AssembleContext): OutputSample | undefined {
   let outputs: OutputSample | undefined;
   try {
     outputs = decodeOutputs(m.outputs);
@@ -85,7 +84,33 @@ export function variantResult(spec: TorchVariantSpec, m: VariantMessage, ctx: As
       result.notes.push(`Accuracy not compared: ${(e as Error).message}`);
     }
   }
-  const bm = base?.result.metrics;
-  if (bm && spec.kind !== 'baseline') result.speedup = (bm.p50Ms / bm.batch) / (lat.p50 / m.batch);
-  return { result, outputs };
+  return outputs;
+}
+
+/** The result of one variant, its decoded outputs and its blocks (both kept for the baseline). */
+export function variantResult(spec: TorchVariantSpec, m: VariantMessage, ctx: AssembleContext): { result: TorchVariantResult; outputs?: OutputSample; log?: LaneLog } {
+  const result: TorchVariantResult = { id: spec.id, kind: spec.kind, label: torchVariantLabel(spec), status: m.status, notes: [...m.notes] };
+  if (m.reason) result.reason = m.reason;
+  if (m.status !== 'measured') return { result };
+  const log = laneLog(m);
+  const level = ctx.level ?? 0.95;
+  const lat = summarizeLane(log, ctx.granularityMs ?? 0, level);
+  result.metrics = metricsOf(m, lat);
+  if (m.peakRssBytes === null) result.notes.push('peak memory could not be read on this platform');
+  if (m.stateDictBytes === null) result.notes.push('the state_dict could not be serialized, so its size is unknown');
+  if (m.gpuOriented) result.gpuOriented = true;
+  result.energy = energyOf(m, lat, ctx);
+  const outputs = accuracyOf(spec, m, result, ctx);
+  const base = ctx.baseline;
+  if (spec.kind === 'baseline') {
+    result.speedup = { value: 1, low: 1, high: 1 };
+  } else if (base?.log && base.log.blockMs.length === log.blockMs.length) {
+    const cmp = compareLanes(base.log, base.batch ?? 1, log, m.batch, { granularityMs: ctx.granularityMs ?? 0, level, cores: ctx.cores ?? 1 });
+    result.speedup = cmp.speedup;
+    result.energyRatio = cmp.energyRatio;
+    result.verdict = speedVerdict(cmp.speedup);
+    const note = resolutionNote(cmp.speedup, ctx.wallMs ?? 0);
+    if (note) result.resolution = note;
+  }
+  return { result, outputs, log };
 }

@@ -5,13 +5,17 @@
  */
 import { createHash } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
+import { cpus } from 'node:os';
 import * as path from 'node:path';
 import { writeFileAtomicSync } from '../../atomicWrite';
 import { hashFile, machineFingerprint } from '../cache';
 import { discoverRapl, NvidiaSmiMeter, POWERCAP_ROOT, type RaplDomain } from '../meters/index';
+import { heavyLoadWarning, LoadMonitor, loadNotes } from '../load';
+import { busyCpus } from '../threads';
+import type { LoadReport, MeasurementInfo } from '../types';
 import { variantResult, type AssembleContext } from './assemble';
 import { generateHarness } from './generate';
-import { HARNESS_PROTOCOL, type HarnessMessage, type HelloMessage, type InputsMessage, type ModelMessage, type VariantMessage } from './protocol';
+import { HARNESS_PROTOCOL, type HarnessMessage, type HelloMessage, type InputsMessage, type MeasurementMessage, type ModelMessage, type VariantMessage, type WireLoadSample } from './protocol';
 import { harnessEnv, runHarness, type HarnessExit } from './process';
 import { DEFAULT_TORCH_VARIANTS, parseTorchVariantList, torchVariantLabel } from './spec';
 import {
@@ -77,7 +81,7 @@ export function prepareTorchProfile(opts: TorchProfileOptions): PreparedHarness 
     dataset: opts.datasetDir ? { dir: path.resolve(opts.datasetDir), ...(opts.maxSamples ? { maxSamples: opts.maxSamples } : {}) } : null,
     batch: opts.batch ?? 1, randomSamples: 32, seed: opts.seed ?? 0, device, budgetMs: opts.budgetMs ?? 60_000,
     targetCiPct: opts.targetCiPct ?? 2, maxRepetitions: 100_000, maxOutputValues: 4 * 1024 * 1024,
-    rapl: raplDomains.map((d) => ({ id: d.id, file: d.energyFile })),
+    rapl: raplDomains.map((d) => ({ id: d.id, file: d.energyFile, ...(Number.isFinite(d.maxRangeUj) ? { maxRangeUj: d.maxRangeUj } : {}) })),
     onnxExport: opts.onnxExport ? path.join(opts.storageDir, 'onnx', `${safe(opts.site.label)}-${key}.onnx`) : null,
     variants,
   };
@@ -98,6 +102,9 @@ class RunState {
   done = false;
   onnx?: TorchProfileResult['onnxExport'];
   results: TorchVariantResult[] = [];
+  /** How many variant-finished events were sent. */
+  private finished = 0;
+  measurement?: MeasurementInfo;
   stray: string[] = [];
   readonly ctx: AssembleContext;
   private gpuMeter?: NvidiaSmiMeter;
@@ -122,6 +129,7 @@ class RunState {
         if (spec) progress?.({ type: 'variant-started', index: m.index, total, id: m.id, label: torchVariantLabel(spec) });
         break;
       }
+      case 'measurement': this.measured(m); break;
       case 'phase':
         if (m.phase === 'measuring' && m.repetitions === 0 && this.prepared.config.device === 'cuda') {
           this.gpuMeter = new NvidiaSmiMeter();
@@ -136,10 +144,8 @@ class RunState {
     }
   }
 
-  private variant(m: VariantMessage, total: number): void {
-    const spec = this.spec(m.id);
-    if (!spec) return;
-    this.ctx.gpu = undefined;
+  /** The interleaved rounds ended: the GPU window closes, and the load decides the intervals' level. */
+  private measured(m: MeasurementMessage): void {
     if (this.gpuMeter) {
       try {
         this.ctx.gpu = { joules: this.gpuMeter.end(), meter: 'nvidia-smi' };
@@ -148,10 +154,44 @@ class RunState {
       }
       this.gpuMeter = undefined;
     }
-    const { result, outputs } = variantResult(spec, m, this.ctx);
-    if (spec.kind === 'baseline') this.ctx.baseline = { result, outputs };
+    const cores = cpus().length;
+    const load = replayLoad(m.load, cores);
+    const level = load?.rose ? 0.99 : 0.95;
+    Object.assign(this.ctx, { level, granularityMs: m.granularityMs ?? 0, cores, wallMs: m.wallMs, blockMsTotal: m.blockMsTotal });
+    this.measurement = {
+      method: 'interleaved', rounds: m.rounds, blockTargetMs: m.blockTargetMs, clockGranularityUs: (m.granularityMs ?? 0) * 1000, level, wallMs: m.wallMs,
+      ...(load ? { load } : {}), notes: loadNotes(load, cores),
+    };
+  }
+
+  private variant(m: VariantMessage, total: number): void {
+    const spec = this.spec(m.id);
+    if (!spec) return;
+    const { result, outputs, log } = variantResult(spec, m, this.ctx);
+    if (spec.kind === 'baseline') this.ctx.baseline = { result, outputs, ...(log ? { log } : {}), ...(m.status === 'measured' ? { batch: m.batch } : {}) };
     this.results.push(result);
-    this.opts.onProgress?.({ type: 'variant-finished', index: this.results.length - 1, total, result });
+    this.finishInOrder(total);
+  }
+
+  /**
+   * variant-finished events in the order of the run's variants: unavailable variants are known before the
+   * interleaved measurement ends, and a caller numbering its lines expects 1, 2, 3.
+   */
+  private finishInOrder(total: number): void {
+    const variants = this.prepared.config.variants;
+    for (;;) {
+      const next = variants[this.finished];
+      const result = next && this.results.find((r) => r.id === next.id);
+      if (!result) return;
+      this.opts.onProgress?.({ type: 'variant-finished', index: this.finished, total, result });
+      this.finished++;
+    }
+  }
+
+  /** The results in the order of the run's variants (unavailable ones are reported before the measured ones). */
+  ordered(): TorchVariantResult[] {
+    const at = (id: string) => this.prepared.config.variants.findIndex((v) => v.id === id);
+    return [...this.results].sort((a, b) => at(a.id) - at(b.id));
   }
 
   dispose(): void {
@@ -159,6 +199,20 @@ class RunState {
       this.gpuMeter?.end();
     } catch { /* Only stopping the sampler matters here. */ }
   }
+}
+
+/** The harness's load samples through the same monitor as the ONNX profiler's (one window per sample). */
+export function replayLoad(samples: WireLoadSample[], cores: number): LoadReport | undefined {
+  let i = 0;
+  const at = () => samples[Math.min(i, samples.length - 1)];
+  const monitor = new LoadMonitor({
+    procStat: () => { const x = at(); return x && x.busy !== null && x.total !== null ? { busy: x.busy, total: x.total } : undefined; },
+    ownCpuMs: () => at()?.ownMs ?? 0,
+    cpuMhz: () => at()?.mhz ?? undefined,
+    cpus: cores,
+  }, 0);
+  for (; i < samples.length; i++) monitor.sample(samples[i]?.t ?? 0);
+  return monitor.report();
 }
 
 function environmentOf(h: HelloMessage): TorchEnvironment {
@@ -219,7 +273,8 @@ export async function profileTorch(opts: TorchProfileOptions, prepared: Prepared
   const timeoutMs = opts.timeoutMs ?? budgetMs * 2 + 120_000;
   writeHarness(prepared);
   const s = new RunState(prepared, opts);
-  opts.onProgress?.({ type: 'run-started', total: prepared.config.variants.length, variants: prepared.config.variants.map((v) => v.id) });
+  const warning = heavyLoadWarning(await busyCpus(), cpus().length);
+  opts.onProgress?.({ type: 'run-started', total: prepared.config.variants.length, variants: prepared.config.variants.map((v) => v.id), ...(warning ? { warning } : {}) });
   let exit: HarnessExit;
   try {
     exit = await runHarness({
@@ -237,12 +292,14 @@ export async function profileTorch(opts: TorchProfileOptions, prepared: Prepared
     profiler: 'torch', modelPath: opts.site.file, modelSha256: await hashFile(opts.site.file), modelBytes: baseline?.metrics?.fileBytes ?? 0,
     startedAt: new Date(started).toISOString(), durationMs: Date.now() - started, machine,
     inputs: { source: s.inputs.source, description: s.inputs.description, labelled: s.inputs.labels !== null },
-    budgetMs, variants: s.results, site, environment: environmentOf(s.hello), model: modelOf(s.model),
+    budgetMs, variants: s.ordered(), site, ...(s.measurement ? { measurement: s.measurement } : {}), environment: environmentOf(s.hello), model: modelOf(s.model),
     ...(s.onnx ? { onnxExport: s.onnx } : {}), scriptPath: prepared.scriptPath,
     notes: [
       'Every variant runs under torch.no_grad() in one Python process, as a copy of the baseline built in that process.',
+      'Every variant is built and checked first; then all of them, the baseline included, are timed together in randomized round-robin blocks, so that changes in the machine\'s load hit them alike.',
       'file: the size of the variant\'s serialized state_dict (torch.save).',
-      'memory: the process\'s peak resident set while the variant ran, including Python, torch and the baseline kept for comparison.',
+      'memory: the process\'s peak resident set while the variant was built and checked, including Python, torch and the variants built before it.',
+      ...(warning ? [warning] : []),
       ...(s.stray.length ? [`The harness printed ${s.stray.length} line(s) that are not protocol messages; they were ignored.`] : []),
     ],
   };

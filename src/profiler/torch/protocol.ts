@@ -6,7 +6,7 @@ import type { OutputSample } from '../accuracy';
 import type { TorchEnvironment, TorchModelInfo } from './types';
 
 /** Version of the protocol the generated harness speaks. */
-export const HARNESS_PROTOCOL = 1;
+export const HARNESS_PROTOCOL = 2;
 
 export type HarnessPhase = 'building' | 'loading' | 'warming-up' | 'measuring' | 'accuracy';
 
@@ -46,12 +46,25 @@ export interface PhaseMessage { type: 'phase'; id: string; phase: HarnessPhase; 
 
 interface VariantBase { type: 'variant'; id: string; notes: string[]; reason?: string }
 
-/** A measured variant: raw latencies (the host computes the statistics), CPU time, memory, RAPL counters, outputs. */
+/** A variant's interleaved blocks, index r being round r; energy per block when RAPL was read. */
+export interface WireBlocks {
+  ms: number[];
+  cpuMs: number[];
+  /** Median run of each block, ms (the per-run latencies sent are only a sample). */
+  medianMs?: number[];
+  energyUj: number[] | null;
+}
+
+/**
+ * A measured variant: its blocks from the interleaved rounds and an even sample of its per-run latencies
+ * (the host computes the statistics), CPU time, memory, outputs.
+ */
 export interface MeasuredVariantMessage extends VariantBase {
   status: 'measured';
   latenciesMs: number[];
   warmupRuns: number;
   cpuMsPerRun: number;
+  /** Time in the variant's blocks, ms. */
   wallMs: number;
   budgetExhausted: boolean;
   buildMs: number;
@@ -60,10 +73,34 @@ export interface MeasuredVariantMessage extends VariantBase {
   threads: number;
   peakRssBytes: number | null;
   stateDictBytes: number | null;
-  /** Counter values before and after the loop by RAPL zone id, or the error that stopped reading them. */
-  rapl: Record<string, [number, number]> | { error: string } | null;
+  runsPerBlock: number;
+  blocks: WireBlocks;
+  /** Why RAPL counters could not be read, when they could not. */
+  raplError?: string;
   outputs: WireOutputs;
   gpuOriented?: boolean;
+}
+
+/** A load sample between rounds: /proc/stat jiffies, the harness's CPU time, the mean clock (null where unreadable). */
+export interface WireLoadSample {
+  t: number;
+  busy: number | null;
+  total: number | null;
+  ownMs: number;
+  mhz: number | null;
+}
+
+/** How the interleaved rounds went; sent before the variants' results. */
+export interface MeasurementMessage {
+  type: 'measurement';
+  rounds: number;
+  granularityMs: number | null;
+  blockTargetMs: number;
+  wallMs: number;
+  stoppedBy: string;
+  load: WireLoadSample[];
+  /** Time in every variant's blocks together, ms. */
+  blockMsTotal: number;
 }
 
 export interface OtherVariantMessage extends VariantBase { status: 'not-applicable' | 'error' }
@@ -75,7 +112,7 @@ export interface ErrorMessage { type: 'error'; code: string; message: string }
 
 export type HarnessMessage =
   | HelloMessage | ModelMessage | InputsMessage | VariantStartedMessage | PhaseMessage | VariantMessage
-  | OnnxExportMessage | DoneMessage | ErrorMessage;
+  | MeasurementMessage | OnnxExportMessage | DoneMessage | ErrorMessage;
 
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -91,11 +128,15 @@ function isWireOutputs(v: unknown): v is WireOutputs {
   return isObj(v) && isStr(v.name) && isNumArray(v.sampleDims) && isNum(v.samples) && isStr(v.base64);
 }
 
-function isRapl(v: unknown): boolean {
-  if (v === null) return true;
-  if (!isObj(v)) return false;
-  if ('error' in v) return isStr(v.error);
-  return Object.values(v).every((pair) => Array.isArray(pair) && pair.length === 2 && pair.every(isNum));
+function isBlocks(v: unknown, rounds?: number): boolean {
+  if (!isObj(v) || !isNumArray(v.ms) || !isNumArray(v.cpuMs) || v.ms.length !== v.cpuMs.length || v.ms.length === 0) return false;
+  if (rounds !== undefined && v.ms.length !== rounds) return false;
+  if (v.medianMs !== undefined && !(isNumArray(v.medianMs) && v.medianMs.length === v.ms.length)) return false;
+  return v.energyUj === null || (isNumArray(v.energyUj) && v.energyUj.length === v.ms.length);
+}
+
+function isLoadSample(v: unknown): boolean {
+  return isObj(v) && isNum(v.t) && isNumOrNull(v.busy) && isNumOrNull(v.total) && isNum(v.ownMs) && isNumOrNull(v.mhz);
 }
 
 function isVariant(m: Obj): boolean {
@@ -104,8 +145,8 @@ function isVariant(m: Obj): boolean {
   if (m.status !== 'measured') return false;
   return isNumArray(m.latenciesMs) && m.latenciesMs.length > 0 && isNum(m.warmupRuns) && isNum(m.cpuMsPerRun) && isNum(m.wallMs)
     && typeof m.budgetExhausted === 'boolean' && isNum(m.buildMs) && isNum(m.loadMs) && isNum(m.batch) && isNum(m.threads)
-    && isNumOrNull(m.peakRssBytes) && isNumOrNull(m.stateDictBytes) && isRapl(m.rapl) && isWireOutputs(m.outputs)
-    && optional(m.gpuOriented, (x) => typeof x === 'boolean');
+    && isNumOrNull(m.peakRssBytes) && isNumOrNull(m.stateDictBytes) && isNum(m.runsPerBlock) && m.runsPerBlock >= 1 && isBlocks(m.blocks)
+    && optional(m.raplError, isStr) && isWireOutputs(m.outputs) && optional(m.gpuOriented, (x) => typeof x === 'boolean');
 }
 
 const GUARDS: Record<string, (m: Obj) => boolean> = {
@@ -118,6 +159,8 @@ const GUARDS: Record<string, (m: Obj) => boolean> = {
   'variant-started': (m) => isStr(m.id) && isNum(m.index) && isNum(m.total),
   phase: (m) => isStr(m.id) && PHASES.includes(m.phase as string) && optional(m.repetitions, isNum) && optional(m.ciPct, isNumOrNull),
   variant: isVariant,
+  measurement: (m) => isNum(m.rounds) && isNumOrNull(m.granularityMs) && isNum(m.blockTargetMs) && isNum(m.wallMs) && isStr(m.stoppedBy)
+    && Array.isArray(m.load) && m.load.every(isLoadSample) && isNum(m.blockMsTotal),
   'onnx-export': (m) => (isStr(m.path) && isNum(m.ms)) || isStr(m.error),
   done: (m) => isNum(m.ms),
   error: (m) => isStr(m.code) && isStr(m.message),

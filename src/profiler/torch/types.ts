@@ -66,8 +66,8 @@ export interface HarnessConfig {
   targetCiPct: number;
   maxRepetitions: number;
   maxOutputValues: number;
-  /** RAPL energy counters the harness reads around each timing loop (discovered by the host). */
-  rapl: { id: string; file: string }[];
+  /** RAPL energy counters the harness reads around each block (discovered by the host). */
+  rapl: { id: string; file: string; maxRangeUj?: number }[];
   /** Where the baseline is exported to ONNX, when asked. */
   onnxExport: string | null;
   /** The baseline first. */
@@ -126,7 +126,7 @@ export interface TorchProfileResult extends Omit<ProfileResult, 'variants' | 'ma
 
 /** Streamed while a run goes on. */
 export type TorchProfileProgress =
-  | { type: 'run-started'; total: number; variants: string[] }
+  | { type: 'run-started'; total: number; variants: string[]; warning?: string }
   | { type: 'environment'; environment: TorchEnvironment }
   | { type: 'model'; model: TorchModelInfo }
   | { type: 'variant-started'; index: number; total: number; id: string; label: string }

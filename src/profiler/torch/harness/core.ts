@@ -13,6 +13,7 @@ import json
 import math
 import os
 import platform
+import random
 import re
 import struct
 import sys
@@ -22,7 +23,7 @@ import traceback
 
 export const CORE = String.raw`# Never write __pycache__ next to the user's files.
 sys.dont_write_bytecode = True
-PROTOCOL = 1
+PROTOCOL = 2
 STARTED = time.perf_counter()
 
 

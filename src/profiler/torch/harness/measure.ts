@@ -1,6 +1,7 @@
 /**
- * Python source of the PyTorch profiling harness (see ../generate.ts). The harness's inputs (dataset or random), output collection, timing loop, RAPL counter reads and memory
- * figures.
+ * Python source of the PyTorch profiling harness (see ../generate.ts). The harness's inputs (dataset or
+ * random), output collection, the interleaved timing loop (randomized round-robin blocks of every
+ * variant, the clock's granularity, load samples between rounds), RAPL counter reads and memory figures.
  * Kept as text so that the generated script is self-contained; String.raw keeps Python's backslashes.
  */
 
@@ -109,35 +110,28 @@ def collect_outputs(torch, model, x, cast, chunk=64):
     return {"name": name, "sampleDims": dims, "samples": done, "base64": base64.b64encode(float_bytes(torch, data)).decode("ascii")}
 
 
-def median_ci_pct(s):
-    """Half-width of the 95 % confidence interval of the median, percent (binomial order statistics, as in
-    the ONNX profiler)."""
-    n = len(s)
-    if n < 6:
-        return float("inf")
-    pos = 0.5 * (n - 1)
-    lo = int(math.floor(pos))
-    median = s[lo] + (s[min(lo + 1, n - 1)] - s[lo]) * (pos - lo)
-    d = 0.98 * math.sqrt(n)
-    j = max(0, int(math.floor(n / 2 - d)) - 1)
-    k = min(n - 1, int(math.ceil(n / 2 + d)))
-    return max(median - s[j], s[k] - median) / median * 100 if median > 0 else float("inf")
-
-
-def read_rapl():
-    values = {}
+def read_energy_uj():
+    """Microjoules on the RAPL counters (summed over the zones), or the error that stopped reading them."""
+    total = 0
     for d in CONFIG.get("rapl") or []:
         try:
             with open(d["file"]) as f:
-                values[d["id"]] = int(f.read().strip())
+                total += int(f.read().strip())
         except Exception as e:
-            return {"error": _short(e)}
-    return values
+            return None, _short(e)
+    return total, None
 
 
-def time_model(torch, vid, run, budget_s):
-    """Warm-up, then repetitions until the median's 95 % CI is within the target or the budget ends."""
-    sync = torch.cuda.synchronize if CONFIG["device"] == "cuda" else (lambda: None)
+def energy_delta_uj(before, after):
+    """A counter difference; a counter that wrapped around adds its range (one zone's, the smallest)."""
+    if after >= before:
+        return after - before
+    ranges = [d.get("maxRangeUj") or 0 for d in CONFIG.get("rapl") or []]
+    return after + (min(ranges) if ranges else 0) - before
+
+
+def warm_up(run, sync, budget_s):
+    """At least 3 runs and until two consecutive runs differ by under 10 % or the budget is spent."""
     t0, prev, warm = time.perf_counter(), float("inf"), 0
     while True:
         s = time.perf_counter()
@@ -146,42 +140,146 @@ def time_model(torch, vid, run, budget_s):
         d = time.perf_counter() - s
         warm += 1
         settled = abs(d - prev) < 0.1 * min(d, prev)
-        if warm >= 3 and (settled or time.perf_counter() - t0 > 0.1 * budget_s):
-            break
+        if warm >= 3 and (settled or time.perf_counter() - t0 > budget_s):
+            return warm, d
         prev = d
-    target, min_reps, max_reps = CONFIG["targetCiPct"], 10, CONFIG["maxRepetitions"]
-    emit({"type": "phase", "id": vid, "phase": "measuring", "repetitions": 0})
-    rapl0 = read_rapl()
-    cpu0 = time.process_time()
-    t0 = last = shown = time.perf_counter()
-    times, next_check, ci, exhausted = [], min_reps, float("inf"), False
-    while True:
+
+
+def clock_granularity(calls=20000):
+    """The smallest positive step between successive perf_counter readings, seconds."""
+    best, steps, prev = float("inf"), 0, time.perf_counter()
+    for _ in range(calls):
+        t = time.perf_counter()
+        if t > prev:
+            best = min(best, t - prev)
+            steps += 1
+            if steps >= 50:
+                break
+        prev = t
+    return best
+
+
+def approx_half_pct(values):
+    """Half-width of the 95 % order-statistic interval of the median, percent of the median (the host
+    computes the exact interval; this only decides when to stop)."""
+    s = sorted(values)
+    n = len(s)
+    if n < 6:
+        return float("inf")
+    med = s[n // 2] if n % 2 else 0.5 * (s[n // 2 - 1] + s[n // 2])
+    d = 0.98 * math.sqrt(n)
+    j = max(0, int(math.floor(n / 2 - d)) - 1)
+    k = min(n - 1, int(math.ceil(n / 2 + d)))
+    return max(med - s[j], s[k] - med) / abs(med) * 100 if med else float("inf")
+
+
+def worst_interval_pct(lanes):
+    """The widest latency or log speed-up interval over the lanes, percent."""
+    worst = 0.0
+    base = lanes[0]["ms"]
+    for lane in lanes:
+        worst = max(worst, approx_half_pct(lane["ms"]))
+        if lane is not lanes[0]:
+            logs = [math.log(b / v) for b, v in zip(base, lane["ms"]) if b > 0 and v > 0]
+            worst = max(worst, approx_half_pct([1 + x for x in logs]))
+    return worst
+
+
+def read_load():
+    """Busy and total jiffies of /proc/stat, this process's CPU time and the mean clock, where readable."""
+    sample = {"ownMs": time.process_time() * 1000, "busy": None, "total": None, "mhz": None}
+    try:
+        with open("/proc/stat") as f:
+            v = [int(x) for x in f.readline().split()[1:9]]
+        sample["total"] = sum(v)
+        sample["busy"] = sample["total"] - v[3] - v[4]
+    except Exception:
+        pass
+    try:
+        with open("/proc/cpuinfo") as f:
+            mhz = [float(line.split(":")[1]) for line in f if line.startswith("cpu MHz")]
+        sample["mhz"] = sum(mhz) / len(mhz) if mhz else None
+    except Exception:
+        pass
+    return sample
+
+
+def time_block(lane, sync, times_cap):
+    """One block: CPU time and energy read outside the timed runs, one clock reading per run."""
+    run, runs, times = lane["run"], lane["runs"], lane["times"]
+    if runs >= 4:
+        # An untimed lead-in run: the first run after another variant's block pays for its cache misses.
         run()
         sync()
+    cpu0 = time.process_time()
+    e0, err = read_energy_uj() if CONFIG.get("rapl") else (None, None)
+    block = []
+    t0 = last = time.perf_counter()
+    for _ in range(runs):
+        run()
+        sync()
+        t = time.perf_counter()
+        block.append(t - last)
+        last = t
+    e1, err1 = read_energy_uj() if CONFIG.get("rapl") else (None, None)
+    lane["cpuMs"].append((time.process_time() - cpu0) * 1000)
+    lane["ms"].append((last - t0) * 1000)
+    if len(times) < times_cap:
+        times.extend(x * 1000 for x in block)
+    block.sort()
+    mid = len(block) // 2
+    lane["medianMs"].append((block[mid] if len(block) % 2 else 0.5 * (block[mid - 1] + block[mid])) * 1000)
+    if e0 is not None and e1 is not None:
+        lane["energyUj"].append(energy_delta_uj(e0, e1))
+    elif err or err1:
+        lane["raplError"] = err or err1
+
+
+def interleave(lanes, budget_s, seed):
+    """Rounds of one block per lane in a random order (the baseline included), inside one time window, until
+    the intervals meet the target or the budget ends; bookkeeping happens between rounds."""
+    sync = torch_sync()
+    rng = random.Random(seed)
+    target, times_cap = CONFIG["targetCiPct"], 200000
+    load, t0 = [], time.perf_counter()
+    last_load = shown = t0 - 1
+    rounds, next_check, stopped = 0, 12, "budget"
+    order = list(range(len(lanes)))
+    while True:
+        rng.shuffle(order)
+        for i in order:
+            time_block(lanes[i], sync, times_cap)
+        rounds += 1
         now = time.perf_counter()
-        times.append((now - last) * 1000)
-        last = now
-        n = len(times)
-        if n >= next_check:
-            ci = median_ci_pct(sorted(times))
+        if now - last_load >= 0.25:
+            load.append(dict(read_load(), t=(now - t0) * 1000))
+            last_load = now
+        if rounds >= next_check:
+            worst = worst_interval_pct(lanes)
+            next_check = rounds + max(2, rounds // 10)
             if now - shown >= 0.25:
-                # Progress at most four times a second: the host only shows it.
-                emit({"type": "phase", "id": vid, "phase": "measuring", "repetitions": n, "ciPct": ci})
+                emit({"type": "phase", "id": "interleaved", "phase": "measuring", "repetitions": rounds, "ciPct": worst})
                 shown = now
-            next_check = n + max(5, n // 20)
-            if ci <= target:
+            if worst <= target:
+                stopped = "target"
                 break
-        if n >= max_reps:
+        if rounds >= CONFIG["maxRepetitions"]:
+            stopped = "max-rounds"
             break
-        # At least 6 runs even past the budget: fewer give no confidence interval at all.
-        if now - t0 >= budget_s and n >= 6:
-            exhausted = n < min_reps or ci > target
+        if now - t0 >= budget_s and (rounds >= 8 or now - t0 >= 4 * budget_s):
             break
-    cpu_ms = (time.process_time() - cpu0) * 1000
-    rapl1 = read_rapl()
-    rapl = {"error": rapl0.get("error") or rapl1.get("error")} if "error" in rapl0 or "error" in rapl1 else {k: [rapl0[k], rapl1[k]] for k in rapl0}
-    return {"latenciesMs": [round(t, 6) for t in times], "warmupRuns": warm, "cpuMsPerRun": cpu_ms / len(times),
-            "wallMs": (last - t0) * 1000, "budgetExhausted": exhausted, "rapl": rapl if CONFIG.get("rapl") else None}
+    return rounds, (time.perf_counter() - t0) * 1000, stopped, load
+
+
+def torch_sync():
+    torch = sys.modules["torch"]
+    return torch.cuda.synchronize if CONFIG["device"] == "cuda" else (lambda: None)
+
+
+def block_target_s(budget_s, lanes, granularity_s):
+    """About 60 rounds in the budget, blocks of 2 to 50 ms, and at least 100 clock steps long."""
+    spread = min(0.05, max(0.002, budget_s / max(1, lanes) / 60))
+    return max(spread, granularity_s * 100 if math.isfinite(granularity_s) else spread)
 
 
 def reset_peak():

@@ -1,5 +1,7 @@
 /**
- * Python source of the PyTorch profiling harness (see ../generate.ts). The harness's variants (the study's tactics) and its main function.
+ * Python source of the PyTorch profiling harness (see ../generate.ts). The harness's variants (the study's
+ * tactics) and its main function: every variant is built and checked first, then all are timed together
+ * in interleaved rounds, then each variant's result is sent.
  * Kept as text so that the generated script is self-contained; String.raw keeps Python's backslashes.
  */
 
@@ -108,7 +110,9 @@ def _unsupported_dtype(e):
     return isinstance(e, (RuntimeError, NotImplementedError)) and ("not implemented for" in text or "Half" in text or "BFloat16" in text)
 
 
-def run_variant(torch, spec, state):
+def prepare_variant(torch, spec, state):
+    """Builds a variant, runs it once, collects its outputs and memory figures; the timing comes later,
+    interleaved with the other variants. Returns (result without timings, lane or None)."""
     vid = spec["id"]
     emit({"type": "variant-started", "id": vid, "index": state["index"], "total": len(CONFIG["variants"])})
     reset = reset_peak()
@@ -121,7 +125,7 @@ def run_variant(torch, spec, state):
         with torch.no_grad():
             model, notes, dtype = make_variant(torch, spec, state["model"], probe)
     except NotApplicable as e:
-        return {"status": "not-applicable", "reason": str(e), "notes": []}
+        return {"status": "not-applicable", "reason": str(e), "notes": []}, None
     build_ms = 0.0 if spec["kind"] == "baseline" else (time.perf_counter() - t0) * 1000
     cast = caster(torch, dtype)
     emit({"type": "phase", "id": vid, "phase": "loading"})
@@ -130,11 +134,8 @@ def run_variant(torch, spec, state):
             probe(model, dtype)
         except Exception as e:
             if spec["kind"] in ("fp16", "bf16") and _unsupported_dtype(e):
-                return {"status": "not-applicable", "reason": "torch %s on %s does not support %s for this model: %s" % (torch.__version__, CONFIG["device"], spec["kind"], _short(e, 300)), "notes": notes}
+                return {"status": "not-applicable", "reason": "torch %s on %s does not support %s for this model: %s" % (torch.__version__, CONFIG["device"], spec["kind"], _short(e, 300)), "notes": notes}, None
             raise
-        emit({"type": "phase", "id": vid, "phase": "warming-up"})
-        xb = cast(x1)
-        loop = time_model(torch, vid, lambda: model(xb), state["loop_budget"](spec))
         emit({"type": "phase", "id": vid, "phase": "accuracy"})
         outputs = collect_outputs(torch, model, state["x"], cast)
     peak, mem_note = peak_rss(reset)
@@ -143,21 +144,54 @@ def run_variant(torch, spec, state):
     result = {"status": "measured", "notes": notes, "buildMs": build_ms, "loadMs": state["build_ms"] if spec["kind"] == "baseline" else 0.0,
               "batch": state["batch"], "threads": torch.get_num_threads(), "peakRssBytes": peak,
               "stateDictBytes": state_dict_bytes(torch, model), "outputs": outputs}
-    result.update(loop)
     if spec["kind"] in ("fp16", "bf16") and CONFIG["device"] != "cuda":
         result["gpuOriented"] = spec["kind"] == "fp16"
-    return result
+    xb = cast(x1)
+    def run():
+        with torch.no_grad():
+            return model(xb)
+    lane = {"id": vid, "run": run, "runs": 1, "ms": [], "cpuMs": [], "medianMs": [], "energyUj": [], "times": [], "warm": 0}
+    return result, lane
 
 
-def loop_budgets(deadline):
-    """Each variant's timing loop gets its share of what is left (the baseline twice), about 60 % of it: the
-    rest is kept for building, warm-up and the accuracy pass (the ONNX profiler's rule)."""
-    def budget(spec):
-        remaining = CONFIG["variants"][[s["id"] for s in CONFIG["variants"]].index(spec["id"]):]
-        weight = lambda s: 2 if s["kind"] == "baseline" else 1
-        left = max(0.0, deadline - time.perf_counter())
-        return max(0.2, left * 0.6 * weight(spec) / max(1, sum(weight(s) for s in remaining)))
-    return budget
+def measure_lanes(torch, lanes, deadline):
+    """Warm-up of every lane, the clock's granularity, block sizes, then the interleaved rounds."""
+    sync = torch_sync()
+    left = max(0.2 * len(lanes), deadline - time.perf_counter())
+    for lane in list(lanes):
+        emit({"type": "phase", "id": lane["id"], "phase": "warming-up"})
+        try:
+            lane["warm"], lane["runS"] = warm_up(lane["run"], sync, 0.05 * left / len(lanes))
+        except Exception as e:
+            if lane is lanes[0]:
+                raise Fatal("baseline-failed", "the model failed in its warm-up runs: %s" % _short(e))
+            traceback.print_exc()
+            lane["error"] = _short(e)
+            lanes.remove(lane)
+    granularity = clock_granularity()
+    budget = max(0.2 * len(lanes), deadline - time.perf_counter())
+    target = block_target_s(budget, len(lanes), granularity)
+    for lane in lanes:
+        lane["runs"] = max(1, int(math.ceil(target / max(lane["runS"], 1e-9))))
+    emit({"type": "phase", "id": "interleaved", "phase": "measuring", "repetitions": 0})
+    rounds, wall_ms, stopped, load = interleave(lanes, budget, CONFIG["seed"])
+    emit({"type": "measurement", "rounds": rounds, "granularityMs": granularity * 1000 if math.isfinite(granularity) else None,
+          "blockTargetMs": target * 1000, "wallMs": wall_ms, "stoppedBy": stopped, "load": load,
+          "blockMsTotal": sum(sum(lane["ms"]) for lane in lanes)})
+    return stopped
+
+
+def lane_message(lane, stopped):
+    """The timing part of a variant's message: the blocks and an even sample of the per-run latencies."""
+    times = lane["times"]
+    step = max(1, len(times) // 20000)
+    out = {"latenciesMs": [round(t, 6) for t in times[::step]], "warmupRuns": lane["warm"],
+           "cpuMsPerRun": sum(lane["cpuMs"]) / max(1, lane["runs"] * len(lane["ms"])), "wallMs": sum(lane["ms"]),
+           "budgetExhausted": stopped != "target", "runsPerBlock": lane["runs"],
+           "blocks": {"ms": lane["ms"], "cpuMs": lane["cpuMs"], "medianMs": lane["medianMs"], "energyUj": lane["energyUj"] if CONFIG.get("rapl") and len(lane["energyUj"]) == len(lane["ms"]) else None}}
+    if lane.get("raplError"):
+        out["raplError"] = lane["raplError"]
+    return out
 
 
 def export_onnx(torch, model, x):
@@ -186,17 +220,29 @@ def main():
               "inputShape": [batch] + list(spec["shape"][1:]), "inputDtype": spec["dtype"], "inputNote": spec["note"],
               "buildMs": build_ms, "className": type(model).__name__})
         emit({"type": "inputs", "source": source, "description": desc, "samples": len(x), "labels": labels})
-        state = {"model": model, "x": x, "batch": batch, "build_ms": build_ms, "loop_budget": loop_budgets(deadline)}
+        state = {"model": model, "x": x, "batch": batch, "build_ms": build_ms}
+        prepared = []
         for index, vspec in enumerate(CONFIG["variants"]):
             state["index"] = index
             try:
-                result = run_variant(torch, vspec, state)
+                result, lane = prepare_variant(torch, vspec, state)
             except Exception as e:
                 traceback.print_exc()
-                result = {"status": "error", "reason": _short(e), "notes": []}
-            emit(dict(result, type="variant", id=vspec["id"]))
+                result, lane = {"status": "error", "reason": _short(e), "notes": []}, None
             if vspec["kind"] == "baseline" and result["status"] != "measured":
+                emit(dict(result, type="variant", id=vspec["id"]))
                 raise Fatal("baseline-failed", "the model as built failed to run: %s" % result.get("reason"))
+            if lane is None:
+                emit(dict(result, type="variant", id=vspec["id"]))
+            else:
+                prepared.append((vspec, result, lane))
+        stopped = measure_lanes(torch, [lane for _, _, lane in prepared], deadline)
+        for vspec, result, lane in prepared:
+            if lane.get("error"):
+                result = {"status": "error", "reason": lane["error"], "notes": result["notes"]}
+            else:
+                result.update(lane_message(lane, stopped))
+            emit(dict(result, type="variant", id=vspec["id"]))
         if CONFIG.get("onnxExport"):
             export_onnx(torch, model, x[:batch].to(CONFIG["device"]))
         emit({"type": "done", "ms": (time.perf_counter() - STARTED) * 1000})
