@@ -8,7 +8,7 @@
 import assert from 'node:assert/strict';
 import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync, writeSync, ftruncateSync } from 'node:fs';
 import * as path from 'node:path';
-import { after, test } from 'node:test';
+import { test } from 'node:test';
 import { onnx } from '../../src/analyzers/onnx/generated/onnx';
 import { ProfilerJobError, ProfilerRunner, profileModel } from '../../src/profiler/index';
 import { parseVariant } from '../../src/profiler/variants/spec';

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { after, test } from 'node:test';
+import { test } from 'node:test';
 import { ort } from '../../src/profiler/engine/ort';
 import { profileModel } from '../../src/profiler/index';
 import { decodeModel, encodeModel, NotApplicableError } from '../../src/profiler/variants/graph';
