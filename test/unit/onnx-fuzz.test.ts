@@ -5,35 +5,13 @@ import * as path from 'node:path';
 import { OnnxReadError, inspectOnnxBytes } from '../../src/analyzers/onnx/index';
 import { testModel } from './helpers/models';
 import { seededRandom as prng } from '../../src/random';
-import { onnxCase, realModels } from '../fuzz/cases';
+import { mutateOnnx, onnxCase, realModels } from '../fuzz/cases';
 
 
+// The three mutations every reader path must survive; the fuzz cases add splices, zeroed runs and
+// amplification on top.
 type Mutation = 'truncate' | 'bitflip' | 'length';
-
-/** One corrupted copy of `bytes`: cut short, a few bits flipped, or a length-sized varint overwritten. */
-function mutate(bytes: Uint8Array, rnd: () => number, kind: Mutation): Uint8Array {
-  const at = Math.floor(rnd() * bytes.length);
-  if (kind === 'truncate') return bytes.slice(0, at);
-  const out = bytes.slice();
-  if (kind === 'bitflip') {
-    const flips = 1 + Math.floor(rnd() * 8);
-    for (let i = 0; i < flips; i++) {
-      const p = Math.floor(rnd() * out.length);
-      out[p] = (out[p] as number) ^ (1 << Math.floor(rnd() * 8));
-    }
-    return out;
-  }
-  // A huge or slightly-off length prefix: the classic way a corrupt file asks for gigabytes.
-  const value = rnd() < 0.5 ? Math.floor(rnd() * 2 ** 35) : Math.floor(rnd() * 64);
-  let v = value;
-  let p = at;
-  do {
-    if (p >= out.length) break;
-    out[p++] = (v & 0x7f) | (v >= 128 ? 0x80 : 0);
-    v = Math.floor(v / 128);
-  } while (v > 0);
-  return out;
-}
+const mutate: (bytes: Uint8Array, rnd: () => number, kind: Mutation) => Uint8Array = mutateOnnx;
 
 function corpusSample(limit: number): Uint8Array[] {
   const root = '/usr/share/libonnx-testdata/data/node';
