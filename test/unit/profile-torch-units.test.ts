@@ -149,7 +149,7 @@ void test('the CPU-time estimate divides mean CPU time by mean latency, never by
   // A skewed loop: the median run is very short, the mean long. With the median the CPU-time share
   // would exceed 100 % on any core count and be capped; with the mean it stays below 100 %.
   const lat = { p50: 0.001, p95: 20, p99: 30, mean: 10, ciPct: 1, n: 5, blocks: 5, cpuMsPerRun: 8 };
-  const m = { cpuMsPerRun: 8, batch: 1 } as unknown as Parameters<typeof energyOf>[0];
+  const m = { cpuMsPerRun: 8, batch: 1, blocks: {} } as unknown as Parameters<typeof energyOf>[0];
   const reading = energyOf(m, lat, { raplDomains: [] });
   assert.equal(reading.meter, 'estimate:cpu-time');
   assert.ok(!reading.perInference.notes.some((n) => /capped at 100 %/.test(n)), reading.perInference.notes.join(' | '));
