@@ -16,6 +16,7 @@ export const COMMANDS: Record<string, () => Promise<CliCommand>> = {
   report: async () => (await import('./commands/report')).reportCommand,
   inspect: async () => (await import('./commands/inspect')).inspectCommand,
   analyze: async () => (await import('./commands/analyze')).analyzeCommand,
+  check: async () => (await import('./commands/check')).checkCommand,
   profile: async () => (await import('./commands/profile')).profileCommand,
   'profile-torch': async () => (await import('./commands/profile-torch')).profileTorchCommand,
   catalog: async () => (await import('./commands/catalog')).catalogCommand,
@@ -45,7 +46,7 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
   }
   const cmd = await load();
   if (rest.includes('--help') || rest.includes('-h')) {
-    io.out(`Usage: ${cmd.usage}\n\n${cmd.summary}`);
+    io.out(cmd.help ? cmd.help() : `Usage: ${cmd.usage}\n\n${cmd.summary}`);
     return 0;
   }
   try {
@@ -53,10 +54,10 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
   } catch (err) {
     if (err instanceof CliUsageError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
       io.err(`greenlens ${name}: ${(err as Error).message}\nUsage: ${cmd.usage}`);
-      return EXIT.usage;
+      return cmd.usageExit ?? EXIT.usage;
     }
     io.err(`greenlens ${name}: ${(err as Error).message}`);
-    return err instanceof Error && INPUT_ERROR_NAMES.has(err.name) ? EXIT.input : EXIT.usage;
+    return err instanceof Error && INPUT_ERROR_NAMES.has(err.name) ? EXIT.input : cmd.usageExit ?? EXIT.usage;
   }
 }
 

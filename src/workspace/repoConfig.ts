@@ -1,0 +1,87 @@
+/**
+ * The repository's own GreenLens configuration: `greenlens.json` at the folder's root, or else a
+ * `[tool.greenlens]` table in `pyproject.toml`. It holds what a team agrees on (workload, region,
+ * deployment target, thresholds of `greenlens check`, excluded paths) and is read by the CLI and the
+ * extension alike. Keys are those of the editor settings without the `greenlens.` prefix, nested
+ * (`{"carbon": {"region": "FRA"}}`) or dotted (`"carbon.region"`). Pure Node: no vscode.
+ */
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { parse as parseToml } from 'smol-toml';
+import { SETTING_KEYS } from '../settings';
+
+/** Settings a repository may set. Per-user concerns (code lenses, diagnostics, profiling budget) stay out. */
+export const REPO_KEYS: readonly string[] = [
+  SETTING_KEYS.electricityPrice, SETTING_KEYS.currency, SETTING_KEYS.carbonRegion, SETTING_KEYS.carbonIntensity,
+  SETTING_KEYS.hardwareProfile, SETTING_KEYS.inferencesPerDay, SETTING_KEYS.accuracyTolerance, SETTING_KEYS.exclude,
+  SETTING_KEYS.deploymentTarget, SETTING_KEYS.deploymentBatch, SETTING_KEYS.checkThreshold,
+  SETTING_KEYS.checkNewSiteGmacs, SETTING_KEYS.checkFindingSeverity,
+];
+
+/** A configuration file that exists but cannot be used. */
+export class RepoConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'InputError';
+  }
+}
+
+export interface RepoConfig {
+  /** The file it came from, relative to the folder (`greenlens.json` or `pyproject.toml`); absent when none. */
+  source?: string;
+  /** Values keyed as in SETTING_KEYS, for sanitizeSettings. */
+  raw: Record<string, unknown>;
+}
+
+function isTable(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof Date);
+}
+
+/** Nested tables to dotted keys; a key that is not a repository setting is an error naming it. */
+function flatten(table: Record<string, unknown>, source: string, prefix = '', out: Record<string, unknown> = {}): Record<string, unknown> {
+  for (const [k, v] of Object.entries(table)) {
+    const key = prefix ? `${prefix}.${k}` : k;
+    if (REPO_KEYS.includes(key)) out[key] = v;
+    else if (isTable(v) && REPO_KEYS.some((r) => r.startsWith(`${key}.`))) flatten(v, source, key, out);
+    else throw new RepoConfigError(`${source}: unknown setting "${key}"; known: ${REPO_KEYS.join(', ')}.`);
+  }
+  return out;
+}
+
+function readText(file: string): string | undefined {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT' || (err as NodeJS.ErrnoException).code === 'ENOTDIR') return undefined;
+    throw new RepoConfigError(`${file}: cannot be read (${(err as Error).message}).`);
+  }
+}
+
+/** Reads the folder's configuration; none is an empty one. Throws RepoConfigError on a file that is unusable. */
+export function readRepoConfig(folder: string): RepoConfig {
+  const json = readText(path.join(folder, 'greenlens.json'));
+  if (json !== undefined) {
+    let data: unknown;
+    try {
+      data = JSON.parse(json);
+    } catch (err) {
+      throw new RepoConfigError(`greenlens.json is not valid JSON: ${(err as Error).message}`);
+    }
+    if (!isTable(data)) throw new RepoConfigError('greenlens.json must hold one JSON object.');
+    const { $schema: _schema, ...rest } = data;
+    return { source: 'greenlens.json', raw: flatten(rest, 'greenlens.json') };
+  }
+  const toml = readText(path.join(folder, 'pyproject.toml'));
+  if (toml === undefined) return { raw: {} };
+  let doc: Record<string, unknown>;
+  try {
+    doc = parseToml(toml) as Record<string, unknown>;
+  } catch (err) {
+    throw new RepoConfigError(`pyproject.toml is not valid TOML: ${(err as Error).message.split('\n')[0]}`);
+  }
+  const tool = doc['tool'];
+  const table = isTable(tool) ? tool['greenlens'] : undefined;
+  if (table === undefined) return { raw: {} };
+  if (!isTable(table)) throw new RepoConfigError('pyproject.toml: [tool.greenlens] must be a table.');
+  return { source: 'pyproject.toml', raw: flatten(table, 'pyproject.toml [tool.greenlens]') };
+}
