@@ -45,9 +45,14 @@ function rule(id: string, name: string, title: string, level: Sarif.ReportingCon
   };
 }
 
+/** A rule's readable name (SARIF wants one that differs from the opaque id): its title in PascalCase. */
+export function ruleName(title: string): string {
+  return title.split(/[^A-Za-z0-9]+/).filter(Boolean).map((w) => w[0]!.toUpperCase() + w.slice(1)).join('');
+}
+
 function allRules(): Sarif.ReportingDescriptor[] {
   return [
-    ...ruleInfos().map((r) => rule(r.id, r.id, r.title, LEVEL[r.defaultSeverity])),
+    ...ruleInfos().map((r) => rule(r.id, ruleName(r.title), r.title, LEVEL[r.defaultSeverity])),
     ...CHECK_RULES.map((r) => rule(r.id, r.name, r.title, 'error')),
   ];
 }

@@ -58,7 +58,8 @@ export function bandsOverlap(a: Band, b: Band): boolean {
 function figureChange(old: Band | undefined, now: Band | undefined, opts: CheckOptions): { status: ItemStatus; pct?: number } {
   if (!old || !now || old.unit !== now.unit) return { status: 'unchanged' };
   if (old.value <= 0) return { status: now.value > 0 ? 'uncertain' : 'unchanged' };
-  const pct = ((now.value - old.value) / old.value) * 100;
+  // Rounded so that a rise of exactly the threshold (1 → 1.1 at 10 %) is not tipped over by binary fractions.
+  const pct = Number((((now.value - old.value) / old.value) * 100).toFixed(6));
   if (pct > opts.threshold) return { status: bandsOverlap(old, now) ? 'uncertain' : 'regression', pct };
   if (pct < -opts.threshold) return { status: 'improved', pct };
   return { status: 'unchanged', pct };
