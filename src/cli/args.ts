@@ -31,7 +31,7 @@ export function helpText(usage: string, summary: string, options: OptionTable, e
 }
 
 /** A value that starts with a dash but is a number (`-3`): joined to its flag so that parseArgs keeps it. */
-function joinNegativeNumbers(args: string[], options: OptionTable): string[] {
+export function joinNegativeNumbers(args: string[], options: OptionTable): string[] {
   const out: string[] = [];
   for (let i = 0; i < args.length; i++) {
     const a = args[i]!;

@@ -3,6 +3,8 @@
  * people outside VS Code. Each subcommand lives in src/cli/commands/.
  */
 import { disableOrtTelemetry } from '../profiler/ortPrivacy';
+import { helpText, joinNegativeNumbers } from './args';
+import { HELP } from './help';
 import { CliUsageError, EXIT, INPUT_ERROR_NAMES, type CliCommand, type CliIO } from './io';
 
 declare const GREENLENS_VERSION: string | undefined;
@@ -29,6 +31,13 @@ async function help(io: CliIO): Promise<void> {
   io.out('\nRun `greenlens <command> --help` for a command’s options.');
 }
 
+/** A command's `--help`: its own text, else its options and example from the help table. */
+export function commandHelp(name: string, cmd: CliCommand): string {
+  if (cmd.help) return cmd.help();
+  const h = HELP[name];
+  return h ? helpText(cmd.usage, cmd.summary, h.options, h.example) : `Usage: ${cmd.usage}\n\n${cmd.summary}`;
+}
+
 export async function main(argv: string[], io: CliIO): Promise<number> {
   const [name, ...rest] = argv;
   if (!name || name === '--help' || name === '-h' || name === 'help') {
@@ -46,11 +55,12 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
   }
   const cmd = await load();
   if (rest.includes('--help') || rest.includes('-h')) {
-    io.out(cmd.help ? cmd.help() : `Usage: ${cmd.usage}\n\n${cmd.summary}`);
+    io.out(commandHelp(name, cmd));
     return 0;
   }
+  const table = HELP[name]?.options;
   try {
-    return await cmd.run(rest, io);
+    return await cmd.run(table ? joinNegativeNumbers(rest, table) : rest, io);
   } catch (err) {
     if (err instanceof CliUsageError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
       io.err(`greenlens ${name}: ${(err as Error).message}\nUsage: ${cmd.usage}`);

@@ -38,12 +38,12 @@ const OPTIONS: OptionTable = {
   region: { type: 'string', value: 'CODE', description: 'grid region for carbon figures (ISO alpha-3 or provider:region)', default: 'world average' },
   'inferences-per-day': { type: 'string', value: 'N', description: 'workload the yearly figures assume', default: '10000' },
   hardware: { type: 'string', value: 'NAME', description: 'CPU or GPU the estimates are for', default: 'the baseline’s, else detected' },
-  target: { type: 'string', value: 'NAME', description: 'deployment target: local, rtx3090, rtx4090, i7-12700h', default: 'local' },
+  'deploy-target': { type: 'string', value: 'NAME', description: 'deployment target: local, rtx3090, rtx4090, i7-12700h', default: 'local' },
 };
 
 const FLAG_KEYS: FlagMap = {
   threshold: SETTING_KEYS.checkThreshold, 'new-site-gmacs': SETTING_KEYS.checkNewSiteGmacs, 'fail-on': SETTING_KEYS.checkFindingSeverity,
-  region: SETTING_KEYS.carbonRegion, 'inferences-per-day': SETTING_KEYS.inferencesPerDay, hardware: SETTING_KEYS.hardwareProfile, target: SETTING_KEYS.deploymentTarget,
+  region: SETTING_KEYS.carbonRegion, 'inferences-per-day': SETTING_KEYS.inferencesPerDay, hardware: SETTING_KEYS.hardwareProfile, 'deploy-target': SETTING_KEYS.deploymentTarget,
 };
 
 function readBaselineFile(file: string): Baseline {
@@ -71,7 +71,7 @@ function print(io: CliIO, lines: string[] | string): void {
 
 export const checkCommand: CliCommand = {
   summary: 'compare the workspace’s energy figures with a committed baseline (a CI gate)',
-  usage: 'greenlens check [folder] [--baseline FILE] [--update] [--threshold PCT] [--strict] [--format text|md|json|sarif]',
+  usage: 'greenlens check [folder] [--baseline FILE] [--update] [--threshold PCT] [--new-site-gmacs G] [--fail-on SEVERITY] [--strict] [--format text|md|json|sarif] [--region CODE] [--inferences-per-day N] [--hardware NAME] [--deploy-target NAME]',
   usageExit: EXIT.input,
   help: () => helpText(checkCommand.usage, checkCommand.summary, OPTIONS, 'greenlens check . --baseline greenlens-baseline.json --format md >> "$GITHUB_STEP_SUMMARY"'),
   async run(args, io) {
@@ -114,7 +114,7 @@ function flagsOver(config: ReturnType<typeof readRepoConfig>, values: Record<str
     const v = values[flag];
     if (typeof v !== 'string') continue;
     const asNumber = Number(v);
-    raw[key] = v.trim() !== '' && Number.isFinite(asNumber) && !['region', 'hardware', 'target', 'fail-on'].includes(flag) ? asNumber : v;
+    raw[key] = v.trim() !== '' && Number.isFinite(asNumber) && !['region', 'hardware', 'deploy-target', 'fail-on'].includes(flag) ? asNumber : v;
     fromFlag.set(key, `--${flag}`);
   }
   return { raw, names: (key) => fromFlag.get(key) ?? `${config.source ?? 'the configuration'}: ${key}` };
