@@ -27,13 +27,25 @@ void test('a rise beyond the threshold with disjoint bands is a regression', () 
   assert.equal(r.items[0]!.changePct, 100);
 });
 
-void test('a rise inside the bands’ overlap is within uncertainty: it passes unless strict', () => {
-  const old = baseline({ models: [model(band(1, 0.5, 1.5))] });
-  const now = baseline({ models: [model(band(1.3, 0.7, 2))] });
+void test('a rise inside the bands’ overlap after a change of model is within uncertainty: it passes unless strict', () => {
+  const old = baseline({ models: [model(band(1, 0.5, 1.5), { name: 'resnet18' })] });
+  const now = baseline({ models: [model(band(1.3, 0.7, 2), { name: 'resnet34' })] });
   const r = compareBaselines(old, now, OPTS);
   assert.equal(r.items[0]!.status, 'uncertain');
   assert.equal(r.failed, false);
   assert.equal(compareBaselines(old, now, { ...OPTS, strict: true }).failed, true);
+});
+
+void test('the same model on the same hardware shares its estimate’s error: overlapping bands do not excuse a rise', () => {
+  const old = baseline({ models: [model(band(1, 0.3, 3))] });
+  const now = baseline({ models: [model(band(1.5, 0.45, 4.5))] });
+  const r = compareBaselines(old, now, OPTS);
+  assert.equal(r.items[0]!.status, 'regression');
+  assert.match(r.items[0]!.reason, /share their error/);
+  // On other hardware the errors are not shared, and the overlap decides again.
+  const elsewhere = baseline({ models: [model(band(1.5, 0.45, 4.5))] });
+  elsewhere.assumptions = { ...elsewhere.assumptions, hardware: 'AMD EPYC' };
+  assert.equal(compareBaselines(old, elsewhere, OPTS).items[0]!.status, 'uncertain');
 });
 
 void test('a rise at or under the threshold is no change; a fall beyond it is an improvement', () => {

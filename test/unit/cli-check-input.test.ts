@@ -88,3 +88,14 @@ void test('[tool.greenlens] in pyproject.toml is read; flags override it', async
   assert.match(r.out, /yearly energy rose \+100 %/);
   assert.match(r.out, /inferencesPerDay: 5000 → 10000/);
 });
+
+void test('analyze skips the paths the repository configuration excludes', async () => {
+  const ws = workspace('exclude', { 'greenlens.json': '{"exclude": ["experiments/**"]}' });
+  mkdirSync(path.join(ws, 'experiments'));
+  writeFileSync(path.join(ws, 'experiments', 'big.py'), 'import torchvision\nm = torchvision.models.vit_h_14()\n');
+  const out: string[] = [];
+  const code = await main(['analyze', ws, '--format', 'json'], { out: (t) => out.push(t), err: () => undefined, isTTY: false, cwd: ws });
+  assert.equal(code, 0);
+  const files = (JSON.parse(out.join('\n')) as { files: Array<{ file: string }> }).files.map((f) => f.file);
+  assert.deepEqual(files, ['app.py']);
+});

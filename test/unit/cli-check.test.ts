@@ -101,3 +101,24 @@ void test('moving a model site by ten lines is no change', async () => {
   assert.ok(doc.items.some((i) => i.id === 'py:app.py:model'));
   git('checkout', '--', 'app.py');
 });
+
+void test('quadrupling a training run fails on its training estimate', async () => {
+  const train = (epochs: number): string => APP('resnet18', true) + [
+    'opt = torch.optim.SGD(model.parameters(), lr=0.1)',
+    `for epoch in range(${epochs}):`,
+    '    for x, y in loader:',
+    '        loss = model(x).sum()',
+    '        loss.backward()',
+    '        opt.step()',
+    '',
+  ].join('\n');
+  writeFileSync(path.join(repo, 'app.py'), train(10));
+  assert.equal((await check('--update')).code, 0);
+  const baseline = readFileSync(path.join(repo, 'greenlens-baseline.json'), 'utf8');
+  assert.match(baseline, /"id": "train:app\.py:model"/);
+  writeFileSync(path.join(repo, 'app.py'), train(40));
+  const r = await check();
+  assert.equal(r.code, 1, r.out);
+  assert.match(r.out, /app\.py:\d+: REGRESSION: .*training energy rose \+300 %/);
+  git('checkout', '--', 'app.py', 'greenlens-baseline.json');
+});

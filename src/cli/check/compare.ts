@@ -1,7 +1,10 @@
 /**
  * Comparing the workspace's baseline as it is now with the committed one. Pure. A rise beyond the
- * threshold is a regression only when the two bands do not overlap; inside the overlap the change is
- * "within uncertainty", which fails only under `--strict`.
+ * threshold of a figure whose model changed (resnet18 → resnet34) is a regression only when the two
+ * bands do not overlap; inside the overlap the change is "within uncertainty", which fails only under
+ * `--strict`. When the model and the hardware are the same on both sides, the two estimates share their
+ * method's error, which therefore cannot explain the difference: a rise from an exactly known input
+ * (four times the epochs, twice the workload) is a regression whatever the bands.
  */
 import type { Band, Baseline, BaselineFinding } from './baseline';
 
@@ -55,18 +58,19 @@ export function bandsOverlap(a: Band, b: Band): boolean {
   return a.low <= b.high && b.low <= a.high;
 }
 
-function figureChange(old: Band | undefined, now: Band | undefined, opts: CheckOptions): { status: ItemStatus; pct?: number } {
+function figureChange(old: Band | undefined, now: Band | undefined, opts: CheckOptions, shared: boolean): { status: ItemStatus; pct?: number } {
   if (!old || !now || old.unit !== now.unit) return { status: 'unchanged' };
   if (old.value <= 0) return { status: now.value > 0 ? 'uncertain' : 'unchanged' };
   // Rounded so that a rise of exactly the threshold (1 → 1.1 at 10 %) is not tipped over by binary fractions.
   const pct = Number((((now.value - old.value) / old.value) * 100).toFixed(6));
-  if (pct > opts.threshold) return { status: bandsOverlap(old, now) ? 'uncertain' : 'regression', pct };
+  if (pct > opts.threshold) return { status: !shared && bandsOverlap(old, now) ? 'uncertain' : 'regression', pct };
   if (pct < -opts.threshold) return { status: 'improved', pct };
   return { status: 'unchanged', pct };
 }
 
-function reasonOf(status: ItemStatus, figure: string, pct: number | undefined, threshold: number): string {
+function reasonOf(status: ItemStatus, figure: string, pct: number | undefined, threshold: number, shared: boolean): string {
   const p = pct === undefined ? '' : `${pct >= 0 ? '+' : ''}${pct.toFixed(0)} %`;
+  if (status === 'regression' && shared) return `${figure} rose ${p}, more than the ${threshold} % threshold (same model and hardware: both estimates share their error)`;
   if (status === 'regression') return `${figure} rose ${p}, more than the ${threshold} % threshold, and the bands do not overlap`;
   if (status === 'uncertain') return `${figure} rose ${p}, but within uncertainty: the old and new bands overlap`;
   if (status === 'improved') return `${figure} fell ${p}`;
@@ -75,18 +79,27 @@ function reasonOf(status: ItemStatus, figure: string, pct: number | undefined, t
 
 type Keyed = { id: string; file: string; line?: number };
 
-function compareFigures<T extends Keyed>(subject: CheckItem['subject'], old: T[], now: T[], figures: Array<[string, (x: T) => Band | undefined]>, name: (x: T) => string, opts: CheckOptions): CheckItem[] {
+/** How to read one kind of entry: its figures, its display name and the model whose estimates they are. */
+interface Reading<T> {
+  figures: Array<[string, (x: T) => Band | undefined]>;
+  name: (x: T) => string;
+  model: (x: T) => string | undefined;
+}
+
+function compareFigures<T extends Keyed>(subject: CheckItem['subject'], old: T[], now: T[], read: Reading<T>, opts: CheckOptions, sameHardware: boolean): CheckItem[] {
   const before = new Map(old.map((x) => [x.id, x]));
   const items: CheckItem[] = [];
   for (const cur of now) {
     const prev = before.get(cur.id);
     if (!prev) continue;
     // The first figure that moved decides; yearly energy follows per-inference energy unless the workload changed.
-    let item: CheckItem = { status: 'unchanged', id: cur.id, subject, file: cur.file, line: cur.line, name: name(cur), reason: 'no change beyond the threshold' };
-    for (const [figure, get] of figures) {
-      const { status, pct } = figureChange(get(prev), get(cur), opts);
+    let item: CheckItem = { status: 'unchanged', id: cur.id, subject, file: cur.file, line: cur.line, name: read.name(cur), reason: 'no change beyond the threshold' };
+    const model = read.model(cur);
+    const shared = sameHardware && model !== undefined && model === read.model(prev);
+    for (const [figure, get] of read.figures) {
+      const { status, pct } = figureChange(get(prev), get(cur), opts, shared);
       if (status === 'unchanged') continue;
-      item = { ...item, status, figure, old: get(prev), new: get(cur), changePct: pct, reason: reasonOf(status, figure, pct, opts.threshold) };
+      item = { ...item, status, figure, old: get(prev), new: get(cur), changePct: pct, reason: reasonOf(status, figure, pct, opts.threshold, shared) };
       if (status === 'regression' || status === 'uncertain') break;
     }
     items.push(item);
@@ -133,9 +146,10 @@ const ORDER: ItemStatus[] = ['regression', 'uncertain', 'new', 'improved', 'remo
 
 /** Compares `now` with `base`: every difference as an item, regressions first, and whether the check fails. */
 export function compareBaselines(base: Baseline, now: Baseline, opts: CheckOptions): CheckResult {
+  const sameHardware = base.assumptions.hardware === now.assumptions.hardware && base.assumptions.trainingGpu === now.assumptions.trainingGpu;
   const items = [
-    ...compareFigures('model', base.models, now.models, [['energy per inference', (m) => m.energyPerInference], ['yearly energy', (m) => m.yearlyEnergy]], (m) => m.name, opts),
-    ...compareFigures('training', base.training, now.training, [['training energy', (t) => t.energy]], (t) => t.model ?? 'training run', opts),
+    ...compareFigures('model', base.models, now.models, { figures: [['energy per inference', (m) => m.energyPerInference], ['yearly energy', (m) => m.yearlyEnergy]], name: (m) => m.name, model: (m) => m.name }, opts, sameHardware),
+    ...compareFigures('training', base.training, now.training, { figures: [['training energy', (t) => t.energy]], name: (t) => t.model ?? 'training run', model: (t) => t.model }, opts, sameHardware),
     ...presence(base, now, opts),
     ...findingItems(base, now, opts),
   ].sort((x, y) => ORDER.indexOf(x.status) - ORDER.indexOf(y.status) || (x.id < y.id ? -1 : x.id > y.id ? 1 : 0));

@@ -8,7 +8,9 @@ import { parseArgs } from 'node:util';
 import { analyzePythonFiles, type FileAnalysis } from '../../analyzers/python/workspace';
 import { assertRegularFile, fileAccessError } from '../../fileAccess';
 import { mdEscape } from '../../report/export/markdown';
+import { SETTING_KEYS } from '../../settings';
 import { findWorkspaceFiles } from '../../workspace/files';
+import { readRepoConfig } from '../../workspace/repoConfig';
 import { CliUsageError, type CliCommand } from '../io';
 import { analyzeSarif } from '../sarif';
 
@@ -17,7 +19,12 @@ type Format = 'text' | 'json' | 'markdown' | 'sarif';
 /** Files to analyze: one file, or every Python file of a folder. */
 async function targets(target: string, exclude: string[]): Promise<{ root: string; files: string[] }> {
   const info = await stat(target).catch((err: unknown) => { throw fileAccessError(target, err); });
-  if (info.isDirectory()) return { root: target, files: (await findWorkspaceFiles(target, { exclude })).python };
+  if (info.isDirectory()) {
+    // The repository's excluded paths (greenlens.json or [tool.greenlens]) apply as in `check` and the editor.
+    const repo = readRepoConfig(target).raw[SETTING_KEYS.exclude];
+    const shared = Array.isArray(repo) ? repo.filter((p): p is string => typeof p === 'string') : [];
+    return { root: target, files: (await findWorkspaceFiles(target, { exclude: [...shared, ...exclude] })).python };
+  }
   // One named file: it must be a regular file (a link to one is followed), else bad input (exit 2).
   assertRegularFile(target);
   return { root: path.dirname(target), files: [target] };
