@@ -6,7 +6,7 @@
  */
 import * as vscode from 'vscode';
 import { sanitizeSettings, SETTING_KEYS, type Settings, type SanitizedSettings } from '../settings';
-import { readRepoConfig, type RepoConfig } from '../workspace/repoConfig';
+import { layeredValue, readRepoConfig, type RepoConfig } from '../workspace/repoConfig';
 
 export const SECTION = 'greenlens';
 
@@ -25,11 +25,7 @@ export function readSettings(scope?: vscode.ConfigurationScope): SanitizedSettin
   const cfg = vscode.workspace.getConfiguration(SECTION, scope);
   const { config, problem } = repoConfig();
   const raw: Record<string, unknown> = {};
-  for (const key of Object.values(SETTING_KEYS)) {
-    const set = cfg.inspect(key);
-    const local = set?.workspaceFolderValue ?? set?.workspaceValue;
-    raw[key] = local !== undefined ? local : key in config.raw ? config.raw[key] : cfg.get(key);
-  }
+  for (const key of Object.values(SETTING_KEYS)) raw[key] = layeredValue(key, cfg.inspect(key), config.raw) ?? cfg.get(key);
   const names = (key: string): string => (key in config.raw && config.source ? `${config.source}: ${key}` : `greenlens.${key}`);
   const result = sanitizeSettings(raw, names);
   if (problem) result.problems.push({ key: 'repository', message: problem });

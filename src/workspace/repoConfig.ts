@@ -85,3 +85,22 @@ export function readRepoConfig(folder: string): RepoConfig {
   if (!isTable(table)) throw new RepoConfigError('pyproject.toml: [tool.greenlens] must be a table.');
   return { source: 'pyproject.toml', raw: flatten(table, 'pyproject.toml [tool.greenlens]') };
 }
+
+/** A setting's values per scope, as the editor's configuration reports them. */
+export interface ScopedValue {
+  globalValue?: unknown;
+  workspaceValue?: unknown;
+  workspaceFolderValue?: unknown;
+}
+
+/**
+ * The value the editor uses for one setting: one set for the workspace or folder wins (the user chose it
+ * for this repository), then the repository's file (the team's choice), then the user's global value;
+ * undefined leaves the default to sanitizeSettings.
+ */
+export function layeredValue(key: string, scoped: ScopedValue | undefined, repo: Record<string, unknown>): unknown {
+  const local = scoped?.workspaceFolderValue ?? scoped?.workspaceValue;
+  if (local !== undefined) return local;
+  if (key in repo) return repo[key];
+  return scoped?.globalValue;
+}
