@@ -4,7 +4,7 @@
  * unusable repository configuration (greenlens.json or pyproject.toml).
  */
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { after, test } from 'node:test';
@@ -98,4 +98,16 @@ void test('analyze skips the paths the repository configuration excludes', async
   assert.equal(code, 0);
   const files = (JSON.parse(out.join('\n')) as { files: Array<{ file: string }> }).files.map((f) => f.file);
   assert.deepEqual(files, ['app.py']);
+});
+
+void test('an ONNX file is in the baseline by its path, with its MACs and energy; a new small one does not fail', async () => {
+  const ws = workspace('onnx', { 'greenlens.json': '{"hardware": {"profile": "RTX 3090"}}' });
+  assert.equal((await check(ws, '--update')).code, 0);
+  mkdirSync(path.join(ws, 'models'));
+  copyFileSync(path.join(__dirname, '..', '..', 'examples', 'models', 'fashion_mlp.onnx'), path.join(ws, 'models', 'mlp.onnx'));
+  const r = await check(ws, '--format', 'json');
+  assert.equal(r.code, 0, r.out);
+  const item = (JSON.parse(r.out) as { items: Array<{ id: string; status: string; new?: { unit: string } }> }).items.find((i) => i.id === 'onnx:models/mlp.onnx');
+  assert.equal(item?.status, 'new');
+  assert.equal(item?.new?.unit, 'J');
 });
