@@ -51,6 +51,8 @@ export interface CliCommand {
   usageExit?: number;
   /** The full `--help` text: options with descriptions and defaults, and an example. */
   help?: () => string;
+  /** The command's flags, when its options are not in the shared help table. */
+  flags?: readonly string[];
   run(args: string[], io: CliIO): Promise<number>;
 }
 

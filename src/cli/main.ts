@@ -31,6 +31,27 @@ async function help(io: CliIO): Promise<void> {
   io.out('\nRun `greenlens <command> --help` for a command’s options.');
 }
 
+/**
+ * Editor settings that the pure modules name in their notes ("Set greenlens.carbon.region to…"), with the
+ * flags that set the same value on the command line, in order of preference.
+ */
+const SETTING_FLAGS: ReadonlyArray<[string, string[]]> = [
+  ['greenlens.carbon.region', ['region']], ['greenlens.carbon.intensity', ['carbon-intensity', 'intensity']],
+  ['greenlens.electricity.price', ['price']], ['greenlens.electricity.currency', ['currency']],
+  ['greenlens.hardware.profile', ['hardware', 'gpu']], ['greenlens.workload.inferencesPerDay', ['inferences-per-day']],
+  ['greenlens.deployment.target', ['deploy-target']], ['greenlens.deployment.batch', ['deploy-batch']],
+];
+
+/** Rewrites the settings a command has a flag for into that flag, so that a CLI user is told what to type. */
+export function flagWording(text: string, flags: ReadonlySet<string>): string {
+  let out = text;
+  for (const [setting, candidates] of SETTING_FLAGS) {
+    const flag = candidates.find((f) => flags.has(f));
+    if (flag && out.includes(setting)) out = out.split(setting).join(`--${flag}`);
+  }
+  return out;
+}
+
 /** A command's `--help`: its own text, else its options and example from the help table. */
 export function commandHelp(name: string, cmd: CliCommand): string {
   if (cmd.help) return cmd.help();
@@ -59,8 +80,10 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
     return 0;
   }
   const table = HELP[name]?.options;
+  const flags = new Set([...Object.keys(table ?? {}), ...(cmd.flags ?? [])]);
+  const cliIO: CliIO = { ...io, out: (t) => io.out(flagWording(t, flags)), err: (t) => io.err(flagWording(t, flags)) };
   try {
-    return await cmd.run(table ? joinNegativeNumbers(rest, table) : rest, io);
+    return await cmd.run(table ? joinNegativeNumbers(rest, table) : rest, cliIO);
   } catch (err) {
     if (err instanceof CliUsageError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
       io.err(`greenlens ${name}: ${(err as Error).message}\nUsage: ${cmd.usage}`);

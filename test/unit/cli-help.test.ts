@@ -56,3 +56,10 @@ void test('a bad assumption flag is named as the flag, not as a VS Code setting'
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+void test('notes that name an editor setting name the command’s flag instead', async () => {
+  const r = await run(['estimate-training', '--arch', 'resnet50', '--gpu', 'RTX 3090', '--epochs', '3', '--images', '1000']);
+  assert.equal(r.code, 0, r.err);
+  assert.match(r.out, /Set --region to a country code/);
+  assert.doesNotMatch(r.out, /greenlens\.carbon\.region/);
+});

@@ -73,6 +73,7 @@ export const checkCommand: CliCommand = {
   summary: 'compare the workspace’s energy figures with a committed baseline (a CI gate)',
   usage: 'greenlens check [folder] [--baseline FILE] [--update] [--threshold PCT] [--new-site-gmacs G] [--fail-on SEVERITY] [--strict] [--format text|md|json|sarif] [--region CODE] [--inferences-per-day N] [--hardware NAME] [--deploy-target NAME]',
   usageExit: EXIT.input,
+  flags: Object.keys(OPTIONS),
   help: () => helpText(checkCommand.usage, checkCommand.summary, OPTIONS, 'greenlens check . --baseline greenlens-baseline.json --format md >> "$GITHUB_STEP_SUMMARY"'),
   async run(args, io) {
     const { values, positionals } = parseOptions(args, OPTIONS);
