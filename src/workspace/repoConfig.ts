@@ -5,7 +5,8 @@
  * extension alike. Keys are those of the editor settings without the `greenlens.` prefix, nested
  * (`{"carbon": {"region": "FRA"}}`) or dotted (`"carbon.region"`). Pure Node: no vscode.
  */
-import { readFileSync } from 'node:fs';
+import { closeSync, fstatSync, readFileSync } from 'node:fs';
+import { FileAccessError, openRegularFileSync } from '../fileAccess';
 import * as path from 'node:path';
 import { parse as parseToml } from 'smol-toml';
 import { SETTING_KEYS } from '../settings';
@@ -48,12 +49,27 @@ function flatten(table: Record<string, unknown>, source: string, prefix = '', ou
   return out;
 }
 
+/** A configuration file is a few hundred bytes; a larger one is refused rather than read into memory. */
+export const MAX_CONFIG_BYTES = 1 << 20;
+
+/**
+ * The file's text, or undefined when there is none. Opened as a regular file only (a named pipe of that
+ * name in a hostile repository cannot block the editor) and size-checked before it is read.
+ */
 function readText(file: string): string | undefined {
+  let fd: number;
   try {
-    return readFileSync(file, 'utf8');
+    fd = openRegularFileSync(file);
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT' || (err as NodeJS.ErrnoException).code === 'ENOTDIR') return undefined;
-    throw new RepoConfigError(`${file}: cannot be read (${(err as Error).message}).`);
+    if (err instanceof FileAccessError && err.code === 'missing') return undefined;
+    throw new RepoConfigError(`${path.basename(file)} cannot be read: ${(err as Error).message}.`);
+  }
+  try {
+    const size = fstatSync(fd).size;
+    if (size > MAX_CONFIG_BYTES) throw new RepoConfigError(`${path.basename(file)} is ${size} bytes; a configuration file may have at most ${MAX_CONFIG_BYTES}.`);
+    return readFileSync(fd, 'utf8');
+  } finally {
+    closeSync(fd);
   }
 }
 

@@ -4,11 +4,12 @@
  * then the user's global value).
  */
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { after, test } from 'node:test';
-import { layeredValue, readRepoConfig } from '../../src/workspace/repoConfig';
+import { layeredValue, MAX_CONFIG_BYTES, readRepoConfig } from '../../src/workspace/repoConfig';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'gl-repocfg-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -37,4 +38,13 @@ void test('editor precedence: workspace or folder value, then the file, then the
   assert.equal(layeredValue('carbon.region', { workspaceValue: 'DEU', workspaceFolderValue: 'ITA' }, repo), 'ITA');
   assert.equal(layeredValue('carbon.region', { globalValue: 'USA' }, {}), 'USA');
   assert.equal(layeredValue('carbon.region', undefined, {}), undefined);
+});
+
+void test('a named pipe or an oversized file is refused without blocking or reading it', { skip: process.platform === 'win32' && 'named pipes' }, () => {
+  const fifo = mkdtempSync(path.join(dir, 'fifo-'));
+  execFileSync('mkfifo', [path.join(fifo, 'greenlens.json')]);
+  assert.throws(() => readRepoConfig(fifo), /greenlens\.json cannot be read: .*not a file/);
+  const big = mkdtempSync(path.join(dir, 'big-'));
+  writeFileSync(path.join(big, 'pyproject.toml'), `# ${'x'.repeat(MAX_CONFIG_BYTES)}\n`);
+  assert.throws(() => readRepoConfig(big), /pyproject\.toml is \d+ bytes; a configuration file may have at most/);
 });
