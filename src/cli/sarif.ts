@@ -115,7 +115,8 @@ export function checkSarif(result: CheckResult, strict: boolean): Sarif.Log {
       level: fails ? (i.subject === 'finding' ? LEVEL[i.severity ?? 'warning'] : 'error') : 'note',
       message: { text: `${i.name}: ${i.reason}${figures}.` },
       locations: [location(i.file, i.line !== undefined ? { startLine: i.line } : undefined)],
-      partialFingerprints: { [FINGERPRINT]: fingerprint(`${ruleId}:${i.id}`) },
+      // A finding keeps the fingerprint `analyze` gives it, so code scanning sees one alert from either command.
+      partialFingerprints: { [FINGERPRINT]: fingerprint(i.subject === 'finding' ? i.id : `${ruleId}:${i.id}`) },
     };
   });
   return log(rules, results);

@@ -96,3 +96,17 @@ void test('check --format sarif validates and carries the regression', { skip: S
   writeFileSync(file, r.out);
   assert.deepEqual(validate(file), { errors: [], warnings: [] });
 });
+
+void test('a new finding has the same fingerprint in check as in analyze', { skip: SKIP }, async () => {
+  const ws2 = path.join(dir, 'ws2');
+  mkdirSync(ws2);
+  writeFileSync(path.join(ws2, 'greenlens.json'), '{"hardware": {"profile": "RTX 3090"}, "check": {"findingSeverity": "hint"}}');
+  writeFileSync(path.join(ws2, 'app.py'), 'import torchvision\nmodel = torchvision.models.resnet18()\nmodel.eval()\n');
+  assert.equal((await run(['check', ws2, '--update'], ws2)).code, 0);
+  writeFileSync(path.join(ws2, 'app.py'), 'import torchvision\nmodel = torchvision.models.resnet18()\n\nfor x in range(10):\n    y = model(x)\n');
+  const fromCheck = (JSON.parse((await run(['check', ws2, '--format', 'sarif'], ws2)).out) as Sarif.Log).runs[0]!.results!.filter((x) => /^GL\d/.test(x.ruleId!));
+  const fromAnalyze = (JSON.parse((await run(['analyze', ws2, '--format', 'sarif'], ws2)).out) as Sarif.Log).runs[0]!.results!;
+  assert.ok(fromCheck.length > 0);
+  const prints = (rs: Sarif.Result[]): string[] => rs.map((x) => `${x.ruleId} ${x.partialFingerprints!['greenlensIdentity/v1']}`).sort();
+  assert.deepEqual(prints(fromCheck), prints(fromAnalyze));
+});
