@@ -65,6 +65,8 @@ async function currentBaseline(folder: string, raw: Record<string, unknown>, nam
   return { baseline, opts };
 }
 
+const count = (n: number, what: string): string => `${n} ${what}${n === 1 ? '' : 's'}`;
+
 function print(io: CliIO, lines: string[] | string): void {
   for (const l of Array.isArray(lines) ? lines : [lines]) io.out(l);
 }
@@ -94,7 +96,7 @@ export const checkCommand: CliCommand = {
     const { baseline, opts } = await currentBaseline(folder, raw, names);
     if (!base) {
       writeFileAtomicSync(file, serializeBaseline(baseline));
-      io.out(`greenlens check: wrote ${path.relative(io.cwd, file) || file}: ${baseline.models.length} models, ${baseline.training.length} training runs, ${baseline.findings.length} findings.`);
+      io.out(`greenlens check: wrote ${path.relative(io.cwd, file) || file}: ${count(baseline.models.length, 'model')}, ${count(baseline.training.length, 'training run')}, ${count(baseline.findings.length, 'finding')}.`);
       return EXIT.ok;
     }
     const result = compareBaselines(base, baseline, { threshold: opts.checkThreshold, newSiteGmacs: opts.checkNewSiteGmacs, findingSeverity: opts.checkFindingSeverity, strict: values.strict === true });
