@@ -12,6 +12,7 @@ import * as path from 'node:path';
 import { after, before, test } from 'node:test';
 import Ajv2020 from 'ajv/dist/2020';
 import { main } from '../../src/cli/main';
+import { spawnCli, waitExit } from './helpers/cliProcess';
 
 const ROOT = path.join(__dirname, '..', '..');
 const GOLDEN = path.join(ROOT, 'test', 'fixtures', 'check', 'regression.md');
@@ -76,6 +77,10 @@ void test('swapping resnet18 for resnet152 fails with exit 1 and names the file,
   assert.equal(r.code, 1, r.out + r.err);
   assert.match(r.out, /^app\.py:4: REGRESSION: resnet152: energy per inference rose \+\d+ %/m);
   assert.match(r.out, /→/);
+  // The process's own exit status, as a CI runner sees it.
+  const proc = await waitExit(spawnCli(['check', repo]));
+  assert.equal(proc.code, 1, proc.stderr);
+  assert.match(proc.stdout, /app\.py:4: REGRESSION/);
   const md = await check('--format', 'md');
   assert.equal(md.code, 1);
   assert.equal(md.out + '\n', readFileSync(GOLDEN, 'utf8'));
