@@ -33,6 +33,12 @@ export interface Settings {
   deploymentTarget: 'local' | 'rtx3090' | 'rtx4090' | 'i7-12700h';
   /** Batch size the model serves at in production. */
   deploymentBatch: number;
+  /** `greenlens check`: the rise in percent of an energy figure that counts as a regression. */
+  checkThreshold: number;
+  /** `greenlens check`: a new model site of at least this many GMACs per inference is a regression. */
+  checkNewSiteGmacs: number;
+  /** `greenlens check`: the lowest severity of a new finding that is a regression. */
+  checkFindingSeverity: Severity;
 }
 
 export const DEFAULT_SETTINGS: Readonly<Settings> = Object.freeze({
@@ -50,6 +56,9 @@ export const DEFAULT_SETTINGS: Readonly<Settings> = Object.freeze({
   exclude: [],
   deploymentTarget: 'local',
   deploymentBatch: 1,
+  checkThreshold: 10,
+  checkNewSiteGmacs: 1,
+  checkFindingSeverity: 'warning',
 });
 
 /** The raw keys as they appear under the `greenlens` configuration section. */
@@ -68,6 +77,9 @@ export const SETTING_KEYS: Readonly<Record<keyof Settings, string>> = Object.fre
   exclude: 'exclude',
   deploymentTarget: 'deployment.target',
   deploymentBatch: 'deployment.batch',
+  checkThreshold: 'check.threshold',
+  checkNewSiteGmacs: 'check.newSiteGmacs',
+  checkFindingSeverity: 'check.findingSeverity',
 });
 
 export interface SettingProblem {
@@ -82,13 +94,21 @@ export interface SanitizedSettings {
 
 type Raw = Record<string, unknown>;
 
+/**
+ * How a message names a setting: `greenlens.carbon.region` in the editor by default; the CLI names its
+ * flag or the repository configuration file instead.
+ */
+export type SettingLabel = (key: string) => string;
+
+let label: SettingLabel = (key) => `greenlens.${key}`;
+
 function num(raw: Raw, key: keyof Settings, min: number, max: number, problems: SettingProblem[]): number {
   const name = SETTING_KEYS[key];
   const value = raw[name];
   const fallback = DEFAULT_SETTINGS[key] as number;
   if (value === undefined || value === null) return fallback;
   if (typeof value !== 'number' || !Number.isFinite(value) || value < min || value > max) {
-    problems.push({ key: name, message: `greenlens.${name} must be a number from ${min} to ${max}; got ${JSON.stringify(value)}. Using the default ${fallback}.` });
+    problems.push({ key: name, message: `${label(name)} must be a number from ${min} to ${max}; got ${JSON.stringify(value)}. Using the default ${fallback}.` });
     return fallback;
   }
   return value;
@@ -100,7 +120,7 @@ function bool(raw: Raw, key: keyof Settings, problems: SettingProblem[]): boolea
   const fallback = DEFAULT_SETTINGS[key] as boolean;
   if (value === undefined || value === null) return fallback;
   if (typeof value !== 'boolean') {
-    problems.push({ key: name, message: `greenlens.${name} must be true or false; got ${JSON.stringify(value)}. Using the default ${fallback}.` });
+    problems.push({ key: name, message: `${label(name)} must be true or false; got ${JSON.stringify(value)}. Using the default ${fallback}.` });
     return fallback;
   }
   return value;
@@ -112,7 +132,7 @@ function str(raw: Raw, key: keyof Settings, pattern: RegExp, problems: SettingPr
   const fallback = DEFAULT_SETTINGS[key] as string;
   if (value === undefined || value === null) return fallback;
   if (typeof value !== 'string' || !pattern.test(value.trim())) {
-    problems.push({ key: name, message: `greenlens.${name} has an unusable value ${JSON.stringify(value)}. Using the default ${JSON.stringify(fallback)}.` });
+    problems.push({ key: name, message: `${label(name)} has an unusable value ${JSON.stringify(value)}. Using the default ${JSON.stringify(fallback)}.` });
     return fallback;
   }
   return value.trim();
@@ -126,7 +146,7 @@ function deploymentTargetOf(raw: Raw, problems: SettingProblem[]): Settings['dep
   const value = raw[name];
   if (value === undefined || value === null) return DEFAULT_SETTINGS.deploymentTarget;
   if ((TARGETS as readonly unknown[]).includes(value)) return value as Settings['deploymentTarget'];
-  problems.push({ key: name, message: `greenlens.${name} must be one of ${TARGETS.join(', ')}; got ${JSON.stringify(value)}. Using "local".` });
+  problems.push({ key: name, message: `${label(name)} must be one of ${TARGETS.join(', ')}; got ${JSON.stringify(value)}. Using "local".` });
   return DEFAULT_SETTINGS.deploymentTarget;
 }
 
@@ -136,14 +156,36 @@ function patterns(raw: Raw, problems: SettingProblem[]): string[] {
   const value = raw[name];
   if (value === undefined || value === null) return [];
   if (!Array.isArray(value) || !value.every((v) => typeof v === 'string')) {
-    problems.push({ key: name, message: `greenlens.${name} must be a list of glob patterns; got ${JSON.stringify(value)}. Using no extra patterns.` });
+    problems.push({ key: name, message: `${label(name)} must be a list of glob patterns; got ${JSON.stringify(value)}. Using no extra patterns.` });
     return [];
   }
   return value.map((v: string) => v.trim()).filter((v) => v !== '');
 }
 
-/** Turns raw configuration values (keyed as in SETTING_KEYS) into valid Settings plus the problems found. */
-export function sanitizeSettings(raw: Raw): SanitizedSettings {
+/**
+ * Turns raw configuration values (keyed as in SETTING_KEYS) into valid Settings plus the problems found;
+ * `names` says how messages name a setting.
+ */
+export function sanitizeSettings(raw: Raw, names?: SettingLabel): SanitizedSettings {
+  const previous = label;
+  if (names) label = names;
+  try {
+    return sanitize(raw);
+  } finally {
+    label = previous;
+  }
+}
+
+function severityOf(raw: Raw, key: 'checkFindingSeverity', problems: SettingProblem[]): Severity {
+  const name = SETTING_KEYS[key];
+  const value = raw[name];
+  if (value === undefined || value === null) return DEFAULT_SETTINGS[key];
+  if ((SEVERITIES as readonly unknown[]).includes(value) && value !== 'default') return value as Severity;
+  problems.push({ key: name, message: `${label(name)} must be one of hint, information, warning, error; got ${JSON.stringify(value)}. Using "${DEFAULT_SETTINGS[key]}".` });
+  return DEFAULT_SETTINGS[key];
+}
+
+function sanitize(raw: Raw): SanitizedSettings {
   const problems: SettingProblem[] = [];
   const intensityRaw = raw[SETTING_KEYS.carbonIntensity];
   let carbonIntensity: number | null = null;
@@ -155,7 +197,7 @@ export function sanitizeSettings(raw: Raw): SanitizedSettings {
   let diagnosticsSeverity: Settings['diagnosticsSeverity'] = DEFAULT_SETTINGS.diagnosticsSeverity;
   if (sevRaw !== undefined && sevRaw !== null) {
     if ((SEVERITIES as readonly unknown[]).includes(sevRaw)) diagnosticsSeverity = sevRaw as Settings['diagnosticsSeverity'];
-    else problems.push({ key: SETTING_KEYS.diagnosticsSeverity, message: `greenlens.diagnostics.severity must be one of ${SEVERITIES.join(', ')}; got ${JSON.stringify(sevRaw)}. Using "default".` });
+    else problems.push({ key: SETTING_KEYS.diagnosticsSeverity, message: `${label(SETTING_KEYS.diagnosticsSeverity)} must be one of ${SEVERITIES.join(', ')}; got ${JSON.stringify(sevRaw)}. Using "default".` });
   }
   const settings: Settings = {
     electricityPrice: num(raw, 'electricityPrice', 0, 10, problems),
@@ -172,6 +214,9 @@ export function sanitizeSettings(raw: Raw): SanitizedSettings {
     exclude: patterns(raw, problems),
     deploymentTarget: deploymentTargetOf(raw, problems),
     deploymentBatch: Math.round(num(raw, 'deploymentBatch', 1, 65536, problems)),
+    checkThreshold: num(raw, 'checkThreshold', 0, 10_000, problems),
+    checkNewSiteGmacs: num(raw, 'checkNewSiteGmacs', 0, 1e6, problems),
+    checkFindingSeverity: severityOf(raw, 'checkFindingSeverity', problems),
   };
   return { settings, problems };
 }

@@ -19,6 +19,11 @@ export const EXIT = {
   ok: 0,
   /** A usage error (unknown command, bad option), or an unexpected failure. */
   usage: 1,
+  /**
+   * `check` only: an energy regression was found. `check` reports its usage errors with 2 instead, so that
+   * in CI 1 always means a regression.
+   */
+  regression: 1,
   /** Bad input: a path that is missing, not a regular file or folder, unreadable, or not a valid model. */
   input: 2,
   /** `profile` and `profile-torch`: a variant failed; the others were measured. */
@@ -42,6 +47,12 @@ export class CliUsageError extends Error {
 export interface CliCommand {
   summary: string;
   usage: string;
+  /** The exit code of a usage error or unexpected failure; `EXIT.usage` unless the command says otherwise. */
+  usageExit?: number;
+  /** The full `--help` text: options with descriptions and defaults, and an example. */
+  help?: () => string;
+  /** The command's flags, when its options are not in the shared help table. */
+  flags?: readonly string[];
   run(args: string[], io: CliIO): Promise<number>;
 }
 

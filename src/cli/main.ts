@@ -3,6 +3,8 @@
  * people outside VS Code. Each subcommand lives in src/cli/commands/.
  */
 import { disableOrtTelemetry } from '../profiler/ortPrivacy';
+import { helpText, joinNegativeNumbers } from './args';
+import { HELP } from './help';
 import { CliUsageError, EXIT, INPUT_ERROR_NAMES, type CliCommand, type CliIO } from './io';
 
 declare const GREENLENS_VERSION: string | undefined;
@@ -16,6 +18,7 @@ export const COMMANDS: Record<string, () => Promise<CliCommand>> = {
   report: async () => (await import('./commands/report')).reportCommand,
   inspect: async () => (await import('./commands/inspect')).inspectCommand,
   analyze: async () => (await import('./commands/analyze')).analyzeCommand,
+  check: async () => (await import('./commands/check')).checkCommand,
   profile: async () => (await import('./commands/profile')).profileCommand,
   'profile-torch': async () => (await import('./commands/profile-torch')).profileTorchCommand,
   catalog: async () => (await import('./commands/catalog')).catalogCommand,
@@ -26,6 +29,34 @@ async function help(io: CliIO): Promise<void> {
   io.out('Usage: greenlens <command> [options]\n\nCommands:');
   for (const [name, load] of Object.entries(COMMANDS)) io.out(`  ${name.padEnd(18)} ${(await load()).summary}`);
   io.out('\nRun `greenlens <command> --help` for a command’s options.');
+}
+
+/**
+ * Editor settings that the pure modules name in their notes ("Set greenlens.carbon.region to…"), with the
+ * flags that set the same value on the command line, in order of preference.
+ */
+const SETTING_FLAGS: ReadonlyArray<[string, string[]]> = [
+  ['greenlens.carbon.region', ['region']], ['greenlens.carbon.intensity', ['carbon-intensity', 'intensity']],
+  ['greenlens.electricity.price', ['price']], ['greenlens.electricity.currency', ['currency']],
+  ['greenlens.hardware.profile', ['hardware', 'gpu']], ['greenlens.workload.inferencesPerDay', ['inferences-per-day']],
+  ['greenlens.deployment.target', ['deploy-target']], ['greenlens.deployment.batch', ['deploy-batch']],
+];
+
+/** Rewrites the settings a command has a flag for into that flag, so that a CLI user is told what to type. */
+export function flagWording(text: string, flags: ReadonlySet<string>): string {
+  let out = text;
+  for (const [setting, candidates] of SETTING_FLAGS) {
+    const flag = candidates.find((f) => flags.has(f));
+    if (flag && out.includes(setting)) out = out.split(setting).join(`--${flag}`);
+  }
+  return out;
+}
+
+/** A command's `--help`: its own text, else its options and example from the help table. */
+export function commandHelp(name: string, cmd: CliCommand): string {
+  if (cmd.help) return cmd.help();
+  const h = HELP[name];
+  return h ? helpText(cmd.usage, cmd.summary, h.options, h.example) : `Usage: ${cmd.usage}\n\n${cmd.summary}`;
 }
 
 export async function main(argv: string[], io: CliIO): Promise<number> {
@@ -45,18 +76,21 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
   }
   const cmd = await load();
   if (rest.includes('--help') || rest.includes('-h')) {
-    io.out(`Usage: ${cmd.usage}\n\n${cmd.summary}`);
+    io.out(commandHelp(name, cmd));
     return 0;
   }
+  const table = HELP[name]?.options;
+  const flags = new Set([...Object.keys(table ?? {}), ...(cmd.flags ?? [])]);
+  const cliIO: CliIO = { ...io, out: (t) => io.out(flagWording(t, flags)), err: (t) => io.err(flagWording(t, flags)) };
   try {
-    return await cmd.run(rest, io);
+    return await cmd.run(table ? joinNegativeNumbers(rest, table) : rest, cliIO);
   } catch (err) {
     if (err instanceof CliUsageError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
       io.err(`greenlens ${name}: ${(err as Error).message}\nUsage: ${cmd.usage}`);
-      return EXIT.usage;
+      return cmd.usageExit ?? EXIT.usage;
     }
     io.err(`greenlens ${name}: ${(err as Error).message}`);
-    return err instanceof Error && INPUT_ERROR_NAMES.has(err.name) ? EXIT.input : EXIT.usage;
+    return err instanceof Error && INPUT_ERROR_NAMES.has(err.name) ? EXIT.input : cmd.usageExit ?? EXIT.usage;
   }
 }
 

@@ -35,6 +35,8 @@ export interface PipelineOptions {
   budgetMs: number;
   /** Raw settings keyed as in SETTING_KEYS (`workload.inferencesPerDay`), sanitized here. */
   rawSettings?: Record<string, unknown>;
+  /** How problems with them name a setting: the CLI names its flag. */
+  settingNames?: (key: string) => string;
   /** A labelled dataset folder for every model, instead of the ones found under `<folder>/data`. */
   datasetDir?: string;
   variants?: string;
@@ -115,7 +117,7 @@ async function profileAll(files: string[], opts: PipelineOptions): Promise<Recor
 
 /** Runs the whole pipeline over a folder and returns the report with the inputs it was built from. */
 export async function runReportPipeline(opts: PipelineOptions): Promise<PipelineResult> {
-  const { settings, problems } = sanitizeSettings(opts.rawSettings ?? {});
+  const { settings, problems } = sanitizeSettings(opts.rawSettings ?? {}, opts.settingNames);
   const files = await findWorkspaceFiles(opts.folder, { exclude: settings.exclude, signal: opts.signal });
   opts.log?.(`${files.python.length} Python files, ${files.onnx.length} ONNX models in ${opts.folder}`);
   const analyses = await analyzePythonFiles(files.python, { signal: opts.signal });

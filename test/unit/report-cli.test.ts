@@ -64,7 +64,7 @@ void test('greenlens report prints one format, applies settings flags and report
   assert.equal(report.assumptions.electricity.currency, 'EUR');
   assert.equal(report.assumptions.electricity.perKWh, 0.15);
   assert.match(report.assumptions.carbonIntensity.method, /France/);
-  assert.match(c.err.join('\n'), /warning: greenlens\.electricity\.price must be a number/);
+  assert.match(c.err.join('\n'), /warning: --price must be a number/);
   const bad = io();
   assert.equal(await main(['report', 'examples', '--format', 'pdf'], bad.io), 1);
   assert.match(bad.err.join('\n'), /--format expects one of html, md, json, csv/);

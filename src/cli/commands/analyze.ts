@@ -1,5 +1,5 @@
 /**
- * `greenlens analyze [path] [--format text|json|markdown] [--exclude glob]...`: model sites and green-rule
+ * `greenlens analyze [path] [--format text|json|markdown|sarif] [--exclude glob]...`: model sites and green-rule
  * findings of every Python file in a folder (honouring .gitignore), with the same analysis as the editor.
  */
 import { stat } from 'node:fs/promises';
@@ -8,15 +8,23 @@ import { parseArgs } from 'node:util';
 import { analyzePythonFiles, type FileAnalysis } from '../../analyzers/python/workspace';
 import { assertRegularFile, fileAccessError } from '../../fileAccess';
 import { mdEscape } from '../../report/export/markdown';
+import { SETTING_KEYS } from '../../settings';
 import { findWorkspaceFiles } from '../../workspace/files';
+import { readRepoConfig } from '../../workspace/repoConfig';
 import { CliUsageError, type CliCommand } from '../io';
+import { analyzeSarif } from '../sarif';
 
-type Format = 'text' | 'json' | 'markdown';
+type Format = 'text' | 'json' | 'markdown' | 'sarif';
 
 /** Files to analyze: one file, or every Python file of a folder. */
 async function targets(target: string, exclude: string[]): Promise<{ root: string; files: string[] }> {
   const info = await stat(target).catch((err: unknown) => { throw fileAccessError(target, err); });
-  if (info.isDirectory()) return { root: target, files: (await findWorkspaceFiles(target, { exclude })).python };
+  if (info.isDirectory()) {
+    // The repository's excluded paths (greenlens.json or [tool.greenlens]) apply as in `check` and the editor.
+    const repo = readRepoConfig(target).raw[SETTING_KEYS.exclude];
+    const shared = Array.isArray(repo) ? repo.filter((p): p is string => typeof p === 'string') : [];
+    return { root: target, files: (await findWorkspaceFiles(target, { exclude: [...shared, ...exclude] })).python };
+  }
   // One named file: it must be a regular file (a link to one is followed), else bad input (exit 2).
   assertRegularFile(target);
   return { root: path.dirname(target), files: [target] };
@@ -63,17 +71,19 @@ function summary(results: FileAnalysis[]): string {
 
 export const analyzeCommand: CliCommand = {
   summary: 'find model sites and green anti-patterns in Python code',
-  usage: 'greenlens analyze [path] [--format text|json|markdown] [--exclude glob]...',
+  usage: 'greenlens analyze [path] [--format text|json|markdown|sarif] [--exclude glob]...',
   async run(args, io) {
     const { values, positionals } = parseArgs({
       args, allowPositionals: true,
       options: { format: { type: 'string', default: 'text' }, exclude: { type: 'string', multiple: true, default: [] } },
     });
     const format = values.format as Format;
-    if (!['text', 'json', 'markdown'].includes(format)) throw new CliUsageError(`unknown format "${format}"`);
+    if (!['text', 'json', 'markdown', 'sarif'].includes(format)) throw new CliUsageError(`--format must be one of text, json, markdown, sarif; got "${format}"`);
     const { root, files } = await targets(path.resolve(io.cwd, positionals[0] ?? '.'), values.exclude ?? []);
     const results = await analyzePythonFiles(files);
-    if (format === 'json') {
+    if (format === 'sarif') {
+      io.out(JSON.stringify(analyzeSarif(root, results), null, 2));
+    } else if (format === 'json') {
       io.out(JSON.stringify({ schemaVersion: 1, root, files: results.map((r) => ({ ...r, file: path.relative(root, r.file) || path.basename(r.file) })) }, null, 2));
     } else {
       for (const line of format === 'markdown' ? formatMarkdown(root, results) : formatText(root, results)) io.out(line);

@@ -39,7 +39,7 @@ function catalogRow(e: CatalogEntry): string {
 
 export const catalogCommand: CliCommand = {
   summary: 'list the model catalog with accuracy, compute and grade',
-  usage: 'greenlens catalog [--min-top1 80] [--max-gmacs 5] [--sort energy|top1|gmacs|name] [--json] [--limit N]',
+  usage: 'greenlens catalog [--min-top1 80] [--max-gmacs 5] [--sort energy|top1|gmacs|name] [--json] [--limit N] [--all]',
   async run(args, io) {
     const { values } = parseArgs({ args, options: { 'min-top1': { type: 'string' }, 'max-gmacs': { type: 'string' }, sort: { type: 'string' }, json: { type: 'boolean' }, limit: { type: 'string' }, all: { type: 'boolean' } } });
     const sort = (values.sort ?? 'energy') as SortKey;

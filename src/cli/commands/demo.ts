@@ -10,11 +10,11 @@ import { assertFolder } from '../../fileAccess';
 import { EXIT, stopOnSignals, type CliCommand } from '../io';
 import { REPORT_FORMATS, runReportPipeline, writeReportFiles } from '../pipeline';
 import { parseDuration } from './profile';
-import { SETTINGS_OPTIONS, settingsFromFlags } from './report';
+import { flagName, SETTINGS_OPTIONS, settingsFromFlags } from './report';
 
 export const demoCommand: CliCommand = {
   summary: 'analyze a folder end to end and write report.html, report.md, report.json and report.csv',
-  usage: 'greenlens demo [folder] [--out dir] [--budget 20s] [--inferences-per-day n] [--price p] [--currency USD] [--region FRA] [--tolerance pt] [--hardware name]',
+  usage: 'greenlens demo [folder] [--out dir] [--budget 20s] [--inferences-per-day n] [--price p] [--currency USD] [--region FRA] [--carbon-intensity g] [--tolerance pt] [--hardware name] [--deploy-target local|rtx3090|rtx4090|i7-12700h] [--deploy-batch n]',
   async run(args, io) {
     const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { out: { type: 'string' }, budget: { type: 'string' }, ...SETTINGS_OPTIONS } });
     const folder = path.resolve(io.cwd, positionals[0] ?? '.');
@@ -25,7 +25,7 @@ export const demoCommand: CliCommand = {
     io.out(`GreenLens demo over ${folder}`);
     const stop = stopOnSignals();
     try {
-      const { report, settingProblems } = await runReportPipeline({ folder, outDir, budgetMs, rawSettings: settingsFromFlags(values), log: (l) => io.out(l), signal: stop.signal });
+      const { report, settingProblems } = await runReportPipeline({ folder, outDir, budgetMs, rawSettings: settingsFromFlags(values), settingNames: flagName, log: (l) => io.out(l), signal: stop.signal });
       if (stop.signal.aborted) return stop.exitCode(EXIT.ok);
       for (const p of settingProblems) io.err(`warning: ${p.message}`);
       const written = await writeReportFiles(report, outDir, REPORT_FORMATS);

@@ -12,6 +12,7 @@ function num(value: string | undefined, flag: string, min: number, max: number, 
     return undefined;
   }
   const x = Number(value);
+  if (min > 0 && value.trim() !== '' && Number.isFinite(x) && x <= 0) throw new CliUsageError(`${flag} must be positive; got ${value}.`);
   if (value.trim() === '' || !Number.isFinite(x) || x < min || x > max) throw new CliUsageError(`${flag} must be a number from ${min} to ${max}; got "${value}".`);
   return x;
 }

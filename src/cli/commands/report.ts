@@ -19,6 +19,14 @@ export const SETTINGS_OPTIONS = {
 
 const num = (v: string | undefined): number | string | undefined => (v === undefined ? undefined : Number.isFinite(Number(v)) && v.trim() !== '' ? Number(v) : v);
 
+/** The flag that sets each setting, so that a message about a bad value names the flag, not a VS Code setting. */
+const FLAG_OF: Record<string, string> = {
+  'workload.inferencesPerDay': '--inferences-per-day', 'electricity.price': '--price', 'electricity.currency': '--currency', 'carbon.region': '--region',
+  'carbon.intensity': '--carbon-intensity', 'accuracy.tolerance': '--tolerance', 'hardware.profile': '--hardware', 'deployment.target': '--deploy-target', 'deployment.batch': '--deploy-batch',
+};
+
+export const flagName = (key: string): string => FLAG_OF[key] ?? key;
+
 /** Maps the flags to raw settings keyed as in VS Code's configuration, so the same sanitizing applies. */
 export function settingsFromFlags(v: Partial<Record<keyof typeof SETTINGS_OPTIONS, string>>): Record<string, unknown> {
   const raw: Record<string, unknown> = {
@@ -31,7 +39,7 @@ export function settingsFromFlags(v: Partial<Record<keyof typeof SETTINGS_OPTION
 
 export const reportCommand: CliCommand = {
   summary: 'build the energy / cost / accuracy report of a folder as html, md, json or csv',
-  usage: 'greenlens report [folder] [--format html|md|json|csv] [--out file] [--budget 20s | --no-profile] [--inferences-per-day n] [--price p] [--currency USD] [--region FRA] [--tolerance pt] [--hardware name] [--deploy-target local|rtx3090|rtx4090|i7-12700h] [--deploy-batch n]',
+  usage: 'greenlens report [folder] [--format html|md|json|csv] [--out file] [--budget 20s | --no-profile] [--storage dir] [--inferences-per-day n] [--price p] [--currency USD] [--region FRA] [--carbon-intensity g] [--tolerance pt] [--hardware name] [--deploy-target local|rtx3090|rtx4090|i7-12700h] [--deploy-batch n]',
   async run(args, io) {
     const { values, positionals } = parseArgs({
       args, allowPositionals: true,
@@ -46,7 +54,7 @@ export const reportCommand: CliCommand = {
     await assertFolder(folder);
     const stop = stopOnSignals();
     try {
-      const { report, settingProblems } = await runReportPipeline({ folder, outDir, budgetMs, rawSettings: settingsFromFlags(values), log: (l) => io.err(l), signal: stop.signal });
+      const { report, settingProblems } = await runReportPipeline({ folder, outDir, budgetMs, rawSettings: settingsFromFlags(values), settingNames: flagName, log: (l) => io.err(l), signal: stop.signal });
       // An interrupted run writes nothing: a half-profiled report must not replace a finished one.
       if (stop.signal.aborted) return stop.exitCode(EXIT.ok);
       for (const p of settingProblems) io.err(`warning: ${p.message}`);
