@@ -1,0 +1,273 @@
+/**
+ * Model sites that no import table alone reveals: builders called through a variable
+ * (`base = keras.applications.EfficientNetB0`), bare layers used as the model, loaders of classes the
+ * analyzer does not know by name, instances of unknown classes that the code then uses as models, and the
+ * `torch.load` calls whose result is a checkpoint rather than a model.
+ */
+import { readArgs, type CallFact, type FileFacts } from './extract';
+import { matchCallee } from './frameworks';
+import { resolveDotted } from './imports';
+import { argRecord, assignmentOf, bindSite, emptyContext, type SiteTable } from './sites';
+import { nodeRange, type SyntaxNode } from './treeSitter';
+import type { ModelSite } from './types';
+import { staticParams, type WorkspaceResolver } from './userModels';
+
+/** `name = dotted.builder` assignments whose right side is a known model builder, by local name. */
+export function calleeAliases(facts: FileFacts): Map<string, string> {
+  const out = new Map<string, string>();
+  if (!facts.source.includes('=')) return out;
+  for (const m of facts.source.matchAll(/^[ \t]*([A-Za-z_]\w*)[ \t]*=[ \t]*([A-Za-z_][\w.]*)[ \t]*(?:#.*)?$/gm)) {
+    const [, name, rhs] = m;
+    if (!name || !rhs || facts.imports.names.has(name)) continue;
+    const q = resolveDotted(facts.imports, rhs);
+    if (q && matchCallee(q)) out.set(name, q);
+  }
+  return out;
+}
+
+const LAYER = /^torch\.nn\.(?:modules\.\w+\.)?(Sequential|Linear|Bilinear|Conv[123]d|LSTM|GRU|RNN|Transformer|TransformerEncoder|TransformerDecoder|MultiheadAttention|Embedding)$/;
+
+/** True when an offset lies inside the body of one of the file's model classes. */
+function insideModelClass(facts: FileFacts, table: SiteTable, offset: number): boolean {
+  return facts.classes.some((c) => c.body.start <= offset && offset < c.body.end && table.modelClasses.has(c.name));
+}
+
+/** A bare `nn.Sequential(...)` / `nn.Linear(...)` bound to a variable outside any model class: the model itself. */
+export function layerSite(facts: FileFacts, call: CallFact, q: string | undefined, table: SiteTable): ModelSite | undefined {
+  const layer = q ? LAYER.exec(q)?.[1] : undefined;
+  if (!layer || !q || insideModelClass(facts, table, call.start)) return undefined;
+  const a = assignmentOf(call.node);
+  if (!a || a.left.startsWith('self.')) return undefined;
+  const site: ModelSite = {
+    range: nodeRange(call.node), framework: 'torch', kind: 'create', modelId: layer, args: argRecord(readArgs(call.node)), callee: q,
+    boundTo: [], context: emptyContext(),
+  };
+  const params = staticParams(call.node.text);
+  if (params !== undefined && params > 0) site.params = params;
+  return site;
+}
+
+/** Class names whose `from_pretrained` loads a model by the Hugging Face convention. */
+const PRETRAINED_MODEL = /(?:Model|For[A-Z]\w*|Pipeline|LM)$/;
+
+/**
+ * `X.load_from_checkpoint(...)` (Lightning) and `X.from_pretrained(...)` of a class named like a model,
+ * from a library the analyzer has no table for (PEFT, SetFit, Optimum, a local subclass).
+ */
+export function genericSite(facts: FileFacts, call: CallFact, q: string | undefined, table: SiteTable): ModelSite | undefined {
+  if (call.fnType !== 'attribute') return undefined;
+  const m = /^([\w.]*?)([A-Za-z_]\w*)\s*\.\s*(from_pretrained|load_from_checkpoint)$/.exec(call.fnText);
+  const cls = m?.[2];
+  if (!m || !cls || !/^[A-Z]/.test(cls)) return undefined;
+  const lightning = m[3] === 'load_from_checkpoint';
+  if (!lightning && (!PRETRAINED_MODEL.test(cls) || /^(?:transformers|diffusers|sentence_transformers)\./.test(q ?? ''))) return undefined;
+  if (insideModelClass(facts, table, call.start) && !assignmentOf(call.node)) return undefined;
+  const args = readArgs(call.node);
+  const first = args.positional[0]?.value ?? args.keyword.get('pretrained_model_name_or_path')?.value ?? args.keyword.get('checkpoint_path')?.value;
+  const site: ModelSite = {
+    range: nodeRange(call.node), framework: lightning ? 'torch' : cls.endsWith('Pipeline') ? 'diffusers' : 'transformers',
+    kind: 'load', modelId: typeof first === 'string' ? first : cls, args: argRecord(args), callee: q ?? call.fnText, boundTo: [], context: emptyContext(),
+    confidence: 'medium',
+  };
+  return site;
+}
+
+/** Callees that are never models: their instances are data, metrics, losses, optimizers or helpers. */
+const NOT_MODEL_NAME = /(?:Loss|Metric|Accuracy|Score|Tensor|Dataset|Loader|Sampler|Criterion|Optimizer|Scheduler|Trainer|Tokenizer|Processor|Config|Args|Arguments|Parser|Writer|Logger|Meter|Dict|List|Path|Error|Weights|Input)$/;
+/** Libraries whose unknown callees are not models (the model builders among them are matched by name). */
+const NOT_MODEL_LIB = /^(?:torch|tensorflow|keras|numpy|transformers|diffusers|sentence_transformers|timm|torchvision|os|sys|re|json|math|random|time|logging|argparse|pathlib|collections|itertools|functools|typing|dataclasses|PIL|cv2|pandas|sklearn|scipy|matplotlib|datasets|evaluate|accelerate|tqdm|wandb|omegaconf|hydra|onnx|onnxruntime|inspect|copy|glob|shutil|subprocess|pickle|io|contextlib|warnings|math|statistics|string|textwrap|yaml|requests|urllib)(?:\.|$)/;
+/** Uses of a variable that only a model (a module) has. */
+const MODEL_USE = '(?:parameters|named_parameters|load_state_dict|eval|to|cuda|half|requires_grad_|summary|generate|predict|forward)';
+/** Calls that take a model as their first argument (an export, a trace, a compilation). */
+const MODEL_CONSUMER = '(?:export|trace|script|compile|summary)';
+
+/** A call that may build a model, with the variable it is bound to. */
+interface Candidate {
+  call: CallFact;
+  name: string;
+  q: string | undefined;
+  left: string | undefined;
+}
+
+/**
+ * Instances of classes the analyzer does not know (imported from an unread file or an unknown library)
+ * whose result the file then uses as a model: moved to a device, asked for its parameters, switched to
+ * eval, exported, or passed into another model (`Classifier(backbone=encoder)`), also through the
+ * return value of a local factory function. Medium confidence: the usage, not the name, says it is a model.
+ */
+export function usageSites(facts: FileFacts, table: SiteTable, file?: string, workspace?: WorkspaceResolver): void {
+  const pending: Candidate[] = [];
+  for (const call of facts.calls) {
+    if (table.byCall.has(call.start)) continue;
+    const q = call.fnType === 'subscript' ? undefined : table.qualified.get(call) ?? resolveDotted(facts.imports, call.fnText);
+    const name = call.fnType === 'subscript' ? call.fnText : call.fnText.slice(call.fnText.lastIndexOf('.') + 1).trim();
+    if (!isCandidate(facts, table, call, name, q, file, workspace)) continue;
+    const left = assignmentOf(call.node)?.left;
+    // `model = get_peft_model(model, config)`: a function of an existing model returns that model, wrapped.
+    const wrapped = /^[a-z_]/.test(name) ? readArgs(call.node).positional.map((p) => table.bindings.get(p.node.text)).find((i) => i !== undefined) : undefined;
+    if (wrapped !== undefined) {
+      if (left) bindSite(table, left, wrapped);
+      continue;
+    }
+    pending.push({ call, name, q, left });
+  }
+  // Evidence flows backwards (a model's argument is a model), so a few rounds settle it.
+  for (let round = 0; round < 4 && pending.length > 0; round++) {
+    let added = false;
+    for (let i = 0; i < pending.length; i++) {
+      const c = pending[i];
+      if (!c || !hasModelEvidence(facts, table, c)) continue;
+      pending.splice(i--, 1);
+      addUsageSite(table, c, file);
+      added = true;
+    }
+    if (!added) break;
+  }
+}
+
+function addUsageSite(table: SiteTable, c: Candidate, file?: string): void {
+  const site: ModelSite = {
+    file, range: nodeRange(c.call.node), framework: 'torch', kind: 'create', modelId: c.name.replace(/\[[\s\S]*$/, ''),
+    args: argRecord(readArgs(c.call.node)), callee: c.q ?? c.call.fnText, boundTo: [], context: emptyContext(), confidence: 'medium',
+  };
+  table.byCall.set(c.call.start, table.sites.length);
+  table.sites.push(site);
+  if (c.left) bindSite(table, c.left, table.sites.length - 1);
+}
+
+/**
+ * A callee whose instances may be models: a class (capitalised), a lowercase name imported from a module
+ * that is not a known library and not known as a function, or a lookup in a registry of models
+ * (`sam_model_registry[kind](...)`); never a data, metric or helper class, nor a part of a model.
+ */
+function isCandidate(
+  facts: FileFacts, table: SiteTable, call: CallFact, name: string, q: string | undefined, file?: string, workspace?: WorkspaceResolver,
+): boolean {
+  if (insideModelClass(facts, table, call.start) || table.modelClasses.has(call.fnText)) return false;
+  if (call.fnType === 'subscript') return /^[A-Za-z_]\w*(?:model|registry|arch|net)\w*\s*\[/i.test(name) && !name.includes('__dict__');
+  if (NOT_MODEL_NAME.test(name) || (q && NOT_MODEL_LIB.test(q)) || name === 'self' || name === 'super') return false;
+  const defined = new RegExp(`^[ \\t]*(?:async[ \\t]+)?def[ \\t]+${name}\\b`, 'm').test(facts.source);
+  if (/^[A-Z]/.test(name)) return !defined;
+  if (!q || !q.includes('.') || defined) return false;
+  return !(workspace?.isFunction?.(file, q) ?? false);
+}
+
+function hasModelEvidence(facts: FileFacts, table: SiteTable, c: Candidate): boolean {
+  if (usedAsModel(facts, c.call)) return true;
+  if (c.left && passedToModel(facts, table, c.left, c.call.end)) return true;
+  return returnedAsModel(facts, table, c);
+}
+
+/** True when a call's result is used as a model: a chained model method, or the same on its variable later. */
+function usedAsModel(facts: FileFacts, call: CallFact): boolean {
+  const parent = call.node.parent;
+  const method = parent?.type === 'attribute' ? parent.childForFieldName('attribute')?.text ?? '' : '';
+  if (method && parent?.parent?.type === 'call' && new RegExp(`^${MODEL_USE}$`).test(method)) return true;
+  const a = assignmentOf(call.node);
+  return a !== undefined && variableUsedAsModel(facts.source.slice(call.end), a.left);
+}
+
+function variableUsedAsModel(after: string, left: string): boolean {
+  if (!/^[A-Za-z_][\w.]*$/.test(left)) return false;
+  const v = left.replace(/\./g, '\\.');
+  return new RegExp(`(?<![\\w.])${v}\\s*\\.\\s*${MODEL_USE}\\s*\\(|\\b${MODEL_CONSUMER}\\s*\\(\\s*${v}\\b`).test(after);
+}
+
+/** True when a variable is passed, as it is, into a call that is a model site (`ARGVA(encoder, ...)`). */
+function passedToModel(facts: FileFacts, table: SiteTable, v: string, from: number): boolean {
+  for (const [start, index] of table.byCall) {
+    // Keras containers take tensors (`Model(inputs, outputs)`), not models.
+    if (start < from || table.sites[index]?.framework === 'keras') continue;
+    const site = facts.calls.find((c) => c.start === start);
+    if (!site) continue;
+    const args = readArgs(site.node);
+    const uses = [...args.positional, ...args.keyword.values()].some((a) => a.node.text === v);
+    if (uses && !reassigned(facts.source.slice(from, start), v)) return true;
+  }
+  return false;
+}
+
+/** True when a variable gets a new value in a text, other than a wrapper of itself (`model = setup(model)`). */
+function reassigned(between: string, v: string): boolean {
+  const e = v.replace(/\./g, '\\.');
+  for (const m of between.matchAll(new RegExp(`^[ \\t]*${e}[ \\t]*=(?!=)([^\\n]*)`, 'gm'))) {
+    if (!new RegExp(`(?<![\\w.])${e}\\b`).test(m[1] ?? '')) return true;
+  }
+  return false;
+}
+
+/** True when a local factory returns the candidate (`return detr`) and its callers use the result as a model. */
+function returnedAsModel(facts: FileFacts, table: SiteTable, c: Candidate): boolean {
+  let fn: SyntaxNode | null = c.call.node.parent;
+  while (fn && fn.type !== 'function_definition') fn = fn.parent;
+  const fname = fn?.childForFieldName('name')?.text;
+  const body = fn?.childForFieldName('body')?.text;
+  if (!fn || !fname || !body) return false;
+  const direct = c.call.node.parent?.type === 'return_statement';
+  if (!direct && !(c.left && new RegExp(`\\breturn\\s+${c.left.replace(/\./g, '\\.')}\\s*$`, 'm').test(body))) return false;
+  return facts.calls.some((k) => k.fnText === fname && k.start !== c.call.start && (usedAsModel(facts, k)
+    || (assignmentOf(k.node)?.left !== undefined && passedToModel(facts, table, assignmentOf(k.node)?.left ?? '', k.end))));
+}
+
+/** Uses that make a loaded object a checkpoint or plain tensors rather than a model. */
+const CHECKPOINT_USE = /^\s*(?:\[|\.\s*(?:get|keys|items|values|pop|update|shape|size|t|numpy|float|long|view|reshape|unsqueeze|squeeze|mm|norm)\b)/;
+const CHECKPOINT_NAME = /state|ckpt|checkpoint|weight|param|^sd$|dict|feat|label|emb|data|meta|stat|opt|vocab|^obj$/i;
+/** Entry points of hub repositories that return helpers, not models (weights, transforms, tokenizers). */
+const HUB_HELPER = /^(?:get_|load_|list|help|download)|transform|tokenizer|processor|utils?$/i;
+const MODEL_NAME = /model|net|module|encoder|decoder|generator|discriminator|backbone|^m$/i;
+
+/**
+ * Decides what each `torch.load` loads. Its result is a model when the file calls it or puts it in eval
+ * mode (high confidence); a checkpoint when it is indexed, passed to a call (`load_state_dict(torch.load(...))`)
+ * or named like one (not a site); otherwise a model only by its name, which the site says (low confidence).
+ * Runs before bindings, so removed sites leave no trace.
+ */
+export function classifyLoads(facts: FileFacts, table: SiteTable): void {
+  const drop = new Set<number>();
+  for (const [start, index] of table.byCall) {
+    const site = table.sites[index];
+    if (site?.framework === 'torch.hub' && HUB_HELPER.test(site.modelId ?? '')) drop.add(index);
+    if (!site || site.callee !== 'torch.load') continue;
+    const call = facts.calls.find((c) => c.start === start);
+    const verdict = call ? loadVerdict(facts, call.node) : 'checkpoint';
+    if (verdict === 'checkpoint') drop.add(index);
+    else site.confidence = verdict;
+  }
+  if (drop.size === 0) return;
+  const keep = table.sites.map((_, i) => !drop.has(i));
+  const remap = new Map<number, number>();
+  table.sites = table.sites.filter((_, i) => {
+    if (keep[i]) remap.set(i, remap.size);
+    return keep[i];
+  });
+  for (const [start, i] of [...table.byCall]) {
+    const j = remap.get(i);
+    if (j === undefined) table.byCall.delete(start);
+    else table.byCall.set(start, j);
+  }
+}
+
+function loadVerdict(facts: FileFacts, node: SyntaxNode): 'checkpoint' | 'high' | 'low' {
+  let cur = node;
+  while (cur.parent?.type === 'parenthesized_expression') cur = cur.parent;
+  const parent = cur.parent;
+  if (!parent || parent.type === 'subscript' || parent.type === 'argument_list' || parent.type === 'keyword_argument') return 'checkpoint';
+  if (parent.type === 'attribute' && /^(?:eval|to|cuda|cpu|half|float)$/.test(parent.childForFieldName('attribute')?.text ?? '')) {
+    return parent.childForFieldName('attribute')?.text === 'eval' ? 'high' : 'low';
+  }
+  if (parent.type === 'return_statement') return 'low';
+  const a = assignmentOf(node);
+  if (!a || !/^[A-Za-z_][\w.]*$/.test(a.left)) return 'checkpoint';
+  const v = a.left.replace(/\./g, '\\.');
+  const after = facts.source.slice(node.endIndex);
+  for (const m of after.matchAll(new RegExp(`(?<![\\w.])${v}\\b(?!\\s*=[^=])`, 'g'))) {
+    const rest = after.slice((m.index ?? 0) + m[0].length, (m.index ?? 0) + m[0].length + 40);
+    if (CHECKPOINT_USE.test(rest)) return 'checkpoint';
+    if (/^\s*(?:\(|\.\s*(?:eval|forward|parameters|named_parameters|predict)\s*\()/.test(rest)) return 'high';
+    const before = after.slice(Math.max(0, (m.index ?? 0) - 24), m.index ?? 0);
+    if (/load_state_dict\s*\(\s*$/.test(before)) return 'checkpoint';
+  }
+  const leaf = a.left.slice(a.left.lastIndexOf('.') + 1);
+  if (CHECKPOINT_NAME.test(leaf)) return 'checkpoint';
+  return MODEL_NAME.test(leaf) ? 'low' : 'checkpoint';
+}
