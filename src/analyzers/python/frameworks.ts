@@ -120,7 +120,7 @@ function matchDiffusers(qualified: string): CalleeMatch | undefined {
   const name = df?.[1];
   if (!name || DIFFUSERS_NOT_MODEL.test(name)) return undefined;
   const how = df[2];
-  if (how === '.from_pretrained' || how === '.from_single_file') return { framework: 'diffusers', kind: name.endsWith('Pipeline') ? 'pipeline' : 'load', id: { arg: 0, kw: 'pretrained_model_name_or_path' }, pretrainedDefault: true };
+  if (how === '.from_pretrained' || how === '.from_single_file') return { framework: 'diffusers', kind: 'load', id: { arg: 0, kw: 'pretrained_model_name_or_path' }, pretrainedDefault: true };
   return { framework: 'diffusers', kind: name.endsWith('Pipeline') ? 'pipeline' : 'create', id: { fixed: name }, pretrainedDefault: false };
 }
 

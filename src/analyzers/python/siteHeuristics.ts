@@ -96,12 +96,13 @@ interface Candidate {
  * return value of a local factory function. Medium confidence: the usage, not the name, says it is a model.
  */
 export function usageSites(facts: FileFacts, table: SiteTable, file?: string, workspace?: WorkspaceResolver): void {
+  const ctx = usageContext(facts, table, file, workspace);
   const pending: Candidate[] = [];
   for (const call of facts.calls) {
     if (table.byCall.has(call.start)) continue;
     const q = call.fnType === 'subscript' ? undefined : table.qualified.get(call) ?? resolveDotted(facts.imports, call.fnText);
     const name = call.fnType === 'subscript' ? call.fnText : call.fnText.slice(call.fnText.lastIndexOf('.') + 1).trim();
-    if (!isCandidate(facts, table, call, name, q, file, workspace)) continue;
+    if (!isCandidate(ctx, call, name, q)) continue;
     const left = assignmentOf(call.node)?.left;
     // `model = get_peft_model(model, config)`: a function of an existing model returns that model, wrapped.
     const wrapped = /^[a-z_]/.test(name) ? readArgs(call.node).positional.map((p) => table.bindings.get(p.node.text)).find((i) => i !== undefined) : undefined;
@@ -116,13 +117,47 @@ export function usageSites(facts: FileFacts, table: SiteTable, file?: string, wo
     let added = false;
     for (let i = 0; i < pending.length; i++) {
       const c = pending[i];
-      if (!c || !hasModelEvidence(facts, table, c)) continue;
+      if (!c || !hasModelEvidence(ctx, c)) continue;
       pending.splice(i--, 1);
       addUsageSite(table, c, file);
+      ctx.callAt.set(c.call.start, c.call);
       added = true;
     }
     if (!added) break;
   }
+}
+
+/** What the usage pass looks up many times, computed once per file. */
+interface UsageContext {
+  facts: FileFacts;
+  table: SiteTable;
+  file: string | undefined;
+  workspace: WorkspaceResolver | undefined;
+  /** Names of the functions the file defines. */
+  defined: Set<string>;
+  /** Variable to the offsets where it is used as a model (`v.eval()`, `export(v, ...)`). */
+  modelUses: Map<string, number[]>;
+  /** Call start to call, for the site calls and the calls that become sites. */
+  callAt: Map<number, CallFact>;
+  /** Body spans of the file's model classes. */
+  modelBodies: { start: number; end: number }[];
+}
+
+function usageContext(facts: FileFacts, table: SiteTable, file?: string, workspace?: WorkspaceResolver): UsageContext {
+  const defined = new Set([...facts.source.matchAll(/^[ \t]*(?:async[ \t]+)?def[ \t]+(\w+)/gm)].map((m) => m[1] ?? ''));
+  const modelUses = new Map<string, number[]>();
+  const note = (v: string | undefined, at: number): void => {
+    if (!v) return;
+    const list = modelUses.get(v);
+    if (list) list.push(at);
+    else modelUses.set(v, [at]);
+  };
+  for (const m of facts.source.matchAll(new RegExp(`(?<![\\w.])([A-Za-z_][\\w.]*?)\\s*\\.\\s*${MODEL_USE}\\s*\\(`, 'g'))) note(m[1], m.index ?? 0);
+  for (const m of facts.source.matchAll(new RegExp(`\\b${MODEL_CONSUMER}\\s*\\(\\s*([A-Za-z_][\\w.]*)\\b`, 'g'))) note(m[1], m.index ?? 0);
+  const callAt = new Map<number, CallFact>();
+  if (table.byCall.size > 0) for (const c of facts.calls) if (table.byCall.has(c.start)) callAt.set(c.start, c);
+  const modelBodies = facts.classes.filter((c) => table.modelClasses.has(c.name)).map((c) => c.body);
+  return { facts, table, file, workspace, defined, modelUses, callAt, modelBodies };
 }
 
 function addUsageSite(table: SiteTable, c: Candidate, file?: string): void {
@@ -139,46 +174,44 @@ function addUsageSite(table: SiteTable, c: Candidate, file?: string): void {
  * A callee whose instances may be models: a class (capitalised), a lowercase name imported from a module
  * that is not a known library and not known as a function, or a lookup in a registry of models
  * (`sam_model_registry[kind](...)`); never a data, metric or helper class, nor a part of a model.
+ * Cheap tests on the name come first: most calls of a file are of functions.
  */
-function isCandidate(
-  facts: FileFacts, table: SiteTable, call: CallFact, name: string, q: string | undefined, file?: string, workspace?: WorkspaceResolver,
-): boolean {
-  if (insideModelClass(facts, table, call.start) || table.modelClasses.has(call.fnText)) return false;
-  if (call.fnType === 'subscript') return /^[A-Za-z_]\w*(?:model|registry|arch|net)\w*\s*\[/i.test(name) && !name.includes('__dict__');
-  if (NOT_MODEL_NAME.test(name) || (q && NOT_MODEL_LIB.test(q)) || name === 'self' || name === 'super') return false;
-  const defined = new RegExp(`^[ \\t]*(?:async[ \\t]+)?def[ \\t]+${name}\\b`, 'm').test(facts.source);
-  if (/^[A-Z]/.test(name)) return !defined;
-  if (!q || !q.includes('.') || defined) return false;
-  return !(workspace?.isFunction?.(file, q) ?? false);
+function isCandidate(ctx: UsageContext, call: CallFact, name: string, q: string | undefined): boolean {
+  if (call.fnType === 'subscript') {
+    if (!/^[A-Za-z_]\w*(?:model|registry|arch|net)\w*\s*\[/i.test(name) || name.includes('__dict__')) return false;
+  } else if (/^[A-Z]/.test(name)) {
+    if (NOT_MODEL_NAME.test(name) || (q && NOT_MODEL_LIB.test(q)) || ctx.defined.has(name)) return false;
+  } else {
+    if (!q || !q.includes('.') || NOT_MODEL_LIB.test(q) || ctx.defined.has(name) || name === 'super') return false;
+    if (ctx.workspace?.isFunction?.(ctx.file, q) === true) return false;
+  }
+  const start = call.start;
+  return !ctx.table.modelClasses.has(call.fnText) && !ctx.modelBodies.some((b) => b.start <= start && start < b.end);
 }
 
-function hasModelEvidence(facts: FileFacts, table: SiteTable, c: Candidate): boolean {
-  if (usedAsModel(facts, c.call)) return true;
-  if (c.left && passedToModel(facts, table, c.left, c.call.end)) return true;
-  return returnedAsModel(facts, table, c);
+function hasModelEvidence(ctx: UsageContext, c: Candidate): boolean {
+  if (usedAsModel(ctx, c.call)) return true;
+  if (c.left && passedToModel(ctx, c.left, c.call.end)) return true;
+  return returnedAsModel(ctx, c);
 }
 
 /** True when a call's result is used as a model: a chained model method, or the same on its variable later. */
-function usedAsModel(facts: FileFacts, call: CallFact): boolean {
+function usedAsModel(ctx: UsageContext, call: CallFact): boolean {
   const parent = call.node.parent;
   const method = parent?.type === 'attribute' ? parent.childForFieldName('attribute')?.text ?? '' : '';
   if (method && parent?.parent?.type === 'call' && new RegExp(`^${MODEL_USE}$`).test(method)) return true;
-  const a = assignmentOf(call.node);
-  return a !== undefined && variableUsedAsModel(facts.source.slice(call.end), a.left);
-}
-
-function variableUsedAsModel(after: string, left: string): boolean {
-  if (!/^[A-Za-z_][\w.]*$/.test(left)) return false;
-  const v = left.replace(/\./g, '\\.');
-  return new RegExp(`(?<![\\w.])${v}\\s*\\.\\s*${MODEL_USE}\\s*\\(|\\b${MODEL_CONSUMER}\\s*\\(\\s*${v}\\b`).test(after);
+  const left = assignmentOf(call.node)?.left;
+  const end = call.end;
+  return left !== undefined && (ctx.modelUses.get(left)?.some((at) => at >= end) ?? false);
 }
 
 /** True when a variable is passed, as it is, into a call that is a model site (`ARGVA(encoder, ...)`). */
-function passedToModel(facts: FileFacts, table: SiteTable, v: string, from: number): boolean {
+function passedToModel(ctx: UsageContext, v: string, from: number): boolean {
+  const { facts, table } = ctx;
   for (const [start, index] of table.byCall) {
     // Keras containers take tensors (`Model(inputs, outputs)`), not models.
     if (start < from || table.sites[index]?.framework === 'keras') continue;
-    const site = facts.calls.find((c) => c.start === start);
+    const site = ctx.callAt.get(start);
     if (!site) continue;
     const args = readArgs(site.node);
     const uses = [...args.positional, ...args.keyword.values()].some((a) => a.node.text === v);
@@ -197,7 +230,7 @@ function reassigned(between: string, v: string): boolean {
 }
 
 /** True when a local factory returns the candidate (`return detr`) and its callers use the result as a model. */
-function returnedAsModel(facts: FileFacts, table: SiteTable, c: Candidate): boolean {
+function returnedAsModel(ctx: UsageContext, c: Candidate): boolean {
   let fn: SyntaxNode | null = c.call.node.parent;
   while (fn && fn.type !== 'function_definition') fn = fn.parent;
   const fname = fn?.childForFieldName('name')?.text;
@@ -205,8 +238,11 @@ function returnedAsModel(facts: FileFacts, table: SiteTable, c: Candidate): bool
   if (!fn || !fname || !body) return false;
   const direct = c.call.node.parent?.type === 'return_statement';
   if (!direct && !(c.left && new RegExp(`\\breturn\\s+${c.left.replace(/\./g, '\\.')}\\s*$`, 'm').test(body))) return false;
-  return facts.calls.some((k) => k.fnText === fname && k.start !== c.call.start && (usedAsModel(facts, k)
-    || (assignmentOf(k.node)?.left !== undefined && passedToModel(facts, table, assignmentOf(k.node)?.left ?? '', k.end))));
+  return ctx.facts.calls.some((k) => {
+    if (k.fnText !== fname || k.start === c.call.start) return false;
+    const left = assignmentOf(k.node)?.left;
+    return usedAsModel(ctx, k) || (left !== undefined && passedToModel(ctx, left, k.end));
+  });
 }
 
 /** Uses that make a loaded object a checkpoint or plain tensors rather than a model. */

@@ -104,8 +104,10 @@ function collectClasses(facts: FileFacts, table: SiteTable, file?: string, works
   }
   table.modelClasses = own;
   if (!resolveImported) return;
+  // Only names the file calls (or loads from) can yield a site: resolve those, not every import.
+  const called = new Set(facts.calls.map((c) => c.fnText.replace(/\s*\.\s*(?:from_pretrained|load_from_checkpoint)$/, '')));
   for (const [local, q] of facts.imports.names) {
-    if (own.has(local) || matchCallee(q)) continue;
+    if (!called.has(local) || own.has(local) || matchCallee(q)) continue;
     const info = resolveImported(q);
     if (info) table.modelClasses.set(local, info);
   }

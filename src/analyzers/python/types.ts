@@ -105,6 +105,8 @@ export interface InferenceCall {
 /** A training loop or training call with the settings that decide its energy. */
 export interface TrainingLoop {
   range: Range;
+  /** The loop's header (`for epoch in range(30):`) or the training call: what a diagnostic underlines. */
+  header?: Range;
   kind: 'loop' | 'trainer' | 'fit';
   /** Index into `sites` when the trained model is known. */
   site?: number;

@@ -49,10 +49,16 @@ const MAX_DEPTH = 8;
 /** Model classes of the Python files under one workspace folder, read lazily and cached per file version. */
 export class PythonWorkspaceIndex implements WorkspaceResolver {
   private readonly modules = new Map<string, ModuleEntry | null>();
+  /** Existing files of a module seen from a folder, found by `stat` and kept for a short while. */
+  private readonly located = new Map<string, { at: number; files: string[] }>();
   /** How many module files were parsed: tests use it to check that unchanged files are not read again. */
   parses = 0;
 
-  constructor(readonly root: string, private readonly fs: IndexFs = nodeFs) {}
+  /**
+   * @param locateTtlMs how long the files found for an import stay known before they are looked up again
+   *   (a file created meanwhile is found after this delay; edits to known files are seen at once).
+   */
+  constructor(readonly root: string, private readonly fs: IndexFs = nodeFs, private readonly locateTtlMs = 2000) {}
 
   modelClass(file: string | undefined, qualified: string): ModelClass | undefined {
     return this.lookup(file ?? path.join(this.root, '__main__.py'), qualified, 0);
@@ -91,6 +97,16 @@ export class PythonWorkspaceIndex implements WorkspaceResolver {
 
   /** Candidate files of a module seen from a file: relative to it for `.mod`, else from its folder upwards to the root. */
   private moduleFiles(fromFile: string, modulePath: string): string[] {
+    const key = `${path.dirname(fromFile)}\0${modulePath}`;
+    const now = Date.now();
+    const hit = this.located.get(key);
+    if (hit && now - hit.at < this.locateTtlMs) return hit.files;
+    const files = this.locate(fromFile, modulePath);
+    this.located.set(key, { at: now, files });
+    return files;
+  }
+
+  private locate(fromFile: string, modulePath: string): string[] {
     const rel = /^(\.+)(.*)$/.exec(modulePath);
     const parts = (rel ? rel[2] ?? '' : modulePath).split('.').filter(Boolean);
     const bases: string[] = [];
@@ -156,4 +172,21 @@ export function workspaceIndexFor(root: string): PythonWorkspaceIndex {
   let index = indexes.get(key);
   if (!index) indexes.set(key, (index = new PythonWorkspaceIndex(key)));
   return index;
+}
+
+/** The index of the workspace folder that contains a file (the innermost one), if any. */
+export function resolverFor(file: string, roots: readonly string[] | undefined): PythonWorkspaceIndex | undefined {
+  if (!roots?.length) return undefined;
+  const abs = path.resolve(file);
+  const inside = roots.map((r) => path.resolve(r)).filter((r) => abs.startsWith(r + path.sep)).sort((a, b) => b.length - a.length);
+  return inside[0] ? workspaceIndexFor(inside[0]) : undefined;
+}
+
+/** A resolver for one open document: lookups are made from the document's own path. */
+export function documentResolver(root: string, file: string): WorkspaceResolver {
+  const index = workspaceIndexFor(root);
+  return {
+    modelClass: (_from, q) => index.modelClass(file, q),
+    isFunction: (_from, q) => index.isFunction(file, q),
+  };
 }

@@ -72,7 +72,7 @@ export const analyzeCommand: CliCommand = {
     const format = values.format as Format;
     if (!['text', 'json', 'markdown'].includes(format)) throw new CliUsageError(`unknown format "${format}"`);
     const { root, files } = await targets(path.resolve(io.cwd, positionals[0] ?? '.'), values.exclude ?? []);
-    const results = await analyzePythonFiles(files);
+    const results = await analyzePythonFiles(files, { workspaceRoots: [root] });
     if (format === 'json') {
       io.out(JSON.stringify({ schemaVersion: 1, root, files: results.map((r) => ({ ...r, file: path.relative(root, r.file) || path.basename(r.file) })) }, null, 2));
     } else {
