@@ -65,7 +65,7 @@ export function analyzePython(source: string, opts: AnalyzeOptions = {}): Python
   opts.signal?.throwIfAborted();
   const bad = unparsableReason(source);
   if (bad) return { ...EMPTY(), parseErrors: [{ range: ZERO, message: bad }] };
-  if (opts.prefilter !== false && !mayContainModels(source)) return { ...EMPTY(), skipped: true };
+  if (opts.prefilter !== false && !opts.workspace && !mayContainModels(source)) return { ...EMPTY(), skipped: true };
   const grammar = requireGrammar(opts.grammar);
   const parsed = parsePython(grammar, source, { timeoutMs: opts.timeoutMs ?? 5000, signal: opts.signal });
   if (!parsed.tree) {

@@ -169,7 +169,8 @@ export function pruneFunction(qualified: string): string | undefined {
 const KNOWN_HELPERS = new Set([...MODULE_BASES, ...NO_GRAD, ...AUTOCAST, ...DATALOADER, ...QUANTIZE, ...COMPILE, ...TRAINER]);
 
 /**
- * The byte prefilter. A file can produce a site, or a finding about one, only when it names one of these
+ * The byte prefilter (not applied when a workspace resolver is given: a class imported from another file
+ * can be a model with no framework name in this one). A file can produce a site, or a finding about one, only when it names one of these
  * modules (those detections go through a resolved import of one of them) and contains one of the triggers
  * below, each a necessary textual condition of one detection path: a non-torch framework name (its
  * builders, pipelines, Trainer), `hub` or `.load(` / an imported `load` (torch.hub.load, torch.load,
@@ -178,7 +179,12 @@ const KNOWN_HELPERS = new Set([...MODULE_BASES, ...NO_GRAD, ...AUTOCAST, ...DATA
  * `.backward(` / optimizer `.step(` call lets any file through. Files failing it are not parsed: their
  * analysis would be empty (the unit tests check both ways agree).
  */
-const FRAMEWORK_WORD = /\b(?:torch|torchvision|timm|transformers|sentence_transformers|diffusers|keras|tensorflow|tf_keras|ultralytics|onnxruntime|trl)\b/;
+const FRAMEWORK_WORD = /\b(?:torch|torchvision|timm|transformers|sentence_transformers|diffusers|keras|tensorflow|tf_keras|ultralytics|onnxruntime|onnx|trl|lightning|pytorch_lightning)\b/;
+
+/** True when a text names a known framework: usage-based sites are only looked for in such files. */
+export function namesFramework(source: string): boolean {
+  return FRAMEWORK_WORD.test(source);
+}
 /**
  * Each trigger is a regular expression with a cheaper necessary condition in front (a word that every match
  * contains): most files of a large package fail every trigger, so each one scans the whole file.
@@ -187,6 +193,12 @@ const FRAMEWORK_TRIGGERS: ((source: string) => boolean)[] = [
   (s) => /\b(?:t(?:orchvision|imm|ransformers|rl)|sentence_transformers|diffusers|keras|ultralytics|onnxruntime|hub|DataLoader|prune)\b/.test(s),
   (s) => (s.includes('load') && /\.\s*load\s*\(|\bimport\b[^\n]*\bload\b/.test(s)) || /\bimport\s+\*/.test(s),
   (s) => s.includes('Module') && /^[ \t]*class\s+\w+\s*\([^)]*\bModule\b|\bModule\s+as\b/m.test(s),
+  // Generic loaders (`X.from_pretrained`, Lightning's `load_from_checkpoint`) and registry lookups.
+  (s) => /\b(?:from_pretrained|from_config|from_single_file|load_from_checkpoint|__dict__)\b/.test(s),
+  // Bare layers used as the model (`model = nn.Sequential(...)`).
+  (s) => /\b(?:Sequential|Linear|Bilinear|Conv[123]d|LSTM|GRU|RNN|Transformer\w*|MultiheadAttention|Embedding)\s*\(/.test(s),
+  // Instances of unknown classes that the file uses as models (usage-based sites).
+  (s) => /\.\s*(?:to|cuda|eval|half|parameters|named_parameters|load_state_dict|requires_grad_|generate|predict|forward|summary)\s*\(|\b(?:export|trace|script|compile)\s*\(/.test(s),
 ];
 
 /** Training loops: an epoch `for` loop, or a loop calling `.backward()` or an optimizer's `.step()`. */

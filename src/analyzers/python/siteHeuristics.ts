@@ -5,7 +5,7 @@
  * `torch.load` calls whose result is a checkpoint rather than a model.
  */
 import { readArgs, type CallFact, type FileFacts } from './extract';
-import { matchCallee } from './frameworks';
+import { matchCallee, namesFramework } from './frameworks';
 import { resolveDotted } from './imports';
 import { argRecord, assignmentOf, bindSite, emptyContext, type SiteTable } from './sites';
 import { nodeRange, type SyntaxNode } from './treeSitter';
@@ -76,6 +76,8 @@ export function genericSite(facts: FileFacts, call: CallFact, q: string | undefi
 const NOT_MODEL_NAME = /(?:Loss|Metric|Accuracy|Score|Tensor|Dataset|Loader|Sampler|Criterion|Optimizer|Scheduler|Trainer|Tokenizer|Processor|Config|Args|Arguments|Parser|Writer|Logger|Meter|Dict|List|Path|Error|Weights|Input)$/;
 /** Libraries whose unknown callees are not models (the model builders among them are matched by name). */
 const NOT_MODEL_LIB = /^(?:torch|tensorflow|keras|numpy|transformers|diffusers|sentence_transformers|timm|torchvision|os|sys|re|json|math|random|time|logging|argparse|pathlib|collections|itertools|functools|typing|dataclasses|PIL|cv2|pandas|sklearn|scipy|matplotlib|datasets|evaluate|accelerate|tqdm|wandb|omegaconf|hydra|onnx|onnxruntime|inspect|copy|glob|shutil|subprocess|pickle|io|contextlib|warnings|math|statistics|string|textwrap|yaml|requests|urllib)(?:\.|$)/;
+/** Lowercase callees named like a function (a verb first), as opposed to a lowercase class name. */
+const FACTORY_VERB = /^(?:create|build|make|get|load|init|setup|prepare|instantiate|construct|new|convert|wrap|to|from|super)(?:_|$)/;
 /** Uses of a variable that only a model (a module) has. */
 const MODEL_USE = '(?:parameters|named_parameters|load_state_dict|eval|to|cuda|half|requires_grad_|summary|generate|predict|forward)';
 /** Calls that take a model as their first argument (an export, a trace, a compilation). */
@@ -96,6 +98,7 @@ interface Candidate {
  * return value of a local factory function. Medium confidence: the usage, not the name, says it is a model.
  */
 export function usageSites(facts: FileFacts, table: SiteTable, file?: string, workspace?: WorkspaceResolver): void {
+  if (!namesFramework(facts.source)) return;
   const ctx = usageContext(facts, table, file, workspace);
   const pending: Candidate[] = [];
   for (const call of facts.calls) {
@@ -103,22 +106,21 @@ export function usageSites(facts: FileFacts, table: SiteTable, file?: string, wo
     const q = call.fnType === 'subscript' ? undefined : table.qualified.get(call) ?? resolveDotted(facts.imports, call.fnText);
     const name = call.fnType === 'subscript' ? call.fnText : call.fnText.slice(call.fnText.lastIndexOf('.') + 1).trim();
     if (!isCandidate(ctx, call, name, q)) continue;
-    const left = assignmentOf(call.node)?.left;
-    // `model = get_peft_model(model, config)`: a function of an existing model returns that model, wrapped.
-    const wrapped = /^[a-z_]/.test(name) ? readArgs(call.node).positional.map((p) => table.bindings.get(p.node.text)).find((i) => i !== undefined) : undefined;
-    if (wrapped !== undefined) {
-      if (left) bindSite(table, left, wrapped);
-      continue;
-    }
-    pending.push({ call, name, q, left });
+    pending.push({ call, name, q, left: assignmentOf(call.node)?.left });
   }
   // Evidence flows backwards (a model's argument is a model), so a few rounds settle it.
   for (let round = 0; round < 4 && pending.length > 0; round++) {
     let added = false;
     for (let i = 0; i < pending.length; i++) {
       const c = pending[i];
-      if (!c || !hasModelEvidence(ctx, c)) continue;
+      if (!c) continue;
+      const wrapped = wrappedSite(table, c);
+      if (wrapped === undefined && !hasModelEvidence(ctx, c)) continue;
       pending.splice(i--, 1);
+      if (wrapped !== undefined) {
+        if (c.left) bindSite(table, c.left, wrapped);
+        continue;
+      }
       addUsageSite(table, c, file);
       ctx.callAt.set(c.call.start, c.call);
       added = true;
@@ -160,6 +162,12 @@ function usageContext(facts: FileFacts, table: SiteTable, file?: string, workspa
   return { facts, table, file, workspace, defined, modelUses, callAt, modelBodies };
 }
 
+/** `model = get_peft_model(model, config)`: a function of an existing model returns that model, wrapped. */
+function wrappedSite(table: SiteTable, c: Candidate): number | undefined {
+  if (!/^[a-z_]/.test(c.name)) return undefined;
+  return readArgs(c.call.node).positional.map((p) => table.bindings.get(p.node.text)).find((i) => i !== undefined);
+}
+
 function addUsageSite(table: SiteTable, c: Candidate, file?: string): void {
   const site: ModelSite = {
     file, range: nodeRange(c.call.node), framework: 'torch', kind: 'create', modelId: c.name.replace(/\[[\s\S]*$/, ''),
@@ -182,7 +190,8 @@ function isCandidate(ctx: UsageContext, call: CallFact, name: string, q: string 
   } else if (/^[A-Z]/.test(name)) {
     if (NOT_MODEL_NAME.test(name) || (q && NOT_MODEL_LIB.test(q)) || ctx.defined.has(name)) return false;
   } else {
-    if (!q || !q.includes('.') || NOT_MODEL_LIB.test(q) || ctx.defined.has(name) || name === 'super') return false;
+    // A verb-named function (`create_classifier`, `build_model`) is a factory: its site is inside it.
+    if (!q || !q.includes('.') || NOT_MODEL_LIB.test(q) || ctx.defined.has(name) || FACTORY_VERB.test(name)) return false;
     if (ctx.workspace?.isFunction?.(ctx.file, q) === true) return false;
   }
   const start = call.start;

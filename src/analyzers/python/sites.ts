@@ -179,7 +179,7 @@ export function buildSite(call: CallFact, q: string, match: CalleeMatch, args: A
   }
   if (id !== undefined && match.idIsPath) {
     site.path = id;
-    id = id.replace(/^.*[\\/]/, '').replace(/\.(?:pt|pth|onnx|bin|ckpt|safetensors|torchscript)$/i, '');
+    id = id.replace(/^.*[\\/]/, '').replace(/\.(?:pt|pth|onnx|bin|ckpt|safetensors|torchscript|keras|h5)$/i, '');
   }
   if (id) site.modelId = id;
   const pretrained = pretrainedOf(args, match);
