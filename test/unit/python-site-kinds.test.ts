@@ -7,6 +7,9 @@ import { analyzePython } from '../../src/analyzers/python/analyze';
 import { loadPythonGrammar } from '../../src/analyzers/python/treeSitter';
 import { staticParams } from '../../src/analyzers/python/userModels';
 import { PythonWorkspaceIndex, type IndexFs } from '../../src/analyzers/python/workspaceIndex';
+import { DEFAULT_SETTINGS } from '../../src/settings';
+import { siteLensTitle } from '../../src/vscode/python/format';
+import { describeSite } from '../../src/vscode/python/model';
 
 before(async () => {
   await loadPythonGrammar();
@@ -132,4 +135,13 @@ void test('cross-file: a module is parsed once per version, not on every analysi
   files.set('/ws/models.py', { text: `${TORCH}class Net(nn.Module):\n    pass\n`, mtimeMs: 2 });
   assert.deepEqual(sites(src, { file: '/ws/main.py', workspace: index }), [], 'the edited class has no weights any more');
   assert.equal(index.parses, 2);
+});
+
+void test('the lens of an own model not in the catalog shows its counted parameters; a low-confidence load says so', () => {
+  const [, net] = analyzePython(`${NET}net = Net()\n`).sites;
+  assert.ok(net);
+  assert.equal(siteLensTitle(describeSite(net, DEFAULT_SETTINGS)), 'Net · 7,850 params (counted from the layer sizes) · not in catalog');
+  const [enc] = analyzePython('import torch\nencoder = torch.load("e.pt")\n').sites;
+  assert.ok(enc);
+  assert.match(siteLensTitle(describeSite(enc, DEFAULT_SETTINGS)), /not in catalog · may load a checkpoint rather than a model$/);
 });
