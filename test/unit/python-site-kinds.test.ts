@@ -1,6 +1,6 @@
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { analyzePython } from '../../src/analyzers/python/analyze';
@@ -144,4 +144,15 @@ void test('the lens of an own model not in the catalog shows its counted paramet
   const [enc] = analyzePython('import torch\nencoder = torch.load("e.pt")\n').sites;
   assert.ok(enc);
   assert.match(siteLensTitle(describeSite(enc, DEFAULT_SETTINGS)), /not in catalog · may load a checkpoint rather than a model$/);
+});
+
+void test('the byte prefilter never changes a result on the real-world corpus (every detection path has its trigger)', () => {
+  const root = path.join(__dirname, '..', 'fixtures', 'real-world');
+  const manifest = JSON.parse(readFileSync(path.join(root, 'manifest.json'), 'utf8')) as { files: { file: string }[] };
+  for (const { file } of manifest.files) {
+    const src = readFileSync(path.join(root, file), 'utf8');
+    const a = analyzePython(src);
+    const b = analyzePython(src, { prefilter: false });
+    assert.deepEqual({ ...a, skipped: undefined }, { ...b, skipped: undefined }, file);
+  }
 });

@@ -194,12 +194,30 @@ const FRAMEWORK_TRIGGERS: ((source: string) => boolean)[] = [
   (s) => (s.includes('load') && /\.\s*load\s*\(|\bimport\b[^\n]*\bload\b/.test(s)) || /\bimport\s+\*/.test(s),
   (s) => s.includes('Module') && /^[ \t]*class\s+\w+\s*\([^)]*\bModule\b|\bModule\s+as\b/m.test(s),
   // Generic loaders (`X.from_pretrained`, Lightning's `load_from_checkpoint`) and registry lookups.
-  (s) => /\b(?:from_pretrained|from_config|from_single_file|load_from_checkpoint|__dict__)\b/.test(s),
-  // Bare layers used as the model (`model = nn.Sequential(...)`).
-  (s) => /\b(?:Sequential|Linear|Bilinear|Conv[123]d|LSTM|GRU|RNN|Transformer\w*|MultiheadAttention|Embedding)\s*\(/.test(s),
+  (s) => /\b(?:from_pretrained|from_config|from_single_file|load_from_checkpoint)\b|\.\s*__dict__\s*\[[^\]\n]+\]\s*\(/.test(s),
+  // Bare layers bound to a variable as the model (`model = nn.Sequential(...)`).
+  (s) => BARE_LAYER_ASSIGNMENT.test(s),
   // Instances of unknown classes that the file uses as models (usage-based sites).
-  (s) => /\.\s*(?:to|cuda|eval|half|parameters|named_parameters|load_state_dict|requires_grad_|generate|predict|forward|summary)\s*\(|\b(?:export|trace|script|compile)\s*\(/.test(s),
+  usageTrigger,
 ];
+
+/** `name = [module.]Layer(`: the only form in which a bare layer is a site. */
+export const BARE_LAYER_ASSIGNMENT = /^[ \t]*[A-Za-z_]\w*[ \t]*=[ \t]*(?:[\w.]+\.)?(?:Sequential|Linear|Bilinear|Conv[123]d|LSTM|GRU|RNN|Transformer|TransformerEncoder|TransformerDecoder|MultiheadAttention|Embedding)[ \t]*\(/m;
+/** `name = callee(` or `name = registry[key](`: the only form in which an unknown class's instance is a usage site. */
+export const CALL_ASSIGNMENT = /^[ \t]*([A-Za-z_][\w.]*)[ \t]*=[ \t]*[A-Za-z_][\w.]*(?:\[[^\]\n]*\])?[ \t]*\(/gm;
+/** Methods and consumers that only a model takes: the usage evidence of usage-based sites. */
+export const MODEL_USE = '(?:parameters|named_parameters|load_state_dict|eval|to|cuda|half|requires_grad_|summary|generate|predict|forward)';
+export const MODEL_CONSUMER = '(?:export|trace|script|compile|summary)';
+const MODEL_USE_AT = new RegExp(`(?<![\\w.])([A-Za-z_][\\w.]*?)\\s*\\.\\s*${MODEL_USE}\\s*\\(|\\b${MODEL_CONSUMER}\\s*\\(\\s*([A-Za-z_][\\w.]*)`, 'g');
+
+/** True when a variable assigned from a call is also used as a model somewhere: what a usage site needs. */
+function usageTrigger(s: string): boolean {
+  const vars = new Set<string>();
+  for (const m of s.matchAll(CALL_ASSIGNMENT)) vars.add(m[1] ?? '');
+  if (vars.size === 0) return false;
+  for (const m of s.matchAll(MODEL_USE_AT)) if (vars.has(m[1] ?? m[2] ?? '')) return true;
+  return false;
+}
 
 /** Training loops: an epoch `for` loop, or a loop calling `.backward()` or an optimizer's `.step()`. */
 const TRAINING_TRIGGERS: ((source: string) => boolean)[] = [

@@ -5,7 +5,7 @@
  * `torch.load` calls whose result is a checkpoint rather than a model.
  */
 import { readArgs, type CallFact, type FileFacts } from './extract';
-import { matchCallee, namesFramework } from './frameworks';
+import { BARE_LAYER_ASSIGNMENT, CALL_ASSIGNMENT, matchCallee, MODEL_CONSUMER, MODEL_USE, namesFramework } from './frameworks';
 import { resolveDotted } from './imports';
 import { argRecord, assignmentOf, bindSite, emptyContext, type SiteTable } from './sites';
 import { nodeRange, type SyntaxNode } from './treeSitter';
@@ -37,7 +37,8 @@ export function layerSite(facts: FileFacts, call: CallFact, q: string | undefine
   const layer = q ? LAYER.exec(q)?.[1] : undefined;
   if (!layer || !q || insideModelClass(facts, table, call.start)) return undefined;
   const a = assignmentOf(call.node);
-  if (!a || a.left.startsWith('self.')) return undefined;
+  // The same form the byte prefilter looks for: `name = nn.Sequential(...)`.
+  if (!a || !new RegExp(BARE_LAYER_ASSIGNMENT.source).test(a.node.text)) return undefined;
   const site: ModelSite = {
     range: nodeRange(call.node), framework: 'torch', kind: 'create', modelId: layer, args: argRecord(readArgs(call.node)), callee: q,
     boundTo: [], context: emptyContext(),
@@ -78,11 +79,6 @@ const NOT_MODEL_NAME = /(?:Loss|Metric|Accuracy|Score|Tensor|Dataset|Loader|Samp
 const NOT_MODEL_LIB = /^(?:torch|tensorflow|keras|numpy|transformers|diffusers|sentence_transformers|timm|torchvision|os|sys|re|json|math|random|time|logging|argparse|pathlib|collections|itertools|functools|typing|dataclasses|PIL|cv2|pandas|sklearn|scipy|matplotlib|datasets|evaluate|accelerate|tqdm|wandb|omegaconf|hydra|onnx|onnxruntime|inspect|copy|glob|shutil|subprocess|pickle|io|contextlib|warnings|math|statistics|string|textwrap|yaml|requests|urllib)(?:\.|$)/;
 /** Lowercase callees named like a function (a verb first), as opposed to a lowercase class name. */
 const FACTORY_VERB = /^(?:create|build|make|get|load|init|setup|prepare|instantiate|construct|new|convert|wrap|to|from|super)(?:_|$)/;
-/** Uses of a variable that only a model (a module) has. */
-const MODEL_USE = '(?:parameters|named_parameters|load_state_dict|eval|to|cuda|half|requires_grad_|summary|generate|predict|forward)';
-/** Calls that take a model as their first argument (an export, a trace, a compilation). */
-const MODEL_CONSUMER = '(?:export|trace|script|compile|summary)';
-
 /** A call that may build a model, with the variable it is bound to. */
 interface Candidate {
   call: CallFact;
@@ -106,7 +102,10 @@ export function usageSites(facts: FileFacts, table: SiteTable, file?: string, wo
     const q = call.fnType === 'subscript' ? undefined : table.qualified.get(call) ?? resolveDotted(facts.imports, call.fnText);
     const name = call.fnType === 'subscript' ? call.fnText : call.fnText.slice(call.fnText.lastIndexOf('.') + 1).trim();
     if (!isCandidate(ctx, call, name, q)) continue;
-    pending.push({ call, name, q, left: assignmentOf(call.node)?.left });
+    const left = callAssignment(call);
+    // A candidate is bound as `name = callee(...)` (the form the byte prefilter looks for) or returned by a factory.
+    if (left === undefined && call.node.parent?.type !== 'return_statement') continue;
+    pending.push({ call, name, q, left });
   }
   // Evidence flows backwards (a model's argument is a model), so a few rounds settle it.
   for (let round = 0; round < 4 && pending.length > 0; round++) {
@@ -204,12 +203,15 @@ function hasModelEvidence(ctx: UsageContext, c: Candidate): boolean {
   return returnedAsModel(ctx, c);
 }
 
-/** True when a call's result is used as a model: a chained model method, or the same on its variable later. */
+/** The variable of `name = callee(...)`, the one assignment form that binds a usage candidate. */
+function callAssignment(call: CallFact): string | undefined {
+  const a = assignmentOf(call.node);
+  return a && new RegExp(CALL_ASSIGNMENT.source).test(a.node.text) ? a.left : undefined;
+}
+
+/** True when the variable a call is bound to is used as a model later (`v.eval()`, `export(v, ...)`). */
 function usedAsModel(ctx: UsageContext, call: CallFact): boolean {
-  const parent = call.node.parent;
-  const method = parent?.type === 'attribute' ? parent.childForFieldName('attribute')?.text ?? '' : '';
-  if (method && parent?.parent?.type === 'call' && new RegExp(`^${MODEL_USE}$`).test(method)) return true;
-  const left = assignmentOf(call.node)?.left;
+  const left = callAssignment(call);
   const end = call.end;
   return left !== undefined && (ctx.modelUses.get(left)?.some((at) => at >= end) ?? false);
 }
@@ -249,7 +251,7 @@ function returnedAsModel(ctx: UsageContext, c: Candidate): boolean {
   if (!direct && !(c.left && new RegExp(`\\breturn\\s+${c.left.replace(/\./g, '\\.')}\\s*$`, 'm').test(body))) return false;
   return ctx.facts.calls.some((k) => {
     if (k.fnText !== fname || k.start === c.call.start) return false;
-    const left = assignmentOf(k.node)?.left;
+    const left = callAssignment(k);
     return usedAsModel(ctx, k) || (left !== undefined && passedToModel(ctx, left, k.end));
   });
 }
