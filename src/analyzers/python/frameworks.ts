@@ -206,7 +206,7 @@ export const BARE_LAYER_ASSIGNMENT = /^[ \t]*[A-Za-z_]\w*[ \t]*=[ \t]*(?:[\w.]+\
 /** `name = callee(` or `name = registry[key](`: the only form in which an unknown class's instance is a usage site. */
 export const CALL_ASSIGNMENT = /^[ \t]*([A-Za-z_][\w.]*)[ \t]*=[ \t]*[A-Za-z_][\w.]*(?:\[[^\]\n]*\])?[ \t]*\(/gm;
 /** Methods and consumers that only a model takes: the usage evidence of usage-based sites. */
-export const MODEL_USE = '(?:parameters|named_parameters|load_state_dict|eval|to|cuda|half|requires_grad_|summary|generate|predict|forward)';
+export const MODEL_USE = '(?:parameters|named_parameters|load_state_dict|eval|requires_grad_|summary|generate|predict|forward)';
 export const MODEL_CONSUMER = '(?:export|trace|script|compile|summary)';
 const MODEL_USE_AT = new RegExp(`(?<![\\w.])([A-Za-z_][\\w.]*?)\\s*\\.\\s*${MODEL_USE}\\s*\\(|\\b${MODEL_CONSUMER}\\s*\\(\\s*([A-Za-z_][\\w.]*)`, 'g');
 
