@@ -78,6 +78,9 @@ export function collectSites(facts: FileFacts, file?: string, workspace?: Worksp
   return table;
 }
 
+/** Imports of well-known libraries: never a workspace file, so not looked up there. */
+const LIBRARY_ROOT = /^(?:torch|torchvision|tensorflow|keras|numpy|transformers|diffusers|sentence_transformers|timm|os|sys|json|math|typing|collections|PIL|cv2|pandas|sklearn|scipy|matplotlib|datasets|accelerate|tqdm)\./;
+
 /** A Keras `Sequential` / `Model` container built inside a model's constructor: a part of that model. */
 function isContainerPart(facts: FileFacts, call: CallFact, match: CalleeMatch, table: SiteTable): boolean {
   return match.framework === 'keras' && 'fixed' in match.id && (match.id.fixed === 'Sequential' || match.id.fixed === 'Model')
@@ -107,7 +110,7 @@ function collectClasses(facts: FileFacts, table: SiteTable, file?: string, works
   // Only names the file calls (or loads from) can yield a site: resolve those, not every import.
   const called = new Set(facts.calls.map((c) => c.fnText.replace(/\s*\.\s*(?:from_pretrained|load_from_checkpoint)$/, '')));
   for (const [local, q] of facts.imports.names) {
-    if (!called.has(local) || own.has(local) || matchCallee(q)) continue;
+    if (!called.has(local) || own.has(local) || matchCallee(q) || LIBRARY_ROOT.test(q)) continue;
     const info = resolveImported(q);
     if (info) table.modelClasses.set(local, info);
   }
