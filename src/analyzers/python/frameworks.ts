@@ -203,8 +203,11 @@ const FRAMEWORK_TRIGGERS: ((source: string) => boolean)[] = [
 
 /** `name = [module.]Layer(`: the only form in which a bare layer is a site. */
 export const BARE_LAYER_ASSIGNMENT = /^[ \t]*[A-Za-z_]\w*[ \t]*=[ \t]*(?:[\w.]+\.)?(?:Sequential|Linear|Bilinear|Conv[123]d|LSTM|GRU|RNN|Transformer|TransformerEncoder|TransformerDecoder|MultiheadAttention|Embedding)[ \t]*\(/m;
-/** `name = callee(` or `name = registry[key](`: the only form in which an unknown class's instance is a usage site. */
-export const CALL_ASSIGNMENT = /^[ \t]*([A-Za-z_][\w.]*)[ \t]*=[ \t]*[A-Za-z_][\w.]*(?:\[[^\]\n]*\])?[ \t]*\(/gm;
+/**
+ * `name = Class(`, `name = module.Class(`, `name = imported_name(` or `name = registry[key](`: the only forms
+ * in which an unknown class's instance is a usage site (a dotted lowercase callee is a function).
+ */
+export const CALL_ASSIGNMENT = /^[ \t]*([A-Za-z_][\w.]*)[ \t]*=[ \t]*(?:(?:[A-Za-z_][\w.]*\.)?[A-Z]\w*|[a-z_]\w*|[A-Za-z_]\w*\[[^\]\n]*\])[ \t]*\(/gm;
 /** Methods and consumers that only a model takes: the usage evidence of usage-based sites. */
 export const MODEL_USE = '(?:parameters|named_parameters|load_state_dict|eval|requires_grad_|summary|generate|predict|forward)';
 export const MODEL_CONSUMER = '(?:export|trace|script|compile|summary)';
