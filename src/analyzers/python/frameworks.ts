@@ -214,7 +214,7 @@ export const MODEL_CONSUMER = '(?:export|trace|script|compile|summary)';
 const MODEL_USE_AT = new RegExp(`(?<![\\w.])([A-Za-z_][\\w.]*?)\\s*\\.\\s*${MODEL_USE}\\s*\\(|\\b${MODEL_CONSUMER}\\s*\\(\\s*([A-Za-z_][\\w.]*)`, 'g');
 
 /** True when a variable assigned from a call is also used as a model somewhere: what a usage site needs. */
-function usageTrigger(s: string): boolean {
+export function usageTrigger(s: string): boolean {
   const vars = new Set<string>();
   for (const m of s.matchAll(CALL_ASSIGNMENT)) vars.add(m[1] ?? '');
   if (vars.size === 0) return false;

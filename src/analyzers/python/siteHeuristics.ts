@@ -4,8 +4,8 @@
  * analyzer does not know by name, instances of unknown classes that the code then uses as models, and the
  * `torch.load` calls whose result is a checkpoint rather than a model.
  */
-import { readArgs, type CallFact, type FileFacts } from './extract';
-import { BARE_LAYER_ASSIGNMENT, CALL_ASSIGNMENT, matchCallee, MODEL_CONSUMER, MODEL_USE, namesFramework } from './frameworks';
+import { readArgs, type CallFact, type FileFacts, type Span } from './extract';
+import { BARE_LAYER_ASSIGNMENT, CALL_ASSIGNMENT, matchCallee, MODEL_CONSUMER, MODEL_USE, namesFramework, usageTrigger } from './frameworks';
 import { resolveDotted } from './imports';
 import { argRecord, assignmentOf, bindSite, emptyContext, type SiteTable } from './sites';
 import { nodeRange, type SyntaxNode } from './treeSitter';
@@ -94,8 +94,10 @@ interface Candidate {
  * return value of a local factory function. Medium confidence: the usage, not the name, says it is a model.
  */
 export function usageSites(facts: FileFacts, table: SiteTable, file?: string, workspace?: WorkspaceResolver): void {
-  if (!namesFramework(facts.source)) return;
-  const ctx = usageContext(facts, table, file, workspace);
+  // Evidence is a variable bound from a call and used as a model (the byte prefilter's own test), or an
+  // argument of a site: without either, there is nothing to find.
+  if (!namesFramework(facts.source) || (table.byCall.size === 0 && !usageTrigger(facts.source))) return;
+  const ctx = new UsageContext(facts, table, file, workspace);
   const pending: Candidate[] = [];
   for (const call of facts.calls) {
     if (table.byCall.has(call.start)) continue;
@@ -121,44 +123,85 @@ export function usageSites(facts: FileFacts, table: SiteTable, file?: string, wo
         continue;
       }
       addUsageSite(table, c, file);
-      ctx.callAt.set(c.call.start, c.call);
+      ctx.addSite(c.call);
       added = true;
     }
     if (!added) break;
   }
 }
 
-/** What the usage pass looks up many times, computed once per file. */
-interface UsageContext {
-  facts: FileFacts;
-  table: SiteTable;
-  file: string | undefined;
-  workspace: WorkspaceResolver | undefined;
+/** What the usage pass looks up many times, each computed once per file and only when first needed. */
+class UsageContext {
+  private definedNames: Set<string> | undefined;
+  private uses: Map<string, number[]> | undefined;
+  private args: Map<string, number[]> | undefined;
+  private byName: Map<string, CallFact[]> | undefined;
+  readonly callAt = new Map<number, CallFact>();
+  readonly modelBodies: Span[];
+
+  constructor(readonly facts: FileFacts, readonly table: SiteTable, readonly file: string | undefined, readonly workspace: WorkspaceResolver | undefined) {
+    if (table.byCall.size > 0) for (const c of facts.calls) if (table.byCall.has(c.start)) this.callAt.set(c.start, c);
+    this.modelBodies = facts.classes.filter((c) => table.modelClasses.has(c.name)).map((c) => c.body);
+  }
+
   /** Names of the functions the file defines. */
-  defined: Set<string>;
+  get defined(): Set<string> {
+    this.definedNames ??= new Set([...this.facts.source.matchAll(/^[ \t]*(?:async[ \t]+)?def[ \t]+(\w+)/gm)].map((m) => m[1] ?? ''));
+    return this.definedNames;
+  }
+
   /** Variable to the offsets where it is used as a model (`v.eval()`, `export(v, ...)`). */
-  modelUses: Map<string, number[]>;
-  /** Call start to call, for the site calls and the calls that become sites. */
-  callAt: Map<number, CallFact>;
-  /** Body spans of the file's model classes. */
-  modelBodies: { start: number; end: number }[];
+  get modelUses(): Map<string, number[]> {
+    if (this.uses) return this.uses;
+    const uses = new Map<string, number[]>();
+    const source = this.facts.source;
+    for (const m of source.matchAll(new RegExp(`(?<![\\w.])([A-Za-z_][\\w.]*?)\\s*\\.\\s*${MODEL_USE}\\s*\\(`, 'g'))) push(uses, m[1], m.index ?? 0);
+    for (const m of source.matchAll(new RegExp(`\\b${MODEL_CONSUMER}\\s*\\(\\s*([A-Za-z_][\\w.]*)\\b`, 'g'))) push(uses, m[1], m.index ?? 0);
+    this.uses = uses;
+    return uses;
+  }
+
+  /** Argument text to the starts of the site calls that take it (`encoder` in `ARGVA(encoder, ...)`). */
+  get argUses(): Map<string, number[]> {
+    if (this.args) return this.args;
+    this.args = new Map();
+    for (const c of this.callAt.values()) this.noteArgs(c);
+    return this.args;
+  }
+
+  /** Records a call that became a site, for later argument lookups. */
+  addSite(call: CallFact): void {
+    this.callAt.set(call.start, call);
+    if (this.args) this.noteArgs(call);
+  }
+
+  /** Calls by callee text (the callers of a local factory). */
+  callsNamed(name: string): CallFact[] {
+    if (!this.byName) {
+      this.byName = new Map();
+      for (const c of this.facts.calls) {
+        const list = this.byName.get(c.fnText);
+        if (list) list.push(c);
+        else this.byName.set(c.fnText, [c]);
+      }
+    }
+    return this.byName.get(name) ?? [];
+  }
+
+  private noteArgs(call: CallFact): void {
+    const index = this.table.byCall.get(call.start);
+    // Keras containers take tensors (`Model(inputs, outputs)`), not models.
+    if (!this.args || index === undefined || this.table.sites[index]?.framework === 'keras') return;
+    const a = readArgs(call.node);
+    for (const arg of [...a.positional, ...a.keyword.values()]) push(this.args, arg.node.text, call.start);
+  }
 }
 
-function usageContext(facts: FileFacts, table: SiteTable, file?: string, workspace?: WorkspaceResolver): UsageContext {
-  const defined = new Set([...facts.source.matchAll(/^[ \t]*(?:async[ \t]+)?def[ \t]+(\w+)/gm)].map((m) => m[1] ?? ''));
-  const modelUses = new Map<string, number[]>();
-  const note = (v: string | undefined, at: number): void => {
-    if (!v) return;
-    const list = modelUses.get(v);
-    if (list) list.push(at);
-    else modelUses.set(v, [at]);
-  };
-  for (const m of facts.source.matchAll(new RegExp(`(?<![\\w.])([A-Za-z_][\\w.]*?)\\s*\\.\\s*${MODEL_USE}\\s*\\(`, 'g'))) note(m[1], m.index ?? 0);
-  for (const m of facts.source.matchAll(new RegExp(`\\b${MODEL_CONSUMER}\\s*\\(\\s*([A-Za-z_][\\w.]*)\\b`, 'g'))) note(m[1], m.index ?? 0);
-  const callAt = new Map<number, CallFact>();
-  if (table.byCall.size > 0) for (const c of facts.calls) if (table.byCall.has(c.start)) callAt.set(c.start, c);
-  const modelBodies = facts.classes.filter((c) => table.modelClasses.has(c.name)).map((c) => c.body);
-  return { facts, table, file, workspace, defined, modelUses, callAt, modelBodies };
+function push(map: Map<string, number[]>, key: string | undefined, at: number): void {
+  if (!key) return;
+  const list = map.get(key);
+  if (list) list.push(at);
+  else map.set(key, [at]);
 }
 
 /** `model = get_peft_model(model, config)`: a function of an existing model returns that model, wrapped. */
@@ -218,15 +261,8 @@ function usedAsModel(ctx: UsageContext, call: CallFact): boolean {
 
 /** True when a variable is passed, as it is, into a call that is a model site (`ARGVA(encoder, ...)`). */
 function passedToModel(ctx: UsageContext, v: string, from: number): boolean {
-  const { facts, table } = ctx;
-  for (const [start, index] of table.byCall) {
-    // Keras containers take tensors (`Model(inputs, outputs)`), not models.
-    if (start < from || table.sites[index]?.framework === 'keras') continue;
-    const site = ctx.callAt.get(start);
-    if (!site) continue;
-    const args = readArgs(site.node);
-    const uses = [...args.positional, ...args.keyword.values()].some((a) => a.node.text === v);
-    if (uses && !reassigned(facts.source.slice(from, start), v)) return true;
+  for (const start of ctx.argUses.get(v) ?? []) {
+    if (start >= from && !reassigned(ctx.facts.source.slice(from, start), v)) return true;
   }
   return false;
 }
@@ -249,8 +285,8 @@ function returnedAsModel(ctx: UsageContext, c: Candidate): boolean {
   if (!fn || !fname || !body) return false;
   const direct = c.call.node.parent?.type === 'return_statement';
   if (!direct && !(c.left && new RegExp(`\\breturn\\s+${c.left.replace(/\./g, '\\.')}\\s*$`, 'm').test(body))) return false;
-  return ctx.facts.calls.some((k) => {
-    if (k.fnText !== fname || k.start === c.call.start) return false;
+  return ctx.callsNamed(fname).some((k) => {
+    if (k.start === c.call.start) return false;
     const left = callAssignment(k);
     return usedAsModel(ctx, k) || (left !== undefined && passedToModel(ctx, left, k.end));
   });
