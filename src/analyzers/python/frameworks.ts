@@ -211,15 +211,38 @@ export const CALL_ASSIGNMENT = /^[ \t]*([A-Za-z_][\w.]*)[ \t]*=[ \t]*(?:(?:[A-Za
 /** Methods and consumers that only a model takes: the usage evidence of usage-based sites. */
 export const MODEL_USE = '(?:parameters|named_parameters|load_state_dict|eval|requires_grad_|summary|generate|predict|forward)';
 export const MODEL_CONSUMER = '(?:export|trace|script|compile|summary)';
-const MODEL_USE_AT = new RegExp(`(?<![\\w.])([A-Za-z_][\\w.]*?)\\s*\\.\\s*${MODEL_USE}\\s*\\(|\\b${MODEL_CONSUMER}\\s*\\(\\s*([A-Za-z_][\\w.]*)`, 'g');
+// Non-global twins for plain tests: a global pattern's `test` moves its lastIndex, which `matchAll` copies.
+const MODEL_METHOD = new RegExp(`\\.\\s*${MODEL_USE}\\s*\\(`);
+const MODEL_CONSUMER_CALL = new RegExp(`\\b${MODEL_CONSUMER}\\s*\\(\\s*[A-Za-z_]`);
+const MODEL_METHOD_AT = new RegExp(`\\.\\s*${MODEL_USE}\\s*\\(`, 'g');
+const MODEL_CONSUMER_AT = new RegExp(`\\b${MODEL_CONSUMER}\\s*\\(\\s*([A-Za-z_][\\w.]*)`, 'g');
+
+/**
+ * Every variable used as a model in a text, with the offset of the use: the receiver of a model method
+ * (`net.eval()`, `self.model.parameters()`) or the first argument of a consumer (`export(net, ...)`). The
+ * receiver is read backwards from the method, which is much cheaper than a pattern anchored on it.
+ */
+export function modelUses(s: string): { name: string; at: number }[] {
+  const out: { name: string; at: number }[] = [];
+  for (const m of s.matchAll(MODEL_METHOD_AT)) {
+    const end = m.index ?? 0;
+    let i = end;
+    while (i > 0 && /\s/.test(s[i - 1] ?? '')) i--;
+    const stop = i;
+    while (i > 0 && /[\w.]/.test(s[i - 1] ?? '')) i--;
+    const name = s.slice(i, stop);
+    if (/^[A-Za-z_][\w.]*$/.test(name) && !name.endsWith('.')) out.push({ name, at: i });
+  }
+  for (const m of s.matchAll(MODEL_CONSUMER_AT)) if (m[1]) out.push({ name: m[1], at: m.index ?? 0 });
+  return out;
+}
 
 /** True when a variable assigned from a call is also used as a model somewhere: what a usage site needs. */
 export function usageTrigger(s: string): boolean {
+  if (!MODEL_METHOD.test(s) && !MODEL_CONSUMER_CALL.test(s)) return false;
   const vars = new Set<string>();
   for (const m of s.matchAll(CALL_ASSIGNMENT)) vars.add(m[1] ?? '');
-  if (vars.size === 0) return false;
-  for (const m of s.matchAll(MODEL_USE_AT)) if (vars.has(m[1] ?? m[2] ?? '')) return true;
-  return false;
+  return vars.size > 0 && modelUses(s).some((u) => vars.has(u.name));
 }
 
 /** Training loops: an epoch `for` loop, or a loop calling `.backward()` or an optimizer's `.step()`. */

@@ -5,7 +5,7 @@
  * `torch.load` calls whose result is a checkpoint rather than a model.
  */
 import { readArgs, type CallFact, type FileFacts, type Span } from './extract';
-import { BARE_LAYER_ASSIGNMENT, CALL_ASSIGNMENT, matchCallee, MODEL_CONSUMER, MODEL_USE, namesFramework, usageTrigger } from './frameworks';
+import { BARE_LAYER_ASSIGNMENT, CALL_ASSIGNMENT, matchCallee, modelUses, namesFramework, usageTrigger } from './frameworks';
 import { resolveDotted } from './imports';
 import { argRecord, assignmentOf, bindSite, emptyContext, type SiteTable } from './sites';
 import { nodeRange, type SyntaxNode } from './treeSitter';
@@ -154,9 +154,7 @@ class UsageContext {
   get modelUses(): Map<string, number[]> {
     if (this.uses) return this.uses;
     const uses = new Map<string, number[]>();
-    const source = this.facts.source;
-    for (const m of source.matchAll(new RegExp(`(?<![\\w.])([A-Za-z_][\\w.]*?)\\s*\\.\\s*${MODEL_USE}\\s*\\(`, 'g'))) push(uses, m[1], m.index ?? 0);
-    for (const m of source.matchAll(new RegExp(`\\b${MODEL_CONSUMER}\\s*\\(\\s*([A-Za-z_][\\w.]*)\\b`, 'g'))) push(uses, m[1], m.index ?? 0);
+    for (const u of modelUses(this.facts.source)) push(uses, u.name, u.at);
     this.uses = uses;
     return uses;
   }
