@@ -209,7 +209,7 @@ export const BARE_LAYER_ASSIGNMENT = /^[ \t]*[A-Za-z_]\w*[ \t]*=[ \t]*(?:[\w.]+\
  */
 export const CALL_ASSIGNMENT = /^[ \t]*([A-Za-z_][\w.]*)[ \t]*=[ \t]*(?:(?:[A-Za-z_][\w.]*\.)?[A-Z]\w*|[a-z_]\w*|[A-Za-z_]\w*\[[^\]\n]*\])[ \t]*\(/gm;
 /** Methods and consumers that only a model takes: the usage evidence of usage-based sites. */
-export const MODEL_USE = '(?:parameters|named_parameters|load_state_dict|eval|requires_grad_|summary|generate|predict|forward)';
+export const MODEL_USE = '(?:parameters|named_parameters|load_state_dict|eval|summary|generate|predict|forward)';
 export const MODEL_CONSUMER = '(?:export|trace|script|compile|summary)';
 // Non-global twins for plain tests: a global pattern's `test` moves its lastIndex, which `matchAll` copies.
 const MODEL_METHOD = new RegExp(`\\.\\s*${MODEL_USE}\\s*\\(`);
