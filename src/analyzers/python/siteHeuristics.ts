@@ -34,7 +34,7 @@ function insideModelClass(facts: FileFacts, table: SiteTable, offset: number): b
 
 /** A bare `nn.Sequential(...)` / `nn.Linear(...)` bound to a variable outside any model class: the model itself. */
 export function layerSite(facts: FileFacts, call: CallFact, q: string | undefined, table: SiteTable): ModelSite | undefined {
-  const layer = q ? LAYER.exec(q)?.[1] : undefined;
+  const layer = q?.startsWith('torch.nn.') ? LAYER.exec(q)?.[1] : undefined;
   if (!layer || !q || insideModelClass(facts, table, call.start)) return undefined;
   const a = assignmentOf(call.node);
   // The same form the byte prefilter looks for: `name = nn.Sequential(...)`.
@@ -56,7 +56,7 @@ const PRETRAINED_MODEL = /(?:Model|For[A-Z]\w*|Pipeline|LM)$/;
  * from a library the analyzer has no table for (PEFT, SetFit, Optimum, a local subclass).
  */
 export function genericSite(facts: FileFacts, call: CallFact, q: string | undefined, table: SiteTable): ModelSite | undefined {
-  if (call.fnType !== 'attribute') return undefined;
+  if (call.fnType !== 'attribute' || !(call.fnText.endsWith('_pretrained') || call.fnText.endsWith('_checkpoint'))) return undefined;
   const m = /^([\w.]*?)([A-Za-z_]\w*)\s*\.\s*(from_pretrained|load_from_checkpoint)$/.exec(call.fnText);
   const cls = m?.[2];
   if (!m || !cls || !/^[A-Z]/.test(cls)) return undefined;
@@ -101,8 +101,11 @@ export function usageSites(facts: FileFacts, table: SiteTable, file?: string, wo
   const pending: Candidate[] = [];
   for (const call of facts.calls) {
     if (table.byCall.has(call.start)) continue;
-    const q = call.fnType === 'subscript' ? undefined : table.qualified.get(call) ?? resolveDotted(facts.imports, call.fnText);
-    const name = call.fnType === 'subscript' ? call.fnText : call.fnText.slice(call.fnText.lastIndexOf('.') + 1).trim();
+    const text = call.fnText;
+    const name = call.fnType === 'subscript' ? text : text.slice(text.lastIndexOf('.') + 1).trim();
+    // Most calls are of functions: a lowercase callee is a candidate only as an undotted imported name.
+    if (call.fnType !== 'subscript' && !/^[A-Z]/.test(name) && (text.includes('.') || !facts.imports.names.has(text))) continue;
+    const q = call.fnType === 'subscript' ? undefined : table.qualified.get(call) ?? resolveDotted(facts.imports, text);
     if (!isCandidate(ctx, call, name, q)) continue;
     const left = callAssignment(call);
     // A candidate is bound as `name = callee(...)` (the form the byte prefilter looks for) or returned by a factory.

@@ -131,7 +131,8 @@ export function emptyContext(): ModelSite['context'] {
  */
 function siteFromSpecialCall(facts: FileFacts, call: CallFact, table: SiteTable, q: string | undefined): ModelSite | undefined {
   if (call.fnType === 'subscript') return registrySite(facts, call);
-  const loader = /^(.+?)\s*\.\s*(from_pretrained|load_from_checkpoint)$/.exec(call.fnText);
+  if (table.modelClasses.size === 0) return undefined;
+  const loader = call.fnText.endsWith('_pretrained') || call.fnText.endsWith('_checkpoint') ? /^(.+?)\s*\.\s*(from_pretrained|load_from_checkpoint)$/.exec(call.fnText) : null;
   const name = loader ? loader[1] ?? '' : call.fnText;
   const cls = table.modelClasses.get(name);
   if (!cls || (!loader && !cls.weights) || isModelPart(call.node, facts, table.modelClasses)) return undefined;
