@@ -120,7 +120,7 @@ export async function runReportPipeline(opts: PipelineOptions): Promise<Pipeline
   const { settings, problems } = sanitizeSettings(opts.rawSettings ?? {}, opts.settingNames);
   const files = await findWorkspaceFiles(opts.folder, { exclude: settings.exclude, signal: opts.signal });
   opts.log?.(`${files.python.length} Python files, ${files.onnx.length} ONNX models in ${opts.folder}`);
-  const analyses = await analyzePythonFiles(files.python, { signal: opts.signal });
+  const analyses = await analyzePythonFiles(files.python, { signal: opts.signal, workspaceRoots: [opts.folder] });
   const python = await Promise.all(analyses.map(async (a) => ({
     file: posix(path.relative(opts.folder, a.file)), analysis: a.analysis, error: a.error,
     source: a.analysis ? await readFile(a.file, 'utf8').catch(() => undefined) : undefined,

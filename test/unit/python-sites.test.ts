@@ -24,7 +24,7 @@ const SITES: Record<string, string[]> = {
   ],
   'other_frameworks.py': [
     '7 keras create MobileNetV2', '8 keras create ResNet50', '9 torch.hub load resnet18', '10 ultralytics load yolov8n',
-    '11 onnxruntime load resnet18', '12 torch load checkpoint', '13 torch load model_scripted',
+    '11 onnxruntime load resnet18', '13 torch load model_scripted',
   ],
   'training.py': ['10 torch define MLP', '21 torch define DeeperMLP', '25 torch create MLP'],
   'cpu_inference.py': ['5 torch define TextHead', '15 torch create TextHead'],
@@ -59,7 +59,7 @@ void test('statically known arguments, pretrained flags, paths and bindings', ()
   const other = analyzePython(read('other_frameworks.py')).sites;
   assert.equal(other[1]?.pretrained, false);
   assert.equal(other[4]?.path, 'models/resnet18.onnx');
-  assert.equal(other[5]?.path, 'checkpoint.pth');
+  assert.equal(other[5]?.path, 'model_scripted.pt');
   assert.equal(other[3]?.path, 'weights/yolov8n.pt');
 });
 
@@ -87,7 +87,7 @@ void test('negatives: look-alikes, names in strings and comments, an unrelated .
 });
 
 void test('alias forms resolve: import as, from-import as, star import', () => {
-  const src = 'import torchvision.models as tvm\nfrom torchvision.models import *\nfrom torch.nn import Module as M\nclass A(M):\n    pass\nm = tvm.resnet18()\nn = efficientnet_b0()\na = A()\n';
+  const src = 'import torchvision.models as tvm\nfrom torchvision.models import *\nfrom torch.nn import Module as M, Linear\nclass A(M):\n    def __init__(self):\n        self.fc = Linear(4, 2)\nm = tvm.resnet18()\nn = efficientnet_b0()\na = A()\n';
   const got = analyzePython(src).sites.map((s) => `${s.framework}:${s.modelId}:${s.kind}`);
   assert.deepEqual(got, ['torch:A:define', 'torchvision:resnet18:create', 'torchvision:efficientnet_b0:create', 'torch:A:create']);
 });

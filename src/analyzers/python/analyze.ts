@@ -10,6 +10,7 @@ import { collectSites } from './sites';
 import { collectTraining } from './training';
 import { loadedPythonGrammar, parsePython, type PythonGrammar, type SyntaxTree } from './treeSitter';
 import type { PythonAnalysis } from './types';
+import type { WorkspaceResolver } from './userModels';
 import { applyContext, collectInference, collectModelCalls } from './usage';
 
 /** Options of {@link analyzePython}. */
@@ -31,6 +32,8 @@ export interface AnalyzeOptions {
   severity?: SeverityOptions;
   /** Extra rules over sites, such as the catalog's Pareto-better alternatives. */
   siteRules?: SiteRule[];
+  /** Resolves model classes imported from other files of the workspace (cached per file version). */
+  workspace?: WorkspaceResolver;
 }
 
 const EMPTY = (): PythonAnalysis => ({ sites: [], trainingLoops: [], inferenceCalls: [], findings: [] });
@@ -62,7 +65,7 @@ export function analyzePython(source: string, opts: AnalyzeOptions = {}): Python
   opts.signal?.throwIfAborted();
   const bad = unparsableReason(source);
   if (bad) return { ...EMPTY(), parseErrors: [{ range: ZERO, message: bad }] };
-  if (opts.prefilter !== false && !mayContainModels(source)) return { ...EMPTY(), skipped: true };
+  if (opts.prefilter !== false && !opts.workspace && !mayContainModels(source)) return { ...EMPTY(), skipped: true };
   const grammar = requireGrammar(opts.grammar);
   const parsed = parsePython(grammar, source, { timeoutMs: opts.timeoutMs ?? 5000, signal: opts.signal });
   if (!parsed.tree) {
@@ -90,7 +93,7 @@ export function analyzeTree(tree: SyntaxTree, source: string, opts: AnalyzeOptio
 export function analyzeFacts(facts: FileFacts, opts: AnalyzeOptions = {}): PythonAnalysis {
   opts.signal?.throwIfAborted();
   const { source, root } = facts;
-  const table = collectSites(facts, opts.file);
+  const table = collectSites(facts, opts.file, opts.workspace);
   const modelCalls = collectModelCalls(facts, table);
   applyContext(facts, table, modelCalls);
   const training = collectTraining(facts, table, modelCalls);

@@ -7,9 +7,12 @@ import { open } from 'node:fs/promises';
 import { analyzePython, type AnalyzeOptions } from './analyze';
 import { PYTHON_LIMITS, SKIPPED, tooLargeMessage } from './limits';
 import type { PythonAnalysis } from './types';
+import { resolverFor } from './workspaceIndex';
 
 /** Options that can cross a worker boundary (no functions, no signal). */
 export type FileAnalyzeOptions = Pick<AnalyzeOptions, 'timeoutMs' | 'prefilter' | 'torchVersion' | 'longTrainingEpochs' | 'severity'> & {
+  /** Workspace folders: model classes imported from other files under the file's folder are resolved. */
+  workspaceRoots?: string[];
   /** Files larger than this are reported and not analyzed (default `PYTHON_LIMITS.maxBytes`, 2 MiB). */
   maxBytes?: number;
 };
@@ -36,7 +39,7 @@ export async function analyzeFile(file: string, opts: FileAnalyzeOptions = {}): 
     } finally {
       await handle.close();
     }
-    return withSkip(file, size, analyzePython(source, { ...opts, file }));
+    return withSkip(file, size, analyzePython(source, { ...opts, file, workspace: resolverFor(file, opts.workspaceRoots) }));
   } catch (err) {
     return { file, bytes: 0, error: (err as Error).message };
   }
@@ -72,7 +75,7 @@ export function analyzeFileSync(file: string, opts: FileAnalyzeOptions = {}): Fi
     } finally {
       closeSync(fd);
     }
-    return withSkip(file, size, analyzePython(source, { ...opts, file }));
+    return withSkip(file, size, analyzePython(source, { ...opts, file, workspace: resolverFor(file, opts.workspaceRoots) }));
   } catch (err) {
     return { file, bytes: 0, error: (err as Error).message };
   }

@@ -23,12 +23,32 @@ const TORCHVISION_BUILDERS = new Set((
   + 'vit_l_16 vit_l_32 wide_resnet101_2 wide_resnet50_2'
 ).split(' '));
 
-const TORCHVISION_BUILDER = /^torchvision\.models\.(?:(?:detection|segmentation|video|optical_flow|quantization)\.)?([a-z0-9_]+)$/;
+/** A builder through any torchvision.models sub-module (`torchvision.models.resnet.resnet50`, `...detection.fasterrcnn_resnet50_fpn`). */
+const TORCHVISION_BUILDER = /^torchvision\.models\.(?:[a-z_0-9]+\.)*([a-z0-9_]+)$/;
+/** torchvision's backbone helpers, which build a (pretrained) feature extractor of the named architecture. */
+const TORCHVISION_BACKBONE = /^torchvision\.models\.detection\.(?:backbone_utils\.)?(resnet_fpn_backbone|mobilenet_backbone)$/;
 const HF_FROM_PRETRAINED = /^transformers\.([A-Z][A-Za-z0-9]*)\.from_pretrained$/;
 /** transformers classes that are not models: loading them costs no compute worth reporting. */
 const HF_NOT_MODEL = /(?:Tokenizer|TokenizerFast|Processor|Config|FeatureExtractor|ImageProcessor|GenerationConfig)$/;
-const DIFFUSERS_FROM_PRETRAINED = /^diffusers\.([A-Z][A-Za-z0-9]*)\.from_pretrained$/;
-const KERAS_APP = /^(?:tensorflow\.keras|tensorflow\.python\.keras|keras|tf_keras)\.applications\.(?:[a-z0-9_]+\.)?([A-Z][A-Za-z0-9]*)$/;
+/** transformers model classes built directly from a config (`GPT2LMHeadModel(config)`). */
+const HF_CLASS = /^transformers\.(?:[a-z_0-9]+\.)*([A-Z][A-Za-z0-9]*(?:Model|For[A-Z][A-Za-z0-9]*))(\.from_pretrained|\.from_config)?$/;
+/** Any diffusers class, called or loaded; classes that are not models are filtered by {@link DIFFUSERS_NOT_MODEL}. */
+/** transformers classes named `...For...` that are helpers, not models (`DataCollatorForLanguageModeling`). */
+const HF_HELPER = /^(?:DataCollator|Trainer|Training|Seq2SeqTrainer|Default|Pipeline)|Collator|Callback|Arguments|Output$/;
+const DIFFUSERS_CLASS = /^diffusers\.(?:[A-Za-z_0-9]+\.)*?([A-Z][A-Za-z0-9_]*)(\.from_pretrained|\.from_config|\.from_single_file)?$/;
+/** diffusers classes that hold no network: schedulers, processors, outputs, configuration and mixins. */
+const DIFFUSERS_NOT_MODEL = /(?:Scheduler|Processor|Output|Config|Mixin|Tokenizer|FeatureExtractor|Loader|Hook|Callback|Error|Warning|Args|Pipe)$|^(?:DiffusionPipeline)$/;
+const KERAS_ROOT = '(?:tensorflow\\.keras|tensorflow\\.python\\.keras|keras|tf_keras|keras\\.src)';
+const KERAS_APP = new RegExp(`^${KERAS_ROOT}\\.applications\\.(?:[a-z0-9_]+\\.)?([A-Z][A-Za-z0-9]*)$`);
+/** Keras containers that are models: `Sequential([...])` and the functional `Model(inputs, outputs)`. */
+const KERAS_MODEL = new RegExp(`^${KERAS_ROOT}\\.(?:models\\.|engine\\.(?:sequential|training|functional)\\.)?(Sequential|Model)$`);
+/** Keras and TensorFlow loaders of a whole saved model. */
+const KERAS_LOAD = new RegExp(`^(?:${KERAS_ROOT}\\.(?:models\\.|saving\\.)?load_model|tensorflow\\.saved_model\\.load)$`);
+const SENTENCE_TRANSFORMERS = /^sentence_transformers\.(?:[a-z_]+\.)*(SentenceTransformer|CrossEncoder|SparseEncoder)(?:\.(?:SentenceTransformer|CrossEncoder|SparseEncoder))?$/;
+const ULTRALYTICS = /^ultralytics\.(?:models\.)?(YOLO|YOLOWorld|YOLOE|RTDETR|SAM|FastSAM|NAS)$/;
+/** timm's model classes, built directly (`VisionTransformer(...)`), as opposed to its layers and helpers. */
+const TIMM_CLASS = /^timm\.models\.(?:[a-z_0-9]+\.)?([A-Z][A-Za-z0-9]*)$/;
+const TIMM_NOT_MODEL = /(?:Block|Layer|Attention|Mlp|Embed|Norm|Pool|Head|Config|Cfg|Info|Hook|Wrapper|Features\w*)$/;
 
 /** What a callee is, when it creates or loads a model. */
 export interface CalleeMatch {
@@ -48,26 +68,68 @@ const EXACT = new Map<string, CalleeMatch>(Object.entries({
   'timm.create_model': { framework: 'timm', kind: 'create', id: { arg: 0, kw: 'model_name' }, pretrainedDefault: false },
   'timm.models.create_model': { framework: 'timm', kind: 'create', id: { arg: 0, kw: 'model_name' }, pretrainedDefault: false },
   'transformers.pipeline': { framework: 'transformers', kind: 'pipeline', id: { arg: 1, kw: 'model' }, pretrainedDefault: true },
-  'sentence_transformers.SentenceTransformer': { framework: 'sentence-transformers', kind: 'load', id: { arg: 0, kw: 'model_name_or_path' }, pretrainedDefault: true },
   'torch.hub.load': { framework: 'torch.hub', kind: 'load', id: { arg: 1, kw: 'model' }, pretrainedDefault: false },
-  'ultralytics.YOLO': { framework: 'ultralytics', kind: 'load', id: { arg: 0, kw: 'model' }, pretrainedDefault: true, idIsPath: true },
   'onnxruntime.InferenceSession': { framework: 'onnxruntime', kind: 'load', id: { arg: 0, kw: 'path_or_bytes' }, idIsPath: true },
   'torch.load': { framework: 'torch', kind: 'load', id: { arg: 0, kw: 'f' }, idIsPath: true },
   'torch.jit.load': { framework: 'torch', kind: 'load', id: { arg: 0, kw: 'f' }, idIsPath: true },
+  'onnx.load': { framework: 'onnxruntime', kind: 'load', id: { arg: 0, kw: 'f' }, idIsPath: true },
+  'onnx.load_model': { framework: 'onnxruntime', kind: 'load', id: { arg: 0, kw: 'f' }, idIsPath: true },
+  'onnx.hub.load': { framework: 'onnxruntime', kind: 'load', id: { arg: 0, kw: 'model' } },
+  'torch.export.load': { framework: 'torch', kind: 'load', id: { arg: 0, kw: 'f' }, idIsPath: true },
+  'onnxruntime.training.api.Module': { framework: 'onnxruntime', kind: 'load', id: { arg: 0, kw: 'train_model_uri' }, idIsPath: true },
 } satisfies Record<string, CalleeMatch>));
 
 /** Matches a qualified callee against the known model builders and loaders. */
 export function matchCallee(qualified: string): CalleeMatch | undefined {
   const exact = EXACT.get(qualified);
   if (exact) return exact;
+  if (qualified.startsWith('torchvision.')) return matchTorchvision(qualified);
+  if (qualified.startsWith('transformers.')) return matchTransformers(qualified);
+  if (qualified.startsWith('diffusers.')) return matchDiffusers(qualified);
+  if (qualified.startsWith('sentence_transformers.')) {
+    return SENTENCE_TRANSFORMERS.test(qualified) ? { framework: 'sentence-transformers', kind: 'load', id: { arg: 0, kw: 'model_name_or_path' }, pretrainedDefault: true } : undefined;
+  }
+  if (qualified.startsWith('ultralytics.')) {
+    return ULTRALYTICS.test(qualified) ? { framework: 'ultralytics', kind: 'load', id: { arg: 0, kw: 'model' }, pretrainedDefault: true, idIsPath: true } : undefined;
+  }
+  if (qualified.startsWith('timm.')) {
+    const t = TIMM_CLASS.exec(qualified);
+    return t?.[1] && !TIMM_NOT_MODEL.test(t[1]) ? { framework: 'timm', kind: 'create', id: { fixed: t[1] }, pretrainedDefault: false } : undefined;
+  }
+  return matchKeras(qualified);
+}
+
+function matchTorchvision(qualified: string): CalleeMatch | undefined {
   const tv = TORCHVISION_BUILDER.exec(qualified);
   if (tv?.[1] && TORCHVISION_BUILDERS.has(tv[1])) return { framework: 'torchvision', kind: 'create', id: { fixed: tv[1] }, pretrainedDefault: false };
+  if (TORCHVISION_BACKBONE.test(qualified)) return { framework: 'torchvision', kind: 'create', id: { arg: 0, kw: 'backbone_name' }, pretrainedDefault: false };
+  return undefined;
+}
+
+function matchTransformers(qualified: string): CalleeMatch | undefined {
   const hf = HF_FROM_PRETRAINED.exec(qualified);
   if (hf?.[1] && !HF_NOT_MODEL.test(hf[1])) return { framework: 'transformers', kind: 'load', id: { arg: 0, kw: 'pretrained_model_name_or_path' }, pretrainedDefault: true };
-  const df = DIFFUSERS_FROM_PRETRAINED.exec(qualified);
-  if (df?.[1] && /Pipeline$|Model$|UNet|Transformer/.test(df[1])) return { framework: 'diffusers', kind: 'load', id: { arg: 0, kw: 'pretrained_model_name_or_path' }, pretrainedDefault: true };
-  const keras = KERAS_APP.exec(qualified);
-  if (keras?.[1]) return { framework: 'keras', kind: 'create', id: { fixed: keras[1] }, pretrainedDefault: true };
+  const cls = HF_CLASS.exec(qualified);
+  if (!cls?.[1] || HF_NOT_MODEL.test(cls[1]) || HF_HELPER.test(cls[1])) return undefined;
+  if (cls[2] === '.from_pretrained') return { framework: 'transformers', kind: 'load', id: { arg: 0, kw: 'pretrained_model_name_or_path' }, pretrainedDefault: true };
+  return { framework: 'transformers', kind: 'create', id: { fixed: cls[1] }, pretrainedDefault: false };
+}
+
+function matchDiffusers(qualified: string): CalleeMatch | undefined {
+  const df = DIFFUSERS_CLASS.exec(qualified);
+  const name = df?.[1];
+  if (!name || DIFFUSERS_NOT_MODEL.test(name)) return undefined;
+  const how = df[2];
+  if (how === '.from_pretrained' || how === '.from_single_file') return { framework: 'diffusers', kind: 'load', id: { arg: 0, kw: 'pretrained_model_name_or_path' }, pretrainedDefault: true };
+  return { framework: 'diffusers', kind: name.endsWith('Pipeline') ? 'pipeline' : 'create', id: { fixed: name }, pretrainedDefault: false };
+}
+
+function matchKeras(qualified: string): CalleeMatch | undefined {
+  const app = KERAS_APP.exec(qualified);
+  if (app?.[1]) return { framework: 'keras', kind: 'create', id: { fixed: app[1] }, pretrainedDefault: true };
+  const model = KERAS_MODEL.exec(qualified);
+  if (model?.[1]) return { framework: 'keras', kind: 'create', id: { fixed: model[1] }, pretrainedDefault: false };
+  if (KERAS_LOAD.test(qualified)) return { framework: 'keras', kind: 'load', id: { arg: 0, kw: 'filepath' }, idIsPath: true };
   return undefined;
 }
 
@@ -77,7 +139,15 @@ export function isKnownName(qualified: string): boolean {
 }
 
 /** Qualified names of `nn.Module`, whose subclasses are user-defined models. */
-export const MODULE_BASES = new Set(['torch.nn.Module', 'torch.nn.modules.module.Module', 'torch.nn.modules.Module']);
+export const MODULE_BASES = new Set([
+  'torch.nn.Module', 'torch.nn.modules.module.Module', 'torch.nn.modules.Module',
+  'lightning.LightningModule', 'lightning.pytorch.LightningModule', 'pytorch_lightning.LightningModule', 'pytorch_lightning.core.LightningModule',
+]);
+
+/** Qualified names of Keras and TensorFlow model bases, whose subclasses are user-defined Keras models. */
+export const KERAS_MODEL_BASES = new Set([
+  'keras.Model', 'keras.models.Model', 'tensorflow.keras.Model', 'tensorflow.keras.models.Model', 'tf_keras.Model', 'tensorflow.Module',
+]);
 
 /** Helpers that rules look for, by qualified name. */
 export const NO_GRAD = new Set(['torch.no_grad', 'torch.inference_mode', 'torch.autograd.no_grad', 'torch.autograd.grad_mode.no_grad']);
@@ -99,7 +169,8 @@ export function pruneFunction(qualified: string): string | undefined {
 const KNOWN_HELPERS = new Set([...MODULE_BASES, ...NO_GRAD, ...AUTOCAST, ...DATALOADER, ...QUANTIZE, ...COMPILE, ...TRAINER]);
 
 /**
- * The byte prefilter. A file can produce a site, or a finding about one, only when it names one of these
+ * The byte prefilter (not applied when a workspace resolver is given: a class imported from another file
+ * can be a model with no framework name in this one). A file can produce a site, or a finding about one, only when it names one of these
  * modules (those detections go through a resolved import of one of them) and contains one of the triggers
  * below, each a necessary textual condition of one detection path: a non-torch framework name (its
  * builders, pipelines, Trainer), `hub` or `.load(` / an imported `load` (torch.hub.load, torch.load,
@@ -108,7 +179,12 @@ const KNOWN_HELPERS = new Set([...MODULE_BASES, ...NO_GRAD, ...AUTOCAST, ...DATA
  * `.backward(` / optimizer `.step(` call lets any file through. Files failing it are not parsed: their
  * analysis would be empty (the unit tests check both ways agree).
  */
-const FRAMEWORK_WORD = /\b(?:torch|torchvision|timm|transformers|sentence_transformers|diffusers|keras|tensorflow|tf_keras|ultralytics|onnxruntime|trl)\b/;
+const FRAMEWORK_WORD = /\b(?:torch|torchvision|timm|transformers|sentence_transformers|diffusers|keras|tensorflow|tf_keras|ultralytics|onnxruntime|onnx|trl|lightning|pytorch_lightning)\b/;
+
+/** True when a text names a known framework: usage-based sites are only looked for in such files. */
+export function namesFramework(source: string): boolean {
+  return FRAMEWORK_WORD.test(source);
+}
 /**
  * Each trigger is a regular expression with a cheaper necessary condition in front (a word that every match
  * contains): most files of a large package fail every trigger, so each one scans the whole file.
@@ -117,7 +193,57 @@ const FRAMEWORK_TRIGGERS: ((source: string) => boolean)[] = [
   (s) => /\b(?:t(?:orchvision|imm|ransformers|rl)|sentence_transformers|diffusers|keras|ultralytics|onnxruntime|hub|DataLoader|prune)\b/.test(s),
   (s) => (s.includes('load') && /\.\s*load\s*\(|\bimport\b[^\n]*\bload\b/.test(s)) || /\bimport\s+\*/.test(s),
   (s) => s.includes('Module') && /^[ \t]*class\s+\w+\s*\([^)]*\bModule\b|\bModule\s+as\b/m.test(s),
+  // Generic loaders (`X.from_pretrained`, Lightning's `load_from_checkpoint`) and registry lookups.
+  (s) => /\b(?:from_pretrained|from_config|from_single_file|load_from_checkpoint)\b|\.\s*__dict__\s*\[[^\]\n]+\]\s*\(/.test(s),
+  // Bare layers bound to a variable as the model (`model = nn.Sequential(...)`).
+  (s) => BARE_LAYER_ASSIGNMENT.test(s),
+  // Instances of unknown classes that the file uses as models (usage-based sites).
+  usageTrigger,
 ];
+
+/** `name = [module.]Layer(`: the only form in which a bare layer is a site. */
+export const BARE_LAYER_ASSIGNMENT = /^[ \t]*[A-Za-z_]\w*[ \t]*=[ \t]*(?:[\w.]+\.)?(?:Sequential|Linear|Bilinear|Conv[123]d|LSTM|GRU|RNN|Transformer|TransformerEncoder|TransformerDecoder|MultiheadAttention|Embedding)[ \t]*\(/m;
+/**
+ * `name = Class(`, `name = module.Class(`, `name = imported_name(` or `name = registry[key](`: the only forms
+ * in which an unknown class's instance is a usage site (a dotted lowercase callee is a function).
+ */
+export const CALL_ASSIGNMENT = /^[ \t]*([A-Za-z_][\w.]*)[ \t]*=[ \t]*(?:(?:[A-Za-z_][\w.]*\.)?[A-Z]\w*|[a-z_]\w*|[A-Za-z_]\w*\[[^\]\n]*\])[ \t]*\(/gm;
+/** Methods and consumers that only a model takes: the usage evidence of usage-based sites. */
+export const MODEL_USE = '(?:parameters|named_parameters|load_state_dict|eval|summary|generate|predict|forward)';
+export const MODEL_CONSUMER = '(?:export|trace|script|compile|summary)';
+// Non-global twins for plain tests: a global pattern's `test` moves its lastIndex, which `matchAll` copies.
+const MODEL_METHOD = new RegExp(`\\.\\s*${MODEL_USE}\\s*\\(`);
+const MODEL_CONSUMER_CALL = new RegExp(`\\b${MODEL_CONSUMER}\\s*\\(\\s*[A-Za-z_]`);
+const MODEL_METHOD_AT = new RegExp(`\\.\\s*${MODEL_USE}\\s*\\(`, 'g');
+const MODEL_CONSUMER_AT = new RegExp(`\\b${MODEL_CONSUMER}\\s*\\(\\s*([A-Za-z_][\\w.]*)`, 'g');
+
+/**
+ * Every variable used as a model in a text, with the offset of the use: the receiver of a model method
+ * (`net.eval()`, `self.model.parameters()`) or the first argument of a consumer (`export(net, ...)`). The
+ * receiver is read backwards from the method, which is much cheaper than a pattern anchored on it.
+ */
+export function modelUses(s: string): { name: string; at: number }[] {
+  const out: { name: string; at: number }[] = [];
+  for (const m of s.matchAll(MODEL_METHOD_AT)) {
+    const end = m.index ?? 0;
+    let i = end;
+    while (i > 0 && /\s/.test(s[i - 1] ?? '')) i--;
+    const stop = i;
+    while (i > 0 && /[\w.]/.test(s[i - 1] ?? '')) i--;
+    const name = s.slice(i, stop);
+    if (/^[A-Za-z_][\w.]*$/.test(name) && !name.endsWith('.')) out.push({ name, at: i });
+  }
+  for (const m of s.matchAll(MODEL_CONSUMER_AT)) if (m[1]) out.push({ name: m[1], at: m.index ?? 0 });
+  return out;
+}
+
+/** True when a variable assigned from a call is also used as a model somewhere: what a usage site needs. */
+export function usageTrigger(s: string): boolean {
+  if (!MODEL_METHOD.test(s) && !MODEL_CONSUMER_CALL.test(s)) return false;
+  const vars = new Set<string>();
+  for (const m of s.matchAll(CALL_ASSIGNMENT)) vars.add(m[1] ?? '');
+  return vars.size > 0 && modelUses(s).some((u) => vars.has(u.name));
+}
 
 /** Training loops: an epoch `for` loop, or a loop calling `.backward()` or an optimizer's `.step()`. */
 const TRAINING_TRIGGERS: ((source: string) => boolean)[] = [

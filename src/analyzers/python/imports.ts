@@ -25,7 +25,7 @@ export function emptyImports(): ImportTable {
  */
 export type ImportBinding = { local: string; name: string } | { wildcard: string };
 
-/** The bindings of one `import ...` or `from ... import ...` statement, in order. Relative imports bind nothing. */
+/** The bindings of one `import ...` or `from ... import ...` statement, in order. */
 export function importBindings(node: SyntaxNode): ImportBinding[] {
   const out: ImportBinding[] = [];
   if (node.type === 'import_statement') {
@@ -45,16 +45,18 @@ export function importBindings(node: SyntaxNode): ImportBinding[] {
     return out;
   }
   const moduleNode = node.childForFieldName('module_name');
-  if (!moduleNode || moduleNode.type !== 'dotted_name') return out;
+  // A relative import binds its names to a leading-dot module (`.models.Net`), which only workspace
+  // resolution reads: no library name starts with a dot.
+  if (!moduleNode || (moduleNode.type !== 'dotted_name' && moduleNode.type !== 'relative_import')) return out;
   const mod = compact(moduleNode.text);
   for (const item of node.namedChildren) {
     if (!item || item.equals(moduleNode)) continue;
     if (item.type === 'wildcard_import') out.push({ wildcard: mod });
-    else if (item.type === 'dotted_name') out.push({ local: item.text, name: `${mod}.${compact(item.text)}` });
+    else if (item.type === 'dotted_name') out.push({ local: item.text, name: joinModule(mod, compact(item.text)) });
     else if (item.type === 'aliased_import') {
       const name = item.childForFieldName('name')?.text;
       const alias = item.childForFieldName('alias')?.text;
-      if (name && alias) out.push({ local: alias, name: `${mod}.${compact(name)}` });
+      if (name && alias) out.push({ local: alias, name: joinModule(mod, compact(name)) });
     }
   }
   return out;
@@ -66,6 +68,11 @@ export function addBindings(table: ImportTable, bindings: readonly ImportBinding
     if ('wildcard' in b) table.wildcards.push(b.wildcard);
     else table.names.set(b.local, b.name);
   }
+}
+
+/** `m.name`, or `.name` after a bare relative module (`from . import name`). */
+function joinModule(mod: string, name: string): string {
+  return mod.endsWith('.') ? mod + name : `${mod}.${name}`;
 }
 
 /** Drops whitespace and line continuations inside a dotted name. */

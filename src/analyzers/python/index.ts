@@ -8,4 +8,6 @@ export { defaultWasmDir, loadPythonGrammar, type PythonGrammar } from './treeSit
 export { analyzePythonFiles, PythonAnalyzerPool, type FileAnalysis, type WorkspaceAnalyzeOptions } from './workspace';
 export { CATALOG_ALTERNATIVE_RULE_ID, RULES, ruleInfos, type RuleInfo, type SeverityOptions, type SiteRule } from './rules/index';
 export { mayContainModels } from './frameworks';
+export { documentResolver, PythonWorkspaceIndex, workspaceIndexFor } from './workspaceIndex';
+export type { ModelClass, WorkspaceResolver } from './userModels';
 export type * from './types';

@@ -8,8 +8,8 @@ import { DATALOADER, TRAINER } from './frameworks';
 import { scopeOf } from './scopes';
 import { assignmentOf, type SiteTable } from './sites';
 import type { ModelCall } from './usage';
-import { nodeRange, type SyntaxNode } from './treeSitter';
-import type { ArgValue, TrainingLoop } from './types';
+import { nodeRange, toPosition, type SyntaxNode } from './treeSitter';
+import type { ArgValue, Range, TrainingLoop } from './types';
 
 /** Training loops with their spans (for excluding training forwards from inference). */
 export interface TrainingResult {
@@ -60,11 +60,18 @@ export function collectTraining(facts: FileFacts, table: SiteTable, modelCalls: 
   return result;
 }
 
+/** A loop's header, from `for` (or `while`) to its colon, without the body. */
+function headerRange(loop: SyntaxNode): Range {
+  const whole = nodeRange(loop);
+  const colon = loop.children.find((c) => c?.type === ':');
+  return colon ? { start: whole.start, end: toPosition(colon.endPosition) } : whole;
+}
+
 function loopInfo(facts: FileFacts, table: SiteTable, loop: SyntaxNode, modelCalls: ModelCall[], batch: number | undefined, usesCuda: boolean): TrainingLoop {
   const body = facts.source.slice(loop.startIndex, loop.endIndex);
   const trained = modelCalls.find((mc) => mc.call.start >= loop.startIndex && mc.call.start < loop.endIndex);
   const info: TrainingLoop = {
-    range: nodeRange(loop), kind: 'loop',
+    range: nodeRange(loop), header: headerRange(loop), kind: 'loop',
     hasEarlyStopping: /\bbreak\b|early_?stop|EarlyStopping|patience/i.test(body),
     hasCheckpoint: /\b(?:torch\s*\.\s*save|save_checkpoint|save_pretrained|save_state)\s*\(|\.save\s*\(/.test(body),
     usesAutocast: /\bautocast\b|GradScaler/.test(body),
@@ -124,7 +131,7 @@ function addTrainingCall(facts: FileFacts, table: SiteTable, mc: ModelCall, resu
   const text = facts.source.slice(mc.call.start, mc.call.end);
   const epochs = epochArg(table, args.keyword.get('epochs')?.node.text, args.keyword.get('epochs')?.value);
   const info: TrainingLoop = {
-    range: nodeRange(mc.call.node), kind: 'fit', site: mc.site,
+    range: nodeRange(mc.call.node), header: nodeRange(mc.call.node), kind: 'fit', site: mc.site,
     // Ultralytics trains with early stopping (patience) and saves last/best weights by default.
     hasEarlyStopping: isYoloTrain || /EarlyStopping/.test(text),
     hasCheckpoint: isYoloTrain || /ModelCheckpoint|BackupAndRestore/.test(text),
@@ -162,7 +169,7 @@ function addTrainerCalls(facts: FileFacts, table: SiteTable, result: TrainingRes
     const trainerText = facts.source.slice(trainer.start, trainer.end);
     const modelArg = readArgs(trainer.node).keyword.get('model')?.node.text;
     const info: TrainingLoop = {
-      range: nodeRange(call.node), kind: 'trainer',
+      range: nodeRange(call.node), header: nodeRange(call.node), kind: 'trainer',
       epochs: epochArg(table, targs?.keyword.get('num_train_epochs')?.node.text, targs?.keyword.get('num_train_epochs')?.value) ?? 3,
       batchSize: num(targs?.keyword.get('per_device_train_batch_size')?.value) ?? 8,
       hasEarlyStopping: /EarlyStoppingCallback/.test(trainerText),

@@ -61,7 +61,18 @@ export interface ModelSite {
   path?: string;
   /** What the code around the site does with the model. */
   context: SiteContext;
+  /**
+   * How sure the analysis is that the call yields a model: `high` for a known builder or loader or a model
+   * class, `medium` when only the way the result is used says so, `low` when the usage does not tell (a
+   * `torch.load` whose result may be a checkpoint).
+   */
+  confidence?: Confidence;
+  /** Parameters counted statically from literal layer sizes (user models and bare layers). */
+  params?: number;
 }
+
+/** How sure the analysis is about a site. */
+export type Confidence = 'high' | 'medium' | 'low';
 
 /** Facts about how a model is used, gathered from the whole file. */
 export interface SiteContext {
@@ -94,6 +105,8 @@ export interface InferenceCall {
 /** A training loop or training call with the settings that decide its energy. */
 export interface TrainingLoop {
   range: Range;
+  /** The loop's header (`for epoch in range(30):`) or the training call: what a diagnostic underlines. */
+  header?: Range;
   kind: 'loop' | 'trainer' | 'fit';
   /** Index into `sites` when the trained model is known. */
   site?: number;

@@ -55,8 +55,8 @@ async function analyzeInProcess(files: string[], opts: WorkspaceAnalyzeOptions):
 }
 
 function fileOptions(opts: WorkspaceAnalyzeOptions): FileAnalyzeOptions {
-  const { timeoutMs, prefilter, torchVersion, longTrainingEpochs, severity, maxBytes } = opts;
-  return { timeoutMs, prefilter, torchVersion, longTrainingEpochs, severity, maxBytes };
+  const { timeoutMs, prefilter, torchVersion, longTrainingEpochs, severity, maxBytes, workspaceRoots } = opts;
+  return { timeoutMs, prefilter, torchVersion, longTrainingEpochs, severity, maxBytes, workspaceRoots };
 }
 
 

@@ -80,7 +80,7 @@ export const analyzeCommand: CliCommand = {
     const format = values.format as Format;
     if (!['text', 'json', 'markdown', 'sarif'].includes(format)) throw new CliUsageError(`--format must be one of text, json, markdown, sarif; got "${format}"`);
     const { root, files } = await targets(path.resolve(io.cwd, positionals[0] ?? '.'), values.exclude ?? []);
-    const results = await analyzePythonFiles(files);
+    const results = await analyzePythonFiles(files, { workspaceRoots: [root] });
     if (format === 'sarif') {
       io.out(JSON.stringify(analyzeSarif(root, results), null, 2));
     } else if (format === 'json') {

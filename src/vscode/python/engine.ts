@@ -10,7 +10,7 @@ import type { Settings } from '../../settings';
 import { modelIdRange } from '../../catalog/siteEdits';
 import { alternativeName, describeSite, type SiteModel } from './model';
 
-export { analyzePythonFiles, loadPythonGrammar, PythonDocumentAnalyzer, ruleInfos, CATALOG_ALTERNATIVE_RULE_ID } from '../../analyzers/python/index';
+export { analyzePythonFiles, documentResolver, loadPythonGrammar, PythonDocumentAnalyzer, ruleInfos, CATALOG_ALTERNATIVE_RULE_ID } from '../../analyzers/python/index';
 export { findWorkspaceFiles } from '../../workspace/files';
 export { alternativeEdits, alternativeName, describeSite, type SiteModel } from './model';
 export { alternativeItem, modelCardLines, siteLensTitle } from './format';

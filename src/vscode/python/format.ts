@@ -11,7 +11,7 @@ import { SOURCES } from '../../energy/sources';
 
 /** The parts of a SiteModel the texts need (kept structural so tests can build them by hand). */
 export interface SiteFacts {
-  site: Pick<ModelSite, 'framework' | 'kind' | 'modelId' | 'callee' | 'path'>;
+  site: Pick<ModelSite, 'framework' | 'kind' | 'modelId' | 'callee' | 'path' | 'params' | 'confidence'>;
   label: string;
   match?: { entry: CatalogEntry; note?: string };
   energy?: Estimate;
@@ -41,7 +41,11 @@ export function siteLensTitle(m: SiteFacts): string {
   const parts = [shortLabel(m.label)];
   const e = m.match?.entry;
   if (!e) {
+    // A model of the user's own with literal layer sizes still has a figure: its counted parameters.
+    const p = m.site.params;
+    if (p !== undefined && finite(p)) parts.push(`${p < 1e6 ? Math.round(p).toLocaleString('en-US') : `${formatNumber(p / 1e6)} M`} params (counted from the layer sizes)`);
     parts.push(m.site.framework === 'onnxruntime' ? 'ONNX model · not in catalog' : 'not in catalog');
+    if (m.site.confidence === 'low') parts.push('may load a checkpoint rather than a model');
     return parts.join(' · ');
   }
   if (finite(e.paramsM)) parts.push(`${formatNumber(e.paramsM)} M params`);

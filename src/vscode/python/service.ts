@@ -86,8 +86,11 @@ export class PythonService implements PythonEngine, vscode.Disposable {
     const hw = await this.hardware();
     signal.throwIfAborted();
     const settings = this.settings;
+    const folder = vscode.workspace.getWorkspaceFolder(doc.uri)?.uri.fsPath;
     const analyzer = analyzerFor((text) => new eng.PythonDocumentAnalyzer(text, {
       timeoutMs: EDITOR_TIMEOUT_MS,
+      // Model classes imported from other files of the folder; the index re-reads a file only when it changed.
+      workspace: folder && doc.uri.scheme === 'file' ? eng.documentResolver(folder, doc.uri.fsPath) : undefined,
       severity: settings.diagnosticsSeverity === 'default' ? {} : { all: settings.diagnosticsSeverity },
       // The analyzer keeps these options; the rule itself is swapped per run below.
       siteRules: [(site, i) => this.siteRule?.(site, i) ?? []],

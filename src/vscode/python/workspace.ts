@@ -64,7 +64,7 @@ async function run(ctx: GreenLensContext, svc: PythonService, folders: readonly 
   let last = 0;
   const settings = svc.settings;
   const results = await eng.analyzePythonFiles(files, {
-    wasmDir: ctx.asset('dist'), signal, timeoutMs: 5000,
+    wasmDir: ctx.asset('dist'), signal, timeoutMs: 5000, workspaceRoots: folders.map((f) => f.uri.fsPath),
     severity: settings.diagnosticsSeverity === 'default' ? {} : { all: settings.diagnosticsSeverity },
     onProgress: (done, total) => {
       progress.report({ message: `${done} of ${total} files`, increment: ((done - last) / Math.max(1, total)) * 100 });

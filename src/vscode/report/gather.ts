@@ -87,6 +87,8 @@ export class InputGatherer {
       const settings = this.ctx.config.settings;
       const results = await eng.analyzePythonFiles(stale.map((f) => f.abs), {
         wasmDir: this.ctx.asset('dist'), signal, timeoutMs: 5000,
+        // Models defined in one file and created in another are resolved across the workspace folders.
+        workspaceRoots: (vscode.workspace.workspaceFolders ?? []).filter((w) => w.uri.scheme === 'file').map((w) => w.uri.fsPath),
         severity: settings.diagnosticsSeverity === 'default' ? {} : { all: settings.diagnosticsSeverity },
       });
       await Promise.all(results.map(async (r: FileAnalysis, i) => {

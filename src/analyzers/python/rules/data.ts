@@ -84,7 +84,7 @@ const longTraining: Rule = {
   check(ctx) {
     return ctx.training.loops.filter((l) => l.epochs !== undefined && l.epochs >= ctx.longTrainingEpochs && !l.hasEarlyStopping && !l.hasCheckpoint)
       .map((l): RawFinding => ({
-        ruleId: 'GL011', range: l.range, site: l.site,
+        ruleId: 'GL011', range: l.header ?? l.range, site: l.site,
         message: `This training runs ${l.epochs} epochs with neither early stopping nor checkpoints: every epoch past convergence is spent energy, and a crash loses the whole run.`,
       }));
   },

@@ -88,7 +88,7 @@ const autocast: Rule = {
       if (loop.kind !== 'loop' || loop.device !== 'cuda' || loop.usesAutocast) continue;
       const site = loop.site === undefined ? undefined : ctx.table.sites[loop.site];
       if (site && !fp32(site)) continue;
-      out.push({ ruleId: 'GL003', range: loop.range, site: loop.site, message: 'This training loop runs in fp32 on the GPU: mixed precision (torch.autocast with a GradScaler) usually cuts training time and energy.' });
+      out.push({ ruleId: 'GL003', range: loop.header ?? loop.range, site: loop.site, message: 'This training loop runs in fp32 on the GPU: mixed precision (torch.autocast with a GradScaler) usually cuts training time and energy.' });
     }
     return out;
   },
