@@ -12,7 +12,7 @@ export const tests: E2ETest[] = [
       const lens = page.locator('.contentWidgets .codelens-decoration', { hasText: 'resnet152' }).first();
       await lens.waitFor({ timeout: 60_000 });
       const lensText = await lens.innerText();
-      assert.match(lensText, /resnet152 · 60\.2 M params · 11\.6 GMACs · ≈ .+ per inference .+ grade D · \d greener options?/);
+      assert.match(lensText, /resnet152 · 60\.2 M params · 11\.6 GMACs · ≈ .+ per inference .+ grade D \(RTX 3090\) · \d greener options?/);
       assert.match(lensText, /Profile variants/);
       await ctx.shot('code-lenses');
 
