@@ -104,15 +104,20 @@ export function tQuantile(df: number, level: number): number {
 /**
  * Widens a ratio interval pooled over the rounds of several passes by the spread between the passes. Each
  * pass loads fresh sessions, so its memory layout (and with it a speed difference of a few percent that
- * stays fixed for a session's life) differs; rounds within one pass cannot show that. The passes are
- * combined as a random-effects meta-analysis (DerSimonian and Laird): each pass's ratio and its own
- * interval give a within-pass variance on the log scale, Cochran's Q tells how much more the passes
- * disagree than those variances explain, and that excess (τ²) is added to every pass's variance. When the
- * passes agree as well as their own noise allows, τ² is 0 and the pooled interval stands; when they
- * disagree, the combined interval is wider, and it then uses Student's t with passes − 1 degrees of freedom
- * instead of the normal quantile (as Hartung and Knapp do), because τ² estimated from a few passes is
- * itself uncertain. The result spans the pooled and the combined interval. Passes without a finite
- * interval are left out; with fewer than two nothing changes.
+ * stays fixed for a session's life) differs; rounds within one pass cannot show that, so the pass, not the
+ * round, is the unit that replicates the layout. The passes are combined as a random-effects
+ * meta-analysis: each pass's ratio and its own interval give a within-pass variance on the log scale,
+ * DerSimonian and Laird's τ² (from Cochran's Q) is the excess spread those variances do not explain, and
+ * the passes are weighted by 1 / (variance + τ²). The interval of the weighted mean is the modified
+ * Hartung–Knapp–Sidik–Jonkman interval (Röver, Knapp and Friede 2015): Student's t with passes − 1
+ * degrees of freedom, and a variance scaled by the passes' observed weighted spread, never below the
+ * random-effects variance. With the normal quantile and τ² alone, three or four passes that happen to lie
+ * close together give τ² = 0 (Q falls below its degrees of freedom more often than not when the layout
+ * effect is about as large as each pass's own noise), and the interval then claims a layout effect of
+ * zero from a handful of draws; the t quantile and the observed spread carry the uncertainty of so few
+ * draws, which is what keeps an A/A comparison's interval around 1 at its nominal rate. The result spans
+ * the pooled and the combined interval. Passes without a finite interval are left out; with fewer than two
+ * nothing changes.
  */
 export function combinePasses(pooled: RatioInterval, passes: RatioInterval[], level = 0.95): RatioInterval {
   const z = level >= 0.99 ? 2.576 : 1.96;
@@ -128,6 +133,7 @@ export function combinePasses(pooled: RatioInterval, passes: RatioInterval[], le
   const ws = v.map((x) => 1 / (x + tau2));
   const sws = ws.reduce((a, b) => a + b, 0);
   const re = ws.reduce((a, wi, i) => a + wi * (theta[i] ?? 0), 0) / sws;
-  const half = (tau2 > 0 ? tQuantile(usable.length - 1, level) : z) / Math.sqrt(sws);
+  const spread = ws.reduce((a, wi, i) => a + wi * ((theta[i] ?? 0) - re) ** 2, 0) / (usable.length - 1);
+  const half = tQuantile(usable.length - 1, level) * Math.sqrt(Math.max(1, spread) / sws);
   return { value: pooled.value, low: Math.min(pooled.low, Math.exp(re - half)), high: Math.max(pooled.high, Math.exp(re + half)) };
 }

@@ -85,6 +85,24 @@ export function runsPerBlock(runMs: number, targetMs: number): number {
   return Math.max(1, Math.ceil(targetMs / Math.max(runMs, 1e-6)));
 }
 
+/**
+ * One count of runs per block for every lane, so that every lane is treated alike: the same number of
+ * per-block costs (the first run after another lane's block, the clock and meter readings around it) is
+ * spread over the same number of runs, and a block's mean carries the same share of them. Counts sized
+ * per lane from each lane's own quick timing differ by tens of percent between two sessions of one model
+ * on a busy machine, and where blocks are summarized by their mean that difference alone moves the
+ * per-run figure by far more than the intervals allow. The count fills `targetMs` per block on average
+ * over a round (so the rounds keep their length) and never leaves the fastest lane's block under
+ * 1 / GRANULARITY_SHARE clock steps.
+ */
+export function sharedRunsPerBlock(runMs: number[], targetMs: number, granularityMs: number): number {
+  const runs = runMs.map((r) => Math.max(r, 1e-6));
+  if (runs.length === 0) return 1;
+  const meanRun = runs.reduce((a, b) => a + b, 0) / runs.length;
+  const floorMs = Number.isFinite(granularityMs) ? granularityMs / GRANULARITY_SHARE : 0;
+  return Math.max(runsPerBlock(meanRun, targetMs), Math.ceil(floorMs / Math.min(...runs)));
+}
+
 /** Blocks of at least this many runs start with an untimed lead-in run (it costs at most a quarter more wall time). */
 export const LEAD_IN_FROM_RUNS = 4;
 
@@ -335,10 +353,16 @@ export function mergeLogs(logs: LaneLog[]): LaneLog {
 }
 
 /**
- * Passes worth their loading: up to eight, as long as creating every session again costs at most 40 % of
- * the budget; more passes tell the spread between memory layouts better. One pass when creating sessions
- * is slow against the budget.
+ * Passes worth their loading: as many as creating every session again fits in 60 % of the budget, up to
+ * ten. The pass, not the round, replicates the memory layout, and two sessions of one model can differ by
+ * a few percent for their whole life, far more than the rounds of one pass leave uncertain; the combined
+ * interval uses a t quantile with passes − 1 degrees of freedom (12.7 for two, 4.3 for three, 2.8 for
+ * five), so more, shorter passes give narrower honest intervals than longer rounds would. Two passes would
+ * make the interval useless, so a third is afforded up to 80 % of the budget, or the run keeps one pass.
+ * One pass when creating sessions is slow against the budget.
  */
 export function passCount(budgetMs: number, createMs: number): number {
-  return Math.max(1, Math.min(8, Math.floor((0.4 * budgetMs) / Math.max(createMs, 1))));
+  const n = Math.max(1, Math.min(10, Math.floor((0.6 * budgetMs) / Math.max(createMs, 1))));
+  if (n !== 2) return n;
+  return 3 * createMs <= 0.8 * budgetMs ? 3 : 1;
 }

@@ -12,6 +12,7 @@ import { parseShape, parseTarget } from '../../src/cli/commands/profile-torch';
 import { energyOf, variantResult } from '../../src/profiler/torch/assemble';
 import { configLiteral, generateHarness } from '../../src/profiler/torch/generate';
 import { IMPORTS } from '../../src/profiler/torch/harness/core';
+import { MEASURE } from '../../src/profiler/torch/harness/measure';
 import {
   decodeOutputs, isHarnessMessage, parseHarnessLine, parseTorchVariantList, pickSite, torchSiteOf, unsupportedReason,
   type HarnessConfig, type TorchSite,
@@ -153,4 +154,12 @@ void test('the CPU-time estimate divides mean CPU time by mean latency, never by
   const reading = energyOf(m, lat, { raplDomains: [] });
   assert.equal(reading.meter, 'estimate:cpu-time');
   assert.ok(!reading.perInference.notes.some((n) => /capped at 100 %/.test(n)), reading.perInference.notes.join(' | '));
+});
+
+void test('the harness gives every lane the same runs per block: the target on average, 100 clock steps for the fastest', () => {
+  // Two lanes of one model whose warm-up timings differ (one was slowed by other work), and a fast lane with a coarse clock.
+  const call = 'print(json.dumps([shared_runs_per_block([0.001, 0.0014], 0.014, 1e-6), shared_runs_per_block([1e-5, 1e-3], 0.002, 1e-6), shared_runs_per_block([], 0.01, 1e-6)]))';
+  const out = execFileSync(PYTHON, ['-c', `${IMPORTS}\n${MEASURE}\n${call}`], { encoding: 'utf8' });
+  assert.deepEqual(JSON.parse(out), [12, 10, 1]);
+  assert.match(generateHarness(config({})), /runs = shared_runs_per_block\(\[lane\["runS"\] for lane in lanes\], target, granularity\)/);
 });

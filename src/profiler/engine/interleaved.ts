@@ -10,7 +10,7 @@ import type { InterleaveJob, InterleaveOutcome, LaneOutcome, WorkerProgress } fr
 import { combinePasses, resolutionNote, speedVerdict } from '../compare';
 import { batchFeeds } from '../inputs';
 import {
-  blockTargetMs, compareLanes, estimatorFor, interleave, LEAD_IN_FROM_RUNS, measureGranularity, mergeLogs, passCount, runsPerBlock, seededRandom,
+  blockTargetMs, compareLanes, estimatorFor, interleave, LEAD_IN_FROM_RUNS, measureGranularity, mergeLogs, passCount, seededRandom, sharedRunsPerBlock,
   shuffledOrder, summarizeLane, systemClock, worstIntervalPct, type InterleaveResult, type Lane, type LaneLog,
 } from '../interleave';
 import { LoadMonitor, loadNotes, systemReaders } from '../load';
@@ -43,7 +43,7 @@ interface Loaded {
 
 /**
  * A run's duration for sizing blocks: the fastest of five. One run slowed by other work would otherwise
- * shrink this contestant's blocks, and contestants of equal speed should get blocks of equal length.
+ * inflate the estimate; the count of runs per block is then shared by all contestants.
  */
 async function fastestRunMs(session: Ort.InferenceSession, feeds: Record<string, Ort.Tensor>): Promise<number> {
   let best = Infinity;
@@ -139,7 +139,8 @@ async function onePass(job: InterleaveJob, progress: Progress, o: { random: () =
   const budgetMs = o.budgetOf(createMs, performance.now() - loadStart);
   try {
     const target = o.target ?? blockTargetMs(budgetMs, loaded.length, o.granularityMs);
-    const runs = o.runs ?? loaded.map((l) => runsPerBlock(l.runMs, target));
+    const shared = sharedRunsPerBlock(loaded.map((l) => l.runMs), target, o.granularityMs);
+    const runs = o.runs ?? loaded.map(() => shared);
     const lanes: Lane[] = job.contestants.map((c, i) => {
       const l = loaded[i]!;
       const k = runs[i] ?? 1;

@@ -282,6 +282,17 @@ def block_target_s(budget_s, lanes, granularity_s):
     return max(spread, granularity_s * 100 if math.isfinite(granularity_s) else spread)
 
 
+def shared_runs_per_block(run_s, target_s, granularity_s):
+    """One count of runs per block for every lane, as the ONNX profiler does: the same share of per-block
+    costs in every lane's figures. It fills the target on average over a round, and the fastest lane's
+    block still lasts 100 clock steps."""
+    runs = [max(r, 1e-9) for r in run_s]
+    if not runs:
+        return 1
+    k = max(1, int(math.ceil(target_s / (sum(runs) / len(runs)))))
+    return max(k, int(math.ceil(granularity_s * 100 / min(runs))) if math.isfinite(granularity_s) else k)
+
+
 def reset_peak():
     """Resets the kernel's peak-RSS mark (VmHWM) so that each variant gets its own peak; Linux only."""
     try:

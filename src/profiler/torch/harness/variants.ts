@@ -171,8 +171,9 @@ def measure_lanes(torch, lanes, deadline):
     granularity = clock_granularity()
     budget = max(0.2 * len(lanes), deadline - time.perf_counter())
     target = block_target_s(budget, len(lanes), granularity)
+    runs = shared_runs_per_block([lane["runS"] for lane in lanes], target, granularity)
     for lane in lanes:
-        lane["runs"] = max(1, int(math.ceil(target / max(lane["runS"], 1e-9))))
+        lane["runs"] = runs
     emit({"type": "phase", "id": "interleaved", "phase": "measuring", "repetitions": 0})
     rounds, wall_ms, stopped, load = interleave(lanes, budget, CONFIG["seed"])
     emit({"type": "measurement", "rounds": rounds, "granularityMs": granularity * 1000 if math.isfinite(granularity) else None,
