@@ -7,7 +7,7 @@
  * a timed block. Pure: the clock and the runs are passed in, so tests drive it with fakes.
  */
 import { ratioHalfWidthPct, ratioInterval } from './compare';
-import { medianCi, quantileSorted, sortedCopy } from './stats';
+import { medianCi, quantileSorted, sortedCopy, type LatencySummary } from './stats';
 
 /** What the loop reads: wall time and the process's CPU time, both in ms. */
 export interface Clock {
@@ -47,18 +47,6 @@ export function measureGranularity(now: () => number, calls = 20_000): { granula
     prev = t;
   }
   return { granularityMs: min, callMs: i > 0 ? (prev - t0) / i : 0 };
-}
-
-/** A small seeded generator (mulberry32): the same seed gives the same round orders. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** A random permutation of 0..n-1 (Fisher–Yates). */
@@ -269,14 +257,9 @@ export function resolutionOf(log: LaneLog, granularityMs: number, mode: BlockEst
 }
 
 /** Latency summary of a lane from its blocks (interval) and its runs (percentiles). */
-export interface LaneSummary {
-  p50: number;
-  p95: number;
-  p99: number;
-  mean: number;
+export interface LaneSummary extends LatencySummary {
   /** Half-width of the interval of the median block figure, percent, never under the clock's resolution. */
   ciPct: number;
-  n: number;
   blocks: number;
   cpuMsPerRun: number;
 }

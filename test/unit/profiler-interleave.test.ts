@@ -9,9 +9,10 @@ import { test } from 'node:test';
 import { formatSpeedup, ratioHalfWidthPct, ratioInterval, resolutionNote, savesEnergy, speedVerdict, combinePasses, tQuantile } from '../../src/profiler/compare';
 import {
   blockEnergy, blockFigures, blockTargetMs, compareLanes, estimatorFor, interleave, measureGranularity, mergeLogs, passCount, runsPerBlock,
-  seededRandom, sharedRunsPerBlock, shuffledOrder, summarizeLane, worstIntervalPct, type Clock, type LaneLog,
+  sharedRunsPerBlock, shuffledOrder, summarizeLane, worstIntervalPct, type Clock, type LaneLog,
 } from '../../src/profiler/interleave';
 import { heavyLoadWarning, LoadMonitor, loadNotes, parseCpuinfoMhz, type LoadReaders } from '../../src/profiler/load';
+import { seededRandom } from '../../src/random';
 import { Schedule } from '../../src/profiler/schedule';
 
 const normal = (r: () => number) => Math.sqrt(-2 * Math.log(r() || 1e-12)) * Math.cos(2 * Math.PI * r());

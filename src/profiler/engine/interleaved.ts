@@ -10,9 +10,10 @@ import type { InterleaveJob, InterleaveOutcome, LaneOutcome, WorkerProgress } fr
 import { combinePasses, resolutionNote, speedVerdict } from '../compare';
 import { batchFeeds } from '../inputs';
 import {
-  blockTargetMs, compareLanes, estimatorFor, interleave, LEAD_IN_FROM_RUNS, measureGranularity, mergeLogs, passCount, seededRandom, sharedRunsPerBlock,
+  blockTargetMs, compareLanes, estimatorFor, interleave, LEAD_IN_FROM_RUNS, measureGranularity, mergeLogs, passCount, sharedRunsPerBlock,
   shuffledOrder, summarizeLane, systemClock, worstIntervalPct, type InterleaveResult, type Lane, type LaneLog,
 } from '../interleave';
+import { seededRandom } from '../../random';
 import { LoadMonitor, loadNotes, systemReaders } from '../load';
 import { chooseMeter, estimatedReading, measuredReading, type EnergyMeter } from '../meters/index';
 import type { EnergyReading, VariantMetrics } from '../types';
