@@ -93,3 +93,19 @@ export function stopOnSignals(): SignalStop {
     dispose: () => { for (const [sig, h] of handlers) process.removeListener(sig, h); },
   };
 }
+
+/**
+ * Runs a long command under {@link stopOnSignals}. Work cut short by a signal may fail in any way; the
+ * signal is what happened, so such a failure ends with the signal's exit code.
+ */
+export async function withSignalStop(run: (stop: SignalStop) => Promise<number>): Promise<number> {
+  const stop = stopOnSignals();
+  try {
+    return await run(stop);
+  } catch (err) {
+    if (stop.signal.aborted) return stop.exitCode(EXIT.usage);
+    throw err;
+  } finally {
+    stop.dispose();
+  }
+}

@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { formatReportSummary } from '../../report/export/text';
 import { assertFolder } from '../../fileAccess';
-import { EXIT, stopOnSignals, type CliCommand } from '../io';
+import { EXIT, withSignalStop, type CliCommand } from '../io';
 import { REPORT_FORMATS, runReportPipeline, writeReportFiles } from '../pipeline';
 import { parseDuration } from './profile';
 import { flagName, SETTINGS_OPTIONS, settingsFromFlags } from './report';
@@ -23,8 +23,7 @@ export const demoCommand: CliCommand = {
     // Before anything is written: a missing folder must not replace a good report with an empty one.
     await assertFolder(folder);
     io.out(`GreenLens demo over ${folder}`);
-    const stop = stopOnSignals();
-    try {
+    return withSignalStop(async (stop) => {
       const { report, settingProblems } = await runReportPipeline({ folder, outDir, budgetMs, rawSettings: settingsFromFlags(values), settingNames: flagName, log: (l) => io.out(l), signal: stop.signal });
       if (stop.signal.aborted) return stop.exitCode(EXIT.ok);
       for (const p of settingProblems) io.err(`warning: ${p.message}`);
@@ -34,12 +33,6 @@ export const demoCommand: CliCommand = {
       io.out('');
       io.out(`Wrote ${written.map((f) => path.relative(io.cwd, f) || f).join(', ')}`);
       return EXIT.ok;
-    } catch (err) {
-      // Work cut short by the signal may fail in any way; the signal is what happened.
-      if (stop.signal.aborted) return stop.exitCode(EXIT.usage);
-      throw err;
-    } finally {
-      stop.dispose();
-    }
+    });
   },
 };

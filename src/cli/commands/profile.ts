@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { profileModel, VARIANT_FORMS, VariantSpecError, parseVariantList, type ProfileProgress } from '../../profiler/index';
 import { assertRegularFile } from '../../fileAccess';
-import { CliUsageError, EXIT, defaultCacheDir, stopOnSignals, type CliCommand, type CliIO } from '../io';
+import { CliUsageError, EXIT, defaultCacheDir, withSignalStop, type CliCommand, type CliIO } from '../io';
 import { formatProfile } from '../../report/profileText';
 import { checkDuration, DURATION_LIMITS, type DurationLimits } from '../../settings';
 
@@ -76,8 +76,7 @@ export const profileCommand: CliCommand = {
     const modelPath = path.resolve(io.cwd, file);
     // Before any worker starts: a missing path, a folder or a named pipe is bad input (exit 2).
     assertRegularFile(modelPath);
-    const stop = stopOnSignals();
-    try {
+    return withSignalStop(async (stop) => {
       const result = await profileModel({
         modelPath, variants,
         storageDir: values.storage ? path.resolve(io.cwd, values.storage) : path.join(base, 'variants'),
@@ -87,12 +86,6 @@ export const profileCommand: CliCommand = {
       });
       io.out(values.json ? JSON.stringify(result, null, 2) : formatProfile(result));
       return stop.exitCode(result.variants.some((v) => v.status === 'error') ? EXIT.variantFailed : EXIT.ok);
-    } catch (err) {
-      // Work cut short by the signal may fail in any way; the signal is what happened.
-      if (stop.signal.aborted) return stop.exitCode(EXIT.usage);
-      throw err;
-    } finally {
-      stop.dispose();
-    }
+    });
   },
 };

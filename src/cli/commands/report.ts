@@ -6,7 +6,7 @@ import { writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { assertFolder } from '../../fileAccess';
-import { CliUsageError, EXIT, stopOnSignals, type CliCommand } from '../io';
+import { CliUsageError, EXIT, withSignalStop, type CliCommand } from '../io';
 import { REPORT_FORMATS, renderReport, runReportPipeline, type ReportFormat } from '../pipeline';
 import { parseDuration } from './profile';
 
@@ -52,8 +52,7 @@ export const reportCommand: CliCommand = {
     const outDir = values.storage ? path.resolve(io.cwd, values.storage) : out ? path.dirname(out) : path.resolve(io.cwd, 'out', 'report');
     const budgetMs = values['no-profile'] ? 0 : parseDuration(values.budget ?? '20s');
     await assertFolder(folder);
-    const stop = stopOnSignals();
-    try {
+    return withSignalStop(async (stop) => {
       const { report, settingProblems } = await runReportPipeline({ folder, outDir, budgetMs, rawSettings: settingsFromFlags(values), settingNames: flagName, log: (l) => io.err(l), signal: stop.signal });
       // An interrupted run writes nothing: a half-profiled report must not replace a finished one.
       if (stop.signal.aborted) return stop.exitCode(EXIT.ok);
@@ -64,12 +63,6 @@ export const reportCommand: CliCommand = {
         io.err(`Wrote ${path.relative(io.cwd, out) || out}`);
       } else io.out(text.replace(/\n$/, ''));
       return EXIT.ok;
-    } catch (err) {
-      // Work cut short by the signal may fail in any way; the signal is what happened.
-      if (stop.signal.aborted) return stop.exitCode(EXIT.usage);
-      throw err;
-    } finally {
-      stop.dispose();
-    }
+    });
   },
 };
