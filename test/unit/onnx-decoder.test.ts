@@ -9,8 +9,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { bytesSource, readModelFromSource, readTensorValues } from '../../src/analyzers/onnx/index';
-import { valueInfoOf } from '../../src/analyzers/onnx/reader';
-import type { AttributeInfo, GraphInfo, TensorInfo } from '../../src/analyzers/onnx/index';
+import type { AttributeInfo, Dim, GraphInfo, TensorInfo, ValueInfo } from '../../src/analyzers/onnx/index';
 import { onnx } from '../../src/analyzers/onnx/generated/onnx';
 import { CORPUS, MODELS_DIR, findModels } from './helpers/models';
 
@@ -37,6 +36,25 @@ function refValues(t: onnx.ITensorProto, elements: number): number[] | undefined
   } catch {
     return undefined;
   }
+}
+
+function dimOf(d: onnx.TensorShapeProto.IDimension): Dim {
+  if (Object.prototype.hasOwnProperty.call(d, 'dimParam') && d.dimParam) return d.dimParam;
+  if (Object.prototype.hasOwnProperty.call(d, 'dimValue')) return num(d.dimValue);
+  return null;
+}
+
+/** A protobufjs ValueInfoProto in the reader's plain form, symbolic dims kept by name. */
+function valueInfoOf(v: onnx.IValueInfoProto): ValueInfo {
+  const type = v.type;
+  const name = v.name ?? '';
+  const tt = type?.tensorType ?? type?.sparseTensorType;
+  if (tt) {
+    const shape = tt.shape ? (tt.shape.dim ?? []).map(dimOf) : undefined;
+    return { name, dtype: tt.elemType ?? 0, shape, kind: type?.tensorType ? 'tensor' : 'sparse_tensor' };
+  }
+  const kind = type?.sequenceType ? 'sequence' : type?.mapType ? 'map' : type?.optionalType ? 'optional' : 'unknown';
+  return { name, dtype: 0, shape: undefined, kind };
 }
 
 interface Plain {

@@ -4,7 +4,7 @@
  */
 import type { ByteSource } from './source';
 import type { InlineDataRef, TensorInfo } from './types';
-import { decodeSignedVarint64, signedVarintLength } from './wire';
+import { ProtoReader, asBuffer } from './protoReader';
 
 /** Tensors with more elements than this are not decoded for constant folding. */
 export const MAX_FOLD_ELEMENTS = 4096;
@@ -30,7 +30,7 @@ function rawValue(view: DataView, dtype: number, o: number): number {
     case 5: return view.getInt16(o, true);
     case 6: return view.getInt32(o, true);
     // 64-bit integers from two halves: exact below 2^53 and rounded once above, as Number(BigInt) does.
-    // Values that fit in 32 bits are read as such, so that they stay small integers (see wire.ts).
+    // Values that fit in 32 bits are read as such, so that they stay small integers (see protoReader.ts).
     case 7: {
       const hi = view.getInt32(o + 4, true);
       const lo = view.getInt32(o, true);
@@ -46,22 +46,16 @@ function rawValue(view: DataView, dtype: number, o: number): number {
   }
 }
 
-/** Unsigned varint at buf[at, limit); sets varintLength (0 when it does not end in time). */
-let varintLength = 0;
-function uvarintAt(buf: Uint8Array, at: number, limit: number): number {
-  let value = 0;
-  let scale = 1;
-  for (let i = 0; i < 10 && at + i < limit; i++) {
-    const b = buf[at + i] as number;
-    value += (b & 0x7f) * scale;
-    if (b < 0x80) {
-      varintLength = i + 1;
-      return value;
-    }
-    scale *= 128;
+/** Up to `elements` packed varints (uint64 for dtype 13, else int64); undefined when one is cut off. */
+function decodeVarints(buf: Uint8Array, at: number, length: number, dtype: number, elements: number): number[] | undefined {
+  const out: number[] = [];
+  const r = new ProtoReader(asBuffer(buf), at, at + length);
+  try {
+    while (r.pos < r.end && out.length < elements) out.push(dtype === 13 ? r.uint() : r.int64());
+  } catch {
+    return undefined;
   }
-  varintLength = 0;
-  return 0;
+  return out;
 }
 
 /**
@@ -77,22 +71,7 @@ export function decodeInline(buf: Uint8Array, at: number, length: number, encodi
     for (let i = 0; i < elements; i++) out.push(rawValue(view, dtype, i * w));
     return out;
   }
-  if (encoding === 'varint') {
-    const end = at + length;
-    let pos = at;
-    while (pos < end && out.length < elements) {
-      if (dtype === 13) {
-        out.push(uvarintAt(buf, pos, end));
-        if (varintLength === 0) return undefined;
-        pos += varintLength;
-      } else {
-        out.push(decodeSignedVarint64(buf, pos, Math.min(10, end - pos)));
-        if (signedVarintLength === 0) return undefined;
-        pos += signedVarintLength;
-      }
-    }
-    return out;
-  }
+  if (encoding === 'varint') return decodeVarints(buf, at, length, dtype, elements);
   if (encoding !== 'fixed32' && encoding !== 'fixed64') return undefined;
   const step = encoding === 'fixed32' ? 4 : 8;
   for (let o = 0; o + step <= length && out.length < elements; o += step) out.push(step === 4 ? view.getFloat32(o, true) : view.getFloat64(o, true));
