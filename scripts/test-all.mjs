@@ -1,6 +1,9 @@
 // `npm test`: builds, type-checks and lints, then runs the three tiers — unit (node's test runner over
 // the pure modules), integration (mocha inside a real VS Code extension host) and e2e (playwright-core
-// driving chromium against code-server) — and ends with one line `N passed, N failed, N skipped`.
+// driving chromium against code-server) — and ends with one line `N passed, N failed, N skipped`, after
+// the skipped tests with their reasons. Before the unit tier it sets up the test material
+// (scripts/install-test-material.sh: Debian's PyTorch, ONNX and datasets, the real ONNX models), as the
+// other tiers install their tools (scripts/install-test-tools.sh), so a fresh machine runs what CI runs.
 // Usage: node scripts/test-all.mjs [--tier unit|integration|e2e]... [--no-static]
 import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync, mkdtempSync, existsSync, statSync } from 'node:fs';
@@ -47,6 +50,7 @@ if (!argv.includes('--no-static') && tiers.length === 0) {
 }
 
 if (wanted('unit')) {
+  step('test material', run('bash', ['scripts/install-test-material.sh']) === 0);
   const tap = join(scratch, 'unit.tap');
   const tests = files(join(repoRoot, 'test/unit'), '.test.ts');
   const code = run(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=2', '--test-reporter=spec', '--test-reporter-destination=stdout',
@@ -57,6 +61,8 @@ if (wanted('unit')) {
   const u = { passed: count('pass'), failed: count('fail') + count('cancelled'), skipped: count('skipped') + count('todo') };
   if (code !== 0 && u.failed === 0) u.failed = 1;
   lines.push(`unit: ${u.passed} passed, ${u.failed} failed, ${u.skipped} skipped`);
+  // Each skip says why: what the machine lacks (a platform feature, a device), never what setup forgot.
+  for (const m of text.matchAll(/^\s*ok \d+ - (.*?) # SKIP\s*(.*)$/gm)) lines.push(`  skipped: ${m[1]} (${m[2] || 'no reason given'})`);
   for (const k of Object.keys(totals)) totals[k] += u[k];
 }
 
