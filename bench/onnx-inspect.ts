@@ -7,18 +7,16 @@
  * around the work itself: interpreter start-up and imports are excluded on both sides, and the file is
  * in the page cache for both (every run reads it whole or in part, and they alternate).
  *
- * Four measurements, each the median over RUNS processes per side, ours and python's alternating:
- * - cold: the first call in a fresh process, as `greenlens inspect` runs: with the CLI's V8 tier-up
- *   thresholds (src/cli/v8Tiering.ts) and its compile cache (src/cli/compileCache.ts) in place, as
- *   every run after a command's first finds it. V8 still runs each function unoptimised at first.
- *   Python's side is the same: its interpreter loads the onnx package from the .pyc files Debian
- *   compiled at install, outside its timer.
+ * Three measurements, each the median over RUNS processes per side, ours and python's alternating:
+ * - cold: the first call in a fresh process, as `greenlens inspect` runs: with the CLI's code cache
+ *   (src/cli/compileCache.ts) in place, as every run after a command's first finds it, and V8's own
+ *   settings. V8 still runs each function unoptimised at first. Python's side is the same: its
+ *   interpreter loads the onnx package from the .pyc files Debian compiled at install, outside its timer.
  * - cold without the cache: the very first run, V8 compiling each function to bytecode on its first call.
- * - cold with V8's default tier-up thresholds instead of the CLI's (src/cli/v8Tiering.ts).
  * - warm: the median of 5 calls after warm-up calls in the same process, as in the editor, whose
- *   extension host stays up between models (and runs with V8's own thresholds).
- * Ends with one line for the cold figures, the ones a one-shot CLI user waits for:
- * RESULT onnx-inspect seconds=<ours> peak_rss_mb=<ours> speedup_vs_onnx=<ratio>
+ *   extension host stays up between models.
+ * Ends with one line for the cold figures, the ones a one-shot CLI user waits for, and the speed-ups warm
+ * and on a first run: RESULT onnx-inspect seconds=<ours> peak_rss_mb=<ours> speedup_vs_onnx=<ratio> ...
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
@@ -31,20 +29,16 @@ const PYTHON = '/usr/bin/python3';
 /** Processes per side and mode: medians of 9 stand up to a busy host's bursts better than 5 did. */
 const RUNS = 9;
 
-type Mode = 'cold' | 'uncached' | 'v8default' | 'warm';
+type Mode = 'cold' | 'uncached' | 'warm';
 interface Side { seconds: number; wallSeconds: number; peakRssMb: number; params: number; gmacs: number | null }
 
 /**
- * Our child's entry: sets V8's tier-up flags and runs the work bundle through the compile cache in
- * CACHE_DIR, as dist/cli.js runs the CLI (src/cli/launch.ts); without a cache when CACHE_DIR is unset,
- * with V8's own thresholds when GREENLENS_V8_TIERING=0. argv is passed through.
+ * Our child's entry: runs the work bundle with the compile cache in CACHE_DIR, as dist/cli.js runs the
+ * CLI (src/cli/launch.ts); without a cache when CACHE_DIR is unset. argv is passed through.
  */
 const LAUNCH = (work: string): string => `
-import { cacheFileFor, loadBundle } from ${JSON.stringify(path.resolve(__dirname, '../src/cli/compileCache'))};
-import { applyTieringFlags } from ${JSON.stringify(path.resolve(__dirname, '../src/cli/v8Tiering'))};
-applyTieringFlags();
-const dir = process.env.CACHE_DIR;
-const loaded = loadBundle(${JSON.stringify(work)}, dir ? cacheFileFor(${JSON.stringify(work)}, 'inspect', dir) : undefined);
+import { loadCached } from ${JSON.stringify(path.resolve(__dirname, '../src/cli/compileCache'))};
+const loaded = loadCached(${JSON.stringify(work)}, 'inspect', process.env.CACHE_DIR || undefined);
 process.once('exit', () => loaded.save());
 `;
 
@@ -92,16 +86,13 @@ print('{"seconds": %f, "peakRssMb": %f, "params": %d, "gmacs": null}' % (seconds
 const CALLS: Record<Mode, { ours: [number, number]; python: [number, number] }> = {
   cold: { ours: [0, 1], python: [0, 1] },
   uncached: { ours: [0, 1], python: [0, 1] },
-  v8default: { ours: [0, 1], python: [0, 1] },
   warm: { ours: [4, 5], python: [1, 5] },
 };
 
-function timed(cmd: string, args: string[], cacheDir?: string, v8Tiering = true): Side {
+function timed(cmd: string, args: string[], cacheDir?: string): Side {
   const env = { ...process.env };
   delete env.CACHE_DIR;
-  delete env.GREENLENS_V8_TIERING;
   if (cacheDir) env.CACHE_DIR = cacheDir;
-  if (!v8Tiering) env.GREENLENS_V8_TIERING = '0';
   const t0 = performance.now();
   const out = execFileSync(cmd, args, { encoding: 'utf8', maxBuffer: 1 << 20, env });
   const wallSeconds = (performance.now() - t0) / 1000;
@@ -123,9 +114,7 @@ function measure(launcher: string, mode: Mode, cacheDir: string): { ours: Side; 
   const theirs: Side[] = [];
   const calls = CALLS[mode];
   for (let i = 0; i < RUNS; i++) {
-    // Warm calls stand for the editor, whose extension host runs with V8's own thresholds.
-    const defaults = mode === 'v8default' || mode === 'warm';
-    ours.push(timed(process.execPath, [launcher, MODEL, ...calls.ours.map(String)], mode === 'uncached' ? undefined : cacheDir, !defaults));
+    ours.push(timed(process.execPath, [launcher, MODEL, ...calls.ours.map(String)], mode === 'uncached' ? undefined : cacheDir));
     theirs.push(timed(PYTHON, ['-c', PY, MODEL, ...calls.python.map(String)]));
   }
   return { ours: median(ours), theirs: median(theirs), all: [ours, theirs] };
@@ -148,30 +137,23 @@ function main(): void {
     timed(process.execPath, [launcher, MODEL, '0', '1'], cacheDir);
     const cold = measure(launcher, 'cold', cacheDir);
     const uncached = measure(launcher, 'uncached', cacheDir);
-    // V8 checks its flags against a cache's: this mode keeps its own, written by its own first run.
-    const defaultDir = path.join(dir, 'cache-v8-default');
-    timed(process.execPath, [launcher, MODEL, '0', '1'], defaultDir, false);
-    const v8default = measure(launcher, 'v8default', defaultDir);
-    const warm = measure(launcher, 'warm', defaultDir);
-    console.log(`vit_b_16.onnx (${MODEL}), median of ${RUNS} processes per side`);
+    const warm = measure(launcher, 'warm', cacheDir);
+    console.log(`vit_b_16.onnx (${MODEL}), median of ${RUNS} processes per side, Node.js ${process.version}`);
     console.log(`${'side'.padEnd(40)} ${'seconds'.padStart(9)} ${'wall (s)'.padStart(10)} ${'peak MB'.padStart(9)} ${'params'.padStart(11)} ${'GMACs'.padStart(7)}`);
     console.log(row('cold: greenlens open + summarise', cold.ours));
     console.log(row('cold: python3-onnx load + param count', cold.theirs));
     console.log(row('cold, first run (no compile cache)', uncached.ours));
     console.log(row('  python3-onnx in the same runs', uncached.theirs));
-    console.log(row('cold, V8 default tier-up thresholds', v8default.ours));
-    console.log(row('  python3-onnx in the same runs', v8default.theirs));
     console.log(row('warm: greenlens open + summarise', warm.ours));
     console.log(row('warm: python3-onnx load + param count', warm.theirs));
     const spread = (s: Side[]): string => s.map((x) => x.seconds.toFixed(3)).join(' ');
     console.log(`cold runs (s): greenlens ${spread(cold.all[0] as Side[])}; python ${spread(cold.all[1] as Side[])}`);
     console.log('seconds: the work inside the process (cold: first call; warm: median of 5 calls after warm-up);');
     console.log(`first run: speedup_vs_onnx=${(uncached.theirs.seconds / uncached.ours.seconds).toFixed(1)} (V8 compiles every function it calls; later runs load that from the cache)`);
-    console.log(`V8 default thresholds: speedup_vs_onnx=${(v8default.theirs.seconds / v8default.ours.seconds).toFixed(1)} (optimising compiles on background threads compete with the work; see src/cli/v8Tiering.ts)`);
     console.log('wall: whole child process, start-up and every call included; peak MB: the child process.');
     console.log('params: python counts initializers only; greenlens adds the elements of Constant nodes.');
     console.log(`warm speedup_vs_onnx=${(warm.theirs.seconds / warm.ours.seconds).toFixed(1)}`);
-    console.log(`RESULT onnx-inspect seconds=${cold.ours.seconds.toFixed(3)} peak_rss_mb=${cold.ours.peakRssMb.toFixed(0)} speedup_vs_onnx=${(cold.theirs.seconds / cold.ours.seconds).toFixed(1)}`);
+    console.log(`RESULT onnx-inspect seconds=${cold.ours.seconds.toFixed(3)} peak_rss_mb=${cold.ours.peakRssMb.toFixed(0)} speedup_vs_onnx=${(cold.theirs.seconds / cold.ours.seconds).toFixed(1)} warm_speedup_vs_onnx=${(warm.theirs.seconds / warm.ours.seconds).toFixed(1)} first_run_speedup_vs_onnx=${(uncached.theirs.seconds / uncached.ours.seconds).toFixed(1)}`);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -1,36 +1,33 @@
 /**
- * Runs a CommonJS bundle through a V8 code cache kept on disk, so that a one-shot CLI process does not
- * compile the same functions to bytecode on every run. The cache of a command is written when its first
- * run exits and read by every later run; like Python's .pyc files, it is an optimisation only: any
+ * Loads the CLI bundle with a code cache on disk, so that a one-shot CLI process does not compile the same
+ * functions to bytecode on every run. Like Python's .pyc files, a cache is an optimisation only: any
  * problem with it (unwritable folder, a cache from another Node.js, a corrupt file) means the bundle is
  * compiled as usual.
  *
- * Why not Node.js's own module.enableCompileCache (Node 22.1+) or the v8-compile-cache package: both
- * create the cache right after compiling a module, when only its top-level code has bytecode. A command's
- * work happens in functions V8 compiles lazily on their first call, and those are what a cold
- * `greenlens inspect` spends its compile time on. vm.Script#createCachedData called at exit includes
- * every function compiled so far (Node.js documents this). Measured on the cold inspection of vit_b_16
- * (medians of 9-11 alternating processes): with Node 24, module.enableCompileCache wrote 46 KB and the
- * call was no faster (59 against 55 ms); with Node 20, the cache written here (211 KB) took it from 70
- * to 56 ms. bench/onnx-inspect.ts measures runs with and without it.
+ * Node.js 22.1 and later have their own cache (module.enableCompileCache), which is used wherever it
+ * exists. Node.js 20 has none, so there the bundle runs through a vm.Script whose cached data is written
+ * when a command's first successful run exits: V8 then includes every function compiled so far, which is
+ * where a command spends its compile time. bench/onnx-inspect.ts measures a fresh process with and without
+ * the cache; docs/cli-startup.md has the figures behind keeping it.
  */
 import { mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import * as nodeModule from 'node:module';
 import * as path from 'node:path';
 import * as vm from 'node:vm';
 
-/** What happened to the cache when a bundle was loaded. */
-export type CacheState = 'used' | 'missing' | 'rejected' | 'off';
+/** What happened to the cache when a bundle was loaded; `node` means Node.js's own cache is in use. */
+export type CacheState = 'used' | 'missing' | 'rejected' | 'off' | 'node';
 
 export interface LoadedBundle {
   /** The bundle's module.exports. */
   exports: unknown;
   state: CacheState;
-  /** The cache file of this bundle and key (undefined when caching is off). */
-  cacheFile: string | undefined;
-  /** Writes the cache when none was used; call it once the work is done (at exit). Never throws. */
+  /** Writes this module's own cache when none was used; call it once the work is done (at exit). Never throws. */
   save(): void;
 }
+
+/** Node.js's own compile cache (22.1+), typed here because Node.js 20's type definitions lack it. */
+const enableCompileCache = (nodeModule as { enableCompileCache?: (dir: string) => unknown }).enableCompileCache;
 
 /**
  * The cache file for a bundle, a key (the command) and this Node.js. The bundle's size and modification
@@ -49,6 +46,18 @@ function commandOf(name: string): string | undefined {
 }
 
 /**
+ * Loads the CommonJS bundle `file` for command `key` with a code cache in `dir` (undefined: none):
+ * Node.js's own where it has one, else the cache of this module.
+ */
+export function loadCached(file: string, key: string, dir: string | undefined): LoadedBundle {
+  if (dir !== undefined && enableCompileCache) {
+    enableCompileCache(path.join(dir, 'compile-cache'));
+    return { ...loadBundle(file, undefined), state: 'node' };
+  }
+  return loadBundle(file, dir === undefined ? undefined : cacheFileFor(file, key, dir));
+}
+
+/**
  * Loads the CommonJS bundle at `file` through the code cache `cacheFile` (undefined: a plain require).
  * The bundle gets the module variables Node.js gives it. It must not use dynamic import(): Node.js 20
  * can only serve import() in a vm.Script through an experimental option (a warning on every run), and
@@ -59,7 +68,7 @@ export function loadBundle(file: string, cacheFile: string | undefined): LoadedB
   const filename = path.resolve(file);
   if (!cacheFile) {
     // eslint-disable-next-line @typescript-eslint/no-require-imports -- the plain path, as without a cache
-    return { exports: require(filename), state: 'off', cacheFile: undefined, save() {} };
+    return { exports: require(filename), state: 'off', save() {} };
   }
   let cachedData: Buffer | undefined;
   try {
@@ -73,29 +82,31 @@ export function loadBundle(file: string, cacheFile: string | undefined): LoadedB
   const state: CacheState = cachedData === undefined ? 'missing' : script.cachedDataRejected ? 'rejected' : 'used';
   const mod = { exports: {} as unknown, filename, id: filename, loaded: false };
   const fn = script.runInThisContext() as (e: unknown, r: NodeJS.Require, m: unknown, f: string, d: string) => void;
-  fn.call(mod.exports, mod.exports, createRequire(filename), mod, filename, path.dirname(filename));
+  fn.call(mod.exports, mod.exports, nodeModule.createRequire(filename), mod, filename, path.dirname(filename));
   mod.loaded = true;
   return {
     exports: mod.exports,
     state,
-    cacheFile,
     save() {
-      if (state === 'used') return;
-      try {
-        mkdirSync(path.dirname(cacheFile), { recursive: true });
-        // Written aside and renamed, so a concurrent run never reads half a file.
-        const tmp = `${cacheFile}.${process.pid}.tmp`;
-        writeFileSync(tmp, script.createCachedData());
-        renameSync(tmp, cacheFile);
-        // Caches of earlier bundles or Node.js versions for the same command are dead weight now.
-        const dir = path.dirname(cacheFile);
-        const key = commandOf(path.basename(cacheFile));
-        for (const f of readdirSync(dir)) {
-          if (key !== undefined && commandOf(f) === key && f !== path.basename(cacheFile)) rmSync(path.join(dir, f), { force: true });
-        }
-      } catch {
-        // A cache that cannot be written only costs the next run its compile time.
-      }
+      if (state !== 'used') saveCache(script, cacheFile);
     },
   };
+}
+
+/** Writes a script's cached data, replacing this command's caches of earlier bundles. Never throws. */
+function saveCache(script: vm.Script, cacheFile: string): void {
+  try {
+    const dir = path.dirname(cacheFile);
+    mkdirSync(dir, { recursive: true });
+    // Written aside and renamed, so a concurrent run never reads half a file.
+    const tmp = `${cacheFile}.${process.pid}.tmp`;
+    writeFileSync(tmp, script.createCachedData());
+    renameSync(tmp, cacheFile);
+    const key = commandOf(path.basename(cacheFile));
+    for (const f of readdirSync(dir)) {
+      if (key !== undefined && commandOf(f) === key && f !== path.basename(cacheFile)) rmSync(path.join(dir, f), { force: true });
+    }
+  } catch {
+    // A cache that cannot be written only costs the next run its compile time.
+  }
 }

@@ -1,16 +1,11 @@
 /**
- * The `greenlens` executable (dist/cli.js): sets V8's tier-up thresholds for a short-lived process
- * (v8Tiering.ts), then loads the CLI bundle (dist/cliMain.js) through the compile cache of the command
- * being run and runs it. Kept tiny: everything it imports is loaded before the cache can help.
- * GREENLENS_COMPILE_CACHE=0 turns the cache off, GREENLENS_V8_TIERING=0 the thresholds.
+ * The `greenlens` executable (dist/cli.js): loads the CLI bundle (dist/cliMain.js) with the code cache of
+ * the command being run (compileCache.ts) and runs it. Kept tiny: everything it imports is loaded before
+ * the cache can help. GREENLENS_COMPILE_CACHE=0 turns the cache off.
  */
 import * as path from 'node:path';
-import { cacheFileFor, loadBundle, type LoadedBundle } from './compileCache';
+import { loadBundle, loadCached, type LoadedBundle } from './compileCache';
 import { defaultCacheDir } from './io';
-import { applyTieringFlags } from './v8Tiering';
-
-// Before the bundle is loaded, so that every function of the CLI starts with these thresholds.
-applyTieringFlags();
 
 const bundle = path.join(__dirname, 'cliMain.js');
 const argv = process.argv.slice(2);
@@ -19,8 +14,7 @@ const command = /^[a-z][a-z-]{0,31}$/.test(argv[0] ?? '') ? (argv[0] as string) 
 
 let loaded: LoadedBundle;
 try {
-  const cacheFile = process.env.GREENLENS_COMPILE_CACHE === '0' ? undefined : cacheFileFor(bundle, command, defaultCacheDir());
-  loaded = loadBundle(bundle, cacheFile);
+  loaded = loadCached(bundle, command, process.env.GREENLENS_COMPILE_CACHE === '0' ? undefined : defaultCacheDir());
 } catch {
   // Whatever went wrong with the cache, the bundle still runs the ordinary way.
   loaded = loadBundle(bundle, undefined);

@@ -18,7 +18,7 @@ export class OnnxReadError extends Error {
 }
 
 /**
- * Runs `fn` and turns any non-OnnxReadError failure (protobufjs RangeErrors, stack overflows on
+ * Runs `fn` and turns any non-OnnxReadError failure (a RangeError, a stack overflow on
  * pathological nesting) into an OnnxReadError with the given context, so nothing else escapes the reader.
  */
 export function guarded<T>(context: string, fn: () => T, offset?: number): T {
