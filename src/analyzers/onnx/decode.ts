@@ -86,8 +86,8 @@ export function decodeEntry(r: ProtoReader): { key: string; value: string } {
 /** The typed data fields of TensorProto, in the order the first non-empty one gives the values. */
 const VALUE_FIELDS: readonly number[] = [TensorProto.float_data, TensorProto.int32_data, TensorProto.int64_data, TensorProto.double_data, TensorProto.uint64_data];
 
-/** How a packed payload of `field` is encoded; undefined for fields that hold no tensor data. */
-function payloadEncoding(field: number): InlineDataRef['encoding'] | undefined {
+/** How a length-delimited TensorProto `field` holds the tensor's data; undefined for the other fields. */
+export function payloadEncoding(field: number): InlineDataRef['encoding'] | undefined {
   switch (field) {
     case TensorProto.raw_data: return 'raw';
     case TensorProto.float_data: return 'fixed32';

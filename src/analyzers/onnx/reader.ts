@@ -11,7 +11,7 @@ import { LimitCounter, type OnnxLimits } from './limits';
 import { bytesSource, fileSource, type ByteSource } from './source';
 import { FieldScanner, RangeList } from './wire';
 import { ProtoReader, asBuffer } from './protoReader';
-import { decodeAttribute, decodeEntry, inferAttributeType, decodeNode, decodeOpset, decodeTensor, decodeValueInfo, type ExternalEntries, type PendingGraphs } from './decode';
+import { decodeAttribute, decodeEntry, inferAttributeType, payloadEncoding, decodeNode, decodeOpset, decodeTensor, decodeValueInfo, type ExternalEntries, type PendingGraphs } from './decode';
 import { AttributeProto, DataLocation, FunctionProto, GraphProto, ModelProto, NodeProto, SparseTensorProto, TensorProto } from './fields';
 import type { AttributeInfo, GraphInfo, InlineDataRef, ModelInfo, NodeInfo, TensorInfo, ValueInfo } from './types';
 
@@ -121,24 +121,13 @@ function countNode(limits: LimitCounter, node: NodeInfo, start: number): void {
   node.attributes.forEach((a) => countAttribute(limits, a, start));
 }
 
-/** How a length-delimited TensorProto field holds the tensor's data, or undefined when it holds none. */
-function payloadOf(field: number): InlineDataRef['encoding'] | undefined {
-  switch (field) {
-    case TensorProto.raw_data: return 'raw';
-    case TensorProto.float_data: return 'fixed32';
-    case TensorProto.double_data: return 'fixed64';
-    case TensorProto.int32_data: case TensorProto.int64_data: case TensorProto.uint64_data: return 'varint';
-    default: return undefined;
-  }
-}
-
 /** Reads the TensorProto in [start, end), recording payload positions instead of reading payloads. */
 export function readTensor(ctx: Ctx, start: number, end: number): TensorInfo {
   const small = new RangeList(MAX_SMALL_BYTES);
   let data: InlineDataRef | undefined;
   const s = new FieldScanner(ctx.src, start, end);
   while (s.next()) {
-    const payload = s.delimited ? payloadOf(s.field) : undefined;
+    const payload = s.delimited ? payloadEncoding(s.field) : undefined;
     if (payload) data = { kind: 'inline', offset: s.valStart, length: s.end - s.valStart, encoding: payload };
     else if (s.field === TensorProto.string_data && s.delimited) {
       // Repeated string_data: keep the span of all its fields and decode them on demand.
