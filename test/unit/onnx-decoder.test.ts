@@ -242,3 +242,36 @@ void test('rare encodings agree with protobufjs: dim_param beside dim_value, spa
   assert.deepEqual(m.graph.inputs.map((v) => [v.kind, v.shape]), [['tensor', ['n', null, null]], ['sparse_tensor', [4]], ['sequence', undefined], ['unknown', undefined]]);
   assert.deepEqual(m.graph.nodes[0]?.attributes.get('value')?.t?.values, [3]);
 });
+
+void test('a node larger than the read window is scanned field by field and agrees with protobufjs', () => {
+  const big = new Uint8Array(100_000).map((_, i) => i % 251);
+  const ints = Array.from({ length: 20_000 }, (_, i) => i - 10_000);
+  const body = { name: 'body', node: [{ input: ['a'], output: ['b'], opType: 'Identity' }], output: [{ name: 'b' }] };
+  const bytes = onnx.ModelProto.encode({
+    irVersion: 3,
+    opsetImport: [{ domain: '', version: 13 }],
+    graph: {
+      name: 'g',
+      node: [{
+        input: ['x', 'y'], output: ['z'], name: 'large', opType: 'Custom', domain: 'test',
+        // No `type` on the first three, as IR 1 writers left it out: it follows from the member that is set.
+        attribute: [
+          { name: 'weights', t: { name: 'w', dims: [100_000], dataType: 2, rawData: big } },
+          { name: 'ints', ints },
+          { name: 'label', s: new TextEncoder().encode('größe') },
+          { name: 'body', type: 5, g: body },
+          { name: 'floats', type: 6, floats: [0.5, -2] },
+        ],
+      }],
+      output: [{ name: 'z' }],
+    },
+  }).finish();
+  assert.equal(compare('large node', bytes), undefined);
+  const node = readModelFromSource(bytesSource(bytes)).graph.nodes[0];
+  assert.deepEqual([...(node?.attributes.values() ?? [])].map((a) => [a.name, a.type]), [['weights', 4], ['ints', 7], ['label', 3], ['body', 5], ['floats', 6]]);
+  // The weights stay in the file: the tensor records where they are.
+  const data = node?.attributes.get('weights')?.t?.data;
+  assert.ok(data?.kind === 'inline' && data.encoding === 'raw' && data.length === big.length);
+  assert.ok(Buffer.from(bytes.subarray(data.offset, data.offset + data.length)).equals(big));
+  assert.equal(node?.attributes.get('body')?.g?.nodes[0]?.opType, 'Identity');
+});
