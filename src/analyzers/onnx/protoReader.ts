@@ -10,6 +10,13 @@
 import { OnnxReadError } from './errors';
 import { WireType } from './fields';
 
+/**
+ * The encoding argument of Buffer#toString, left undefined: UTF-8 is its documented default, and without
+ * a name to look up it goes straight to the decoding. A model has thousands of names, decoded before V8
+ * has compiled Buffer's own JavaScript, so the lookup would run interpreted for each of them.
+ */
+export const UTF8 = undefined;
+
 /** Scratch for reading little-endian floats without a DataView per value. */
 const f32 = new Float32Array(1);
 const f32Bytes = new Uint8Array(f32.buffer);
@@ -121,7 +128,7 @@ export class ProtoReader {
     const n = this.length();
     const start = this.pos;
     this.pos = start + n;
-    return this.buf.toString('utf8', start, this.pos);
+    return this.buf.toString(UTF8, start, this.pos);
   }
 
   /** A little-endian float (wire type 5). */

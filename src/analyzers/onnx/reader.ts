@@ -10,7 +10,7 @@ import { OnnxReadError, guarded } from './errors';
 import { LimitCounter, type OnnxLimits } from './limits';
 import { bytesSource, fileSource, type ByteSource } from './source';
 import { FieldScanner, RangeList } from './wire';
-import { ProtoReader, asBuffer } from './protoReader';
+import { ProtoReader, UTF8, asBuffer } from './protoReader';
 import { decodeAttribute, decodeEntry, inferAttributeType, payloadEncoding, decodeNode, decodeOpset, decodeTensor, decodeValueInfo, type ExternalEntries, type PendingGraphs } from './decode';
 import { AttributeProto, DataLocation, FunctionProto, GraphProto, ModelProto, NodeProto, SparseTensorProto, TensorProto } from './fields';
 import type { AttributeInfo, GraphInfo, InlineDataRef, ModelInfo, NodeInfo, TensorInfo, ValueInfo } from './types';
@@ -232,7 +232,7 @@ function readSparse(ctx: Ctx, start: number, end: number): TensorInfo | undefine
 /** A UTF-8 string field. */
 function readString(ctx: Ctx, start: number, end: number): string {
   const r = inPlace(ctx, start, end);
-  return r ? r.buf.toString('utf8', r.pos, r.end) : asBuffer(ctx.src.read(start, end - start)).toString('utf8');
+  return r ? r.buf.toString(UTF8, r.pos, r.end) : asBuffer(ctx.src.read(start, end - start)).toString();
 }
 
 /**

@@ -30,6 +30,8 @@ export class FieldScanner {
   end = 0;
   /** The value of a varint field, read as a signed 64-bit integer. */
   value = 0;
+  /** True when the field is length-delimited (a string, bytes, a message or a packed list). */
+  delimited = false;
   private pos: number;
   private readonly reader = new ProtoReader(Buffer.alloc(0), 0, 0);
 
@@ -54,7 +56,8 @@ export class FieldScanner {
     this.tagStart = pos;
     if (this.field === 0) throw new OnnxReadError('malformed', 'field number 0 is invalid: this is not an ONNX protobuf file', pos);
     this.valStart = r.offset;
-    if (this.wire === WireType.lengthDelimited) {
+    this.delimited = this.wire === WireType.lengthDelimited;
+    if (this.delimited) {
       const len = r.uint();
       this.valStart = r.offset;
       this.end = this.valStart + len;
@@ -67,11 +70,6 @@ export class FieldScanner {
     if (this.end > this.limit) throw new OnnxReadError('truncated', `field ${this.field} runs past the end of its message (truncated or corrupt file)`, pos);
     this.pos = this.end;
     return true;
-  }
-
-  /** True when the current field is length-delimited (a string, bytes, a message or a packed list). */
-  get delimited(): boolean {
-    return this.wire === WireType.lengthDelimited;
   }
 }
 
