@@ -7,7 +7,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { inspectOnnxFile } from '../analyzers/onnx/index';
-import { analyzePythonFiles } from '../analyzers/python/workspace';
+import { analyzePythonFiles } from '../analyzers/python/pool';
 import { detectHardware, resolveHardware } from '../energy/detect';
 import { profileModel, type ProfileProgress, type ProfileResult } from '../profiler/index';
 import { buildReport, type ReportInputs } from '../report/build';
@@ -17,7 +17,7 @@ import { exportJson } from '../report/export/json';
 import { exportMarkdown } from '../report/export/markdown';
 import type { Report } from '../report/types';
 import { sanitizeSettings, type SettingProblem } from '../settings';
-import { findWorkspaceFiles, markOutputFolder } from '../workspace/files';
+import { findWorkspaceFiles, markOutputFolder } from '../repository/files';
 
 declare const GREENLENS_VERSION: string | undefined;
 

@@ -4,7 +4,7 @@
  * the model id; never the line alone) with its figures and bands. Serialized sorted and rounded so that a
  * committed baseline changes only where a figure does. The JSON schema is docs/baseline.schema.json.
  */
-import type { FileAnalysis } from '../../analyzers/python/workspace';
+import type { FileAnalysis } from '../../analyzers/python/pool';
 import type { ModelSite, PythonAnalysis, TrainingLoop } from '../../analyzers/python/types';
 import { lookupSite } from '../../catalog/siteEdits';
 import { convertEnergy, type Estimate } from '../../energy/quantity';

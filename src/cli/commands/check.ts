@@ -10,7 +10,7 @@ import * as path from 'node:path';
 import { writeFileAtomicSync } from '../../atomicWrite';
 import { assertFolder, fileAccessError } from '../../fileAccess';
 import { SETTING_KEYS, type Settings } from '../../settings';
-import { readRepoConfig } from '../../workspace/repoConfig';
+import { readRepoConfig } from '../../repository/repoConfig';
 import { helpText, numberFlag, parseOptions, type OptionTable } from '../args';
 import { buildBaseline, serializeBaseline, type Baseline } from '../check/baseline';
 import { compareBaselines } from '../check/compare';

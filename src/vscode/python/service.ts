@@ -12,7 +12,7 @@ import type { GreenLensContext } from '../context';
 import type { DocumentResult } from './documents';
 import type { SiteModel } from './model';
 
-import type * as EngineModule from './engine';
+import type * as EngineModule from './lazyCore';
 
 /** The lazily loaded, pure half of the feature. */
 export type Engine = typeof EngineModule;
@@ -46,7 +46,7 @@ export class PythonService implements PythonEngine, vscode.Disposable {
   engine(): Promise<Engine> {
     this.enginePromise ??= (async () => {
       const t0 = performance.now();
-      const eng = await import('./engine');
+      const eng = await import('./lazyCore');
       await eng.loadPythonGrammar(this.ctx.asset('dist'));
       this.ctx.log.info(`Python analyzer loaded in ${(performance.now() - t0).toFixed(0)} ms`);
       return eng;

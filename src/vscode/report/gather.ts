@@ -27,7 +27,7 @@ interface CachedPython { mtimeMs: number; size: number; input: ReportPythonInput
 /** Loads the pure Python engine on first use (grammar, catalog and energy models are not needed to activate). */
 let engine: Promise<Engine> | undefined;
 function pythonEngine(): Promise<Engine> {
-  engine ??= import('../python/engine');
+  engine ??= import('../python/lazyCore');
   return engine;
 }
 

@@ -11,7 +11,7 @@ import { modelIdRange } from '../../catalog/siteEdits';
 import { alternativeName, describeSite, type SiteModel } from './model';
 
 export { analyzePythonFiles, documentResolver, loadPythonGrammar, PythonDocumentAnalyzer, ruleInfos, CATALOG_ALTERNATIVE_RULE_ID } from '../../analyzers/python/index';
-export { findWorkspaceFiles } from '../../workspace/files';
+export { findWorkspaceFiles } from '../../repository/files';
 export { alternativeEdits, alternativeName, describeSite, type SiteModel } from './model';
 export { alternativeItem, modelCardLines, siteLensTitle } from './format';
 export { summarizeTraining } from './training';
