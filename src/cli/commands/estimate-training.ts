@@ -1,8 +1,8 @@
 /** `greenlens estimate-training`: energy, CO2 and cost of a training run before (or after) it runs. */
 import { parseArgs } from 'node:util';
-import { estimateTraining, type TrainingEstimate } from '../../energy/training-estimate';
+import { estimateTraining, type TrainingEstimate } from '../../catalog/training-estimate';
 import { TRAINING_PRECISIONS, type TrainingPrecision } from '../../energy/gpu-specs';
-import { formatTrainingLines } from '../../energy/training-format';
+import { formatTrainingLines } from '../../catalog/training-format';
 import { EnergyInputError } from '../../energy/quantity';
 import { CliUsageError, type CliCommand } from '../io';
 

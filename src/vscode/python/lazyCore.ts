@@ -14,7 +14,7 @@ export { analyzePythonFiles, documentResolver, loadPythonGrammar, PythonDocument
 export { findWorkspaceFiles } from '../../repository/files';
 export { alternativeEdits, alternativeName, describeSite, type SiteModel } from './model';
 export { alternativeItem, modelCardLines, siteLensTitle } from './format';
-export { summarizeTraining } from './training';
+export { summarizeTraining } from '../../catalog/training-loop';
 
 let detected: Promise<DetectedHardware> | undefined;
 
