@@ -8,7 +8,8 @@ import { parseArgs } from 'node:util';
 import { formatReportSummary } from '../../report/export/text';
 import { assertFolder } from '../../fileAccess';
 import { EXIT, withSignalStop, type CliCommand } from '../io';
-import { REPORT_FORMATS, runReportPipeline, writeReportFiles } from '../pipeline';
+import { REPORT_FORMATS } from '../../report/render';
+import { runReportPipeline, writeReportFiles } from '../pipeline';
 import { parseDuration } from './profile';
 import { flagName, SETTINGS_OPTIONS, settingsFromFlags } from './report';
 

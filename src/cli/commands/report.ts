@@ -7,7 +7,8 @@ import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { assertFolder } from '../../fileAccess';
 import { CliUsageError, EXIT, withSignalStop, type CliCommand } from '../io';
-import { REPORT_FORMATS, renderReport, runReportPipeline, type ReportFormat } from '../pipeline';
+import { REPORT_FORMATS, renderReport, type ReportFormat } from '../../report/render';
+import { defaultDistDir, runReportPipeline } from '../pipeline';
 import { parseDuration } from './profile';
 
 /** Flags that set the report's assumptions, shared with `demo`. */
@@ -57,7 +58,7 @@ export const reportCommand: CliCommand = {
       // An interrupted run writes nothing: a half-profiled report must not replace a finished one.
       if (stop.signal.aborted) return stop.exitCode(EXIT.ok);
       for (const p of settingProblems) io.err(`warning: ${p.message}`);
-      const text = renderReport(report, format);
+      const text = renderReport(report, format, defaultDistDir());
       if (out) {
         await writeFile(out, text);
         io.err(`Wrote ${path.relative(io.cwd, out) || out}`);

@@ -18,10 +18,15 @@ export { summarizeTraining } from '../../catalog/training-loop';
 
 let detected: Promise<DetectedHardware> | undefined;
 
-/** Detects this machine once per session (nvidia-smi is spawned with a timeout) and applies the profile. */
-export async function hardwareFor(profile: string): Promise<ResolvedHardware> {
+/** Detects this machine once per session (nvidia-smi is spawned with a timeout). */
+export function detectedHardware(): Promise<DetectedHardware> {
   detected ??= detectHardware({ nvidiaSmiTimeoutMs: 3000 });
-  return resolveHardware(profile, await detected);
+  return detected;
+}
+
+/** The machine detected once per session, with the profile applied. */
+export async function hardwareFor(profile: string): Promise<ResolvedHardware> {
+  return resolveHardware(profile, await detectedHardware());
 }
 
 /** The GL012 message for a described site, or undefined when the catalog knows no usable alternative. */
