@@ -12,7 +12,7 @@ import type * as GatherModule from '../../report/gather';
 import type { ReportInputs } from '../../report/inputs';
 import type { GreenLensContext } from '../context';
 import { inspectCached } from '../onnx/inspect';
-import type { Engine } from '../python/service';
+import type { LazyCore } from '../python/service';
 import type { ProfileStore } from './profiles';
 
 /** The inputs, and where each relative path of the report lives. */
@@ -46,7 +46,7 @@ const workspaceFiles: FileReader = {
 
 export class InputGatherer {
   /** The gatherer and the Python features' core load on the first report, not at activation. */
-  private modules: Promise<[typeof GatherModule, Engine]> | undefined;
+  private modules: Promise<[typeof GatherModule, LazyCore]> | undefined;
   private cache: GatherModule.PythonInputCache | undefined;
 
   constructor(private readonly ctx: GreenLensContext, private readonly profiles: ProfileStore) {}
