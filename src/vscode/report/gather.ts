@@ -32,7 +32,8 @@ export function relativePath(folder: vscode.WorkspaceFolder, file: string, multi
 /** Reads the user's files through VS Code's file system, as the pure gatherer asks. */
 const workspaceFiles: FileReader = {
   async readText(file) {
-    return new TextDecoder().decode(await vscode.workspace.fs.readFile(vscode.Uri.file(file)));
+    // The byte-order mark is kept, as node:fs keeps it, so the text is the one the analyzer read.
+    return new TextDecoder('utf-8', { ignoreBOM: true }).decode(await vscode.workspace.fs.readFile(vscode.Uri.file(file)));
   },
   async stamp(file) {
     try {
