@@ -16,7 +16,7 @@ import * as path from 'node:path';
 import { onnx } from '../src/analyzers/onnx/generated/onnx';
 import { formatSpeedup } from '../src/profiler/compare';
 import { ProfilerRunner } from '../src/profiler/index';
-import type { InterleaveJob, InterleaveOutcome } from '../src/protocol';
+import type { InterleaveJob, InterleaveOutcome } from '../src/profiler/protocol';
 import { bundledWorker } from './worker';
 
 const argOf = (name: string) => {

@@ -12,9 +12,9 @@ import { profileModel } from '../src/profiler/index';
 import { ratioHalfWidthPct } from '../src/profiler/compare';
 import { interleave, LEAD_IN_FROM_RUNS, runsPerBlock, systemClock, worstIntervalPct } from '../src/profiler/interleave';
 import { seededRandom } from '../src/random';
-import { createSession, toFeeds } from '../src/profiler/engine/ort';
+import { createSession, toFeeds } from '../src/profiler/inWorker/ort';
 import { randomSamples, batchFeeds } from '../src/profiler/inputs';
-import { modelInputs } from '../src/profiler/engine/job';
+import { modelInputs } from '../src/profiler/inWorker/job';
 import { medianCi, sortedCopy } from '../src/profiler/stats';
 import { bundledWorker } from './worker';
 

@@ -14,7 +14,7 @@ import { parseArgs } from 'node:util';
 import { PythonDocumentAnalyzer } from '../src/analyzers/python/document';
 import { loadPythonGrammar } from '../src/analyzers/python/treeSitter';
 import { availableParallelism } from 'node:os';
-import { defaultWorkerScript, PythonAnalyzerPool } from '../src/analyzers/python/workspace';
+import { defaultWorkerScript, PythonAnalyzerPool } from '../src/analyzers/python/pool';
 
 const CPYTHON_PARSE = `
 import ast, sys, time

@@ -91,3 +91,41 @@ export async function assertFolder(dir: string): Promise<void> {
   }
   if (!st.isDirectory()) throw new FileAccessError('not-a-folder', dir, `${dir} is ${st.isFile() ? 'a file' : kindOf(st)}, not a folder`);
 }
+
+/** A file's size and modification time: enough to tell that it changed since it was last read. */
+export interface FileStamp {
+  size: number;
+  mtimeMs: number;
+}
+
+/**
+ * Reading the user's files, as the pure modules that gather reports need it. The CLI passes
+ * {@link nodeFileReader}; the editor passes one over `vscode.workspace.fs`, so that pure code never
+ * imports `vscode`.
+ */
+export interface FileReader {
+  /** The file's text (UTF-8); rejects with an error that names the path. */
+  readText(file: string): Promise<string>;
+  /** The file's stamp, or undefined when it is gone or unreadable. */
+  stamp(file: string): Promise<FileStamp | undefined>;
+}
+
+/** A FileReader over node:fs that opens only regular files (see {@link openRegularFile}). */
+export const nodeFileReader: FileReader = {
+  async readText(file) {
+    const handle = await openRegularFile(file);
+    try {
+      return await handle.readFile('utf8');
+    } finally {
+      await handle.close();
+    }
+  },
+  async stamp(file) {
+    try {
+      const st = await stat(file);
+      return { size: st.size, mtimeMs: st.mtimeMs };
+    } catch {
+      return undefined;
+    }
+  },
+};

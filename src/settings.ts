@@ -30,7 +30,7 @@ export interface Settings {
   /** Gitignore-style patterns of files and folders that Analyze Workspace skips (on top of .gitignore). */
   exclude: string[];
   /** Where the model serves in production: `local` (the measuring machine) or a calibrated benchmark device. */
-  deploymentTarget: 'local' | 'rtx3090' | 'rtx4090' | 'i7-12700h';
+  deploymentTarget: typeof DEPLOYMENT_TARGETS[number];
   /** Batch size the model serves at in production. */
   deploymentBatch: number;
   /** `greenlens check`: the rise in percent of an energy figure that counts as a regression. */
@@ -100,63 +100,105 @@ type Raw = Record<string, unknown>;
  */
 export type SettingLabel = (key: string) => string;
 
-let label: SettingLabel = (key) => `greenlens.${key}`;
+/** The settings that are numbers, each with its inclusive range; every other module reads ranges here. */
+export const SETTING_RANGES = Object.freeze({
+  electricityPrice: { min: 0, max: 10 },
+  carbonIntensity: { min: 0, max: 2000 },
+  profilingBudgetSeconds: { min: 5, max: 3600 },
+  inferencesPerDay: { min: 0, max: 1e12 },
+  accuracyTolerance: { min: 0, max: 100 },
+  deploymentBatch: { min: 1, max: 65536 },
+  checkThreshold: { min: 0, max: 10_000 },
+  checkNewSiteGmacs: { min: 0, max: 1e6 },
+} as const satisfies Partial<Record<keyof Settings, { min: number; max: number }>>);
 
-function num(raw: Raw, key: keyof Settings, min: number, max: number, problems: SettingProblem[]): number {
+export type NumericSetting = keyof typeof SETTING_RANGES;
+
+/** The patterns a trimmed string setting must match. */
+export const SETTING_PATTERNS = Object.freeze({
+  /** ISO 4217 currency code. */
+  currency: /^[A-Za-z]{3}$/,
+  /** Empty (the world average), an ISO 3166 alpha-3 country code, or `provider:region`. */
+  carbonRegion: /^$|^[A-Za-z]{3}$|^[a-z]+:[A-Za-z0-9-]+$/,
+  hardwareProfile: /^.{1,200}$/,
+} as const satisfies Partial<Record<keyof Settings, RegExp>>);
+
+export const DIAGNOSTIC_SEVERITIES = ['default', 'hint', 'information', 'warning', 'error'] as const;
+export const DEPLOYMENT_TARGETS = ['local', 'rtx3090', 'rtx4090', 'i7-12700h'] as const;
+
+/** Whether a setting's key (as in SETTING_KEYS) holds a number, so that text given for it is read as one. */
+export function isNumericSettingKey(key: string): boolean {
+  return Object.keys(SETTING_RANGES).some((k) => SETTING_KEYS[k as NumericSetting] === key);
+}
+
+/** Whether `value` is a usable value of a numeric setting. */
+export function inSettingRange(key: NumericSetting, value: unknown): value is number {
+  const { min, max } = SETTING_RANGES[key];
+  return typeof value === 'number' && Number.isFinite(value) && value >= min && value <= max;
+}
+
+/** One sanitizing pass: the raw values, the problems found so far, and how messages name a setting. */
+interface Pass {
+  raw: Raw;
+  problems: SettingProblem[];
+  label: SettingLabel;
+}
+
+function num(p: Pass, key: NumericSetting): number {
   const name = SETTING_KEYS[key];
-  const value = raw[name];
+  const value = p.raw[name];
   const fallback = DEFAULT_SETTINGS[key] as number;
   if (value === undefined || value === null) return fallback;
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < min || value > max) {
-    problems.push({ key: name, message: `${label(name)} must be a number from ${min} to ${max}; got ${JSON.stringify(value)}. Using the default ${fallback}.` });
+  if (!inSettingRange(key, value)) {
+    const { min, max } = SETTING_RANGES[key];
+    p.problems.push({ key: name, message: `${p.label(name)} must be a number from ${min} to ${max}; got ${JSON.stringify(value)}. Using the default ${fallback}.` });
     return fallback;
   }
   return value;
 }
 
-function bool(raw: Raw, key: keyof Settings, problems: SettingProblem[]): boolean {
+function bool(p: Pass, key: keyof Settings): boolean {
   const name = SETTING_KEYS[key];
-  const value = raw[name];
+  const value = p.raw[name];
   const fallback = DEFAULT_SETTINGS[key] as boolean;
   if (value === undefined || value === null) return fallback;
   if (typeof value !== 'boolean') {
-    problems.push({ key: name, message: `${label(name)} must be true or false; got ${JSON.stringify(value)}. Using the default ${fallback}.` });
+    p.problems.push({ key: name, message: `${p.label(name)} must be true or false; got ${JSON.stringify(value)}. Using the default ${fallback}.` });
     return fallback;
   }
   return value;
 }
 
-function str(raw: Raw, key: keyof Settings, pattern: RegExp, problems: SettingProblem[]): string {
+function str(p: Pass, key: keyof typeof SETTING_PATTERNS): string {
   const name = SETTING_KEYS[key];
-  const value = raw[name];
-  const fallback = DEFAULT_SETTINGS[key] as string;
+  const value = p.raw[name];
+  const fallback = DEFAULT_SETTINGS[key];
   if (value === undefined || value === null) return fallback;
-  if (typeof value !== 'string' || !pattern.test(value.trim())) {
-    problems.push({ key: name, message: `${label(name)} has an unusable value ${JSON.stringify(value)}. Using the default ${JSON.stringify(fallback)}.` });
+  if (typeof value !== 'string' || !SETTING_PATTERNS[key].test(value.trim())) {
+    p.problems.push({ key: name, message: `${p.label(name)} has an unusable value ${JSON.stringify(value)}. Using the default ${JSON.stringify(fallback)}.` });
     return fallback;
   }
   return value.trim();
 }
 
-const SEVERITIES = ['default', 'hint', 'information', 'warning', 'error'] as const;
-const TARGETS = ['local', 'rtx3090', 'rtx4090', 'i7-12700h'] as const;
-
-function deploymentTargetOf(raw: Raw, problems: SettingProblem[]): Settings['deploymentTarget'] {
-  const name = SETTING_KEYS.deploymentTarget;
-  const value = raw[name];
-  if (value === undefined || value === null) return DEFAULT_SETTINGS.deploymentTarget;
-  if ((TARGETS as readonly unknown[]).includes(value)) return value as Settings['deploymentTarget'];
-  problems.push({ key: name, message: `${label(name)} must be one of ${TARGETS.join(', ')}; got ${JSON.stringify(value)}. Using "local".` });
-  return DEFAULT_SETTINGS.deploymentTarget;
+/** A value from a fixed list, or the default with a problem that lists the choices. */
+function choice<T extends string>(p: Pass, key: 'deploymentTarget' | 'diagnosticsSeverity' | 'checkFindingSeverity', choices: readonly T[]): T {
+  const name = SETTING_KEYS[key];
+  const value = p.raw[name];
+  const fallback = DEFAULT_SETTINGS[key] as T;
+  if (value === undefined || value === null) return fallback;
+  if ((choices as readonly unknown[]).includes(value)) return value as T;
+  p.problems.push({ key: name, message: `${p.label(name)} must be one of ${choices.join(', ')}; got ${JSON.stringify(value)}. Using "${fallback}".` });
+  return fallback;
 }
 
 /** A list of non-empty pattern strings; anything else falls back to no patterns and is reported. */
-function patterns(raw: Raw, problems: SettingProblem[]): string[] {
+function patterns(p: Pass): string[] {
   const name = SETTING_KEYS.exclude;
-  const value = raw[name];
+  const value = p.raw[name];
   if (value === undefined || value === null) return [];
   if (!Array.isArray(value) || !value.every((v) => typeof v === 'string')) {
-    problems.push({ key: name, message: `${label(name)} must be a list of glob patterns; got ${JSON.stringify(value)}. Using no extra patterns.` });
+    p.problems.push({ key: name, message: `${p.label(name)} must be a list of glob patterns; got ${JSON.stringify(value)}. Using no extra patterns.` });
     return [];
   }
   return value.map((v: string) => v.trim()).filter((v) => v !== '');
@@ -166,59 +208,37 @@ function patterns(raw: Raw, problems: SettingProblem[]): string[] {
  * Turns raw configuration values (keyed as in SETTING_KEYS) into valid Settings plus the problems found;
  * `names` says how messages name a setting.
  */
-export function sanitizeSettings(raw: Raw, names?: SettingLabel): SanitizedSettings {
-  const previous = label;
-  if (names) label = names;
-  try {
-    return sanitize(raw);
-  } finally {
-    label = previous;
-  }
-}
-
-function severityOf(raw: Raw, key: 'checkFindingSeverity', problems: SettingProblem[]): Severity {
-  const name = SETTING_KEYS[key];
-  const value = raw[name];
-  if (value === undefined || value === null) return DEFAULT_SETTINGS[key];
-  if ((SEVERITIES as readonly unknown[]).includes(value) && value !== 'default') return value as Severity;
-  problems.push({ key: name, message: `${label(name)} must be one of hint, information, warning, error; got ${JSON.stringify(value)}. Using "${DEFAULT_SETTINGS[key]}".` });
-  return DEFAULT_SETTINGS[key];
-}
-
-function sanitize(raw: Raw): SanitizedSettings {
-  const problems: SettingProblem[] = [];
-  const intensityRaw = raw[SETTING_KEYS.carbonIntensity];
-  let carbonIntensity: number | null = null;
-  if (intensityRaw !== undefined && intensityRaw !== null) {
-    carbonIntensity = num(raw, 'carbonIntensity', 0, 2000, problems);
-    if (problems.some((p) => p.key === SETTING_KEYS.carbonIntensity)) carbonIntensity = null;
-  }
-  const sevRaw = raw[SETTING_KEYS.diagnosticsSeverity];
-  let diagnosticsSeverity: Settings['diagnosticsSeverity'] = DEFAULT_SETTINGS.diagnosticsSeverity;
-  if (sevRaw !== undefined && sevRaw !== null) {
-    if ((SEVERITIES as readonly unknown[]).includes(sevRaw)) diagnosticsSeverity = sevRaw as Settings['diagnosticsSeverity'];
-    else problems.push({ key: SETTING_KEYS.diagnosticsSeverity, message: `${label(SETTING_KEYS.diagnosticsSeverity)} must be one of ${SEVERITIES.join(', ')}; got ${JSON.stringify(sevRaw)}. Using "default".` });
-  }
+export function sanitizeSettings(raw: Raw, names: SettingLabel = (key) => `greenlens.${key}`): SanitizedSettings {
+  const p: Pass = { raw, problems: [], label: names };
   const settings: Settings = {
-    electricityPrice: num(raw, 'electricityPrice', 0, 10, problems),
-    currency: str(raw, 'currency', /^[A-Za-z]{3}$/, problems).toUpperCase(),
-    carbonRegion: str(raw, 'carbonRegion', /^$|^[A-Za-z]{3}$|^[a-z]+:[A-Za-z0-9-]+$/, problems),
-    carbonIntensity,
-    hardwareProfile: str(raw, 'hardwareProfile', /^.{1,200}$/, problems),
-    profilingBudgetSeconds: num(raw, 'profilingBudgetSeconds', 5, 3600, problems),
-    inferencesPerDay: num(raw, 'inferencesPerDay', 0, 1e12, problems),
-    accuracyTolerance: num(raw, 'accuracyTolerance', 0, 100, problems),
-    codeLensEnabled: bool(raw, 'codeLensEnabled', problems),
-    diagnosticsEnabled: bool(raw, 'diagnosticsEnabled', problems),
-    diagnosticsSeverity,
-    exclude: patterns(raw, problems),
-    deploymentTarget: deploymentTargetOf(raw, problems),
-    deploymentBatch: Math.round(num(raw, 'deploymentBatch', 1, 65536, problems)),
-    checkThreshold: num(raw, 'checkThreshold', 0, 10_000, problems),
-    checkNewSiteGmacs: num(raw, 'checkNewSiteGmacs', 0, 1e6, problems),
-    checkFindingSeverity: severityOf(raw, 'checkFindingSeverity', problems),
+    electricityPrice: num(p, 'electricityPrice'),
+    currency: str(p, 'currency').toUpperCase(),
+    carbonRegion: str(p, 'carbonRegion'),
+    carbonIntensity: intensityOverride(p),
+    hardwareProfile: str(p, 'hardwareProfile'),
+    profilingBudgetSeconds: num(p, 'profilingBudgetSeconds'),
+    inferencesPerDay: num(p, 'inferencesPerDay'),
+    accuracyTolerance: num(p, 'accuracyTolerance'),
+    codeLensEnabled: bool(p, 'codeLensEnabled'),
+    diagnosticsEnabled: bool(p, 'diagnosticsEnabled'),
+    diagnosticsSeverity: choice(p, 'diagnosticsSeverity', DIAGNOSTIC_SEVERITIES),
+    exclude: patterns(p),
+    deploymentTarget: choice(p, 'deploymentTarget', DEPLOYMENT_TARGETS),
+    deploymentBatch: Math.round(num(p, 'deploymentBatch')),
+    checkThreshold: num(p, 'checkThreshold'),
+    checkNewSiteGmacs: num(p, 'checkNewSiteGmacs'),
+    checkFindingSeverity: choice(p, 'checkFindingSeverity', DIAGNOSTIC_SEVERITIES.filter((s): s is Severity => s !== 'default')),
   };
-  return { settings, problems };
+  return { settings, problems: p.problems };
+}
+
+/** The carbon intensity override: none (null) by default, and a bad one is reported and means none. */
+function intensityOverride(p: Pass): number | null {
+  const value = p.raw[SETTING_KEYS.carbonIntensity];
+  if (value === undefined || value === null) return null;
+  if (inSettingRange('carbonIntensity', value)) return value;
+  num(p, 'carbonIntensity');
+  return null;
 }
 
 /**

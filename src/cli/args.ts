@@ -68,13 +68,3 @@ export function parseOptions(args: string[], options: OptionTable): Parsed {
     throw new CliUsageError((err as Error).message);
   }
 }
-
-/** A number within [min, max] from a flag's text, or a usage error that names the flag. */
-export function numberFlag(value: string | undefined, flag: string, min: number, max: number): number | undefined {
-  if (value === undefined) return undefined;
-  const x = Number(value);
-  if (value.trim() === '' || !Number.isFinite(x)) throw new CliUsageError(`--${flag} must be a number; got "${value}".`);
-  if (min > 0 && x <= 0) throw new CliUsageError(`--${flag} must be positive; got ${value}.`);
-  if (x < min || x > max) throw new CliUsageError(`--${flag} must be from ${min} to ${max}; got ${value}.`);
-  return x;
-}

@@ -5,6 +5,7 @@
  * main.ts also uses the table to keep a negative number (`--epochs -3`) attached to its flag, so that the
  * command's range check names the flag instead of parseArgs calling the argument ambiguous.
  */
+import { DEFAULT_SETTINGS, DEPLOYMENT_TARGETS } from '../settings';
 import type { OptionTable } from './args';
 
 export interface CommandHelp {
@@ -14,15 +15,15 @@ export interface CommandHelp {
 
 /** The flags that set a report's assumptions (`demo`, `report`). */
 const ASSUMPTIONS: OptionTable = {
-  'inferences-per-day': { type: 'string', value: 'N', description: 'workload the yearly figures assume', default: '10000' },
-  price: { type: 'string', value: 'P', description: 'electricity price per kWh, in --currency', default: '0.15 (a placeholder)' },
-  currency: { type: 'string', value: 'CODE', description: 'ISO 4217 code of the price', default: 'USD' },
+  'inferences-per-day': { type: 'string', value: 'N', description: 'workload the yearly figures assume', default: String(DEFAULT_SETTINGS.inferencesPerDay) },
+  price: { type: 'string', value: 'P', description: 'electricity price per kWh, in --currency', default: `${DEFAULT_SETTINGS.electricityPrice} (a placeholder)` },
+  currency: { type: 'string', value: 'CODE', description: 'ISO 4217 code of the price', default: DEFAULT_SETTINGS.currency },
   region: { type: 'string', value: 'CODE', description: 'grid region: ISO alpha-3 country (FRA) or provider:region', default: 'world average' },
   'carbon-intensity': { type: 'string', value: 'G', description: 'gCO2e/kWh, instead of the region’s', default: 'from --region' },
-  tolerance: { type: 'string', value: 'PT', description: 'largest top-1 loss in points a recommendation may cost', default: '1' },
+  tolerance: { type: 'string', value: 'PT', description: 'largest top-1 loss in points a recommendation may cost', default: String(DEFAULT_SETTINGS.accuracyTolerance) },
   hardware: { type: 'string', value: 'NAME', description: 'CPU or GPU the estimates are for', default: 'detected' },
-  'deploy-target': { type: 'string', value: 'NAME', description: 'where the model serves: local, rtx3090, rtx4090, i7-12700h', default: 'local' },
-  'deploy-batch': { type: 'string', value: 'N', description: 'batch size it serves at', default: '1' },
+  'deploy-target': { type: 'string', value: 'NAME', description: `where the model serves: ${DEPLOYMENT_TARGETS.join(', ')}`, default: DEFAULT_SETTINGS.deploymentTarget },
+  'deploy-batch': { type: 'string', value: 'N', description: 'batch size it serves at', default: String(DEFAULT_SETTINGS.deploymentBatch) },
 };
 
 const INPUTS: OptionTable = {
@@ -118,8 +119,8 @@ export const HELP: Record<string, CommandHelp> = {
       'epoch-seconds': { type: 'string', value: 'S', description: 'measured seconds per epoch, instead of the prediction' },
       region: { type: 'string', value: 'CODE', description: 'grid region for CO2 (ISO alpha-3 or provider:region)', default: 'world average' },
       intensity: { type: 'string', value: 'G', description: 'gCO2e/kWh, instead of the region’s' },
-      price: { type: 'string', value: 'P', description: 'electricity price per kWh', default: '0.15' },
-      currency: { type: 'string', value: 'CODE', description: 'ISO 4217 code of the price', default: 'USD' },
+      price: { type: 'string', value: 'P', description: 'electricity price per kWh', default: String(DEFAULT_SETTINGS.electricityPrice) },
+      currency: { type: 'string', value: 'CODE', description: 'ISO 4217 code of the price', default: DEFAULT_SETTINGS.currency },
       json: { type: 'boolean', description: 'print the estimate as JSON' },
     },
     example: 'greenlens estimate-training --arch resnet50 --gpu "RTX 3090" --epochs 30 --images 50000 --batch 64',

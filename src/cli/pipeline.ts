@@ -4,20 +4,18 @@
  * the report. Only this module does I/O; `buildReport` stays pure.
  */
 import { existsSync, readdirSync } from 'node:fs';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { inspectOnnxFile } from '../analyzers/onnx/index';
-import { analyzePythonFiles } from '../analyzers/python/workspace';
-import { detectHardware, resolveHardware } from '../energy/detect';
+import { detectHardware } from '../energy/detect';
+import { nodeFileReader } from '../fileAccess';
 import { profileModel, type ProfileProgress, type ProfileResult } from '../profiler/index';
+import { markOutputFolder } from '../repository/files';
 import { buildReport, type ReportInputs } from '../report/build';
-import { exportCsv } from '../report/export/csv';
-import { loadReportAssets, renderReportHtml } from '../report/export/html';
-import { exportJson } from '../report/export/json';
-import { exportMarkdown } from '../report/export/markdown';
+import { gatherReportInputs } from '../report/gather';
+import { renderReport, type ReportFormat } from '../report/render';
 import type { Report } from '../report/types';
 import { sanitizeSettings, type SettingProblem } from '../settings';
-import { findWorkspaceFiles, markOutputFolder } from '../workspace/files';
 
 declare const GREENLENS_VERSION: string | undefined;
 
@@ -118,37 +116,21 @@ async function profileAll(files: string[], opts: PipelineOptions): Promise<Recor
 /** Runs the whole pipeline over a folder and returns the report with the inputs it was built from. */
 export async function runReportPipeline(opts: PipelineOptions): Promise<PipelineResult> {
   const { settings, problems } = sanitizeSettings(opts.rawSettings ?? {}, opts.settingNames);
-  const files = await findWorkspaceFiles(opts.folder, { exclude: settings.exclude, signal: opts.signal });
-  opts.log?.(`${files.python.length} Python files, ${files.onnx.length} ONNX models in ${opts.folder}`);
-  const analyses = await analyzePythonFiles(files.python, { signal: opts.signal, workspaceRoots: [opts.folder] });
-  const python = await Promise.all(analyses.map(async (a) => ({
-    file: posix(path.relative(opts.folder, a.file)), analysis: a.analysis, error: a.error,
-    source: a.analysis ? await readFile(a.file, 'utf8').catch(() => undefined) : undefined,
-  })));
-  const onnx = files.onnx.map((f) => {
-    const file = posix(path.relative(opts.folder, f));
-    try {
-      return { file, summary: inspectOnnxFile(f) };
-    } catch (err) {
-      return { file, error: (err as Error).message };
-    }
-  });
-  const detected = await detectHardware({ signal: opts.signal });
-  const hw = resolveHardware(settings.hardwareProfile, detected);
-  const profiles = await profileAll(files.onnx, opts);
-  const inputs: ReportInputs = {
+  const gathered = await gatherReportInputs({
+    roots: [{ path: opts.folder, name: path.basename(path.resolve(opts.folder)) }],
+    settings, files: nodeFileReader,
+    inspectOnnx: (file) => Promise.resolve().then(() => inspectOnnxFile(file)),
+    detectHardware: () => detectHardware({ signal: opts.signal }),
     workspace: path.basename(path.resolve(opts.folder)),
     toolVersion: typeof GREENLENS_VERSION === 'string' ? GREENLENS_VERSION : 'dev',
     generatedAt: opts.generatedAt ?? new Date().toISOString(),
-    settings,
-    hardware: { device: hw.primary, source: settings.hardwareProfile === 'auto' ? 'detected on this machine' : `setting greenlens.hardware.profile = ${settings.hardwareProfile}`, notes: hw.notes },
-    onnx, python, profiles,
-  };
+    signal: opts.signal,
+  });
+  const onnxFiles = gathered.inputs.onnx.map((o) => gathered.files.get(o.file)!);
+  opts.log?.(`${gathered.inputs.python.length} Python files, ${onnxFiles.length} ONNX models in ${opts.folder}`);
+  const inputs: ReportInputs = { ...gathered.inputs, profiles: await profileAll(onnxFiles, opts) };
   return { report: buildReport(inputs), inputs, settingProblems: problems };
 }
-
-export type ReportFormat = 'html' | 'md' | 'json' | 'csv';
-export const REPORT_FORMATS: readonly ReportFormat[] = ['html', 'md', 'json', 'csv'];
 
 /**
  * The build folder holding the report page's script: the CLI bundle's own folder (dist/), or dist/ of the
@@ -158,23 +140,13 @@ export function defaultDistDir(): string {
   return existsSync(path.join(__dirname, 'webview.js')) ? __dirname : path.resolve(__dirname, '..', '..', 'dist');
 }
 
-/** Renders a report in one format. */
-export function renderReport(report: Report, format: ReportFormat, distDir = defaultDistDir()): string {
-  switch (format) {
-    case 'html': return renderReportHtml(report, loadReportAssets(distDir));
-    case 'md': return exportMarkdown(report);
-    case 'json': return exportJson(report);
-    case 'csv': return exportCsv(report);
-  }
-}
-
 /** Writes `report.<format>` files into `outDir` and returns their paths. */
 export async function writeReportFiles(report: Report, outDir: string, formats: readonly ReportFormat[], distDir?: string): Promise<string[]> {
   await mkdir(outDir, { recursive: true });
   const written: string[] = [];
   for (const f of formats) {
     const file = path.join(outDir, `report.${f}`);
-    await writeFile(file, renderReport(report, f, distDir));
+    await writeFile(file, renderReport(report, f, distDir ?? defaultDistDir()));
     written.push(file);
   }
   return written;

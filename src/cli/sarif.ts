@@ -8,7 +8,7 @@
 import { createHash } from 'node:crypto';
 import * as path from 'node:path';
 import type * as Sarif from 'sarif';
-import type { FileAnalysis } from '../analyzers/python/workspace';
+import type { FileAnalysis } from '../analyzers/python/pool';
 import { ruleInfos } from '../analyzers/python/rules/index';
 import type { Severity } from '../analyzers/python/types';
 import { findingIds } from './check/baseline';

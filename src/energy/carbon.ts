@@ -6,6 +6,7 @@
 import { readDataFile } from '../dataFiles';
 import { makeEstimate, requireFinite, convertEnergy, type Estimate } from './quantity';
 import { SOURCES } from './sources';
+import { inSettingRange, SETTING_RANGES } from '../settings';
 
 interface CarbonTable {
   worldAverageGPerKWh: number;
@@ -43,10 +44,10 @@ function world(note: string): Estimate {
 export function resolveCarbonIntensity(settings: { carbonRegion?: string | null; carbonIntensity?: number | null }): Estimate {
   const override = settings.carbonIntensity;
   if (override !== undefined && override !== null) {
-    if (typeof override === 'number' && Number.isFinite(override) && override >= 0 && override <= 2000) {
+    if (inSettingRange('carbonIntensity', override)) {
       return makeEstimate(override, 'gCO2e/kWh', { method: 'your carbon intensity setting', sources: [SOURCES.userSetting] });
     }
-    return world(`The carbon intensity setting ${JSON.stringify(override)} is not a number from 0 to 2000 gCO2e/kWh; using the world average ${WORLD_AVERAGE_G_PER_KWH} gCO2e/kWh.`);
+    return world(`The carbon intensity setting ${JSON.stringify(override)} is not a number from ${SETTING_RANGES.carbonIntensity.min} to ${SETTING_RANGES.carbonIntensity.max} gCO2e/kWh; using the world average ${WORLD_AVERAGE_G_PER_KWH} gCO2e/kWh.`);
   }
   const region = (settings.carbonRegion ?? '').trim();
   if (region === '') {

@@ -1,9 +1,11 @@
 /** Money: electricity price and currency, and cloud instance hours. Results carry the currency as unit. */
 import { makeEstimate, convertEnergy, requireFinite, scaleEstimate, type Estimate } from './quantity';
 import { SOURCES } from './sources';
+import { DEFAULT_SETTINGS, inSettingRange, SETTING_PATTERNS, SETTING_RANGES } from '../settings';
 
-/** The price used when the setting is unusable (same as the extension's default setting). */
-export const DEFAULT_PRICE = { perKWh: 0.15, currency: 'USD' } as const;
+/** The price used when the setting is unusable: the setting's default. */
+export const DEFAULT_PRICE = Object.freeze({ perKWh: DEFAULT_SETTINGS.electricityPrice, currency: DEFAULT_SETTINGS.currency });
+const PRICE = SETTING_RANGES.electricityPrice;
 
 /** A validated tariff plus what was wrong with the given one, if anything. */
 export interface Tariff {
@@ -14,16 +16,16 @@ export interface Tariff {
   notes: string[];
 }
 
-/** Validates a price per kWh (0..10) and an ISO 4217 code; bad values fall back to 0.15 and USD, with a note. */
+/** Validates a price per kWh and an ISO 4217 code by the settings' rules; bad values fall back to the defaults, with a note. */
 export function resolveTariff(settings: { electricityPrice?: unknown; currency?: unknown }): Tariff {
   const notes: string[] = [];
   let perKWh: number = DEFAULT_PRICE.perKWh;
   let currency: string = DEFAULT_PRICE.currency;
   const p = settings.electricityPrice;
-  if (typeof p === 'number' && Number.isFinite(p) && p >= 0 && p <= 10) perKWh = p;
-  else if (p !== undefined) notes.push(`Electricity price ${JSON.stringify(p) ?? String(p)} is not a number from 0 to 10 per kWh; using the default ${DEFAULT_PRICE.perKWh} per kWh.`);
+  if (inSettingRange('electricityPrice', p)) perKWh = p;
+  else if (p !== undefined) notes.push(`Electricity price ${JSON.stringify(p) ?? String(p)} is not a number from ${PRICE.min} to ${PRICE.max} per kWh; using the default ${DEFAULT_PRICE.perKWh} per kWh.`);
   const c = settings.currency;
-  if (typeof c === 'string' && /^[A-Za-z]{3}$/.test(c.trim())) currency = c.trim().toUpperCase();
+  if (typeof c === 'string' && SETTING_PATTERNS.currency.test(c.trim())) currency = c.trim().toUpperCase();
   else if (c !== undefined) notes.push(`Currency ${JSON.stringify(c) ?? String(c)} is not an ISO 4217 code; using ${DEFAULT_PRICE.currency}.`);
   // A price equal to the shipped default is reported as the default: the setting's value alone cannot
   // tell a deliberate 0.15 from an untouched one, and calling a placeholder user input would overstate it.
@@ -34,7 +36,7 @@ export function resolveTariff(settings: { electricityPrice?: unknown; currency?:
 /** Cost of an energy estimate at a tariff, in the tariff's currency. */
 export function electricityCost(energy: Estimate, tariff: Tariff): Estimate {
   const kwh = convertEnergy(energy, 'kWh');
-  const price = requireFinite(tariff.perKWh, 'electricity price', 0, 10);
+  const price = requireFinite(tariff.perKWh, 'electricity price', PRICE.min, PRICE.max);
   return makeEstimate(kwh.value * price, tariff.currency, {
     low: kwh.low * price,
     high: kwh.high * price,

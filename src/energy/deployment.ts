@@ -15,10 +15,10 @@ import { predictJoulesPerImage } from './calibration';
 import type { Device } from './hardware';
 import { makeEstimate, type Estimate } from './quantity';
 import { SOURCES } from './sources';
+import type { Settings } from '../settings';
 
-/** `local` (the measuring machine) or one of the calibrated benchmark devices. */
-export const DEPLOYMENT_TARGETS = ['local', 'rtx3090', 'rtx4090', 'i7-12700h'] as const;
-export type DeploymentTargetId = (typeof DEPLOYMENT_TARGETS)[number];
+/** `local` (the measuring machine) or one of the calibrated benchmark devices; the list is the setting's. */
+export type DeploymentTargetId = Settings['deploymentTarget'];
 
 /** Benchmark batch of each calibrated device (timm's benchmark setup). */
 const BENCH_BATCH: Readonly<Record<Exclude<DeploymentTargetId, 'local'>, number>> = { rtx3090: 1024, rtx4090: 1024, 'i7-12700h': 1 };

@@ -72,6 +72,11 @@ export interface ResolvedHardware {
   cpu: Device;
   gpu?: Device;
   primary: Device;
+  /**
+   * Whether the primary device is the one the profile names, or the detected machine (the profile is
+   * `auto`, empty, or a name no table knows).
+   */
+  chosenBy: 'profile' | 'detected';
   /** What the user should know: fallbacks, unknown names. */
   notes: string[];
 }
@@ -87,16 +92,16 @@ export function resolveHardware(profile: string | undefined, detected: DetectedH
   const gpu = g0 ? gpuDevice(g0.name, g0.powerLimitW) : undefined;
   const wanted = (profile ?? '').trim();
   if (wanted === '' || wanted.toLowerCase() === 'auto') {
-    return { cpu, gpu, primary: gpu ?? cpu, notes: [...notes, ...cpu.tdp.notes] };
+    return { cpu, gpu, primary: gpu ?? cpu, chosenBy: 'detected', notes: [...notes, ...cpu.tdp.notes] };
   }
   const asGpu = looksLikeGpu(wanted) ? gpuDevice(wanted) : undefined;
-  if (asGpu) return { cpu, gpu: asGpu, primary: asGpu, notes };
+  if (asGpu) return { cpu, gpu: asGpu, primary: asGpu, chosenBy: 'profile', notes };
   if (lookupHardware(wanted, 'cpu')) {
     const chosen = cpuDevice(wanted, detected.cpu.logicalCores);
-    return { cpu: chosen, gpu, primary: chosen, notes };
+    return { cpu: chosen, gpu, primary: chosen, chosenBy: 'profile', notes };
   }
   const otherGpu = gpuDevice(wanted);
-  if (otherGpu) return { cpu, gpu: otherGpu, primary: otherGpu, notes };
+  if (otherGpu) return { cpu, gpu: otherGpu, primary: otherGpu, chosenBy: 'profile', notes };
   notes.push(`Hardware profile "${wanted}" is not in the CodeCarbon CPU or ML CO2 Impact GPU tables; using the detected ${gpu ? gpu.name : cpu.name} instead.`);
-  return { cpu, gpu, primary: gpu ?? cpu, notes: [...notes, ...cpu.tdp.notes] };
+  return { cpu, gpu, primary: gpu ?? cpu, chosenBy: 'detected', notes: [...notes, ...cpu.tdp.notes] };
 }

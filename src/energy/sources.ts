@@ -3,6 +3,8 @@
  * user can check where a number comes from. The data themselves are derived into src/energy/data and
  * src/catalog/data by the scripts in scripts/ and committed.
  */
+import { DEFAULT_SETTINGS } from '../settings';
+
 export const SOURCES = {
   codecarbonCpu: 'CodeCarbon CPU TDP table, cpu_power.csv (mlco2/codecarbon, MIT)',
   codecarbonMix: 'CodeCarbon per-country carbon intensity 2022, global_energy_mix.json (mlco2/codecarbon, MIT)',
@@ -16,7 +18,7 @@ export const SOURCES = {
   greenAlgorithms: 'Green Algorithms: E = (TDP × utilisation + RAM_GB × 0.3725 W) × time (Lannelongue et al. 2021)',
   mlco2Calculator: 'ML CO2 Impact calculator: E = TDP × time (Lacoste et al. 2019)',
   userSetting: 'GreenLens settings (user-provided value)',
-  defaultPrice: 'GreenLens default electricity price 0.15 USD/kWh (placeholder, not user-provided; set greenlens.electricity.price)',
+  defaultPrice: `GreenLens default electricity price ${DEFAULT_SETTINGS.electricityPrice} ${DEFAULT_SETTINGS.currency}/kWh (placeholder, not user-provided; set greenlens.electricity.price)`,
 } as const;
 
 export type SourceId = keyof typeof SOURCES;

@@ -7,7 +7,7 @@
  */
 import { statSync } from 'node:fs';
 import * as path from 'node:path';
-import type { Contestant, InterleaveJob, InterleaveOutcome, MeasureJob, MeasureOutcome } from '../protocol';
+import type { Contestant, InterleaveJob, InterleaveOutcome, MeasureJob, MeasureOutcome } from './protocol';
 import { compareOutputs, labelAccuracy, type OutputSample } from './accuracy';
 import { ResultCache, cacheKey, hashFile, machineFingerprint } from './cache';
 import { ProfilerJobError, ProfilerRunner, type RunOptions, type WorkerSpec } from './runner';

@@ -9,7 +9,7 @@ import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { timerDelay } from '../settings';
 import { envWithOrtTelemetryOff } from './ortPrivacy';
-import { isFinalAnswer, isWorkerToHost, type HostToWorker, type MeasureJob, type MeasureOutcome, type WorkerProgress, type WorkerToHost } from '../protocol';
+import { isFinalAnswer, isWorkerToHost, type HostToWorker, type MeasureJob, type MeasureOutcome, type WorkerProgress, type WorkerToHost } from './protocol';
 
 /** Why a job ended without an answer. */
 export type JobFailure = 'cancelled' | 'timeout' | 'crashed' | 'superseded' | 'failed';

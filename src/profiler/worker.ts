@@ -1,12 +1,12 @@
 /**
  * The profiler worker: a child process that owns onnxruntime-node. onnxruntime's run() is a synchronous
  * native call behind a promise, so profiling in the extension host would freeze it; here a crash, a hang
- * or an out-of-memory kill costs only this process. Messages follow src/protocol.ts.
+ * or an out-of-memory kill costs only this process. Messages follow protocol.ts beside it.
  */
-import { isHostToWorker, type HostToWorker, type WorkerToHost } from '../protocol';
-import { runJob } from './engine/job';
-import { runInterleaved } from './engine/interleaved';
-import { ort } from './engine/ort';
+import { isHostToWorker, type HostToWorker, type WorkerToHost } from './protocol';
+import { runJob } from './inWorker/job';
+import { runInterleaved } from './inWorker/interleaved';
+import { ort } from './inWorker/ort';
 import { exitWithParent } from './parentWatch';
 
 function send(msg: WorkerToHost): void {

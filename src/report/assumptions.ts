@@ -8,7 +8,7 @@ import type { Device } from '../energy/hardware';
 import type { Estimate } from '../energy/quantity';
 import { deploymentTarget, toTarget, type DeploymentTarget, type TargetModel } from '../energy/deployment';
 import { yearlyImpact, type YearlyImpact } from '../energy/workload';
-import { DEFAULT_SETTINGS } from '../settings';
+import { DEFAULT_SETTINGS, inSettingRange } from '../settings';
 import type { OneOffCostAssumption, ReportInputs, ReportSettings } from './inputs';
 import type { ReportAssumptions } from './types';
 
@@ -49,8 +49,8 @@ export function resolveAssumptions(inputs: ReportInputs): ResolvedAssumptions {
   const priceSource = s.electricityPrice === DEFAULT_SETTINGS.electricityPrice && s.currency === DEFAULT_SETTINGS.currency
     ? 'default of greenlens.electricity.price (a placeholder: set your tariff)'
     : 'your setting greenlens.electricity.price';
-  const inferencesPerDay = Number.isFinite(s.inferencesPerDay) && s.inferencesPerDay >= 0 ? s.inferencesPerDay : DEFAULT_SETTINGS.inferencesPerDay;
-  const tolerance = Number.isFinite(s.accuracyTolerance) && s.accuracyTolerance >= 0 ? s.accuracyTolerance : DEFAULT_SETTINGS.accuracyTolerance;
+  const inferencesPerDay = inSettingRange('inferencesPerDay', s.inferencesPerDay) ? s.inferencesPerDay : DEFAULT_SETTINGS.inferencesPerDay;
+  const tolerance = inSettingRange('accuracyTolerance', s.accuracyTolerance) ? s.accuracyTolerance : DEFAULT_SETTINGS.accuracyTolerance;
   const assumptions: ReportAssumptions = {
     inferencesPerDay,
     electricity: { perKWh: tariff.perKWh, currency: tariff.currency, source: tariff.notes.length ? tariff.notes.join(' ') : priceSource },

@@ -6,7 +6,7 @@
  */
 import * as vscode from 'vscode';
 import { sanitizeSettings, SETTING_KEYS, type Settings, type SanitizedSettings } from '../settings';
-import { layeredValue, readRepoConfig, type RepoConfig } from '../workspace/repoConfig';
+import { layeredValue, readRepoConfig, type RepoConfig } from '../repository/repoConfig';
 
 export const SECTION = 'greenlens';
 

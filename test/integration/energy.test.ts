@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import type { TrainingEstimate } from '../../src/energy/training-estimate';
+import type { TrainingEstimate } from '../../src/catalog/training-estimate';
 
 describe('training energy', () => {
   it('Estimate Training Energy returns an estimate with provenance, band and baselines', async () => {

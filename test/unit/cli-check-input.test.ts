@@ -63,7 +63,7 @@ void test('a missing folder or a missing baseline is refused with exit 2', async
 
 void test('bad flags exit 2 and name the flag', async () => {
   const ws = workspace('flags', {});
-  await refused(ws, ['--update', '--threshold', '-3'], /--threshold must be from 0 to 10000; got -3/);
+  await refused(ws, ['--update', '--threshold', '-3'], /--threshold must be a number from 0 to 10000; got -3\./);
   await refused(ws, ['--update', '--format', 'xml'], /--format must be one of text, md, json, sarif; got "xml"/);
   await refused(ws, ['--update', '--fail-on', 'loud'], /--fail-on must be one of hint, information, warning, error; got "loud"/);
   await refused(ws, ['--update', '--bogus'], /unknown option --bogus/);

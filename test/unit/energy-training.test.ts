@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { greenAlgorithmsEnergy, mlco2ImpactEnergy, stepEpochEnergy, stepPowerEnergy } from '../../src/energy/training';
 import { fitRidge, predictLinear } from '../../src/energy/linalg';
 import { randomSplit, rmse, mape } from '../../src/energy/training-eval';
-import { estimateTraining } from '../../src/energy/training-estimate';
+import { estimateTraining } from '../../src/catalog/training-estimate';
 import { EnergyInputError, isDisplayable } from '../../src/energy/quantity';
 import { GPU_SPECS, densePeakTflops, lookupGpuSpec } from '../../src/energy/gpu-specs';
 import { checkValidity, validityNote, WIDEN_STEP } from '../../src/energy/training-validity';

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import type * as Ort from 'onnxruntime-node';
 import { inspectOnnxFile, type DimOptions } from '../../src/analyzers/onnx/index';
-import { ort } from '../../src/profiler/engine/ort';
+import { ort } from '../../src/profiler/inWorker/ort';
 import { testModel } from './helpers/models';
 
 interface Case {

@@ -13,7 +13,7 @@ import { onnx } from '../../src/analyzers/onnx/generated/onnx';
 import { ProfilerJobError, ProfilerRunner, profileModel } from '../../src/profiler/index';
 import { parseVariant } from '../../src/profiler/variants/spec';
 import { encodeNpyFloat32 } from '../../src/profiler/npy';
-import type { MeasureJob } from '../../src/protocol';
+import type { MeasureJob } from '../../src/profiler/protocol';
 import { hangingModel } from './helpers/hangingModel';
 import { tempDir } from './helpers/tempDir';
 

@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
-import { ort } from '../../src/profiler/engine/ort';
+import { ort } from '../../src/profiler/inWorker/ort';
 import { profileModel } from '../../src/profiler/index';
 import { decodeModel, encodeModel, NotApplicableError } from '../../src/profiler/variants/graph';
 import { quantizeDynamic } from '../../src/profiler/variants/quantDynamic';

@@ -13,7 +13,7 @@ import { PythonDocumentAnalyzer } from '../../src/analyzers/python/document';
 import { analyzeFile } from '../../src/analyzers/python/files';
 import { PYTHON_LIMITS, limitReason } from '../../src/analyzers/python/limits';
 import { loadPythonGrammar, parserReplacements, type PythonGrammar } from '../../src/analyzers/python/treeSitter';
-import { analyzePythonFiles } from '../../src/analyzers/python/workspace';
+import { analyzePythonFiles } from '../../src/analyzers/python/pool';
 
 let dir = '';
 let grammar: PythonGrammar;

@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import { analyzePython } from '../../src/analyzers/python/analyze';
 import { PythonDocumentAnalyzer } from '../../src/analyzers/python/document';
 import { loadPythonGrammar } from '../../src/analyzers/python/treeSitter';
-import { analyzePythonFiles } from '../../src/analyzers/python/workspace';
+import { analyzePythonFiles } from '../../src/analyzers/python/pool';
 import { analyzeCommand } from '../../src/cli/commands/analyze';
 
 const FIXTURES = path.join(__dirname, '..', 'fixtures', 'python');

@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { after, test } from 'node:test';
-import { layeredValue, MAX_CONFIG_BYTES, readRepoConfig } from '../../src/workspace/repoConfig';
+import { layeredValue, MAX_CONFIG_BYTES, readRepoConfig } from '../../src/repository/repoConfig';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'gl-repocfg-'));
 after(() => rmSync(dir, { recursive: true, force: true }));

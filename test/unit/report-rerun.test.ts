@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { after, test } from 'node:test';
 import { main } from '../../src/cli/main';
-import { OUTPUT_MARKER } from '../../src/workspace/files';
+import { OUTPUT_MARKER } from '../../src/repository/files';
 import type { Report } from '../../src/report/types';
 
 const ROOT = path.join(__dirname, '..', '..');

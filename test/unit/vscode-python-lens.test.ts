@@ -6,7 +6,7 @@ import type { ModelSite } from '../../src/analyzers/python/types';
 import { alternativeItem, modelCardLines, perInference, siteLensTitle, shortLabel, type SiteFacts } from '../../src/vscode/python/format';
 import { recommendAlternatives } from '../../src/catalog/recommend';
 import { describeSite, lookupSite, torchvisionWeightsTag } from '../../src/vscode/python/model';
-import { summarizeTraining } from '../../src/vscode/python/training';
+import { summarizeTraining } from '../../src/catalog/training-loop';
 import { DEFAULT_SETTINGS } from '../../src/settings';
 
 function site(over: Partial<ModelSite>): ModelSite {

@@ -4,7 +4,7 @@ import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { after, test } from 'node:test';
-import { findWorkspaceFiles, markOutputFolder, OUTPUT_MARKER } from '../../src/workspace/files';
+import { findWorkspaceFiles, markOutputFolder, OUTPUT_MARKER } from '../../src/repository/files';
 
 const scratch = mkdtempSync(path.join(tmpdir(), 'gl-files-'));
 after(() => rmSync(scratch, { recursive: true, force: true }));

@@ -4,11 +4,11 @@
  * the model id; never the line alone) with its figures and bands. Serialized sorted and rounded so that a
  * committed baseline changes only where a figure does. The JSON schema is docs/baseline.schema.json.
  */
-import type { FileAnalysis } from '../../analyzers/python/workspace';
+import type { FileAnalysis } from '../../analyzers/python/pool';
 import type { ModelSite, PythonAnalysis, TrainingLoop } from '../../analyzers/python/types';
 import { lookupSite } from '../../catalog/siteEdits';
 import { convertEnergy, type Estimate } from '../../energy/quantity';
-import { estimateTraining } from '../../energy/training-estimate';
+import { estimateLoop, IMAGES_PER_EPOCH, REFERENCE_GPU } from '../../catalog/training-loop';
 import type { Report } from '../../report/types';
 import type { Settings } from '../../settings';
 
@@ -77,10 +77,8 @@ export interface Baseline {
   findings: BaselineFinding[];
 }
 
-/** Training figures are for this many images per epoch: the dataset size is not in the code. */
-export const IMAGES_PER_EPOCH = 10_000;
-/** The GPU training is estimated on when the hardware in use is not a GPU. */
-export const REFERENCE_TRAINING_GPU = 'RTX 3090';
+/** The GPU training is estimated on when the hardware in use is not a GPU: the editor's reference GPU. */
+export const REFERENCE_TRAINING_GPU = REFERENCE_GPU;
 
 /** Four significant digits: enough for a 10 % threshold, few enough that noise never shows in a diff. */
 const round = (x: number): number => (x === 0 || !Number.isFinite(x) ? x : Number(x.toPrecision(4)));
@@ -153,7 +151,7 @@ function trainingOf(file: string, loop: TrainingLoop, sites: ModelSite[], gpu: s
   };
   if (!entry) return out;
   try {
-    const est = estimateTraining({ arch: entry.name, gpu, epochs: loop.epochs ?? 1, images: IMAGES_PER_EPOCH, batch: loop.batchSize }, {});
+    const est = estimateLoop(loop, entry.name, gpu, {});
     out.energy = bandOf(convertEnergy(est.energy, 'kWh'));
   } catch {
     // An input outside the estimator's range (a batch of 0 written in code) leaves the run without a figure.

@@ -5,12 +5,12 @@
 import { stat } from 'node:fs/promises';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
-import { analyzePythonFiles, type FileAnalysis } from '../../analyzers/python/workspace';
+import { analyzePythonFiles, type FileAnalysis } from '../../analyzers/python/pool';
 import { assertRegularFile, fileAccessError } from '../../fileAccess';
 import { mdEscape } from '../../report/export/markdown';
 import { SETTING_KEYS } from '../../settings';
-import { findWorkspaceFiles } from '../../workspace/files';
-import { readRepoConfig } from '../../workspace/repoConfig';
+import { findWorkspaceFiles } from '../../repository/files';
+import { readRepoConfig } from '../../repository/repoConfig';
 import { CliUsageError, type CliCommand } from '../io';
 import { analyzeSarif } from '../sarif';
 

@@ -9,9 +9,9 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { writeFileAtomicSync } from '../../atomicWrite';
 import { assertFolder, fileAccessError } from '../../fileAccess';
-import { SETTING_KEYS, type Settings } from '../../settings';
-import { readRepoConfig } from '../../workspace/repoConfig';
-import { helpText, numberFlag, parseOptions, type OptionTable } from '../args';
+import { DEFAULT_SETTINGS, DEPLOYMENT_TARGETS, SETTING_KEYS, type Settings } from '../../settings';
+import { readRepoConfig } from '../../repository/repoConfig';
+import { helpText, parseOptions, type OptionTable } from '../args';
 import { buildBaseline, serializeBaseline, type Baseline } from '../check/baseline';
 import { compareBaselines } from '../check/compare';
 import { formatCheckJson, formatCheckMarkdown, formatCheckText } from '../check/format';
@@ -19,7 +19,7 @@ import { parseBaseline } from '../check/parse';
 import { checkSarif } from '../sarif';
 import { CliUsageError, EXIT, type CliCommand, type CliIO } from '../io';
 import { runReportPipeline } from '../pipeline';
-import { cliSettings, type FlagMap } from '../settingsFlags';
+import { cliSettings, pick, settingsFromFlags } from '../settingsFlags';
 
 const FORMATS = ['text', 'md', 'json', 'sarif'] as const;
 type Format = typeof FORMATS[number];
@@ -30,21 +30,18 @@ export const DEFAULT_BASELINE = 'greenlens-baseline.json';
 const OPTIONS: OptionTable = {
   baseline: { type: 'string', value: 'FILE', description: 'the committed baseline to compare with or write', default: `${DEFAULT_BASELINE} in the folder` },
   update: { type: 'boolean', description: 'write the baseline from the workspace as it is now instead of comparing' },
-  threshold: { type: 'string', value: 'PCT', description: 'rise in percent of an energy figure that is a regression', default: 'check.threshold of greenlens.json, else 10' },
-  'new-site-gmacs': { type: 'string', value: 'G', description: 'a new model of at least this many GMACs per inference is a regression', default: '1' },
-  'fail-on': { type: 'string', value: 'SEVERITY', description: 'lowest severity of a new finding that fails: hint, information, warning, error', default: 'warning' },
+  threshold: { type: 'string', value: 'PCT', description: 'rise in percent of an energy figure that is a regression', default: `check.threshold of greenlens.json, else ${DEFAULT_SETTINGS.checkThreshold}` },
+  'new-site-gmacs': { type: 'string', value: 'G', description: 'a new model of at least this many GMACs per inference is a regression', default: String(DEFAULT_SETTINGS.checkNewSiteGmacs) },
+  'fail-on': { type: 'string', value: 'SEVERITY', description: 'lowest severity of a new finding that fails: hint, information, warning, error', default: DEFAULT_SETTINGS.checkFindingSeverity },
   strict: { type: 'boolean', description: 'fail on rises within the bands’ overlap (within uncertainty) too' },
   format: { type: 'string', value: 'FMT', description: 'output: text, md (pull-request comment), json or sarif (code scanning)', default: 'text' },
   region: { type: 'string', value: 'CODE', description: 'grid region for carbon figures (ISO alpha-3 or provider:region)', default: 'world average' },
-  'inferences-per-day': { type: 'string', value: 'N', description: 'workload the yearly figures assume', default: '10000' },
+  'inferences-per-day': { type: 'string', value: 'N', description: 'workload the yearly figures assume', default: String(DEFAULT_SETTINGS.inferencesPerDay) },
   hardware: { type: 'string', value: 'NAME', description: 'CPU or GPU the estimates are for', default: 'the baseline’s, else detected' },
-  'deploy-target': { type: 'string', value: 'NAME', description: 'deployment target: local, rtx3090, rtx4090, i7-12700h', default: 'local' },
+  'deploy-target': { type: 'string', value: 'NAME', description: `deployment target: ${DEPLOYMENT_TARGETS.join(', ')}`, default: DEFAULT_SETTINGS.deploymentTarget },
 };
 
-const FLAG_KEYS: FlagMap = {
-  threshold: SETTING_KEYS.checkThreshold, 'new-site-gmacs': SETTING_KEYS.checkNewSiteGmacs, 'fail-on': SETTING_KEYS.checkFindingSeverity,
-  region: SETTING_KEYS.carbonRegion, 'inferences-per-day': SETTING_KEYS.inferencesPerDay, hardware: SETTING_KEYS.hardwareProfile, 'deploy-target': SETTING_KEYS.deploymentTarget,
-};
+const FLAG_KEYS = pick(['threshold', 'new-site-gmacs', 'fail-on', 'region', 'inferences-per-day', 'hardware', 'deploy-target']);
 
 function readBaselineFile(file: string): Baseline {
   let text: string;
@@ -86,10 +83,9 @@ export const checkCommand: CliCommand = {
     await assertFolder(folder);
     const file = path.resolve(io.cwd, typeof values.baseline === 'string' ? values.baseline : path.join(folder, DEFAULT_BASELINE));
     const config = readRepoConfig(folder);
-    const { raw, names } = flagsOver(config, values);
-    numberFlag(values.threshold as string | undefined, 'threshold', 0, 10_000);
-    numberFlag(values['new-site-gmacs'] as string | undefined, 'new-site-gmacs', 0, 1e6);
-    numberFlag(values['inferences-per-day'] as string | undefined, 'inferences-per-day', 0, 1e12);
+    const { raw, names } = settingsFromFlags(values, FLAG_KEYS, config);
+    // Every value is checked before the baseline is read, so that a bad flag is a usage error even without one.
+    cliSettings(raw, names);
     const base = values.update ? undefined : readBaselineFile(file);
     // Compared figures must be for the same hardware: unless told otherwise, use the baseline's.
     if (base && raw[SETTING_KEYS.hardwareProfile] === undefined) raw[SETTING_KEYS.hardwareProfile] = base.assumptions.hardware;
@@ -108,17 +104,3 @@ export const checkCommand: CliCommand = {
     return result.failed ? EXIT.regression : EXIT.ok;
   },
 };
-
-/** The repository's configuration with the command's flags on top; messages name whichever set a value. */
-function flagsOver(config: ReturnType<typeof readRepoConfig>, values: Record<string, unknown>): { raw: Record<string, unknown>; names: (key: string) => string } {
-  const raw: Record<string, unknown> = { ...config.raw };
-  const fromFlag = new Map<string, string>();
-  for (const [flag, key] of Object.entries(FLAG_KEYS)) {
-    const v = values[flag];
-    if (typeof v !== 'string') continue;
-    const asNumber = Number(v);
-    raw[key] = v.trim() !== '' && Number.isFinite(asNumber) && !['region', 'hardware', 'deploy-target', 'fail-on'].includes(flag) ? asNumber : v;
-    fromFlag.set(key, `--${flag}`);
-  }
-  return { raw, names: (key) => fromFlag.get(key) ?? `${config.source ?? 'the configuration'}: ${key}` };
-}

@@ -8,9 +8,10 @@ import { parseArgs } from 'node:util';
 import { formatReportSummary } from '../../report/export/text';
 import { assertFolder } from '../../fileAccess';
 import { EXIT, withSignalStop, type CliCommand } from '../io';
-import { REPORT_FORMATS, runReportPipeline, writeReportFiles } from '../pipeline';
+import { REPORT_FORMATS } from '../../report/render';
+import { runReportPipeline, writeReportFiles } from '../pipeline';
 import { parseDuration } from './profile';
-import { flagName, SETTINGS_OPTIONS, settingsFromFlags } from './report';
+import { reportSettings, SETTINGS_OPTIONS } from './report';
 
 export const demoCommand: CliCommand = {
   summary: 'analyze a folder end to end and write report.html, report.md, report.json and report.csv',
@@ -23,8 +24,10 @@ export const demoCommand: CliCommand = {
     // Before anything is written: a missing folder must not replace a good report with an empty one.
     await assertFolder(folder);
     io.out(`GreenLens demo over ${folder}`);
+    // The repository's configuration is read before anything runs: a bad file stops the command, not a half run.
+    const { raw, names } = reportSettings(folder, values);
     return withSignalStop(async (stop) => {
-      const { report, settingProblems } = await runReportPipeline({ folder, outDir, budgetMs, rawSettings: settingsFromFlags(values), settingNames: flagName, log: (l) => io.out(l), signal: stop.signal });
+      const { report, settingProblems } = await runReportPipeline({ folder, outDir, budgetMs, rawSettings: raw, settingNames: names, log: (l) => io.out(l), signal: stop.signal });
       if (stop.signal.aborted) return stop.exitCode(EXIT.ok);
       for (const p of settingProblems) io.err(`warning: ${p.message}`);
       const written = await writeReportFiles(report, outDir, REPORT_FORMATS);

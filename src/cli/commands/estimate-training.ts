@@ -1,10 +1,14 @@
 /** `greenlens estimate-training`: energy, CO2 and cost of a training run before (or after) it runs. */
 import { parseArgs } from 'node:util';
-import { estimateTraining, type TrainingEstimate } from '../../energy/training-estimate';
+import { estimateTraining, type TrainingEstimate } from '../../catalog/training-estimate';
 import { TRAINING_PRECISIONS, type TrainingPrecision } from '../../energy/gpu-specs';
-import { formatTrainingLines } from '../../energy/training-format';
+import { formatTrainingLines } from '../../catalog/training-format';
 import { EnergyInputError } from '../../energy/quantity';
 import { CliUsageError, type CliCommand } from '../io';
+import { cliSettings, settingsFromFlags, SETTING_FLAGS } from '../settingsFlags';
+
+/** Flags that set the cost settings; `--intensity` is this command's name for the carbon intensity. */
+const COST_FLAGS = { region: SETTING_FLAGS.region, intensity: SETTING_FLAGS['carbon-intensity'], price: SETTING_FLAGS.price, currency: SETTING_FLAGS.currency };
 
 function num(value: string | undefined, flag: string, min: number, max: number, required: boolean): number | undefined {
   if (value === undefined) {
@@ -41,6 +45,8 @@ export const estimateTrainingCommand: CliCommand = {
     });
     if (!values.arch) throw new CliUsageError('--arch is required (a torchvision, timm or Hugging Face model name).');
     if (!values.gpu) throw new CliUsageError('--gpu is required (for example "RTX 3090").');
+    // The carbon and price flags are the report's settings, checked by the same rules and messages.
+    const { raw, names } = settingsFromFlags(values, COST_FLAGS);
     try {
       const r = estimateTraining({
         arch: values.arch,
@@ -52,12 +58,7 @@ export const estimateTrainingCommand: CliCommand = {
         gpus: num(values.gpus, '--gpus', 1, 100_000, false),
         precision: precisionOf(values.precision),
         epochSeconds: num(values['epoch-seconds'], '--epoch-seconds', 1e-3, 1e8, false),
-      }, {
-        carbonRegion: values.region ?? '',
-        carbonIntensity: num(values.intensity, '--intensity', 0, 2000, false) ?? null,
-        electricityPrice: num(values.price, '--price', 0, 10, false) ?? 0.15,
-        currency: values.currency ?? 'USD',
-      });
+      }, cliSettings(raw, names));
       if (values.json) io.out(JSON.stringify(r, null, 1));
       else print(r, io.out);
       return 0;

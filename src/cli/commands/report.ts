@@ -7,34 +7,21 @@ import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { assertFolder } from '../../fileAccess';
 import { CliUsageError, EXIT, withSignalStop, type CliCommand } from '../io';
-import { REPORT_FORMATS, renderReport, runReportPipeline, type ReportFormat } from '../pipeline';
+import { REPORT_FORMATS, renderReport, type ReportFormat } from '../../report/render';
+import { defaultDistDir, runReportPipeline } from '../pipeline';
+import { readRepoConfig } from '../../repository/repoConfig';
+import { REPORT_SETTING_FLAGS, settingsFromFlags, type RawCliSettings } from '../settingsFlags';
 import { parseDuration } from './profile';
 
-/** Flags that set the report's assumptions, shared with `demo`. */
-export const SETTINGS_OPTIONS = {
-  'inferences-per-day': { type: 'string' }, price: { type: 'string' }, currency: { type: 'string' }, region: { type: 'string' },
-  'carbon-intensity': { type: 'string' }, tolerance: { type: 'string' }, hardware: { type: 'string' },
-  'deploy-target': { type: 'string' }, 'deploy-batch': { type: 'string' },
-} as const;
+/** parseArgs's configuration of the flags that set a report's assumptions, shared with `demo`. */
+export const SETTINGS_OPTIONS: Record<string, { type: 'string' }> = Object.fromEntries(Object.keys(REPORT_SETTING_FLAGS).map((f) => [f, { type: 'string' }]));
 
-const num = (v: string | undefined): number | string | undefined => (v === undefined ? undefined : Number.isFinite(Number(v)) && v.trim() !== '' ? Number(v) : v);
-
-/** The flag that sets each setting, so that a message about a bad value names the flag, not a VS Code setting. */
-const FLAG_OF: Record<string, string> = {
-  'workload.inferencesPerDay': '--inferences-per-day', 'electricity.price': '--price', 'electricity.currency': '--currency', 'carbon.region': '--region',
-  'carbon.intensity': '--carbon-intensity', 'accuracy.tolerance': '--tolerance', 'hardware.profile': '--hardware', 'deployment.target': '--deploy-target', 'deployment.batch': '--deploy-batch',
-};
-
-export const flagName = (key: string): string => FLAG_OF[key] ?? key;
-
-/** Maps the flags to raw settings keyed as in VS Code's configuration, so the same sanitizing applies. */
-export function settingsFromFlags(v: Partial<Record<keyof typeof SETTINGS_OPTIONS, string>>): Record<string, unknown> {
-  const raw: Record<string, unknown> = {
-    'workload.inferencesPerDay': num(v['inferences-per-day']), 'electricity.price': num(v.price), 'electricity.currency': v.currency,
-    'carbon.region': v.region, 'carbon.intensity': num(v['carbon-intensity']), 'accuracy.tolerance': num(v.tolerance), 'hardware.profile': v.hardware,
-    'deployment.target': v['deploy-target'], 'deployment.batch': num(v['deploy-batch']),
-  };
-  return Object.fromEntries(Object.entries(raw).filter(([, x]) => x !== undefined));
+/**
+ * The report's settings: the folder's repository configuration with the flags on top, as raw settings for
+ * the pipeline's sanitizer, whose messages name the flag or the file's key.
+ */
+export function reportSettings(folder: string, values: Readonly<Record<string, unknown>>): RawCliSettings {
+  return settingsFromFlags(values, REPORT_SETTING_FLAGS, readRepoConfig(folder));
 }
 
 export const reportCommand: CliCommand = {
@@ -52,12 +39,14 @@ export const reportCommand: CliCommand = {
     const outDir = values.storage ? path.resolve(io.cwd, values.storage) : out ? path.dirname(out) : path.resolve(io.cwd, 'out', 'report');
     const budgetMs = values['no-profile'] ? 0 : parseDuration(values.budget ?? '20s');
     await assertFolder(folder);
+    // The repository's configuration is read before anything runs: a bad file stops the command, not a half run.
+    const { raw, names } = reportSettings(folder, values);
     return withSignalStop(async (stop) => {
-      const { report, settingProblems } = await runReportPipeline({ folder, outDir, budgetMs, rawSettings: settingsFromFlags(values), settingNames: flagName, log: (l) => io.err(l), signal: stop.signal });
+      const { report, settingProblems } = await runReportPipeline({ folder, outDir, budgetMs, rawSettings: raw, settingNames: names, log: (l) => io.err(l), signal: stop.signal });
       // An interrupted run writes nothing: a half-profiled report must not replace a finished one.
       if (stop.signal.aborted) return stop.exitCode(EXIT.ok);
       for (const p of settingProblems) io.err(`warning: ${p.message}`);
-      const text = renderReport(report, format);
+      const text = renderReport(report, format, defaultDistDir());
       if (out) {
         await writeFile(out, text);
         io.err(`Wrote ${path.relative(io.cwd, out) || out}`);

@@ -4,9 +4,9 @@
  * Callers (code lenses, tests) may pass the run as an argument to skip the questions.
  */
 import * as vscode from 'vscode';
-import type * as TrainingModule from '../../energy/training-estimate';
-import type * as FormatModule from '../../energy/training-format';
-import type { TrainingEstimate, TrainingInput } from '../../energy/training-estimate';
+import type * as TrainingModule from '../../catalog/training-estimate';
+import type * as FormatModule from '../../catalog/training-format';
+import type { TrainingEstimate, TrainingInput } from '../../catalog/training-estimate';
 import type { TrainingPrecision } from '../../energy/gpu-specs';
 import type { GreenLensContext } from '../context';
 
@@ -54,9 +54,9 @@ export function estimateTrainingEnergy(ctx: GreenLensContext) {
     if (!input) return undefined;
     // The estimator pulls in the model catalog: loaded on first use, not at activation.
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const training = require('../../energy/training-estimate') as typeof TrainingModule;
+    const training = require('../../catalog/training-estimate') as typeof TrainingModule;
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const format = require('../../energy/training-format') as typeof FormatModule;
+    const format = require('../../catalog/training-format') as typeof FormatModule;
     let result: TrainingEstimate;
     try {
       result = training.estimateTraining(input, ctx.config.settings);

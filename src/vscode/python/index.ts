@@ -9,7 +9,7 @@ import { alternatives, profileVariants, showDetails, showRuleDocs, trainingDetai
 import { DocumentAnalyses } from './documents';
 import { PythonCodeActions, PythonCodeLenses, PythonCommands, PythonHover } from './providers';
 import { PythonService } from './service';
-import { analyzeWorkspace as analyzeWorkspaceCommand, type WorkspaceSummary } from './workspace';
+import { analyzeWorkspace as analyzeWorkspaceCommand, type WorkspaceSummary } from './analyzeWorkspace';
 
 const SELECTOR: vscode.DocumentSelector = [{ language: 'python', scheme: 'file' }, { language: 'python', scheme: 'untitled' }, { language: 'python', scheme: 'vscode-remote' }];
 

@@ -12,10 +12,10 @@ import type { GreenLensContext } from '../context';
 import type { DocumentResult } from './documents';
 import type { SiteModel } from './model';
 
-import type * as EngineModule from './engine';
+import type * as LazyCoreModule from './lazyCore';
 
 /** The lazily loaded, pure half of the feature. */
-export type Engine = typeof EngineModule;
+export type LazyCore = typeof LazyCoreModule;
 
 /** What the document tracker needs from its owner. */
 export interface PythonEngine {
@@ -31,7 +31,7 @@ export class PythonService implements PythonEngine, vscode.Disposable {
   readonly diagnostics = vscode.languages.createDiagnosticCollection('GreenLens');
   /** Files whose diagnostics come from Analyze Workspace: they stay when their editor closes. */
   readonly fromWorkspace = new Set<string>();
-  private enginePromise: Promise<Engine> | undefined;
+  private enginePromise: Promise<LazyCore> | undefined;
   private hw: { profile: string; promise: Promise<ResolvedHardware | undefined> } | undefined;
   private readonly shown = new Set<string>();
   private siteRule: SiteRule | undefined;
@@ -43,10 +43,10 @@ export class PythonService implements PythonEngine, vscode.Disposable {
   }
 
   /** Loads the engine module and the WASM grammar once, on first use. */
-  engine(): Promise<Engine> {
+  engine(): Promise<LazyCore> {
     this.enginePromise ??= (async () => {
       const t0 = performance.now();
-      const eng = await import('./engine');
+      const eng = await import('./lazyCore');
       await eng.loadPythonGrammar(this.ctx.asset('dist'));
       this.ctx.log.info(`Python analyzer loaded in ${(performance.now() - t0).toFixed(0)} ms`);
       return eng;

@@ -4,7 +4,7 @@
  * through the profiler worker (as the CLI and the extension do).
  */
 import * as path from 'node:path';
-import { ort } from '../../../src/profiler/engine/ort';
+import { ort } from '../../../src/profiler/inWorker/ort';
 import { profileModel } from '../../../src/profiler/index';
 
 async function main(): Promise<void> {

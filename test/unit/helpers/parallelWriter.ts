@@ -4,7 +4,7 @@
  * (`variant MODEL STORAGE N`) N times, as parallel profile runs sharing a folder do.
  */
 import { ResultCache } from '../../../src/profiler/cache';
-import { buildVariant } from '../../../src/profiler/engine/build';
+import { buildVariant } from '../../../src/profiler/inWorker/build';
 import type { SampleSet } from '../../../src/profiler/inputs';
 import { parseVariant } from '../../../src/profiler/variants/spec';
 

@@ -11,17 +11,22 @@ import { modelIdRange } from '../../catalog/siteEdits';
 import { alternativeName, describeSite, type SiteModel } from './model';
 
 export { analyzePythonFiles, documentResolver, loadPythonGrammar, PythonDocumentAnalyzer, ruleInfos, CATALOG_ALTERNATIVE_RULE_ID } from '../../analyzers/python/index';
-export { findWorkspaceFiles } from '../../workspace/files';
+export { findWorkspaceFiles } from '../../repository/files';
 export { alternativeEdits, alternativeName, describeSite, type SiteModel } from './model';
 export { alternativeItem, modelCardLines, siteLensTitle } from './format';
-export { summarizeTraining } from './training';
+export { summarizeTraining } from '../../catalog/training-loop';
 
 let detected: Promise<DetectedHardware> | undefined;
 
-/** Detects this machine once per session (nvidia-smi is spawned with a timeout) and applies the profile. */
-export async function hardwareFor(profile: string): Promise<ResolvedHardware> {
+/** Detects this machine once per session (nvidia-smi is spawned with a timeout). */
+export function detectedHardware(): Promise<DetectedHardware> {
   detected ??= detectHardware({ nvidiaSmiTimeoutMs: 3000 });
-  return resolveHardware(profile, await detected);
+  return detected;
+}
+
+/** The machine detected once per session, with the profile applied. */
+export async function hardwareFor(profile: string): Promise<ResolvedHardware> {
+  return resolveHardware(profile, await detectedHardware());
 }
 
 /** The GL012 message for a described site, or undefined when the catalog knows no usable alternative. */

@@ -1,10 +1,10 @@
 /**
- * Typed messages shared by the extension host, the profiler worker (a child process) and the report
- * webview. Every message has a discriminating `type`; every receiver validates with the guards below
- * before acting, because a child process or a webview is another trust domain.
+ * Typed messages between the profiler's host side (runner.ts, in the extension host or the CLI) and its
+ * worker (a child process). Every message has a discriminating `type`; every receiver validates with the
+ * guards below before acting, because a child process is another trust domain.
  */
 
-import type { EnergyReading, InputOptions, MeasurementInfo, OptLevel, RatioInterval, SpeedVerdict, VariantMetrics, VariantSpec } from './profiler/types';
+import type { EnergyReading, InputOptions, MeasurementInfo, OptLevel, RatioInterval, SpeedVerdict, VariantMetrics, VariantSpec } from './types';
 
 // ---------- host <-> profiler worker ----------
 

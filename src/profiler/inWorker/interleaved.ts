@@ -6,7 +6,7 @@
  */
 import { cpus } from 'node:os';
 import type * as Ort from 'onnxruntime-node';
-import type { InterleaveJob, InterleaveOutcome, LaneOutcome, WorkerProgress } from '../../protocol';
+import type { InterleaveJob, InterleaveOutcome, LaneOutcome, WorkerProgress } from '../protocol';
 import { combinePasses, resolutionNote, speedVerdict } from '../compare';
 import { batchFeeds } from '../inputs';
 import {

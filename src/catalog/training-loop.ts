@@ -1,12 +1,13 @@
 /**
- * The training-loop lens: energy, CO2e and cost of the run found in the code (`estimateTraining` with its
- * epochs and batch), saying what had to be assumed. Pure (no `vscode`).
+ * The estimate of a training run found in code (`estimateTraining` with the loop's epochs and batch on a
+ * stated number of images), and the editor's lens text for it, saying what had to be assumed. The editor's
+ * lens and the CI baseline both estimate a loop here, so they state the same run.
  */
-import type { TrainingLoop } from '../../analyzers/python/types';
-import type { ResolvedHardware } from '../../energy/detect';
-import { convertEnergy, formatNumber, isDisplayable, type Estimate } from '../../energy/quantity';
-import { estimateTraining, type TrainingEstimate } from '../../energy/training-estimate';
-import type { Settings } from '../../settings';
+import type { TrainingLoop } from '../analyzers/python/types';
+import type { ResolvedHardware } from '../energy/detect';
+import { convertEnergy, formatNumber, isDisplayable, type Estimate } from '../energy/quantity';
+import { estimateTraining, type TrainingEstimate } from './training-estimate';
+import type { Settings } from '../settings';
 
 /** The images per epoch every figure is given for: the dataset size is not in the code. */
 export const IMAGES_PER_EPOCH = 10_000;
@@ -21,6 +22,14 @@ export interface TrainingSummary {
 }
 
 type CostSettings = Pick<Settings, 'carbonRegion' | 'carbonIntensity' | 'electricityPrice' | 'currency'>;
+
+/**
+ * The run a training loop stands for: its epochs (one, so per epoch, when the code does not say), its batch,
+ * IMAGES_PER_EPOCH images. Throws the estimator's EnergyInputError on an input outside its range.
+ */
+export function estimateLoop(loop: TrainingLoop, modelName: string, gpu: string, settings: Partial<CostSettings>): TrainingEstimate {
+  return estimateTraining({ arch: modelName, gpu, epochs: loop.epochs ?? 1, images: IMAGES_PER_EPOCH, batch: loop.batchSize }, settings);
+}
 
 function fig(q: Estimate, unit: string): string | undefined {
   return isDisplayable(q) ? `${formatNumber(q.value)} ${unit}` : undefined;
@@ -43,9 +52,8 @@ export function summarizeTraining(loop: TrainingLoop, modelName: string | undefi
   if (loop.batchSize !== undefined) head.push(`batch ${formatNumber(loop.batchSize)}`);
   if (!modelName) return { title: [...head, 'model not in catalog: no energy estimate'].join(' · '), details: ['GreenLens estimates training energy from the model’s GMACs in its catalog; the trained model was not found there.'] };
   const gpu = trainingGpu(hw);
-  const epochs = loop.epochs ?? 1;
   try {
-    const est = estimateTraining({ arch: modelName, gpu: gpu.name, epochs, images: IMAGES_PER_EPOCH, batch: loop.batchSize }, settings);
+    const est = estimateLoop(loop, modelName, gpu.name, settings);
     const figures = [fig(convertEnergy(est.energy, 'kWh'), 'kWh'), fig(est.co2, 'kgCO2e'), fig(est.cost, est.cost.unit)].filter(Boolean);
     const scope = `${loop.epochs === undefined ? 'per epoch, ' : ''}per ${formatNumber(IMAGES_PER_EPOCH)} images/epoch`;
     const on = `estimated for ${gpu.assumption ? `an ${est.gpu.name} (assumed: no GPU found)` : est.gpu.name}`;

@@ -1,5 +1,5 @@
 /** Plain-text and Markdown renderings of a training estimate, shared by the CLI and the editor command. */
-import { formatEstimate, formatNumber, convertEnergy } from './quantity';
+import { formatEstimate, formatNumber, convertEnergy } from '../energy/quantity';
 import type { TrainingEstimate } from './training-estimate';
 
 function hours(s: number): string {

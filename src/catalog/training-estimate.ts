@@ -5,17 +5,17 @@
  * baselines are computed only from a duration the user gives: from GreenLens's own duration they would
  * repeat its estimate rather than check it.
  */
-import modelData from './data/training-pre-model.json';
-import { lookupModel } from '../catalog/catalog';
-import { preGpu, DEL_REY_IMAGE_SIZE, type PreGpu, type PreModel } from './training-pre';
-import { predictRun, shareOfPeak, type RunPrediction, type RunSpec } from './training-run';
-import { validityNote } from './training-validity';
-import { GPU_SPECS, TRAINING_PRECISIONS, type TrainingPrecision } from './gpu-specs';
-import { greenAlgorithmsEnergy, mlco2ImpactEnergy } from './training';
-import { makeEstimate, EnergyInputError, requireFinite, convertMass, scaleEstimate, type Estimate } from './quantity';
-import { emissions, resolveCarbonIntensity } from './carbon';
-import { electricityCost, resolveTariff } from './cost';
-import { SOURCES } from './sources';
+import modelData from '../energy/data/training-pre-model.json';
+import { lookupModel } from './catalog';
+import { preGpu, DEL_REY_IMAGE_SIZE, type PreGpu, type PreModel } from '../energy/training-pre';
+import { predictRun, shareOfPeak, type RunPrediction, type RunSpec } from '../energy/training-run';
+import { validityNote } from '../energy/training-validity';
+import { GPU_SPECS, TRAINING_PRECISIONS, type TrainingPrecision } from '../energy/gpu-specs';
+import { greenAlgorithmsEnergy, mlco2ImpactEnergy } from '../energy/training';
+import { makeEstimate, EnergyInputError, requireFinite, convertMass, scaleEstimate, type Estimate } from '../energy/quantity';
+import { emissions, resolveCarbonIntensity } from '../energy/carbon';
+import { electricityCost, resolveTariff } from '../energy/cost';
+import { SOURCES } from '../energy/sources';
 import type { Settings } from '../settings';
 
 const MODEL = modelData as unknown as PreModel;

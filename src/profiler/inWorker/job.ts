@@ -8,7 +8,7 @@ import { openModelFile } from '../../analyzers/onnx/index';
 import { dtypeInfo } from '../../analyzers/onnx/dtypes';
 import { resolveInputShape } from '../../analyzers/onnx/shapes/infer';
 import type * as Ort from 'onnxruntime-node';
-import type { MeasureJob, MeasureOutcome, WorkerProgress } from '../../protocol';
+import type { MeasureJob, MeasureOutcome, WorkerProgress } from '../protocol';
 import { batchFeeds, datasetSamples, isBatched, randomSamples, type InputMeta, type SampleSet } from '../inputs';
 import { chooseMeter, estimatedReading, measuredReading } from '../meters/index';
 import { NotApplicableError } from '../variants/graph';
