@@ -6,14 +6,11 @@
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type * as Csv from '../../report/export/csv';
-import type * as Html from '../../report/export/html';
-import type * as Json from '../../report/export/json';
-import type * as Markdown from '../../report/export/markdown';
 import type { Report, ReportRecommendation } from '../../report/types';
 import type { ActionKind, ExportFormat } from '../../webviewProtocol';
 import { Commands } from '../commands/ids';
 import type { GreenLensContext } from '../context';
+import { lazyModules } from '../lazyModules';
 import type { CurrentReport, ReportService } from './service';
 
 /** The outcome of one request from the page: done, or refused with the reason (logged, and read by tests). */
@@ -144,14 +141,12 @@ export class ReportActions {
 
   /** The exporters load on first use: the editor does not need them until someone exports. */
   private render(report: Report, format: ExportFormat): string {
-    /* eslint-disable @typescript-eslint/no-require-imports */
     if (format === 'html') {
-      const html = require('../../report/export/html') as typeof Html;
+      const html = lazyModules.htmlExport();
       return html.renderReportHtml(report, html.loadReportAssets(this.ctx.asset('dist')));
     }
-    if (format === 'md') return (require('../../report/export/markdown') as typeof Markdown).exportMarkdown(report);
-    if (format === 'json') return (require('../../report/export/json') as typeof Json).exportJson(report);
-    return (require('../../report/export/csv') as typeof Csv).exportCsv(report);
-    /* eslint-enable @typescript-eslint/no-require-imports */
+    if (format === 'md') return lazyModules.markdownExport().exportMarkdown(report);
+    if (format === 'json') return lazyModules.jsonExport().exportJson(report);
+    return lazyModules.csvExport().exportCsv(report);
   }
 }

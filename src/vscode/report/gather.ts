@@ -10,6 +10,8 @@ import * as vscode from 'vscode';
 import type { FileAnalysis } from '../../analyzers/python/files';
 import type { ReportInputs, ReportOnnxInput, ReportPythonInput } from '../../report/inputs';
 import type { GreenLensContext } from '../context';
+import { Hardware } from '../hardware';
+import { lazyModules } from '../lazyModules';
 import { inspectCached } from '../onnx/inspect';
 import type { Engine } from '../python/service';
 import type { ProfileStore } from './profiles';
@@ -24,13 +26,6 @@ export interface Gathered {
 
 interface CachedPython { mtimeMs: number; size: number; input: ReportPythonInput }
 
-/** Loads the pure Python engine on first use (grammar, catalog and energy models are not needed to activate). */
-let engine: Promise<Engine> | undefined;
-function pythonEngine(): Promise<Engine> {
-  engine ??= import('../python/engine');
-  return engine;
-}
-
 /** Workspace-relative path with forward slashes; prefixed by the folder's name in a multi-root workspace. */
 export function relativePath(folder: vscode.WorkspaceFolder, file: string, multiRoot: boolean): string {
   const rel = path.relative(folder.uri.fsPath, file).split(path.sep).join('/');
@@ -43,7 +38,8 @@ export class InputGatherer {
   constructor(private readonly ctx: GreenLensContext, private readonly profiles: ProfileStore) {}
 
   async gather(signal: AbortSignal): Promise<Gathered> {
-    const eng = await pythonEngine();
+    // The pure Python engine loads on first use (grammar, catalog and energy models are not needed to activate).
+    const eng = lazyModules.pythonEngine();
     const folders = vscode.workspace.workspaceFolders ?? [];
     const multi = folders.length > 1;
     const settings = this.ctx.config.settings;
@@ -56,7 +52,7 @@ export class InputGatherer {
       for (const abs of found.onnx) onnxFiles.push({ rel: relativePath(folder, abs, multi), abs });
     }
     for (const f of [...pyFiles, ...onnxFiles]) files.set(f.rel, vscode.Uri.file(f.abs));
-    const [python, onnx, hw] = await Promise.all([this.analyzePython(eng, pyFiles, signal), this.inspectOnnx(onnxFiles), eng.hardwareFor(settings.hardwareProfile)]);
+    const [python, onnx, hw] = await Promise.all([this.analyzePython(eng, pyFiles, signal), this.inspectOnnx(onnxFiles), this.ctx.feature(Hardware).resolve(settings.hardwareProfile)]);
     signal.throwIfAborted();
     const stored = this.profiles.all();
     const profiles = Object.fromEntries(onnxFiles.flatMap((f) => (stored[f.rel] ? [[f.rel, stored[f.rel]!]] : [])));
@@ -111,7 +107,7 @@ export class InputGatherer {
     return Promise.all(files.map(async (f) => {
       try {
         // Batch 1: the report's figures are per inference.
-        return { file: f.rel, summary: await inspectCached(f.abs, 1) };
+        return { file: f.rel, summary: await inspectCached(this.ctx, f.abs, 1) };
       } catch (err) {
         return { file: f.rel, error: (err as Error).message };
       }
