@@ -10,16 +10,10 @@ import * as vscode from 'vscode';
 import { SettingsStore } from './config';
 import type { CommandId } from './commands/ids';
 import { guardCommand, type CommandHandler } from './commands/guard';
+import { Ownership, type Feature as OwnedFeature } from './ownership';
 
-/**
- * A feature the context creates once, on first use, and keeps until deactivation. `create` registers
- * everything it makes with `ctx.push`, so the context disposes it; the value is what callers use.
- */
-export interface Feature<T> {
-  /** Names the feature in errors and logs. */
-  readonly name: string;
-  create(ctx: GreenLensContext): T;
-}
+/** A feature of the extension: created once per activation, on first use, and disposed with the context. */
+export type Feature<T> = OwnedFeature<T, GreenLensContext>;
 
 /** Declares a feature; the key is a constant of the feature's module, the instance lives on the context. */
 export function defineFeature<T>(name: string, create: (ctx: GreenLensContext) => T): Feature<T> {
@@ -34,9 +28,7 @@ export type CommandTable = { readonly [K in CommandId]: CommandFactory };
 
 export class GreenLensContext implements vscode.Disposable {
   readonly config: SettingsStore;
-  private readonly disposables: vscode.Disposable[] = [];
-  private readonly features = new Map<Feature<unknown>, unknown>();
-  private disposed = false;
+  private readonly owned = new Ownership<GreenLensContext>((err) => this.log.error(`Releasing a GreenLens resource failed: ${(err as Error)?.stack ?? String(err)}`));
 
   /** Takes the output channel over: it is disposed last, after everything that may still log. */
   constructor(readonly extension: vscode.ExtensionContext, readonly log: vscode.LogOutputChannel) {
@@ -47,12 +39,7 @@ export class GreenLensContext implements vscode.Disposable {
 
   /** Registers disposables for deactivation (every feature goes through here). */
   push(...disposables: vscode.Disposable[]): void {
-    if (this.disposed) {
-      // Something finished after deactivation: release it now rather than keep it past the context.
-      for (const d of disposables) d.dispose();
-      return;
-    }
-    this.disposables.push(...disposables);
+    this.owned.push(...disposables);
   }
 
   /** Absolute path of a file shipped with the extension (dist/, media/). */
@@ -62,11 +49,7 @@ export class GreenLensContext implements vscode.Disposable {
 
   /** The feature's one instance in this activation, created now when it does not exist yet. */
   feature<T>(key: Feature<T>): T {
-    if (this.features.has(key)) return this.features.get(key) as T;
-    if (this.disposed) throw new Error(`GreenLens is shutting down: ${key.name} is no longer available.`);
-    const value = key.create(this);
-    this.features.set(key, value);
-    return value;
+    return this.owned.feature(key, this);
   }
 
   /** Registers every command of the table, each behind the one error wrapper. */
@@ -78,15 +61,6 @@ export class GreenLensContext implements vscode.Disposable {
 
   /** Disposes everything the context holds, last created first (a feature goes before what it uses). */
   dispose(): void {
-    if (this.disposed) return;
-    this.disposed = true;
-    this.features.clear();
-    for (const d of this.disposables.splice(0).reverse()) {
-      try {
-        d.dispose();
-      } catch (err) {
-        this.log.error(`Releasing a GreenLens resource failed: ${(err as Error).stack ?? String(err)}`);
-      }
-    }
+    this.owned.dispose();
   }
 }

@@ -32,13 +32,13 @@ export class OnnxInspection implements vscode.Disposable {
     return summary;
   }
 
-  /** Stops the inspection worker (on deactivation). */
-  dispose(): void {
+  /** Stops the inspection worker (on deactivation); the context reports a failure to stop it. */
+  dispose(): Promise<void> | undefined {
     this.disposed = true;
     const i = this.inspector;
     this.inspector = undefined;
     this.cache.clear();
-    void i?.dispose();
+    return i?.dispose();
   }
 }
 
