@@ -1,12 +1,11 @@
 /**
- * Composition root: activate() builds one context object, registers the features, and every disposable
- * goes through it. Heavy modules (onnxruntime-node, the tree-sitter WASM) are loaded on first use, not here.
+ * Composition root: activate() builds one context object, registers the commands and features on it, and
+ * hands it to VS Code, which disposes it (and with it everything it holds) on deactivation. Heavy modules
+ * (onnxruntime-node, the tree-sitter WASM) are loaded on first use, not here.
  */
-import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { SettingsStore } from './vscode/config';
-import type { GreenLensContext } from './vscode/context';
-import { registerCommands } from './vscode/commands/index';
+import { COMMANDS } from './vscode/commands/index';
+import { GreenLensContext } from './vscode/context';
 import { registerFeatures } from './vscode/features';
 import { modelsApi, type ModelsApi } from './vscode/onnx/modelsView';
 import { reportApi, type ReportApi } from './vscode/report/index';
@@ -30,25 +29,19 @@ declare const globalThis: { __greenlensLoadStart?: number; __greenlensLoadEnd?: 
 export function activate(extension: vscode.ExtensionContext): GreenLensApi | undefined {
   const t0 = performance.now();
   const log = vscode.window.createOutputChannel('GreenLens', { log: true });
-  extension.subscriptions.push(log);
   try {
-    const config = new SettingsStore(log);
-    const ctx: GreenLensContext = {
-      extension,
-      log,
-      config,
-      push: (...d) => extension.subscriptions.push(...d),
-      asset: (...segments) => path.join(extension.extensionPath, ...segments),
-    };
-    ctx.push(config);
-    registerCommands(ctx);
+    const ctx = new GreenLensContext(extension, log);
+    extension.subscriptions.push(ctx);
+    ctx.registerCommands(COMMANDS);
     registerFeatures(ctx);
     const end = performance.now();
     const moduleLoadMs = Math.max(0, (globalThis.__greenlensLoadEnd ?? t0) - (globalThis.__greenlensLoadStart ?? t0));
-    const api: GreenLensApi = { activationMs: moduleLoadMs + (end - t0), activateBodyMs: end - t0, moduleLoadMs, report: reportApi(ctx), models: modelsApi() };
+    const api: GreenLensApi = { activationMs: moduleLoadMs + (end - t0), activateBodyMs: end - t0, moduleLoadMs, report: reportApi(ctx), models: modelsApi(ctx) };
     log.info(`GreenLens activated in ${api.activationMs.toFixed(1)} ms (module load ${moduleLoadMs.toFixed(1)} ms, activate ${api.activateBodyMs.toFixed(1)} ms)`);
     return api;
   } catch (err) {
+    // The channel stays for the message below; the context may not have taken it over.
+    extension.subscriptions.push(log);
     // Show activation failures ourselves: VS Code only logs them.
     log.error(`Activation failed: ${(err as Error).stack ?? String(err)}`);
     void vscode.window.showErrorMessage(`GreenLens failed to start: ${(err as Error).message}. See the GreenLens output channel.`);
@@ -57,5 +50,5 @@ export function activate(extension: vscode.ExtensionContext): GreenLensApi | und
 }
 
 export function deactivate(): void {
-  // Every resource is a disposable registered on the context; VS Code disposes them.
+  // Every resource is held by the context, which VS Code disposes with the extension's subscriptions.
 }

@@ -29,6 +29,12 @@ describe('activation', () => {
     for (const id of declared) assert.ok(registered.has(id), `${id} is registered`);
   });
 
+  it('runs commands behind the error wrapper: a failing one resolves to nothing instead of rejecting', async () => {
+    const missing = vscode.Uri.file('/nonexistent-greenlens-folder/missing.py');
+    const result: unknown = await vscode.commands.executeCommand('greenlens.python.showDetails', missing, 0);
+    assert.equal(result, undefined);
+  });
+
   it('does not load onnxruntime-node during activation', () => {
     const loaded = Object.keys(require.cache).filter((k) => k.includes('onnxruntime-node'));
     assert.deepEqual(loaded, []);

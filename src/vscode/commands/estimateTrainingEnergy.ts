@@ -4,11 +4,10 @@
  * Callers (code lenses, tests) may pass the run as an argument to skip the questions.
  */
 import * as vscode from 'vscode';
-import type * as TrainingModule from '../../catalog/training-estimate';
-import type * as FormatModule from '../../catalog/training-format';
 import type { TrainingEstimate, TrainingInput } from '../../catalog/training-estimate';
 import type { TrainingPrecision } from '../../energy/gpu-specs';
 import type { GreenLensContext } from '../context';
+import { lazyModules } from '../lazyModules';
 
 function isTrainingInput(v: unknown): v is TrainingInput {
   const o = v as Partial<TrainingInput> | undefined;
@@ -53,10 +52,8 @@ export function estimateTrainingEnergy(ctx: GreenLensContext) {
     const input = isTrainingInput(arg) ? arg : await askInput();
     if (!input) return undefined;
     // The estimator pulls in the model catalog: loaded on first use, not at activation.
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const training = require('../../catalog/training-estimate') as typeof TrainingModule;
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const format = require('../../catalog/training-format') as typeof FormatModule;
+    const training = lazyModules.trainingEstimate();
+    const format = lazyModules.trainingFormat();
     let result: TrainingEstimate;
     try {
       result = training.estimateTraining(input, ctx.config.settings);

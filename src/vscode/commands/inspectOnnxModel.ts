@@ -22,7 +22,7 @@ export function inspectOnnxModel(ctx: GreenLensContext) {
     const uri = await pickOnnxFile(arg, 'GreenLens: Inspect ONNX Model');
     if (!uri) return undefined;
     try {
-      const summary = await inspectCached(uri.fsPath);
+      const summary = await inspectCached(ctx, uri.fsPath);
       await vscode.commands.executeCommand('vscode.openWith', uri, ONNX_VIEW_TYPE);
       return summary;
     } catch (err) {

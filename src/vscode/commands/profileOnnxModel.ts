@@ -5,10 +5,10 @@
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type * as Profiler from '../../profiler/index';
 import type { ProfileResult } from '../../profiler/index';
-import type * as ProfileText from '../../report/profileText';
 import type { GreenLensContext } from '../context';
+import { LatestRun } from '../latestRun';
+import { lazyModules } from '../lazyModules';
 import { reportFeature } from '../report/index';
 import { pickOnnxFile } from './inspectOnnxModel';
 
@@ -48,7 +48,8 @@ async function showInReport(ctx: GreenLensContext, uri: vscode.Uri, result: Prof
 }
 
 export function profileOnnxModel(ctx: GreenLensContext) {
-  let running: AbortController | undefined;
+  const runs = new LatestRun();
+  ctx.push(runs);
   return async (arg?: unknown): Promise<ProfileResult | undefined> => {
     if (!vscode.workspace.isTrusted) {
       void vscode.window.showWarningMessage('GreenLens profiles models only in trusted workspaces, because profiling runs the model.');
@@ -60,13 +61,9 @@ export function profileOnnxModel(ctx: GreenLensContext) {
     const datasetDir = request ? request.datasetDir : await chooseInputs(uri);
     if (datasetDir === undefined && !request) return undefined;
     // Loaded on first use: the profiler is not needed to activate.
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const profiler = require('../../profiler/index') as typeof Profiler;
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const text = require('../../report/profileText') as typeof ProfileText;
-    running?.abort(new Error('A newer profiling run replaced this one.'));
-    const abort = new AbortController();
-    running = abort;
+    const profiler = lazyModules.profiler();
+    const text = lazyModules.profileText();
+    const abort = runs.start('A newer profiling run replaced this one.');
     const storage = ctx.extension.globalStorageUri.fsPath;
     const budgetSeconds = request?.budgetSeconds ?? ctx.config.settings.profilingBudgetSeconds;
     const name = path.basename(uri.fsPath);
@@ -96,7 +93,7 @@ export function profileOnnxModel(ctx: GreenLensContext) {
         if (!abort.signal.aborted) void vscode.window.showErrorMessage(`GreenLens: profiling ${name} failed: ${message}`);
         return undefined;
       } finally {
-        if (running === abort) running = undefined;
+        runs.finished(abort);
       }
     });
   };

@@ -8,11 +8,12 @@
 import { createHash } from 'node:crypto';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type * as PythonAnalyzer from '../../analyzers/python/index';
 import type { ModelSite } from '../../analyzers/python/types';
 import type * as TorchProfiler from '../../profiler/torch/index';
 import type { PreparedHarness, TorchProfileResult } from '../../profiler/torch/index';
 import type { GreenLensContext } from '../context';
+import { LatestRun } from '../latestRun';
+import { lazyModules } from '../lazyModules';
 import { describeInterpreter, resolvePythonInterpreter, type ResolvedInterpreter } from '../pythonInterpreter';
 import { Commands } from './ids';
 
@@ -41,14 +42,10 @@ function isRequest(v: unknown): v is TorchProfileRequest {
 }
 
 /** Loaded on first use: neither the analyzer nor the profiler is needed to activate. */
-function torch(): typeof TorchProfiler {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  return require('../../profiler/torch/index') as typeof TorchProfiler;
-}
+const torch = lazyModules.torchProfiler;
 
 async function siteAt(ctx: GreenLensContext, doc: vscode.TextDocument, line: number): Promise<ModelSite | string> {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const py = require('../../analyzers/python/index') as typeof PythonAnalyzer;
+  const py = lazyModules.pythonAnalyzer();
   await py.loadPythonGrammar(ctx.asset('dist'));
   const sites = py.analyzePython(doc.getText(), { file: doc.uri.fsPath }).sites;
   const picked = torch().pickSite(sites, line);
@@ -141,7 +138,8 @@ function reportError(ctx: GreenLensContext, err: unknown, name: string, aborted:
 }
 
 export function profileTorchModel(ctx: GreenLensContext) {
-  let running: AbortController | undefined;
+  const runs = new LatestRun();
+  ctx.push(runs);
   return async (arg?: unknown): Promise<TorchProfileResult | undefined> => {
     if (!vscode.workspace.isTrusted) {
       void vscode.window.showWarningMessage('GreenLens profiles PyTorch models only in trusted workspaces, because it runs your Python and imports your code.');
@@ -178,9 +176,7 @@ export function profileTorchModel(ctx: GreenLensContext) {
     };
     const prepared = profiler.prepareTorchProfile(opts);
     if (!request.confirmed && !(await approve(ctx, prepared, request.uri, python))) return undefined;
-    running?.abort(new Error('A newer profiling run replaced this one.'));
-    const abort = new AbortController();
-    running = abort;
+    const abort = runs.start('A newer profiling run replaced this one.');
     const name = `${site.label} (${path.basename(request.uri.fsPath)}:${site.line})`;
     return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `GreenLens: profiling ${name} with PyTorch`, cancellable: true }, async (progress, token) => {
       token.onCancellationRequested(() => abort.abort(new Error('Profiling was cancelled.')));
@@ -201,7 +197,7 @@ export function profileTorchModel(ctx: GreenLensContext) {
         reportError(ctx, err, name, abort.signal.aborted);
         return undefined;
       } finally {
-        if (running === abort) running = undefined;
+        runs.finished(abort);
       }
     });
   };

@@ -5,9 +5,9 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { onnxOneLine } from '../../analyzers/onnx/view';
-import type { GreenLensContext } from '../context';
+import { defineFeature, type GreenLensContext } from '../context';
 import { reportFeature } from '../report/index';
-import { inspectCached } from './inspect';
+import { Inspection, type OnnxInspection } from './inspect';
 import { ONNX_VIEW_TYPE } from './viewer';
 
 export const MODELS_VIEW_ID = 'greenlens.models';
@@ -29,8 +29,11 @@ export class ModelsProvider implements vscode.TreeDataProvider<ModelItem> {
   private readonly emitter = new vscode.EventEmitter<void>();
   readonly onDidChangeTreeData = this.emitter.event;
 
-  /** Called once the view has listed models, so the status bar summary is built after this first analysis. */
-  constructor(private readonly onListed: () => void = () => {}) {}
+  /**
+   * `onListed` is called once the view has listed models, so the status bar summary is built after this
+   * first analysis; `inspection` is the activation's shared ONNX reader.
+   */
+  constructor(private readonly inspection: OnnxInspection, private readonly onListed: () => void = () => {}) {}
 
   refresh(): void {
     this.emitter.fire();
@@ -47,7 +50,7 @@ export class ModelsProvider implements vscode.TreeDataProvider<ModelItem> {
     return Promise.all(files.map(async (uri) => {
       const rel = vscode.workspace.asRelativePath(uri);
       try {
-        const s = await inspectCached(uri.fsPath);
+        const s = await this.inspection.inspect(uri.fsPath);
         return new ModelItem(uri, onnxOneLine(s), `${rel}\n${onnxOneLine(s)} at batch 1 (counted statically from the graph)`, false);
       } catch (err) {
         return new ModelItem(uri, 'unreadable', `${rel}\n${(err as Error).message}`, true);
@@ -70,26 +73,24 @@ export interface ModelsApi {
   rows(): Promise<ModelRow[]>;
 }
 
-let registered: ModelsProvider | undefined;
-
 /** The Models view's rows, read through its provider as the tree would read them. */
-export function modelsApi(): ModelsApi {
+export function modelsApi(ctx: GreenLensContext): ModelsApi {
   return {
     async rows() {
-      const items = (await registered?.getChildren()) ?? [];
+      const items = await ctx.feature(ModelsView).getChildren();
       return items.map((i) => ({ name: path.basename(i.uri.fsPath), description: String(i.description ?? ''), tooltip: String(i.tooltip ?? ''), failed: i.failed }));
     },
   };
 }
 
-export function registerModelsView(ctx: GreenLensContext): ModelsProvider {
-  const provider = new ModelsProvider(() => reportFeature(ctx).service.warmUp());
-  registered = provider;
-  ctx.push(vscode.window.registerTreeDataProvider(MODELS_VIEW_ID, provider), { dispose: () => { registered = undefined; } });
+/** The view's provider with its file watcher; registered at activation, so the tree has data when it opens. */
+export const ModelsView = defineFeature('the Models view', (ctx) => {
+  const provider = new ModelsProvider(ctx.feature(Inspection), () => reportFeature(ctx).service.warmUp());
+  ctx.push(vscode.window.registerTreeDataProvider(MODELS_VIEW_ID, provider));
   const watcher = vscode.workspace.createFileSystemWatcher('**/*.onnx');
   // Several events arrive for one save or copy: refresh once they settle.
   let timer: NodeJS.Timeout | undefined;
   const later = () => { clearTimeout(timer); timer = setTimeout(() => provider.refresh(), 300); };
   ctx.push(watcher, watcher.onDidCreate(later), watcher.onDidChange(later), watcher.onDidDelete(later), { dispose: () => clearTimeout(timer) });
   return provider;
-}
+});

@@ -30,7 +30,7 @@ export class OnnxViewerProvider implements vscode.CustomReadonlyEditorProvider<O
     const post = (msg: HostToOnnxViewer) => void panel.webview.postMessage(msg);
     const show = async () => {
       try {
-        const summary = await inspectCached(doc.uri.fsPath, batch);
+        const summary = await inspectCached(this.ctx, doc.uri.fsPath, batch);
         post({ type: 'show', view: onnxView(summary, path.basename(doc.uri.fsPath)), canProfile: vscode.workspace.isTrusted, batch });
       } catch (err) {
         this.ctx.log.warn(`Could not read ${doc.uri.fsPath}: ${(err as Error).message}`);

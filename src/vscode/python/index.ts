@@ -4,39 +4,28 @@
  * Python document (see PythonService.engine).
  */
 import * as vscode from 'vscode';
-import type { GreenLensContext } from '../context';
+import { InternalCommands, type InternalCommandId } from '../commands/ids';
+import { defineFeature, type CommandFactory, type GreenLensContext } from '../context';
 import { alternatives, profileVariants, showDetails, showRuleDocs, trainingDetails } from './commands';
 import { DocumentAnalyses } from './documents';
-import { PythonCodeActions, PythonCodeLenses, PythonCommands, PythonHover } from './providers';
+import { PythonCodeActions, PythonCodeLenses, PythonHover } from './providers';
 import { PythonService } from './service';
 import { analyzeWorkspace as analyzeWorkspaceCommand, type WorkspaceSummary } from './analyzeWorkspace';
 
 const SELECTOR: vscode.DocumentSelector = [{ language: 'python', scheme: 'file' }, { language: 'python', scheme: 'untitled' }, { language: 'python', scheme: 'vscode-remote' }];
 
-let shared: { service: PythonService; docs: DocumentAnalyses } | undefined;
+/** The service and document tracker of this activation; created by registerPython, or by the first command that needs it. */
+export const Python = defineFeature('the Python analysis', (ctx) => {
+  const service = new PythonService(ctx);
+  const docs = new DocumentAnalyses(service);
+  ctx.push(service, docs);
+  return { service, docs };
+});
 
-/** The one service of this activation; created by registerPython, or by the first command that needs it. */
-function python(ctx: GreenLensContext): { service: PythonService; docs: DocumentAnalyses } {
-  if (!shared) {
-    const service = new PythonService(ctx);
-    const docs = new DocumentAnalyses(service);
-    ctx.push(service, docs, { dispose: () => { shared = undefined; } });
-    shared = { service, docs };
-  }
-  return shared;
-}
-
-/** Registers the Python providers, listeners and lens commands. */
+/** Registers the Python providers and listeners. */
 export function registerPython(ctx: GreenLensContext): void {
-  const { service, docs } = python(ctx);
+  const { service, docs } = ctx.feature(Python);
   const lenses = new PythonCodeLenses(service, docs);
-  const commands: Record<string, (...args: unknown[]) => Promise<unknown>> = {
-    [PythonCommands.showDetails]: showDetails(service, docs),
-    [PythonCommands.profileVariants]: profileVariants(service, docs),
-    [PythonCommands.alternatives]: alternatives(service, docs),
-    [PythonCommands.trainingDetails]: trainingDetails(service, docs),
-    [PythonCommands.ruleDocs]: showRuleDocs(service),
-  };
   ctx.push(
     vscode.languages.registerCodeLensProvider(SELECTOR, lenses),
     vscode.languages.registerHoverProvider(SELECTOR, new PythonHover(service, docs)),
@@ -48,18 +37,27 @@ export function registerPython(ctx: GreenLensContext): void {
       docs.refreshAll();
       lenses.refresh();
     }),
-    ...Object.entries(commands).map(([id, handler]) => vscode.commands.registerCommand(id, async (...args: unknown[]) => {
-      try {
-        return await handler(...args);
-      } catch (err) {
-        service.report(`command:${id}`, `${id} failed`, err);
-        return undefined;
-      }
-    })),
   );
 }
 
+/** A lens command's factory over the feature's service and documents. */
+function lensCommand(make: (service: PythonService, docs: DocumentAnalyses) => (...args: unknown[]) => unknown): CommandFactory {
+  return (ctx) => (...args) => {
+    const { service, docs } = ctx.feature(Python);
+    return make(service, docs)(...args);
+  };
+}
+
+/** The handlers of the commands behind the lenses and quick fixes, for the command table. */
+export const pythonCommands: { readonly [K in InternalCommandId]: CommandFactory } = {
+  [InternalCommands.showDetails]: lensCommand(showDetails),
+  [InternalCommands.profileVariants]: lensCommand(profileVariants),
+  [InternalCommands.alternatives]: lensCommand(alternatives),
+  [InternalCommands.trainingDetails]: lensCommand(trainingDetails),
+  [InternalCommands.ruleDocs]: lensCommand((service) => showRuleDocs(service)),
+};
+
 /** The handler of GreenLens: Analyze Workspace. */
 export function analyzeWorkspace(ctx: GreenLensContext): () => Promise<WorkspaceSummary | undefined> {
-  return analyzeWorkspaceCommand(ctx, () => python(ctx).service);
+  return analyzeWorkspaceCommand(ctx, () => ctx.feature(Python).service);
 }

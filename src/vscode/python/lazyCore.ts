@@ -1,10 +1,10 @@
 /**
- * The heavy, pure half of the Python features, loaded with `import()` on the first Python document so that
- * activation does not evaluate the tree-sitter runtime or the catalog data. No `vscode` here.
+ * The heavy, pure half of the Python features, loaded through `lazyModules` on the first Python document so
+ * that activation does not evaluate the tree-sitter runtime or the catalog data. No `vscode` here.
  */
 import { CATALOG_ALTERNATIVE_RULE_ID, type RawFinding, type SiteRule } from '../../analyzers/python/rules/index';
 import type { ModelSite } from '../../analyzers/python/types';
-import { detectHardware, resolveHardware, type DetectedHardware, type ResolvedHardware } from '../../energy/detect';
+import type { ResolvedHardware } from '../../energy/detect';
 import { formatNumber, isDisplayable } from '../../energy/quantity';
 import type { Settings } from '../../settings';
 import { modelIdRange } from '../../catalog/siteEdits';
@@ -15,19 +15,6 @@ export { findWorkspaceFiles } from '../../repository/files';
 export { alternativeEdits, alternativeName, describeSite, type SiteModel } from './model';
 export { alternativeItem, modelCardLines, siteLensTitle } from './format';
 export { summarizeTraining } from '../../catalog/training-loop';
-
-let detected: Promise<DetectedHardware> | undefined;
-
-/** Detects this machine once per session (nvidia-smi is spawned with a timeout). */
-export function detectedHardware(): Promise<DetectedHardware> {
-  detected ??= detectHardware({ nvidiaSmiTimeoutMs: 3000 });
-  return detected;
-}
-
-/** The machine detected once per session, with the profile applied. */
-export async function hardwareFor(profile: string): Promise<ResolvedHardware> {
-  return resolveHardware(profile, await detectedHardware());
-}
 
 /** The GL012 message for a described site, or undefined when the catalog knows no usable alternative. */
 export function alternativeFinding(m: SiteModel, source: string, settings: Pick<Settings, 'accuracyTolerance' | 'inferencesPerDay'>): RawFinding | undefined {

@@ -5,17 +5,9 @@
  */
 import * as vscode from 'vscode';
 import type { Finding, Range as PlainRange } from '../../analyzers/python/types';
+import { InternalCommands } from '../commands/ids';
 import type { DocumentAnalyses, DocumentResult } from './documents';
 import type { PythonService } from './service';
-
-/** Internal commands run by lenses and quick fixes (not in the palette). */
-export const PythonCommands = {
-  showDetails: 'greenlens.python.showDetails',
-  profileVariants: 'greenlens.python.profileVariants',
-  alternatives: 'greenlens.python.alternatives',
-  trainingDetails: 'greenlens.python.trainingDetails',
-  ruleDocs: 'greenlens.python.showRuleDocumentation',
-} as const;
 
 function toRange(r: PlainRange): vscode.Range {
   return new vscode.Range(r.start.line, r.start.character, r.end.line, r.end.character);
@@ -59,9 +51,9 @@ export class PythonCodeLenses implements vscode.CodeLensProvider {
       if (!m) continue;
       const at = new vscode.Range(site.range.start.line, site.range.start.character, site.range.start.line, site.range.start.character);
       const args = [result.uri, i];
-      lenses.push(new vscode.CodeLens(at, { title: eng.siteLensTitle(m), command: PythonCommands.showDetails, arguments: args, tooltip: 'Show the model card' }));
-      lenses.push(new vscode.CodeLens(at, { title: 'Profile variants', command: PythonCommands.profileVariants, arguments: args }));
-      if (m.alternatives.length > 0) lenses.push(new vscode.CodeLens(at, { title: 'Greener alternatives', command: PythonCommands.alternatives, arguments: args }));
+      lenses.push(new vscode.CodeLens(at, { title: eng.siteLensTitle(m), command: InternalCommands.showDetails, arguments: args, tooltip: 'Show the model card' }));
+      lenses.push(new vscode.CodeLens(at, { title: 'Profile variants', command: InternalCommands.profileVariants, arguments: args }));
+      if (m.alternatives.length > 0) lenses.push(new vscode.CodeLens(at, { title: 'Greener alternatives', command: InternalCommands.alternatives, arguments: args }));
     }
     return lenses;
   }
@@ -74,7 +66,7 @@ export class PythonCodeLenses implements vscode.CodeLensProvider {
       const m = loop.site === undefined ? undefined : await this.service.describe(result, loop.site);
       const summary = eng.summarizeTraining(loop, m?.match?.entry.id, hw, this.service.settings);
       const at = new vscode.Range(loop.range.start.line, 0, loop.range.start.line, 0);
-      lenses.push(new vscode.CodeLens(at, { title: summary.title, command: PythonCommands.trainingDetails, arguments: [result.uri, i], tooltip: 'Show what the estimate assumes' }));
+      lenses.push(new vscode.CodeLens(at, { title: summary.title, command: InternalCommands.trainingDetails, arguments: [result.uri, i], tooltip: 'Show what the estimate assumes' }));
     }
     return lenses;
   }
@@ -138,7 +130,7 @@ export class PythonCodeActions implements vscode.CodeActionProvider {
         if (!documented.has(ruleId)) {
           documented.add(ruleId);
           const docsAction = new vscode.CodeAction(`Show rule documentation (${ruleId})`, vscode.CodeActionKind.QuickFix);
-          docsAction.command = { title: docsAction.title, command: PythonCommands.ruleDocs, arguments: [ruleId] };
+          docsAction.command = { title: docsAction.title, command: InternalCommands.ruleDocs, arguments: [ruleId] };
           docsAction.diagnostics = [d];
           actions.push(docsAction);
         }
@@ -150,7 +142,7 @@ export class PythonCodeActions implements vscode.CodeActionProvider {
   private fixes(doc: vscode.TextDocument, d: vscode.Diagnostic, f: Finding, catalogRule: string): vscode.CodeAction[] {
     if (f.ruleId === catalogRule && f.site !== undefined) {
       const a = new vscode.CodeAction('Choose a greener alternative…', vscode.CodeActionKind.QuickFix);
-      a.command = { title: a.title, command: PythonCommands.alternatives, arguments: [doc.uri, f.site] };
+      a.command = { title: a.title, command: InternalCommands.alternatives, arguments: [doc.uri, f.site] };
       a.diagnostics = [d];
       return [a];
     }

@@ -9,6 +9,8 @@ import type { Finding } from '../../analyzers/python/types';
 import type { ResolvedHardware } from '../../energy/detect';
 import type { Settings } from '../../settings';
 import type { GreenLensContext } from '../context';
+import { Hardware } from '../hardware';
+import { lazyModules } from '../lazyModules';
 import type { DocumentResult } from './documents';
 import type { SiteModel } from './model';
 
@@ -46,7 +48,7 @@ export class PythonService implements PythonEngine, vscode.Disposable {
   engine(): Promise<LazyCore> {
     this.enginePromise ??= (async () => {
       const t0 = performance.now();
-      const eng = await import('./lazyCore');
+      const eng = lazyModules.pythonEngine();
       await eng.loadPythonGrammar(this.ctx.asset('dist'));
       this.ctx.log.info(`Python analyzer loaded in ${(performance.now() - t0).toFixed(0)} ms`);
       return eng;
@@ -60,7 +62,8 @@ export class PythonService implements PythonEngine, vscode.Disposable {
   hardware(): Promise<ResolvedHardware | undefined> {
     const profile = this.settings.hardwareProfile;
     if (this.hw?.profile !== profile) {
-      const promise = this.engine().then((eng) => eng.hardwareFor(profile)).catch((err: unknown) => {
+      const detection = this.ctx.feature(Hardware);
+      const promise = this.engine().then(() => detection.resolve(profile)).catch((err: unknown) => {
         this.report('hardware', 'could not detect the hardware', err);
         return undefined;
       });

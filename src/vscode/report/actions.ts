@@ -6,11 +6,11 @@
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type * as Render from '../../report/render';
 import type { Report, ReportRecommendation } from '../../report/types';
 import type { ActionKind, ExportFormat } from '../../webviewProtocol';
 import { Commands } from '../commands/ids';
 import type { GreenLensContext } from '../context';
+import { lazyModules } from '../lazyModules';
 import type { CurrentReport, ReportService } from './service';
 
 /** The outcome of one request from the page: done, or refused with the reason (logged, and read by tests). */
@@ -141,7 +141,6 @@ export class ReportActions {
 
   /** The exporters load on first use: the editor does not need them until someone exports. */
   private render(report: Report, format: ExportFormat): string {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    return (require('../../report/render') as typeof Render).renderReport(report, format, this.ctx.asset('dist'));
+    return lazyModules.reportRender().renderReport(report, format, this.ctx.asset('dist'));
   }
 }

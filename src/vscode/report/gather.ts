@@ -11,8 +11,9 @@ import type { FileReader } from '../../fileAccess';
 import type * as GatherModule from '../../report/gather';
 import type { ReportInputs } from '../../report/inputs';
 import type { GreenLensContext } from '../context';
+import { Hardware } from '../hardware';
+import { lazyModules } from '../lazyModules';
 import { inspectCached } from '../onnx/inspect';
-import type { LazyCore } from '../python/service';
 import type { ProfileStore } from './profiles';
 
 /** The inputs, and where each relative path of the report lives. */
@@ -46,15 +47,13 @@ const workspaceFiles: FileReader = {
 };
 
 export class InputGatherer {
-  /** The gatherer and the Python features' core load on the first report, not at activation. */
-  private modules: Promise<[typeof GatherModule, LazyCore]> | undefined;
   private cache: GatherModule.PythonInputCache | undefined;
 
   constructor(private readonly ctx: GreenLensContext, private readonly profiles: ProfileStore) {}
 
   async gather(signal: AbortSignal): Promise<Gathered> {
-    this.modules ??= Promise.all([import('../../report/gather'), import('../python/lazyCore')]);
-    const [gatherer, core] = await this.modules;
+    // The gatherer loads on the first report, not at activation.
+    const gatherer = lazyModules.reportGather();
     this.cache ??= new gatherer.PythonInputCache();
     const folders = vscode.workspace.workspaceFolders ?? [];
     const gathered = await gatherer.gatherReportInputs({
@@ -64,8 +63,8 @@ export class InputGatherer {
       settings: this.ctx.config.settings,
       files: workspaceFiles,
       // Batch 1: the report's figures are per inference.
-      inspectOnnx: (file) => inspectCached(file, 1),
-      detectHardware: () => core.detectedHardware(),
+      inspectOnnx: (file) => inspectCached(this.ctx, file, 1),
+      detectHardware: () => this.ctx.feature(Hardware).detect(),
       profiles: this.profiles.all(),
       cache: this.cache,
       wasmDir: this.ctx.asset('dist'),

@@ -6,7 +6,7 @@
 import * as vscode from 'vscode';
 import type { ExportFormat, ReportRendered } from '../../webviewProtocol';
 import type { Report } from '../../report/types';
-import type { GreenLensContext } from '../context';
+import { defineFeature, type GreenLensContext } from '../context';
 import { registerStatusBar } from '../statusBar';
 import type { Outcome } from './actions';
 import { REPORT_VIEW_TYPE, ReportPanel } from './panel';
@@ -18,18 +18,18 @@ export interface ReportFeature {
   panel: ReportPanel;
 }
 
-let feature: ReportFeature | undefined;
+/** The report service, panel and status bar item of this activation, created on first use. */
+export const Reports = defineFeature<ReportFeature>('the report', (ctx) => {
+  const service = new ReportService(ctx);
+  const panel = new ReportPanel(ctx, service);
+  ctx.push(service, panel);
+  registerStatusBar(ctx, service);
+  return { service, panel };
+});
 
 /** The one report feature of this activation, created on first use. */
 export function reportFeature(ctx: GreenLensContext): ReportFeature {
-  if (!feature) {
-    const service = new ReportService(ctx);
-    const panel = new ReportPanel(ctx, service);
-    ctx.push(service, panel, { dispose: () => { feature = undefined; } });
-    registerStatusBar(ctx, service);
-    feature = { service, panel };
-  }
-  return feature;
+  return ctx.feature(Reports);
 }
 
 /**

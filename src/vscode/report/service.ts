@@ -4,10 +4,10 @@
  * One build runs at a time; a change during a build schedules one more.
  */
 import * as vscode from 'vscode';
-import type * as BuildModule from '../../report/build';
 import type { ProfileResult } from '../../profiler/types';
 import type { Report } from '../../report/types';
 import type { GreenLensContext } from '../context';
+import { lazyModules } from '../lazyModules';
 import { BuildQueue } from './buildQueue';
 import { InputGatherer, relativePath, type Gathered } from './gather';
 import { ProfileStore } from './profiles';
@@ -22,14 +22,6 @@ export interface CurrentReport {
 
 const REBUILD_DELAY_MS = 1000;
 const IGNORED = /\/(node_modules|\.venv|venv|site-packages|\.git)\//;
-
-let builder: typeof BuildModule | undefined;
-/** The report builder pulls in the catalog and energy models: loaded on the first build. */
-function buildModule(): typeof BuildModule {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  builder ??= require('../../report/build') as typeof BuildModule;
-  return builder;
-}
 
 export class ReportService implements vscode.Disposable {
   private latest: CurrentReport | undefined;
@@ -124,7 +116,8 @@ export class ReportService implements vscode.Disposable {
     const t0 = performance.now();
     try {
       const gathered: Gathered = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: 'GreenLens: building the report' }, () => this.gatherer.gather(abort.signal));
-      const report = buildModule().buildReport(gathered.inputs);
+      // The report builder pulls in the catalog and energy models: loaded on the first build.
+      const report = lazyModules.reportBuild().buildReport(gathered.inputs);
       this.latest = { report, files: gathered.files, sources: gathered.sources };
       this.ctx.log.info(`Report built in ${(performance.now() - t0).toFixed(0)} ms: ${report.models.length} models, ${report.points.length} points, ${report.recommendations.length} recommendations.`);
       this.emitter.fire(this.latest);
