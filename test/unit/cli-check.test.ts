@@ -98,6 +98,26 @@ void test('dropping model.eval() fails under the repository gate; adding it back
   assert.equal(back.code, 0, back.out);
 });
 
+void test('with default settings a dropped model.eval() is listed as new but passes, and adding it back passes', async () => {
+  const config = path.join(repo, 'greenlens.json');
+  const saved = readFileSync(config, 'utf8');
+  try {
+    // No gate in the configuration: GL002 is an information-level finding, below the default gate (warning).
+    writeFileSync(config, JSON.stringify({ hardware: { profile: 'RTX 3090' } }));
+    writeFileSync(path.join(repo, 'app.py'), APP('resnet18', false));
+    const dropped = await check();
+    assert.equal(dropped.code, 0, dropped.out);
+    assert.match(dropped.out, /^app\.py:\d+: new: GL002: new information GL002: `model` is never put in eval mode/m);
+    assert.match((await check('--format', 'md')).out, /\| 🆕 new \| app\.py:\d+ \| GL002 \|/);
+    writeFileSync(path.join(repo, 'app.py'), APP('resnet18', true));
+    const back = await check();
+    assert.equal(back.code, 0, back.out);
+  } finally {
+    writeFileSync(config, saved);
+    git('checkout', '--', 'app.py');
+  }
+});
+
 void test('moving a model site by ten lines is no change', async () => {
   writeFileSync(path.join(repo, 'app.py'), APP('resnet18', true, 10));
   const r = await check('--format', 'json');
