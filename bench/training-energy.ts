@@ -17,6 +17,7 @@ import {
   fitPreWithBands, type BandPredictor, type TimmTrainRow,
 } from '../src/energy/training-eval';
 import { predictRun } from '../src/energy/training-run';
+import { quantile } from '../src/energy/linalg';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const dataDir = process.argv[2] ?? join(root, '..', 'shared', 'data');
@@ -77,8 +78,18 @@ function coverageProtocols(): { rnd: Cov; loao: Cov; rndPow: Cov; loaoPow: Cov }
   const te = test.map((i) => runs[i]!);
   const rnd = BAND_METHODS.map(([m, f]) => [m, coverage(f(tr, te), te.map((r) => r.energyJ))] as [string, Cov]);
   printCoverage(`Random 80/20 split, seed ${SEED}`, rnd);
-  const loao = BAND_METHODS.map(([m, f]) => [m, coverage(leaveOneArchitectureOutBands(runs, f), runs.map((r) => r.energyJ))] as [string, Cov]);
+  const loaoBands = BAND_METHODS.map(([m, f]) => [m, leaveOneArchitectureOutBands(runs, f)] as const);
+  const loao = loaoBands.map(([m, b]) => [m, coverage(b, runs.map((r) => r.energyJ))] as [string, Cov]);
   printCoverage('Leave one architecture out', loao);
+  // Per held-out architecture: where the band is wide, and why (the median error of the time regressor on
+  // that architecture, which no GFLOPs-based model of the other four predicts).
+  const before = loaoBands[1]![1];
+  for (const arch of [...new Set(runs.map((r) => r.architecture))].sort()) {
+    const idx = runs.flatMap((r, i) => (r.architecture === arch ? [i] : []));
+    const c = coverage(idx.map((i) => before[i]!), idx.map((i) => runs[i]!.energyJ));
+    const err = quantile(idx.map((i) => Math.log(runs[i]!.energyJ / before[i]!.value)), 0.5);
+    console.log(`    held out ${arch.padEnd(14)} before training: inside ${(100 * c.share).toFixed(1).padStart(5)} %   median high/low ${c.medianRatio.toFixed(2).padStart(5)}   median actual/predicted ×${Math.exp(err).toFixed(2)}`);
+  }
   return { rndPow: rnd[0]![1], rnd: rnd[1]![1], loaoPow: loao[0]![1], loao: loao[1]![1] };
 }
 

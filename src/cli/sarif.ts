@@ -116,7 +116,7 @@ export function checkSarif(result: CheckResult, strict: boolean): Sarif.Log {
       message: { text: `${i.name}: ${i.reason}${figures}.` },
       locations: [location(i.file, i.line !== undefined ? { startLine: i.line } : undefined)],
       // A finding keeps the fingerprint `analyze` gives it, so code scanning sees one alert from either command.
-      partialFingerprints: { [FINGERPRINT]: fingerprint(i.subject === 'finding' ? i.id : `${ruleId}:${i.id}`) },
+      partialFingerprints: { [FINGERPRINT]: fingerprint(i.subject === 'finding' ? i.id : `${ruleId}:${i.id}${i.measured ? ':measured' : ''}`) },
     };
   });
   return log(rules, results);

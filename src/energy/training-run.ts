@@ -148,9 +148,13 @@ export function predictRun(model: PreModel, run: RunSpec, measuredEpochSeconds?:
   const pHigh = Math.min(limit, powerW * Math.exp(model.powerBand.p95 + pw));
   const n = run.gpus;
   const e = n * powerW * time.value;
-  // Time and power errors are treated as independent: their log-widths add in quadrature.
-  const lw = Math.hypot(Math.log(time.value / time.low), Math.log(powerW / pLow));
-  const hw = Math.hypot(Math.log(time.high / time.value), Math.log(Math.max(pHigh, powerW) / powerW));
+  // The power model depends on the epoch time (through the share of peak compute the run achieves): a
+  // slower epoch keeps the GPU less busy and draws less power. So the time band is carried through the
+  // power model (energy at the band's short and long ends, each with the power it implies) rather than
+  // treated as independent of it; only the power model's own residual band is added in quadrature.
+  const energyAt = (t: number): number => n * predictPrePower(model, { ...perGpuRun, epochSeconds: t }) * t;
+  const lw = Math.hypot(Math.max(0, Math.log(e / energyAt(time.low))), Math.log(powerW / pLow));
+  const hw = Math.hypot(Math.max(0, Math.log(energyAt(time.high) / e)), Math.log(Math.max(pHigh, powerW) / powerW));
   const eHigh = Math.min(e * Math.exp(hw), n * limit * time.high);
   return {
     epochSeconds: time,

@@ -1,9 +1,13 @@
 /**
  * The result cache: one JSON file per (model file hash, variant, settings, machine fingerprint), plus the
- * baseline's outputs as a binary file so that a new variant can be compared without re-measuring it.
+ * baseline's outputs as a binary file so that a new variant can be compared without re-measuring it. Each
+ * result has a description beside it (`<key>.meta.json`: model hash, variant, machine, settings, date), so
+ * that a reader that knows only the model can find its newest measurement on this machine (`greenlens
+ * check` records it in the baseline) without knowing the budget or inputs the key was made of.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { isDeepStrictEqual } from 'node:util';
 import { cpus, totalmem } from 'node:os';
 import * as path from 'node:path';
 import { writeFileAtomicSync } from '../atomicWrite';
@@ -32,6 +36,14 @@ function ortVersion(): string {
   }
 }
 
+function readJson(file: string): unknown {
+  try {
+    return JSON.parse(readFileSync(file, 'utf8')) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
 /** What results depend on besides the model and settings. */
 export function machineFingerprint(): MachineFingerprint {
   const list = cpus();
@@ -41,6 +53,23 @@ export function machineFingerprint(): MachineFingerprint {
 /** The cache key of one variant result. */
 export function cacheKey(parts: { modelSha256: string; variant: unknown; settings: unknown; machine: MachineFingerprint }): string {
   return createHash('sha256').update(JSON.stringify([parts.modelSha256, parts.variant, parts.settings, parts.machine])).digest('hex').slice(0, 32);
+}
+
+/** What a cached result was measured from: the parts of its key, in the clear, and when it was written. */
+export interface CacheEntryMeta {
+  modelSha256: string;
+  variantId: string;
+  variantKind: string;
+  machine: MachineFingerprint;
+  /** The run's settings that are part of the key (budget, inputs, confidence target, threads, method). */
+  settings: Record<string, unknown>;
+  /** ISO 8601. */
+  writtenAt: string;
+}
+
+function isMeta(v: unknown): v is CacheEntryMeta {
+  const m = v as Partial<CacheEntryMeta> | null;
+  return typeof m === 'object' && m !== null && typeof m.modelSha256 === 'string' && typeof m.variantKind === 'string' && typeof m.writtenAt === 'string' && typeof m.machine === 'object' && m.machine !== null;
 }
 
 /**
@@ -59,9 +88,34 @@ export class ResultCache {
     }
   }
 
-  put(key: string, result: VariantResult): void {
+  /** Stores a result; with `meta`, its description too (after the result, so a description always finds it). */
+  put(key: string, result: VariantResult, meta?: CacheEntryMeta): void {
     mkdirSync(this.dir, { recursive: true });
     writeFileAtomicSync(path.join(this.dir, `${key}.json`), JSON.stringify(result));
+    if (meta) writeFileAtomicSync(path.join(this.dir, `${key}.meta.json`), JSON.stringify(meta));
+  }
+
+  /**
+   * The newest measured result of a variant kind for a model (by content hash) on a machine, whatever
+   * budget or inputs it was measured with; undefined when there is none. Entries written without a
+   * description, unreadable ones and those of other machines are skipped.
+   */
+  latestMeasured(modelSha256: string, machine: MachineFingerprint, variantKind = 'baseline'): { result: VariantResult; meta: CacheEntryMeta } | undefined {
+    let names: string[];
+    try {
+      names = readdirSync(this.dir).filter((f) => f.endsWith('.meta.json'));
+    } catch {
+      return undefined;
+    }
+    let best: { result: VariantResult; meta: CacheEntryMeta } | undefined;
+    for (const name of names) {
+      const meta = readJson(path.join(this.dir, name));
+      if (!isMeta(meta) || meta.modelSha256 !== modelSha256 || meta.variantKind !== variantKind || !isDeepStrictEqual(meta.machine, machine)) continue;
+      if (best && best.meta.writtenAt >= meta.writtenAt) continue;
+      const result = this.get(name.slice(0, -'.meta.json'.length));
+      if (result?.status === 'measured' && result.energy) best = { result, meta };
+    }
+    return best;
   }
 
   getOutputs(key: string): OutputSample | undefined {

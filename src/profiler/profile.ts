@@ -9,7 +9,7 @@ import { statSync } from 'node:fs';
 import * as path from 'node:path';
 import type { Contestant, InterleaveJob, InterleaveOutcome, MeasureJob, MeasureOutcome } from './protocol';
 import { compareOutputs, labelAccuracy, type OutputSample } from './accuracy';
-import { ResultCache, cacheKey, hashFile, machineFingerprint } from './cache';
+import { ResultCache, cacheKey, hashFile, machineFingerprint, type CacheEntryMeta } from './cache';
 import { ProfilerJobError, ProfilerRunner, type RunOptions, type WorkerSpec } from './runner';
 import { DEFAULT_VARIANTS, parseVariantList, variantLabel } from './variants/spec';
 import { heavyLoadWarning } from './load';
@@ -69,11 +69,19 @@ function pinned(s: RunState, v: VariantSpec): VariantSpec {
   return v.threads !== undefined || s.threads.threads === undefined ? v : { ...v, threads: s.threads.threads };
 }
 
-function keyOf(s: RunState, v: VariantSpec): string {
+function keySettings(s: RunState): Record<string, unknown> {
   // The thread setting, not the count it resolved to: a re-run under another load still hits the cache,
   // and the cached baseline's count is then adopted (see adoptBaselineThreads).
-  const settings = { inputs: s.opts.inputs ?? {}, budget: s.opts.budgetMs ?? 60_000, ci: s.opts.targetCiPct ?? 2, threads: s.opts.threads ?? 'auto', method: METHOD };
-  return cacheKey({ modelSha256: s.sha, variant: v, settings, machine: s.machine });
+  return { inputs: s.opts.inputs ?? {}, budget: s.opts.budgetMs ?? 60_000, ci: s.opts.targetCiPct ?? 2, threads: s.opts.threads ?? 'auto', method: METHOD };
+}
+
+function keyOf(s: RunState, v: VariantSpec): string {
+  return cacheKey({ modelSha256: s.sha, variant: v, settings: keySettings(s), machine: s.machine });
+}
+
+/** The description stored beside a result, so that it can be found by model and machine alone. */
+function metaOf(s: RunState, v: VariantSpec): CacheEntryMeta {
+  return { modelSha256: s.sha, variantId: v.id, variantKind: v.kind, machine: s.machine, settings: keySettings(s), writtenAt: new Date().toISOString() };
 }
 
 function resultOf(v: VariantSpec, o: MeasureOutcome, s: RunState): VariantResult {
@@ -242,7 +250,7 @@ export async function profileModel(opts: ProfileOptions): Promise<ProfileResult>
   s.runner.dispose();
   for (const [i, r] of results.entries()) {
     const v = variants[i];
-    if (v && s.pending.has(i) && r.status === 'measured' && r.metrics) s.cache?.put(keyOf(s, v), r);
+    if (v && s.pending.has(i) && r.status === 'measured' && r.metrics) s.cache?.put(keyOf(s, v), r, metaOf(s, v));
     if (r.status === 'measured' && !r.metrics) results[i] = { ...failed(v ?? { id: r.id, kind: r.kind }, 'error', 'The variant was prepared but not timed: the baseline it is compared with could not be measured.'), notes: r.notes };
     opts.onProgress?.({ type: 'variant-finished', index: i, total: variants.length, result: results[i] ?? r });
   }

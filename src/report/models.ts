@@ -17,7 +17,7 @@ import { alternativesFor } from './alternatives';
 import type { ResolvedAssumptions } from './assumptions';
 import type { ReportInputs, ReportOnnxInput } from './inputs';
 import { lookupSite } from '../catalog/siteEdits';
-import { gradeLabel } from '../catalog/grades';
+import { gradeLabel, REFERENCE_DEVICE } from '../catalog/grades';
 import type { CatalogFacts, ReportFinding, ReportModel, StaticCost } from './types';
 
 /** A report model with what later steps (points, recommendations) need and the JSON does not carry. */
@@ -90,7 +90,10 @@ function onnxModel(input: ReportOnnxInput, inputs: ReportInputs, r: ResolvedAssu
 }
 
 function catalogFacts(entry: CatalogEntry, energy: Estimate): CatalogFacts {
-  return { name: entry.name, library: entry.source, top1: entry.top1, gmacs: entry.gmacs, grade: entry.grade, gradeLabel: gradeLabel(entry), energyPerInference: energy, source: entry.source === 'torchvision' ? SOURCES.torchvision : SOURCES.timmResults };
+  const facts: CatalogFacts = { name: entry.name, library: entry.source, top1: entry.top1, gmacs: entry.gmacs, grade: entry.grade, gradeLabel: gradeLabel(entry), referenceDevice: REFERENCE_DEVICE, energyPerInference: energy, source: entry.source === 'torchvision' ? SOURCES.torchvision : SOURCES.timmResults };
+  if (entry.gradeRange && entry.gradeRange[0] !== entry.gradeRange[1]) facts.gradeRange = [...entry.gradeRange];
+  if (entry.testNetwork) facts.testNetwork = true;
+  return facts;
 }
 
 function siteModel(file: string, site: ModelSite, source: string | undefined, r: ResolvedAssumptions): ModelContext {

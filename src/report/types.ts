@@ -55,6 +55,12 @@ export interface CatalogFacts {
   grade: string;
   /** The grade as users see it: reference device, letter range, absolute energy (see docs/grades.md). */
   gradeLabel?: string;
+  /** The device whose accuracy–energy frontier the grade is relative to; absent in reports of older versions. */
+  referenceDevice?: string;
+  /** The letters the entry's energy band spans, when it straddles a grade boundary. */
+  gradeRange?: [string, string];
+  /** A test network of timm's: kept so that its name resolves, never graded (its letter is not shown). */
+  testNetwork?: true;
   energyPerInference: Estimate;
   source: string;
 }
@@ -159,6 +165,9 @@ export interface Report {
   points: TradeoffPoint[];
   /** Sorted by yearly energy saved, largest first; "not worth it" ones last. */
   recommendations: ReportRecommendation[];
-  /** A one-line workspace summary for the status bar, e.g. "≈ 1.2 kWh/yr · grade C". */
-  summary: { yearlyEnergy?: Estimate; worstGrade?: string; models: number; profiled: number; text: string };
+  /**
+   * A one-line workspace summary, e.g. "≈ 1.2 kWh/yr · grade C (RTX 3090)"; `gradeDevice` is the device
+   * `worstGrade` is relative to (absent in reports of older versions).
+   */
+  summary: { yearlyEnergy?: Estimate; worstGrade?: string; gradeDevice?: string; models: number; profiled: number; text: string };
 }

@@ -1,5 +1,5 @@
 /**
- * The status bar summary of the workspace ("≈ 14 kWh/yr · grade D · 1 to act on"; the full summary in
+ * The status bar summary of the workspace ("≈ 14 kWh/yr · grade D (RTX 3090) · 1 to act on"; the full summary in
  * its tooltip), which opens the report. It costs nothing at activation: the first report is built only
  * after the first analysis showed GreenLens has something to say (a GreenLens diagnostic, the Models
  * view's listing; see registerReport).
@@ -23,7 +23,7 @@ export function summaryTooltip(report: Report): vscode.MarkdownString {
     lines.push(`Energy per year of ${s.models} model${s.models === 1 ? '' : 's'} at ${formatNumber(a.inferencesPerDay)} inferences a day each: ${formatNumber(e.value)} kWh (band ${formatNumber(e.low)}–${formatNumber(e.high)}), ${e.provenance}: ${e.method}.`);
   }
   lines.push(`${s.profiled} of ${s.models} model${s.models === 1 ? '' : 's'} measured on this machine; the other figures are estimated from the catalog or from counted MACs on ${a.hardware.name}.`);
-  if (s.worstGrade) lines.push(`Grade ${s.worstGrade} is the worst catalog grade (A–G, relative to the accuracy–energy frontier on an ${REFERENCE_DEVICE}; see docs/grades.md).`);
+  if (s.worstGrade) lines.push(`Grade ${s.worstGrade} is the worst catalog grade (A–G, relative to the accuracy–energy frontier on an ${s.gradeDevice ?? REFERENCE_DEVICE}; see docs/grades.md).`);
   lines.push('', 'Click to open the report.');
   const md = new vscode.MarkdownString(lines.join('\n\n'));
   md.isTrusted = false;

@@ -93,7 +93,7 @@ export const tests: E2ETest[] = [
       assert.match(await frame.locator('#pareto').locator('..').locator('figcaption').innerText(), /log scale/);
       const status = page.locator('.statusbar-item', { hasText: 'kWh/yr' }).first();
       await status.waitFor({ timeout: 30_000 });
-      assert.match(await status.innerText(), /≈ [\d.,e+-]+ kWh\/yr · grade [A-G]/, 'the status bar sums the workspace up');
+      assert.match(await status.innerText(), /≈ [\d.,e+-]+ kWh\/yr · grade [A-G] \(RTX 3090\)/, 'the status bar sums the workspace up and names the grade’s device');
       const light = await pageTheme(frame);
       assert.match(light.kind, /vscode-light/);
       await ctx.shot('report-light');

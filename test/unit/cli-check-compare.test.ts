@@ -84,3 +84,34 @@ void test('changed assumptions are reported', () => {
   now.assumptions = { ...now.assumptions, inferencesPerDay: 20_000 };
   assert.deepEqual(compareBaselines(baseline({}), now, OPTS).assumptionChanges, ['inferencesPerDay: 10000 → 20000']);
 });
+
+const measured = (value: number, low: number, high: number, machineId = 'aaaaaaaaaaaaaaaa'): NonNullable<Baseline['models'][number]['measured']> => ({
+  energyPerInference: { value, low, high, unit: 'J', provenance: 'measured' }, latencyMs: { value: 1, low: 0.9, high: 1.1, unit: 'ms', provenance: 'measured' },
+  meter: 'estimate:cpu-time', machine: machineId === 'aaaaaaaaaaaaaaaa' ? 'laptop' : 'runner', machineId, measuredAt: '2026-01-01T00:00:00.000Z', budgetMs: 2000, modelSha256: '0'.repeat(64),
+});
+const onnx = (m?: ReturnType<typeof measured>): Baseline['models'][number] => ({ id: 'onnx:m.onnx', kind: 'onnx', file: 'm.onnx', name: 'm.onnx', gmacs: 0.2, energyPerInference: band(1, 0.8, 1.2), ...(m ? { measured: m } : {}) });
+
+void test('a measured rise beyond the threshold with disjoint intervals fails; with overlapping ones it is within uncertainty', () => {
+  const r = compareBaselines(baseline({ models: [onnx(measured(1, 0.95, 1.05))] }), baseline({ models: [onnx(measured(1.5, 1.4, 1.6))] }), OPTS);
+  assert.equal(r.failed, true);
+  const item = r.items.find((i) => i.measured)!;
+  assert.equal(item.status, 'regression');
+  assert.equal(item.figure, 'measured energy per inference');
+  assert.match(item.reason, /intervals do not overlap \(measured 2026-01-01 and 2026-01-01 on laptop\)/);
+  // The static estimate did not move: only the measurement fails.
+  assert.equal(r.items.filter((i) => i.status === 'regression').length, 1);
+  // Two measurements never share their error, even of the same model: overlap decides.
+  const noisy = compareBaselines(baseline({ models: [onnx(measured(1, 0.7, 1.3))] }), baseline({ models: [onnx(measured(1.2, 1, 1.4))] }), OPTS);
+  assert.equal(noisy.items.find((i) => i.measured)!.status, 'uncertain');
+  assert.equal(noisy.failed, false);
+});
+
+void test('measurements of different machines, or on one side only, are not compared and say so', () => {
+  const other = compareBaselines(baseline({ models: [onnx(measured(1, 0.95, 1.05))] }), baseline({ models: [onnx(measured(3, 2.9, 3.1, 'bbbbbbbbbbbbbbbb'))] }), OPTS);
+  assert.equal(other.failed, false);
+  assert.equal(other.items.some((i) => i.measured), false);
+  assert.match(other.notes.join(' '), /measured on laptop in the baseline and on runner now; .* not compared/);
+  const ci = compareBaselines(baseline({ models: [onnx(measured(1, 0.95, 1.05))] }), baseline({ models: [onnx()] }), OPTS);
+  assert.equal(ci.failed, false);
+  assert.match(ci.notes.join(' '), /no profile is cached here; only its estimates are compared/);
+});

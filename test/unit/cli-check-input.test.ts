@@ -50,7 +50,7 @@ void test('a baseline with a missing field is refused, naming the field', async 
 
 void test('a baseline from a newer schema is refused with exit 2', async () => {
   const ws = workspace('newer', { 'greenlens-baseline.json': JSON.stringify({ schemaVersion: 99, assumptions: {}, models: [], training: [], findings: [] }) });
-  await refused(ws, [], /newer GreenLens \(baseline schema 99; this version reads up to 1\)/);
+  await refused(ws, [], /newer GreenLens \(baseline schema 99; this version reads up to 2\)/);
 });
 
 void test('a missing folder or a missing baseline is refused with exit 2', async () => {
@@ -110,4 +110,13 @@ void test('an ONNX file is in the baseline by its path, with its MACs and energy
   const item = (JSON.parse(r.out) as { items: Array<{ id: string; status: string; new?: { unit: string } }> }).items.find((i) => i.id === 'onnx:models/mlp.onnx');
   assert.equal(item?.status, 'new');
   assert.equal(item?.new?.unit, 'J');
+});
+
+void test('a version 1 baseline (no measured profiles) is still read; a measured profile without its provenance is refused', async () => {
+  const { parseBaseline } = await import('../../src/cli/check/parse');
+  const v1 = { schemaVersion: 1, assumptions: { hardware: 'RTX 3090', inferencesPerDay: 1 }, models: [{ id: 'onnx:m.onnx', kind: 'onnx', file: 'm.onnx', name: 'm' }], training: [], findings: [] };
+  assert.equal(parseBaseline(JSON.stringify(v1), 'b.json').models.length, 1);
+  const figure = { value: 1, low: 1, high: 1, unit: 'J', provenance: 'measured' };
+  const bad = { ...v1, schemaVersion: 2, models: [{ ...v1.models[0], measured: { energyPerInference: figure, latencyMs: { ...figure, unit: 'ms' }, meter: 'rapl', machine: 'laptop' } }] };
+  assert.throws(() => parseBaseline(JSON.stringify(bad), 'b.json'), /b\.json: models\[0\]\.measured must hold .* machineId, measuredAt and modelSha256/);
 });

@@ -2,11 +2,12 @@
  * `greenlens check` end to end in a temporary git repository: a baseline written with --update passes;
  * a heavier model fails naming the file; dropping model.eval() fails when the repository's configuration
  * gates on information-level findings, and adding it back passes; moving a site is no change; the
- * Markdown summary matches its golden file; the baseline validates against docs/baseline.schema.json.
+ * Markdown summary matches its golden file; the baseline validates against docs/baseline.schema.json; a
+ * real profile of an ONNX model cached by `greenlens profile` is recorded with its provenance and compared.
  */
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { after, before, test } from 'node:test';
@@ -97,6 +98,26 @@ void test('dropping model.eval() fails under the repository gate; adding it back
   assert.equal(back.code, 0, back.out);
 });
 
+void test('with default settings a dropped model.eval() is listed as new but passes, and adding it back passes', async () => {
+  const config = path.join(repo, 'greenlens.json');
+  const saved = readFileSync(config, 'utf8');
+  try {
+    // No gate in the configuration: GL002 is an information-level finding, below the default gate (warning).
+    writeFileSync(config, JSON.stringify({ hardware: { profile: 'RTX 3090' } }));
+    writeFileSync(path.join(repo, 'app.py'), APP('resnet18', false));
+    const dropped = await check();
+    assert.equal(dropped.code, 0, dropped.out);
+    assert.match(dropped.out, /^app\.py:\d+: new: GL002: new information GL002: `model` is never put in eval mode/m);
+    assert.match((await check('--format', 'md')).out, /\| 🆕 new \| app\.py:\d+ \| GL002 \|/);
+    writeFileSync(path.join(repo, 'app.py'), APP('resnet18', true));
+    const back = await check();
+    assert.equal(back.code, 0, back.out);
+  } finally {
+    writeFileSync(config, saved);
+    git('checkout', '--', 'app.py');
+  }
+});
+
 void test('moving a model site by ten lines is no change', async () => {
   writeFileSync(path.join(repo, 'app.py'), APP('resnet18', true, 10));
   const r = await check('--format', 'json');
@@ -126,4 +147,45 @@ void test('quadrupling a training run fails on its training estimate', async () 
   assert.equal(r.code, 1, r.out);
   assert.match(r.out, /app\.py:\d+: REGRESSION: .*training energy rose \+300 %/);
   git('checkout', '--', 'app.py', 'greenlens-baseline.json');
+});
+
+void test('a cached profile of an ONNX model is recorded with its provenance; a measured rise beyond the intervals fails', async () => {
+  const work = mkdtempSync(path.join(tmpdir(), 'gl-check-cache-'));
+  const cache = path.join(work, 'cache');
+  try {
+    mkdirSync(path.join(repo, 'models'), { recursive: true });
+    copyFileSync(path.join(ROOT, 'examples', 'models', 'fashion_mlp.onnx'), path.join(repo, 'models', 'mlp.onnx'));
+    // A real, short profile of the baseline model only, into a cache folder of the test's own.
+    const io = { out: (): void => {}, err: (): void => {}, isTTY: false, cwd: repo };
+    assert.equal(await main(['profile', 'models/mlp.onnx', '--variants', '', '--budget', '2s', '--cache', cache, '--storage', path.join(work, 'variants')], io), 0);
+    assert.equal((await check('--update', '--profile-cache', cache)).code, 0);
+    const doc = JSON.parse(readFileSync(path.join(repo, 'greenlens-baseline.json'), 'utf8')) as { schemaVersion: number; models: Array<{ id: string; measured?: { energyPerInference: { value: number; low: number; high: number; provenance: string }; latencyMs: { value: number }; machine: string; machineId: string; measuredAt: string; budgetMs: number; meter: string } }> };
+    assert.equal(doc.schemaVersion, 2);
+    const m = doc.models.find((x) => x.id === 'onnx:models/mlp.onnx')?.measured;
+    assert.ok(m, 'the ONNX model carries its measured profile');
+    assert.equal(m.budgetMs, 2000);
+    assert.ok(m.energyPerInference.value > 0 && m.latencyMs.value > 0);
+    assert.ok(Math.abs(Date.parse(m.measuredAt) - Date.now()) < 10 * 60_000, m.measuredAt);
+    assert.match(m.machine, /cores, .* GiB, \w+-\w+, onnxruntime /);
+    // The Python site has no cached profile: only ONNX files are profiled by the cache's profiler.
+    assert.equal(doc.models.find((x) => x.id === 'py:app.py:model')?.measured, undefined);
+    // The same cache on the next check: no change.
+    const same = await check('--profile-cache', cache);
+    assert.equal(same.code, 0, same.out);
+    // Without the cache (a CI runner) the measurement is not compared, and the output says so.
+    const ci = await check('--profile-cache', path.join(work, 'empty'));
+    assert.equal(ci.code, 0, ci.out);
+    assert.match(ci.out, /note: models\/mlp\.onnx: measured in the baseline .* no profile is cached here/);
+    // A baseline measured at a tenth of today's energy: today's real measurement is a regression.
+    const e = m.energyPerInference;
+    Object.assign(e, { value: e.value / 10, low: e.low / 10, high: e.high / 10 });
+    writeFileSync(path.join(repo, 'greenlens-baseline.json'), JSON.stringify(doc, null, 2));
+    const rose = await check('--profile-cache', cache);
+    assert.equal(rose.code, 1, rose.out);
+    assert.match(rose.out, /^models\/mlp\.onnx: REGRESSION: .*measured energy per inference rose \+\d+ %, more than the 10 % threshold, and the intervals do not overlap/m);
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+    rmSync(path.join(repo, 'models'), { recursive: true, force: true });
+    git('checkout', '--', 'greenlens-baseline.json');
+  }
 });

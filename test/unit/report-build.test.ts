@@ -99,11 +99,11 @@ void test('the report joins the ONNX model, its profile, the Python sites and th
   assert.match(bert.notes.join(' '), /not in the catalog/);
   assert.equal(report.summary.models, report.models.length);
   assert.equal(report.summary.profiled, 1);
-  assert.match(report.summary.text, /^≈ [\d.,]+ kWh\/yr · grade D · \d+ recommendations? worth it$/);
+  assert.match(report.summary.text, /^≈ [\d.,]+ kWh\/yr · grade D \(RTX 3090\) · \d+ recommendations? worth it$/);
   // The status bar's short form: the count only when something is worth doing.
   const worth = report.recommendations.filter((r) => r.verdict === 'worth-it').length;
   const short = statusBarText(report);
-  assert.match(short, worth ? /^≈ [\d.,]+ kWh\/yr · grade D · \d+ to act on$/ : /^≈ [\d.,]+ kWh\/yr · grade D$/);
+  assert.match(short, worth ? /^≈ [\d.,]+ kWh\/yr · grade D \(RTX 3090\) · \d+ to act on$/ : /^≈ [\d.,]+ kWh\/yr · grade D \(RTX 3090\)$/);
   assert.ok(short.length < report.summary.text.length);
   assert.equal(statusBarText({ ...report, recommendations: report.recommendations.map((r) => ({ ...r, verdict: 'worth-it' as const })) }).endsWith(`· ${report.recommendations.length} to act on`), true);
   assert.equal(statusBarText({ summary: { models: 0, profiled: 0, text: 'No models found' }, recommendations: [] }), 'No models found');

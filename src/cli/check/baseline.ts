@@ -12,8 +12,12 @@ import { estimateLoop, IMAGES_PER_EPOCH, REFERENCE_GPU } from '../../catalog/tra
 import type { Report } from '../../report/types';
 import type { Settings } from '../../settings';
 
-/** Bumped on any incompatible change; a baseline of a newer version is refused, not guessed at. */
-export const BASELINE_SCHEMA_VERSION = 1;
+/**
+ * Bumped on any change an older reader would misread; a baseline of a newer version is refused, not
+ * guessed at. Version 2 added measured profiles (`models[].measured`); a version 1 baseline reads as one
+ * without them.
+ */
+export const BASELINE_SCHEMA_VERSION = 2;
 
 /** A figure with its uncertainty band. */
 export interface Band {
@@ -22,6 +26,26 @@ export interface Band {
   high: number;
   unit: string;
   provenance: 'measured' | 'estimated';
+}
+
+/** The newest profile of an ONNX file on the machine that wrote the baseline, from the profiler's cache. */
+export interface BaselineMeasured {
+  /** Joules per inference of the fp32 model as it is, with the meter's band. */
+  energyPerInference: Band;
+  /** Median time per inference, ms, with its 95 % confidence interval. */
+  latencyMs: Band;
+  /** `rapl:…`, `nvml:…`, or `estimate:cpu-time` when no meter was readable. */
+  meter: string;
+  /** The machine in words. */
+  machine: string;
+  /** Measurements compare only between baselines whose machine ids match. */
+  machineId: string;
+  /** When the measurement was cached, ISO 8601. */
+  measuredAt: string;
+  /** The profile run's time budget, ms. */
+  budgetMs?: number;
+  /** SHA-256 of the model file that was measured. */
+  modelSha256: string;
 }
 
 export interface BaselineModel {
@@ -36,6 +60,8 @@ export interface BaselineModel {
   energyPerInference?: Band;
   /** kWh per year at the recorded workload. */
   yearlyEnergy?: Band;
+  /** A measured profile, where this machine has one cached (never measured by `check` itself). */
+  measured?: BaselineMeasured;
 }
 
 export interface BaselineTraining {
@@ -70,7 +96,8 @@ export interface BaselineAssumptions {
 
 export interface Baseline {
   $schema?: string;
-  schemaVersion: typeof BASELINE_SCHEMA_VERSION;
+  /** The version it was written with: 1 (no measured profiles) or 2. */
+  schemaVersion: number;
   assumptions: BaselineAssumptions;
   models: BaselineModel[];
   training: BaselineTraining[];
@@ -83,7 +110,7 @@ export const REFERENCE_TRAINING_GPU = REFERENCE_GPU;
 /** Four significant digits: enough for a 10 % threshold, few enough that noise never shows in a diff. */
 const round = (x: number): number => (x === 0 || !Number.isFinite(x) ? x : Number(x.toPrecision(4)));
 
-export function bandOf(e: Estimate): Band {
+export function bandOf(e: Pick<Estimate, 'value' | 'low' | 'high' | 'unit' | 'provenance'>): Band {
   return { value: round(e.value), low: round(e.low), high: round(e.high), unit: String(e.unit), provenance: e.provenance };
 }
 
@@ -122,6 +149,8 @@ export interface BaselineInputs {
   python: Array<{ file: string; analysis?: FileAnalysis['analysis'] }>;
   settings: Settings;
   hardware: { name: string; isGpu: boolean };
+  /** Cached measured profiles by workspace-relative ONNX file name (see measured.ts). */
+  measured?: Record<string, BaselineMeasured>;
 }
 
 function modelsOf(input: BaselineInputs): BaselineModel[] {
@@ -137,6 +166,7 @@ function modelsOf(input: BaselineInputs): BaselineModel[] {
       ...(gmacs !== undefined ? { gmacs: round(gmacs) } : {}),
       ...(energy ? { energyPerInference: bandOf(convertEnergy(energy, 'J')) } : {}),
       ...(m.yearly ? { yearlyEnergy: bandOf(convertEnergy(m.yearly.energy, 'kWh')) } : {}),
+      ...(m.kind === 'onnx' && input.measured?.[m.file] ? { measured: input.measured[m.file] } : {}),
     });
   }
   return out;

@@ -5,8 +5,13 @@
  * `--strict`. When the model and the hardware are the same on both sides, the two estimates share their
  * method's error, which therefore cannot explain the difference: a rise from an exactly known input
  * (four times the epochs, twice the workload) is a regression whatever the bands.
+ *
+ * Measured profiles (where the machine that ran `check` had one cached) are compared only with a
+ * measurement of the same machine: rising beyond the threshold with disjoint intervals is a regression,
+ * with overlapping ones "within uncertainty". Two measurements never share their error (each run has its
+ * own noise), so the rule for estimates of the same model does not apply to them.
  */
-import type { Band, Baseline, BaselineFinding } from './baseline';
+import type { Band, Baseline, BaselineFinding, BaselineModel } from './baseline';
 
 export type ItemStatus = 'regression' | 'uncertain' | 'improved' | 'new' | 'removed' | 'unchanged';
 
@@ -31,6 +36,8 @@ export interface CheckItem {
   /** Rule id of a finding, for SARIF. */
   ruleId?: string;
   severity?: BaselineFinding['severity'];
+  /** Set when the figures are measurements (a cached profile), not estimates. */
+  measured?: true;
 }
 
 export interface CheckOptions {
@@ -49,6 +56,8 @@ export interface CheckResult {
   failed: boolean;
   /** Assumptions that differ between the baseline and now: figures may move for that reason alone. */
   assumptionChanges: string[];
+  /** Other things a reader should know, e.g. measurements that were not compared and why. */
+  notes: string[];
 }
 
 const RANK: Record<BaselineFinding['severity'], number> = { hint: 0, information: 1, warning: 2, error: 3 };
@@ -123,6 +132,35 @@ function presence(base: Baseline, now: Baseline, opts: CheckOptions): CheckItem[
   return items;
 }
 
+function measuredReason(status: ItemStatus, pct: number | undefined, threshold: number, old: NonNullable<BaselineModel['measured']>, now: NonNullable<BaselineModel['measured']>): string {
+  const p = pct === undefined ? '' : `${pct >= 0 ? '+' : ''}${pct.toFixed(0)} %`;
+  const when = `measured ${old.measuredAt.slice(0, 10)} and ${now.measuredAt.slice(0, 10)} on ${now.machine}`;
+  if (status === 'regression') return `measured energy per inference rose ${p}, more than the ${threshold} % threshold, and the intervals do not overlap (${when})`;
+  if (status === 'uncertain') return `measured energy per inference rose ${p}, but within uncertainty: the intervals overlap (${when})`;
+  if (status === 'improved') return `measured energy per inference fell ${p} (${when})`;
+  return `measured energy per inference changed ${p} (${when})`;
+}
+
+/** Measured profiles of the same model file id on the same machine; notes for those that cannot be compared. */
+function measuredItems(base: Baseline, now: Baseline, opts: CheckOptions, notes: string[]): CheckItem[] {
+  const before = new Map(base.models.map((m) => [m.id, m]));
+  const items: CheckItem[] = [];
+  for (const cur of now.models) {
+    const old = before.get(cur.id)?.measured;
+    const m = cur.measured;
+    if (old && !m) notes.push(`${cur.file}: measured in the baseline (${old.machine}, ${old.measuredAt.slice(0, 10)}) but no profile is cached here; only its estimates are compared.`);
+    if (!old || !m) continue;
+    if (old.machineId !== m.machineId) {
+      notes.push(`${cur.file}: measured on ${old.machine} in the baseline and on ${m.machine} now; measurements of different machines are not compared.`);
+      continue;
+    }
+    const { status, pct } = figureChange(old.energyPerInference, m.energyPerInference, opts, false);
+    if (status === 'unchanged') continue;
+    items.push({ status, id: cur.id, subject: 'model', file: cur.file, line: cur.line, name: cur.name, figure: 'measured energy per inference', old: old.energyPerInference, new: m.energyPerInference, changePct: pct, reason: measuredReason(status, pct, opts.threshold, old, m), measured: true });
+  }
+  return items;
+}
+
 function findingItems(base: Baseline, now: Baseline, opts: CheckOptions): CheckItem[] {
   const had = new Set(base.findings.map((f) => f.id));
   const has = new Set(now.findings.map((f) => f.id));
@@ -147,12 +185,14 @@ const ORDER: ItemStatus[] = ['regression', 'uncertain', 'new', 'improved', 'remo
 /** Compares `now` with `base`: every difference as an item, regressions first, and whether the check fails. */
 export function compareBaselines(base: Baseline, now: Baseline, opts: CheckOptions): CheckResult {
   const sameHardware = base.assumptions.hardware === now.assumptions.hardware && base.assumptions.trainingGpu === now.assumptions.trainingGpu;
+  const notes: string[] = [];
   const items = [
     ...compareFigures('model', base.models, now.models, { figures: [['energy per inference', (m) => m.energyPerInference], ['yearly energy', (m) => m.yearlyEnergy]], name: (m) => m.name, model: (m) => m.name }, opts, sameHardware),
     ...compareFigures('training', base.training, now.training, { figures: [['training energy', (t) => t.energy]], name: (t) => t.model ?? 'training run', model: (t) => t.model }, opts, sameHardware),
+    ...measuredItems(base, now, opts, notes),
     ...presence(base, now, opts),
     ...findingItems(base, now, opts),
   ].sort((x, y) => ORDER.indexOf(x.status) - ORDER.indexOf(y.status) || (x.id < y.id ? -1 : x.id > y.id ? 1 : 0));
   const failed = items.some((i) => i.status === 'regression' || (opts.strict && i.status === 'uncertain'));
-  return { items, failed, assumptionChanges: assumptionChanges(base, now) };
+  return { items, failed, assumptionChanges: assumptionChanges(base, now), notes };
 }

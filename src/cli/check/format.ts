@@ -45,6 +45,7 @@ export function formatCheckText(r: CheckResult, strict: boolean): string[] {
     out.push(`${where(i)}: ${LABEL[i.status]}: ${i.name}: ${i.reason}${fig ? `; ${fig}` : ''}`);
   }
   for (const a of r.assumptionChanges) out.push(`note: an assumption differs from the baseline's (${a}); figures may move for that reason alone.`);
+  for (const n of r.notes) out.push(`note: ${n}`);
   out.push(`greenlens check: ${verdict(r, strict)}; ${r.items.length} item${r.items.length === 1 ? '' : 's'} compared.`);
   return out;
 }
@@ -60,10 +61,13 @@ export function formatCheckMarkdown(r: CheckResult, strict: boolean): string[] {
     out.push('');
   } else out.push('No model, training run or finding changed beyond the threshold.', '');
   for (const a of r.assumptionChanges) out.push(`> Note: an assumption differs from the baseline's (${mdEscape(a)}).`, '');
-  out.push('Figures are static estimates (catalog and MAC counts), not measurements on the CI machine; bands are the estimates’ uncertainty.');
+  for (const n of r.notes) out.push(`> Note: ${mdEscape(n)}`, '');
+  out.push(r.items.some((i) => i.measured)
+    ? 'Figures are static estimates (catalog and MAC counts) with their uncertainty bands; those marked measured come from profiles cached on the machine that ran the check, with their confidence intervals.'
+    : 'Figures are static estimates (catalog and MAC counts), not measurements on the CI machine; bands are the estimates’ uncertainty.');
   return out;
 }
 
 export function formatCheckJson(r: CheckResult): string {
-  return JSON.stringify({ schemaVersion: 1, failed: r.failed, assumptionChanges: r.assumptionChanges, items: r.items }, null, 2);
+  return JSON.stringify({ schemaVersion: 1, failed: r.failed, assumptionChanges: r.assumptionChanges, notes: r.notes, items: r.items }, null, 2);
 }

@@ -38,6 +38,16 @@ function checkList(doc: Obj, key: string, fields: Record<string, 'string' | 'num
   });
 }
 
+/** A measured profile (schema version 2) must carry its figures and its provenance, or the baseline is refused. */
+function checkMeasured(models: Obj[], where: string): void {
+  models.forEach((m, i) => {
+    const x = m.measured;
+    if (x === undefined) return;
+    const ok = isObj(x) && isBand(x.energyPerInference) && isBand(x.latencyMs) && ['meter', 'machine', 'machineId', 'measuredAt', 'modelSha256'].every((k) => typeof x[k] === 'string') && (x.budgetMs === undefined || isNum(x.budgetMs));
+    if (!ok) throw new BaselineError(`${where}: models[${i}].measured must hold energyPerInference and latencyMs figures and the meter, machine, machineId, measuredAt and modelSha256 it was measured with.`);
+  });
+}
+
 /** Parses a baseline's text; `where` names the file in messages. */
 export function parseBaseline(text: string, where: string): Baseline {
   let doc: unknown;
@@ -53,6 +63,7 @@ export function parseBaseline(text: string, where: string): Baseline {
   const a = doc.assumptions;
   if (!isObj(a) || typeof a.hardware !== 'string' || !isNum(a.inferencesPerDay)) throw new BaselineError(`${where}: "assumptions" must name the hardware and the inferences per day.`);
   checkList(doc, 'models', { id: 'string', kind: 'string', file: 'string', name: 'string', line: 'number?', gmacs: 'number?', energyPerInference: 'band?', yearlyEnergy: 'band?' }, where);
+  checkMeasured(doc.models as Obj[], where);
   checkList(doc, 'training', { id: 'string', file: 'string', line: 'number', model: 'string?', energy: 'band?' }, where);
   checkList(doc, 'findings', { id: 'string', ruleId: 'string', severity: 'string', file: 'string', line: 'number', message: 'string' }, where);
   return doc as unknown as Baseline;

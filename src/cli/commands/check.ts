@@ -2,7 +2,8 @@
  * `greenlens check [folder] --baseline FILE [--update]`: the CI gate. `--update` records the workspace's
  * static energy figures, training estimates and findings in a committed baseline; without it the
  * workspace is compared with that baseline and the command exits 1 on a regression. Nothing is profiled:
- * a CI machine is too noisy to measure on, so every figure is the same static estimate as the editor's.
+ * a CI machine is too noisy to measure on, so every figure is the same static estimate as the editor's,
+ * plus the measured profile of an ONNX file where this machine already has one in the profiler's cache.
  * Every usage or input error exits 2, so that 1 always means "a regression was found".
  */
 import { readFileSync } from 'node:fs';
@@ -15,9 +16,10 @@ import { helpText, parseOptions, type OptionTable } from '../args';
 import { buildBaseline, serializeBaseline, type Baseline } from '../check/baseline';
 import { compareBaselines } from '../check/compare';
 import { formatCheckJson, formatCheckMarkdown, formatCheckText } from '../check/format';
+import { measuredProfiles } from '../check/measured';
 import { parseBaseline } from '../check/parse';
 import { checkSarif } from '../sarif';
-import { CliUsageError, EXIT, type CliCommand, type CliIO } from '../io';
+import { CliUsageError, defaultCacheDir, EXIT, type CliCommand, type CliIO } from '../io';
 import { runReportPipeline } from '../pipeline';
 import { cliSettings, pick, settingsFromFlags } from '../settingsFlags';
 
@@ -39,6 +41,7 @@ const OPTIONS: OptionTable = {
   'inferences-per-day': { type: 'string', value: 'N', description: 'workload the yearly figures assume', default: String(DEFAULT_SETTINGS.inferencesPerDay) },
   hardware: { type: 'string', value: 'NAME', description: 'CPU or GPU the estimates are for', default: 'the baseline’s, else detected' },
   'deploy-target': { type: 'string', value: 'NAME', description: `deployment target: ${DEPLOYMENT_TARGETS.join(', ')}`, default: DEFAULT_SETTINGS.deploymentTarget },
+  'profile-cache': { type: 'string', value: 'DIR', description: 'the profiler’s result cache to take measured profiles from (check never profiles)', default: 'the cache of greenlens profile' },
 };
 
 const FLAG_KEYS = pick(['threshold', 'new-site-gmacs', 'fail-on', 'region', 'inferences-per-day', 'hardware', 'deploy-target']);
@@ -54,11 +57,12 @@ function readBaselineFile(file: string): Baseline {
   return parseBaseline(text, file);
 }
 
-async function currentBaseline(folder: string, raw: Record<string, unknown>, names: (key: string) => string): Promise<{ baseline: Baseline; opts: Settings }> {
+async function currentBaseline(folder: string, raw: Record<string, unknown>, names: (key: string) => string, cacheDir: string): Promise<{ baseline: Baseline; opts: Settings }> {
   const opts = cliSettings(raw, names);
   const { report, inputs } = await runReportPipeline({ folder, outDir: folder, budgetMs: 0, rawSettings: raw, generatedAt: '1970-01-01T00:00:00.000Z' });
   const device = inputs.hardware.device;
-  const baseline = buildBaseline({ report, python: inputs.python, settings: opts, hardware: { name: device.matchedName ?? device.name, isGpu: device.kind === 'gpu' } });
+  const measured = await measuredProfiles(folder, report.models.filter((m) => m.kind === 'onnx').map((m) => m.file), [cacheDir]);
+  const baseline = buildBaseline({ report, python: inputs.python, settings: opts, hardware: { name: device.matchedName ?? device.name, isGpu: device.kind === 'gpu' }, measured });
   return { baseline, opts };
 }
 
@@ -70,7 +74,7 @@ function print(io: CliIO, lines: string[] | string): void {
 
 export const checkCommand: CliCommand = {
   summary: 'compare the workspace’s energy figures with a committed baseline (a CI gate)',
-  usage: 'greenlens check [folder] [--baseline FILE] [--update] [--threshold PCT] [--new-site-gmacs G] [--fail-on SEVERITY] [--strict] [--format text|md|json|sarif] [--region CODE] [--inferences-per-day N] [--hardware NAME] [--deploy-target NAME]',
+  usage: 'greenlens check [folder] [--baseline FILE] [--update] [--threshold PCT] [--new-site-gmacs G] [--fail-on SEVERITY] [--strict] [--format text|md|json|sarif] [--region CODE] [--inferences-per-day N] [--hardware NAME] [--deploy-target NAME] [--profile-cache DIR]',
   usageExit: EXIT.input,
   flags: Object.keys(OPTIONS),
   help: () => helpText(checkCommand.usage, checkCommand.summary, OPTIONS, 'greenlens check . --baseline greenlens-baseline.json --format md >> "$GITHUB_STEP_SUMMARY"'),
@@ -89,7 +93,8 @@ export const checkCommand: CliCommand = {
     const base = values.update ? undefined : readBaselineFile(file);
     // Compared figures must be for the same hardware: unless told otherwise, use the baseline's.
     if (base && raw[SETTING_KEYS.hardwareProfile] === undefined) raw[SETTING_KEYS.hardwareProfile] = base.assumptions.hardware;
-    const { baseline, opts } = await currentBaseline(folder, raw, names);
+    const cacheDir = typeof values['profile-cache'] === 'string' ? path.resolve(io.cwd, values['profile-cache']) : path.join(defaultCacheDir(), 'profile-cache');
+    const { baseline, opts } = await currentBaseline(folder, raw, names, cacheDir);
     if (!base) {
       writeFileAtomicSync(file, serializeBaseline(baseline));
       io.out(`greenlens check: wrote ${path.relative(io.cwd, file) || file}: ${count(baseline.models.length, 'model')}, ${count(baseline.training.length, 'training run')}, ${count(baseline.findings.length, 'finding')}.`);

@@ -7,6 +7,7 @@
 import { formatNumber, formatEstimate } from '../../energy/quantity';
 import type { Report, ReportModel, ReportRecommendation, TradeoffPoint } from '../types';
 import { breakEvenText, energyText, meterOf, withBand } from './format';
+import { gradeShort } from '../gradeText';
 
 /** How many recommendations get their evidence spelled out. */
 const EVIDENCE_FOR = 3;
@@ -47,7 +48,7 @@ function modelRows(report: Report): string[][] {
       m.static?.gmacs !== undefined ? formatNumber(m.static.gmacs) : m.catalog ? formatNumber(m.catalog.gmacs) : '',
       energy ? `${energyText(energy)} ${energy.provenance === 'measured' ? '(M)' : '(E)'}` : 'n/a',
       m.yearly ? `${withBand(m.yearly.energy)}` : 'n/a',
-      m.catalog ? `${mdEscape(m.catalog.gradeLabel ?? m.catalog.grade)} (${formatNumber(m.catalog.top1)} % top-1)` : '',
+      m.catalog ? `${mdEscape(m.catalog.gradeLabel ?? gradeShort(m.catalog))} (${formatNumber(m.catalog.top1)} % top-1)` : '',
     ];
   });
 }

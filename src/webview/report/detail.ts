@@ -5,6 +5,7 @@
  */
 import { formatNumber } from '../../energy/quantity';
 import type { Report, ReportModel, TradeoffPoint } from '../../report/types';
+import { gradeShort } from '../../report/gradeText';
 import { el } from '../dom';
 import { badge, type HostActions } from './sections';
 import { barsFor, COLUMNS, frontierLine, meterOf, modelOptionText, sortRows, tableRows, type SortState } from './view';
@@ -20,7 +21,7 @@ function facts(m: ReportModel): HTMLElement {
   const s = m.static;
   if (s?.params !== undefined) rows.push(['Parameters', s.params.toLocaleString('en-US')]);
   if (s?.gmacs !== undefined) rows.push(['Compute', `${formatNumber(s.gmacs)} GMACs per inference (counted from the graph${s.coverage !== undefined && s.coverage < 1 ? `, ${formatNumber(s.coverage * 100)} % of it` : ''})`]);
-  if (m.catalog) rows.push(['Catalog', `${m.catalog.name} (${m.catalog.library}): top-1 ${formatNumber(m.catalog.top1)} %, ${formatNumber(m.catalog.gmacs)} GMACs, grade ${m.catalog.gradeLabel ?? m.catalog.grade}`]);
+  if (m.catalog) rows.push(['Catalog', `${m.catalog.name} (${m.catalog.library}): top-1 ${formatNumber(m.catalog.top1)} %, ${formatNumber(m.catalog.gmacs)} GMACs, grade ${m.catalog.gradeLabel ?? gradeShort(m.catalog)}`]);
   if (m.profile) rows.push(['Profiled', `${m.profile.variants.filter((v) => v.status === 'measured').length} of ${m.profile.variants.length} variants measured on ${m.profile.machine.cpu} (${m.profile.inputs.description})`]);
   return el('dl', { class: 'facts' }, ...rows.flatMap(([k, v]) => [el('dt', {}, k), el('dd', {}, v)]));
 }

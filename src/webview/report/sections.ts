@@ -5,6 +5,7 @@
 import { formatNumber, type Estimate } from '../../energy/quantity';
 import type { ExportFormat } from '../../webviewProtocol';
 import type { Report, ReportModel, ReportRecommendation } from '../../report/types';
+import { gradeShort } from '../../report/gradeText';
 import { el, withCode } from '../dom';
 import { breakEvenText, energyText, modelName, provenanceBadge, qualityDeltaText, savingsText, VERDICT_TEXT, withBand } from './view';
 
@@ -96,7 +97,7 @@ export function modelsSection(report: Report, selected: string | undefined, onSe
     return el('tr', m.id === selected ? { class: 'selected' } : {},
       el('th', { scope: 'row' }, name), el('td', {}, m.kind === 'onnx' ? 'ONNX file' : 'Python'), el('td', {}, whereCell),
       el('td', { class: 'num' }, e ? energyText(e) : 'unknown'), el('td', {}, e ? badge(e) : ''),
-      el('td', { class: 'num' }, m.yearly ? withBand(m.yearly.energy) : 'n/a'), el('td', {}, m.catalog?.grade ?? '—'), el('td', {}, m.profile ? 'yes' : 'no'));
+      el('td', { class: 'num' }, m.yearly ? withBand(m.yearly.energy) : 'n/a'), el('td', {}, m.catalog ? gradeShort(m.catalog) : '—'), el('td', {}, m.profile ? 'yes' : 'no'));
   });
   return el('section', { class: 'models', 'aria-labelledby': 'models-h' },
     el('h2', { id: 'models-h' }, 'Models'),
