@@ -63,6 +63,8 @@ export interface LaneOutcome {
   energyRatio?: RatioInterval;
   verdict?: SpeedVerdict;
   resolution?: string;
+  /** The speed-up of each pass on its own (before combining), for checking where passes disagree. */
+  passSpeedups?: RatioInterval[];
 }
 
 /** The answer to an interleaved job. */

@@ -126,6 +126,7 @@ function laneOutcomes(job: InterleaveJob, run: Passes, o: { granularityMs: numbe
       out.speedup = combinePasses(cmp.speedup, passes.map((p) => p?.speedup ?? none), o.level);
       out.energyRatio = combinePasses(cmp.energyRatio, passes.map((p) => p?.energyRatio ?? none), o.level);
       out.verdict = speedVerdict(out.speedup);
+      if (passes.length > 1) out.passSpeedups = passes.map((p) => p?.speedup ?? none);
       const note = resolutionNote(out.speedup, run.wallMs);
       if (note) out.resolution = note;
     }
