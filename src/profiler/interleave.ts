@@ -6,7 +6,8 @@
  * granularity, and the bookkeeping (statistics, progress, load samples) runs between rounds, never inside
  * a timed block. Pure: the clock and the runs are passed in, so tests drive it with fakes.
  */
-import { ratioHalfWidthPct, ratioInterval } from './compare';
+import { combinePasses, ratioHalfWidthPct, ratioInterval } from './compare';
+import type { RatioInterval } from './types';
 import { medianCi, quantileSorted, sortedCopy, type LatencySummary } from './stats';
 
 /** What the loop reads: wall time and the process's CPU time, both in ms. */
@@ -303,6 +304,42 @@ export function compareLanes(base: LaneLog, baseBatch: number, v: LaneLog, vBatc
   const ev = blockEnergy(v, vBatch, o.cores);
   const energyRatio = ratioInterval(ev.values, eb.values, o.level, resolutionOf(base, o.granularityMs) + resolutionOf(v, o.granularityMs));
   return { speedup, energyRatio, metered: eb.metered && ev.metered, mode };
+}
+
+/**
+ * Speed-up and energy ratio of a lane against the baseline over several passes: the pooled rounds of all
+ * passes, widened by the spread between the passes (combinePasses), with each pass's own speed-up.
+ * `base[p]` and `v[p]` are the two lanes' logs of pass p.
+ */
+export function comparePasses(base: LaneLog[], baseBatch: number, v: LaneLog[], vBatch: number, o: { granularityMs: number; level: number; cores: number; mode: BlockEstimator }) {
+  const pooled = compareLanes(mergeLogs(base), baseBatch, mergeLogs(v), vBatch, o);
+  const none: RatioInterval = { value: NaN, low: 0, high: Infinity };
+  const passes = base.map((b, p) => {
+    const vp = v[p];
+    return vp ? compareLanes(b, baseBatch, vp, vBatch, o) : undefined;
+  });
+  return {
+    speedup: combinePasses(pooled.speedup, passes.map((p) => p?.speedup ?? none), o.level),
+    energyRatio: combinePasses(pooled.energyRatio, passes.map((p) => p?.energyRatio ?? none), o.level),
+    passSpeedups: passes.map((p) => p?.speedup ?? none),
+  };
+}
+
+/**
+ * A lane's log cut into its passes by the pass of each block (`passOf[b]`); the per-run latencies stay
+ * with the whole log (a pass's figures come from its blocks). Without tags, the log is one pass.
+ */
+export function splitPasses(log: LaneLog, passOf: number[] | undefined): LaneLog[] {
+  if (!passOf || passOf.length !== log.blockMs.length) return [log];
+  const count = Math.max(0, ...passOf) + 1;
+  const k = runsPer(log);
+  return Array.from({ length: count }, (_, p) => {
+    const pick = <T>(xs: T[]) => xs.filter((_, b) => passOf[b] === p);
+    const blockMs = pick(log.blockMs);
+    const out: LaneLog = { blockMs, blockCpuMs: pick(log.blockCpuMs), blockJ: log.blockJ.length === log.blockMs.length ? pick(log.blockJ) : [], runs: k * blockMs.length, runTimes: new Float64Array(0), recorded: 0 };
+    if (log.blockMedianMs) out.blockMedianMs = pick(log.blockMedianMs);
+    return out;
+  }).filter((l) => l.blockMs.length > 0);
 }
 
 /** The widest interval over lanes (latency) and comparisons with lane 0 (speed-up), percent. */

@@ -162,6 +162,7 @@ function applyLanes(s: RunState, results: VariantResult[], chosen: { index: numb
       if (lane.energyRatio) r.energyRatio = lane.energyRatio;
       if (lane.verdict) r.verdict = lane.verdict;
       if (lane.resolution) r.resolution = lane.resolution;
+      if (lane.passSpeedups) r.passSpeedups = lane.passSpeedups;
     }
   }
 }

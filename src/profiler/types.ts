@@ -131,6 +131,11 @@ export interface MeasurementInfo {
   wallMs: number;
   /** Passes with freshly loaded sessions (the intervals include the spread between them); absent: one. */
   passes?: number;
+  /**
+   * The harness's own cost, percent of the measuring loop's wall time: bookkeeping between blocks plus the
+   * clock reading and loop step of every timed run. Untimed lead-in runs are not counted in it.
+   */
+  overheadPct?: number;
   load?: LoadReport;
   /** Sentences for the user: load warnings, frequency changes, memory grouping. */
   notes: string[];
@@ -188,6 +193,8 @@ export interface VariantResult {
   verdict?: SpeedVerdict;
   /** For a variant with no measurable difference: what a longer run could tell. */
   resolution?: string;
+  /** With several passes, each pass's own speed-up (the combined interval includes their spread). */
+  passSpeedups?: RatioInterval[];
   /** True when the result came from the cache. */
   cached?: boolean;
   /** Where the variant's model was written (in the storage dir). */

@@ -7,10 +7,10 @@
 import { cpus } from 'node:os';
 import type * as Ort from 'onnxruntime-node';
 import type { InterleaveJob, InterleaveOutcome, LaneOutcome, WorkerProgress } from '../../protocol';
-import { combinePasses, resolutionNote, speedVerdict } from '../compare';
+import { resolutionNote, speedVerdict } from '../compare';
 import { batchFeeds } from '../inputs';
 import {
-  blockTargetMs, compareLanes, estimatorFor, interleave, LEAD_IN_FROM_RUNS, measureGranularity, mergeLogs, passCount, sharedRunsPerBlock,
+  blockTargetMs, comparePasses, estimatorFor, interleave, LEAD_IN_FROM_RUNS, measureGranularity, mergeLogs, passCount, sharedRunsPerBlock,
   shuffledOrder, summarizeLane, systemClock, worstIntervalPct, type InterleaveResult, type Lane, type LaneLog,
 } from '../interleave';
 import { seededRandom } from '../../random';
@@ -120,13 +120,12 @@ function laneOutcomes(job: InterleaveJob, run: Passes, o: { granularityMs: numbe
     const out: LaneOutcome = { id: c.id, metrics, energy: energyOf({ blockJ: log.blockJ, blocks: s.blocks }, s.n * c.batch, o.meter, o.meterNote, s.p50, s.cpuMsPerRun, c.batch) };
     if (i > 0) {
       const opts = { granularityMs: o.granularityMs, level: o.level, cores, mode };
-      const cmp = compareLanes(base, baseBatch, log, c.batch, opts);
-      const passes = run.perPass.map((p) => (p[0] && p[i] ? compareLanes(p[0], baseBatch, p[i], c.batch, opts) : undefined));
-      const none = { value: NaN, low: 0, high: Infinity };
-      out.speedup = combinePasses(cmp.speedup, passes.map((p) => p?.speedup ?? none), o.level);
-      out.energyRatio = combinePasses(cmp.energyRatio, passes.map((p) => p?.energyRatio ?? none), o.level);
+      const pairs = run.perPass.filter((p) => p[0] && p[i]);
+      const cmp = comparePasses(pairs.map((p) => p[0]!), baseBatch, pairs.map((p) => p[i]!), c.batch, opts);
+      out.speedup = cmp.speedup;
+      out.energyRatio = cmp.energyRatio;
       out.verdict = speedVerdict(out.speedup);
-      if (passes.length > 1) out.passSpeedups = passes.map((p) => p?.speedup ?? none);
+      if (pairs.length > 1) out.passSpeedups = cmp.passSpeedups;
       const note = resolutionNote(out.speedup, run.wallMs);
       if (note) out.resolution = note;
     }
