@@ -6,7 +6,8 @@
  */
 import { compareOutputs, labelAccuracy, type OutputSample } from '../accuracy';
 import { resolutionNote, speedVerdict } from '../compare';
-import { comparePasses, estimatorFor, splitPasses, summarizeLane, type LaneLog, type LaneSummary } from '../interleave';
+import { estimatorFor, summarizeLane, type LaneLog, type LaneSummary } from '../interleave';
+import { comparePasses, splitPasses } from '../passes';
 import { estimatedReading, measuredReading, RaplMeter, type RaplDomain } from '../meters/index';
 import type { EnergyReading, VariantMetrics } from '../types';
 import { decodeOutputs, type MeasuredVariantMessage, type MeasurementMessage, type VariantMessage } from './protocol';
