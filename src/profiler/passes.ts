@@ -25,19 +25,33 @@ export function mergeLogs(logs: LaneLog[]): LaneLog {
   return merged;
 }
 
+/** Rounds a pass needs for an interval of its own that says something (the sign test needs six). */
+export const MIN_PASS_ROUNDS = 12;
+
+/**
+ * The shortest loop worth a pass, ms: MIN_PASS_ROUNDS rounds, each one block of every contestant, a block
+ * lasting at least one run and at least 2 ms (the shortest block target).
+ */
+export function minPassLoopMs(runMs: number[]): number {
+  return MIN_PASS_ROUNDS * runMs.reduce((a, r) => a + Math.max(Number.isFinite(r) ? r : 0, 2), 0);
+}
+
 /**
  * Passes worth their loading: as many as creating every session again fits in 60 % of the budget, up to
- * ten. The pass, not the round, replicates the memory layout, and two sessions of one model can differ by
- * a few percent for their whole life, far more than the rounds of one pass leave uncertain; the combined
- * interval uses a t quantile with passes − 1 degrees of freedom (12.7 for two, 4.3 for three, 2.8 for
- * five), so more, shorter passes give narrower honest intervals than longer rounds would. Two passes would
- * make the interval useless, so a third is afforded up to 80 % of the budget, or the run keeps one pass.
- * One pass when creating sessions is slow against the budget.
+ * ten, and no more than leave every pass its shortest useful loop (`minLoopMs`, see minPassLoopMs): a pass
+ * of a few rounds has no interval and only costs its loading. The pass, not the round, replicates the
+ * memory layout, and two sessions of one model can differ by a few percent for their whole life, far more
+ * than the rounds of one pass leave uncertain; the combined interval uses a t quantile with passes − 1
+ * degrees of freedom (12.7 for two, 4.3 for three, 2.8 for five), so more, shorter passes give narrower
+ * honest intervals than longer rounds would. Two passes would make the interval useless, so a third is
+ * afforded while three fit (creating them in 80 % of the budget), or the run keeps one pass. One pass
+ * when creating sessions or one round is slow against the budget.
  */
-export function passCount(budgetMs: number, createMs: number): number {
-  const n = Math.max(1, Math.min(10, Math.floor((0.6 * budgetMs) / Math.max(createMs, 1))));
+export function passCount(budgetMs: number, createMs: number, minLoopMs = 0): number {
+  const perPass = createMs + minLoopMs;
+  const n = Math.max(1, Math.min(10, Math.floor((0.6 * budgetMs) / Math.max(createMs, 1)), Math.floor(budgetMs / Math.max(perPass, 1))));
   if (n !== 2) return n;
-  return 3 * createMs <= 0.8 * budgetMs ? 3 : 1;
+  return 3 * createMs <= 0.8 * budgetMs && 3 * perPass <= budgetMs ? 3 : 1;
 }
 
 /**

@@ -11,7 +11,7 @@ import {
   blockEnergy, blockFigures, blockTargetMs, compareLanes, estimatorFor, interleave, measureGranularity, runsPerBlock,
   sharedRunsPerBlock, shuffledOrder, summarizeLane, worstIntervalPct, type Clock, type LaneLog,
 } from '../../src/profiler/interleave';
-import { anotherPassFits, comparePasses, mergeLogs, passCount, passCreateMs, splitPasses } from '../../src/profiler/passes';
+import { anotherPassFits, comparePasses, mergeLogs, minPassLoopMs, passCount, passCreateMs, splitPasses } from '../../src/profiler/passes';
 import { heavyLoadWarning, LoadMonitor, loadNotes, parseCpuinfoMhz, type LoadReaders } from '../../src/profiler/load';
 import { seededRandom } from '../../src/random';
 import { Schedule } from '../../src/profiler/schedule';
@@ -277,6 +277,11 @@ void test('the first session of a process does not decide the passes; a later pa
   assert.equal(passCreateMs([600], true), 600);
   assert.equal(passCount(5000, passCreateMs([600, 100], true)), 10);
   assert.equal(passCount(5000, 700), 4, 'what the first pass alone would have suggested');
+  // Runs of 200 ms: twelve rounds of two lanes take 4.8 s, so a 20 s budget holds three passes, not ten.
+  assert.equal(minPassLoopMs([200, 200]), 4800);
+  assert.equal(minPassLoopMs([0.1, 0.1]), 48, 'blocks last at least 2 ms');
+  assert.equal(passCount(20_000, 100, 4800), 4);
+  assert.equal(passCount(20_000, 100, 8000), 1, 'two passes would give no interval, three do not fit');
   assert.ok(anotherPassFits(1000, 700, 2));
   assert.ok(!anotherPassFits(850, 700, 2), 'creating the sessions again and a 100 ms loop per contestant no longer fit');
 });

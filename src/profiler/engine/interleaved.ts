@@ -13,7 +13,7 @@ import {
   blockTargetMs, estimatorFor, interleave, LEAD_IN_FROM_RUNS, measureGranularity, sharedRunsPerBlock,
   shuffledOrder, summarizeLane, systemClock, worstIntervalPct, type InterleaveResult, type Lane, type LaneLog,
 } from '../interleave';
-import { anotherPassFits, comparePasses, mergeLogs, passCount, passCreateMs } from '../passes';
+import { anotherPassFits, comparePasses, mergeLogs, minPassLoopMs, passCount, passCreateMs } from '../passes';
 import { seededRandom } from '../../random';
 import { LoadMonitor, loadNotes, systemReaders } from '../load';
 import { chooseMeter, estimatedReading, measuredReading, type EnergyMeter } from '../meters/index';
@@ -138,10 +138,10 @@ function laneOutcomes(job: InterleaveJob, run: Passes, o: { granularityMs: numbe
 }
 
 /** Sessions, block sizes and the interleaved rounds of one pass; the sessions are released after it. */
-async function onePass(job: InterleaveJob, progress: Progress, o: { random: () => number; warmMs: number; budgetOf: (creations: number[], loadMs: number) => number; runs?: number[]; target?: number; granularityMs: number; meter?: EnergyMeter; monitor: LoadMonitor; t0: number }) {
+async function onePass(job: InterleaveJob, progress: Progress, o: { random: () => number; warmMs: number; budgetOf: (creations: number[], loadMs: number, runMs: number[]) => number; runs?: number[]; target?: number; granularityMs: number; meter?: EnergyMeter; monitor: LoadMonitor; t0: number }) {
   const loadStart = performance.now();
   const { loaded, padding, creations } = await loadAll(job, progress, { warmBudgetMs: o.warmMs, random: o.random, size: o.runs === undefined });
-  const budgetMs = o.budgetOf(creations, performance.now() - loadStart);
+  const budgetMs = o.budgetOf(creations, performance.now() - loadStart, loaded.map((l) => l.runMs));
   try {
     const target = o.target ?? blockTargetMs(budgetMs, loaded.length, o.granularityMs);
     const shared = sharedRunsPerBlock(loaded.map((l) => l.runMs), target, o.granularityMs);
@@ -190,8 +190,8 @@ export async function runInterleaved(job: InterleaveJob, progress: Progress): Pr
     // A later pass starts only while creating its sessions and a short loop still fit: the budget bounds the passes.
     if (p > 0 && !anotherPassFits(left(), createMs, n)) break;
     // Loading the first pass tells how many passes are worth it; each pass then gets its share of the time left.
-    const budgetOf = (creations: number[], loadMs: number) => {
-      if (p === 0) passes = passCount(job.budgetMs, passCreateMs(creations, true));
+    const budgetOf = (creations: number[], loadMs: number, runMs: number[]) => {
+      if (p === 0) passes = passCount(Math.max(0, left()), passCreateMs(creations, true), minPassLoopMs(runMs));
       return Math.max(100 * n, (Math.max(200 * n, left()) - loadMs * (passes - p - 1)) / (passes - p));
     };
     if (p > 0) progress({ phase: 'loading', repetitions: results.reduce((a, r) => a + r.rounds, 0) });

@@ -8,14 +8,21 @@
  * Kept as text so that the generated script is self-contained; String.raw keeps Python's backslashes.
  */
 
-export const PASSES = String.raw`def pass_count(budget_s, create_s):
-    """Passes worth their building: as many as building every variant again fits in 60 % of the budget, up
-    to ten; two passes leave the host's interval useless (a t quantile with one degree of freedom), so a
-    third is afforded up to 80 % of the budget, or the run keeps one pass. The ONNX profiler's rule."""
-    n = max(1, min(10, int(math.floor(0.6 * budget_s / max(create_s, 1e-3)))))
+export const PASSES = String.raw`def pass_count(budget_s, create_s, min_loop_s):
+    """Passes worth their building, as the ONNX profiler counts them: as many as building every variant
+    again fits in 60 % of the budget, up to ten, and no more than leave each pass its shortest useful loop
+    (12 rounds); two passes leave the host's interval useless (a t quantile with one degree of freedom),
+    so a third is afforded while three fit, or the run keeps one pass."""
+    per_pass = create_s + min_loop_s
+    n = max(1, min(10, int(math.floor(0.6 * budget_s / max(create_s, 1e-3))), int(math.floor(budget_s / max(per_pass, 1e-3)))))
     if n != 2:
         return n
-    return 3 if 3 * create_s <= 0.8 * budget_s else 1
+    return 3 if 3 * create_s <= 0.8 * budget_s and 3 * per_pass <= budget_s else 1
+
+
+def min_pass_loop_s(lanes):
+    """Twelve rounds of one block per lane, a block lasting at least one run and 2 ms."""
+    return 12 * sum(max(lane["runS"], 0.002) for lane in lanes)
 
 
 def lane_runner(torch, model, xb):
@@ -79,7 +86,7 @@ def measure_lanes(torch, lanes, deadline, state, create_s):
     warm_lanes(lanes, sync, 0.05 * left)
     granularity = clock_granularity()
     cost = loop_cost_s(sync)
-    passes = pass_count(max(0.2 * n0, deadline - time.perf_counter()), create_s)
+    passes = pass_count(max(0.2 * n0, deadline - time.perf_counter()), create_s, min_pass_loop_s(lanes))
     target = block_target_s(max(0.2 * n0, deadline - time.perf_counter()) / passes, len(lanes), granularity)
     runs = shared_runs_per_block([lane["runS"] for lane in lanes], target, granularity)
     for lane in lanes:
