@@ -167,6 +167,8 @@ export interface InterleaveOptions {
   /** Fewest rounds before stopping for the target (default 12). */
   minRounds?: number;
   maxRounds?: number;
+  /** How long past the budget the loop may run to reach 8 rounds, ms (default: three budgets). */
+  graceMs?: number;
   /** The widest interval over the lanes so far, percent; called between rounds at growing intervals. */
   worstPct: (logs: LaneLog[]) => number;
   /** Called between rounds (load samples, progress); never inside a timed block. */
@@ -185,7 +187,7 @@ export interface InterleaveResult {
 /**
  * Rounds of one block per lane in a random order, until the worst interval meets the target (after the
  * minimum rounds) or the budget ends. At least 8 rounds are run even past the budget, since fewer give
- * no 99 % interval, unless four budgets have passed.
+ * no 99 % interval, unless the grace time (three budgets unless set) has passed too.
  */
 export async function interleave(lanes: Lane[], o: InterleaveOptions): Promise<InterleaveResult> {
   const logs = lanes.map(newLog);
@@ -210,7 +212,7 @@ export async function interleave(lanes: Lane[], o: InterleaveOptions): Promise<I
     const result = (stoppedBy: InterleaveResult['stoppedBy']): InterleaveResult => ({ logs, rounds, wallMs: elapsed, stoppedBy });
     if (worst !== undefined && worst <= o.targetPct) return result('target');
     if (rounds >= (o.maxRounds ?? Infinity)) return result('max-rounds');
-    if (elapsed >= o.budgetMs && (rounds >= 8 || elapsed >= 4 * o.budgetMs)) return result('budget');
+    if (elapsed >= o.budgetMs && (rounds >= 8 || elapsed >= o.budgetMs + (o.graceMs ?? 3 * o.budgetMs))) return result('budget');
   }
 }
 

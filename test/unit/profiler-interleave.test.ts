@@ -127,6 +127,18 @@ function fakeClock(): Clock & { t: number } {
   return c;
 }
 
+void test('a starved loop runs on past its budget for eight rounds, but only within its grace time', async () => {
+  // Rounds of 100 ms against a 50 ms budget: three budgets of grace end the loop after two rounds, a
+  // grace of one second lets it reach the eight rounds an interval needs.
+  const loop = async (graceMs?: number) => {
+    const clock = fakeClock();
+    const lanes = [0, 1].map(() => ({ run: () => { clock.t += 50; }, runs: 1, batch: 1 }));
+    return interleave(lanes, { budgetMs: 50, targetPct: -1, clock, random: seededRandom(1), worstPct: () => Infinity, ...(graceMs !== undefined ? { graceMs } : {}) });
+  };
+  assert.equal((await loop()).rounds, 2);
+  assert.equal((await loop(1000)).rounds, 8);
+});
+
 void test('the interleaved loop: one block per lane per round, bookkeeping outside the blocks, stops at target or budget', async () => {
   const clock = fakeClock();
   const order: number[] = [];

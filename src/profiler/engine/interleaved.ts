@@ -138,7 +138,7 @@ function laneOutcomes(job: InterleaveJob, run: Passes, o: { granularityMs: numbe
 }
 
 /** Sessions, block sizes and the interleaved rounds of one pass; the sessions are released after it. */
-async function onePass(job: InterleaveJob, progress: Progress, o: { random: () => number; warmMs: number; budgetOf: (creations: number[], loadMs: number, runMs: number[]) => number; runs?: number[]; target?: number; granularityMs: number; meter?: EnergyMeter; monitor: LoadMonitor; t0: number }) {
+async function onePass(job: InterleaveJob, progress: Progress, o: { random: () => number; warmMs: number; budgetOf: (creations: number[], loadMs: number, runMs: number[]) => number; graceMs: () => number; runs?: number[]; target?: number; granularityMs: number; meter?: EnergyMeter; monitor: LoadMonitor; t0: number }) {
   const loadStart = performance.now();
   const { loaded, padding, creations } = await loadAll(job, progress, { warmBudgetMs: o.warmMs, random: o.random, size: o.runs === undefined });
   const budgetMs = o.budgetOf(creations, performance.now() - loadStart, loaded.map((l) => l.runMs));
@@ -153,7 +153,7 @@ async function onePass(job: InterleaveJob, progress: Progress, o: { random: () =
     });
     progress({ phase: 'measuring', repetitions: 0 });
     const run = await interleave(lanes, {
-      budgetMs, targetPct: job.targetCiPct ?? 2, clock: systemClock, random: o.random,
+      budgetMs, targetPct: job.targetCiPct ?? 2, clock: systemClock, random: o.random, graceMs: Math.max(3 * budgetMs, o.graceMs()),
       worstPct: (logs) => worstIntervalPct(logs, lanes.map((l) => l.batch), o.granularityMs),
       between: (rounds, worst) => {
         o.monitor.sample(performance.now() - o.t0);
@@ -195,7 +195,10 @@ export async function runInterleaved(job: InterleaveJob, progress: Progress): Pr
       return Math.max(100 * n, (Math.max(200 * n, left()) - loadMs * (passes - p - 1)) / (passes - p));
     };
     if (p > 0) progress({ phase: 'loading', repetitions: results.reduce((a, r) => a + r.rounds, 0) });
-    const pass = await onePass(job, progress, { random, warmMs: (0.05 * Math.max(200 * n, left())) / n / 3, budgetOf, granularityMs, monitor, t0, ...sizing, ...(meter ? { meter } : {}) });
+    // On a starved machine loading can take most of a pass's share: the loop may then run on for eight
+    // rounds (an interval) up to half the pass's share of the whole budget, so the run ends within 1.5 budgets.
+    const graceMs = () => job.budgetMs / passes / 2;
+    const pass = await onePass(job, progress, { random, warmMs: (0.05 * Math.max(200 * n, left())) / n / 3, budgetOf, graceMs, granularityMs, monitor, t0, ...sizing, ...(meter ? { meter } : {}) });
     sizing = { runs: pass.runs, target: pass.target };
     createMs = passCreateMs(pass.creations, p === 0);
     results.push(pass.run);
