@@ -232,6 +232,6 @@ export interface ProfileResult {
 export type ProfileProgress =
   | { type: 'run-started'; total: number; variants: string[]; warning?: string }
   | { type: 'variant-started'; index: number; total: number; id: string; label: string }
-  | { type: 'variant-phase'; id: string; phase: 'building' | 'loading' | 'warming-up' | 'measuring' | 'accuracy'; repetitions?: number; ciPct?: number }
+  | { type: 'variant-phase'; id: string; phase: 'building' | 'loading' | 'warming-up' | 'measuring' | 'accuracy'; repetitions?: number; ciPct?: number; pass?: number; passes?: number }
   | { type: 'variant-finished'; index: number; total: number; result: VariantResult }
   | { type: 'run-finished'; result: ProfileResult };

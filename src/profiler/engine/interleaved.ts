@@ -185,20 +185,25 @@ export async function runInterleaved(job: InterleaveJob, progress: Progress): Pr
   let passes = 1;
   let sizing: { runs?: number[]; target?: number } = {};
   let createMs = 0;
+  let decided = false;
   const left = () => job.budgetMs - (performance.now() - started);
   for (let p = 0; p < passes; p++) {
     // A later pass starts only while creating its sessions and a short loop still fit: the budget bounds the passes.
     if (p > 0 && !anotherPassFits(left(), createMs, n)) break;
     // Loading the first pass tells how many passes are worth it; each pass then gets its share of the time left.
     const budgetOf = (creations: number[], loadMs: number, runMs: number[]) => {
-      if (p === 0) passes = passCount(Math.max(0, left()), passCreateMs(creations, true), minPassLoopMs(runMs));
+      if (p === 0) {
+        passes = passCount(Math.max(0, left()), passCreateMs(creations, true), minPassLoopMs(runMs));
+        decided = true;
+      }
       return Math.max(100 * n, (Math.max(200 * n, left()) - loadMs * (passes - p - 1)) / (passes - p));
     };
-    if (p > 0) progress({ phase: 'loading', repetitions: results.reduce((a, r) => a + r.rounds, 0) });
+    // Every message of a pass says which pass it is, and how many there are once the first pass decided it.
+    const passProgress: Progress = (x) => progress({ ...x, pass: p + 1, ...(p > 0 || decided ? { passes } : {}) });
     // On a starved machine loading can take most of a pass's share: the loop may then run on for eight
     // rounds (an interval) up to half the pass's share of the whole budget, so the run ends within 1.5 budgets.
     const graceMs = () => job.budgetMs / passes / 2;
-    const pass = await onePass(job, progress, { random, warmMs: (0.05 * Math.max(200 * n, left())) / n / 3, budgetOf, graceMs, granularityMs, monitor, t0, ...sizing, ...(meter ? { meter } : {}) });
+    const pass = await onePass(job, passProgress, { random, warmMs: (0.05 * Math.max(200 * n, left())) / n / 3, budgetOf, graceMs, granularityMs, monitor, t0, ...sizing, ...(meter ? { meter } : {}) });
     sizing = { runs: pass.runs, target: pass.target };
     createMs = passCreateMs(pass.creations, p === 0);
     results.push(pass.run);

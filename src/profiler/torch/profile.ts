@@ -135,7 +135,10 @@ class RunState {
           this.gpuMeter = new NvidiaSmiMeter();
           this.gpuMeter.begin();
         }
-        progress?.({ type: 'variant-phase', id: m.id, phase: m.phase, ...(m.repetitions !== undefined ? { repetitions: m.repetitions } : {}), ...(typeof m.ciPct === 'number' ? { ciPct: m.ciPct } : {}) });
+        progress?.({
+          type: 'variant-phase', id: m.id, phase: m.phase, ...(m.repetitions !== undefined ? { repetitions: m.repetitions } : {}), ...(typeof m.ciPct === 'number' ? { ciPct: m.ciPct } : {}),
+          ...(m.pass !== undefined ? { pass: m.pass } : {}), ...(m.passes !== undefined ? { passes: m.passes } : {}),
+        });
         break;
       case 'variant': this.variant(m, total); break;
       case 'onnx-export': this.onnx = m.path !== undefined && m.ms !== undefined ? { path: m.path, ms: m.ms } : { error: m.error ?? 'unknown error' }; break;
