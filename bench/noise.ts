@@ -14,7 +14,7 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { onnx } from '../src/analyzers/onnx/generated/onnx';
-import { formatSpeedup } from '../src/profiler/compare';
+import { formatSpeedup, ratioHalfWidthPct } from '../src/profiler/compare';
 import { ProfilerRunner } from '../src/profiler/index';
 import type { InterleaveJob, InterleaveOutcome } from '../src/profiler/protocol';
 import { bundledWorker } from './worker';
@@ -71,7 +71,8 @@ function line(kind: string, i: number, o: InterleaveOutcome): string {
   const v = o.lanes[1];
   const m = o.measurement;
   const load = m.load ? `foreign load ${m.load.foreignCpusMean.toFixed(2)} CPUs${m.load.rose ? ' (rose: 99 %)' : ''}` : 'load n/a';
-  return `${kind} ${String(i + 1).padStart(2)}  speed-up ${formatSpeedup(v?.speedup).padEnd(20)} ${(v?.verdict ?? '').padEnd(24)} ${m.passes ?? 1} passes, ${m.rounds} rounds × ${v?.metrics.runsPerBlock ?? 0} runs, ${load}`;
+  const passes = (v?.passSpeedups ?? []).map((p) => `${p.value.toFixed(3)}±${ratioHalfWidthPct(p).toFixed(1)}`).join(' ');
+  return `${kind} ${String(i + 1).padStart(2)}  speed-up ${formatSpeedup(v?.speedup).padEnd(20)} ${(v?.verdict ?? '').padEnd(24)} ${m.passes ?? 1} passes, ${m.rounds} rounds × ${v?.metrics.runsPerBlock ?? 0} runs, ${load}; per pass ${passes}`;
 }
 
 async function main(): Promise<void> {

@@ -167,6 +167,8 @@ export interface InterleaveOptions {
   /** Fewest rounds before stopping for the target (default 12). */
   minRounds?: number;
   maxRounds?: number;
+  /** How long past the budget the loop may run to reach 8 rounds, ms (default: three budgets). */
+  graceMs?: number;
   /** The widest interval over the lanes so far, percent; called between rounds at growing intervals. */
   worstPct: (logs: LaneLog[]) => number;
   /** Called between rounds (load samples, progress); never inside a timed block. */
@@ -185,7 +187,7 @@ export interface InterleaveResult {
 /**
  * Rounds of one block per lane in a random order, until the worst interval meets the target (after the
  * minimum rounds) or the budget ends. At least 8 rounds are run even past the budget, since fewer give
- * no 99 % interval, unless four budgets have passed.
+ * no 99 % interval, unless the grace time (three budgets unless set) has passed too.
  */
 export async function interleave(lanes: Lane[], o: InterleaveOptions): Promise<InterleaveResult> {
   const logs = lanes.map(newLog);
@@ -210,7 +212,7 @@ export async function interleave(lanes: Lane[], o: InterleaveOptions): Promise<I
     const result = (stoppedBy: InterleaveResult['stoppedBy']): InterleaveResult => ({ logs, rounds, wallMs: elapsed, stoppedBy });
     if (worst !== undefined && worst <= o.targetPct) return result('target');
     if (rounds >= (o.maxRounds ?? Infinity)) return result('max-rounds');
-    if (elapsed >= o.budgetMs && (rounds >= 8 || elapsed >= 4 * o.budgetMs)) return result('budget');
+    if (elapsed >= o.budgetMs && (rounds >= 8 || elapsed >= o.budgetMs + (o.graceMs ?? 3 * o.budgetMs))) return result('budget');
   }
 }
 
@@ -221,7 +223,7 @@ export async function interleave(lanes: Lane[], o: InterleaveOptions): Promise<I
  */
 export type BlockEstimator = 'median' | 'mean';
 
-function runsPer(log: LaneLog): number {
+export function runsPer(log: LaneLog): number {
   return log.blockMs.length > 0 ? log.runs / log.blockMs.length : 1;
 }
 
@@ -316,36 +318,4 @@ export function worstIntervalPct(logs: LaneLog[], batches: number[], granularity
     if (i > 0) worst = Math.max(worst, ratioHalfWidthPct(compareLanes(base, batches[0] ?? 1, log, batches[i] ?? 1, { granularityMs, level, cores: 1, mode }).speedup));
   }
   return worst;
-}
-
-/** One lane's log over several passes: the blocks and runs of each, in order. */
-export function mergeLogs(logs: LaneLog[]): LaneLog {
-  const recorded = logs.reduce((a, l) => a + l.recorded, 0);
-  const runTimes = new Float64Array(recorded);
-  let at = 0;
-  for (const l of logs) {
-    runTimes.set(l.runTimes.subarray(0, l.recorded), at);
-    at += l.recorded;
-  }
-  const merged: LaneLog = {
-    blockMs: logs.flatMap((l) => l.blockMs), blockCpuMs: logs.flatMap((l) => l.blockCpuMs), blockJ: logs.flatMap((l) => l.blockJ),
-    runs: logs.reduce((a, l) => a + l.runs, 0), runTimes, recorded,
-  };
-  if (logs.every((l) => l.blockMedianMs)) merged.blockMedianMs = logs.flatMap((l) => l.blockMedianMs ?? []);
-  return merged;
-}
-
-/**
- * Passes worth their loading: as many as creating every session again fits in 60 % of the budget, up to
- * ten. The pass, not the round, replicates the memory layout, and two sessions of one model can differ by
- * a few percent for their whole life, far more than the rounds of one pass leave uncertain; the combined
- * interval uses a t quantile with passes − 1 degrees of freedom (12.7 for two, 4.3 for three, 2.8 for
- * five), so more, shorter passes give narrower honest intervals than longer rounds would. Two passes would
- * make the interval useless, so a third is afforded up to 80 % of the budget, or the run keeps one pass.
- * One pass when creating sessions is slow against the budget.
- */
-export function passCount(budgetMs: number, createMs: number): number {
-  const n = Math.max(1, Math.min(10, Math.floor((0.6 * budgetMs) / Math.max(createMs, 1))));
-  if (n !== 2) return n;
-  return 3 * createMs <= 0.8 * budgetMs ? 3 : 1;
 }

@@ -135,7 +135,7 @@ function jobOptions(s: RunState, id: string, budgetMs: number): RunOptions {
   return {
     signal: s.opts.signal,
     timeoutMs: s.opts.variantTimeoutMs ?? budgetMs * 4 + 120_000,
-    onProgress: (p) => s.opts.onProgress?.({ type: 'variant-phase', id, phase: p.phase, repetitions: p.repetitions, ciPct: p.ciPct }),
+    onProgress: (p) => s.opts.onProgress?.({ type: 'variant-phase', id, phase: p.phase, repetitions: p.repetitions, ciPct: p.ciPct, ...(p.pass !== undefined ? { pass: p.pass } : {}), ...(p.passes !== undefined ? { passes: p.passes } : {}) }),
   };
 }
 
@@ -170,6 +170,7 @@ function applyLanes(s: RunState, results: VariantResult[], chosen: { index: numb
       if (lane.energyRatio) r.energyRatio = lane.energyRatio;
       if (lane.verdict) r.verdict = lane.verdict;
       if (lane.resolution) r.resolution = lane.resolution;
+      if (lane.passSpeedups) r.passSpeedups = lane.passSpeedups;
     }
   }
 }
@@ -189,7 +190,13 @@ async function measureInterleaved(s: RunState, variants: VariantSpec[], results:
     if (answer.type === 'error') throw new ProfilerJobError(answer.message, 'failed');
     if (answer.type !== 'interleaved') throw new ProfilerJobError(`unexpected answer ${answer.type}`, 'failed');
     applyLanes(s, results, chosen, answer.outcome);
-    return answer.outcome.measurement;
+    const m = answer.outcome.measurement;
+    const budget = s.opts.budgetMs ?? 60_000;
+    if (loadMs > budget / 4) {
+      const took = (Date.now() - (s.schedule.deadline - budget)) / 1000;
+      m.notes.push(`Loading this model's sessions took ${(loadMs / 1000).toFixed(1)} s for the ${chosen.length} variants measured; each is loaded once to be checked and once per pass to be timed, so the run took ${took.toFixed(0)} s against a budget of ${(budget / 1000).toFixed(0)} s.`);
+    }
+    return m;
   } catch (e) {
     const cancelled = e instanceof ProfilerJobError && (e.reason === 'cancelled' || e.reason === 'superseded');
     for (const { index } of chosen) {

@@ -63,6 +63,8 @@ export interface LaneOutcome {
   energyRatio?: RatioInterval;
   verdict?: SpeedVerdict;
   resolution?: string;
+  /** The speed-up of each pass on its own (before combining), for checking where passes disagree. */
+  passSpeedups?: RatioInterval[];
 }
 
 /** The answer to an interleaved job. */
@@ -94,7 +96,11 @@ export interface WorkerInterleave { type: 'interleave'; id: number; job: Interle
 export interface WorkerPong { type: 'pong'; id: number; ortVersion: string; node: string; platform: string; arch: string }
 export interface WorkerError { type: 'error'; id: number; message: string }
 /** Streamed while a job runs; not an answer. */
-export interface WorkerProgress { type: 'progress'; id: number; phase: 'building' | 'loading' | 'warming-up' | 'measuring' | 'accuracy'; repetitions?: number; ciPct?: number }
+export interface WorkerProgress {
+  type: 'progress'; id: number; phase: 'building' | 'loading' | 'warming-up' | 'measuring' | 'accuracy'; repetitions?: number; ciPct?: number;
+  /** The interleaved job's pass (1-based) and, once decided, how many passes it runs. */
+  pass?: number; passes?: number;
+}
 export interface WorkerMeasured { type: 'measured'; id: number; outcome: MeasureOutcome }
 export interface WorkerInterleaved { type: 'interleaved'; id: number; outcome: InterleaveOutcome }
 

@@ -131,6 +131,11 @@ export interface MeasurementInfo {
   wallMs: number;
   /** Passes with freshly loaded sessions (the intervals include the spread between them); absent: one. */
   passes?: number;
+  /**
+   * The harness's own cost, percent of the measuring loop's wall time: bookkeeping between blocks plus the
+   * clock reading and loop step of every timed run. Untimed lead-in runs are not counted in it.
+   */
+  overheadPct?: number;
   load?: LoadReport;
   /** Sentences for the user: load warnings, frequency changes, memory grouping. */
   notes: string[];
@@ -188,6 +193,8 @@ export interface VariantResult {
   verdict?: SpeedVerdict;
   /** For a variant with no measurable difference: what a longer run could tell. */
   resolution?: string;
+  /** With several passes, each pass's own speed-up (the combined interval includes their spread). */
+  passSpeedups?: RatioInterval[];
   /** True when the result came from the cache. */
   cached?: boolean;
   /** Where the variant's model was written (in the storage dir). */
@@ -225,6 +232,6 @@ export interface ProfileResult {
 export type ProfileProgress =
   | { type: 'run-started'; total: number; variants: string[]; warning?: string }
   | { type: 'variant-started'; index: number; total: number; id: string; label: string }
-  | { type: 'variant-phase'; id: string; phase: 'building' | 'loading' | 'warming-up' | 'measuring' | 'accuracy'; repetitions?: number; ciPct?: number }
+  | { type: 'variant-phase'; id: string; phase: 'building' | 'loading' | 'warming-up' | 'measuring' | 'accuracy'; repetitions?: number; ciPct?: number; pass?: number; passes?: number }
   | { type: 'variant-finished'; index: number; total: number; result: VariantResult }
   | { type: 'run-finished'; result: ProfileResult };

@@ -23,6 +23,9 @@ void test('greenlens profile-torch file.py:LINE --json prints a result in the pr
   assert.equal(res.profiler, 'torch');
   assert.deepEqual(res.variants.map((v) => v.id), ['baseline', 'int8-dynamic', 'torch-compile']);
   assert.ok(res.variants[1]!.accuracy?.top1Agreement !== undefined);
+  const q = res.variants[1]!;
+  assert.ok(q.speedup && q.speedup.low <= q.speedup.value && q.speedup.value <= q.speedup.high && q.verdict, JSON.stringify(q.speedup));
+  assert.ok((res.measurement?.passes ?? 0) >= 1 && res.measurement?.overheadPct !== undefined, JSON.stringify(res.measurement));
   assert.ok(res.scriptPath.startsWith(storage), 'the script is written to GreenLens storage');
   assert.match(c.err.join('\n'), /\[1\/3\] baseline: measured[\s\S]*\[3\/3\] torch-compile: (measured|not-applicable)/);
 });

@@ -9,10 +9,12 @@ import * as path from 'node:path';
 import { test } from 'node:test';
 import { analyzePythonFiles } from '../../src/analyzers/python/index';
 import { parseShape, parseTarget } from '../../src/cli/commands/profile-torch';
-import { energyOf, variantResult } from '../../src/profiler/torch/assemble';
+import { energyOf, harnessOverheadPct, passNotes, variantResult } from '../../src/profiler/torch/assemble';
 import { configLiteral, generateHarness } from '../../src/profiler/torch/generate';
 import { IMPORTS } from '../../src/profiler/torch/harness/core';
 import { MEASURE } from '../../src/profiler/torch/harness/measure';
+import { PASSES } from '../../src/profiler/torch/harness/passes';
+import { passCount } from '../../src/profiler/passes';
 import {
   decodeOutputs, isHarnessMessage, parseHarnessLine, parseTorchVariantList, pickSite, torchSiteOf, unsupportedReason,
   type HarnessConfig, type TorchSite,
@@ -76,12 +78,16 @@ void test('protocol guards accept well-formed lines and reject everything else',
   assert.ok(parseHarnessLine('{"type": "phase", "id": "baseline", "phase": "measuring", "repetitions": 10, "ciPct": null}'));
   const measurement = { type: 'measurement', rounds: 3, granularityMs: 0.0001, blockTargetMs: 2, wallMs: 30, stoppedBy: 'budget', blockMsTotal: 20, load: [{ t: 0, busy: 10, total: 100, ownMs: 5, mhz: null }] };
   assert.ok(parseHarnessLine(JSON.stringify(measurement)));
+  assert.ok(parseHarnessLine(JSON.stringify({ ...measurement, passes: 3, loopCostMs: 0.0003, leadInMs: 1, runsTotal: 40 })));
+  assert.ok(parseHarnessLine(JSON.stringify(measured({ blocks: { ms: [1, 2], cpuMs: [1, 1], pass: [0, 1], energyUj: null } }))));
   assert.equal(parseHarnessLine(JSON.stringify({ ...measurement, load: [{ t: 0 }] })), undefined);
   assert.ok(parseHarnessLine('{"type": "hello", "protocol": 1, "python": "3.11", "executable": "/x", "platform": "p", "torch": null, "torchError": "No module"}'));
   for (const bad of [
     'hello from the user module', '{"type": "variant"}', '{"type": "phase", "id": "b", "phase": "sleeping"}', '{"type": "done"}', '[1, 2]', '{"type": "error", "code": 3}',
     JSON.stringify(measured({ latenciesMs: [] })), JSON.stringify(measured({ blocks: { ms: [1, 2], cpuMs: [1], energyUj: null } })), JSON.stringify(measured({ blocks: { ms: [1], cpuMs: [1], energyUj: [1, 2] } })),
     JSON.stringify(measured({ runsPerBlock: 0 })), '{"type": "hello", "protocol": 1, "python": "3", "executable": "/x", "platform": "p", "torch": "2.1"}',
+    JSON.stringify(measured({ blocks: { ms: [1, 2], cpuMs: [1, 1], pass: [0], energyUj: null } })), JSON.stringify(measured({ blocks: { ms: [1, 2], cpuMs: [1, 1], pass: [0, -1], energyUj: null } })),
+    JSON.stringify({ ...measurement, passes: 'three' }),
   ]) assert.equal(parseHarnessLine(bad), undefined, bad);
   assert.equal(isHarnessMessage({ type: 'done', ms: Number.NaN }), false);
 });
@@ -162,4 +168,32 @@ void test('the harness gives every lane the same runs per block: the target on a
   const out = execFileSync(PYTHON, ['-c', `${IMPORTS}\n${MEASURE}\n${call}`], { encoding: 'utf8' });
   assert.deepEqual(JSON.parse(out), [12, 10, 1]);
   assert.match(generateHarness(config({})), /runs = shared_runs_per_block\(\[lane\["runS"\] for lane in lanes\], target, granularity\)/);
+});
+
+void test('the harness counts its passes by the ONNX profiler\'s rule', () => {
+  const cases: [number, number, number][] = [[60, 0.3, 0], [5, 0.5, 0], [5, 1.3, 0], [5, 1.4, 0], [20, 0.1, 4.8], [20, 0.1, 8], [1, 5, 0]];
+  const call = `print(json.dumps([pass_count(b, c, m) for b, c, m in ${JSON.stringify(cases)}]))`;
+  const out = execFileSync(PYTHON, ['-c', `${IMPORTS}\n${PASSES}\n${call}`], { encoding: 'utf8' });
+  assert.deepEqual(JSON.parse(out), cases.map(([b, c, m]) => passCount(b * 1000, c * 1000, m * 1000)));
+});
+
+void test('assembly over passes: each pass compared on its own, the passes\' spread in the combined interval, the harness\'s cost', () => {
+  // Three passes of ten rounds: the variant is 3 % faster in one, 3 % slower in another, equal in the third;
+  // each pass alone is sure of its direction, the combination is not.
+  const pass = [...Array(10).fill(0), ...Array(10).fill(1), ...Array(10).fill(2)] as number[];
+  const ms = pass.map((_, r) => 2 * (1 + 0.001 * Math.sin(r)));
+  const blocks = { ms, cpuMs: ms, medianMs: ms, pass, energyUj: null };
+  const base = variantResult({ id: 'baseline', kind: 'baseline' }, measured({ blocks, latenciesMs: ms }), { raplDomains: [], granularityMs: 1e-6 });
+  const factor = [0.97, 1.03, 1];
+  const vms = ms.map((x, r) => x * (factor[pass[r]!] ?? 1));
+  const ctx = { raplDomains: [], baseline: { ...base, batch: 1 }, granularityMs: 1e-6, cores: 2, wallMs: 60 };
+  const v = variantResult({ id: 'prune-local:0.5', kind: 'prune-local', sparsity: 0.5 }, measured({ id: 'prune-local:0.5', blocks: { ...blocks, ms: vms, cpuMs: vms, medianMs: vms }, latenciesMs: vms }), ctx);
+  assert.equal(v.result.passSpeedups?.length, 3);
+  assert.deepEqual(v.result.passSpeedups?.map((s) => s.value > 1), [true, false, false]);
+  assert.equal(v.result.verdict, 'no measurable difference', JSON.stringify(v.result.speedup));
+  const m = { type: 'measurement' as const, rounds: 30, granularityMs: 1e-4, blockTargetMs: 2, wallMs: 1000, stoppedBy: 'budget', load: [], blockMsTotal: 950, passes: 3, loopCostMs: 0.001, leadInMs: 30, runsTotal: 10_000 };
+  assert.ok(Math.abs((harnessOverheadPct(m) ?? NaN) - 3) < 1e-9, '20 ms between blocks and 10 ms of clock readings in 1 s');
+  assert.equal(harnessOverheadPct({ ...m, loopCostMs: undefined }), undefined);
+  assert.match(passNotes(m).join(' '), /3 passes[\s\S]*3\.00 %/);
+  assert.match(passNotes({ ...m, passes: 1 }).join(' '), /one pass/);
 });

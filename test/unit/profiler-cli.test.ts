@@ -23,6 +23,12 @@ void test('greenlens profile --json prints a ProfileResult and one progress line
   const res = JSON.parse(c.out.join('\n')) as ProfileResult;
   assert.deepEqual(res.variants.map((v) => v.id), ['baseline', 'int8-dynamic', 'prune-local:0.5']);
   assert.equal(res.inputs.source, 'random');
+  // Every measured variant carries its speed-up against the baseline as an interval, and a verdict.
+  assert.deepEqual(res.variants[0]?.speedup, { value: 1, low: 1, high: 1 });
+  for (const v of res.variants.slice(1)) {
+    assert.ok(v.speedup && v.speedup.value > 0 && v.speedup.low <= v.speedup.value && v.speedup.value <= v.speedup.high, `${v.id}: ${JSON.stringify(v.speedup)}`);
+    assert.ok(v.verdict, v.id);
+  }
   // A busy machine adds a warning line before the run; whether there is one depends on the machine.
   assert.deepEqual(c.err.filter((l) => !l.startsWith('warning: ')).map((l) => l.replace(/ p50.*/, '')), ['[1/3] baseline: measured', '[2/3] int8-dynamic: measured', '[3/3] prune-local:0.5: measured']);
 });

@@ -8,9 +8,10 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { formatSpeedup, ratioHalfWidthPct, ratioInterval, resolutionNote, savesEnergy, speedVerdict, combinePasses, tQuantile } from '../../src/profiler/compare';
 import {
-  blockEnergy, blockFigures, blockTargetMs, compareLanes, estimatorFor, interleave, measureGranularity, mergeLogs, passCount, runsPerBlock,
+  blockEnergy, blockFigures, blockTargetMs, compareLanes, estimatorFor, interleave, measureGranularity, runsPerBlock,
   sharedRunsPerBlock, shuffledOrder, summarizeLane, worstIntervalPct, type Clock, type LaneLog,
 } from '../../src/profiler/interleave';
+import { anotherPassFits, comparePasses, mergeLogs, minPassLoopMs, passCount, passCreateMs, splitPasses } from '../../src/profiler/passes';
 import { heavyLoadWarning, LoadMonitor, loadNotes, parseCpuinfoMhz, type LoadReaders } from '../../src/profiler/load';
 import { seededRandom } from '../../src/random';
 import { Schedule } from '../../src/profiler/schedule';
@@ -125,6 +126,18 @@ function fakeClock(): Clock & { t: number } {
   const c = { t: 0, now: () => c.t, cpuMs: () => c.t * 0.9 };
   return c;
 }
+
+void test('a starved loop runs on past its budget for eight rounds, but only within its grace time', async () => {
+  // Rounds of 100 ms against a 50 ms budget: three budgets of grace end the loop after two rounds, a
+  // grace of one second lets it reach the eight rounds an interval needs.
+  const loop = async (graceMs?: number) => {
+    const clock = fakeClock();
+    const lanes = [0, 1].map(() => ({ run: () => { clock.t += 50; }, runs: 1, batch: 1 }));
+    return interleave(lanes, { budgetMs: 50, targetPct: -1, clock, random: seededRandom(1), worstPct: () => Infinity, ...(graceMs !== undefined ? { graceMs } : {}) });
+  };
+  assert.equal((await loop()).rounds, 2);
+  assert.equal((await loop(1000)).rounds, 8);
+});
 
 void test('the interleaved loop: one block per lane per round, bookkeeping outside the blocks, stops at target or budget', async () => {
   const clock = fakeClock();
@@ -267,6 +280,41 @@ void test('passes: a spread beyond their own noise widens the pooled interval; l
   assert.equal(passCount(5000, 1300), 3, 'never two passes: a third while three fit in 80 % of the budget');
   assert.equal(passCount(5000, 1400), 1);
   assert.equal(passCount(5000, 4000), 1);
+});
+
+void test('the first session of a process does not decide the passes; a later pass starts only while it fits the time left', () => {
+  // The first creation also started onnxruntime's environment: 600 ms against 100 ms for the others.
+  assert.equal(passCreateMs([600, 100], true), 200);
+  assert.equal(passCreateMs([600, 100], false), 700, 'later passes and warm processes count every creation');
+  assert.equal(passCreateMs([600], true), 600);
+  assert.equal(passCount(5000, passCreateMs([600, 100], true)), 10);
+  assert.equal(passCount(5000, 700), 4, 'what the first pass alone would have suggested');
+  // Runs of 200 ms: twelve rounds of two lanes take 4.8 s, so a 20 s budget holds three passes, not ten.
+  assert.equal(minPassLoopMs([200, 200]), 4800);
+  assert.equal(minPassLoopMs([0.1, 0.1]), 48, 'blocks last at least 2 ms');
+  assert.equal(passCount(20_000, 100, 4800), 4);
+  assert.equal(passCount(20_000, 100, 8000), 1, 'two passes would give no interval, three do not fit');
+  assert.ok(anotherPassFits(1000, 700, 2));
+  assert.ok(!anotherPassFits(850, 700, 2), 'creating the sessions again and a 100 ms loop per contestant no longer fit');
+});
+
+void test('a log tagged by pass splits into its passes; passes are compared pairwise and combined', () => {
+  const log: LaneLog = { blockMs: [2, 2, 4, 4, 4], blockCpuMs: [2, 2, 4, 4, 4], blockJ: [], runs: 10, runTimes: new Float64Array(0), recorded: 0, blockMedianMs: [1, 1, 2, 2, 2] };
+  const parts = splitPasses(log, [0, 0, 1, 1, 1]);
+  assert.deepEqual(parts.map((p) => [p.blockMs, p.runs, p.blockMedianMs]), [[[2, 2], 4, [1, 1]], [[4, 4, 4], 6, [2, 2, 2]]]);
+  assert.deepEqual(splitPasses(log, undefined), [log]);
+  assert.deepEqual(splitPasses(log, [0, 1]), [log], 'tags that do not fit the blocks are ignored');
+  // Two passes where the variant is 2 % faster in one and 2 % slower in the other: each pass alone is
+  // sure of its direction, the combination holds 1.
+  const pass = (f: number): LaneLog => {
+    const blockMs = Array.from({ length: 30 }, (_, r) => 10 * f * (1 + 0.001 * Math.sin(r)));
+    return { blockMs, blockCpuMs: blockMs, blockJ: [], runs: 30, runTimes: new Float64Array(0), recorded: 0 };
+  };
+  const base = [pass(1), pass(1), pass(1)];
+  const v = [pass(0.98), pass(1.02), pass(1.0)];
+  const cmp = comparePasses(base, 1, v, 1, { granularityMs: 1e-6, level: 0.95, cores: 1, mode: 'mean' });
+  assert.deepEqual(cmp.passSpeedups.map((s) => speedVerdict(s)), ['faster', 'slower', 'no measurable difference']);
+  assert.ok(cmp.speedup.low < 1 && cmp.speedup.high > 1, JSON.stringify(cmp.speedup));
 });
 
 void test('passes that happen to agree do not hide the layout effect: A/A intervals hold 1 at their nominal rate', () => {

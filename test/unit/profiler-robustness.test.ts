@@ -96,6 +96,8 @@ void test('a 1 GiB model: the baseline is measured, the rewrite fails with a cle
     assert.equal(dyn?.status, 'error');
     assert.match(dyn?.reason ?? '', /1\.00 GiB; graph rewrites are limited/);
     assert.equal(threads?.status, 'measured', threads?.reason);
+    assert.match(res.measurement?.notes.join(' ') ?? '', /Loading this model's sessions took [\d.]+ s for the 2 variants measured; each is loaded once to be checked and once per pass/);
+    assert.equal(res.measurement?.passes, 1, 'no pass beyond what the budget holds');
   } finally {
     rmSync(file, { force: true });
   }

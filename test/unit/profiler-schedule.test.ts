@@ -107,5 +107,8 @@ void test('a profile run pins one thread count for all variants and measures the
   assert.ok(s && s.low < s.value && s.value < s.high, JSON.stringify(s));
   assert.ok(one?.energyRatio && one.energyRatio.low <= one.energyRatio.high);
   assert.ok(one?.verdict === 'faster' || one?.verdict === 'slower' || one?.verdict === 'no measurable difference');
-  assert.ok(res.durationMs < 20_000, `${res.durationMs} ms`);
+  // How long the run took depends on the machine's load (loading sessions on a busy 2-core machine took
+  // seconds); that the loop ends within its budget and grace is checked with a fake clock in
+  // profiler-interleave.test.ts, and what bounds the passes in its pass tests.
+  assert.ok((m.passes ?? 1) >= 1 && (m.passes ?? 1) <= 10);
 });

@@ -35,7 +35,8 @@ function progressPrinter(io: CliIO): (p: ProfileProgress) => void {
       if (p.warning) io.err(`warning: ${p.warning}`);
     }
     if (io.isTTY && (p.type === 'variant-started' || p.type === 'variant-phase')) {
-      const label = p.type === 'variant-started' ? `${p.id} starting` : `${p.id} ${p.phase}${p.repetitions ? ` ${p.repetitions} ${p.id === 'interleaved' ? 'rounds' : 'runs'} ±${p.ciPct?.toFixed(1)} %` : ''}`;
+      const pass = p.type === 'variant-phase' && p.pass !== undefined ? ` (pass ${p.pass}${p.passes ? ` of ${p.passes}` : ''})` : '';
+      const label = p.type === 'variant-started' ? `${p.id} starting` : `${p.id} ${p.phase}${pass}${p.repetitions ? ` ${p.repetitions} ${p.id === 'interleaved' ? 'rounds' : 'runs'} ±${p.ciPct?.toFixed(1)} %` : ''}`;
       const done = p.type === 'variant-started' ? p.index : undefined;
       if (done !== undefined) bar.done = done;
       const width = 24;

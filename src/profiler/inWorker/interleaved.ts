@@ -7,12 +7,13 @@
 import { cpus } from 'node:os';
 import type * as Ort from 'onnxruntime-node';
 import type { InterleaveJob, InterleaveOutcome, LaneOutcome, WorkerProgress } from '../protocol';
-import { combinePasses, resolutionNote, speedVerdict } from '../compare';
+import { resolutionNote, speedVerdict } from '../compare';
 import { batchFeeds } from '../inputs';
 import {
-  blockTargetMs, compareLanes, estimatorFor, interleave, LEAD_IN_FROM_RUNS, measureGranularity, mergeLogs, passCount, sharedRunsPerBlock,
+  blockTargetMs, estimatorFor, interleave, LEAD_IN_FROM_RUNS, measureGranularity, sharedRunsPerBlock,
   shuffledOrder, summarizeLane, systemClock, worstIntervalPct, type InterleaveResult, type Lane, type LaneLog,
 } from '../interleave';
+import { anotherPassFits, comparePasses, mergeLogs, minPassLoopMs, passCount, passCreateMs } from '../passes';
 import { seededRandom } from '../../random';
 import { LoadMonitor, loadNotes, systemReaders } from '../load';
 import { chooseMeter, estimatedReading, measuredReading, type EnergyMeter } from '../meters/index';
@@ -43,17 +44,19 @@ interface Loaded {
 }
 
 /**
- * A run's duration for sizing blocks: the fastest of five. One run slowed by other work would otherwise
- * inflate the estimate; the count of runs per block is then shared by all contestants.
+ * A run's duration for sizing blocks: the median of five. The runs per block are sized once, in the first
+ * pass, and shared by all contestants; the median, not the fastest, is what a run takes under the load
+ * of the moment, so that blocks (and rounds) last about as long as planned on a busy machine instead of
+ * several times longer, which would leave too few rounds for an interval.
  */
-async function fastestRunMs(session: Ort.InferenceSession, feeds: Record<string, Ort.Tensor>): Promise<number> {
-  let best = Infinity;
+async function typicalRunMs(session: Ort.InferenceSession, feeds: Record<string, Ort.Tensor>): Promise<number> {
+  const times: number[] = [];
   for (let i = 0; i < 5; i++) {
     const t0 = performance.now();
     await session.run(feeds);
-    best = Math.min(best, performance.now() - t0);
+    times.push(performance.now() - t0);
   }
-  return best;
+  return times.sort((a, b) => a - b)[2] ?? Infinity;
 }
 
 /**
@@ -62,11 +65,12 @@ async function fastestRunMs(session: Ort.InferenceSession, feeds: Record<string,
  * can make one session a few percent faster than an identical one for its whole life; shuffling the layout
  * per pass turns that into spread between passes, which the intervals then include.
  */
-async function loadAll(job: InterleaveJob, progress: Progress, warmBudgetMs: number, random: () => number): Promise<{ loaded: Loaded[]; padding: ArrayBuffer[]; createMs: number }> {
+async function loadAll(job: InterleaveJob, progress: Progress, o: { warmBudgetMs: number; random: () => number; size: boolean }): Promise<{ loaded: Loaded[]; padding: ArrayBuffer[]; creations: number[] }> {
+  const { random } = o;
   const inputs = modelInputs(job.sourceModelPath, job);
   const loaded: Loaded[] = new Array<Loaded>(job.contestants.length);
   const padding: ArrayBuffer[] = [];
-  let createMs = 0;
+  const creations: number[] = [];
   try {
     for (const i of shuffledOrder(job.contestants.length, random)) {
       const c = job.contestants[i]!;
@@ -75,17 +79,17 @@ async function loadAll(job: InterleaveJob, progress: Progress, warmBudgetMs: num
       const samples = jobSamples(inputs, { inputs: job.inputs, variant: { batch: c.batch } });
       const t0 = performance.now();
       const session = await createSession(c.modelPath, { threads: c.threads, level: c.level });
-      createMs += performance.now() - t0;
+      creations.push(performance.now() - t0);
       const feeds = toFeeds(batchFeeds(samples, 0, c.batch));
       progress({ phase: 'warming-up' });
-      await warmUp(session, feeds, warmBudgetMs);
-      loaded[i] = { session, feeds, runMs: await fastestRunMs(session, feeds) };
+      await warmUp(session, feeds, o.warmBudgetMs);
+      loaded[i] = { session, feeds, runMs: o.size ? await typicalRunMs(session, feeds) : NaN };
     }
   } catch (e) {
     await Promise.all(loaded.filter(Boolean).map((l) => l.session.release()));
     throw e;
   }
-  return { loaded, padding, createMs };
+  return { loaded, padding, creations };
 }
 
 function energyOf(lane: { blockJ: number[]; blocks: number }, samples: number, meter: EnergyMeter | undefined, note: string | undefined, p50Ms: number, cpuMsPerRun: number, batch: number): EnergyReading {
@@ -120,12 +124,12 @@ function laneOutcomes(job: InterleaveJob, run: Passes, o: { granularityMs: numbe
     const out: LaneOutcome = { id: c.id, metrics, energy: energyOf({ blockJ: log.blockJ, blocks: s.blocks }, s.n * c.batch, o.meter, o.meterNote, s.p50, s.cpuMsPerRun, c.batch) };
     if (i > 0) {
       const opts = { granularityMs: o.granularityMs, level: o.level, cores, mode };
-      const cmp = compareLanes(base, baseBatch, log, c.batch, opts);
-      const passes = run.perPass.map((p) => (p[0] && p[i] ? compareLanes(p[0], baseBatch, p[i], c.batch, opts) : undefined));
-      const none = { value: NaN, low: 0, high: Infinity };
-      out.speedup = combinePasses(cmp.speedup, passes.map((p) => p?.speedup ?? none), o.level);
-      out.energyRatio = combinePasses(cmp.energyRatio, passes.map((p) => p?.energyRatio ?? none), o.level);
+      const pairs = run.perPass.filter((p) => p[0] && p[i]);
+      const cmp = comparePasses(pairs.map((p) => p[0]!), baseBatch, pairs.map((p) => p[i]!), c.batch, opts);
+      out.speedup = cmp.speedup;
+      out.energyRatio = cmp.energyRatio;
       out.verdict = speedVerdict(out.speedup);
+      if (pairs.length > 1) out.passSpeedups = cmp.passSpeedups;
       const note = resolutionNote(out.speedup, run.wallMs);
       if (note) out.resolution = note;
     }
@@ -134,10 +138,10 @@ function laneOutcomes(job: InterleaveJob, run: Passes, o: { granularityMs: numbe
 }
 
 /** Sessions, block sizes and the interleaved rounds of one pass; the sessions are released after it. */
-async function onePass(job: InterleaveJob, progress: Progress, o: { random: () => number; warmMs: number; budgetOf: (createMs: number, loadMs: number) => number; runs?: number[]; target?: number; granularityMs: number; meter?: EnergyMeter; monitor: LoadMonitor; t0: number }) {
+async function onePass(job: InterleaveJob, progress: Progress, o: { random: () => number; warmMs: number; budgetOf: (creations: number[], loadMs: number, runMs: number[]) => number; graceMs: () => number; runs?: number[]; target?: number; granularityMs: number; meter?: EnergyMeter; monitor: LoadMonitor; t0: number }) {
   const loadStart = performance.now();
-  const { loaded, padding, createMs } = await loadAll(job, progress, o.warmMs, o.random);
-  const budgetMs = o.budgetOf(createMs, performance.now() - loadStart);
+  const { loaded, padding, creations } = await loadAll(job, progress, { warmBudgetMs: o.warmMs, random: o.random, size: o.runs === undefined });
+  const budgetMs = o.budgetOf(creations, performance.now() - loadStart, loaded.map((l) => l.runMs));
   try {
     const target = o.target ?? blockTargetMs(budgetMs, loaded.length, o.granularityMs);
     const shared = sharedRunsPerBlock(loaded.map((l) => l.runMs), target, o.granularityMs);
@@ -149,14 +153,14 @@ async function onePass(job: InterleaveJob, progress: Progress, o: { random: () =
     });
     progress({ phase: 'measuring', repetitions: 0 });
     const run = await interleave(lanes, {
-      budgetMs, targetPct: job.targetCiPct ?? 2, clock: systemClock, random: o.random,
+      budgetMs, targetPct: job.targetCiPct ?? 2, clock: systemClock, random: o.random, graceMs: Math.max(3 * budgetMs, o.graceMs()),
       worstPct: (logs) => worstIntervalPct(logs, lanes.map((l) => l.batch), o.granularityMs),
       between: (rounds, worst) => {
         o.monitor.sample(performance.now() - o.t0);
         if (worst !== undefined) progress({ phase: 'measuring', repetitions: rounds, ciPct: worst });
       },
     });
-    return { run, runs, target, padding: padding.length };
+    return { run, runs, target, padding: padding.length, creations };
   } finally {
     await Promise.all(loaded.map((l) => l.session.release()));
   }
@@ -180,16 +184,28 @@ export async function runInterleaved(job: InterleaveJob, progress: Progress): Pr
   const random = seededRandom(job.seed ?? 1);
   let passes = 1;
   let sizing: { runs?: number[]; target?: number } = {};
+  let createMs = 0;
+  let decided = false;
+  const left = () => job.budgetMs - (performance.now() - started);
   for (let p = 0; p < passes; p++) {
-    const left = () => Math.max(200 * n, job.budgetMs - (performance.now() - started));
+    // A later pass starts only while creating its sessions and a short loop still fit: the budget bounds the passes.
+    if (p > 0 && !anotherPassFits(left(), createMs, n)) break;
     // Loading the first pass tells how many passes are worth it; each pass then gets its share of the time left.
-    // Session creation decides the passes (warm-up scales with the share, and onnxruntime starts once).
-    const budgetOf = (createMs: number, loadMs: number) => {
-      if (p === 0) passes = passCount(job.budgetMs, createMs);
-      return Math.max(100 * n, (left() - loadMs * (passes - p - 1)) / (passes - p));
+    const budgetOf = (creations: number[], loadMs: number, runMs: number[]) => {
+      if (p === 0) {
+        passes = passCount(Math.max(0, left()), passCreateMs(creations, true), minPassLoopMs(runMs));
+        decided = true;
+      }
+      return Math.max(100 * n, (Math.max(200 * n, left()) - loadMs * (passes - p - 1)) / (passes - p));
     };
-    const pass = await onePass(job, progress, { random, warmMs: (0.05 * left()) / n / 3, budgetOf, granularityMs, monitor, t0, ...sizing, ...(meter ? { meter } : {}) });
+    // Every message of a pass says which pass it is, and how many there are once the first pass decided it.
+    const passProgress: Progress = (x) => progress({ ...x, pass: p + 1, ...(p > 0 || decided ? { passes } : {}) });
+    // On a starved machine loading can take most of a pass's share: the loop may then run on for eight
+    // rounds (an interval) up to half the pass's share of the whole budget, so the run ends within 1.5 budgets.
+    const graceMs = () => job.budgetMs / passes / 2;
+    const pass = await onePass(job, passProgress, { random, warmMs: (0.05 * Math.max(200 * n, left())) / n / 3, budgetOf, graceMs, granularityMs, monitor, t0, ...sizing, ...(meter ? { meter } : {}) });
     sizing = { runs: pass.runs, target: pass.target };
+    createMs = passCreateMs(pass.creations, p === 0);
     results.push(pass.run);
   }
   const load = monitor.report();

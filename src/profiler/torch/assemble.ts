@@ -6,10 +6,11 @@
  */
 import { compareOutputs, labelAccuracy, type OutputSample } from '../accuracy';
 import { resolutionNote, speedVerdict } from '../compare';
-import { compareLanes, summarizeLane, type LaneLog, type LaneSummary } from '../interleave';
+import { estimatorFor, summarizeLane, type LaneLog, type LaneSummary } from '../interleave';
+import { comparePasses, splitPasses } from '../passes';
 import { estimatedReading, measuredReading, RaplMeter, type RaplDomain } from '../meters/index';
 import type { EnergyReading, VariantMetrics } from '../types';
-import { decodeOutputs, type MeasuredVariantMessage, type VariantMessage } from './protocol';
+import { decodeOutputs, type MeasuredVariantMessage, type MeasurementMessage, type VariantMessage } from './protocol';
 import { torchVariantLabel } from './spec';
 import type { TorchVariantResult, TorchVariantSpec } from './types';
 
@@ -23,7 +24,7 @@ export interface AssembleContext {
   /** Time in every variant's blocks together, ms: a GPU window's joules are shared by time. */
   blockMsTotal?: number;
   labels?: number[];
-  baseline?: { result: TorchVariantResult; outputs?: OutputSample; log?: LaneLog; batch?: number };
+  baseline?: { result: TorchVariantResult; outputs?: OutputSample; log?: LaneLog; passes?: LaneLog[]; batch?: number };
   /** Confidence level of the intervals (0.99 when foreign load rose) and the clock's granularity. */
   level?: number;
   granularityMs?: number;
@@ -88,7 +89,7 @@ function accuracyOf(spec: TorchVariantSpec, m: MeasuredVariantMessage, result: T
 }
 
 /** The result of one variant, its decoded outputs and its blocks (both kept for the baseline). */
-export function variantResult(spec: TorchVariantSpec, m: VariantMessage, ctx: AssembleContext): { result: TorchVariantResult; outputs?: OutputSample; log?: LaneLog } {
+export function variantResult(spec: TorchVariantSpec, m: VariantMessage, ctx: AssembleContext): { result: TorchVariantResult; outputs?: OutputSample; log?: LaneLog; passes?: LaneLog[] } {
   const result: TorchVariantResult = { id: spec.id, kind: spec.kind, label: torchVariantLabel(spec), status: m.status, notes: [...m.notes] };
   if (m.reason) result.reason = m.reason;
   if (m.status !== 'measured') return { result };
@@ -102,15 +103,43 @@ export function variantResult(spec: TorchVariantSpec, m: VariantMessage, ctx: As
   result.energy = energyOf(m, lat, ctx);
   const outputs = accuracyOf(spec, m, result, ctx);
   const base = ctx.baseline;
+  const passes = splitPasses(log, m.blocks.pass);
   if (spec.kind === 'baseline') {
     result.speedup = { value: 1, low: 1, high: 1 };
   } else if (base?.log && base.log.blockMs.length === log.blockMs.length) {
-    const cmp = compareLanes(base.log, base.batch ?? 1, log, m.batch, { granularityMs: ctx.granularityMs ?? 0, level, cores: ctx.cores ?? 1 });
+    const granularityMs = ctx.granularityMs ?? 0;
+    const basePasses = base.passes ?? [base.log];
+    const paired = basePasses.length === passes.length && basePasses.every((b, p) => b.blockMs.length === passes[p]?.blockMs.length);
+    const opts = { granularityMs, level, cores: ctx.cores ?? 1, mode: estimatorFor([base.log, log], granularityMs) };
+    const cmp = paired ? comparePasses(basePasses, base.batch ?? 1, passes, m.batch, opts) : comparePasses([base.log], base.batch ?? 1, [log], m.batch, opts);
     result.speedup = cmp.speedup;
     result.energyRatio = cmp.energyRatio;
     result.verdict = speedVerdict(cmp.speedup);
+    if (cmp.passSpeedups.length > 1) result.passSpeedups = cmp.passSpeedups;
     const note = resolutionNote(cmp.speedup, ctx.wallMs ?? 0);
     if (note) result.resolution = note;
   }
-  return { result, outputs, log };
+  return { result, outputs, log, passes };
+}
+
+/**
+ * The harness's own share of its measuring loop, percent: the wall time of the rounds that is neither in
+ * a timed block nor in an untimed lead-in run (statistics for the stopping rule, load samples, progress),
+ * plus what the timed loop itself adds to every run (a clock reading and a loop step, calibrated on a run
+ * that does nothing). Undefined when the harness did not send the figures.
+ */
+export function harnessOverheadPct(m: MeasurementMessage): number | undefined {
+  if (m.loopCostMs === undefined || m.leadInMs === undefined || m.runsTotal === undefined || !(m.wallMs > 0)) return undefined;
+  const between = Math.max(0, m.wallMs - m.blockMsTotal - m.leadInMs);
+  return ((between + m.loopCostMs * m.runsTotal) / m.wallMs) * 100;
+}
+
+/** Sentences on the passes and the harness's cost for the measurement's notes. */
+export function passNotes(m: MeasurementMessage): string[] {
+  const notes = (m.passes ?? 1) > 1
+    ? [`Measured in ${m.passes} passes, each with every variant built again from a fresh copy of the model; the intervals include the spread between passes.`]
+    : ['Measured in one pass: building the variants again would have cost too much of the budget, so a difference tied to one instance\'s memory layout cannot be told from a real one.'];
+  const overhead = harnessOverheadPct(m);
+  if (overhead !== undefined) notes.push(`The harness's own cost was ${overhead.toFixed(2)} % of the measuring time (bookkeeping between blocks and the clock readings inside them).`);
+  return notes;
 }

@@ -6,6 +6,7 @@
 import { IMPORTS, CORE } from './harness/core';
 import { MODELS } from './harness/models';
 import { MEASURE } from './harness/measure';
+import { PASSES } from './harness/passes';
 import { VARIANTS } from './harness/variants';
 import { HARNESS_PROTOCOL } from './protocol';
 import { torchVariantLabel } from './spec';
@@ -41,8 +42,9 @@ export function harnessHeader(c: HarnessConfig): string[] {
     ...howBuilt(c).map((l) => `  ${l}`),
     `  Then it measures, on ${c.device === 'cuda' ? 'the GPU' : 'this CPU'}, under torch.no_grad():`,
     ...c.variants.map((v) => `    - ${v.id}: ${torchVariantLabel(v)}`),
-    `  Each: build time, warm-up, timed runs until the median's 95 % interval is within +-${c.targetCiPct} % or its share of`,
-    `  the ${Math.round(c.budgetMs / 1000)} s budget ends, CPU time, peak memory, and its outputs on ${c.dataset ? `the samples of ${c.dataset.dir}` : 'random inputs'}.`,
+    '  Each: build time, peak memory, and its outputs on ' + (c.dataset ? `the samples of ${c.dataset.dir}.` : 'random inputs.'),
+    '  Then all of them, the baseline included, are timed together in randomized round-robin blocks, in passes that',
+    `  build every variant again, until the intervals are within +-${c.targetCiPct} % or the ${Math.round(c.budgetMs / 1000)} s budget ends.`,
     'What it touches',
     `  It reads ${c.site.file} and never writes to it, nor to any file of yours.`,
     c.onnxExport ? `  It writes one file: the baseline exported to ONNX at ${c.onnxExport}.` : '  It writes no file.',
@@ -67,5 +69,5 @@ export function configLiteral(c: HarnessConfig): string {
 /** The complete script. */
 export function generateHarness(c: HarnessConfig): string {
   if (c.variants[0]?.kind !== 'baseline') throw new Error('the baseline must be the first variant');
-  return ['#!/usr/bin/env python3', ...harnessHeader(c), IMPORTS, configLiteral(c), CORE, MODELS, MEASURE, VARIANTS].join('\n');
+  return ['#!/usr/bin/env python3', ...harnessHeader(c), IMPORTS, configLiteral(c), CORE, MODELS, MEASURE, PASSES, VARIANTS].join('\n');
 }

@@ -13,7 +13,7 @@ import { discoverRapl, NvidiaSmiMeter, POWERCAP_ROOT, type RaplDomain } from '..
 import { heavyLoadWarning, LoadMonitor, loadNotes } from '../load';
 import { busyCpus } from '../threads';
 import type { LoadReport, MeasurementInfo } from '../types';
-import { variantResult, type AssembleContext } from './assemble';
+import { harnessOverheadPct, passNotes, variantResult, type AssembleContext } from './assemble';
 import { generateHarness } from './generate';
 import { HARNESS_PROTOCOL, type HarnessMessage, type HelloMessage, type InputsMessage, type MeasurementMessage, type ModelMessage, type VariantMessage, type WireLoadSample } from './protocol';
 import { harnessEnv, runHarness, type HarnessExit } from './process';
@@ -135,7 +135,10 @@ class RunState {
           this.gpuMeter = new NvidiaSmiMeter();
           this.gpuMeter.begin();
         }
-        progress?.({ type: 'variant-phase', id: m.id, phase: m.phase, ...(m.repetitions !== undefined ? { repetitions: m.repetitions } : {}), ...(typeof m.ciPct === 'number' ? { ciPct: m.ciPct } : {}) });
+        progress?.({
+          type: 'variant-phase', id: m.id, phase: m.phase, ...(m.repetitions !== undefined ? { repetitions: m.repetitions } : {}), ...(typeof m.ciPct === 'number' ? { ciPct: m.ciPct } : {}),
+          ...(m.pass !== undefined ? { pass: m.pass } : {}), ...(m.passes !== undefined ? { passes: m.passes } : {}),
+        });
         break;
       case 'variant': this.variant(m, total); break;
       case 'onnx-export': this.onnx = m.path !== undefined && m.ms !== undefined ? { path: m.path, ms: m.ms } : { error: m.error ?? 'unknown error' }; break;
@@ -158,17 +161,18 @@ class RunState {
     const load = replayLoad(m.load, cores);
     const level = load?.rose ? 0.99 : 0.95;
     Object.assign(this.ctx, { level, granularityMs: m.granularityMs ?? 0, cores, wallMs: m.wallMs, blockMsTotal: m.blockMsTotal });
+    const overheadPct = harnessOverheadPct(m);
     this.measurement = {
       method: 'interleaved', rounds: m.rounds, blockTargetMs: m.blockTargetMs, clockGranularityUs: (m.granularityMs ?? 0) * 1000, level, wallMs: m.wallMs,
-      ...(load ? { load } : {}), notes: loadNotes(load, cores),
+      passes: m.passes ?? 1, ...(overheadPct !== undefined ? { overheadPct } : {}), ...(load ? { load } : {}), notes: [...loadNotes(load, cores), ...passNotes(m)],
     };
   }
 
   private variant(m: VariantMessage, total: number): void {
     const spec = this.spec(m.id);
     if (!spec) return;
-    const { result, outputs, log } = variantResult(spec, m, this.ctx);
-    if (spec.kind === 'baseline') this.ctx.baseline = { result, outputs, ...(log ? { log } : {}), ...(m.status === 'measured' ? { batch: m.batch } : {}) };
+    const { result, outputs, log, passes } = variantResult(spec, m, this.ctx);
+    if (spec.kind === 'baseline') this.ctx.baseline = { result, outputs, ...(log ? { log } : {}), ...(passes ? { passes } : {}), ...(m.status === 'measured' ? { batch: m.batch } : {}) };
     this.results.push(result);
     this.finishInOrder(total);
   }
@@ -296,7 +300,7 @@ export async function profileTorch(opts: TorchProfileOptions, prepared: Prepared
     ...(s.onnx ? { onnxExport: s.onnx } : {}), scriptPath: prepared.scriptPath,
     notes: [
       'Every variant runs under torch.no_grad() in one Python process, as a copy of the baseline built in that process.',
-      'Every variant is built and checked first; then all of them, the baseline included, are timed together in randomized round-robin blocks, so that changes in the machine\'s load hit them alike.',
+      'Every variant is built and checked first; then all of them, the baseline included, are timed together in randomized round-robin blocks, so that changes in the machine\'s load hit them alike, in passes that build every variant again.',
       'file: the size of the variant\'s serialized state_dict (torch.save).',
       'memory: the process\'s peak resident set while the variant was built and checked, including Python, torch and the variants built before it.',
       ...(warning ? [warning] : []),

@@ -6,7 +6,7 @@ import type { OutputSample } from '../accuracy';
 import type { TorchEnvironment, TorchModelInfo } from './types';
 
 /** Version of the protocol the generated harness speaks. */
-export const HARNESS_PROTOCOL = 2;
+export const HARNESS_PROTOCOL = 3;
 
 export type HarnessPhase = 'building' | 'loading' | 'warming-up' | 'measuring' | 'accuracy';
 
@@ -42,7 +42,7 @@ export interface InputsMessage {
 }
 
 export interface VariantStartedMessage { type: 'variant-started'; id: string; index: number; total: number }
-export interface PhaseMessage { type: 'phase'; id: string; phase: HarnessPhase; repetitions?: number; ciPct?: number | null }
+export interface PhaseMessage { type: 'phase'; id: string; phase: HarnessPhase; repetitions?: number; ciPct?: number | null; pass?: number; passes?: number }
 
 interface VariantBase { type: 'variant'; id: string; notes: string[]; reason?: string }
 
@@ -52,6 +52,8 @@ export interface WireBlocks {
   cpuMs: number[];
   /** Median run of each block, ms (the per-run latencies sent are only a sample). */
   medianMs?: number[];
+  /** The pass (0, 1, ...) each block was timed in; every pass built the variants again. Absent: one pass. */
+  pass?: number[];
   energyUj: number[] | null;
 }
 
@@ -101,6 +103,13 @@ export interface MeasurementMessage {
   load: WireLoadSample[];
   /** Time in every variant's blocks together, ms. */
   blockMsTotal: number;
+  /** Passes, each with freshly built variants (absent: one). */
+  passes?: number;
+  /** What the timed loop costs per run around a run that does nothing, ms. */
+  loopCostMs?: number;
+  /** Time in the untimed lead-in runs, ms, and timed runs, all lanes together. */
+  leadInMs?: number;
+  runsTotal?: number;
 }
 
 export interface OtherVariantMessage extends VariantBase { status: 'not-applicable' | 'error' }
@@ -132,6 +141,7 @@ function isBlocks(v: unknown, rounds?: number): boolean {
   if (!isObj(v) || !isNumArray(v.ms) || !isNumArray(v.cpuMs) || v.ms.length !== v.cpuMs.length || v.ms.length === 0) return false;
   if (rounds !== undefined && v.ms.length !== rounds) return false;
   if (v.medianMs !== undefined && !(isNumArray(v.medianMs) && v.medianMs.length === v.ms.length)) return false;
+  if (v.pass !== undefined && !(isNumArray(v.pass) && v.pass.length === v.ms.length && v.pass.every((p) => Number.isInteger(p) && p >= 0))) return false;
   return v.energyUj === null || (isNumArray(v.energyUj) && v.energyUj.length === v.ms.length);
 }
 
@@ -157,10 +167,12 @@ const GUARDS: Record<string, (m: Obj) => boolean> = {
   inputs: (m) => (m.source === 'random' || m.source === 'dataset') && isStr(m.description) && isNum(m.samples)
     && (m.labels === null || (Array.isArray(m.labels) && m.labels.every((l) => Number.isInteger(l)))),
   'variant-started': (m) => isStr(m.id) && isNum(m.index) && isNum(m.total),
-  phase: (m) => isStr(m.id) && PHASES.includes(m.phase as string) && optional(m.repetitions, isNum) && optional(m.ciPct, isNumOrNull),
+  phase: (m) => isStr(m.id) && PHASES.includes(m.phase as string) && optional(m.repetitions, isNum) && optional(m.ciPct, isNumOrNull)
+    && optional(m.pass, isNum) && optional(m.passes, isNum),
   variant: isVariant,
   measurement: (m) => isNum(m.rounds) && isNumOrNull(m.granularityMs) && isNum(m.blockTargetMs) && isNum(m.wallMs) && isStr(m.stoppedBy)
-    && Array.isArray(m.load) && m.load.every(isLoadSample) && isNum(m.blockMsTotal),
+    && Array.isArray(m.load) && m.load.every(isLoadSample) && isNum(m.blockMsTotal) && optional(m.passes, isNum) && optional(m.loopCostMs, isNum)
+    && optional(m.leadInMs, isNum) && optional(m.runsTotal, isNum),
   'onnx-export': (m) => (isStr(m.path) && isNum(m.ms)) || isStr(m.error),
   done: (m) => isNum(m.ms),
   error: (m) => isStr(m.code) && isStr(m.message),

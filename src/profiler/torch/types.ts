@@ -130,7 +130,7 @@ export type TorchProfileProgress =
   | { type: 'environment'; environment: TorchEnvironment }
   | { type: 'model'; model: TorchModelInfo }
   | { type: 'variant-started'; index: number; total: number; id: string; label: string }
-  | { type: 'variant-phase'; id: string; phase: 'building' | 'loading' | 'warming-up' | 'measuring' | 'accuracy'; repetitions?: number; ciPct?: number }
+  | { type: 'variant-phase'; id: string; phase: 'building' | 'loading' | 'warming-up' | 'measuring' | 'accuracy'; repetitions?: number; ciPct?: number; pass?: number; passes?: number }
   | { type: 'variant-finished'; index: number; total: number; result: TorchVariantResult }
   | { type: 'run-finished'; result: TorchProfileResult };
 

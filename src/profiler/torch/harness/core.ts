@@ -6,6 +6,7 @@
 
 export const IMPORTS = String.raw`import base64
 import copy
+import gc
 import importlib
 import importlib.util
 import io
@@ -23,7 +24,7 @@ import traceback
 
 export const CORE = String.raw`# Never write __pycache__ next to the user's files.
 sys.dont_write_bytecode = True
-PROTOCOL = 2
+PROTOCOL = 3
 STARTED = time.perf_counter()
 
 

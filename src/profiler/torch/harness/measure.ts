@@ -173,14 +173,14 @@ def approx_half_pct(values):
     return max(med - s[j], s[k] - med) / abs(med) * 100 if med else float("inf")
 
 
-def worst_interval_pct(lanes):
-    """The widest latency or log speed-up interval over the lanes, percent."""
+def worst_interval_pct(lanes, rounds):
+    """The widest latency or log speed-up interval over the lanes in this pass's last rounds, percent."""
     worst = 0.0
-    base = lanes[0]["ms"]
+    base = lanes[0]["ms"][-rounds:]
     for lane in lanes:
-        worst = max(worst, approx_half_pct(lane["ms"]))
+        worst = max(worst, approx_half_pct(lane["ms"][-rounds:]))
         if lane is not lanes[0]:
-            logs = [math.log(b / v) for b, v in zip(base, lane["ms"]) if b > 0 and v > 0]
+            logs = [math.log(b / v) for b, v in zip(base, lane["ms"][-rounds:]) if b > 0 and v > 0]
             worst = max(worst, approx_half_pct([1 + x for x in logs]))
     return worst
 
@@ -209,8 +209,10 @@ def time_block(lane, sync, times_cap):
     run, runs, times = lane["run"], lane["runs"], lane["times"]
     if runs >= 4:
         # An untimed lead-in run: the first run after another variant's block pays for its cache misses.
+        l0 = time.perf_counter()
         run()
         sync()
+        lane["leadInS"] = lane.get("leadInS", 0.0) + time.perf_counter() - l0
     cpu0 = time.process_time()
     e0, err = read_energy_uj() if CONFIG.get("rapl") else (None, None)
     block = []
@@ -235,9 +237,10 @@ def time_block(lane, sync, times_cap):
         lane["raplError"] = err or err1
 
 
-def interleave(lanes, budget_s, seed):
+def interleave(lanes, budget_s, seed, origin, rounds0):
     """Rounds of one block per lane in a random order (the baseline included), inside one time window, until
-    the intervals meet the target or the budget ends; bookkeeping happens between rounds."""
+    the intervals meet the target or the budget ends; bookkeeping happens between rounds. Load samples are
+    timed from origin; progress counts rounds from rounds0 (the rounds of earlier passes)."""
     sync = torch_sync()
     rng = random.Random(seed)
     target, times_cap = CONFIG["targetCiPct"], 200000
@@ -252,13 +255,13 @@ def interleave(lanes, budget_s, seed):
         rounds += 1
         now = time.perf_counter()
         if now - last_load >= 0.25:
-            load.append(dict(read_load(), t=(now - t0) * 1000))
+            load.append(dict(read_load(), t=(now - origin) * 1000))
             last_load = now
         if rounds >= next_check:
-            worst = worst_interval_pct(lanes)
+            worst = worst_interval_pct(lanes, rounds)
             next_check = rounds + max(2, rounds // 10)
             if now - shown >= 0.25:
-                emit({"type": "phase", "id": "interleaved", "phase": "measuring", "repetitions": rounds, "ciPct": worst})
+                emit({"type": "phase", "id": "interleaved", "phase": "measuring", "repetitions": rounds0 + rounds, "ciPct": worst})
                 shown = now
             if worst <= target:
                 stopped = "target"

@@ -1,7 +1,7 @@
 /**
  * Python source of the PyTorch profiling harness (see ../generate.ts). The harness's variants (the study's
  * tactics) and its main function: every variant is built and checked first, then all are timed together
- * in interleaved rounds, then each variant's result is sent.
+ * in passes of interleaved rounds (see passes.ts), then each variant's result is sent.
  * Kept as text so that the generated script is self-contained; String.raw keeps Python's backslashes.
  */
 
@@ -146,40 +146,9 @@ def prepare_variant(torch, spec, state):
               "stateDictBytes": state_dict_bytes(torch, model), "outputs": outputs}
     if spec["kind"] in ("fp16", "bf16") and CONFIG["device"] != "cuda":
         result["gpuOriented"] = spec["kind"] == "fp16"
-    xb = cast(x1)
-    def run():
-        with torch.no_grad():
-            return model(xb)
-    lane = {"id": vid, "run": run, "runs": 1, "ms": [], "cpuMs": [], "medianMs": [], "energyUj": [], "times": [], "warm": 0}
+    lane = {"id": vid, "spec": spec, "run": lane_runner(torch, model, cast(x1)), "runs": 1, "ms": [], "cpuMs": [], "medianMs": [],
+            "energyUj": [], "times": [], "warm": 0, "buildS": build_ms / 1000}
     return result, lane
-
-
-def measure_lanes(torch, lanes, deadline):
-    """Warm-up of every lane, the clock's granularity, block sizes, then the interleaved rounds."""
-    sync = torch_sync()
-    left = max(0.2 * len(lanes), deadline - time.perf_counter())
-    for lane in list(lanes):
-        emit({"type": "phase", "id": lane["id"], "phase": "warming-up"})
-        try:
-            lane["warm"], lane["runS"] = warm_up(lane["run"], sync, 0.05 * left / len(lanes))
-        except Exception as e:
-            if lane is lanes[0]:
-                raise Fatal("baseline-failed", "the model failed in its warm-up runs: %s" % _short(e))
-            traceback.print_exc()
-            lane["error"] = _short(e)
-            lanes.remove(lane)
-    granularity = clock_granularity()
-    budget = max(0.2 * len(lanes), deadline - time.perf_counter())
-    target = block_target_s(budget, len(lanes), granularity)
-    runs = shared_runs_per_block([lane["runS"] for lane in lanes], target, granularity)
-    for lane in lanes:
-        lane["runs"] = runs
-    emit({"type": "phase", "id": "interleaved", "phase": "measuring", "repetitions": 0})
-    rounds, wall_ms, stopped, load = interleave(lanes, budget, CONFIG["seed"])
-    emit({"type": "measurement", "rounds": rounds, "granularityMs": granularity * 1000 if math.isfinite(granularity) else None,
-          "blockTargetMs": target * 1000, "wallMs": wall_ms, "stoppedBy": stopped, "load": load,
-          "blockMsTotal": sum(sum(lane["ms"]) for lane in lanes)})
-    return stopped
 
 
 def lane_message(lane, stopped):
@@ -189,7 +158,7 @@ def lane_message(lane, stopped):
     out = {"latenciesMs": [round(t, 6) for t in times[::step]], "warmupRuns": lane["warm"],
            "cpuMsPerRun": sum(lane["cpuMs"]) / max(1, lane["runs"] * len(lane["ms"])), "wallMs": sum(lane["ms"]),
            "budgetExhausted": stopped != "target", "runsPerBlock": lane["runs"],
-           "blocks": {"ms": lane["ms"], "cpuMs": lane["cpuMs"], "medianMs": lane["medianMs"], "energyUj": lane["energyUj"] if CONFIG.get("rapl") and len(lane["energyUj"]) == len(lane["ms"]) else None}}
+           "blocks": {"ms": lane["ms"], "cpuMs": lane["cpuMs"], "medianMs": lane["medianMs"], "pass": lane["pass"], "energyUj": lane["energyUj"] if CONFIG.get("rapl") and len(lane["energyUj"]) == len(lane["ms"]) else None}}
     if lane.get("raplError"):
         out["raplError"] = lane["raplError"]
     return out
@@ -237,7 +206,15 @@ def main():
                 emit(dict(result, type="variant", id=vspec["id"]))
             else:
                 prepared.append((vspec, result, lane))
-        stopped = measure_lanes(torch, [lane for _, _, lane in prepared], deadline)
+        # Building every variant again for a pass: a fresh copy of the baseline and each variant's own build.
+        # A model that cannot be copied is measured in one pass.
+        t0 = time.perf_counter()
+        try:
+            copy.deepcopy(model)
+            create_s = time.perf_counter() - t0 + sum(lane["buildS"] for _, _, lane in prepared)
+        except Exception:
+            create_s = float("inf")
+        stopped = measure_lanes(torch, [lane for _, _, lane in prepared], deadline, state, create_s)
         for vspec, result, lane in prepared:
             if lane.get("error"):
                 result = {"status": "error", "reason": lane["error"], "notes": result["notes"]}
