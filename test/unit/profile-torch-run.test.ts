@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { test } from 'node:test';
@@ -122,21 +122,45 @@ void test('a file whose import fails, a model that raises: clear errors, the use
   assert.deepEqual(readdirSync(path.dirname(raises)), ['raises.py']);
 });
 
-void test('a harness that hangs is stopped at the timeout with every process it started; a cancel does the same', async () => {
-  const marker = path.join(tempDir('gl-hang-'), 'child.pid');
-  const hang = userFile('hang.py', TINY('        return self.fc(x)', `import subprocess, time\nchild = subprocess.Popen(["sleep", "300"])\nopen(${JSON.stringify(marker)}, "w").write(str(child.pid))\ntime.sleep(300)`));
-  const site = await siteAt(hang);
+/** Resolves once `file` exists: the hanging harness writes it when it has started its grandchild. */
+async function whenWritten(file: string, signal: AbortSignal): Promise<number> {
   const t0 = Date.now();
-  const err = await expectError({ site, timeoutMs: 6000 }, 'timeout', /did not finish within 6 s and was stopped with every process it started/);
-  assert.ok(Date.now() - t0 < 15_000);
-  const sleeper = Number(readFileSync(marker, 'utf8'));
-  await new Promise((r) => setTimeout(r, 300));
-  assert.equal(existsSync(`/proc/${sleeper}`) && !readFileSync(`/proc/${sleeper}/stat`, 'utf8').includes(') Z '), false, 'the grandchild was killed too');
-  assert.deepEqual(processesWith(path.basename(err.details.scriptPath!)), []);
+  while (!existsSync(file)) {
+    signal.throwIfAborted();
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return Date.now() - t0;
+}
+
+/** Whether the process is gone (a zombie waiting for its parent counts as gone). */
+function gone(pid: number): boolean {
+  return !existsSync(`/proc/${pid}`) || readFileSync(`/proc/${pid}/stat`, 'utf8').includes(') Z ');
+}
+
+void test('a harness that hangs is stopped at the timeout with every process it started; a cancel does the same', async () => {
+  const dir = tempDir('gl-hang-');
+  const marker = path.join(dir, 'child.pid');
+  const hang = userFile('hang.py', TINY('        return self.fc(x)', `import os, subprocess, time\nchild = subprocess.Popen(["sleep", "300"])\nopen(os.path.join(${JSON.stringify(dir)}, "child.pid"), "w").write(str(child.pid))\ntime.sleep(300)`));
+  const site = await siteAt(hang);
+  // The cancel comes once the harness has started its grandchild, however long importing torch takes here.
   const controller = new AbortController();
-  setTimeout(() => controller.abort(), 3000);
+  const started = whenWritten(marker, AbortSignal.timeout(600_000)).then((ms) => (controller.abort(), ms));
   const cancelled = await expectError({ site, signal: controller.signal }, 'cancelled', /cancelled/);
+  const startMs = await started;
+  const first = Number(readFileSync(marker, 'utf8'));
+  await new Promise((r) => setTimeout(r, 300));
+  assert.ok(gone(first), 'the grandchild was killed with the cancelled harness');
   assert.deepEqual(processesWith(path.basename(cancelled.details.scriptPath!)), []);
+  // The timeout leaves the harness ample time to reach its hang on this machine, as the cancelled run did.
+  rmSync(marker);
+  const timeoutMs = Math.ceil((3 * startMs + 3000) / 1000) * 1000;
+  const t0 = Date.now();
+  const err = await expectError({ site, timeoutMs }, 'timeout', new RegExp(`did not finish within ${timeoutMs / 1000} s and was stopped with every process it started`));
+  assert.ok(Date.now() - t0 < timeoutMs + 10_000, 'stopped soon after the timeout');
+  const second = Number(readFileSync(marker, 'utf8'));
+  await new Promise((r) => setTimeout(r, 300));
+  assert.ok(gone(second), 'the grandchild was killed too');
+  assert.deepEqual(processesWith(path.basename(err.details.scriptPath!)), []);
 });
 
 void test('the generated script is the one that ran, and runs on its own', async () => {
