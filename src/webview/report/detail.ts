@@ -112,7 +112,8 @@ export function detailSection(report: Report, model: ReportModel, points: readon
   }
   const table = variantsTable(report, model, points, sort, cb.onSort);
   // The wrapper scrolls sideways on narrow panels instead of squeezing nine columns.
-  if (points.length > 0) parts.push(el('div', { class: 'table-wrap' }, table));
+  // It is a focusable region so that keyboard users can scroll it too.
+  if (points.length > 0) parts.push(el('div', { class: 'table-wrap', role: 'region', 'aria-label': `Variants and alternatives of ${model.name}`, tabindex: '0' }, table));
   const section = el('section', { class: 'detail', id: 'model-detail', 'aria-labelledby': 'detail-h', 'data-model-id': model.id },
     el('h2', { id: 'detail-h' }, model.name), ...parts);
   return { section, slots, table };
