@@ -59,3 +59,12 @@ export function breakEvenSentence(be: BreakEven): string {
   const about = `Pays back in about ${durationText(be.days.value)}`;
   return be.mayNever ? `${about}; at the low end of the savings band, never.` : `${about}.`;
 }
+
+/**
+ * The break-even line of a recommendation without repeating itself: "≈ 5 months", "≈ 5 months, never at
+ * the low end of the savings band", or "never" with the reason.
+ */
+export function breakEvenLine(be: BreakEven): string {
+  if (!be.worthIt) return `never — ${be.message}`;
+  return be.mayNever ? `${breakEvenText(be)}, never at the low end of the savings band` : breakEvenText(be);
+}

@@ -13,7 +13,7 @@ import { exportMarkdown } from '../../src/report/export/markdown';
 import { alternativeTitle, groupRecommendations, mergeWeightVariants, needsAbsentGpu, splitWeights } from '../../src/report/grouping';
 import type { ReportRecommendation } from '../../src/report/types';
 import { breakEvenOf } from '../../src/report/verdict';
-import { breakEvenSentence, breakEvenText, countText, durationText, plural } from '../../src/report/wording';
+import { breakEvenLine, breakEvenSentence, breakEvenText, countText, durationText, plural } from '../../src/report/wording';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { analyzePythonFiles } from '../../src/analyzers/python/index';
@@ -66,6 +66,9 @@ void test('break-even wording: short text and sentence', () => {
   assert.equal(breakEvenText(days(577_501)), '≈ 1,580 years');
   assert.equal(breakEvenSentence(days(90)), 'Pays back in about 3 months.');
   assert.equal(breakEvenSentence({ ...days(2000), mayNever: true }), 'Pays back in about 5.5 years; at the low end of the savings band, never.');
+  assert.equal(breakEvenLine(days(90)), '≈ 3 months');
+  assert.equal(breakEvenLine({ ...days(90), mayNever: true }), '≈ 3 months, never at the low end of the savings band');
+  assert.equal(breakEvenLine({ worthIt: false, message: 'It saves nothing.' }), 'never — It saves nothing.');
   // The energy layer's sentence counts days; the report's break-even says months and years.
   const raw = breakEven(1200, makeEstimate(0.07, 'USD', { method: 'm', low: 0, high: 0.2 }));
   assert.match(raw.message, /\d{4,} days/);

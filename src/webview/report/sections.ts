@@ -7,8 +7,8 @@ import type { ExportFormat } from '../../webviewProtocol';
 import type { Report, ReportModel, ReportRecommendation } from '../../report/types';
 import { el, withCode } from '../dom';
 import { groupRecommendations } from '../../report/grouping';
-import { countText } from '../../report/wording';
-import { breakEvenText, energyText, modelName, provenanceBadge, qualityDeltaText, savingsText, VERDICT_TEXT, withBand } from './view';
+import { breakEvenLine, countText } from '../../report/wording';
+import { energyText, modelName, provenanceBadge, qualityDeltaText, savingsText, VERDICT_TEXT, withBand } from './view';
 
 /** What the page can ask of its host; absent in the exported page, where the actions are not offered. */
 export interface HostActions {
@@ -124,7 +124,7 @@ function quantifiedFacts(rec: ReportRecommendation): HTMLElement[] {
   const facts: HTMLElement[] = [el('p', { class: 'savings' }, savingsText(rec), ' ', badge(rec.savings.energy))];
   const q = qualityDeltaText(rec);
   if (q) facts.push(el('p', {}, `Quality: ${q}`));
-  facts.push(el('p', {}, `Break-even: ${breakEvenText(rec.breakEven)} — ${rec.breakEven.message}`));
+  facts.push(el('p', {}, `Break-even: ${breakEvenLine(rec.breakEven)}`));
   return facts;
 }
 
