@@ -4,7 +4,7 @@
  * Every piece of text from the workspace is escaped, so a model or file name cannot break a table,
  * start a link or inject HTML.
  */
-import { formatNumber, formatEstimate } from '../../energy/quantity';
+import { formatCount, formatNumber, formatEstimate } from '../../energy/quantity';
 import type { Report, ReportModel, ReportRecommendation, TradeoffPoint } from '../types';
 import { breakEvenText, energyText, meterOf, withBand } from './format';
 import { groupRecommendations } from '../grouping';
@@ -46,7 +46,7 @@ function modelRows(report: Report): string[][] {
     return [
       mdEscape(m.name), where(m),
       m.static?.params !== undefined ? Math.round(m.static.params).toLocaleString('en-US') : '',
-      m.static?.gmacs !== undefined ? formatNumber(m.static.gmacs) : m.catalog ? formatNumber(m.catalog.gmacs) : '',
+      m.static?.gmacs !== undefined ? formatCount(m.static.gmacs * 1e9) : m.catalog ? formatCount(m.catalog.gmacs * 1e9) : '',
       energy ? `${energyText(energy)} ${energy.provenance === 'measured' ? '(M)' : '(E)'}` : 'n/a',
       m.yearly ? `${withBand(m.yearly.energy)}` : 'n/a',
       m.catalog ? `${mdEscape(m.catalog.gradeLabel ?? m.catalog.grade)} (${formatNumber(m.catalog.top1)} % top-1)` : '',
@@ -131,7 +131,7 @@ export function exportMarkdown(report: Report): string {
     `- Accuracy tolerance: ${countText(a.accuracyTolerance, 'percentage point')} of top-1`,
     ...(a.oneOffCost ? [`- One-off cost of a change: ${formatNumber(a.oneOffCost.hourlyRate)} ${mdEscape(a.oneOffCost.currency)}/h × ${formatNumber(a.oneOffCost.variantHours)} h (variant), ${formatNumber(a.oneOffCost.alternativeHours)} h (other model), ${formatNumber(a.oneOffCost.codeChangeHours)} h (code change)`] : []),
     '', '## Models', '',
-    ...table(['model', 'where', 'parameters', 'GMACs', 'energy/inference', 'yearly energy', 'grade'], modelRows(report)), '',
+    ...table(['model', 'where', 'parameters', 'MACs', 'energy/inference', 'yearly energy', 'grade'], modelRows(report)), '',
   ];
   const variants = variantSection(report);
   if (variants.length) lines.push('## Measured variants', '', ...variants);

@@ -3,7 +3,7 @@
  * of its variants and alternatives, which holds every figure the charts draw (for screen readers and for
  * anyone who prefers numbers).
  */
-import { formatNumber } from '../../energy/quantity';
+import { formatCount, formatNumber } from '../../energy/quantity';
 import type { Report, ReportModel, TradeoffPoint } from '../../report/types';
 import { el } from '../dom';
 import { badge, type HostActions } from './sections';
@@ -18,9 +18,9 @@ function facts(m: ReportModel): HTMLElement {
   const rows: [string, string][] = [['Where', `${m.file}${m.line ? `:${m.line}` : ''}`]];
   if (m.framework) rows.push(['Framework', m.framework]);
   const s = m.static;
-  if (s?.params !== undefined) rows.push(['Parameters', s.params.toLocaleString('en-US')]);
-  if (s?.gmacs !== undefined) rows.push(['Compute', `${formatNumber(s.gmacs)} GMACs per inference (counted from the graph${s.coverage !== undefined && s.coverage < 1 ? `, ${formatNumber(s.coverage * 100)} % of it` : ''})`]);
-  if (m.catalog) rows.push(['Catalog', `${m.catalog.name} (${m.catalog.library}): top-1 ${formatNumber(m.catalog.top1)} %, ${formatNumber(m.catalog.gmacs)} GMACs, grade ${m.catalog.gradeLabel ?? m.catalog.grade}`]);
+  if (s?.params !== undefined) rows.push(['Parameters', `${formatCount(s.params)} (${s.params.toLocaleString('en-US')})`]);
+  if (s?.gmacs !== undefined) rows.push(['Compute', `${formatCount(s.gmacs * 1e9, 'MACs')} per inference (counted from the graph${s.coverage !== undefined && s.coverage < 1 ? `, ${formatNumber(s.coverage * 100)} % of it` : ''})`]);
+  if (m.catalog) rows.push(['Catalog', `${m.catalog.name} (${m.catalog.library}): top-1 ${formatNumber(m.catalog.top1)} %, ${formatCount(m.catalog.gmacs * 1e9, 'MACs')}, grade ${m.catalog.gradeLabel ?? m.catalog.grade}`]);
   if (m.profile) rows.push(['Profiled', `${m.profile.variants.filter((v) => v.status === 'measured').length} of ${m.profile.variants.length} variants measured on ${m.profile.machine.cpu} (${m.profile.inputs.description})`]);
   return el('dl', { class: 'facts' }, ...rows.flatMap(([k, v]) => [el('dt', {}, k), el('dd', {}, v)]));
 }

@@ -4,9 +4,10 @@
  */
 import { formatNumber, type Estimate } from '../../energy/quantity';
 import type { ExportFormat } from '../../webviewProtocol';
-import type { Report, ReportModel, ReportRecommendation } from '../../report/types';
+import type { Report, ReportRecommendation } from '../../report/types';
 import { el, withCode } from '../dom';
 import { groupRecommendations } from '../../report/grouping';
+import { modelEnergy } from '../../report/modelFigures';
 import { breakEvenLine, countText } from '../../report/wording';
 import { energyText, modelName, provenanceBadge, qualityDeltaText, savingsText, VERDICT_TEXT, withBand } from './view';
 
@@ -80,11 +81,6 @@ export function assumptionsSection(report: Report): HTMLElement {
     el('h2', { id: 'assumptions-h' }, 'Assumptions'),
     dl(rows),
     ...(notes.length ? [el('ul', { class: 'notes' }, ...notes.map((n) => el('li', {}, n)))] : []));
-}
-
-function modelEnergy(m: ReportModel): Estimate | undefined {
-  const base = m.profile?.variants.find((v) => v.kind === 'baseline' && v.energy)?.energy?.perInference;
-  return base ?? m.catalog?.energyPerInference ?? m.static?.energyPerInference;
 }
 
 /** The table of every model in the workspace; each name selects the model's section. */
