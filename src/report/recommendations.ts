@@ -179,7 +179,7 @@ function codeChangeDrafts(ctx: ModelContext, r: ResolvedAssumptions): Draft[] {
   // A change that only helps on a GPU is not suggested for hardware without one; the model says why.
   const fixable = withFix.filter((f) => !needsAbsentGpu(f, r.device.kind));
   for (const f of withFix.filter((x) => !fixable.includes(x))) {
-    ctx.model.notes.push(`${f.ruleId} at ${f.file}:${f.line} (${f.fix!.title.replace(/`/g, '')}) is not suggested: it needs a GPU, and the hardware these figures are for (${r.assumptions.hardware.name}) is not one.`);
+    ctx.model.notes.push(`Not suggested: ${f.fix!.title} (${f.ruleId}, ${f.file}:${f.line}) needs a GPU, and the hardware these figures are for (${r.assumptions.hardware.name}) has none.`);
   }
   if (fixable.length === 0) return [];
   const zero = yearlyImpact(makeEstimate(0, 'J', { method: 'not quantified' }), r.assumptions.inferencesPerDay, r.intensity, r.tariff);

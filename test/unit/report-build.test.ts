@@ -225,7 +225,7 @@ void test('alternative and code-change recommendations carry edits that apply to
   // The recorded machine is a CPU: the autocast("cuda") change (GL003) is not suggested, and the model says why.
   assert.deepEqual(code.map((r) => r.ruleId).sort(), ['GL001', 'GL002', 'GL006']);
   assert.ok(report.recommendations.every((r) => !/cuda/.test(r.title)), 'no suggestion needs a GPU');
-  assert.ok(report.models.some((m) => m.notes.some((n) => /^GL003 .* not suggested: it needs a GPU/.test(n))));
+  assert.ok(report.models.some((m) => m.notes.some((n) => /^Not suggested: .*autocast.* \(GL003, infer_resnet\.py:24\) needs a GPU/.test(n))), 'the model says why');
   for (const r of code) {
     assert.equal(r.verdict, 'marginal');
     assert.ok(r.unquantified && r.savings.energy.value === 0 && !r.breakEven.worthIt);

@@ -5,7 +5,7 @@
  */
 import { formatCount, formatNumber } from '../../energy/quantity';
 import type { Report, ReportModel, TradeoffPoint } from '../../report/types';
-import { el } from '../dom';
+import { el, withCode } from '../dom';
 import { badge, type HostActions } from './sections';
 import { barsFor, COLUMNS, frontierLine, meterOf, modelOptionText, sortRows, tableRows, type SortState } from './view';
 
@@ -72,7 +72,7 @@ export function detailSection(report: Report, model: ReportModel, points: readon
   const slots: ChartSlots = { bars: [] };
   const drawable = points.filter((p) => p.quality);
   const parts: HTMLElement[] = [picker(report, model.id, cb.onSelect), facts(model)];
-  if (model.notes.length) parts.push(el('ul', { class: 'notes' }, ...model.notes.map((n) => el('li', {}, n))));
+  if (model.notes.length) parts.push(el('ul', { class: 'notes' }, ...model.notes.map((n) => el('li', {}, ...withCode(n)))));
   if (host && model.kind === 'onnx') {
     const b = el('button', { type: 'button', id: 'profile-model' }, model.profile ? 'Profile again…' : 'Profile this model…');
     if (!host.canAct) {

@@ -101,7 +101,7 @@ export function modelsSection(report: Report, selected: string | undefined, onSe
     report.models.length === 0
       ? el('p', {}, 'No models found: GreenLens looks for .onnx files and model creation in Python code (torchvision, timm, transformers, onnxruntime).')
       // The wrapper scrolls sideways in a narrow column instead of widening the page.
-      : el('div', { class: 'table-wrap', role: 'region', 'aria-labelledby': 'models-h', tabindex: '0' },
+      : el('div', { class: 'table-wrap', role: 'region', 'aria-label': 'Table of models', tabindex: '0' },
         el('table', { id: 'models-table' }, el('caption', {}, 'Every model of the workspace; choose one to see its trade-offs below'),
           el('thead', {}, el('tr', {}, ...head.map((h) => el('th', { scope: 'col' }, h)))), el('tbody', {}, ...rows))));
 }
