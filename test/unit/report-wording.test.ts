@@ -161,3 +161,11 @@ void test('on a GPU the autocast change is suggested', async () => {
   assert.ok(report.recommendations.some((r) => r.ruleId === 'GL003'));
   assert.ok(report.models.every((m) => m.notes.every((n) => !/needs a GPU/.test(n))));
 });
+
+void test('a report of one model says "1 model" and "1 percentage point"', async () => {
+  const inputs = await recordedInputs();
+  inputs.python = [];
+  const md = exportMarkdown(buildReport(inputs));
+  assert.match(md, /; 1 model, 1 profiled\./);
+  assert.match(md, /Accuracy tolerance: 1 percentage point of top-1/);
+});

@@ -121,7 +121,7 @@ export function exportMarkdown(report: Report): string {
   const a = report.assumptions;
   const lines = [
     `# GreenLens report: ${mdEscape(report.workspace)}`, '',
-    `${mdEscape(report.summary.text)}. Generated ${mdEscape(report.generatedAt)} by GreenLens ${mdEscape(report.tool.version)}; ${report.summary.models} models, ${report.summary.profiled} profiled.`, '',
+    `${mdEscape(report.summary.text)}. Generated ${mdEscape(report.generatedAt)} by GreenLens ${mdEscape(report.tool.version)}; ${countText(report.summary.models, 'model')}, ${report.summary.profiled} profiled.`, '',
     '## Assumptions', '',
     `- Workload: ${formatNumber(a.inferencesPerDay)} inferences per day per model`,
     `- Electricity: ${formatNumber(a.electricity.perKWh)} ${mdEscape(a.electricity.currency)}/kWh (${mdEscape(a.electricity.source)})`,

@@ -5,6 +5,7 @@
  */
 import { formatCount, formatNumber } from '../../energy/quantity';
 import type { Report, ReportModel, TradeoffPoint } from '../../report/types';
+import { countText } from '../../report/wording';
 import { el, withCode } from '../dom';
 import { badge, type HostActions } from './sections';
 import { barsFor, COLUMNS, frontierLine, meterOf, modelOptionText, sortRows, tableRows, type SortState } from './view';
@@ -21,7 +22,7 @@ function facts(m: ReportModel): HTMLElement {
   if (s?.params !== undefined) rows.push(['Parameters', `${formatCount(s.params)} (${s.params.toLocaleString('en-US')})`]);
   if (s?.gmacs !== undefined) rows.push(['Compute', `${formatCount(s.gmacs * 1e9, 'MACs')} per inference (counted from the graph${s.coverage !== undefined && s.coverage < 1 ? `, ${formatNumber(s.coverage * 100)} % of it` : ''})`]);
   if (m.catalog) rows.push(['Catalog', `${m.catalog.name} (${m.catalog.library}): top-1 ${formatNumber(m.catalog.top1)} %, ${formatCount(m.catalog.gmacs * 1e9, 'MACs')}, grade ${m.catalog.gradeLabel ?? m.catalog.grade}`]);
-  if (m.profile) rows.push(['Profiled', `${m.profile.variants.filter((v) => v.status === 'measured').length} of ${m.profile.variants.length} variants measured on ${m.profile.machine.cpu} (${m.profile.inputs.description})`]);
+  if (m.profile) rows.push(['Profiled', `${m.profile.variants.filter((v) => v.status === 'measured').length} of ${countText(m.profile.variants.length, 'variant')} measured on ${m.profile.machine.cpu} (${m.profile.inputs.description})`]);
   return el('dl', { class: 'facts' }, ...rows.flatMap(([k, v]) => [el('dt', {}, k), el('dd', {}, v)]));
 }
 
@@ -83,7 +84,7 @@ export function detailSection(report: Report, model: ReportModel, points: readon
     parts.push(el('div', { class: 'actions' }, b));
   }
   if (drawable.length > 0) {
-    slots.pareto = canvas(`Energy per inference against quality for ${drawable.length} points of ${model.name}; the table below lists the same figures.`);
+    slots.pareto = canvas(`Energy per inference against quality for ${countText(drawable.length, 'point')} of ${model.name}; the table below lists the same figures.`);
     const hidden = points.length - drawable.length;
     const frontierCount = frontierLine(points).length;
     parts.push(el('figure', { class: 'chart-figure' },
@@ -102,7 +103,7 @@ export function detailSection(report: Report, model: ReportModel, points: readon
       if (bars.length === 0) {
         cell.append(el('p', { class: 'muted chart-empty' }, 'Not measured for this model.'));
       } else {
-        const c = canvas(`${title} for ${bars.length} variants of ${model.name}, with error bars; the table below lists the same figures.`);
+        const c = canvas(`${title} for ${countText(bars.length, 'variant')} of ${model.name}, with error bars; the table below lists the same figures.`);
         slots.bars.push({ metric, canvas: c });
         cell.append(el('div', { class: 'chart bar' }, c));
       }
