@@ -90,7 +90,7 @@ export const tests: E2ETest[] = [
       await openWorkbench(ctx, { devExtension: true });
       // A Python file activates the extension; its lenses show that it has.
       await openFromExplorer(ctx.page, 'infer_resnet.py');
-      await ctx.page.locator('.contentWidgets .codelens-decoration').first().waitFor({ timeout: 60_000 });
+      await ctx.page.locator('.contentWidgets .codelens-decoration').first().waitFor({ timeout: 120_000 });
       for (const w of WEBVIEWS) {
         await checkWebview(ctx, w);
         await ctx.shot(`a11y-${w.name}`);
@@ -125,6 +125,13 @@ export const tests: E2ETest[] = [
       assert.equal(groups, 'Also consider', 'unquantified hygiene is grouped apart');
       const text = await frame.locator('body').innerText();
       assert.doesNotMatch(text, /\b1 points\b|\b\d{3,} days\b/, 'proper plurals; durations in days, months or years');
+
+      // The .onnx viewer in the same 320 px column: its cards reflow and its tables scroll in their wrapper.
+      await openFile(page, 'fashion_mlp.onnx');
+      const viewer = await webviewFrame(page, '.figures .card[data-label="Grade"]', 60_000);
+      const v = await widths(viewer);
+      assert.ok(v.content <= v.view, `the viewer does not scroll sideways at ${v.view} px: content ${v.content} px`);
+      await page.screenshot({ path: shotPath(ctx, 'onnx-viewer-column-320') });
     },
   },
 ];
