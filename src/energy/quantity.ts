@@ -137,6 +137,20 @@ export function formatJoules(j: number): string {
   return `${formatNumber(j / factor)} ${prefix}J`;
 }
 
+const COUNT_PREFIXES: readonly [number, string][] = [[1e12, 'T'], [1e9, 'G'], [1e6, 'M'], [1e3, 'k']];
+
+/**
+ * Formats a count (parameters, MACs, FLOPs, elements) with an SI prefix and three significant digits:
+ * 235,146 MACs → "235 k MACs", 1.81e9 → "1.81 G MACs", 42 → "42 MACs". The one way every view writes
+ * counts, so a small model never reads "0.0002 GMACs".
+ */
+export function formatCount(n: number, noun = ''): string {
+  if (!Number.isFinite(n)) return 'n/a';
+  const step = COUNT_PREFIXES.find(([f]) => Math.abs(n) >= f);
+  const figure = step ? `${formatNumber(n / step[0])} ${step[1]}` : formatNumber(Math.round(n));
+  return noun ? `${figure} ${noun}` : figure;
+}
+
 function formatValue(x: number, unit: Unit): string {
   if (unit === 'J') return formatJoules(x);
   return `${formatNumber(x)} ${unit}`;

@@ -12,6 +12,7 @@ import { variantQuality } from './points';
 import { replaceModelEdits, spellingIn } from '../catalog/siteEdits';
 import type { ReportAction, ReportRecommendation } from './types';
 import { breakEvenOf, judge, oneOffCost, type RecommendationKind } from './verdict';
+import { alternativeTitle, needsAbsentGpu } from './grouping';
 
 /** Variants that change a setting rather than the model file have nothing to save. */
 const NO_FILE_KINDS = new Set(['baseline', 'threads', 'batch']);
@@ -160,7 +161,7 @@ function alternativeDrafts(ctx: ModelContext): Draft[] {
   return (ctx.alternatives ?? []).map((a) => {
     const name = spellingIn(site, a.entry);
     const d: Draft = {
-      id: `alternative:${ctx.model.id}:${a.entry.name}`, ctx, kind: 'alternative-model', title: `Use ${name ?? a.entry.name} instead of ${ctx.model.name}`,
+      id: `alternative:${ctx.model.id}:${a.entry.name}`, ctx, kind: 'alternative-model', title: alternativeTitle(name, a.entry.name, ctx.model.name),
       savings: a.savings, qualityDelta: { points: a.top1Delta, metric: 'imagenet-top1' }, ruleId: 'GL012',
       evidence: [...a.evidence, `Current model: ${formatNumber(ctx.energy?.value ?? NaN)} J per inference (${ctx.energy?.method ?? 'unknown'}).`],
     };
@@ -174,7 +175,12 @@ function alternativeDrafts(ctx: ModelContext): Draft[] {
 const UNQUANTIFIED = 'Not measured here: no energy figure exists for this change without running the code. Profile the model before and after it to know what it saves.';
 
 function codeChangeDrafts(ctx: ModelContext, r: ResolvedAssumptions): Draft[] {
-  const fixable = ctx.model.findings.filter((f) => f.fix && f.fix.edits.length > 0);
+  const withFix = ctx.model.findings.filter((f) => f.fix && f.fix.edits.length > 0);
+  // A change that only helps on a GPU is not suggested for hardware without one; the model says why.
+  const fixable = withFix.filter((f) => !needsAbsentGpu(f, r.device.kind));
+  for (const f of withFix.filter((x) => !fixable.includes(x))) {
+    ctx.model.notes.push(`Not suggested: ${f.fix!.title} (${f.ruleId}, ${f.file}:${f.line}) needs a GPU, and the hardware these figures are for (${r.assumptions.hardware.name}) has none.`);
+  }
   if (fixable.length === 0) return [];
   const zero = yearlyImpact(makeEstimate(0, 'J', { method: 'not quantified' }), r.assumptions.inferencesPerDay, r.intensity, r.tariff);
   return fixable.map((f) => ({

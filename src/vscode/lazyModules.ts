@@ -18,6 +18,7 @@ import type * as Profiler from '../profiler/index';
 import type * as TorchProfiler from '../profiler/torch/index';
 import type * as ReportBuild from '../report/build';
 import type * as ReportGather from '../report/gather';
+import type * as ModelFigures from '../report/modelFigures';
 import type * as ProfileText from '../report/profileText';
 import type * as ReportRender from '../report/render';
 import type * as PythonEngine from './python/lazyCore';
@@ -39,5 +40,6 @@ export const lazyModules = {
   profileText: once(() => require('../report/profileText') as typeof ProfileText),
   reportBuild: once(() => require('../report/build') as typeof ReportBuild),
   reportGather: once(() => require('../report/gather') as typeof ReportGather),
+  modelFigures: once(() => require('../report/modelFigures') as typeof ModelFigures),
   reportRender: once(() => require('../report/render') as typeof ReportRender),
 } as const;

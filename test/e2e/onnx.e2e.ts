@@ -17,7 +17,13 @@ export const tests: E2ETest[] = [
       const text = await params.innerText();
       assert.ok(text.startsWith(PARAMS), `viewer shows "${text}", expected ${PARAMS}`);
       const compute = await frame.locator('.card[data-label="Compute"] .value').innerText();
-      assert.match(compute, /GMACs per inference/);
+      assert.match(compute, /^235 k MACs per inference$/);
+      // Energy, cost and grade as the report states them for the file.
+      const figure = (label: string) => frame.locator(`.figures .card[data-label="${label}"] .value`);
+      await figure('Grade').waitFor({ timeout: 60_000 });
+      assert.equal(await figure('Grade').innerText(), 'not graded');
+      assert.match(await figure('Energy per inference').innerText(), /^≈ [\d.]+ [µmn]?J$/);
+      assert.match(await figure('Cost per year').innerText(), /^≈ [\d.e+-]+ USD/);
       await ctx.shot('onnx-viewer');
       // Changing the batch size recomputes the figures (MACs scale with the batch).
       await frame.locator('#batch').fill('8');

@@ -31,9 +31,10 @@ export async function openFile(page: Page, name: string): Promise<void> {
   const input = page.locator('.quick-input-widget input');
   await input.waitFor({ timeout: 15_000 });
   await input.fill(name);
-  await page.locator('.quick-input-list .monaco-list-row').first().waitFor({ timeout: 15_000 });
-  await page.keyboard.press('Enter');
-  await page.locator('.tabs-container .tab.active', { hasText: name }).waitFor({ timeout: 30_000 });
+  // The row that names the file, not the first row: while the file search runs the first may be another
+  // file (fashion_mlp.py for fashion_mlp.onnx), and the first search is slow on a busy machine.
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: name }).first().click({ timeout: 60_000 });
+  await page.locator('.tabs-container .tab.active', { hasText: name }).waitFor({ timeout: 60_000 });
 }
 
 /** Runs a command from the palette by its title and returns once the palette has closed or moved on. */

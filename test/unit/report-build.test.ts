@@ -217,12 +217,15 @@ void test('alternative and code-change recommendations carry edits that apply to
   const alt = report.recommendations.find((r) => r.kind === 'alternative-model' && r.modelId === 'py:infer_resnet.py:11')!;
   assert.equal(alt.action?.type, 'applyEdit');
   if (alt.action?.type !== 'applyEdit') return;
-  const newName = /^Use (\S+) instead of resnet152$/.exec(alt.title)![1]!;
+  const newName = /^Use (\S+)(?: \(\w+ weights\))? instead of resnet152$/.exec(alt.title)![1]!;
   const edited = applyEdits(source, alt.action.edits);
   assert.match(edited, new RegExp(`\\.${newName}\\(`));
   assert.doesNotMatch(edited, /resnet152\(/);
   const code = report.recommendations.filter((r) => r.kind === 'code-change');
-  assert.deepEqual(code.map((r) => r.ruleId).sort(), ['GL001', 'GL002', 'GL003', 'GL006']);
+  // The recorded machine is a CPU: the autocast("cuda") change (GL003) is not suggested, and the model says why.
+  assert.deepEqual(code.map((r) => r.ruleId).sort(), ['GL001', 'GL002', 'GL006']);
+  assert.ok(report.recommendations.every((r) => !/cuda/.test(r.title)), 'no suggestion needs a GPU');
+  assert.ok(report.models.some((m) => m.notes.some((n) => /^Not suggested: .*autocast.* \(GL003, infer_resnet\.py:24\) needs a GPU/.test(n))), 'the model says why');
   for (const r of code) {
     assert.equal(r.verdict, 'marginal');
     assert.ok(r.unquantified && r.savings.energy.value === 0 && !r.breakEven.worthIt);

@@ -1,12 +1,9 @@
 /** Plain-text rendering of an OnnxSummary, shared by the CLI and any text view. */
+import { formatCount } from '../../energy/quantity';
 import type { OnnxSummary } from './summary';
 
-/** Formats a count with an SI suffix (12.3 M, 1.81 G). */
-export function si(n: number, unit = ''): string {
-  const steps: [number, string][] = [[1e12, 'T'], [1e9, 'G'], [1e6, 'M'], [1e3, 'k']];
-  for (const [v, s] of steps) if (Math.abs(n) >= v) return `${(n / v).toFixed(n / v >= 100 ? 0 : 2)} ${s}${unit}`;
-  return `${n}${unit ? ' ' + unit : ''}`;
-}
+/** Formats a count with an SI prefix (12.3 M, 1.81 G MACs): the project's one count format. */
+export const si = formatCount;
 
 /** Formats bytes in binary units. */
 export function bytes(n: number): string {

@@ -2,7 +2,8 @@
  * A display model of an ONNX summary for the editor (the .onnx viewer and the Models view): plain,
  * serialisable rows of already-formatted text, each figure with where it comes from. Pure.
  */
-import { bytes, si } from './format';
+import { formatCount } from '../../energy/quantity';
+import { bytes } from './format';
 import type { OnnxSummary } from './summary';
 import type { Dim } from './types';
 import type { OnnxView, OnnxViewRow } from './viewTypes';
@@ -28,8 +29,8 @@ export function onnxView(s: OnnxSummary, title: string): OnnxView {
   const total = s.cost.macs;
   const headline: OnnxViewRow[] = [
     { label: 'Parameters', value: `${s.structure.parameters.count.toLocaleString('en-US')} (${bytes(s.structure.parameters.bytes)})`, source: 'initializers and Constant-node tensors, counted from the file' },
-    { label: 'Compute', value: `${(total / 1e9).toFixed(total >= 1e8 ? 2 : 4)} GMACs per inference`, source: `${STATIC}; ${dimsText(s)}; ${share}` },
-    { label: 'FLOPs', value: si(s.cost.flops, 'FLOP'), source: `${STATIC}; non-MAC ops estimated per element` },
+    { label: 'Compute', value: `${formatCount(total, 'MACs')} per inference`, source: `${STATIC}; ${dimsText(s)}; ${share}` },
+    { label: 'FLOPs', value: formatCount(s.cost.flops, 'FLOPs'), source: `${STATIC}; non-MAC ops estimated per element` },
     { label: 'Peak activation memory', value: bytes(s.cost.peakActivationBytes), source: 'estimated: largest sum of live activations when nodes run one after another' },
     { label: 'File size', value: bytes(s.fileSize), source: 'measured on disk' },
   ];
@@ -46,18 +47,17 @@ export function onnxView(s: OnnxSummary, title: string): OnnxView {
   const io = (list: OnnxSummary['inputs']) => list.map((v) => ({ name: v.name, dtype: v.dtype, shape: shapeText(v.shape), resolved: shapeText(v.resolvedShape) }));
   const ops = Object.entries(s.structure.opHistogram).map(([op, count]) => ({ op, count })).sort((a, b) => b.count - a.count || a.op.localeCompare(b.op));
   const topNodes = s.cost.topNodes.map((n) => ({
-    name: n.name || '(unnamed)', op: n.opType, gmacs: n.macs === null ? '?' : (n.macs / 1e9).toFixed(4),
+    name: n.name || '(unnamed)', op: n.opType, macs: n.macs === null ? '?' : formatCount(n.macs),
     share: n.macs && total ? `${((n.macs / total) * 100).toFixed(1)} %` : '', shape: n.outputShapes.map((sh) => shapeText(sh)).join(' '),
   }));
-  const parametersByDtype = Object.entries(s.structure.parameters.byDtype).map(([dtype, v]) => ({ dtype, count: si(v.count), bytes: bytes(v.bytes) }));
+  const parametersByDtype = Object.entries(s.structure.parameters.byDtype).map(([dtype, v]) => ({ dtype, count: formatCount(v.count), bytes: bytes(v.bytes) }));
   const unknown = Object.entries(cov.unknownOps).map(([op, n]) => `${op} ×${n}`);
   const notes = [...s.warnings, ...s.cost.notes];
   if (unknown.length) notes.push(`No shape rule for: ${unknown.join(', ')}; their cost is not counted.`);
   return { title, headline, model, inputs: io(s.inputs), outputs: io(s.outputs), ops, topNodes, parametersByDtype, notes };
 }
 
-/** One-line description for a tree item or a status message: "11.7 M params · 1.81 GMACs". */
+/** One-line description for a tree item or a status message: "11.7 M params · 1.81 G MACs". */
 export function onnxOneLine(s: OnnxSummary): string {
-  const gmacs = s.cost.macs / 1e9;
-  return `${si(s.structure.parameters.count)} params · ${gmacs.toFixed(gmacs >= 0.1 ? 2 : 4)} GMACs`;
+  return `${formatCount(s.structure.parameters.count, 'params')} · ${formatCount(s.cost.macs, 'MACs')}`;
 }

@@ -33,9 +33,5 @@ export function recommendationIdOf(p: TradeoffPoint): string | undefined {
   return undefined;
 }
 
-/** "≈ 12 days", "≈ 3.1 years", or "never" for a break-even. */
-export function breakEvenText(be: Report['recommendations'][number]['breakEven']): string {
-  if (!be.worthIt) return 'never';
-  const d = be.days.value;
-  return d < 1 ? '< 1 day' : d < 730 ? `≈ ${formatNumber(Math.round(d))} days` : `≈ ${formatNumber(d / 365)} years`;
-}
+/** The break-even wording is the report's one (days, months or years); re-exported for the exporters. */
+export { breakEvenText } from '../wording';

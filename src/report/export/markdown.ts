@@ -4,10 +4,12 @@
  * Every piece of text from the workspace is escaped, so a model or file name cannot break a table,
  * start a link or inject HTML.
  */
-import { formatNumber, formatEstimate } from '../../energy/quantity';
+import { formatCount, formatNumber, formatEstimate } from '../../energy/quantity';
 import type { Report, ReportModel, ReportRecommendation, TradeoffPoint } from '../types';
 import { breakEvenText, energyText, meterOf, withBand } from './format';
 import { gradeShort } from '../gradeText';
+import { groupRecommendations } from '../grouping';
+import { countText } from '../wording';
 
 /** How many recommendations get their evidence spelled out. */
 const EVIDENCE_FOR = 3;
@@ -45,7 +47,7 @@ function modelRows(report: Report): string[][] {
     return [
       mdEscape(m.name), where(m),
       m.static?.params !== undefined ? Math.round(m.static.params).toLocaleString('en-US') : '',
-      m.static?.gmacs !== undefined ? formatNumber(m.static.gmacs) : m.catalog ? formatNumber(m.catalog.gmacs) : '',
+      m.static?.gmacs !== undefined ? formatCount(m.static.gmacs * 1e9) : m.catalog ? formatCount(m.catalog.gmacs * 1e9) : '',
       energy ? `${energyText(energy)} ${energy.provenance === 'measured' ? '(M)' : '(E)'}` : 'n/a',
       m.yearly ? `${withBand(m.yearly.energy)}` : 'n/a',
       m.catalog ? `${mdEscape(m.catalog.gradeLabel ?? gradeShort(m.catalog))} (${formatNumber(m.catalog.top1)} % top-1)` : '',
@@ -72,12 +74,12 @@ function variantSection(report: Report): string[] {
   return out;
 }
 
-function recommendationRows(report: Report): string[][] {
+function recommendationRows(report: Report, recs: readonly ReportRecommendation[]): string[][] {
   const cur = report.assumptions.electricity.currency;
-  return report.recommendations.slice(0, TABLE_ROWS).map((r, i) => [
+  return recs.slice(0, TABLE_ROWS).map((r, i) => [
     String(i + 1), VERDICT[r.verdict], mdEscape(r.title),
     r.unquantified ? 'not quantified' : `${formatNumber(r.savings.energy.value)} kWh, ${formatNumber(r.savings.cost.value)} ${mdEscape(cur)}`,
-    r.qualityDelta ? `${r.qualityDelta.points >= 0 ? '+' : ''}${formatNumber(r.qualityDelta.points)} pt ${r.qualityDelta.metric}` : '',
+    r.qualityDelta ? `${r.qualityDelta.points >= 0 ? '+' : ''}${countText(r.qualityDelta.points, 'point')} ${r.qualityDelta.metric}` : '',
     breakEvenText(r.breakEven),
   ]);
 }
@@ -95,32 +97,46 @@ function legend(report: Report): string[] {
   return ['(M) measured by a meter on this machine; (E) estimated by a model, with its band. Methods used in this report:', '', ...[...methods.values()].sort()];
 }
 
+/**
+ * Quantified recommendations as a ranked table with the evidence of the best, then "Also consider": code
+ * hygiene nobody measured, as a list (it has no savings or break-even to tabulate).
+ */
+function recommendationLines(report: Report): string[] {
+  const { quantified, alsoConsider } = groupRecommendations(report.recommendations);
+  const lines: string[] = [];
+  if (quantified.length) {
+    lines.push(...table(['#', 'verdict', 'recommendation', 'saves per year', 'quality', 'break-even'], recommendationRows(report, quantified)), '');
+    const more = quantified.length - TABLE_ROWS;
+    if (more > 0) lines.push(`…and ${more} more, ${quantified.slice(TABLE_ROWS).filter((r) => r.verdict === 'not-worth-it').length} of them not worth it (all are in report.json).`, '');
+    lines.push(...evidenceSection(report));
+  } else lines.push('No quantified savings.', '');
+  if (alsoConsider.length) {
+    lines.push('### Also consider', '', 'Code changes that usually save time and energy but were not measured here: profile before and after to know what they save.', '');
+    lines.push(...alsoConsider.map((r) => `- ${mdEscape(r.title, true)} (${mdEscape(r.ruleId ?? r.kind)})`), '');
+  }
+  return lines;
+}
+
 /** The report as Markdown. */
 export function exportMarkdown(report: Report): string {
   const a = report.assumptions;
   const lines = [
     `# GreenLens report: ${mdEscape(report.workspace)}`, '',
-    `${mdEscape(report.summary.text)}. Generated ${mdEscape(report.generatedAt)} by GreenLens ${mdEscape(report.tool.version)}; ${report.summary.models} models, ${report.summary.profiled} profiled.`, '',
+    `${mdEscape(report.summary.text)}. Generated ${mdEscape(report.generatedAt)} by GreenLens ${mdEscape(report.tool.version)}; ${countText(report.summary.models, 'model')}, ${report.summary.profiled} profiled.`, '',
     '## Assumptions', '',
     `- Workload: ${formatNumber(a.inferencesPerDay)} inferences per day per model`,
     `- Electricity: ${formatNumber(a.electricity.perKWh)} ${mdEscape(a.electricity.currency)}/kWh (${mdEscape(a.electricity.source)})`,
     `- Carbon intensity: ${mdEscape(formatEstimate(a.carbonIntensity))}`,
     `- Hardware: ${mdEscape(a.hardware.name)} (${mdEscape(a.hardware.source)})`,
     ...(a.deployment ? [`- Yearly figures are for the deployment target: ${mdEscape(a.deployment.target)}, batch ${a.deployment.batch} (${mdEscape(a.deployment.method)})`] : []),
-    `- Accuracy tolerance: ${formatNumber(a.accuracyTolerance)} percentage points of top-1`,
+    `- Accuracy tolerance: ${countText(a.accuracyTolerance, 'percentage point')} of top-1`,
     ...(a.oneOffCost ? [`- One-off cost of a change: ${formatNumber(a.oneOffCost.hourlyRate)} ${mdEscape(a.oneOffCost.currency)}/h × ${formatNumber(a.oneOffCost.variantHours)} h (variant), ${formatNumber(a.oneOffCost.alternativeHours)} h (other model), ${formatNumber(a.oneOffCost.codeChangeHours)} h (code change)`] : []),
     '', '## Models', '',
-    ...table(['model', 'where', 'parameters', 'GMACs', 'energy/inference', 'yearly energy', 'grade'], modelRows(report)), '',
+    ...table(['model', 'where', 'parameters', 'MACs', 'energy/inference', 'yearly energy', 'grade'], modelRows(report)), '',
   ];
   const variants = variantSection(report);
   if (variants.length) lines.push('## Measured variants', '', ...variants);
-  lines.push('## Recommendations', '');
-  if (report.recommendations.length) {
-    lines.push(...table(['#', 'verdict', 'recommendation', 'saves per year', 'quality', 'break-even'], recommendationRows(report)), '');
-    const more = report.recommendations.length - TABLE_ROWS;
-    if (more > 0) lines.push(`…and ${more} more, ${report.recommendations.slice(TABLE_ROWS).filter((r) => r.verdict === 'not-worth-it').length} of them not worth it (all are in report.json).`, '');
-    lines.push(...evidenceSection(report));
-  } else lines.push('None.', '');
+  lines.push('## Recommendations', '', ...recommendationLines(report));
   lines.push('## Provenance', '', ...legend(report), '');
   return lines.join('\n');
 }

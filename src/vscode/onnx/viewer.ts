@@ -6,6 +6,7 @@ import { isOnnxViewerToHost, type HostToOnnxViewer } from '../../webviewProtocol
 import type { GreenLensContext } from '../context';
 import { Commands } from '../commands/ids';
 import { webviewHtml, webviewOptions } from '../webview/html';
+import { reportFigures } from './figures';
 import { configuredBatch, inspectCached } from './inspect';
 
 export const ONNX_VIEW_TYPE = 'greenlens.onnxViewer';
@@ -31,7 +32,14 @@ export class OnnxViewerProvider implements vscode.CustomReadonlyEditorProvider<O
     const show = async () => {
       try {
         const summary = await inspectCached(this.ctx, doc.uri.fsPath, batch);
-        post({ type: 'show', view: onnxView(summary, path.basename(doc.uri.fsPath)), canProfile: vscode.workspace.isTrusted, batch });
+        const view = onnxView(summary, path.basename(doc.uri.fsPath));
+        post({ type: 'show', view, canProfile: vscode.workspace.isTrusted, batch });
+        // The report's figures follow once worked out; a failure leaves the counted figures shown.
+        view.figures = await reportFigures(this.ctx, doc.uri).catch((err: unknown) => {
+          this.ctx.log.warn(`No energy figures for ${doc.uri.fsPath}: ${(err as Error).message}`);
+          return [{ label: 'Energy per inference', value: 'unknown', source: (err as Error).message }];
+        });
+        post({ type: 'show', view, canProfile: vscode.workspace.isTrusted, batch });
       } catch (err) {
         this.ctx.log.warn(`Could not read ${doc.uri.fsPath}: ${(err as Error).message}`);
         post({ type: 'error', message: (err as Error).message });

@@ -3,10 +3,11 @@
  * of its variants and alternatives, which holds every figure the charts draw (for screen readers and for
  * anyone who prefers numbers).
  */
-import { formatNumber } from '../../energy/quantity';
+import { formatCount, formatNumber } from '../../energy/quantity';
 import type { Report, ReportModel, TradeoffPoint } from '../../report/types';
 import { gradeShort } from '../../report/gradeText';
-import { el } from '../dom';
+import { countText } from '../../report/wording';
+import { el, withCode } from '../dom';
 import { badge, type HostActions } from './sections';
 import { barsFor, COLUMNS, frontierLine, meterOf, modelOptionText, sortRows, tableRows, type SortState } from './view';
 
@@ -19,10 +20,10 @@ function facts(m: ReportModel): HTMLElement {
   const rows: [string, string][] = [['Where', `${m.file}${m.line ? `:${m.line}` : ''}`]];
   if (m.framework) rows.push(['Framework', m.framework]);
   const s = m.static;
-  if (s?.params !== undefined) rows.push(['Parameters', s.params.toLocaleString('en-US')]);
-  if (s?.gmacs !== undefined) rows.push(['Compute', `${formatNumber(s.gmacs)} GMACs per inference (counted from the graph${s.coverage !== undefined && s.coverage < 1 ? `, ${formatNumber(s.coverage * 100)} % of it` : ''})`]);
-  if (m.catalog) rows.push(['Catalog', `${m.catalog.name} (${m.catalog.library}): top-1 ${formatNumber(m.catalog.top1)} %, ${formatNumber(m.catalog.gmacs)} GMACs, grade ${m.catalog.gradeLabel ?? gradeShort(m.catalog)}`]);
-  if (m.profile) rows.push(['Profiled', `${m.profile.variants.filter((v) => v.status === 'measured').length} of ${m.profile.variants.length} variants measured on ${m.profile.machine.cpu} (${m.profile.inputs.description})`]);
+  if (s?.params !== undefined) rows.push(['Parameters', `${formatCount(s.params)} (${s.params.toLocaleString('en-US')})`]);
+  if (s?.gmacs !== undefined) rows.push(['Compute', `${formatCount(s.gmacs * 1e9, 'MACs')} per inference (counted from the graph${s.coverage !== undefined && s.coverage < 1 ? `, ${formatNumber(s.coverage * 100)} % of it` : ''})`]);
+  if (m.catalog) rows.push(['Catalog', `${m.catalog.name} (${m.catalog.library}): top-1 ${formatNumber(m.catalog.top1)} %, ${formatCount(m.catalog.gmacs * 1e9, 'MACs')}, grade ${m.catalog.gradeLabel ?? gradeShort(m.catalog)}`]);
+  if (m.profile) rows.push(['Profiled', `${m.profile.variants.filter((v) => v.status === 'measured').length} of ${countText(m.profile.variants.length, 'variant')} measured on ${m.profile.machine.cpu} (${m.profile.inputs.description})`]);
   return el('dl', { class: 'facts' }, ...rows.flatMap(([k, v]) => [el('dt', {}, k), el('dd', {}, v)]));
 }
 
@@ -73,7 +74,7 @@ export function detailSection(report: Report, model: ReportModel, points: readon
   const slots: ChartSlots = { bars: [] };
   const drawable = points.filter((p) => p.quality);
   const parts: HTMLElement[] = [picker(report, model.id, cb.onSelect), facts(model)];
-  if (model.notes.length) parts.push(el('ul', { class: 'notes' }, ...model.notes.map((n) => el('li', {}, n))));
+  if (model.notes.length) parts.push(el('ul', { class: 'notes' }, ...model.notes.map((n) => el('li', {}, ...withCode(n)))));
   if (host && model.kind === 'onnx') {
     const b = el('button', { type: 'button', id: 'profile-model' }, model.profile ? 'Profile again…' : 'Profile this model…');
     if (!host.canAct) {
@@ -84,7 +85,7 @@ export function detailSection(report: Report, model: ReportModel, points: readon
     parts.push(el('div', { class: 'actions' }, b));
   }
   if (drawable.length > 0) {
-    slots.pareto = canvas(`Energy per inference against quality for ${drawable.length} points of ${model.name}; the table below lists the same figures.`);
+    slots.pareto = canvas(`Energy per inference against quality for ${countText(drawable.length, 'point')} of ${model.name}; the table below lists the same figures.`);
     const hidden = points.length - drawable.length;
     const frontierCount = frontierLine(points).length;
     parts.push(el('figure', { class: 'chart-figure' },
@@ -103,7 +104,7 @@ export function detailSection(report: Report, model: ReportModel, points: readon
       if (bars.length === 0) {
         cell.append(el('p', { class: 'muted chart-empty' }, 'Not measured for this model.'));
       } else {
-        const c = canvas(`${title} for ${bars.length} variants of ${model.name}, with error bars; the table below lists the same figures.`);
+        const c = canvas(`${title} for ${countText(bars.length, 'variant')} of ${model.name}, with error bars; the table below lists the same figures.`);
         slots.bars.push({ metric, canvas: c });
         cell.append(el('div', { class: 'chart bar' }, c));
       }
@@ -113,7 +114,8 @@ export function detailSection(report: Report, model: ReportModel, points: readon
   }
   const table = variantsTable(report, model, points, sort, cb.onSort);
   // The wrapper scrolls sideways on narrow panels instead of squeezing nine columns.
-  if (points.length > 0) parts.push(el('div', { class: 'table-wrap' }, table));
+  // It is a focusable region so that keyboard users can scroll it too.
+  if (points.length > 0) parts.push(el('div', { class: 'table-wrap', role: 'region', 'aria-label': `Variants and alternatives of ${model.name}`, tabindex: '0' }, table));
   const section = el('section', { class: 'detail', id: 'model-detail', 'aria-labelledby': 'detail-h', 'data-model-id': model.id },
     el('h2', { id: 'detail-h' }, model.name), ...parts);
   return { section, slots, table };

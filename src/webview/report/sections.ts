@@ -4,10 +4,13 @@
  */
 import { formatNumber, type Estimate } from '../../energy/quantity';
 import type { ExportFormat } from '../../webviewProtocol';
-import type { Report, ReportModel, ReportRecommendation } from '../../report/types';
+import type { Report, ReportRecommendation } from '../../report/types';
 import { gradeShort } from '../../report/gradeText';
 import { el, withCode } from '../dom';
-import { breakEvenText, energyText, modelName, provenanceBadge, qualityDeltaText, savingsText, VERDICT_TEXT, withBand } from './view';
+import { groupRecommendations } from '../../report/grouping';
+import { modelEnergy } from '../../report/modelFigures';
+import { breakEvenLine, countText } from '../../report/wording';
+import { energyText, modelName, provenanceBadge, qualityDeltaText, savingsText, VERDICT_TEXT, withBand } from './view';
 
 /** What the page can ask of its host; absent in the exported page, where the actions are not offered. */
 export interface HostActions {
@@ -51,7 +54,7 @@ export function headerSection(report: Report, host: HostActions | undefined): HT
     el('div', {},
       el('h1', {}, `GreenLens report: ${report.workspace}`),
       el('p', { class: 'summary', id: 'summary' }, report.summary.text),
-      el('p', { class: 'muted' }, `${report.summary.models} model${report.summary.models === 1 ? '' : 's'}, ${report.summary.profiled} profiled on this machine · generated ${stamp} by ${report.tool.name} ${report.tool.version}`)));
+      el('p', { class: 'muted' }, `${countText(report.summary.models, 'model')}, ${report.summary.profiled} profiled on this machine · generated ${stamp} by ${report.tool.name} ${report.tool.version}`)));
   if (host) header.append(el('div', { class: 'actions', role: 'group', 'aria-label': 'Export the report' }, ...EXPORTS.map((e) => button(e.label, () => host.exportReport(e.format), { 'data-export': e.format }))));
   return header;
 }
@@ -68,7 +71,7 @@ export function assumptionsSection(report: Report): HTMLElement {
     ['Carbon intensity', `${withBand(a.carbonIntensity)} — ${a.carbonIntensity.method} `, badge(a.carbonIntensity)],
     ['Hardware', `${a.hardware.name} (${a.hardware.source})`],
     ...(a.deployment ? [['Deployment target (yearly figures)', `${a.deployment.target}, batch ${a.deployment.batch}: ${a.deployment.method}`] as [string, string]] : []),
-    ['Accuracy tolerance', `${formatNumber(a.accuracyTolerance)} points`],
+    ['Accuracy tolerance', countText(a.accuracyTolerance, 'point')],
   ];
   if (a.oneOffCost) {
     const o = a.oneOffCost;
@@ -79,11 +82,6 @@ export function assumptionsSection(report: Report): HTMLElement {
     el('h2', { id: 'assumptions-h' }, 'Assumptions'),
     dl(rows),
     ...(notes.length ? [el('ul', { class: 'notes' }, ...notes.map((n) => el('li', {}, n)))] : []));
-}
-
-function modelEnergy(m: ReportModel): Estimate | undefined {
-  const base = m.profile?.variants.find((v) => v.kind === 'baseline' && v.energy)?.energy?.perInference;
-  return base ?? m.catalog?.energyPerInference ?? m.static?.energyPerInference;
 }
 
 /** The table of every model in the workspace; each name selects the model's section. */
@@ -103,8 +101,10 @@ export function modelsSection(report: Report, selected: string | undefined, onSe
     el('h2', { id: 'models-h' }, 'Models'),
     report.models.length === 0
       ? el('p', {}, 'No models found: GreenLens looks for .onnx files and model creation in Python code (torchvision, timm, transformers, onnxruntime).')
-      : el('table', { id: 'models-table' }, el('caption', {}, 'Every model of the workspace; choose one to see its trade-offs below'),
-        el('thead', {}, el('tr', {}, ...head.map((h) => el('th', { scope: 'col' }, h)))), el('tbody', {}, ...rows)));
+      // The wrapper scrolls sideways in a narrow column instead of widening the page.
+      : el('div', { class: 'table-wrap', role: 'region', 'aria-label': 'Table of models', tabindex: '0' },
+        el('table', { id: 'models-table' }, el('caption', {}, 'Every model of the workspace; choose one to see its trade-offs below'),
+          el('thead', {}, el('tr', {}, ...head.map((h) => el('th', { scope: 'col' }, h)))), el('tbody', {}, ...rows))));
 }
 
 function recommendationActions(rec: ReportRecommendation, host: HostActions): HTMLElement[] {
@@ -116,26 +116,47 @@ function recommendationActions(rec: ReportRecommendation, host: HostActions): HT
   return out;
 }
 
-function recommendationItem(report: Report, rec: ReportRecommendation, rank: number, host: HostActions | undefined): HTMLElement {
-  const facts: HTMLElement[] = [el('p', { class: 'savings' }, savingsText(rec), ' ', rec.unquantified ? '' : badge(rec.savings.energy))];
+/** The figures of a quantified recommendation: savings with their badge, quality change, break-even. */
+function quantifiedFacts(rec: ReportRecommendation): HTMLElement[] {
+  const facts: HTMLElement[] = [el('p', { class: 'savings' }, savingsText(rec), ' ', badge(rec.savings.energy))];
   const q = qualityDeltaText(rec);
   if (q) facts.push(el('p', {}, `Quality: ${q}`));
-  facts.push(el('p', {}, `Break-even: ${breakEvenText(rec.breakEven)} — ${rec.breakEven.message}`));
-  if (rec.unquantified) facts.push(el('p', { class: 'muted' }, rec.unquantified));
+  facts.push(el('p', {}, `Break-even: ${breakEvenLine(rec.breakEven)}`));
+  return facts;
+}
+
+function recommendationItem(report: Report, rec: ReportRecommendation, rank: number, host: HostActions | undefined): HTMLElement {
+  // Unquantified hygiene has no savings, break-even or verdict to show: only why and how to measure it.
+  const facts = rec.unquantified ? [el('p', { class: 'muted' }, rec.unquantified)] : quantifiedFacts(rec);
+  const verdict = rec.unquantified ? [] : [' ', el('span', { class: `verdict verdict-${rec.verdict}` }, VERDICT_TEXT[rec.verdict])];
   const actions = host ? recommendationActions(rec, host) : [];
-  return el('li', { class: `rec verdict-${rec.verdict}`, 'data-recommendation': rec.id },
+  return el('li', { class: `rec verdict-${rec.unquantified ? 'unquantified' : rec.verdict}`, 'data-recommendation': rec.id },
     el('article', { 'aria-label': `${rank}. ${rec.title}` },
-      el('h3', {}, el('span', { class: 'rank' }, `${rank}.`), ' ', ...withCode(rec.title), ' ', el('span', { class: `verdict verdict-${rec.verdict}` }, VERDICT_TEXT[rec.verdict])),
+      el('h3', {}, el('span', { class: 'rank' }, `${rank}.`), ' ', ...withCode(rec.title), ...verdict),
       el('p', { class: 'muted' }, `${modelName(report, rec.modelId)} · ${rec.kind.replace('-', ' ')}`),
       ...facts,
       el('details', {}, el('summary', {}, 'Evidence'), el('ul', {}, ...rec.evidence.map((e) => el('li', {}, ...withCode(e))))),
       ...(actions.length ? [el('div', { class: 'actions', role: 'group', 'aria-label': 'Actions' }, ...actions)] : [])));
 }
 
+/**
+ * Recommendations in two groups: quantified savings ranked by energy saved a year (those not worth it
+ * last), then "Also consider" for code hygiene nobody measured here.
+ */
 export function recommendationsSection(report: Report, host: HostActions | undefined): HTMLElement {
-  const recs = report.recommendations;
-  return el('section', { class: 'recommendations', 'aria-labelledby': 'recs-h' },
+  const { quantified, alsoConsider } = groupRecommendations(report.recommendations);
+  const parts: HTMLElement[] = [
     el('h2', { id: 'recs-h' }, 'Recommendations'),
-    el('p', { class: 'muted' }, `Ranked by energy saved per year at ${formatNumber(report.assumptions.inferencesPerDay)} inferences a day; changes nobody measured come next, then those not worth it.`),
-    recs.length === 0 ? el('p', {}, 'No recommendations: nothing measured or catalogued here saves energy within your accuracy tolerance.') : el('ol', { class: 'rec-list' }, ...recs.map((r, i) => recommendationItem(report, r, i + 1, host))));
+    el('p', { class: 'muted' }, `Ranked by energy saved per year at ${formatNumber(report.assumptions.inferencesPerDay)} inferences a day; those not worth it come last.`),
+    quantified.length === 0
+      ? el('p', {}, 'No quantified savings: nothing measured or catalogued here saves energy within your accuracy tolerance.')
+      : el('ol', { class: 'rec-list', id: 'recs-quantified' }, ...quantified.map((r, i) => recommendationItem(report, r, i + 1, host))),
+  ];
+  if (alsoConsider.length > 0) {
+    parts.push(
+      el('h3', { id: 'also-h', class: 'group-heading' }, 'Also consider'),
+      el('p', { class: 'muted' }, 'Code changes that usually save time and energy but were not measured here: profile before and after to know what they save.'),
+      el('ol', { class: 'rec-list', id: 'recs-also', 'aria-labelledby': 'also-h' }, ...alsoConsider.map((r, i) => recommendationItem(report, r, i + 1, host))));
+  }
+  return el('section', { class: 'recommendations', 'aria-labelledby': 'recs-h' }, ...parts);
 }

@@ -4,6 +4,7 @@
  */
 import { formatJoules, formatNumber, type Estimate } from '../../energy/quantity';
 import type { QualityMetric, Report, ReportModel, ReportRecommendation, TradeoffPoint } from '../../report/types';
+import { plural } from '../../report/wording';
 
 /** "≈ " for an estimate, nothing for a measurement: the page never shows an estimate as a measured fact. */
 export function approx(q: Estimate): string {
@@ -190,13 +191,8 @@ export const VERDICT_TEXT: Record<ReportRecommendation['verdict'], string> = {
   'not-worth-it': 'Not worth it',
 };
 
-/** "≈ 12 days", "≈ 3.1 years", or "never" for a break-even. */
-export function breakEvenText(be: ReportRecommendation['breakEven']): string {
-  if (!be.worthIt) return 'never';
-  const d = be.days.value;
-  if (!Number.isFinite(d)) return 'n/a';
-  return d < 1 ? '< 1 day' : d < 730 ? `≈ ${formatNumber(Math.round(d))} days` : `≈ ${formatNumber(d / 365)} years`;
-}
+/** Break-even wording shared with the exports: "≈ 5 months", "< 1 day" or "never". */
+export { breakEvenText } from '../../report/wording';
 
 /** One line of savings: "1.2 kWh · 0.57 kgCO2e · 0.18 USD per year". */
 export function savingsText(rec: ReportRecommendation): string {
@@ -210,7 +206,7 @@ export function qualityDeltaText(rec: ReportRecommendation): string | undefined 
   const q = rec.qualityDelta;
   if (!q || !Number.isFinite(q.points)) return undefined;
   const sign = q.points > 0 ? '+' : q.points < 0 ? '−' : '±';
-  return `${sign}${formatNumber(Math.abs(q.points))} points of ${metricName(q.metric)}`;
+  return `${sign}${formatNumber(Math.abs(q.points))} ${plural(q.points, 'point')} of ${metricName(q.metric)}`;
 }
 
 /** The model a recommendation is about, for its heading. */
