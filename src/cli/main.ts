@@ -6,6 +6,7 @@ import { disableOrtTelemetry } from '../profiler/ortPrivacy';
 import { helpText, joinNegativeNumbers } from './args';
 import { HELP } from './help';
 import { CliUsageError, EXIT, INPUT_ERROR_NAMES, type CliCommand, type CliIO } from './io';
+import { SETTING_FLAGS } from './settingsFlags';
 
 declare const GREENLENS_VERSION: string | undefined;
 
@@ -32,20 +33,21 @@ async function help(io: CliIO): Promise<void> {
 }
 
 /**
- * Editor settings that the pure modules name in their notes ("Set greenlens.carbon.region to…"), with the
- * flags that set the same value on the command line, in order of preference.
+ * The flags that set the same value as an editor setting, by setting id, in order of preference: the one
+ * table of setting flags, and the names that some commands give to the same value (`estimate-training`'s
+ * `--intensity` and `--gpu`).
  */
-const SETTING_FLAGS: ReadonlyArray<[string, string[]]> = [
-  ['greenlens.carbon.region', ['region']], ['greenlens.carbon.intensity', ['carbon-intensity', 'intensity']],
-  ['greenlens.electricity.price', ['price']], ['greenlens.electricity.currency', ['currency']],
-  ['greenlens.hardware.profile', ['hardware', 'gpu']], ['greenlens.workload.inferencesPerDay', ['inferences-per-day']],
-  ['greenlens.deployment.target', ['deploy-target']], ['greenlens.deployment.batch', ['deploy-batch']],
-];
+function flagsBySetting(): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  const entries: [string, string][] = [...Object.entries(SETTING_FLAGS), ['intensity', SETTING_FLAGS['carbon-intensity']], ['gpu', SETTING_FLAGS.hardware]];
+  for (const [flag, key] of entries) out.set(`greenlens.${key}`, [...(out.get(`greenlens.${key}`) ?? []), flag]);
+  return out;
+}
 
 /** Rewrites the settings a command has a flag for into that flag, so that a CLI user is told what to type. */
 export function flagWording(text: string, flags: ReadonlySet<string>): string {
   let out = text;
-  for (const [setting, candidates] of SETTING_FLAGS) {
+  for (const [setting, candidates] of flagsBySetting()) {
     const flag = candidates.find((f) => flags.has(f));
     if (flag && out.includes(setting)) out = out.split(setting).join(`--${flag}`);
   }
