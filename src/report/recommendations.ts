@@ -33,6 +33,8 @@ export function savedPerInference(base: VariantResult, v: VariantResult): Estima
   if (!base.energy || !v.energy) return undefined;
   const eb = convertEnergy(base.energy.perInference, 'J');
   const ev = convertEnergy(v.energy.perInference, 'J');
+  // A reading without a finite value and band (a meter that failed part-way) supports no saving at all.
+  if (![eb.value, eb.low, eb.high, ev.value, ev.low, ev.high].every(Number.isFinite)) return undefined;
   const d = eb.value - ev.value;
   const provenance = eb.provenance === 'measured' && ev.provenance === 'measured' ? 'measured' : 'estimated';
   const sources = [...eb.sources, ...ev.sources];
@@ -41,7 +43,7 @@ export function savedPerInference(base: VariantResult, v: VariantResult): Estima
   }
   const [rl, rh] = [eb.low / eb.value, eb.high / eb.value];
   const r = v.energyRatio;
-  if (r && Number.isFinite(r.value) && Number.isFinite(r.high)) {
+  if (r && Number.isFinite(r.value) && Number.isFinite(r.low) && Number.isFinite(r.high)) {
     const lo = eb.value * (1 - r.high);
     const hi = eb.value * (1 - r.low);
     const real = r.high < 1 || r.low > 1;

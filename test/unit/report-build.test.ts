@@ -295,3 +295,18 @@ void test('a variant whose paired energy ratio holds 1 claims no saving; one bel
   assert.ok(Math.abs(saved.value - base.energy!.perInference.value * 0.4) < 1e-15);
   assert.match(saved.notes.join(' '), /interleaved with the baseline/);
 });
+
+void test('a reading or ratio that is not a finite number supports no saving, and the report still builds', async () => {
+  const inputs = await recordedInputs({ inferencesPerDay: 1e9 });
+  const profile = inputs.profiles!['models/fashion_mlp.onnx']!;
+  const [base, int8] = [profile.variants[0]!, profile.variants[1]!];
+  int8.energyRatio = { value: 0.9, low: Number.NaN, high: 0.95 };
+  assert.notEqual(savedPerInference(base, int8)?.value, undefined, 'a ratio without a finite end falls back to the medians');
+  int8.energy = { ...int8.energy!, perInference: { ...int8.energy!.perInference, high: Number.NaN } };
+  assert.equal(savedPerInference(base, int8), undefined);
+  const report = buildReport(inputs);
+  checkNumbers(report, 'report with an unusable reading');
+  const variant = report.models.find((m) => m.id === ONNX_ID)!.profile!.variants[1]!;
+  assert.equal(variant.energy, undefined);
+  assert.match(variant.notes.join(' '), /not a finite number/);
+});
