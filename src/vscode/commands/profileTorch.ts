@@ -60,7 +60,7 @@ async function requestOf(arg: unknown): Promise<TorchProfileRequest | undefined>
   if (isRequest(arg)) return arg;
   const editor = vscode.window.activeTextEditor;
   if (!editor || editor.document.languageId !== 'python') {
-    void vscode.window.showInformationMessage('GreenLens: put the cursor on a model in a Python file (or use the Profile variants lens above it).');
+    void vscode.window.showInformationMessage('GreenLens: put the cursor on a model in a Python file (or use the Profile lens above it).');
     return undefined;
   }
   return { uri: editor.document.uri, line: editor.selection.active.line + 1 };

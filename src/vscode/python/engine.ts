@@ -13,7 +13,7 @@ import { alternativeName, describeSite, type SiteModel } from './model';
 export { analyzePythonFiles, documentResolver, loadPythonGrammar, PythonDocumentAnalyzer, ruleInfos, CATALOG_ALTERNATIVE_RULE_ID } from '../../analyzers/python/index';
 export { findWorkspaceFiles } from '../../workspace/files';
 export { alternativeEdits, alternativeName, describeSite, type SiteModel } from './model';
-export { alternativeItem, modelCardLines, siteLensTitle } from './format';
+export { alternativeItem, modelCardLines, siteLensTitle, siteLensTooltip } from './format';
 export { summarizeTraining } from './training';
 
 let detected: Promise<DetectedHardware> | undefined;
