@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { buildReport } from '../../src/report/build';
 import type { Report, ReportModel } from '../../src/report/types';
-import { headline, modelLine, nothingWorthIt, overviewModelId, worthActingOn, TOP_RECOMMENDATIONS } from '../../src/webview/overview/view';
+import { amountText, headline, modelLine, nothingWorthIt, overviewModelId, worthActingOn, TOP_RECOMMENDATIONS } from '../../src/webview/overview/view';
 import { detailRows, groupByFile, isUnreadable, modelRow } from '../../src/vscode/sidebar/rows';
 import { recordedInputs } from '../fixtures/report/recorded';
 
@@ -25,7 +25,7 @@ void test('the headline sums the yearly energy, CO2 and cost of every model and 
   assert.ok(Math.abs(value(1) - sum(r, 'co2')) / sum(r, 'co2') < 0.01);
   assert.ok(Math.abs(value(2) - sum(r, 'cost')) / sum(r, 'cost') < 0.01);
   assert.match(h.figures[2]!.value, / USD$/);
-  for (const f of h.figures) assert.match(f.detail, /^estimated: sum over \d+ models at the assumed workload; band [\d.,]+–[\d.,]+ /);
+  for (const f of h.figures) assert.match(f.detail, /^estimated: sum over \d+ models at the assumed workload; band [\d.,]+ \S+ – [\d.,]+ \S+/);
   assert.equal(h.basis, 'at 10,000 inferences a day, served on this machine (the one that measured; default)');
   assert.equal(h.text, `${h.figures.map((f) => f.value).join(' · ')} per year`);
 });
@@ -35,6 +35,19 @@ void test('the headline names the deployment target and scales with the workload
   assert.match(headline(r).basis, /^at 10,000 inferences a day, served on .*RTX 4090/);
   const big = await report(1e9);
   assert.ok(sum(big, 'energy') > 1e4 * sum(await report(), 'energy'));
+  assert.match(headline(big).basis, /^at 1,000,000,000 inferences a day/, 'a workload reads in full, not as 1.00e+9');
+  for (const f of headline(big).figures) assert.doesNotMatch(f.value, /e\+/, `${f.label}: ${f.value}`);
+});
+
+void test('yearly amounts take the unit that keeps them short', () => {
+  assert.equal(amountText(14.8, 'kWh'), '14.8 kWh');
+  assert.equal(amountText(1_480_000, 'kWh'), '1.48 GWh');
+  assert.equal(amountText(702_000, 'kgCO2e'), '702 tCO2e');
+  assert.equal(amountText(0.5, 'kgCO2e'), '0.5 kgCO2e');
+  assert.equal(amountText(2.21, 'USD'), '2.21 USD');
+  assert.equal(amountText(22_200_000, 'EUR'), '22.2 M EUR');
+  assert.equal(amountText(15_000, 'USD'), '15 k USD');
+  assert.equal(amountText(Number.NaN, 'kWh'), 'n/a');
 });
 
 void test('only quantified recommendations that pay back are worth acting on, at most three, in the report order', async () => {

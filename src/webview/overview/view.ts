@@ -11,6 +11,34 @@ import { approx, defaultModelId, energyText } from '../report/view';
 export const TOP_RECOMMENDATIONS = 3;
 
 /** One figure of the headline: its words, the figure and its band for the tooltip. */
+/** A workload in full ("1,000,000,000"), not in exponent form: it is a count the user typed. */
+export function workloadText(perDay: number): string {
+  return Number.isFinite(perDay) ? Math.round(perDay).toLocaleString('en-US') : 'n/a';
+}
+
+const SCALES: Record<string, readonly [number, string][]> = {
+  kWh: [[1e6, 'GWh'], [1e3, 'MWh'], [1, 'kWh']],
+  kgCO2e: [[1e6, 'ktCO2e'], [1e3, 'tCO2e'], [1, 'kgCO2e']],
+};
+
+/**
+ * A yearly amount in a unit that keeps it short: "1.48 GWh", "702 tCO2e", "22.2 M USD" rather than
+ * exponent forms, which a headline should not need.
+ */
+export function amountText(value: number, unit: string): string {
+  if (!Number.isFinite(value)) return 'n/a';
+  const scales = SCALES[unit];
+  if (scales) {
+    const [f, u] = scales.find(([x]) => Math.abs(value) >= x) ?? scales[scales.length - 1]!;
+    return `${formatNumber(value / f)} ${u}`;
+  }
+  const abs = Math.abs(value);
+  if (abs >= 1e9) return `${formatNumber(value / 1e9)} G ${unit}`;
+  if (abs >= 1e6) return `${formatNumber(value / 1e6)} M ${unit}`;
+  if (abs >= 1e4) return `${formatNumber(value / 1e3)} k ${unit}`;
+  return `${formatNumber(value)} ${unit}`;
+}
+
 export interface HeadlineFigure {
   label: string;
   value: string;
@@ -27,8 +55,8 @@ export interface Headline {
 
 function figure(label: string, q: Estimate | undefined, unit: string): HeadlineFigure | undefined {
   if (!q || ![q.value, q.low, q.high].every(Number.isFinite)) return undefined;
-  const band = q.low !== q.high ? `${formatNumber(q.low)}–${formatNumber(q.high)} ${unit}` : 'no band';
-  return { label, value: `${approx(q)}${formatNumber(q.value)} ${unit}`, detail: `${q.provenance}: ${q.method}; band ${band}` };
+  const band = q.low !== q.high ? `${amountText(q.low, unit)} – ${amountText(q.high, unit)}` : 'no band';
+  return { label, value: `${approx(q)}${amountText(q.value, unit)}`, detail: `${q.provenance}: ${q.method}; band ${band}` };
 }
 
 /** The workspace's yearly energy, CO2 and cost at the workload, summed over its models, and their basis. */
@@ -43,7 +71,7 @@ export function headline(report: Report): Headline {
     figure('Cost per year', sumEstimates(yearly.map((y) => y.cost), method), currency),
   ].filter((f): f is HeadlineFigure => f !== undefined);
   const target = report.assumptions.deployment?.target ?? report.assumptions.hardware.name;
-  const basis = `at ${formatNumber(report.assumptions.inferencesPerDay)} inferences a day, served on ${target}`;
+  const basis = `at ${workloadText(report.assumptions.inferencesPerDay)} inferences a day, served on ${target}`;
   const text = figures.length ? `${figures.map((f) => f.value).join(' · ')} per year` : 'No yearly figure: no model with a known energy per inference';
   return { figures, basis, text };
 }
@@ -60,7 +88,7 @@ export function worthActingOn(report: Report, limit = TOP_RECOMMENDATIONS): Repo
 export function nothingWorthIt(report: Report): string {
   const others = report.recommendations.length;
   if (others === 0) return 'No recommendation: nothing measured or catalogued here saves energy within your accuracy tolerance.';
-  return `None pays back its change at ${formatNumber(report.assumptions.inferencesPerDay)} inferences a day; the full report lists ${others} other option${others === 1 ? '' : 's'}.`;
+  return `None pays back its change at ${workloadText(report.assumptions.inferencesPerDay)} inferences a day; the full report lists ${others} other option${others === 1 ? '' : 's'}.`;
 }
 
 /** The model shown: the one asked for (active editor), else the report's default (profiled, else charted). */
@@ -74,7 +102,7 @@ export function modelLine(m: ReportModel): string {
   const e = m.profile?.variants.find((v) => v.kind === 'baseline' && v.energy)?.energy?.perInference ?? m.catalog?.energyPerInference ?? m.static?.energyPerInference;
   if (e && Number.isFinite(e.value)) parts.push(`${energyText(e)}/inf`);
   if (m.catalog?.grade) parts.push(`grade ${m.catalog.grade}`);
-  if (m.yearly && Number.isFinite(m.yearly.energy.value)) parts.push(`${approx(m.yearly.energy)}${formatNumber(m.yearly.energy.value)} kWh/yr`);
+  if (m.yearly && Number.isFinite(m.yearly.energy.value)) parts.push(`${approx(m.yearly.energy)}${amountText(m.yearly.energy.value, 'kWh')}/yr`);
   if (m.profile) parts.push('profiled');
   return parts.length ? parts.join(' · ') : m.notes[0] ?? 'no figure';
 }
