@@ -138,7 +138,7 @@ async function checkModelsTree(ctx: E2EContext): Promise<void> {
   const resnet = rows.filter({ hasText: 'resnet152' }).first();
   await resnet.waitFor({ timeout: 60_000 });
   assert.match(await resnet.innerText(), /≈ [\d.]+ J\/inf · grade D/);
-  for (const file of ['infer_resnet.py', 'hf_pipeline.py', 'fashion_mlp.onnx', 'serve_onnx.py']) await rows.filter({ hasText: file }).first().waitFor({ timeout: 10_000 });
+  for (const file of ['infer_resnet.py', 'hf_pipeline.py', 'fashion_mlp.onnx', 'train_classifier.py']) await rows.filter({ hasText: file }).first().waitFor({ timeout: 10_000 });
   await resnet.click();
   await page.keyboard.press('ArrowRight');
   await rows.filter({ hasText: 'Size' }).filter({ hasText: '11.6 GMACs' }).first().waitFor({ timeout: 10_000 });

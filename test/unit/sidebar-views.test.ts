@@ -43,7 +43,8 @@ void test('yearly amounts take the unit that keeps them short', () => {
   assert.equal(amountText(14.8, 'kWh'), '14.8 kWh');
   assert.equal(amountText(1_480_000, 'kWh'), '1.48 GWh');
   assert.equal(amountText(702_000, 'kgCO2e'), '702 tCO2e');
-  assert.equal(amountText(0.5, 'kgCO2e'), '0.5 kgCO2e');
+  assert.equal(amountText(0.5, 'kgCO2e'), '500 gCO2e');
+  assert.equal(amountText(8.26e-4, 'kWh'), '0.826 Wh');
   assert.equal(amountText(2.21, 'USD'), '2.21 USD');
   assert.equal(amountText(22_200_000, 'EUR'), '22.2 M EUR');
   assert.equal(amountText(15_000, 'USD'), '15 k USD');
@@ -73,7 +74,7 @@ void test('the model shown is the one asked for, else the profiled one', async (
   assert.equal(overviewModelId(r), ONNX);
   assert.equal(overviewModelId(r, 'py:nowhere.py:1'), ONNX);
   assert.match(modelLine(site), /^≈ [\d.]+ J\/inf · grade D · ≈ [\d.]+ kWh\/yr$/);
-  assert.match(modelLine(r.models.find((m) => m.id === ONNX)!), /\/inf · .* kWh\/yr · profiled$/);
+  assert.match(modelLine(r.models.find((m) => m.id === ONNX)!), /\/inf · ≈ [\d.]+ k?Wh\/yr · profiled$/);
 });
 
 void test('the Models tree groups every model by file, in path and line order', async () => {

@@ -73,9 +73,9 @@ export class OverviewPage {
     this.root.replaceChildren(
       this.headlineSection(st, head),
       el('p', { id: 'overview-status', class: 'muted', role: 'status' }),
-      this.controlsSection(st.controls),
-      this.modelSection(st, model),
       this.recommendationsSection(st, recs),
+      this.modelSection(st, model),
+      this.controlsSection(st.controls),
     );
     this.drawChart();
     this.post({ type: 'rendered', modelId: st.modelId ?? '', recommendations: recs.length, charts: this.chart ? 1 : 0, headline: head.text.slice(0, 1024) });

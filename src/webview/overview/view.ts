@@ -17,8 +17,8 @@ export function workloadText(perDay: number): string {
 }
 
 const SCALES: Record<string, readonly [number, string][]> = {
-  kWh: [[1e6, 'GWh'], [1e3, 'MWh'], [1, 'kWh']],
-  kgCO2e: [[1e6, 'ktCO2e'], [1e3, 'tCO2e'], [1, 'kgCO2e']],
+  kWh: [[1e6, 'GWh'], [1e3, 'MWh'], [1, 'kWh'], [1e-3, 'Wh']],
+  kgCO2e: [[1e6, 'ktCO2e'], [1e3, 'tCO2e'], [1, 'kgCO2e'], [1e-3, 'gCO2e']],
 };
 
 /**
