@@ -139,8 +139,8 @@ async function checkModelsTree(ctx: E2EContext): Promise<void> {
   await resnet.waitFor({ timeout: 60_000 });
   assert.match(await resnet.innerText(), /≈ [\d.]+ J\/inf · grade D/);
   for (const file of ['infer_resnet.py', 'hf_pipeline.py', 'fashion_mlp.onnx', 'train_classifier.py']) await rows.filter({ hasText: file }).first().waitFor({ timeout: 10_000 });
-  await resnet.click();
-  await page.keyboard.press('ArrowRight');
+  // A click on the row reveals the model; its twistie expands it.
+  await resnet.locator('.monaco-tl-twistie').click();
   await rows.filter({ hasText: 'Size' }).filter({ hasText: '11.6 GMACs' }).first().waitFor({ timeout: 10_000 });
   await rows.filter({ hasText: 'GL002' }).first().waitFor({ timeout: 10_000 });
   await resnet.hover();
