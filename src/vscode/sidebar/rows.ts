@@ -5,8 +5,8 @@
  */
 import { formatNumber } from '../../energy/quantity';
 import type { Report, ReportFinding, ReportModel } from '../../report/types';
-import { modelLine } from '../../webview/overview/view';
-import { energyText, provenanceBadge, withBand } from '../../webview/report/view';
+import { amountText, modelLine } from '../../webview/overview/view';
+import { approx, energyText, provenanceBadge, withBand } from '../../webview/report/view';
 
 /** A file of the workspace and its models, in line order. */
 export interface FileGroup {
@@ -76,13 +76,9 @@ function yearlyRow(m: ReportModel): DetailRow | undefined {
   if (!y) return undefined;
   return {
     label: 'Per year', icon: 'calendar',
-    description: [y.energy, y.co2, y.cost].map((q) => `${energyTextOr(q)}`).join(' · '),
+    description: [y.energy, y.co2, y.cost].map((q) => `${approx(q)}${amountText(q.value, q.unit)}`).join(' · '),
     tooltip: `Energy ${withBand(y.energy)}\nCO2 ${withBand(y.co2)}\nCost ${withBand(y.cost)}\nAt the workload and on the deployment target of the report's assumptions.`,
   };
-}
-
-function energyTextOr(q: { value: number; unit: string; provenance: string }): string {
-  return `${q.provenance === 'estimated' ? '≈ ' : ''}${formatNumber(q.value)} ${q.unit}`;
 }
 
 /** The children of a model row: size, energy, yearly figures, grade, profile, notes and findings. */
