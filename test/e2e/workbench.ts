@@ -32,7 +32,7 @@ export async function openFile(page: Page, name: string): Promise<void> {
   await input.waitFor({ timeout: 15_000 });
   await input.fill(name);
   // The list first shows the recently opened files: Enter must wait until the filtered row is first.
-  await page.locator('.quick-input-list .monaco-list-row').first().filter({ hasText: name }).waitFor({ timeout: 15_000 });
+  await page.locator('.quick-input-list .monaco-list-row').first().filter({ hasText: name }).waitFor({ timeout: 30_000 });
   await page.keyboard.press('Enter');
   await page.locator('.tabs-container .tab.active', { hasText: name }).waitFor({ timeout: 30_000 });
 }
