@@ -43,7 +43,7 @@ const builds = [
   { ...nodeCommon, entryPoints: { cliMain: 'src/cli/main.ts' }, outdir: 'dist' },
   {
     bundle: true, platform: 'browser', format: 'iife', target: 'es2022', minify: production, absWorkingDir: root,
-    sourcemap: production ? false : 'linked', entryPoints: { webview: 'src/webview/main.ts', onnxViewer: 'src/webview/onnxViewer.ts' }, outdir: 'dist', logLevel: 'warning',
+    sourcemap: production ? false : 'linked', entryPoints: { webview: 'src/webview/main.ts', onnxViewer: 'src/webview/onnxViewer.ts', overview: 'src/webview/overviewMain.ts' }, outdir: 'dist', logLevel: 'warning',
   },
   {
     ...nodeCommon, external: ['vscode', 'onnxruntime-node', 'mocha'], entryPoints: integrationTests,

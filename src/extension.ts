@@ -7,7 +7,7 @@ import * as vscode from 'vscode';
 import { COMMANDS } from './vscode/commands/index';
 import { GreenLensContext } from './vscode/context';
 import { registerFeatures } from './vscode/features';
-import { modelsApi, type ModelsApi } from './vscode/onnx/modelsView';
+import { sidebarApi, type SidebarApi } from './vscode/sidebar/index';
 import { reportApi, type ReportApi } from './vscode/report/index';
 
 /** What the extension exports to other extensions and to its own integration tests. */
@@ -20,8 +20,8 @@ export interface GreenLensApi {
   readonly moduleLoadMs: number;
   /** The report panel's message handler and state, for the integration tests. */
   readonly report: ReportApi;
-  /** The Models view's rows, for the integration tests. */
-  readonly models: ModelsApi;
+  /** The side bar's Models tree rows and Overview selection, for the integration tests. */
+  readonly models: SidebarApi;
 }
 
 declare const globalThis: { __greenlensLoadStart?: number; __greenlensLoadEnd?: number };
@@ -36,7 +36,7 @@ export function activate(extension: vscode.ExtensionContext): GreenLensApi | und
     registerFeatures(ctx);
     const end = performance.now();
     const moduleLoadMs = Math.max(0, (globalThis.__greenlensLoadEnd ?? t0) - (globalThis.__greenlensLoadStart ?? t0));
-    const api: GreenLensApi = { activationMs: moduleLoadMs + (end - t0), activateBodyMs: end - t0, moduleLoadMs, report: reportApi(ctx), models: modelsApi(ctx) };
+    const api: GreenLensApi = { activationMs: moduleLoadMs + (end - t0), activateBodyMs: end - t0, moduleLoadMs, report: reportApi(ctx), models: sidebarApi(ctx) };
     log.info(`GreenLens activated in ${api.activationMs.toFixed(1)} ms (module load ${moduleLoadMs.toFixed(1)} ms, activate ${api.activateBodyMs.toFixed(1)} ms)`);
     return api;
   } catch (err) {

@@ -3,7 +3,7 @@
  * its Python code, inspect its ONNX models, profile them on this machine within a time budget, and build
  * the report. Only this module does I/O; `buildReport` stays pure.
  */
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { inspectOnnxFile } from '../analyzers/onnx/index';
@@ -16,6 +16,9 @@ import { gatherReportInputs } from '../report/gather';
 import { renderReport, type ReportFormat } from '../report/render';
 import type { Report } from '../report/types';
 import { sanitizeSettings, type SettingProblem } from '../settings';
+import { datasetFor } from '../repository/datasets';
+
+export { datasetFor } from '../repository/datasets';
 
 declare const GREENLENS_VERSION: string | undefined;
 
@@ -52,21 +55,6 @@ export interface PipelineResult {
 }
 
 const posix = (p: string): string => p.split(path.sep).join('/');
-
-/**
- * A dataset folder under `<folder>/data` for a model: one holding inputs.npy whose name starts with the
- * first word of the model's file name (`fashion_mlp.onnx` → `data/fashion-mnist-test`). Labels there
- * give true accuracy; without one the profiler compares variants with the baseline on random inputs.
- */
-export function datasetFor(folder: string, modelFile: string): string | undefined {
-  const dataDir = path.join(folder, 'data');
-  if (!existsSync(dataDir)) return undefined;
-  const word = path.basename(modelFile, '.onnx').toLowerCase().split(/[-_.]/)[0];
-  if (!word) return undefined;
-  const dirs = readdirSync(dataDir, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name).sort();
-  const hit = dirs.find((d) => d.toLowerCase().split(/[-_.]/)[0] === word && existsSync(path.join(dataDir, d, 'inputs.npy')));
-  return hit ? path.join(dataDir, hit) : undefined;
-}
 
 /**
  * Paths in a profile made shareable: the model relative to the workspace, variant files relative to the

@@ -7,10 +7,12 @@ import type { GreenLensContext } from './context';
 import { registerOnnx } from './onnx/index';
 import { registerPython } from './python/index';
 import { registerReport } from './report/index';
+import { registerSidebar } from './sidebar/index';
 
 export function registerFeatures(ctx: GreenLensContext): void {
   // Feature registrations are added here, one line each.
   registerOnnx(ctx);
   registerPython(ctx);
   registerReport(ctx);
+  registerSidebar(ctx);
 }

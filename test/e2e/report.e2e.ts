@@ -77,7 +77,7 @@ export const tests: E2ETest[] = [
       page.on('console', (m) => { if (/Content Security Policy|Refused to (apply|load|execute)/i.test(m.text())) violations.push(m.text()); });
       await openWorkbench(ctx, { devExtension: true });
       await openFile(page, 'serve_onnx.py');
-      const lens = page.locator('.contentWidgets .codelens-decoration a', { hasText: 'Profile variants' }).first();
+      const lens = page.locator('.contentWidgets .codelens-decoration a', { hasText: /^Profile$/ }).first();
       await lens.waitFor({ timeout: 60_000 });
       await lens.click();
       const random = page.locator('.quick-input-list .monaco-list-row', { hasText: 'Random inputs' }).first();

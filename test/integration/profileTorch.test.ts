@@ -35,7 +35,7 @@ describe('profiling PyTorch models', () => {
     if (result.model.weights === 'random') assert.match(result.model.notes.join(' '), /would need a download/);
   });
 
-  it('profiles the Linear-heavy module with the interpreter from greenlens.pythonPath, next to its Profile variants lens', async function () {
+  it('profiles the Linear-heavy module with the interpreter from greenlens.pythonPath, next to its Profile lens', async function () {
     this.timeout(240_000);
     const uri = example('linear_heavy.py');
     const doc = await vscode.workspace.openTextDocument(uri);
@@ -44,10 +44,10 @@ describe('profiling PyTorch models', () => {
     let lens: vscode.CodeLens | undefined;
     while (!lens && Date.now() < deadline) {
       const lenses = (await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', uri, 100)) ?? [];
-      lens = lenses.find((l) => l.command?.title === 'Profile variants' && l.range.start.line === 26);
+      lens = lenses.find((l) => l.command?.title === 'Profile' && l.range.start.line === 26);
       if (!lens) await new Promise((r) => setTimeout(r, 250));
     }
-    assert.ok(lens, 'a Profile variants lens sits above model = LinearHeavy(...)');
+    assert.ok(lens, 'a Profile lens sits above model = LinearHeavy(...)');
     const cfg = vscode.workspace.getConfiguration('greenlens');
     await cfg.update('pythonPath', PYTHON, vscode.ConfigurationTarget.Workspace);
     try {

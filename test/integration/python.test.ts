@@ -49,17 +49,18 @@ describe('python', () => {
     const doc = await openExample('infer_resnet.py');
     const titles = await until('the model lens', () => lensTitles(doc), (t) => t.some((x) => x.startsWith('resnet152')));
     const main = titles.find((t) => t.startsWith('resnet152'))!;
-    assert.match(main, /^resnet152 · 60\.2 M params · 11\.6 GMACs · ≈ [\d.]+ [mµ]?J per inference \(estimated: [^)]+\) · grade D \(RTX 3090\) · [1-5] greener options?$/);
-    assert.ok(titles.includes('Profile variants'), titles.join(' | '));
-    assert.ok(titles.includes('Greener alternatives'), titles.join(' | '));
+    assert.match(main, /^resnet152 · ≈ [\d.]+ [mµ]?J\/inf · grade D$/);
+    assert.ok(main.length <= 60, main);
+    assert.ok(titles.includes('Profile'), titles.join(' | '));
+    assert.ok(titles.includes('Greener…'), titles.join(' | '));
     for (const t of titles) assert.doesNotMatch(t, /NaN|Infinity|undefined/);
   });
 
   it('shows only what is known for models outside the catalog', async () => {
     const doc = await openExample('hf_pipeline.py');
     const titles = await until('the pipeline lenses', () => lensTitles(doc), (t) => t.some((x) => x.startsWith('distilbert')));
-    assert.ok(titles.includes('distilbert-base-uncased-finetuned-sst-2-english · not in catalog'), titles.join(' | '));
-    assert.ok(titles.some((t) => t.startsWith('google/vit-base-patch16-224 · 86') && t.includes('GMACs')), titles.join(' | '));
+    assert.ok(titles.includes('distilbert-base-uncased-finetuned-sst-2-en… · not in catalog'), titles.join(' | '));
+    assert.ok(titles.some((t) => /^google\/vit-base-patch16-224 · ≈ [\d.]+ [mµ]?J\/inf · grade [A-G]/.test(t)), titles.join(' | '));
   });
 
   it('estimates the training run of a training loop and says what it assumed', async () => {
@@ -116,7 +117,7 @@ describe('python', () => {
     const edit = new vscode.WorkspaceEdit();
     edit.insert(doc.uri, line.range.end, '\nsmall = tvm.mobilenet_v3_small(weights="DEFAULT")');
     assert.ok(await vscode.workspace.applyEdit(edit));
-    await until('the new lens', () => lensTitles(doc), (t) => t.some((x) => x.startsWith('mobilenet_v3_small · 2.54 M params')));
+    await until('the new lens', () => lensTitles(doc), (t) => t.some((x) => /^mobilenet_v3_small · ≈ [\d.]+ [mµ]?J\/inf · grade [A-G]/.test(x)));
   });
 
   it('turns lenses and diagnostics off and on with the settings', async () => {
@@ -142,7 +143,7 @@ describe('python', () => {
     const titles = await lensTitles(broken);
     for (const t of titles) assert.doesNotMatch(t, /NaN|Infinity|undefined/);
     const doc = await openExample('serve_onnx.py');
-    await until('lenses after garbage', () => lensTitles(doc), (t) => t.some((x) => x.startsWith('fashion_mlp · ONNX model · not in catalog')));
+    await until('lenses after garbage', () => lensTitles(doc), (t) => t.some((x) => x === 'fashion_mlp · not in catalog'));
   });
 
   it('analyzes the workspace, honours greenlens.exclude and fills the diagnostics of unopened files', async () => {

@@ -8,7 +8,7 @@ import { loadPythonGrammar } from '../../src/analyzers/python/treeSitter';
 import { staticParams } from '../../src/analyzers/python/userModels';
 import { PythonWorkspaceIndex, type IndexFs } from '../../src/analyzers/python/workspaceIndex';
 import { DEFAULT_SETTINGS } from '../../src/settings';
-import { siteLensTitle } from '../../src/vscode/python/format';
+import { siteLensTitle, siteLensTooltip } from '../../src/vscode/python/format';
 import { describeSite } from '../../src/vscode/python/model';
 
 before(async () => {
@@ -140,10 +140,12 @@ void test('cross-file: a module is parsed once per version, not on every analysi
 void test('the lens of an own model not in the catalog shows its counted parameters; a low-confidence load says so', () => {
   const [, net] = analyzePython(`${NET}net = Net()\n`).sites;
   assert.ok(net);
-  assert.equal(siteLensTitle(describeSite(net, DEFAULT_SETTINGS)), 'Net · 7,850 params (counted from the layer sizes) · not in catalog');
+  assert.equal(siteLensTitle(describeSite(net, DEFAULT_SETTINGS)), 'Net · 7,850 params · not in catalog');
   const [enc] = analyzePython('import torch\nencoder = torch.load("e.pt")\n').sites;
   assert.ok(enc);
-  assert.match(siteLensTitle(describeSite(enc, DEFAULT_SETTINGS)), /not in catalog · may load a checkpoint rather than a model$/);
+  assert.match(siteLensTitle(describeSite(enc, DEFAULT_SETTINGS)), / · checkpoint\?$/);
+  assert.match(siteLensTooltip(describeSite(enc, DEFAULT_SETTINGS)), /may load a checkpoint rather than a model/);
+  assert.match(siteLensTooltip(describeSite(net, DEFAULT_SETTINGS)), /7,850 params, counted from the layer sizes/);
 });
 
 void test('the byte prefilter never changes a result on the real-world corpus (every detection path has its trigger)', () => {

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { lookupModel } from '../../src/catalog/catalog';
 import { makeEstimate } from '../../src/energy/quantity';
 import type { ModelSite } from '../../src/analyzers/python/types';
-import { alternativeItem, modelCardLines, perInference, siteLensTitle, shortLabel, type SiteFacts } from '../../src/vscode/python/format';
+import { alternativeItem, modelCardLines, perInference, siteLensTitle, siteLensTooltip, shortLabel, type SiteFacts } from '../../src/vscode/python/format';
 import { recommendAlternatives } from '../../src/catalog/recommend';
 import { describeSite, lookupSite, torchvisionWeightsTag } from '../../src/vscode/python/model';
 import { summarizeTraining } from '../../src/catalog/training-loop';
@@ -17,17 +17,24 @@ function site(over: Partial<ModelSite>): ModelSite {
   };
 }
 
-void test('a catalog model shows params, GMACs, energy, grade and the count of options', () => {
+void test('a catalog model\'s lens shows energy and grade; the tooltip says how they were obtained', () => {
   const m = describeSite(site({ modelId: 'resnet152', args: { weights: { expr: 'tvm.ResNet152_Weights.IMAGENET1K_V2' } } }), DEFAULT_SETTINGS);
   assert.equal(m.match?.entry.name, 'torchvision:resnet152.IMAGENET1K_V2');
   const title = siteLensTitle(m);
-  assert.match(title, /^resnet152 · 60\.2 M params · 11\.6 GMACs · ≈ \d+(\.\d+)? mJ per inference \(estimated: RTX 3090 measured throughput × 350 W\) · grade D \(RTX 3090\) · [1-5] greener options?$/);
+  assert.match(title, /^resnet152 · ≈ \d+(\.\d+)? mJ\/inf · grade D$/);
+  const tip = siteLensTooltip(m);
+  assert.match(tip, /60\.2 M params · 11\.6 GMACs/);
+  assert.match(tip, /Energy per inference: ≈ [\d.]+ mJ, band [\d.]+ mJ – [\d.]+ mJ \(estimated: RTX 3090 measured throughput × 350 W\)/);
+  assert.match(tip, /Sources: /);
+  assert.match(tip, /Grade D on RTX 3090/);
+  assert.match(tip, /[1-5] greener options? in the catalog/);
 });
 
 void test('an unknown model shows only its name', () => {
   const m = describeSite(site({ framework: 'transformers', kind: 'pipeline', modelId: 'acme/secret-model', callee: 'transformers.pipeline' }), DEFAULT_SETTINGS);
   assert.equal(m.match, undefined);
   assert.equal(siteLensTitle(m), 'acme/secret-model · not in catalog');
+  assert.match(siteLensTooltip(m), /Not in the GreenLens catalog/);
   assert.ok(modelCardLines(m).some((l) => l.includes('not in the GreenLens catalog')));
 });
 
@@ -40,7 +47,8 @@ void test('non-finite figures never reach the text: the field is left out', () =
   };
   const title = siteLensTitle(facts);
   assert.doesNotMatch(title, /NaN|Infinity|undefined/);
-  assert.equal(title, `resnet50 · grade ${entry.grade} (RTX 3090) · no greener option in the catalog`);
+  assert.equal(title, `resnet50 · grade ${entry.grade}`);
+  assert.doesNotMatch(siteLensTooltip(facts), /NaN|Infinity|undefined/);
   assert.equal(perInference(facts.energy), undefined);
   for (const line of modelCardLines(facts)) assert.doesNotMatch(line, /NaN|Infinity/);
 });

@@ -13,6 +13,10 @@ export const Commands = {
   estimateTrainingEnergy: 'greenlens.estimateTrainingEnergy',
   selectHardwareProfile: 'greenlens.selectHardwareProfile',
   refreshModels: 'greenlens.refreshModels',
+  openFullReport: 'greenlens.openFullReport',
+  profileModel: 'greenlens.models.profile',
+  greenerModel: 'greenlens.models.greener',
+  revealModel: 'greenlens.models.reveal',
 } as const;
 
 /** Commands behind the Python lenses and quick fixes (not in the palette). */

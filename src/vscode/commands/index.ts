@@ -4,8 +4,9 @@
  * command declared without a handler, or a handler without an id, fails to type-check.
  */
 import type { CommandTable } from '../context';
-import { ModelsView } from '../onnx/modelsView';
 import { analyzeWorkspace, pythonCommands } from '../python/index';
+import { greenerModel, openFullReport, profileModel, revealModel } from '../sidebar/actions';
+import { refreshModels } from '../sidebar/index';
 import { estimateTrainingEnergy } from './estimateTrainingEnergy';
 import { Commands } from './ids';
 import { inspectOnnxModel } from './inspectOnnxModel';
@@ -22,6 +23,10 @@ export const COMMANDS: CommandTable = {
   [Commands.inspectOnnxModel]: inspectOnnxModel,
   [Commands.estimateTrainingEnergy]: estimateTrainingEnergy,
   [Commands.selectHardwareProfile]: selectHardwareProfile,
-  [Commands.refreshModels]: (ctx) => () => ctx.feature(ModelsView).refresh(),
+  [Commands.refreshModels]: (ctx) => () => refreshModels(ctx),
+  [Commands.openFullReport]: (ctx) => (arg?: unknown) => openFullReport(ctx, arg),
+  [Commands.profileModel]: () => (arg?: unknown) => profileModel(arg),
+  [Commands.greenerModel]: (ctx) => (arg?: unknown) => greenerModel(ctx, arg),
+  [Commands.revealModel]: () => (arg?: unknown) => revealModel(arg),
   ...pythonCommands,
 };

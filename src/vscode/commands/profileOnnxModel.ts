@@ -7,6 +7,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { ProfileResult } from '../../profiler/index';
 import type { GreenLensContext } from '../context';
+import { chooseProfileInputs } from '../datasetPicker';
 import { LatestRun } from '../latestRun';
 import { lazyModules } from '../lazyModules';
 import { reportFeature } from '../report/index';
@@ -24,16 +25,8 @@ function isRequest(v: unknown): v is ProfileRequest {
   return typeof v === 'object' && v !== null && (v as ProfileRequest).uri instanceof vscode.Uri;
 }
 
-async function chooseInputs(model: vscode.Uri): Promise<string | null | undefined> {
-  const items: (vscode.QuickPickItem & { dir: string | null })[] = [
-    { label: 'Random inputs', description: 'from the model’s input shapes and types', dir: null },
-    { label: 'Choose a dataset folder…', description: 'inputs.npy and labels.json: accuracy is measured against the labels', dir: '' },
-  ];
-  const picked = await vscode.window.showQuickPick(items, { title: `Profile ${path.basename(model.fsPath)}: inputs` });
-  if (!picked) return undefined;
-  if (picked.dir === null) return null;
-  const folder = await vscode.window.showOpenDialog({ canSelectFolders: true, canSelectFiles: false, defaultUri: vscode.Uri.file(path.dirname(model.fsPath)), openLabel: 'Use as dataset' });
-  return folder?.[0]?.fsPath;
+function chooseInputs(model: vscode.Uri): Promise<string | null | undefined> {
+  return chooseProfileInputs(model, `Profile ${path.basename(model.fsPath)}: inputs`, 'from the model’s input shapes and types');
 }
 
 /** Keeps the result for the report (it survives a reload) and opens the report on this model. */

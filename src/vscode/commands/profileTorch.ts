@@ -12,6 +12,7 @@ import type { ModelSite } from '../../analyzers/python/types';
 import type * as TorchProfiler from '../../profiler/torch/index';
 import type { PreparedHarness, TorchProfileResult } from '../../profiler/torch/index';
 import type { GreenLensContext } from '../context';
+import { chooseProfileInputs } from '../datasetPicker';
 import { LatestRun } from '../latestRun';
 import { lazyModules } from '../lazyModules';
 import { describeInterpreter, resolvePythonInterpreter, type ResolvedInterpreter } from '../pythonInterpreter';
@@ -57,22 +58,14 @@ async function requestOf(arg: unknown): Promise<TorchProfileRequest | undefined>
   if (isRequest(arg)) return arg;
   const editor = vscode.window.activeTextEditor;
   if (!editor || editor.document.languageId !== 'python') {
-    void vscode.window.showInformationMessage('GreenLens: put the cursor on a model in a Python file (or use the Profile variants lens above it).');
+    void vscode.window.showInformationMessage('GreenLens: put the cursor on a model in a Python file (or use the Profile lens above it).');
     return undefined;
   }
   return { uri: editor.document.uri, line: editor.selection.active.line + 1 };
 }
 
-async function chooseInputs(file: vscode.Uri): Promise<string | null | undefined> {
-  const items: (vscode.QuickPickItem & { dir: string | null })[] = [
-    { label: 'Random inputs', description: 'shaped like the model’s first layer, or greenlens.torch.inputShape', dir: null },
-    { label: 'Choose a dataset folder…', description: 'inputs.npy and labels.json: true accuracy of every variant', dir: '' },
-  ];
-  const picked = await vscode.window.showQuickPick(items, { title: `Profile ${path.basename(file.fsPath)} with PyTorch: inputs` });
-  if (!picked) return undefined;
-  if (picked.dir === null) return null;
-  const folder = await vscode.window.showOpenDialog({ canSelectFolders: true, canSelectFiles: false, defaultUri: vscode.Uri.file(path.dirname(file.fsPath)), openLabel: 'Use as dataset' });
-  return folder?.[0]?.fsPath;
+function chooseInputs(file: vscode.Uri): Promise<string | null | undefined> {
+  return chooseProfileInputs(file, `Profile ${path.basename(file.fsPath)} with PyTorch: inputs`, 'shaped like the model’s first layer, or greenlens.torch.inputShape');
 }
 
 /** Parses the greenlens.torch.inputShape setting (`1,784`); a bad value is reported and ignored. */

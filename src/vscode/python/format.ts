@@ -36,26 +36,78 @@ export function perInference(q: Estimate | undefined): string | undefined {
   return `${q.provenance === 'estimated' ? '≈ ' : ''}${formatJoules(q.value)} per inference (${q.provenance}: ${q.method})`;
 }
 
-/** The summary lens of a model site: "resnet152 · 60.2 M params · 11.6 GMACs · ≈ … · grade D · 2 greener options". */
-export function siteLensTitle(m: SiteFacts): string {
-  const parts = [shortLabel(m.label)];
+/** The longest lens title before its actions: beyond it a 730 px editor pushes the actions off screen. */
+export const LENS_MAX = 60;
+/** A label never gets shorter than this to make room for the figures (they give way first). */
+const MIN_LABEL = 16;
+
+function gradeLetters(e: CatalogEntry): string | undefined {
+  if (e.testNetwork || !e.grade) return undefined;
+  return e.gradeRange && e.gradeRange[0] !== e.gradeRange[1] ? e.gradeRange.join('–') : e.grade;
+}
+
+/** "≈ 4.3 J/inf" (measured figures without "≈"), or undefined when the estimate is not displayable. */
+export function shortEnergy(q: Estimate | undefined): string | undefined {
+  if (!q || !isDisplayable(q) || q.unit !== 'J') return undefined;
+  return `${q.provenance === 'estimated' ? '≈ ' : ''}${formatJoules(q.value)}/inf`;
+}
+
+function shortParams(p: number): string {
+  return p < 1e6 ? `${Math.round(p).toLocaleString('en-US')} params` : `${formatNumber(p / 1e6)} M params`;
+}
+
+/** The figures after the label, most telling first; figures are dropped from the end until they fit. */
+function lensFigures(m: SiteFacts): string[] {
   const e = m.match?.entry;
   if (!e) {
-    // A model of the user's own with literal layer sizes still has a figure: its counted parameters.
     const p = m.site.params;
-    if (p !== undefined && finite(p)) parts.push(`${p < 1e6 ? Math.round(p).toLocaleString('en-US') : `${formatNumber(p / 1e6)} M`} params (counted from the layer sizes)`);
-    parts.push(m.site.framework === 'onnxruntime' ? 'ONNX model · not in catalog' : 'not in catalog');
-    if (m.site.confidence === 'low') parts.push('may load a checkpoint rather than a model');
-    return parts.join(' · ');
+    const figures = p !== undefined && finite(p) ? [shortParams(p)] : [];
+    figures.push(m.site.confidence === 'low' ? 'checkpoint?' : 'not in catalog');
+    return figures;
   }
-  if (finite(e.paramsM)) parts.push(`${formatNumber(e.paramsM)} M params`);
-  if (finite(e.gmacs)) parts.push(`${formatNumber(e.gmacs)} GMACs`);
-  const energy = perInference(m.energy);
-  if (energy) parts.push(energy);
-  if (e.grade) parts.push(`grade ${e.testNetwork ? '—' : e.gradeRange && e.gradeRange[0] !== e.gradeRange[1] ? e.gradeRange.join('–') : e.grade} (${REFERENCE_DEVICE})`);
+  const energy = shortEnergy(m.energy);
+  const grade = gradeLetters(e);
+  return [energy, grade ? `grade ${grade}` : undefined].filter((x): x is string => x !== undefined);
+}
+
+/**
+ * The summary lens of a model site, at most LENS_MAX characters: "resnet152 · ≈ 4.3 J/inf · grade D".
+ * How each figure was obtained (method, band, device, sources) is in siteLensTooltip and the hover.
+ */
+export function siteLensTitle(m: SiteFacts): string {
+  const figures = lensFigures(m);
+  const sep = ' · ';
+  while (figures.length > 1 && MIN_LABEL + sep.length + figures.join(sep).length > LENS_MAX) figures.pop();
+  const tail = figures.join(sep);
+  const room = LENS_MAX - (tail ? tail.length + sep.length : 0);
+  return [shortLabel(m.label, Math.max(1, room)), ...figures].join(sep);
+}
+
+/** The lens's tooltip: the full name and every figure with how it was obtained. Plain text, one per line. */
+export function siteLensTooltip(m: SiteFacts): string {
+  const lines = [`${m.label} (${m.site.framework})`];
+  const e = m.match?.entry;
+  if (!e) {
+    const p = m.site.params;
+    if (p !== undefined && finite(p)) lines.push(`${shortParams(p)}, counted from the layer sizes`);
+    lines.push(m.site.framework === 'onnxruntime' ? 'ONNX model, not in the catalog' : 'Not in the GreenLens catalog: no energy figure');
+    if (m.site.confidence === 'low') lines.push('This call may load a checkpoint rather than a model.');
+    return lines.join('\n');
+  }
+  const size = [finite(e.paramsM) ? `${formatNumber(e.paramsM)} M params` : undefined, finite(e.gmacs) ? `${formatNumber(e.gmacs)} GMACs` : undefined].filter(Boolean);
+  if (size.length) lines.push(size.join(' · '));
+  const q = m.energy;
+  if (q && isDisplayable(q) && q.unit === 'J') {
+    const band = q.low !== q.high ? `, band ${formatJoules(q.low)} – ${formatJoules(q.high)}` : '';
+    lines.push(`Energy per inference: ${q.provenance === 'estimated' ? '≈ ' : ''}${formatJoules(q.value)}${band} (${q.provenance}: ${q.method})`);
+    if (q.sources.length) lines.push(`Sources: ${q.sources.join('; ')}`);
+  }
+  if (m.device) lines.push(`Device assumed: ${m.device.name}`);
+  lines.push(`Grade ${gradeLabel(e)}`);
   const n = m.alternatives.length;
-  parts.push(n === 0 ? 'no greener option in the catalog' : `${n} greener option${n === 1 ? '' : 's'}`);
-  return parts.join(' · ');
+  lines.push(n === 0 ? 'No greener option in the catalog' : `${n} greener option${n === 1 ? '' : 's'} in the catalog`);
+  lines.push('Click for the model card.');
+  return lines.join('\n');
 }
 
 /** One line per alternative for the quick pick: label, description and detail. */

@@ -13,7 +13,7 @@ import { alternativeName, describeSite, type SiteModel } from './model';
 export { analyzePythonFiles, documentResolver, loadPythonGrammar, PythonDocumentAnalyzer, ruleInfos, CATALOG_ALTERNATIVE_RULE_ID } from '../../analyzers/python/index';
 export { findWorkspaceFiles } from '../../repository/files';
 export { alternativeEdits, alternativeName, describeSite, type SiteModel } from './model';
-export { alternativeItem, modelCardLines, siteLensTitle } from './format';
+export { alternativeItem, modelCardLines, siteLensTitle, siteLensTooltip } from './format';
 export { summarizeTraining } from '../../catalog/training-loop';
 
 /** The GL012 message for a described site, or undefined when the catalog knows no usable alternative. */

@@ -9,6 +9,9 @@ import { InternalCommands } from '../commands/ids';
 import type { DocumentAnalyses, DocumentResult } from './documents';
 import type { PythonService } from './service';
 
+/** The titles of the lens actions, short so that they stay on screen beside the summary. */
+export const LENS_ACTIONS = { profile: 'Profile', greener: 'Greener…' } as const;
+
 function toRange(r: PlainRange): vscode.Range {
   return new vscode.Range(r.start.line, r.start.character, r.end.line, r.end.character);
 }
@@ -51,9 +54,9 @@ export class PythonCodeLenses implements vscode.CodeLensProvider {
       if (!m) continue;
       const at = new vscode.Range(site.range.start.line, site.range.start.character, site.range.start.line, site.range.start.character);
       const args = [result.uri, i];
-      lenses.push(new vscode.CodeLens(at, { title: eng.siteLensTitle(m), command: InternalCommands.showDetails, arguments: args, tooltip: 'Show the model card' }));
-      lenses.push(new vscode.CodeLens(at, { title: 'Profile variants', command: InternalCommands.profileVariants, arguments: args }));
-      if (m.alternatives.length > 0) lenses.push(new vscode.CodeLens(at, { title: 'Greener alternatives', command: InternalCommands.alternatives, arguments: args }));
+      lenses.push(new vscode.CodeLens(at, { title: eng.siteLensTitle(m), command: InternalCommands.showDetails, arguments: args, tooltip: eng.siteLensTooltip(m) }));
+      lenses.push(new vscode.CodeLens(at, { title: LENS_ACTIONS.profile, command: InternalCommands.profileVariants, arguments: args, tooltip: 'Profile optimized variants of this model on this machine' }));
+      if (m.alternatives.length > 0) lenses.push(new vscode.CodeLens(at, { title: LENS_ACTIONS.greener, command: InternalCommands.alternatives, arguments: args, tooltip: 'Greener alternatives from the catalog' }));
     }
     return lenses;
   }

@@ -37,14 +37,17 @@ export class ReportPanel implements vscode.Disposable {
     return this.lastRendered;
   }
 
-  /** Opens the panel, or reveals it, optionally on one model's section; builds the report when needed. */
-  async show(focusModelId?: string): Promise<void> {
+  /**
+   * Opens the panel, or reveals it, optionally on one model's section; builds the report when needed.
+   * `column` places a new panel (the side bar opens it beside the code); an open panel stays where it is.
+   */
+  async show(focusModelId?: string, column: vscode.ViewColumn = vscode.ViewColumn.Active): Promise<void> {
     this.focus = focusModelId;
     if (this.panel) {
       this.panel.reveal(undefined, false);
       await this.refresh();
     } else {
-      const panel = vscode.window.createWebviewPanel(REPORT_VIEW_TYPE, 'GreenLens Report', vscode.ViewColumn.Active, { ...webviewOptions(this.ctx.extension.extensionUri), retainContextWhenHidden: false });
+      const panel = vscode.window.createWebviewPanel(REPORT_VIEW_TYPE, 'GreenLens Report', column, { ...webviewOptions(this.ctx.extension.extensionUri), retainContextWhenHidden: false });
       // A new page asks for the report with `ready` once its script listens: sending it now as well
       // drew the page twice (or posted to a page not yet listening). The build starts now all the same,
       // and callers get the report when this returns; a failed build is shown to the page on `ready`.
