@@ -1,4 +1,4 @@
-// `npm test`: builds, type-checks and lints, then runs the three tiers — unit (node's test runner over
+// `npm test`: builds, type-checks, lints and checks the formatting, then runs the three tiers — unit (node's test runner over
 // the pure modules), integration (mocha inside a real VS Code extension host) and e2e (playwright-core
 // driving chromium against code-server) — and ends with one line `N passed, N failed, N skipped`, after
 // the skipped tests with their reasons. Before the unit tier it sets up the test material
@@ -47,6 +47,7 @@ step('build', run(process.execPath, ['scripts/build.mjs']) === 0);
 if (!argv.includes('--no-static') && tiers.length === 0) {
   step('typecheck', run('npx', ['tsc', '--noEmit', '-p', '.']) === 0 && run('npx', ['tsc', '--noEmit', '-p', 'src/webview']) === 0);
   step('lint', run('npx', ['eslint', '.']) === 0);
+  step('format', run('npx', ['prettier', '--check', '--log-level', 'warn', '.']) === 0);
 }
 
 if (wanted('unit')) {
