@@ -16,7 +16,15 @@ import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { CaseRequest, CaseResult } from './fuzz/child';
 
-const { values } = parseArgs({ options: { onnx: { type: 'string' }, python: { type: 'string' }, seed: { type: 'string' }, 'timeout-s': { type: 'string' }, scale: { type: 'string' } } });
+const { values } = parseArgs({
+  options: {
+    onnx: { type: 'string' },
+    python: { type: 'string' },
+    seed: { type: 'string' },
+    'timeout-s': { type: 'string' },
+    scale: { type: 'string' },
+  },
+});
 const ONNX_CASES = Number(values.onnx ?? 10_000);
 const PYTHON_CASES = Number(values.python ?? 1_000);
 const SEED = Number(values.seed ?? 20_261);
@@ -37,9 +45,14 @@ interface Lane {
 }
 
 function startChild(): Promise<ChildProcess> {
-  const child = fork(path.join(__dirname, 'fuzz', 'child.ts'), [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+  const child = fork(path.join(__dirname, 'fuzz', 'child.ts'), [], {
+    execArgv: ['--import', 'tsx'],
+    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+  });
   return new Promise((resolve, reject) => {
-    child.once('message', (m) => (m === 'ready' ? resolve(child) : reject(new Error(`unexpected first message ${String(m)}`))));
+    child.once('message', (m) =>
+      m === 'ready' ? resolve(child) : reject(new Error(`unexpected first message ${String(m)}`)),
+    );
     child.once('exit', (code) => reject(new Error(`fuzz child exited with ${code} before it was ready`)));
   });
 }
@@ -96,21 +109,49 @@ async function runLane(lane: Lane): Promise<void> {
 }
 
 function printLane(lane: Lane): void {
-  console.log(`\n${lane.name}: ${lane.cases} cases (${lane.recycled} children replaced for holding over ${RECYCLE_MB} MB after a case)`);
-  console.log('group'.padEnd(16) + 'ok'.padStart(7) + 'refused'.padStart(9) + 'slowest ms'.padStart(12) + 'peak RSS MB'.padStart(13));
-  for (const [name, g] of [...lane.groups].sort()) console.log(name.padEnd(16) + String(g.ok).padStart(7) + String(g.typed).padStart(9) + g.slowestMs.toFixed(0).padStart(12) + g.peakMb.toFixed(0).padStart(13));
-  for (const line of [...lane.uncaught, ...lane.hangs, ...lane.over]) console.log(`  FAIL ${line.split('\n').slice(0, 4).join(' | ')}`);
+  console.log(
+    `\n${lane.name}: ${lane.cases} cases (${lane.recycled} children replaced for holding over ${RECYCLE_MB} MB after a case)`,
+  );
+  console.log(
+    'group'.padEnd(16) +
+      'ok'.padStart(7) +
+      'refused'.padStart(9) +
+      'slowest ms'.padStart(12) +
+      'peak RSS MB'.padStart(13),
+  );
+  for (const [name, g] of [...lane.groups].sort())
+    console.log(
+      name.padEnd(16) +
+        String(g.ok).padStart(7) +
+        String(g.typed).padStart(9) +
+        g.slowestMs.toFixed(0).padStart(12) +
+        g.peakMb.toFixed(0).padStart(13),
+    );
+  for (const line of [...lane.uncaught, ...lane.hangs, ...lane.over])
+    console.log(`  FAIL ${line.split('\n').slice(0, 4).join(' | ')}`);
 }
 
 async function main(): Promise<void> {
-  const lane = (name: Lane['name'], cases: number): Lane => ({ name, cases, uncaught: [], hangs: [], over: [], recycled: 0, groups: new Map() });
+  const lane = (name: Lane['name'], cases: number): Lane => ({
+    name,
+    cases,
+    uncaught: [],
+    hangs: [],
+    over: [],
+    recycled: 0,
+    groups: new Map(),
+  });
   const lanes = [lane('onnx', ONNX_CASES), lane('python', PYTHON_CASES)];
   const t0 = performance.now();
   await Promise.all(lanes.map(runLane));
   lanes.forEach(printLane);
   const sum = (k: 'uncaught' | 'hangs' | 'over'): number => lanes.reduce((n, l) => n + l[k].length, 0);
-  console.log(`\nseed ${SEED}, per-case limit ${TIMEOUT_MS / 1000} s, memory bound ${MEMORY_MB} MB per case (peak RSS of its process), ${((performance.now() - t0) / 1000).toFixed(0)} s in all`);
-  console.log(`RESULT fuzz onnx_cases=${ONNX_CASES} python_cases=${PYTHON_CASES} uncaught=${sum('uncaught')} hangs=${sum('hangs')} over_512mb=${sum('over')}`);
+  console.log(
+    `\nseed ${SEED}, per-case limit ${TIMEOUT_MS / 1000} s, memory bound ${MEMORY_MB} MB per case (peak RSS of its process), ${((performance.now() - t0) / 1000).toFixed(0)} s in all`,
+  );
+  console.log(
+    `RESULT fuzz onnx_cases=${ONNX_CASES} python_cases=${PYTHON_CASES} uncaught=${sum('uncaught')} hangs=${sum('hangs')} over_512mb=${sum('over')}`,
+  );
   process.exitCode = sum('uncaught') + sum('hangs') + sum('over') > 0 ? 1 : 0;
 }
 

@@ -31,7 +31,10 @@ const WIDTH = 384;
 function chainModel(layers: number): Uint8Array {
   let seed = 12345;
   const random = () => ((seed = (seed * 48271) % 2147483647) / 2147483647 - 0.5) / Math.sqrt(WIDTH);
-  const io = (name: string) => ({ name, type: { tensorType: { elemType: 1, shape: { dim: [{ dimValue: 1 }, { dimValue: WIDTH }] } } } });
+  const io = (name: string) => ({
+    name,
+    type: { tensorType: { elemType: 1, shape: { dim: [{ dimValue: 1 }, { dimValue: WIDTH }] } } },
+  });
   const initializer: onnx.TensorProto.$Properties[] = [];
   const node: onnx.NodeProto.$Properties[] = [];
   let prev = 'x';
@@ -44,7 +47,9 @@ function chainModel(layers: number): Uint8Array {
     prev = out;
   }
   return onnx.ModelProto.encode({
-    irVersion: 8, producerName: 'greenlens-bench', opsetImport: [{ domain: '', version: 13 }],
+    irVersion: 8,
+    producerName: 'greenlens-bench',
+    opsetImport: [{ domain: '', version: 13 }],
     graph: { name: 'chain', input: [io('x')], output: [io('y')], initializer, node },
   }).finish();
 }
@@ -54,24 +59,38 @@ function startNeighbour(): ChildProcess {
   const core = String(cpus().length - 1);
   const spin = ['-e', 'for (;;) {}'];
   const useTaskset = existsSync('/usr/bin/taskset');
-  return useTaskset ? spawn('/usr/bin/taskset', ['-c', core, process.execPath, ...spin], { stdio: 'ignore' }) : spawn(process.execPath, spin, { stdio: 'ignore' });
+  return useTaskset
+    ? spawn('/usr/bin/taskset', ['-c', core, process.execPath, ...spin], { stdio: 'ignore' })
+    : spawn(process.execPath, spin, { stdio: 'ignore' });
 }
 
 async function trial(runner: ProfilerRunner, base: string, variant: string, seed: number): Promise<InterleaveOutcome> {
   const job: InterleaveJob = {
-    sourceModelPath: base, contestants: [{ id: 'baseline', modelPath: base, batch: 1, threads: 1 }, { id: 'variant', modelPath: variant, batch: 1, threads: 1 }],
-    inputs: { seed: 1 }, budgetMs, targetCiPct: 0.5, seed,
+    sourceModelPath: base,
+    contestants: [
+      { id: 'baseline', modelPath: base, batch: 1, threads: 1 },
+      { id: 'variant', modelPath: variant, batch: 1, threads: 1 },
+    ],
+    inputs: { seed: 1 },
+    budgetMs,
+    targetCiPct: 0.5,
+    seed,
   };
   const answer = await runner.request({ type: 'interleave', job }, { timeoutMs: budgetMs * 10 + 60_000 });
-  if (answer.type !== 'interleaved') throw new Error(`trial failed: ${answer.type === 'error' ? answer.message : answer.type}`);
+  if (answer.type !== 'interleaved')
+    throw new Error(`trial failed: ${answer.type === 'error' ? answer.message : answer.type}`);
   return answer.outcome;
 }
 
 function line(kind: string, i: number, o: InterleaveOutcome): string {
   const v = o.lanes[1];
   const m = o.measurement;
-  const load = m.load ? `foreign load ${m.load.foreignCpusMean.toFixed(2)} CPUs${m.load.rose ? ' (rose: 99 %)' : ''}` : 'load n/a';
-  const passes = (v?.passSpeedups ?? []).map((p) => `${p.value.toFixed(3)}±${ratioHalfWidthPct(p).toFixed(1)}`).join(' ');
+  const load = m.load
+    ? `foreign load ${m.load.foreignCpusMean.toFixed(2)} CPUs${m.load.rose ? ' (rose: 99 %)' : ''}`
+    : 'load n/a';
+  const passes = (v?.passSpeedups ?? [])
+    .map((p) => `${p.value.toFixed(3)}±${ratioHalfWidthPct(p).toFixed(1)}`)
+    .join(' ');
   return `${kind} ${String(i + 1).padStart(2)}  speed-up ${formatSpeedup(v?.speedup).padEnd(20)} ${(v?.verdict ?? '').padEnd(24)} ${m.passes ?? 1} passes, ${m.rounds} rounds × ${v?.metrics.runsPerBlock ?? 0} runs, ${load}; per pass ${passes}`;
 }
 
@@ -82,7 +101,11 @@ async function main(): Promise<void> {
   writeFileSync(a, chainModel(10));
   writeFileSync(b, chainModel(11));
   const runner = new ProfilerRunner(bundledWorker());
-  console.log(`load average before: ${loadavg().map((x) => x.toFixed(2)).join(' ')} on ${cpus().length} CPUs; ${trials} trials of A/A and A/B, ${budgetMs} ms each`);
+  console.log(
+    `load average before: ${loadavg()
+      .map((x) => x.toFixed(2))
+      .join(' ')} on ${cpus().length} CPUs; ${trials} trials of A/A and A/B, ${budgetMs} ms each`,
+  );
   const neighbour = startNeighbour();
   let covered = 0;
   let detected = 0;
@@ -101,8 +124,14 @@ async function main(): Promise<void> {
     runner.dispose();
     rmSync(dir, { recursive: true, force: true });
   }
-  console.log(`load average after: ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
-  console.log(`RESULT noise null_coverage=${(covered / trials).toFixed(2)} detect_10pct=${(detected / trials).toFixed(2)} trials=${trials}`);
+  console.log(
+    `load average after: ${loadavg()
+      .map((x) => x.toFixed(2))
+      .join(' ')}`,
+  );
+  console.log(
+    `RESULT noise null_coverage=${(covered / trials).toFixed(2)} detect_10pct=${(detected / trials).toFixed(2)} trials=${trials}`,
+  );
 }
 
 main().catch((e: unknown) => {

@@ -24,13 +24,22 @@ import { homedir, tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { buildSync } from 'esbuild';
 
-const MODEL = path.join(process.env.GREENLENS_TEST_MODELS ?? path.join(homedir(), '.cache', 'greenlens-test-models'), 'vit_b_16.onnx');
+const MODEL = path.join(
+  process.env.GREENLENS_TEST_MODELS ?? path.join(homedir(), '.cache', 'greenlens-test-models'),
+  'vit_b_16.onnx',
+);
 const PYTHON = '/usr/bin/python3';
 /** Processes per side and mode: medians of 9 stand up to a busy host's bursts better than 5 did. */
 const RUNS = 9;
 
 type Mode = 'cold' | 'uncached' | 'warm';
-interface Side { seconds: number; wallSeconds: number; peakRssMb: number; params: number; gmacs: number | null }
+interface Side {
+  seconds: number;
+  wallSeconds: number;
+  peakRssMb: number;
+  params: number;
+  gmacs: number | null;
+}
 
 /**
  * Our child's entry: runs the work bundle with the compile cache in CACHE_DIR, as dist/cli.js runs the
@@ -114,7 +123,9 @@ function measure(launcher: string, mode: Mode, cacheDir: string): { ours: Side; 
   const theirs: Side[] = [];
   const calls = CALLS[mode];
   for (let i = 0; i < RUNS; i++) {
-    ours.push(timed(process.execPath, [launcher, MODEL, ...calls.ours.map(String)], mode === 'uncached' ? undefined : cacheDir));
+    ours.push(
+      timed(process.execPath, [launcher, MODEL, ...calls.ours.map(String)], mode === 'uncached' ? undefined : cacheDir),
+    );
     theirs.push(timed(PYTHON, ['-c', PY, MODEL, ...calls.python.map(String)]));
   }
   return { ours: median(ours), theirs: median(theirs), all: [ours, theirs] };
@@ -129,7 +140,15 @@ function main(): void {
   try {
     const work = path.join(dir, 'work.js');
     const launcher = path.join(dir, 'launch.js');
-    const build = (contents: string, outfile: string): unknown => buildSync({ stdin: { contents, loader: 'ts', resolveDir: __dirname }, bundle: true, platform: 'node', format: 'cjs', outfile, logLevel: 'error' });
+    const build = (contents: string, outfile: string): unknown =>
+      buildSync({
+        stdin: { contents, loader: 'ts', resolveDir: __dirname },
+        bundle: true,
+        platform: 'node',
+        format: 'cjs',
+        outfile,
+        logLevel: 'error',
+      });
     build(CHILD, work);
     build(LAUNCH(work), launcher);
     // A first run writes the cache, as a user's first `greenlens inspect` does; it is not measured.
@@ -139,7 +158,9 @@ function main(): void {
     const uncached = measure(launcher, 'uncached', cacheDir);
     const warm = measure(launcher, 'warm', cacheDir);
     console.log(`vit_b_16.onnx (${MODEL}), median of ${RUNS} processes per side, Node.js ${process.version}`);
-    console.log(`${'side'.padEnd(40)} ${'seconds'.padStart(9)} ${'wall (s)'.padStart(10)} ${'peak MB'.padStart(9)} ${'params'.padStart(11)} ${'GMACs'.padStart(7)}`);
+    console.log(
+      `${'side'.padEnd(40)} ${'seconds'.padStart(9)} ${'wall (s)'.padStart(10)} ${'peak MB'.padStart(9)} ${'params'.padStart(11)} ${'GMACs'.padStart(7)}`,
+    );
     console.log(row('cold: greenlens open + summarise', cold.ours));
     console.log(row('cold: python3-onnx load + param count', cold.theirs));
     console.log(row('cold, first run (no compile cache)', uncached.ours));
@@ -149,11 +170,15 @@ function main(): void {
     const spread = (s: Side[]): string => s.map((x) => x.seconds.toFixed(3)).join(' ');
     console.log(`cold runs (s): greenlens ${spread(cold.all[0] as Side[])}; python ${spread(cold.all[1] as Side[])}`);
     console.log('seconds: the work inside the process (cold: first call; warm: median of 5 calls after warm-up);');
-    console.log(`first run: speedup_vs_onnx=${(uncached.theirs.seconds / uncached.ours.seconds).toFixed(1)} (V8 compiles every function it calls; later runs load that from the cache)`);
+    console.log(
+      `first run: speedup_vs_onnx=${(uncached.theirs.seconds / uncached.ours.seconds).toFixed(1)} (V8 compiles every function it calls; later runs load that from the cache)`,
+    );
     console.log('wall: whole child process, start-up and every call included; peak MB: the child process.');
     console.log('params: python counts initializers only; greenlens adds the elements of Constant nodes.');
     console.log(`warm speedup_vs_onnx=${(warm.theirs.seconds / warm.ours.seconds).toFixed(1)}`);
-    console.log(`RESULT onnx-inspect seconds=${cold.ours.seconds.toFixed(3)} peak_rss_mb=${cold.ours.peakRssMb.toFixed(0)} speedup_vs_onnx=${(cold.theirs.seconds / cold.ours.seconds).toFixed(1)} warm_speedup_vs_onnx=${(warm.theirs.seconds / warm.ours.seconds).toFixed(1)} first_run_speedup_vs_onnx=${(uncached.theirs.seconds / uncached.ours.seconds).toFixed(1)}`);
+    console.log(
+      `RESULT onnx-inspect seconds=${cold.ours.seconds.toFixed(3)} peak_rss_mb=${cold.ours.peakRssMb.toFixed(0)} speedup_vs_onnx=${(cold.theirs.seconds / cold.ours.seconds).toFixed(1)} warm_speedup_vs_onnx=${(warm.theirs.seconds / warm.ours.seconds).toFixed(1)} first_run_speedup_vs_onnx=${(uncached.theirs.seconds / uncached.ours.seconds).toFixed(1)}`,
+    );
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -54,10 +54,18 @@ async function overheadPct(threads: number | undefined): Promise<{ pct: number; 
   };
   const harnessBlock = async () => {
     const t0 = performance.now();
-    await interleave([{ run: () => session.run(feeds), runs: perBlock, batch: 1, leadIn: perBlock >= LEAD_IN_FROM_RUNS }], {
-      budgetMs: 1e9, targetPct: -1, clock: systemClock, random: seededRandom(1), minRounds: 2, maxRounds: 4,
-      worstPct: (logs) => worstIntervalPct(logs, [1], 1e-4),
-    });
+    await interleave(
+      [{ run: () => session.run(feeds), runs: perBlock, batch: 1, leadIn: perBlock >= LEAD_IN_FROM_RUNS }],
+      {
+        budgetMs: 1e9,
+        targetPct: -1,
+        clock: systemClock,
+        random: seededRandom(1),
+        minRounds: 2,
+        maxRounds: 4,
+        worstPct: (logs) => worstIntervalPct(logs, [1], 1e-4),
+      },
+    );
     return (performance.now() - t0) / runs;
   };
   const diffs: number[] = [];
@@ -79,8 +87,10 @@ async function overheadPct(threads: number | undefined): Promise<{ pct: number; 
   }
   await session.release();
   const ci = medianCi(sortedCopy(diffs));
-  console.log(`bare session.run loop ${(bareSum / rounds).toFixed(3)} ms/run, interleaved loop ${(harnessSum / rounds).toFixed(3)} ms/run; ` +
-    `paired difference median ${ci.median.toFixed(2)} % (95 % CI ${ci.low.toFixed(2)} … ${ci.high.toFixed(2)} %, ${rounds} rounds of ${runs} runs in blocks of ${perBlock})`);
+  console.log(
+    `bare session.run loop ${(bareSum / rounds).toFixed(3)} ms/run, interleaved loop ${(harnessSum / rounds).toFixed(3)} ms/run; ` +
+      `paired difference median ${ci.median.toFixed(2)} % (95 % CI ${ci.low.toFixed(2)} … ${ci.high.toFixed(2)} %, ${rounds} rounds of ${runs} runs in blocks of ${perBlock})`,
+  );
   return { pct: ci.median, low: ci.low, high: ci.high };
 }
 
@@ -90,24 +100,41 @@ async function main(): Promise<void> {
   const t0 = performance.now();
   const storageDir = mkdtempSync(path.join(tmpdir(), 'gl-sweep-'));
   const res = await profileModel({
-    modelPath: model, storageDir, variants: 'int8-dynamic,int8-static,fp16,prune-global:0.5,opt-all',
-    inputs: { randomSamples: 8 }, budgetMs: budgetS * 1000, worker,
+    modelPath: model,
+    storageDir,
+    variants: 'int8-dynamic,int8-static,fp16,prune-global:0.5,opt-all',
+    inputs: { randomSamples: 8 },
+    budgetMs: budgetS * 1000,
+    worker,
   }).finally(() => rmSync(storageDir, { recursive: true, force: true }));
   const seconds = (performance.now() - t0) / 1000;
   console.log(`threads: ${res.threads?.reason ?? 'n/a'}`);
   for (const v of res.variants) {
     const m = v.metrics;
     const s = v.speedup;
-    const speed = s && v.kind !== 'baseline' ? `, speed-up ${s.value.toFixed(3)} (${s.low.toFixed(3)}–${s.high.toFixed(3)}, ${v.verdict})` : '';
-    console.log(`  ${v.id.padEnd(18)} ${v.status.padEnd(9)} ${m ? `p50 ${m.p50Ms.toFixed(2)} ms ±${m.ciPct.toFixed(2)} % (${m.repetitions} runs in ${m.blocks ?? 0} blocks, ${((m.repetitions * m.meanMs) / 1000).toFixed(1)} s timed, load ${m.loadMs.toFixed(0)} ms, build ${m.buildMs.toFixed(0)} ms)${speed}` : v.reason ?? ''}`);
+    const speed =
+      s && v.kind !== 'baseline'
+        ? `, speed-up ${s.value.toFixed(3)} (${s.low.toFixed(3)}–${s.high.toFixed(3)}, ${v.verdict})`
+        : '';
+    console.log(
+      `  ${v.id.padEnd(18)} ${v.status.padEnd(9)} ${m ? `p50 ${m.p50Ms.toFixed(2)} ms ±${m.ciPct.toFixed(2)} % (${m.repetitions} runs in ${m.blocks ?? 0} blocks, ${((m.repetitions * m.meanMs) / 1000).toFixed(1)} s timed, load ${m.loadMs.toFixed(0)} ms, build ${m.buildMs.toFixed(0)} ms)${speed}` : (v.reason ?? '')}`,
+    );
   }
   const mi = res.measurement;
-  if (mi) console.log(`interleaved: ${mi.rounds} rounds, blocks about ${mi.blockTargetMs.toFixed(1)} ms, clock step ${mi.clockGranularityUs.toFixed(3)} µs, ${Math.round(mi.level * 100)} % intervals; ${mi.notes.join(' ')}`);
+  if (mi)
+    console.log(
+      `interleaved: ${mi.rounds} rounds, blocks about ${mi.blockTargetMs.toFixed(1)} ms, clock step ${mi.clockGranularityUs.toFixed(3)} µs, ${Math.round(mi.level * 100)} % intervals; ${mi.notes.join(' ')}`,
+    );
   const cis = res.variants.flatMap((v) => (v.metrics ? [v.metrics.ciPct] : []));
   const worst = Math.max(...cis);
-  const worstSpeedup = Math.max(0, ...res.variants.flatMap((v) => (v.speedup && v.kind !== 'baseline' ? [ratioHalfWidthPct(v.speedup)] : [])));
+  const worstSpeedup = Math.max(
+    0,
+    ...res.variants.flatMap((v) => (v.speedup && v.kind !== 'baseline' ? [ratioHalfWidthPct(v.speedup)] : [])),
+  );
   const overhead = await overheadPct(res.threads?.count);
-  console.log(`RESULT profile-sweep seconds=${seconds.toFixed(1)} worst_ci_pct=${worst.toFixed(2)} worst_speedup_pct=${worstSpeedup.toFixed(2)} overhead_pct=${overhead.pct.toFixed(2)}`);
+  console.log(
+    `RESULT profile-sweep seconds=${seconds.toFixed(1)} worst_ci_pct=${worst.toFixed(2)} worst_speedup_pct=${worstSpeedup.toFixed(2)} overhead_pct=${overhead.pct.toFixed(2)}`,
+  );
 }
 
 main().catch((e: unknown) => {

@@ -52,19 +52,42 @@ function cpythonSeconds(python: string, files: string[]): number {
  */
 function syntheticFile(lines: number): string {
   const out = [
-    'import torch', 'import torch.nn as nn', 'from torchvision.models import resnet50', 'from torch.utils.data import DataLoader', '',
-    'class Net(nn.Module):', '    def __init__(self):', '        super().__init__()', '        self.fc = nn.Linear(64, 10)', '',
-    '    def forward(self, x):', '        return self.fc(x)', '',
-    'model = Net()', 'backbone = resnet50(weights="DEFAULT").to("cuda")', 'loader = DataLoader(data, batch_size=32)',
-    'for epoch in range(20):', '    for x, y in loader:', '        loss = model(x).sum()', '        loss.backward()', '',
+    'import torch',
+    'import torch.nn as nn',
+    'from torchvision.models import resnet50',
+    'from torch.utils.data import DataLoader',
+    '',
+    'class Net(nn.Module):',
+    '    def __init__(self):',
+    '        super().__init__()',
+    '        self.fc = nn.Linear(64, 10)',
+    '',
+    '    def forward(self, x):',
+    '        return self.fc(x)',
+    '',
+    'model = Net()',
+    'backbone = resnet50(weights="DEFAULT").to("cuda")',
+    'loader = DataLoader(data, batch_size=32)',
+    'for epoch in range(20):',
+    '    for x, y in loader:',
+    '        loss = model(x).sum()',
+    '        loss.backward()',
+    '',
   ];
   for (let i = 0; out.length < lines; i++) {
     out.push(
-      `def helper_${i}(values, scale=${i}):`, `    """Normalises batch ${i} and returns its statistics."""`, '    total = 0.0',
-      '    for v in values:', '        if v is None:', '            continue', '        total += float(v) * scale',
-      `    t = torch.tensor(values, dtype=torch.float32).reshape(-1, ${(i % 7) + 1})`, '    mean = t.mean(dim=0)',
+      `def helper_${i}(values, scale=${i}):`,
+      `    """Normalises batch ${i} and returns its statistics."""`,
+      '    total = 0.0',
+      '    for v in values:',
+      '        if v is None:',
+      '            continue',
+      '        total += float(v) * scale',
+      `    t = torch.tensor(values, dtype=torch.float32).reshape(-1, ${(i % 7) + 1})`,
+      '    mean = t.mean(dim=0)',
       `    out = {"mean": mean.tolist(), "total": total, "name": "batch-${i}"}`,
-      i % 10 === 0 ? `    return backbone(t.unsqueeze(0)), out` : '    return out', '',
+      i % 10 === 0 ? `    return backbone(t.unsqueeze(0)), out` : '    return out',
+      '',
     );
   }
   return out.slice(0, lines).join('\n') + '\n';
@@ -76,7 +99,10 @@ function editLatencies(rounds: number, seed: number): number[] {
   const doc = new PythonDocumentAnalyzer(text);
   doc.analyze();
   const times: number[] = [];
-  const rand = (n: number): number => { seed = (seed * 1103515245 + 12345) % 2147483648; return seed % n; };
+  const rand = (n: number): number => {
+    seed = (seed * 1103515245 + 12345) % 2147483648;
+    return seed % n;
+  };
   for (let i = 0; i < rounds; i++) {
     // Insert one character at the end of a random line (a keystroke), then analyze as the editor would.
     const src = doc.source;
@@ -87,7 +113,13 @@ function editLatencies(rounds: number, seed: number): number[] {
     for (let l = 0; l < line; l++) index += (lines[l] ?? '').length + 1;
     index += character;
     const t0 = performance.now();
-    doc.update({ startIndex: index, oldEndIndex: index, start: { line, character }, oldEnd: { line, character }, newText: i % 2 ? ' ' : '#' });
+    doc.update({
+      startIndex: index,
+      oldEndIndex: index,
+      start: { line, character },
+      oldEnd: { line, character },
+      newText: i % 2 ? ' ' : '#',
+    });
     doc.analyze();
     times.push(performance.now() - t0);
   }
@@ -103,7 +135,12 @@ function quantile(values: number[], q: number): number {
 async function main(): Promise<void> {
   const { values, positionals } = parseArgs({
     allowPositionals: true,
-    options: { python: { type: 'string' }, workers: { type: 'string' }, rounds: { type: 'string' }, 'no-prefilter': { type: 'boolean' } },
+    options: {
+      python: { type: 'string' },
+      workers: { type: 'string' },
+      rounds: { type: 'string' },
+      'no-prefilter': { type: 'boolean' },
+    },
   });
   const folder = positionals[0] ?? '/usr/lib/python3/dist-packages/torch';
   const python = values.python ?? '/usr/bin/python3';
@@ -122,7 +159,9 @@ async function main(): Promise<void> {
   const tStart = performance.now();
   const pool = new PythonAnalyzerPool({ workers, workerScript, prefilter });
   await pool.ready();
-  console.log(`worker start-up (${workers} workers, not counted below): ${((performance.now() - tStart) / 1000).toFixed(2)} s`);
+  console.log(
+    `worker start-up (${workers} workers, not counted below): ${((performance.now() - tStart) / 1000).toFixed(2)} s`,
+  );
 
   // Both sides run in turns, so that a burst of load from other processes falls on both alike; the
   // medians of the rounds are compared. The pool stays up between rounds, as in the editor.
@@ -143,9 +182,15 @@ async function main(): Promise<void> {
   const errors = results.filter((r) => r.error || r.analysis?.incomplete).length;
   const oursMedian = quantile(ours, 0.5);
   const cpythonMedian = quantile(cpython, 0.5);
-  const filtered = prefilter ? ', the others shown by the byte prefilter to contain no model (their analysis is empty either way)' : ', prefilter off';
-  console.log(`ours (median of ${rounds}): ${oursMedian.toFixed(2)} s (${(mb / oursMedian).toFixed(2)} MB/s), parsed and analyzed ${parsed.length} files${filtered}; ${sites} sites, ${findings} findings, ${errors} errors`);
-  console.log(`cpython ast.parse (${python}, median of ${rounds}): ${cpythonMedian.toFixed(2)} s (${(mb / cpythonMedian).toFixed(2)} MB/s)`);
+  const filtered = prefilter
+    ? ', the others shown by the byte prefilter to contain no model (their analysis is empty either way)'
+    : ', prefilter off';
+  console.log(
+    `ours (median of ${rounds}): ${oursMedian.toFixed(2)} s (${(mb / oursMedian).toFixed(2)} MB/s), parsed and analyzed ${parsed.length} files${filtered}; ${sites} sites, ${findings} findings, ${errors} errors`,
+  );
+  console.log(
+    `cpython ast.parse (${python}, median of ${rounds}): ${cpythonMedian.toFixed(2)} s (${(mb / cpythonMedian).toFixed(2)} MB/s)`,
+  );
 
   await loadPythonGrammar();
   // The first edits of a process run before V8 has compiled the analyzer: shown apart, then the
@@ -153,9 +198,15 @@ async function main(): Promise<void> {
   const cold = editLatencies(200, 777);
   const warm = editLatencies(200, 12345);
   const p95 = quantile(warm, 0.95);
-  console.log(`edit re-analysis, first 200 edits of the process (JIT warm-up included): median ${quantile(cold, 0.5).toFixed(2)} ms, p95 ${quantile(cold, 0.95).toFixed(2)} ms`);
-  console.log(`edit re-analysis, next 200 edits on a new 2,000-line document: median ${quantile(warm, 0.5).toFixed(2)} ms, p95 ${p95.toFixed(2)} ms`);
-  console.log(`RESULT python-analyze files=${files.length} mb_per_s=${(mb / oursMedian).toFixed(2)} ratio_vs_cpython_parse=${(oursMedian / cpythonMedian).toFixed(3)} edit_p95_ms=${p95.toFixed(2)}`);
+  console.log(
+    `edit re-analysis, first 200 edits of the process (JIT warm-up included): median ${quantile(cold, 0.5).toFixed(2)} ms, p95 ${quantile(cold, 0.95).toFixed(2)} ms`,
+  );
+  console.log(
+    `edit re-analysis, next 200 edits on a new 2,000-line document: median ${quantile(warm, 0.5).toFixed(2)} ms, p95 ${p95.toFixed(2)} ms`,
+  );
+  console.log(
+    `RESULT python-analyze files=${files.length} mb_per_s=${(mb / oursMedian).toFixed(2)} ratio_vs_cpython_parse=${(oursMedian / cpythonMedian).toFixed(3)} edit_p95_ms=${p95.toFixed(2)}`,
+  );
 }
 
 void main();

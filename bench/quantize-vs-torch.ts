@@ -25,9 +25,21 @@ import { batchFeeds, randomSamples } from '../src/profiler/inputs';
 import { medianCi, sortedCopy } from '../src/profiler/stats';
 import { resolveThreads } from '../src/profiler/threads';
 
-interface TorchModel { onnx: string; shape: number[]; torch_quantized_linears: number }
-interface Ready { models: Record<'transformer' | 'mlp', TorchModel>; torch: string; engine: string; threads: number }
-interface Block { fp32: number[]; int8: number[] }
+interface TorchModel {
+  onnx: string;
+  shape: number[];
+  torch_quantized_linears: number;
+}
+interface Ready {
+  models: Record<'transformer' | 'mlp', TorchModel>;
+  torch: string;
+  engine: string;
+  threads: number;
+}
+interface Block {
+  fp32: number[];
+  int8: number[];
+}
 
 const argOf = (name: string) => {
   const i = process.argv.indexOf(name);
@@ -46,9 +58,13 @@ class TorchSide {
 
   static async start(dir: string, threads: number): Promise<{ side: TorchSide; ready: Ready }> {
     // Debian's interpreter: a pyenv python3 earlier on PATH cannot see python3-torch.
-    const child = spawn('/usr/bin/python3', [path.join(__dirname, 'quantize-vs-torch.py'), dir, String(threads)], { stdio: 'pipe' });
+    const child = spawn('/usr/bin/python3', [path.join(__dirname, 'quantize-vs-torch.py'), dir, String(threads)], {
+      stdio: 'pipe',
+    });
     let stderr = '';
-    child.stderr.on('data', (d: Buffer) => { stderr = (stderr + d.toString()).slice(-4000); });
+    child.stderr.on('data', (d: Buffer) => {
+      stderr = (stderr + d.toString()).slice(-4000);
+    });
     const side = new TorchSide(child);
     const first = await side.lines.next();
     if (first.done) throw new Error(`the torch helper failed: ${stderr}`);
@@ -68,7 +84,12 @@ class TorchSide {
 }
 
 /** onnxruntime's side of a block: fp32/int8 pairs for `blockSeconds`, at least 3. */
-async function ortBlock(fp32: Ort.InferenceSession, int8: Ort.InferenceSession, feeds: Record<string, Ort.Tensor>, flip: boolean): Promise<Block> {
+async function ortBlock(
+  fp32: Ort.InferenceSession,
+  int8: Ort.InferenceSession,
+  feeds: Record<string, Ort.Tensor>,
+  flip: boolean,
+): Promise<Block> {
   const out: Block = { fp32: [], int8: [] };
   const timed = async (s: Ort.InferenceSession) => {
     const t = performance.now();
@@ -92,13 +113,31 @@ async function ortBlock(fp32: Ort.InferenceSession, int8: Ort.InferenceSession, 
 function speedup(pairs: Block): { x: number; low: number; high: number; fp32: number; int8: number; n: number } {
   const ratios = pairs.fp32.map((f, i) => f / (pairs.int8[i] ?? NaN));
   const ci = medianCi(sortedCopy(ratios));
-  return { x: ci.median, low: ci.low, high: ci.high, fp32: medianCi(sortedCopy(pairs.fp32)).median, int8: medianCi(sortedCopy(pairs.int8)).median, n: ratios.length };
+  return {
+    x: ci.median,
+    low: ci.low,
+    high: ci.high,
+    fp32: medianCi(sortedCopy(pairs.fp32)).median,
+    int8: medianCi(sortedCopy(pairs.int8)).median,
+    n: ratios.length,
+  };
 }
 
-async function compare(name: 'transformer' | 'mlp', m: TorchModel, torch: TorchSide, threads: number, dir: string): Promise<{ ours: number; theirs: number }> {
+async function compare(
+  name: 'transformer' | 'mlp',
+  m: TorchModel,
+  torch: TorchSide,
+  threads: number,
+  dir: string,
+): Promise<{ ours: number; theirs: number }> {
   // GreenLens's own build of the int8 model, with its profiler's verdict on accuracy and speed.
   const res = await profileModel({
-    modelPath: m.onnx, storageDir: path.join(dir, 'store'), variants: 'int8-dynamic', inputs: { randomSamples: 4 }, budgetMs: 8000, threads,
+    modelPath: m.onnx,
+    storageDir: path.join(dir, 'store'),
+    variants: 'int8-dynamic',
+    inputs: { randomSamples: 4 },
+    budgetMs: 8000,
+    threads,
   });
   const q = res.variants[1];
   if (!q?.modelPath || q.status !== 'measured') throw new Error(`${name}: ${q?.status} ${q?.reason ?? ''}`);
@@ -130,10 +169,16 @@ async function compare(name: 'transformer' | 'mlp', m: TorchModel, torch: TorchS
   const o = speedup(ours);
   const t = speedup(theirs);
   const f = (x: number) => x.toFixed(2);
-  console.log(`${name.padEnd(12)} onnxruntime fp32 ${o.fp32.toFixed(3)} ms, GreenLens int8 ${o.int8.toFixed(3)} ms: ${f(o.x)}× (95 % CI ${f(o.low)}–${f(o.high)}, ${o.n} pairs); ${q.notes[0] ?? ''}`);
-  console.log(`${''.padEnd(12)} torch fp32 ${t.fp32.toFixed(3)} ms, quantize_dynamic ${t.int8.toFixed(3)} ms: ${f(t.x)}× (95 % CI ${f(t.low)}–${f(t.high)}, ${t.n} pairs); ${m.torch_quantized_linears} nn.Linear quantized`);
+  console.log(
+    `${name.padEnd(12)} onnxruntime fp32 ${o.fp32.toFixed(3)} ms, GreenLens int8 ${o.int8.toFixed(3)} ms: ${f(o.x)}× (95 % CI ${f(o.low)}–${f(o.high)}, ${o.n} pairs); ${q.notes[0] ?? ''}`,
+  );
+  console.log(
+    `${''.padEnd(12)} torch fp32 ${t.fp32.toFixed(3)} ms, quantize_dynamic ${t.int8.toFixed(3)} ms: ${f(t.x)}× (95 % CI ${f(t.low)}–${f(t.high)}, ${t.n} pairs); ${m.torch_quantized_linears} nn.Linear quantized`,
+  );
   const ps = q.speedup;
-  console.log(`${''.padEnd(12)} profiler's own interleaved measurement ${ps ? `${f(ps.value)}× (${f(ps.low)}–${f(ps.high)}, ${q.verdict ?? ''})` : 'n/a'}; cosine similarity to fp32 ${q.accuracy?.cosineSimilarity.toFixed(5)}, max abs error ${q.accuracy?.maxAbsError.toExponential(2)} (input ${m.shape.join('×')})`);
+  console.log(
+    `${''.padEnd(12)} profiler's own interleaved measurement ${ps ? `${f(ps.value)}× (${f(ps.low)}–${f(ps.high)}, ${q.verdict ?? ''})` : 'n/a'}; cosine similarity to fp32 ${q.accuracy?.cosineSimilarity.toFixed(5)}, max abs error ${q.accuracy?.maxAbsError.toExponential(2)} (input ${m.shape.join('×')})`,
+  );
   return { ours: o.x, theirs: t.x };
 }
 
@@ -145,12 +190,16 @@ async function main(): Promise<void> {
   const threads = choice.threads ?? cpus().length;
   const { side, ready } = await TorchSide.start(dir, threads);
   try {
-    console.log(`threads: ${threads} on both sides (${choice.reason}); torch ${ready.torch}, ${ready.engine} engine, ${ready.threads} threads; ${rounds} rounds of ${blockSeconds} s blocks per side`);
+    console.log(
+      `threads: ${threads} on both sides (${choice.reason}); torch ${ready.torch}, ${ready.engine} engine, ${ready.threads} threads; ${rounds} rounds of ${blockSeconds} s blocks per side`,
+    );
     const t = await compare('transformer', ready.models.transformer, side, threads, dir);
     const m = await compare('mlp', ready.models.mlp, side, threads, dir);
     const ratio = Math.min(t.ours / t.theirs, m.ours / m.theirs);
     const f = (x: number) => x.toFixed(2);
-    console.log(`RESULT quantize-vs-torch ours_transformer=${f(t.ours)} torch_transformer=${f(t.theirs)} ours_mlp=${f(m.ours)} torch_mlp=${f(m.theirs)} min_ratio=${f(ratio)}`);
+    console.log(
+      `RESULT quantize-vs-torch ours_transformer=${f(t.ours)} torch_transformer=${f(t.theirs)} ours_mlp=${f(m.ours)} torch_mlp=${f(m.theirs)} min_ratio=${f(ratio)}`,
+    );
   } finally {
     side.close();
   }

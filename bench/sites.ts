@@ -15,9 +15,17 @@ import { analyzePython } from '../src/analyzers/python/analyze';
 import { loadPythonGrammar } from '../src/analyzers/python/treeSitter';
 import { PythonWorkspaceIndex } from '../src/analyzers/python/workspaceIndex';
 
-interface Manifest { files: { repository: string; commit: string; path: string; licence: string; file: string }[] }
-interface Labels { files: Record<string, { sites: { line: number; framework: string }[]; not: { line: number }[] }> }
-interface Tally { tp: number; fn: number; fp: number }
+interface Manifest {
+  files: { repository: string; commit: string; path: string; licence: string; file: string }[];
+}
+interface Labels {
+  files: Record<string, { sites: { line: number; framework: string }[]; not: { line: number }[] }>;
+}
+interface Tally {
+  tp: number;
+  fn: number;
+  fp: number;
+}
 
 const ROOT = path.join(__dirname, '..', 'test', 'fixtures', 'real-world');
 
@@ -27,7 +35,8 @@ function tally(map: Map<string, Tally>, fw: string): Tally {
   return t;
 }
 
-const pct = (num: number, den: number): string => (den === 0 ? '   -  ' : `${((100 * num) / den).toFixed(1).padStart(5)}%`);
+const pct = (num: number, den: number): string =>
+  den === 0 ? '   -  ' : `${((100 * num) / den).toFixed(1).padStart(5)}%`;
 
 async function main(): Promise<void> {
   const { values } = parseArgs({ options: { verbose: { type: 'boolean', default: false } } });
@@ -47,7 +56,8 @@ async function main(): Promise<void> {
     const label = labels.files[entry.file] ?? { sites: [], not: [] };
     const wanted = new Map(label.sites.map((s) => [s.line, s.framework]));
     const found = new Map<number, string>();
-    for (const s of analysis.sites) if (s.kind !== 'define' && !found.has(s.range.start.line + 1)) found.set(s.range.start.line + 1, s.framework);
+    for (const s of analysis.sites)
+      if (s.kind !== 'define' && !found.has(s.range.start.line + 1)) found.set(s.range.start.line + 1, s.framework);
     for (const [line, fw] of wanted) {
       const t = tally(byFw, fw);
       if (found.has(line)) t.tp++;
@@ -65,14 +75,22 @@ async function main(): Promise<void> {
   const all: Tally = { tp: 0, fn: 0, fp: 0 };
   console.log('framework               labelled  found  recall  precision');
   for (const [fw, t] of [...byFw].sort((a, b) => a[0].localeCompare(b[0]))) {
-    all.tp += t.tp; all.fn += t.fn; all.fp += t.fp;
-    console.log(`${fw.padEnd(22)} ${String(t.tp + t.fn).padStart(9)} ${String(t.tp + t.fp).padStart(6)}  ${pct(t.tp, t.tp + t.fn)}  ${pct(t.tp, t.tp + t.fp)}`);
+    all.tp += t.tp;
+    all.fn += t.fn;
+    all.fp += t.fp;
+    console.log(
+      `${fw.padEnd(22)} ${String(t.tp + t.fn).padStart(9)} ${String(t.tp + t.fp).padStart(6)}  ${pct(t.tp, t.tp + t.fn)}  ${pct(t.tp, t.tp + t.fp)}`,
+    );
   }
-  console.log(`${'all'.padEnd(22)} ${String(all.tp + all.fn).padStart(9)} ${String(all.tp + all.fp).padStart(6)}  ${pct(all.tp, all.tp + all.fn)}  ${pct(all.tp, all.tp + all.fp)}`);
+  console.log(
+    `${'all'.padEnd(22)} ${String(all.tp + all.fn).padStart(9)} ${String(all.tp + all.fp).padStart(6)}  ${pct(all.tp, all.tp + all.fn)}  ${pct(all.tp, all.tp + all.fp)}`,
+  );
   if (values.verbose) for (const n of notes) console.log(n);
   const recall = all.tp / Math.max(1, all.tp + all.fn);
   const precision = all.tp / Math.max(1, all.tp + all.fp);
-  console.log(`RESULT sites files=${manifest.files.length} recall=${recall.toFixed(3)} precision=${precision.toFixed(3)}`);
+  console.log(
+    `RESULT sites files=${manifest.files.length} recall=${recall.toFixed(3)} precision=${precision.toFixed(3)}`,
+  );
 }
 
 main().catch((err: unknown) => {

@@ -13,7 +13,10 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const dataDir = process.argv[2] ?? join(root, '..', 'shared', 'data');
 const outFile = process.argv[3] ?? join(root, 'src', 'energy', 'data', 'training-pre-model.json');
 
-const csv = readFileSync(join(dataDir, 'energy-training-del-rey', 'dl-training-energy-consumption-dataset.csv'), 'utf8');
+const csv = readFileSync(
+  join(dataDir, 'energy-training-del-rey', 'dl-training-energy-consumption-dataset.csv'),
+  'utf8',
+);
 const runs = delReyRuns(parseCsvRecords(csv));
 // timm's mixed-precision training benchmark calibrates the share of peak that training reaches.
 const timm = timmTrainRows(
@@ -23,5 +26,7 @@ const timm = timmTrainRows(
 const model = fitPreWithBands(runs, timm);
 writeFileSync(outFile, JSON.stringify(model, null, 1) + '\n');
 console.log(`[fit-training-energy] ${runs.length} runs -> ${outFile}`);
-console.log(`  power band (LOAO, log actual/pred): ${model.powerBand.p05.toFixed(3)} .. ${model.powerBand.p95.toFixed(3)}`);
+console.log(
+  `  power band (LOAO, log actual/pred): ${model.powerBand.p05.toFixed(3)} .. ${model.powerBand.p95.toFixed(3)}`,
+);
 console.log(`  epoch-time band (LOAO): ${model.timeBand.p05.toFixed(3)} .. ${model.timeBand.p95.toFixed(3)}`);

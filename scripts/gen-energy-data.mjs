@@ -13,5 +13,6 @@ const outDir = process.argv[3] ?? join(root, 'src', 'energy', 'data');
 
 mkdirSync(outDir, { recursive: true });
 const tables = deriveEnergyData((p) => readFileSync(join(dataDir, p), 'utf8'));
-for (const [name, data] of Object.entries(tables)) writeFileSync(join(outDir, name), JSON.stringify(data, null, 1) + '\n');
+for (const [name, data] of Object.entries(tables))
+  writeFileSync(join(outDir, name), JSON.stringify(data, null, 1) + '\n');
 console.log(`[gen-energy-data] wrote ${Object.keys(tables).join(', ')} to ${outDir}`);

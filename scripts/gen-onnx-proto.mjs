@@ -13,8 +13,31 @@ const js = join(outDir, 'onnx.js');
 const dts = join(outDir, 'onnx.d.ts');
 const bin = (name) => join(root, 'node_modules/protobufjs-cli/bin', name);
 
-if (existsSync(js) && existsSync(dts) && statSync(js).mtimeMs >= statSync(proto).mtimeMs && statSync(dts).mtimeMs >= statSync(js).mtimeMs) process.exit(0);
+if (
+  existsSync(js) &&
+  existsSync(dts) &&
+  statSync(js).mtimeMs >= statSync(proto).mtimeMs &&
+  statSync(dts).mtimeMs >= statSync(js).mtimeMs
+)
+  process.exit(0);
 mkdirSync(outDir, { recursive: true });
-execFileSync(process.execPath, [bin('pbjs'), '-t', 'static-module', '-w', 'commonjs', '--no-verify', '--no-delimited', '--no-service', '--force-number', '-o', js, proto], { stdio: 'inherit' });
+execFileSync(
+  process.execPath,
+  [
+    bin('pbjs'),
+    '-t',
+    'static-module',
+    '-w',
+    'commonjs',
+    '--no-verify',
+    '--no-delimited',
+    '--no-service',
+    '--force-number',
+    '-o',
+    js,
+    proto,
+  ],
+  { stdio: 'inherit' },
+);
 execFileSync(process.execPath, [bin('pbts'), '--no-comments', '-o', dts, js], { stdio: 'inherit' });
 console.log('[gen] onnx.proto -> src/analyzers/onnx/generated/onnx.{js,d.ts}');

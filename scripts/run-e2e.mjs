@@ -8,7 +8,9 @@ import { startCodeServer, launchBrowser, scratchWorkspace, repoRoot } from './li
 
 const filter = process.argv[2];
 const dir = join(repoRoot, 'test/e2e');
-const specs = readdirSync(dir).filter((f) => f.endsWith('.e2e.ts') && (!filter || f.includes(filter))).sort();
+const specs = readdirSync(dir)
+  .filter((f) => f.endsWith('.e2e.ts') && (!filter || f.includes(filter)))
+  .sort();
 const results = { passed: 0, failed: 0, pending: 0 };
 
 for (const spec of specs) {
@@ -20,13 +22,20 @@ for (const spec of specs) {
   let browser;
   try {
     const extraExtensionsDir = mod.options?.prepare ? await mod.options.prepare() : undefined;
-    server = await startCodeServer({ name: `e2e-${name}`, extensionsDir: extraExtensionsDir, settings: mod.options?.settings ?? {} });
+    server = await startCodeServer({
+      name: `e2e-${name}`,
+      extensionsDir: extraExtensionsDir,
+      settings: mod.options?.settings ?? {},
+    });
     browser = await launchBrowser();
     const workspace = scratchWorkspace(join(repoRoot, 'examples'), server.scratch);
     const page = await browser.newPage();
     let n = 0;
     const ctx = {
-      server, page, workspace, repoRoot,
+      server,
+      page,
+      workspace,
+      repoRoot,
       shot: async (step) => {
         const file = join(shotsDir, `${String(++n).padStart(2, '0')}-${step}.png`);
         await page.screenshot({ path: file });
@@ -41,7 +50,12 @@ for (const spec of specs) {
         console.log(`  ✔ ${name}: ${t.name} (${Date.now() - t0} ms)`);
       } catch (err) {
         results.failed += 1;
-        console.log(`  ✘ ${name}: ${t.name}\n    ${String(err?.stack ?? err).split('\n').slice(0, 6).join('\n    ')}`);
+        console.log(
+          `  ✘ ${name}: ${t.name}\n    ${String(err?.stack ?? err)
+            .split('\n')
+            .slice(0, 6)
+            .join('\n    ')}`,
+        );
         await ctx.shot('failure').catch(() => {});
       }
     }

@@ -20,7 +20,12 @@ try {
     version,
     extensionDevelopmentPath: repoRoot,
     extensionTestsPath: join(repoRoot, 'out/test/integration/index'),
-    launchArgs: [workspace, '--disable-extensions', '--disable-workspace-trust', `--user-data-dir=${join(scratch, 'user-data')}`],
+    launchArgs: [
+      workspace,
+      '--disable-extensions',
+      '--disable-workspace-trust',
+      `--user-data-dir=${join(scratch, 'user-data')}`,
+    ],
     extensionTestsEnv: { GREENLENS_TEST_RESULTS: join(scratch, 'results.json') },
   });
   console.log(`integration (electron ${version}): ${readFileSync(join(scratch, 'results.json'), 'utf8')}`);

@@ -4,7 +4,14 @@
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, existsSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startCodeServer, launchBrowser, workbenchUrl, remoteUri, scratchWorkspace, repoRoot } from './lib/code-server.mjs';
+import {
+  startCodeServer,
+  launchBrowser,
+  workbenchUrl,
+  remoteUri,
+  scratchWorkspace,
+  repoRoot,
+} from './lib/code-server.mjs';
 
 const TIMEOUT_MS = Number(process.env.GREENLENS_INTEGRATION_TIMEOUT_MS ?? 600_000);
 
@@ -16,9 +23,16 @@ async function printExtensionHostLine(msg) {
   const values = await Promise.all(msg.args().map((a) => a.jsonValue().catch(() => '')));
   const [level, style, fmt, ...rest] = values;
   // Only the extension host's styled INFO/ERR lines carry mocha's report.
-  if (typeof level !== 'string' || !/^%c\s*(INFO|ERR)/.test(level) || typeof style !== 'string' || typeof fmt !== 'string') return;
+  if (
+    typeof level !== 'string' ||
+    !/^%c\s*(INFO|ERR)/.test(level) ||
+    typeof style !== 'string' ||
+    typeof fmt !== 'string'
+  )
+    return;
   if (/AccountPolicyGate|reconnection-grace|socket|Service Worker|AgentHost|builtin extensions/.test(fmt)) return;
-  const line = fmt.replace(/%[sdoOif]/g, () => String(rest.shift() ?? '')) + (rest.length ? ' ' + rest.map(String).join(' ') : '');
+  const line =
+    fmt.replace(/%[sdoOif]/g, () => String(rest.shift() ?? '')) + (rest.length ? ' ' + rest.map(String).join(' ') : '');
   process.stdout.write(line + '\n');
 }
 
@@ -40,23 +54,44 @@ function hostileWorkspace(scratch) {
 export async function runSuite(suite) {
   const results = join(mkdtempSync(join(tmpdir(), 'greenlens-it-')), 'results.json');
   const untrusted = suite === 'untrusted';
-  const server = await startCodeServer({ name: `integration-${suite}`, untrusted, env: { GREENLENS_TEST_RESULTS: results, GREENLENS_REPO_ROOT: repoRoot, GREENLENS_IT_SUITE: suite } });
+  const server = await startCodeServer({
+    name: `integration-${suite}`,
+    untrusted,
+    env: { GREENLENS_TEST_RESULTS: results, GREENLENS_REPO_ROOT: repoRoot, GREENLENS_IT_SUITE: suite },
+  });
   const browser = await launchBrowser();
   try {
-    const workspace = untrusted ? hostileWorkspace(server.scratch) : scratchWorkspace(join(repoRoot, 'examples'), server.scratch);
+    const workspace = untrusted
+      ? hostileWorkspace(server.scratch)
+      : scratchWorkspace(join(repoRoot, 'examples'), server.scratch);
     const page = await browser.newPage();
-    const exit = new Promise((resolve) => { void page.exposeFunction('codeAutomationExit', (code) => resolve(code)); });
-    page.on('console', (msg) => { void printExtensionHostLine(msg); });
+    const exit = new Promise((resolve) => {
+      void page.exposeFunction('codeAutomationExit', (code) => resolve(code));
+    });
+    page.on('console', (msg) => {
+      void printExtensionHostLine(msg);
+    });
     const payload = [
       ['extensionDevelopmentPath', remoteUri(server, repoRoot)],
       ['extensionTestsPath', remoteUri(server, join(repoRoot, 'out/test/integration/index'))],
     ];
     await page.goto(workbenchUrl(server, workspace, payload));
     let timer;
-    const code = await Promise.race([exit, new Promise((r) => { timer = setTimeout(() => r('timeout'), TIMEOUT_MS); })]);
+    const code = await Promise.race([
+      exit,
+      new Promise((r) => {
+        timer = setTimeout(() => r('timeout'), TIMEOUT_MS);
+      }),
+    ]);
     clearTimeout(timer);
-    if (code === 'timeout') throw new Error(`the integration suite did not finish within ${TIMEOUT_MS / 1000} s; code-server log: ${server.log}`);
-    if (!existsSync(results)) throw new Error(`the suite exited with ${code} but wrote no results (it may not have started); code-server log: ${server.log}`);
+    if (code === 'timeout')
+      throw new Error(
+        `the integration suite did not finish within ${TIMEOUT_MS / 1000} s; code-server log: ${server.log}`,
+      );
+    if (!existsSync(results))
+      throw new Error(
+        `the suite exited with ${code} but wrote no results (it may not have started); code-server log: ${server.log}`,
+      );
     return JSON.parse(readFileSync(results, 'utf8'));
   } finally {
     await browser.close().catch(() => {});
@@ -68,7 +103,11 @@ export async function runSuite(suite) {
 export async function runIntegration() {
   const main = await runSuite('main');
   const untrusted = await runSuite('untrusted');
-  return { passed: main.passed + untrusted.passed, failed: main.failed + untrusted.failed, pending: main.pending + untrusted.pending };
+  return {
+    passed: main.passed + untrusted.passed,
+    failed: main.failed + untrusted.failed,
+    pending: main.pending + untrusted.pending,
+  };
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

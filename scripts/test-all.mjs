@@ -45,7 +45,10 @@ function files(dir, suffix) {
 const scratch = mkdtempSync(join(tmpdir(), 'greenlens-test-'));
 step('build', run(process.execPath, ['scripts/build.mjs']) === 0);
 if (!argv.includes('--no-static') && tiers.length === 0) {
-  step('typecheck', run('npx', ['tsc', '--noEmit', '-p', '.']) === 0 && run('npx', ['tsc', '--noEmit', '-p', 'src/webview']) === 0);
+  step(
+    'typecheck',
+    run('npx', ['tsc', '--noEmit', '-p', '.']) === 0 && run('npx', ['tsc', '--noEmit', '-p', 'src/webview']) === 0,
+  );
   step('lint', run('npx', ['eslint', '.']) === 0);
   step('format', run('npx', ['prettier', '--check', '--log-level', 'warn', '.']) === 0);
 }
@@ -54,16 +57,30 @@ if (wanted('unit')) {
   step('test material', run('bash', ['scripts/install-test-material.sh']) === 0);
   const tap = join(scratch, 'unit.tap');
   const tests = files(join(repoRoot, 'test/unit'), '.test.ts');
-  const code = run(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=2', '--test-reporter=spec', '--test-reporter-destination=stdout',
-    '--test-reporter=tap', `--test-reporter-destination=${tap}`, ...tests]);
+  const code = run(process.execPath, [
+    '--import',
+    'tsx',
+    '--test',
+    '--test-concurrency=2',
+    '--test-reporter=spec',
+    '--test-reporter-destination=stdout',
+    '--test-reporter=tap',
+    `--test-reporter-destination=${tap}`,
+    ...tests,
+  ]);
   const text = existsSync(tap) ? readFileSync(tap, 'utf8') : '';
   // The TAP summary sits at the end of the file; nested subtests are counted by node as well.
   const count = (k) => Number(text.match(new RegExp(`^# ${k} (\\d+)$`, 'm'))?.[1] ?? 0);
-  const u = { passed: count('pass'), failed: count('fail') + count('cancelled'), skipped: count('skipped') + count('todo') };
+  const u = {
+    passed: count('pass'),
+    failed: count('fail') + count('cancelled'),
+    skipped: count('skipped') + count('todo'),
+  };
   if (code !== 0 && u.failed === 0) u.failed = 1;
   lines.push(`unit: ${u.passed} passed, ${u.failed} failed, ${u.skipped} skipped`);
   // Each skip says why: what the machine lacks (a platform feature, a device), never what setup forgot.
-  for (const m of text.matchAll(/^\s*ok \d+ - (.*?) # SKIP\s*(.*)$/gm)) lines.push(`  skipped: ${m[1]} (${m[2] || 'no reason given'})`);
+  for (const m of text.matchAll(/^\s*ok \d+ - (.*?) # SKIP\s*(.*)$/gm))
+    lines.push(`  skipped: ${m[1]} (${m[2] || 'no reason given'})`);
   for (const k of Object.keys(totals)) totals[k] += u[k];
 }
 

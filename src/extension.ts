@@ -36,15 +36,25 @@ export function activate(extension: vscode.ExtensionContext): GreenLensApi | und
     registerFeatures(ctx);
     const end = performance.now();
     const moduleLoadMs = Math.max(0, (globalThis.__greenlensLoadEnd ?? t0) - (globalThis.__greenlensLoadStart ?? t0));
-    const api: GreenLensApi = { activationMs: moduleLoadMs + (end - t0), activateBodyMs: end - t0, moduleLoadMs, report: reportApi(ctx), models: sidebarApi(ctx) };
-    log.info(`GreenLens activated in ${api.activationMs.toFixed(1)} ms (module load ${moduleLoadMs.toFixed(1)} ms, activate ${api.activateBodyMs.toFixed(1)} ms)`);
+    const api: GreenLensApi = {
+      activationMs: moduleLoadMs + (end - t0),
+      activateBodyMs: end - t0,
+      moduleLoadMs,
+      report: reportApi(ctx),
+      models: sidebarApi(ctx),
+    };
+    log.info(
+      `GreenLens activated in ${api.activationMs.toFixed(1)} ms (module load ${moduleLoadMs.toFixed(1)} ms, activate ${api.activateBodyMs.toFixed(1)} ms)`,
+    );
     return api;
   } catch (err) {
     // The channel stays for the message below; the context may not have taken it over.
     extension.subscriptions.push(log);
     // Show activation failures ourselves: VS Code only logs them.
     log.error(`Activation failed: ${(err as Error).stack ?? String(err)}`);
-    void vscode.window.showErrorMessage(`GreenLens failed to start: ${(err as Error).message}. See the GreenLens output channel.`);
+    void vscode.window.showErrorMessage(
+      `GreenLens failed to start: ${(err as Error).message}. See the GreenLens output channel.`,
+    );
     return undefined;
   }
 }

@@ -13,7 +13,11 @@ export type FileAccessCode = 'missing' | 'not-a-file' | 'not-a-folder' | 'unread
 
 /** A path that is missing, is not a regular file, or cannot be read; the message names the path. */
 export class FileAccessError extends Error {
-  constructor(readonly code: FileAccessCode, readonly path: string, message: string) {
+  constructor(
+    readonly code: FileAccessCode,
+    readonly path: string,
+    message: string,
+  ) {
     super(message);
     this.name = 'FileAccessError';
   }
@@ -43,7 +47,8 @@ export function fileAccessError(file: string, err: unknown): FileAccessError {
   if (code === 'ENOENT') return new FileAccessError('missing', file, `${file}: no such file`);
   if (code === 'ELOOP') return new FileAccessError('unreadable', file, `${file}: too many levels of symbolic links`);
   if (code === 'EISDIR') return new FileAccessError('not-a-file', file, `${file} is a folder, not a file`);
-  if (code === 'EACCES' || code === 'EPERM') return new FileAccessError('unreadable', file, `${file}: permission denied`);
+  if (code === 'EACCES' || code === 'EPERM')
+    return new FileAccessError('unreadable', file, `${file}: permission denied`);
   return new FileAccessError('unreadable', file, `${file}: ${(err as Error).message}`);
 }
 
@@ -89,7 +94,8 @@ export async function assertFolder(dir: string): Promise<void> {
     const e = fileAccessError(dir, err);
     throw e.code === 'missing' ? new FileAccessError('missing', dir, `${dir}: no such folder`) : e;
   }
-  if (!st.isDirectory()) throw new FileAccessError('not-a-folder', dir, `${dir} is ${st.isFile() ? 'a file' : kindOf(st)}, not a folder`);
+  if (!st.isDirectory())
+    throw new FileAccessError('not-a-folder', dir, `${dir} is ${st.isFile() ? 'a file' : kindOf(st)}, not a folder`);
 }
 
 /** A file's size and modification time: enough to tell that it changed since it was last read. */

@@ -30,7 +30,7 @@ export interface Settings {
   /** Gitignore-style patterns of files and folders that Analyze Workspace skips (on top of .gitignore). */
   exclude: string[];
   /** Where the model serves in production: `local` (the measuring machine) or a calibrated benchmark device. */
-  deploymentTarget: typeof DEPLOYMENT_TARGETS[number];
+  deploymentTarget: (typeof DEPLOYMENT_TARGETS)[number];
   /** Batch size the model serves at in production. */
   deploymentBatch: number;
   /** `greenlens check`: the rise in percent of an energy figure that counts as a regression. */
@@ -151,7 +151,10 @@ function num(p: Pass, key: NumericSetting): number {
   if (value === undefined || value === null) return fallback;
   if (!inSettingRange(key, value)) {
     const { min, max } = SETTING_RANGES[key];
-    p.problems.push({ key: name, message: `${p.label(name)} must be a number from ${min} to ${max}; got ${JSON.stringify(value)}. Using the default ${fallback}.` });
+    p.problems.push({
+      key: name,
+      message: `${p.label(name)} must be a number from ${min} to ${max}; got ${JSON.stringify(value)}. Using the default ${fallback}.`,
+    });
     return fallback;
   }
   return value;
@@ -163,7 +166,10 @@ function bool(p: Pass, key: keyof Settings): boolean {
   const fallback = DEFAULT_SETTINGS[key] as boolean;
   if (value === undefined || value === null) return fallback;
   if (typeof value !== 'boolean') {
-    p.problems.push({ key: name, message: `${p.label(name)} must be true or false; got ${JSON.stringify(value)}. Using the default ${fallback}.` });
+    p.problems.push({
+      key: name,
+      message: `${p.label(name)} must be true or false; got ${JSON.stringify(value)}. Using the default ${fallback}.`,
+    });
     return fallback;
   }
   return value;
@@ -175,20 +181,30 @@ function str(p: Pass, key: keyof typeof SETTING_PATTERNS): string {
   const fallback = DEFAULT_SETTINGS[key];
   if (value === undefined || value === null) return fallback;
   if (typeof value !== 'string' || !SETTING_PATTERNS[key].test(value.trim())) {
-    p.problems.push({ key: name, message: `${p.label(name)} has an unusable value ${JSON.stringify(value)}. Using the default ${JSON.stringify(fallback)}.` });
+    p.problems.push({
+      key: name,
+      message: `${p.label(name)} has an unusable value ${JSON.stringify(value)}. Using the default ${JSON.stringify(fallback)}.`,
+    });
     return fallback;
   }
   return value.trim();
 }
 
 /** A value from a fixed list, or the default with a problem that lists the choices. */
-function choice<T extends string>(p: Pass, key: 'deploymentTarget' | 'diagnosticsSeverity' | 'checkFindingSeverity', choices: readonly T[]): T {
+function choice<T extends string>(
+  p: Pass,
+  key: 'deploymentTarget' | 'diagnosticsSeverity' | 'checkFindingSeverity',
+  choices: readonly T[],
+): T {
   const name = SETTING_KEYS[key];
   const value = p.raw[name];
   const fallback = DEFAULT_SETTINGS[key] as T;
   if (value === undefined || value === null) return fallback;
   if ((choices as readonly unknown[]).includes(value)) return value as T;
-  p.problems.push({ key: name, message: `${p.label(name)} must be one of ${choices.join(', ')}; got ${JSON.stringify(value)}. Using "${fallback}".` });
+  p.problems.push({
+    key: name,
+    message: `${p.label(name)} must be one of ${choices.join(', ')}; got ${JSON.stringify(value)}. Using "${fallback}".`,
+  });
   return fallback;
 }
 
@@ -198,7 +214,10 @@ function patterns(p: Pass): string[] {
   const value = p.raw[name];
   if (value === undefined || value === null) return [];
   if (!Array.isArray(value) || !value.every((v) => typeof v === 'string')) {
-    p.problems.push({ key: name, message: `${p.label(name)} must be a list of glob patterns; got ${JSON.stringify(value)}. Using no extra patterns.` });
+    p.problems.push({
+      key: name,
+      message: `${p.label(name)} must be a list of glob patterns; got ${JSON.stringify(value)}. Using no extra patterns.`,
+    });
     return [];
   }
   return value.map((v: string) => v.trim()).filter((v) => v !== '');
@@ -227,7 +246,11 @@ export function sanitizeSettings(raw: Raw, names: SettingLabel = (key) => `green
     deploymentBatch: Math.round(num(p, 'deploymentBatch')),
     checkThreshold: num(p, 'checkThreshold'),
     checkNewSiteGmacs: num(p, 'checkNewSiteGmacs'),
-    checkFindingSeverity: choice(p, 'checkFindingSeverity', DIAGNOSTIC_SEVERITIES.filter((s): s is Severity => s !== 'default')),
+    checkFindingSeverity: choice(
+      p,
+      'checkFindingSeverity',
+      DIAGNOSTIC_SEVERITIES.filter((s): s is Severity => s !== 'default'),
+    ),
   };
   return { settings, problems: p.problems };
 }
@@ -272,5 +295,7 @@ function durationText(ms: number): string {
 /** A duration within its limits, or the message that says what is allowed (the same wording as for settings). */
 export function checkDuration(name: string, ms: number, limits: DurationLimits): { ms: number } | { problem: string } {
   if (Number.isFinite(ms) && ms >= limits.min && ms <= limits.max) return { ms };
-  return { problem: `${name} must be from ${durationText(limits.min)} to ${durationText(limits.max)}; got ${Number.isFinite(ms) ? durationText(ms) : String(ms)}` };
+  return {
+    problem: `${name} must be from ${durationText(limits.min)} to ${durationText(limits.max)}; got ${Number.isFinite(ms) ? durationText(ms) : String(ms)}`,
+  };
 }

@@ -5,13 +5,28 @@
 import type { OnnxView } from './analyzers/onnx/viewTypes';
 import type { Report } from './report/types';
 
-export interface ViewerReady { type: 'ready' }
-export interface ViewerProfile { type: 'profile' }
-export interface ViewerSetBatch { type: 'setBatch'; batch: number }
+export interface ViewerReady {
+  type: 'ready';
+}
+export interface ViewerProfile {
+  type: 'profile';
+}
+export interface ViewerSetBatch {
+  type: 'setBatch';
+  batch: number;
+}
 export type OnnxViewerToHost = ViewerReady | ViewerProfile | ViewerSetBatch;
 
-export interface ViewerShow { type: 'show'; view: OnnxView; canProfile: boolean; batch: number }
-export interface ViewerError { type: 'error'; message: string }
+export interface ViewerShow {
+  type: 'show';
+  view: OnnxView;
+  canProfile: boolean;
+  batch: number;
+}
+export interface ViewerError {
+  type: 'error';
+  message: string;
+}
 export type HostToOnnxViewer = ViewerShow | ViewerError;
 
 function isObject(v: unknown): v is Record<string, unknown> {
@@ -23,7 +38,8 @@ export const MAX_BATCH = 65_536;
 export function isOnnxViewerToHost(v: unknown): v is OnnxViewerToHost {
   if (!isObject(v)) return false;
   if (v.type === 'ready' || v.type === 'profile') return Object.keys(v).length === 1;
-  if (v.type === 'setBatch') return Number.isInteger(v.batch) && (v.batch as number) >= 1 && (v.batch as number) <= MAX_BATCH;
+  if (v.type === 'setBatch')
+    return Number.isInteger(v.batch) && (v.batch as number) >= 1 && (v.batch as number) <= MAX_BATCH;
   return false;
 }
 
@@ -50,7 +66,9 @@ export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 export const ACTION_KINDS = ['saveVariant', 'applyEdit', 'openRule'] as const;
 export type ActionKind = (typeof ACTION_KINDS)[number];
 
-export interface ReportReady { type: 'ready' }
+export interface ReportReady {
+  type: 'ready';
+}
 /** Sent after each render: what the page shows, read back from its own DOM (the host logs and tests use it). */
 export interface ReportRendered {
   type: 'rendered';
@@ -61,11 +79,26 @@ export interface ReportRendered {
   /** Elements the page must never contain (img, script, iframe, object, embed) found in its content. */
   activeElements: number;
 }
-export interface ReportRunAction { type: 'runAction'; recommendationId: string; action: ActionKind }
-export interface ReportRequestProfile { type: 'requestProfile'; modelId: string }
-export interface ReportExport { type: 'exportReport'; format: ExportFormat }
-export interface ReportOpenFile { type: 'openFile'; file: string; line?: number }
-export type ReportToHost = ReportReady | ReportRendered | ReportRunAction | ReportRequestProfile | ReportExport | ReportOpenFile;
+export interface ReportRunAction {
+  type: 'runAction';
+  recommendationId: string;
+  action: ActionKind;
+}
+export interface ReportRequestProfile {
+  type: 'requestProfile';
+  modelId: string;
+}
+export interface ReportExport {
+  type: 'exportReport';
+  format: ExportFormat;
+}
+export interface ReportOpenFile {
+  type: 'openFile';
+  file: string;
+  line?: number;
+}
+export type ReportToHost =
+  ReportReady | ReportRendered | ReportRunAction | ReportRequestProfile | ReportExport | ReportOpenFile;
 
 export interface ReportShow {
   type: 'showReport';
@@ -75,9 +108,18 @@ export interface ReportShow {
   /** Whether actions that change files or run models are offered (trusted workspace). */
   canAct: boolean;
 }
-export interface ReportFocus { type: 'focusModel'; modelId: string }
-export interface ReportBusy { type: 'busy'; message: string }
-export interface ReportFailed { type: 'error'; message: string }
+export interface ReportFocus {
+  type: 'focusModel';
+  modelId: string;
+}
+export interface ReportBusy {
+  type: 'busy';
+  message: string;
+}
+export interface ReportFailed {
+  type: 'error';
+  message: string;
+}
 export type HostToReport = ReportShow | ReportFocus | ReportBusy | ReportFailed;
 
 function hasKeys(v: Record<string, unknown>, required: readonly string[], optional: readonly string[] = []): boolean {
@@ -90,7 +132,9 @@ function isShortString(v: unknown, max = MAX_REPORT_STRING): v is string {
 }
 
 function isStringList(v: unknown, maxItems: number): v is string[] {
-  return Array.isArray(v) && v.length <= maxItems && v.every((s) => typeof s === 'string' && s.length <= MAX_REPORT_STRING);
+  return (
+    Array.isArray(v) && v.length <= maxItems && v.every((s) => typeof s === 'string' && s.length <= MAX_REPORT_STRING)
+  );
 }
 
 function isCount(v: unknown): v is number {
@@ -104,17 +148,32 @@ export function isReportToHost(v: unknown): v is ReportToHost {
     case 'ready':
       return hasKeys(v, ['type']);
     case 'rendered':
-      return hasKeys(v, ['type', 'modelId', 'modelNames', 'tableRows', 'charts', 'activeElements']) && typeof v.modelId === 'string' && v.modelId.length <= MAX_REPORT_STRING
-        && isStringList(v.modelNames, 1000) && isCount(v.tableRows) && isCount(v.charts) && isCount(v.activeElements);
+      return (
+        hasKeys(v, ['type', 'modelId', 'modelNames', 'tableRows', 'charts', 'activeElements']) &&
+        typeof v.modelId === 'string' &&
+        v.modelId.length <= MAX_REPORT_STRING &&
+        isStringList(v.modelNames, 1000) &&
+        isCount(v.tableRows) &&
+        isCount(v.charts) &&
+        isCount(v.activeElements)
+      );
     case 'runAction':
-      return hasKeys(v, ['type', 'recommendationId', 'action']) && isShortString(v.recommendationId) && (ACTION_KINDS as readonly unknown[]).includes(v.action);
+      return (
+        hasKeys(v, ['type', 'recommendationId', 'action']) &&
+        isShortString(v.recommendationId) &&
+        (ACTION_KINDS as readonly unknown[]).includes(v.action)
+      );
     case 'requestProfile':
       return hasKeys(v, ['type', 'modelId']) && isShortString(v.modelId);
     case 'exportReport':
       return hasKeys(v, ['type', 'format']) && (EXPORT_FORMATS as readonly unknown[]).includes(v.format);
     case 'openFile':
-      return hasKeys(v, ['type', 'file'], ['line']) && isShortString(v.file)
-        && (v.line === undefined || (Number.isInteger(v.line) && (v.line as number) >= 1 && (v.line as number) <= MAX_LINE));
+      return (
+        hasKeys(v, ['type', 'file'], ['line']) &&
+        isShortString(v.file) &&
+        (v.line === undefined ||
+          (Number.isInteger(v.line) && (v.line as number) >= 1 && (v.line as number) <= MAX_LINE))
+      );
     default:
       return false;
   }
@@ -126,9 +185,17 @@ function isFiniteNumber(v: unknown): v is number {
 
 /** An Estimate as the renderer reads it: finite numbers, a unit, a provenance and a method. */
 export function isEstimateShape(v: unknown): boolean {
-  return isObject(v) && isFiniteNumber(v.value) && isFiniteNumber(v.low) && isFiniteNumber(v.high) && typeof v.unit === 'string'
-    && (v.provenance === 'measured' || v.provenance === 'estimated') && typeof v.method === 'string'
-    && Array.isArray(v.sources) && (v.notes === undefined || Array.isArray(v.notes));
+  return (
+    isObject(v) &&
+    isFiniteNumber(v.value) &&
+    isFiniteNumber(v.low) &&
+    isFiniteNumber(v.high) &&
+    typeof v.unit === 'string' &&
+    (v.provenance === 'measured' || v.provenance === 'estimated') &&
+    typeof v.method === 'string' &&
+    Array.isArray(v.sources) &&
+    (v.notes === undefined || Array.isArray(v.notes))
+  );
 }
 
 function isYearlyShape(v: unknown): boolean {
@@ -136,25 +203,52 @@ function isYearlyShape(v: unknown): boolean {
 }
 
 function isModelShape(v: unknown): boolean {
-  return isObject(v) && typeof v.id === 'string' && typeof v.name === 'string' && typeof v.file === 'string'
-    && (v.kind === 'onnx' || v.kind === 'python-site') && Array.isArray(v.findings) && Array.isArray(v.notes)
-    && (v.yearly === undefined || isYearlyShape(v.yearly));
+  return (
+    isObject(v) &&
+    typeof v.id === 'string' &&
+    typeof v.name === 'string' &&
+    typeof v.file === 'string' &&
+    (v.kind === 'onnx' || v.kind === 'python-site') &&
+    Array.isArray(v.findings) &&
+    Array.isArray(v.notes) &&
+    (v.yearly === undefined || isYearlyShape(v.yearly))
+  );
 }
 
 const SERIES = ['model', 'variant', 'alternative'];
 function isPointShape(v: unknown): boolean {
-  return isObject(v) && typeof v.modelId === 'string' && typeof v.label === 'string' && SERIES.includes(v.series as string)
-    && isEstimateShape(v.energyPerInference) && typeof v.onFrontier === 'boolean'
-    && (v.quality === undefined || (isObject(v.quality) && isFiniteNumber(v.quality.value) && typeof v.quality.metric === 'string'))
-    && (v.latencyMs === undefined || (isObject(v.latencyMs) && isFiniteNumber(v.latencyMs.value) && isFiniteNumber(v.latencyMs.low) && isFiniteNumber(v.latencyMs.high)))
-    && (v.yearly === undefined || isYearlyShape(v.yearly));
+  return (
+    isObject(v) &&
+    typeof v.modelId === 'string' &&
+    typeof v.label === 'string' &&
+    SERIES.includes(v.series as string) &&
+    isEstimateShape(v.energyPerInference) &&
+    typeof v.onFrontier === 'boolean' &&
+    (v.quality === undefined ||
+      (isObject(v.quality) && isFiniteNumber(v.quality.value) && typeof v.quality.metric === 'string')) &&
+    (v.latencyMs === undefined ||
+      (isObject(v.latencyMs) &&
+        isFiniteNumber(v.latencyMs.value) &&
+        isFiniteNumber(v.latencyMs.low) &&
+        isFiniteNumber(v.latencyMs.high))) &&
+    (v.yearly === undefined || isYearlyShape(v.yearly))
+  );
 }
 
 const VERDICTS = ['worth-it', 'marginal', 'not-worth-it'];
 function isRecommendationShape(v: unknown): boolean {
-  return isObject(v) && typeof v.id === 'string' && typeof v.modelId === 'string' && typeof v.title === 'string'
-    && VERDICTS.includes(v.verdict as string) && isYearlyShape(v.savings) && isObject(v.breakEven)
-    && typeof v.breakEven.worthIt === 'boolean' && typeof v.breakEven.message === 'string' && isStringList(v.evidence, 100);
+  return (
+    isObject(v) &&
+    typeof v.id === 'string' &&
+    typeof v.modelId === 'string' &&
+    typeof v.title === 'string' &&
+    VERDICTS.includes(v.verdict as string) &&
+    isYearlyShape(v.savings) &&
+    isObject(v.breakEven) &&
+    typeof v.breakEven.worthIt === 'boolean' &&
+    typeof v.breakEven.message === 'string' &&
+    isStringList(v.evidence, 100)
+  );
 }
 
 /**
@@ -162,13 +256,29 @@ function isRecommendationShape(v: unknown): boolean {
  * file). Deep enough that rendering cannot throw on a missing field; every string is later set as text.
  */
 export function isReportShape(v: unknown): v is Report {
-  if (!isObject(v) || v.schemaVersion !== 1 || typeof v.workspace !== 'string' || typeof v.generatedAt !== 'string') return false;
+  if (!isObject(v) || v.schemaVersion !== 1 || typeof v.workspace !== 'string' || typeof v.generatedAt !== 'string')
+    return false;
   const a = v.assumptions;
-  if (!isObject(a) || !isFiniteNumber(a.inferencesPerDay) || !isObject(a.electricity) || !isFiniteNumber(a.electricity.perKWh)
-    || typeof a.electricity.currency !== 'string' || !isEstimateShape(a.carbonIntensity) || !isObject(a.hardware) || typeof a.hardware.name !== 'string') return false;
+  if (
+    !isObject(a) ||
+    !isFiniteNumber(a.inferencesPerDay) ||
+    !isObject(a.electricity) ||
+    !isFiniteNumber(a.electricity.perKWh) ||
+    typeof a.electricity.currency !== 'string' ||
+    !isEstimateShape(a.carbonIntensity) ||
+    !isObject(a.hardware) ||
+    typeof a.hardware.name !== 'string'
+  )
+    return false;
   if (!isObject(v.summary) || typeof v.summary.text !== 'string') return false;
-  return Array.isArray(v.models) && v.models.every(isModelShape) && Array.isArray(v.points) && v.points.every(isPointShape)
-    && Array.isArray(v.recommendations) && v.recommendations.every(isRecommendationShape);
+  return (
+    Array.isArray(v.models) &&
+    v.models.every(isModelShape) &&
+    Array.isArray(v.points) &&
+    v.points.every(isPointShape) &&
+    Array.isArray(v.recommendations) &&
+    v.recommendations.every(isRecommendationShape)
+  );
 }
 
 /** Validates a message from the host to the report page. */
@@ -176,7 +286,11 @@ export function isHostToReport(v: unknown): v is HostToReport {
   if (!isObject(v)) return false;
   switch (v.type) {
     case 'showReport':
-      return isReportShape(v.report) && typeof v.canAct === 'boolean' && (v.focusModelId === undefined || typeof v.focusModelId === 'string');
+      return (
+        isReportShape(v.report) &&
+        typeof v.canAct === 'boolean' &&
+        (v.focusModelId === undefined || typeof v.focusModelId === 'string')
+      );
     case 'focusModel':
       return typeof v.modelId === 'string';
     case 'busy':
@@ -210,14 +324,42 @@ export interface OverviewShow {
 }
 export type HostToOverview = OverviewShow | ReportFocus | ReportBusy | ReportFailed;
 
-export interface OverviewRendered { type: 'rendered'; modelId: string; recommendations: number; charts: number; headline: string }
-export interface OverviewSelect { type: 'selectModel'; modelId: string }
-export interface OverviewOpenReport { type: 'openReport'; modelId?: string }
-export interface OverviewSetWorkload { type: 'setWorkload'; inferencesPerDay: number }
-export interface OverviewSetRegion { type: 'setRegion'; region: string }
-export interface OverviewChooseHardware { type: 'chooseHardware' }
-export type OverviewToHost = ReportReady | OverviewRendered | OverviewSelect | OverviewOpenReport | OverviewSetWorkload | OverviewSetRegion
-  | OverviewChooseHardware | ReportRunAction | ReportOpenFile;
+export interface OverviewRendered {
+  type: 'rendered';
+  modelId: string;
+  recommendations: number;
+  charts: number;
+  headline: string;
+}
+export interface OverviewSelect {
+  type: 'selectModel';
+  modelId: string;
+}
+export interface OverviewOpenReport {
+  type: 'openReport';
+  modelId?: string;
+}
+export interface OverviewSetWorkload {
+  type: 'setWorkload';
+  inferencesPerDay: number;
+}
+export interface OverviewSetRegion {
+  type: 'setRegion';
+  region: string;
+}
+export interface OverviewChooseHardware {
+  type: 'chooseHardware';
+}
+export type OverviewToHost =
+  | ReportReady
+  | OverviewRendered
+  | OverviewSelect
+  | OverviewOpenReport
+  | OverviewSetWorkload
+  | OverviewSetRegion
+  | OverviewChooseHardware
+  | ReportRunAction
+  | ReportOpenFile;
 
 /** The largest workload the setting accepts (as package.json declares it). */
 export const MAX_INFERENCES_PER_DAY = 1e12;
@@ -232,14 +374,26 @@ export function isOverviewToHost(v: unknown): v is OverviewToHost {
     case 'chooseHardware':
       return hasKeys(v, ['type']);
     case 'rendered':
-      return hasKeys(v, ['type', 'modelId', 'recommendations', 'charts', 'headline']) && typeof v.modelId === 'string' && v.modelId.length <= MAX_REPORT_STRING
-        && isCount(v.recommendations) && isCount(v.charts) && typeof v.headline === 'string' && v.headline.length <= MAX_REPORT_STRING;
+      return (
+        hasKeys(v, ['type', 'modelId', 'recommendations', 'charts', 'headline']) &&
+        typeof v.modelId === 'string' &&
+        v.modelId.length <= MAX_REPORT_STRING &&
+        isCount(v.recommendations) &&
+        isCount(v.charts) &&
+        typeof v.headline === 'string' &&
+        v.headline.length <= MAX_REPORT_STRING
+      );
     case 'selectModel':
       return hasKeys(v, ['type', 'modelId']) && isShortString(v.modelId);
     case 'openReport':
       return hasKeys(v, ['type'], ['modelId']) && (v.modelId === undefined || isShortString(v.modelId));
     case 'setWorkload':
-      return hasKeys(v, ['type', 'inferencesPerDay']) && isFiniteNumber(v.inferencesPerDay) && v.inferencesPerDay >= 0 && v.inferencesPerDay <= MAX_INFERENCES_PER_DAY;
+      return (
+        hasKeys(v, ['type', 'inferencesPerDay']) &&
+        isFiniteNumber(v.inferencesPerDay) &&
+        v.inferencesPerDay >= 0 &&
+        v.inferencesPerDay <= MAX_INFERENCES_PER_DAY
+      );
     case 'setRegion':
       return hasKeys(v, ['type', 'region']) && typeof v.region === 'string' && REGION.test(v.region);
     case 'runAction':
@@ -255,6 +409,14 @@ export function isHostToOverview(v: unknown): v is HostToOverview {
   if (!isObject(v)) return false;
   if (v.type !== 'showOverview') return isHostToReport(v) && v.type !== 'showReport';
   const c = v.controls;
-  return isReportShape(v.report) && typeof v.canAct === 'boolean' && (v.modelId === undefined || typeof v.modelId === 'string')
-    && isObject(c) && isFiniteNumber(c.inferencesPerDay) && typeof c.carbonRegion === 'string' && typeof c.hardwareProfile === 'string' && typeof c.hardwareName === 'string';
+  return (
+    isReportShape(v.report) &&
+    typeof v.canAct === 'boolean' &&
+    (v.modelId === undefined || typeof v.modelId === 'string') &&
+    isObject(c) &&
+    isFiniteNumber(c.inferencesPerDay) &&
+    typeof c.carbonRegion === 'string' &&
+    typeof c.hardwareProfile === 'string' &&
+    typeof c.hardwareName === 'string'
+  );
 }

@@ -44,7 +44,13 @@ function runOnnx(req: CaseRequest): Omit<CaseResult, 'ms' | 'peakRssMb' | 'rssMb
     return { index: req.index, label: c.label, group, outcome: 'ok' };
   } catch (err) {
     if (err instanceof OnnxReadError) return { index: req.index, label: c.label, group, outcome: 'typed' };
-    return { index: req.index, label: c.label, group, outcome: 'uncaught', message: (err as Error)?.stack ?? String(err) };
+    return {
+      index: req.index,
+      label: c.label,
+      group,
+      outcome: 'uncaught',
+      message: (err as Error)?.stack ?? String(err),
+    };
   }
 }
 
@@ -56,7 +62,8 @@ function runPython(req: CaseRequest): Omit<CaseResult, 'ms' | 'peakRssMb' | 'rss
   try {
     // Never throws: an error that is not a "Not analyzed" message is a failure the analyzer did not expect.
     const r = analyzeFileSync(file);
-    if (r.error && !r.error.startsWith(SKIPPED)) return { index: req.index, label: c.label, group, outcome: 'uncaught', message: r.error };
+    if (r.error && !r.error.startsWith(SKIPPED))
+      return { index: req.index, label: c.label, group, outcome: 'uncaught', message: r.error };
     return { index: req.index, label: c.label, group, outcome: r.error || r.analysis?.incomplete ? 'typed' : 'ok' };
   } finally {
     rmSync(file, { force: true });
@@ -91,7 +98,12 @@ async function main(): Promise<void> {
     const reset = resetPeak();
     const t0 = performance.now();
     const r = req.lane === 'onnx' ? runOnnx(req) : runPython(req);
-    const result: CaseResult = { ...r, ms: performance.now() - t0, peakRssMb: peakMb(reset), rssMb: process.memoryUsage().rss / 1024 / 1024 };
+    const result: CaseResult = {
+      ...r,
+      ms: performance.now() - t0,
+      peakRssMb: peakMb(reset),
+      rssMb: process.memoryUsage().rss / 1024 / 1024,
+    };
     process.send?.(result);
   });
   process.send?.('ready');

@@ -17,10 +17,15 @@ export function testTools() {
     execFileSync('bash', [join(repoRoot, 'scripts/install-test-tools.sh')], { stdio: ['ignore', 'ignore', 'inherit'] });
   }
   const vars = Object.fromEntries(
-    readFileSync(envFile, 'utf8').split('\n').map((l) => l.match(/^export (\w+)="(.*)"$/)).filter(Boolean).map((m) => [m[1], m[2]]),
+    readFileSync(envFile, 'utf8')
+      .split('\n')
+      .map((l) => l.match(/^export (\w+)="(.*)"$/))
+      .filter(Boolean)
+      .map((m) => [m[1], m[2]]),
   );
   for (const key of ['GREENLENS_NODE24', 'GREENLENS_CODE_SERVER', 'GREENLENS_CHROMIUM']) {
-    if (!vars[key] || !existsSync(vars[key])) throw new Error(`${key} is missing; run: bash scripts/install-test-tools.sh`);
+    if (!vars[key] || !existsSync(vars[key]))
+      throw new Error(`${key} is missing; run: bash scripts/install-test-tools.sh`);
   }
   return { node24: vars.GREENLENS_NODE24, codeServer: vars.GREENLENS_CODE_SERVER, chromium: vars.GREENLENS_CHROMIUM };
 }
@@ -53,36 +58,92 @@ export async function startCodeServer({ name = 'cs', env = {}, settings = {}, ex
   const scratch = mkdtempSync(join(tmpdir(), `greenlens-${name}-`));
   const userData = join(scratch, 'user-data');
   mkdirSync(join(userData, 'User'), { recursive: true });
-  writeFileSync(join(userData, 'User', 'settings.json'), JSON.stringify({
-    'workbench.startupEditor': 'none', 'telemetry.telemetryLevel': 'off', 'extensions.autoCheckUpdates': false,
-    'extensions.autoUpdate': false, 'workbench.tips.enabled': false, 'security.workspace.trust.enabled': untrusted,
-    ...(untrusted && { 'security.workspace.trust.startupPrompt': 'never', 'security.workspace.trust.emptyWindow': false }),
-    'chat.disableAIFeatures': true, 'workbench.welcomePage.walkthroughs.openOnInstall': false, ...settings,
-  }, null, 2));
+  writeFileSync(
+    join(userData, 'User', 'settings.json'),
+    JSON.stringify(
+      {
+        'workbench.startupEditor': 'none',
+        'telemetry.telemetryLevel': 'off',
+        'extensions.autoCheckUpdates': false,
+        'extensions.autoUpdate': false,
+        'workbench.tips.enabled': false,
+        'security.workspace.trust.enabled': untrusted,
+        ...(untrusted && {
+          'security.workspace.trust.startupPrompt': 'never',
+          'security.workspace.trust.emptyWindow': false,
+        }),
+        'chat.disableAIFeatures': true,
+        'workbench.welcomePage.walkthroughs.openOnInstall': false,
+        ...settings,
+      },
+      null,
+      2,
+    ),
+  );
   const extDir = extensionsDir ?? join(scratch, 'extensions');
   mkdirSync(extDir, { recursive: true });
   const port = await freePort();
   const log = join(scratch, 'code-server.log');
   const out = openSync(log, 'a');
-  const args = [tools.codeServer, '--bind-addr', `127.0.0.1:${port}`, '--auth', 'none', '--disable-telemetry',
-    '--disable-update-check', ...(untrusted ? [] : ['--disable-workspace-trust']), '--reconnection-grace-time', '5', '--user-data-dir', userData,
-    '--extensions-dir', extDir, '--vscode-option', 'enable-smoke-test-driver'];
+  const args = [
+    tools.codeServer,
+    '--bind-addr',
+    `127.0.0.1:${port}`,
+    '--auth',
+    'none',
+    '--disable-telemetry',
+    '--disable-update-check',
+    ...(untrusted ? [] : ['--disable-workspace-trust']),
+    '--reconnection-grace-time',
+    '5',
+    '--user-data-dir',
+    userData,
+    '--extensions-dir',
+    extDir,
+    '--vscode-option',
+    'enable-smoke-test-driver',
+  ];
   const child = spawn(tools.node24, args, {
-    detached: true, stdio: ['ignore', out, out],
-    env: { ...process.env, XDG_CONFIG_HOME: join(scratch, 'xdg-config'), XDG_DATA_HOME: join(scratch, 'xdg-data'), XDG_CACHE_HOME: join(scratch, 'xdg-cache'), ...env },
+    detached: true,
+    stdio: ['ignore', out, out],
+    env: {
+      ...process.env,
+      XDG_CONFIG_HOME: join(scratch, 'xdg-config'),
+      XDG_DATA_HOME: join(scratch, 'xdg-data'),
+      XDG_CACHE_HOME: join(scratch, 'xdg-cache'),
+      ...env,
+    },
   });
   const stop = () => {
-    try { process.kill(-child.pid, 'SIGTERM'); } catch { /* already gone */ }
-    setTimeout(() => { try { process.kill(-child.pid, 'SIGKILL'); } catch { /* gone */ } }, 2000).unref();
+    try {
+      process.kill(-child.pid, 'SIGTERM');
+    } catch {
+      /* already gone */
+    }
+    setTimeout(() => {
+      try {
+        process.kill(-child.pid, 'SIGKILL');
+      } catch {
+        /* gone */
+      }
+    }, 2000).unref();
   };
   const deadline = Date.now() + 90_000;
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`code-server exited with ${child.exitCode}; log: ${log}\n${readFileSync(log, 'utf8').slice(-2000)}`);
+    if (child.exitCode !== null)
+      throw new Error(
+        `code-server exited with ${child.exitCode}; log: ${log}\n${readFileSync(log, 'utf8').slice(-2000)}`,
+      );
     try {
       const r = await fetch(`http://127.0.0.1:${port}/healthz`);
       if (r.ok) break;
-    } catch { /* not up yet */ }
-    if (Date.now() > deadline) { stop(); throw new Error(`code-server did not answer /healthz within 90 s; log: ${log}`); }
+    } catch {
+      /* not up yet */
+    }
+    if (Date.now() > deadline) {
+      stop();
+      throw new Error(`code-server did not answer /healthz within 90 s; log: ${log}`);
+    }
     await new Promise((r) => setTimeout(r, 300));
   }
   return { port, origin: `http://127.0.0.1:${port}`, scratch, userData, extensionsDir: extDir, log, tools, stop };
@@ -92,9 +153,23 @@ export async function startCodeServer({ name = 'cs', env = {}, settings = {}, ex
 export function installVsix(vsix, extensionsDir) {
   const tools = testTools();
   const scratch = mkdtempSync(join(tmpdir(), 'greenlens-vsix-'));
-  return execFileSync(tools.node24, [tools.codeServer, '--extensions-dir', extensionsDir, '--user-data-dir', join(scratch, 'ud'), '--install-extension', vsix, '--force'], {
-    encoding: 'utf8', env: { ...process.env, XDG_CONFIG_HOME: join(scratch, 'xdg-config'), XDG_DATA_HOME: join(scratch, 'xdg-data') },
-  });
+  return execFileSync(
+    tools.node24,
+    [
+      tools.codeServer,
+      '--extensions-dir',
+      extensionsDir,
+      '--user-data-dir',
+      join(scratch, 'ud'),
+      '--install-extension',
+      vsix,
+      '--force',
+    ],
+    {
+      encoding: 'utf8',
+      env: { ...process.env, XDG_CONFIG_HOME: join(scratch, 'xdg-config'), XDG_DATA_HOME: join(scratch, 'xdg-data') },
+    },
+  );
 }
 
 /** Launches Debian's chromium through playwright-core with the flags that keep it off the network. */
@@ -103,9 +178,19 @@ export async function launchBrowser() {
   const tools = testTools();
   const profile = mkdtempSync(join(tmpdir(), 'greenlens-chromium-'));
   const context = await chromium.launchPersistentContext(profile, {
-    executablePath: tools.chromium, headless: true, viewport: { width: 1400, height: 900 },
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
+    executablePath: tools.chromium,
+    headless: true,
+    viewport: { width: 1400, height: 900 },
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--disable-dev-shm-usage',
+    ],
   });
   return context;
 }

@@ -21,5 +21,9 @@ export function workerScriptBeside(caller: string, source: string, bundle: strin
  */
 export function startWorker(script: string, workerData: unknown, resourceLimits?: ResourceLimits): Worker {
   if (!script.endsWith('.ts')) return new Worker(script, { workerData, resourceLimits });
-  return new Worker(`require('tsx/cjs'); require(${JSON.stringify(script)});`, { eval: true, workerData, resourceLimits });
+  return new Worker(`require('tsx/cjs'); require(${JSON.stringify(script)});`, {
+    eval: true,
+    workerData,
+    resourceLimits,
+  });
 }

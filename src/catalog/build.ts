@@ -54,7 +54,12 @@ export interface CatalogInputs {
   rtx3090: string;
   rtx4090: string;
   cpu: string;
-  torchvision: { builders: { builder: string; weights: { name: string; numParams?: number; acc1?: number; acc5?: number; cropSize?: number }[] }[] };
+  torchvision: {
+    builders: {
+      builder: string;
+      weights: { name: string; numParams?: number; acc1?: number; acc5?: number; cropSize?: number }[];
+    }[];
+  };
   calibration3090: DeviceCalibration;
 }
 
@@ -80,22 +85,54 @@ function benchTable(text: string): Bench {
 /** torchvision builder → timm architecture with the same network (names differ for a few families). */
 export function timmArchOf(builder: string): string {
   const fixed: Record<string, string> = {
-    mobilenet_v2: 'mobilenetv2_100', mobilenet_v3_large: 'mobilenetv3_large_100', mobilenet_v3_small: 'mobilenetv3_small_100',
-    vit_b_16: 'vit_base_patch16_224', vit_b_32: 'vit_base_patch32_224', vit_l_16: 'vit_large_patch16_224', vit_l_32: 'vit_large_patch32_224',
-    vit_h_14: 'vit_huge_patch14_224', swin_t: 'swin_tiny_patch4_window7_224', swin_s: 'swin_small_patch4_window7_224',
-    swin_b: 'swin_base_patch4_window7_224', maxvit_t: 'maxvit_tiny_tf_224', mnasnet1_0: 'mnasnet_100', mnasnet0_5: 'mnasnet_050',
-    efficientnet_v2_s: 'tf_efficientnetv2_s', efficientnet_v2_m: 'tf_efficientnetv2_m', efficientnet_v2_l: 'tf_efficientnetv2_l',
-    regnet_x_400mf: 'regnetx_004', regnet_x_800mf: 'regnetx_008', regnet_x_1_6gf: 'regnetx_016', regnet_x_3_2gf: 'regnetx_032',
-    regnet_x_8gf: 'regnetx_080', regnet_x_16gf: 'regnetx_160', regnet_x_32gf: 'regnetx_320', regnet_y_400mf: 'regnety_004',
-    regnet_y_800mf: 'regnety_008', regnet_y_1_6gf: 'regnety_016', regnet_y_3_2gf: 'regnety_032', regnet_y_8gf: 'regnety_080',
-    regnet_y_16gf: 'regnety_160', regnet_y_32gf: 'regnety_320', regnet_y_128gf: 'regnety_1280',
+    mobilenet_v2: 'mobilenetv2_100',
+    mobilenet_v3_large: 'mobilenetv3_large_100',
+    mobilenet_v3_small: 'mobilenetv3_small_100',
+    vit_b_16: 'vit_base_patch16_224',
+    vit_b_32: 'vit_base_patch32_224',
+    vit_l_16: 'vit_large_patch16_224',
+    vit_l_32: 'vit_large_patch32_224',
+    vit_h_14: 'vit_huge_patch14_224',
+    swin_t: 'swin_tiny_patch4_window7_224',
+    swin_s: 'swin_small_patch4_window7_224',
+    swin_b: 'swin_base_patch4_window7_224',
+    maxvit_t: 'maxvit_tiny_tf_224',
+    mnasnet1_0: 'mnasnet_100',
+    mnasnet0_5: 'mnasnet_050',
+    efficientnet_v2_s: 'tf_efficientnetv2_s',
+    efficientnet_v2_m: 'tf_efficientnetv2_m',
+    efficientnet_v2_l: 'tf_efficientnetv2_l',
+    regnet_x_400mf: 'regnetx_004',
+    regnet_x_800mf: 'regnetx_008',
+    regnet_x_1_6gf: 'regnetx_016',
+    regnet_x_3_2gf: 'regnetx_032',
+    regnet_x_8gf: 'regnetx_080',
+    regnet_x_16gf: 'regnetx_160',
+    regnet_x_32gf: 'regnetx_320',
+    regnet_y_400mf: 'regnety_004',
+    regnet_y_800mf: 'regnety_008',
+    regnet_y_1_6gf: 'regnety_016',
+    regnet_y_3_2gf: 'regnety_032',
+    regnet_y_8gf: 'regnety_080',
+    regnet_y_16gf: 'regnety_160',
+    regnet_y_32gf: 'regnety_320',
+    regnet_y_128gf: 'regnety_1280',
   };
   return fixed[builder] ?? builder;
 }
 
-interface Compute { gmacs: number; macts: number; note?: string; throughput: CatalogEntry['throughput'] }
+interface Compute {
+  gmacs: number;
+  macts: number;
+  note?: string;
+  throughput: CatalogEntry['throughput'];
+}
 
-function computeAt(arch: string, size: number, tables: { b3090: Bench; b4090: Bench; bcpu: Bench }): Compute | undefined {
+function computeAt(
+  arch: string,
+  size: number,
+  tables: { b3090: Bench; b4090: Bench; bcpu: Bench },
+): Compute | undefined {
   const rows = [tables.b3090, tables.b4090, tables.bcpu].flatMap((t) => t.get(arch) ?? []);
   if (rows.length === 0) return undefined;
   const at = (t: Bench): number | undefined => t.get(arch)?.find((r) => r.size === size)?.sps;
@@ -105,7 +142,12 @@ function computeAt(arch: string, size: number, tables: { b3090: Bench; b4090: Be
   // Convolutional and patch-based compute grows with the pixel count: scale from the nearest measured size.
   const near = [...rows].sort((a, b) => Math.abs(a.size - size) - Math.abs(b.size - size) || a.size - b.size)[0]!;
   const f = (size / near.size) ** 2;
-  return { gmacs: near.gmacs * f, macts: near.macts * f, note: `scaled from ${near.size} px by pixel count`, throughput };
+  return {
+    gmacs: near.gmacs * f,
+    macts: near.macts * f,
+    note: `scaled from ${near.size} px by pixel count`,
+    throughput,
+  };
 }
 
 type Draft = Omit<CatalogEntry, 'grade' | 'gradeRange' | 'gradeOn' | 'score' | 'excess' | 'frontierId'>;
@@ -113,16 +155,26 @@ type Draft = Omit<CatalogEntry, 'grade' | 'gradeRange' | 'gradeOn' | 'score' | '
 /** Board power of the other benchmark devices, W (ML CO2 Impact's RTX 4090 row; the i7-12700H's 45 W base power). */
 const OTHER_DEVICES = { rtx4090: 450, cpu: 45 } as const;
 
-function draft(base: Omit<Draft, 'gmacs' | 'mactsM' | 'throughput' | 'energyJ' | 'energyMethod' | 'energyLowJ' | 'energyHighJ'>, c: Compute, cal: DeviceCalibration): Draft {
+function draft(
+  base: Omit<Draft, 'gmacs' | 'mactsM' | 'throughput' | 'energyJ' | 'energyMethod' | 'energyLowJ' | 'energyHighJ'>,
+  c: Compute,
+  cal: DeviceCalibration,
+): Draft {
   const sps = c.throughput.rtx3090;
   const measured = sps !== undefined && !c.note;
   const fit = predictJoulesPerImage(cal, c.gmacs, c.macts);
   const energyJ = measured ? REFERENCE_BOARD_POWER_W / sps : fit.value;
   const throughput = Object.fromEntries(Object.entries(c.throughput).filter(([, v]) => v !== undefined));
   return {
-    ...base, gmacs: round(c.gmacs, 4), mactsM: round(c.macts, 4), ...(c.note ? { macsNote: c.note } : {}), throughput,
-    energyJ: round(energyJ, 6), energyMethod: measured ? 'measured throughput × board power' : 'MACs calibration',
-    energyLowJ: round(measured ? energyJ * 0.5 : fit.low, 6), energyHighJ: round(measured ? energyJ : fit.high, 6),
+    ...base,
+    gmacs: round(c.gmacs, 4),
+    mactsM: round(c.macts, 4),
+    ...(c.note ? { macsNote: c.note } : {}),
+    throughput,
+    energyJ: round(energyJ, 6),
+    energyMethod: measured ? 'measured throughput × board power' : 'MACs calibration',
+    energyLowJ: round(measured ? energyJ * 0.5 : fit.low, 6),
+    energyHighJ: round(measured ? energyJ : fit.high, 6),
     ...(isTestNetwork(base.arch) ? { testNetwork: true as const } : {}),
   };
 }
@@ -150,7 +202,22 @@ function timmDrafts(inputs: CatalogInputs, tables: { b3090: Bench; b4090: Bench;
     if (!arch || !size || top1 === undefined || paramsM === undefined) continue;
     const c = computeAt(arch, size, tables);
     if (!c) continue;
-    out.push(draft({ id: `${r.model}@${size}`, source: 'timm', name: r.model!, arch, imgSize: size, top1, top5: csvNumber(r.top5), paramsM }, c, inputs.calibration3090));
+    out.push(
+      draft(
+        {
+          id: `${r.model}@${size}`,
+          source: 'timm',
+          name: r.model!,
+          arch,
+          imgSize: size,
+          top1,
+          top5: csvNumber(r.top5),
+          paramsM,
+        },
+        c,
+        inputs.calibration3090,
+      ),
+    );
     void tag;
   }
   return out;
@@ -166,7 +233,22 @@ function torchvisionDrafts(inputs: CatalogInputs, tables: { b3090: Bench; b4090:
       const c = computeAt(arch, size, tables);
       if (!c) continue;
       const name = `torchvision:${b.builder}.${w.name}`;
-      out.push(draft({ id: `${name}@${size}`, source: 'torchvision', name, arch, imgSize: size, top1: w.acc1, top5: w.acc5 ?? undefined, paramsM: round(w.numParams / 1e6, 5) }, c, inputs.calibration3090));
+      out.push(
+        draft(
+          {
+            id: `${name}@${size}`,
+            source: 'torchvision',
+            name,
+            arch,
+            imgSize: size,
+            top1: w.acc1,
+            top5: w.acc5 ?? undefined,
+            paramsM: round(w.numParams / 1e6, 5),
+          },
+          c,
+          inputs.calibration3090,
+        ),
+      );
     }
   }
   return out;
@@ -183,15 +265,21 @@ export function buildCatalog(inputs: CatalogInputs): CatalogEntry[] {
     .map((d): CatalogEntry => {
       const g = grades.get(d.id)!;
       const bar = energyOf.get(g.frontierId)!;
-      const range = d.energyMethod === 'MACs calibration' ? gradeRange(d.energyLowJ / bar, d.energyHighJ / bar) : undefined;
+      const range =
+        d.energyMethod === 'MACs calibration' ? gradeRange(d.energyLowJ / bar, d.energyHighJ / bar) : undefined;
       const gradeOn: NonNullable<CatalogEntry['gradeOn']> = {};
       for (const k of ['rtx4090', 'cpu'] as const) {
         const o = other[k].get(d.id);
         if (o && o !== g.grade) gradeOn[k] = o;
       }
       return {
-        ...d, grade: g.grade, ...(range && range[0] !== range[1] ? { gradeRange: range } : {}),
-        ...(Object.keys(gradeOn).length ? { gradeOn } : {}), score: g.score, excess: round(g.excess, 4), frontierId: g.frontierId,
+        ...d,
+        grade: g.grade,
+        ...(range && range[0] !== range[1] ? { gradeRange: range } : {}),
+        ...(Object.keys(gradeOn).length ? { gradeOn } : {}),
+        score: g.score,
+        excess: round(g.excess, 4),
+        frontierId: g.frontierId,
       };
     })
     .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));

@@ -9,7 +9,14 @@
 export type Grade = 'A' | 'B' | 'C' | 'D' | 'E' | 'F' | 'G';
 
 /** Upper bounds of the excess for grades A..F (G is anything above the last). Roughly ×1.6 steps. */
-export const GRADE_BOUNDS: readonly [Grade, number][] = [['A', 1.25], ['B', 1.6], ['C', 2.5], ['D', 4], ['E', 6.3], ['F', 10]];
+export const GRADE_BOUNDS: readonly [Grade, number][] = [
+  ['A', 1.25],
+  ['B', 1.6],
+  ['C', 2.5],
+  ['D', 4],
+  ['E', 6.3],
+  ['F', 10],
+];
 
 /** What the grading needs from a catalog entry. */
 export interface Gradable {
@@ -40,7 +47,9 @@ export function gradeOfExcess(excess: number): Grade {
  * cheapest entry at least as accurate.
  */
 export function frontierExcess(entries: readonly Gradable[]): Map<string, { excess: number; frontierId: string }> {
-  const sorted = [...entries].sort((a, b) => b.top1 - a.top1 || a.energyJ - b.energyJ || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  const sorted = [...entries].sort(
+    (a, b) => b.top1 - a.top1 || a.energyJ - b.energyJ || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0),
+  );
   const out = new Map<string, { excess: number; frontierId: string }>();
   let best: Gradable | undefined;
   let i = 0;
@@ -52,14 +61,22 @@ export function frontierExcess(entries: readonly Gradable[]): Map<string, { exce
       j++;
     }
     // An entry more accurate than every real network (possible only for test networks) has no bar: excess 1.
-    for (let k = i; k < j; k++) out.set(sorted[k]!.id, best ? { excess: sorted[k]!.energyJ / best.energyJ, frontierId: best.id } : { excess: 1, frontierId: sorted[k]!.id });
+    for (let k = i; k < j; k++)
+      out.set(
+        sorted[k]!.id,
+        best
+          ? { excess: sorted[k]!.energyJ / best.energyJ, frontierId: best.id }
+          : { excess: 1, frontierId: sorted[k]!.id },
+      );
     i = j;
   }
   return out;
 }
 
 /** Grades and efficiency scores (0..100, 100 = on the frontier) of every entry. */
-export function gradeEntries(entries: readonly Gradable[]): Map<string, { grade: Grade; score: number; excess: number; frontierId: string }> {
+export function gradeEntries(
+  entries: readonly Gradable[],
+): Map<string, { grade: Grade; score: number; excess: number; frontierId: string }> {
   const out = new Map<string, { grade: Grade; score: number; excess: number; frontierId: string }>();
   for (const [id, f] of frontierExcess(entries)) {
     // Score: 100 on the frontier, falling by 25 points per doubling of excess energy, floored at 0.
@@ -96,13 +113,20 @@ function mj(j: number): string {
  */
 export function gradeLabel(e: GradeLabelInput): string {
   if (e.testNetwork) return `not graded (a test network), ≈ ${mj(e.energyJ)} mJ/inference on ${REFERENCE_DEVICE}`;
-  const letters = e.gradeRange && e.gradeRange[0] !== e.gradeRange[1] ? `${e.gradeRange[0]}–${e.gradeRange[1]}` : e.grade;
-  const band = e.energyLowJ !== undefined && e.energyHighJ !== undefined && e.energyLowJ !== e.energyHighJ ? ` (${mj(e.energyLowJ)}–${mj(e.energyHighJ)})` : '';
+  const letters =
+    e.gradeRange && e.gradeRange[0] !== e.gradeRange[1] ? `${e.gradeRange[0]}–${e.gradeRange[1]}` : e.grade;
+  const band =
+    e.energyLowJ !== undefined && e.energyHighJ !== undefined && e.energyLowJ !== e.energyHighJ
+      ? ` (${mj(e.energyLowJ)}–${mj(e.energyHighJ)})`
+      : '';
   return `${letters} on ${REFERENCE_DEVICE}, ≈ ${mj(e.energyJ)} mJ/inference${band}`;
 }
 
 /** "RTX 4090: C; i7-12700H CPU: D" where grading on another benchmark device changes the letter, else ''. */
 export function otherDeviceGrades(e: Pick<GradeLabelInput, 'gradeOn'>): string {
-  const parts = [e.gradeOn?.rtx4090 ? `RTX 4090: ${e.gradeOn.rtx4090}` : '', e.gradeOn?.cpu ? `i7-12700H CPU: ${e.gradeOn.cpu}` : ''].filter(Boolean);
+  const parts = [
+    e.gradeOn?.rtx4090 ? `RTX 4090: ${e.gradeOn.rtx4090}` : '',
+    e.gradeOn?.cpu ? `i7-12700H CPU: ${e.gradeOn.cpu}` : '',
+  ].filter(Boolean);
   return parts.length ? `on other benchmark devices the letter differs (${parts.join('; ')})` : '';
 }

@@ -34,14 +34,22 @@ export function entryInferenceEnergy(entry: CatalogEntry, device?: Device): Esti
     // Board power at full load is an upper bound for GPUs; laptop CPUs can exceed TDP in short bursts.
     const [lo, hi] = ref.field === 'cpu' ? [0.7, 1.5] : [0.6, 1.0];
     return makeEstimate(j, 'J', {
-      low: j * lo, high: j * hi,
+      low: j * lo,
+      high: j * hi,
       method: `${ref.matched} measured throughput × ${ref.boardPowerW} W`,
       sources: [SOURCES.timmResults, ref.field === 'cpu' ? SOURCES.codecarbonCpu : SOURCES.mlco2Gpus],
-      notes: [`${formatNumber(sps)} images/s at ${entry.imgSize} px (${ref.field === 'cpu' ? 'fp32, batch 1' : 'AMP, batch 1024'}).`],
+      notes: [
+        `${formatNumber(sps)} images/s at ${entry.imgSize} px (${ref.field === 'cpu' ? 'fp32, batch 1' : 'AMP, batch 1024'}).`,
+      ],
     });
   }
   if (!device) {
-    return makeEstimate(entry.energyJ, 'J', { low: entry.energyJ * 0.6, high: entry.energyJ * 1.6, method: 'RTX 3090 MACs calibration', sources: [SOURCES.timmResults] });
+    return makeEstimate(entry.energyJ, 'J', {
+      low: entry.energyJ * 0.6,
+      high: entry.energyJ * 1.6,
+      method: 'RTX 3090 MACs calibration',
+      sources: [SOURCES.timmResults],
+    });
   }
   return energyFromMacs({ gmacs: entry.gmacs, mactsM: entry.mactsM, device });
 }
@@ -67,14 +75,21 @@ export interface Recommendation {
   notes: string[];
 }
 
-type RecommendSettings = Pick<Settings, 'accuracyTolerance' | 'inferencesPerDay' | 'electricityPrice' | 'currency' | 'carbonRegion' | 'carbonIntensity'>;
+type RecommendSettings = Pick<
+  Settings,
+  'accuracyTolerance' | 'inferencesPerDay' | 'electricityPrice' | 'currency' | 'carbonRegion' | 'carbonIntensity'
+>;
 
 /**
  * Pareto-better alternatives to `model` (a name or an entry): top-1 ≥ current − tolerance and lower
  * energy per inference on `device`, ranked by yearly energy saved at `inferencesPerDay`, one per model
  * name, at most `limit`.
  */
-export function recommendAlternatives(model: string | CatalogEntry, settings: Partial<RecommendSettings>, options: { device?: Device; limit?: number } = {}): Recommendation | undefined {
+export function recommendAlternatives(
+  model: string | CatalogEntry,
+  settings: Partial<RecommendSettings>,
+  options: { device?: Device; limit?: number } = {},
+): Recommendation | undefined {
   const current = typeof model === 'string' ? lookupModel(model)?.entry : model;
   if (!current) return undefined;
   const tol = requireFinite(settings.accuracyTolerance ?? 1, 'accuracy tolerance (top-1 points)', 0, 100);
@@ -95,10 +110,18 @@ export function recommendAlternatives(model: string | CatalogEntry, settings: Pa
     if (seen.has(e.name)) continue;
     seen.add(e.name);
     const saved = makeEstimate(currentEnergy.value - energy.value, 'J', {
-      low: Math.max(0, currentEnergy.low - energy.high), high: Math.max(0, currentEnergy.high - energy.low),
-      method: 'difference of energy per inference', sources: [...currentEnergy.sources, ...energy.sources],
+      low: Math.max(0, currentEnergy.low - energy.high),
+      high: Math.max(0, currentEnergy.high - energy.low),
+      method: 'difference of energy per inference',
+      sources: [...currentEnergy.sources, ...energy.sources],
     });
-    alternatives.push({ entry: e, energy, top1Delta: e.top1 - current.top1, savings: yearlyImpact(saved, perDay, intensity, tariff), evidence: evidence(current, e, energy) });
+    alternatives.push({
+      entry: e,
+      energy,
+      top1Delta: e.top1 - current.top1,
+      savings: yearlyImpact(saved, perDay, intensity, tariff),
+      evidence: evidence(current, e, energy),
+    });
   }
   return { current, currentEnergy, currentYearly, alternatives, notes: [...intensity.notes, ...tariff.notes] };
 }

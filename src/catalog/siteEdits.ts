@@ -26,14 +26,16 @@ export function lookupSite(site: ModelSite): ModelMatch | undefined {
     return lookupModel(`torchvision:${id}${tag && tag !== 'DEFAULT' ? `.${tag}` : ''}`);
   }
   if (site.framework === 'timm') return lookupModel(id, { library: 'timm' });
-  if (HF_FRAMEWORKS.has(site.framework)) return id.includes('/') ? lookupModel(id, { library: 'huggingface' }) : undefined;
+  if (HF_FRAMEWORKS.has(site.framework))
+    return id.includes('/') ? lookupModel(id, { library: 'huggingface' }) : undefined;
   if (site.framework === 'torch.hub') return lookupModel(id);
   return undefined;
 }
 
 /** The name a catalog entry gets in the site's code, or undefined when one name edit cannot switch to it. */
 export function spellingIn(site: ModelSite, entry: CatalogEntry): string | undefined {
-  if (site.framework === 'torchvision') return entry.source === 'torchvision' ? /^torchvision:([a-z0-9_]+)\./.exec(entry.name)?.[1] : undefined;
+  if (site.framework === 'torchvision')
+    return entry.source === 'torchvision' ? /^torchvision:([a-z0-9_]+)\./.exec(entry.name)?.[1] : undefined;
   if (site.framework === 'timm') return entry.source === 'timm' ? entry.name : undefined;
   // transformers loads timm checkpoints from the Hub through its timm integration (TimmWrapper).
   if (HF_FRAMEWORKS.has(site.framework)) return entry.source === 'timm' ? `timm/${entry.name}` : undefined;
@@ -91,7 +93,8 @@ export function weightsEdit(source: string, site: ModelSite, newValue: string): 
   if (w === undefined || w === null) return undefined;
   const start = offsetAt(source, site.range.start);
   const text = source.slice(start, offsetAt(source, site.range.end));
-  const value = typeof w === 'object' ? escapeRegExp(w.expr) : typeof w === 'string' ? `(["'])${escapeRegExp(w)}\\2` : undefined;
+  const value =
+    typeof w === 'object' ? escapeRegExp(w.expr) : typeof w === 'string' ? `(["'])${escapeRegExp(w)}\\2` : undefined;
   if (!value) return undefined;
   // The value is group 1; a quoted string's opening quote is group 2, matched again at its end.
   const m = new RegExp(`\\bweights\\s*=\\s*(${value})`).exec(text);

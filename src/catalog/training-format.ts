@@ -9,7 +9,8 @@ function hours(s: number): string {
 /** The bound line: shortest possible time, implied share of peak, and the board limit. */
 export function boundsText(r: TrainingEstimate): string {
   const b = r.bounds;
-  if (b.minDurationS === undefined || b.peakTflops === undefined) return `no physical time bound (no data-sheet ${b.precision} peak); power ≤ ${b.boardPowerW} W per board`;
+  if (b.minDurationS === undefined || b.peakTflops === undefined)
+    return `no physical time bound (no data-sheet ${b.precision} peak); power ≤ ${b.boardPowerW} W per board`;
   const share = b.shareOfPeak === undefined ? '' : `, ${(100 * b.shareOfPeak).toFixed(1)} % of peak implied`;
   return `≥ ${hours(b.minDurationS)} at ${r.inputs.gpus} × ${b.peakTflops} TFLOPS dense ${b.precision} peak${share}${b.clamped ? ' (estimate raised to this bound)' : ''}; power ≤ ${b.boardPowerW} W per board`;
 }
@@ -48,17 +49,29 @@ export function formatTrainingMarkdown(r: TrainingEstimate): string {
     `| cost | ${f(r.cost)} | ${r.cost.method} |`,
   ];
   if (r.baselines) {
-    rows.push(`| baseline: Green Algorithms | ${f(convertEnergy(r.baselines.greenAlgorithms, 'kWh'))} | ${r.baselines.greenAlgorithms.method} |`);
-    rows.push(`| baseline: ML CO2 Impact | ${f(convertEnergy(r.baselines.mlco2, 'kWh'))} | ${r.baselines.mlco2.method} |`);
+    rows.push(
+      `| baseline: Green Algorithms | ${f(convertEnergy(r.baselines.greenAlgorithms, 'kWh'))} | ${r.baselines.greenAlgorithms.method} |`,
+    );
+    rows.push(
+      `| baseline: ML CO2 Impact | ${f(convertEnergy(r.baselines.mlco2, 'kWh'))} | ${r.baselines.mlco2.method} |`,
+    );
   }
   return [
-    `# Training energy estimate: ${r.model} on ${i.gpus} × ${r.gpu.name}`, '',
-    `${i.epochs} epochs × ${i.images} images at ${i.size} px, ${i.precision}${i.batch !== undefined ? `, batch ${i.batch}` : ''}; ${r.gflopsPerImage.toFixed(2)} forward GFLOPs per image.`, '',
-    `Scope: ${r.scope}`, '',
-    '| figure | estimate | method |', '|---|---|---|', ...rows,
+    `# Training energy estimate: ${r.model} on ${i.gpus} × ${r.gpu.name}`,
+    '',
+    `${i.epochs} epochs × ${i.images} images at ${i.size} px, ${i.precision}${i.batch !== undefined ? `, batch ${i.batch}` : ''}; ${r.gflopsPerImage.toFixed(2)} forward GFLOPs per image.`,
+    '',
+    `Scope: ${r.scope}`,
+    '',
+    '| figure | estimate | method |',
+    '|---|---|---|',
+    ...rows,
     ...(r.baselines ? [] : ['', r.baselinesNote ?? '']),
     ...(r.outsideRange.length ? ['', `Outside the fitting range: ${r.outsideRange.join('; ')}.`] : []),
-    '', '## Sources', ...[...new Set([r.energy, r.co2, r.cost, r.duration].flatMap((e) => e.sources))].map((s) => `- ${s}`),
-    ...(r.notes.length ? ['', '## Notes', ...r.notes.map((n) => `- ${n}`)] : []), '',
+    '',
+    '## Sources',
+    ...[...new Set([r.energy, r.co2, r.cost, r.duration].flatMap((e) => e.sources))].map((s) => `- ${s}`),
+    ...(r.notes.length ? ['', '## Notes', ...r.notes.map((n) => `- ${n}`)] : []),
+    '',
   ].join('\n');
 }

@@ -27,8 +27,16 @@ type CostSettings = Pick<Settings, 'carbonRegion' | 'carbonIntensity' | 'electri
  * The run a training loop stands for: its epochs (one, so per epoch, when the code does not say), its batch,
  * IMAGES_PER_EPOCH images. Throws the estimator's EnergyInputError on an input outside its range.
  */
-export function estimateLoop(loop: TrainingLoop, modelName: string, gpu: string, settings: Partial<CostSettings>): TrainingEstimate {
-  return estimateTraining({ arch: modelName, gpu, epochs: loop.epochs ?? 1, images: IMAGES_PER_EPOCH, batch: loop.batchSize }, settings);
+export function estimateLoop(
+  loop: TrainingLoop,
+  modelName: string,
+  gpu: string,
+  settings: Partial<CostSettings>,
+): TrainingEstimate {
+  return estimateTraining(
+    { arch: modelName, gpu, epochs: loop.epochs ?? 1, images: IMAGES_PER_EPOCH, batch: loop.batchSize },
+    settings,
+  );
 }
 
 function fig(q: Estimate, unit: string): string | undefined {
@@ -39,22 +47,40 @@ function fig(q: Estimate, unit: string): string | undefined {
 export function trainingGpu(hw: ResolvedHardware | undefined): { name: string; assumption?: string } {
   const gpu = hw?.gpu;
   if (gpu) return { name: gpu.matchedName ?? gpu.name };
-  return { name: REFERENCE_GPU, assumption: `No GPU detected or configured: assuming an ${REFERENCE_GPU} (set greenlens.hardware.profile to your GPU).` };
+  return {
+    name: REFERENCE_GPU,
+    assumption: `No GPU detected or configured: assuming an ${REFERENCE_GPU} (set greenlens.hardware.profile to your GPU).`,
+  };
 }
 
 /**
  * Summarises a training loop. `modelName` is the catalog name of the trained model when known. Never throws:
  * when no estimate can be made the title says why.
  */
-export function summarizeTraining(loop: TrainingLoop, modelName: string | undefined, hw: ResolvedHardware | undefined, settings: CostSettings): TrainingSummary {
+export function summarizeTraining(
+  loop: TrainingLoop,
+  modelName: string | undefined,
+  hw: ResolvedHardware | undefined,
+  settings: CostSettings,
+): TrainingSummary {
   const head = [loop.kind === 'loop' ? 'Training loop' : `Training (${loop.kind === 'fit' ? '.fit' : 'Trainer'})`];
   if (loop.epochs !== undefined) head.push(`${formatNumber(loop.epochs)} epochs`);
   if (loop.batchSize !== undefined) head.push(`batch ${formatNumber(loop.batchSize)}`);
-  if (!modelName) return { title: [...head, 'model not in catalog: no energy estimate'].join(' · '), details: ['GreenLens estimates training energy from the model’s GMACs in its catalog; the trained model was not found there.'] };
+  if (!modelName)
+    return {
+      title: [...head, 'model not in catalog: no energy estimate'].join(' · '),
+      details: [
+        'GreenLens estimates training energy from the model’s GMACs in its catalog; the trained model was not found there.',
+      ],
+    };
   const gpu = trainingGpu(hw);
   try {
     const est = estimateLoop(loop, modelName, gpu.name, settings);
-    const figures = [fig(convertEnergy(est.energy, 'kWh'), 'kWh'), fig(est.co2, 'kgCO2e'), fig(est.cost, est.cost.unit)].filter(Boolean);
+    const figures = [
+      fig(convertEnergy(est.energy, 'kWh'), 'kWh'),
+      fig(est.co2, 'kgCO2e'),
+      fig(est.cost, est.cost.unit),
+    ].filter(Boolean);
     const scope = `${loop.epochs === undefined ? 'per epoch, ' : ''}per ${formatNumber(IMAGES_PER_EPOCH)} images/epoch`;
     const on = `estimated for ${gpu.assumption ? `an ${est.gpu.name} (assumed: no GPU found)` : est.gpu.name}`;
     const details = [

@@ -27,7 +27,18 @@ export function helpText(usage: string, summary: string, options: OptionTable, e
     const dflt = o.default === undefined ? '' : ` (default: ${o.default})`;
     return `  ${flag.padEnd(28)} ${o.description}${dflt}`;
   });
-  return [`Usage: ${usage}`, '', summary, '', 'Options:', ...rows, `  ${'-h, --help'.padEnd(28)} show this help`, '', 'Example:', `  ${example}`].join('\n');
+  return [
+    `Usage: ${usage}`,
+    '',
+    summary,
+    '',
+    'Options:',
+    ...rows,
+    `  ${'-h, --help'.padEnd(28)} show this help`,
+    '',
+    'Example:',
+    `  ${example}`,
+  ].join('\n');
 }
 
 /** A value that starts with a dash but is a number (`-3`): joined to its flag so that parseArgs keeps it. */
@@ -56,9 +67,15 @@ export interface Parsed {
  */
 export function parseOptions(args: string[], options: OptionTable): Parsed {
   const config: Record<string, { type: 'string' | 'boolean'; multiple?: boolean; short?: string }> = {};
-  for (const [name, o] of Object.entries(options)) config[name] = { type: o.type, ...(o.multiple ? { multiple: true } : {}), ...(o.short ? { short: o.short } : {}) };
+  for (const [name, o] of Object.entries(options))
+    config[name] = { type: o.type, ...(o.multiple ? { multiple: true } : {}), ...(o.short ? { short: o.short } : {}) };
   try {
-    const { values, positionals } = parseArgs({ args: joinNegativeNumbers(args, options), options: config, allowPositionals: true, strict: true });
+    const { values, positionals } = parseArgs({
+      args: joinNegativeNumbers(args, options),
+      options: config,
+      allowPositionals: true,
+      strict: true,
+    });
     return { values: values as Parsed['values'], positionals };
   } catch (err) {
     const code = (err as { code?: string }).code ?? '';

@@ -104,7 +104,8 @@ function saveCache(script: vm.Script, cacheFile: string): void {
     renameSync(tmp, cacheFile);
     const key = commandOf(path.basename(cacheFile));
     for (const f of readdirSync(dir)) {
-      if (key !== undefined && commandOf(f) === key && f !== path.basename(cacheFile)) rmSync(path.join(dir, f), { force: true });
+      if (key !== undefined && commandOf(f) === key && f !== path.basename(cacheFile))
+        rmSync(path.join(dir, f), { force: true });
     }
   } catch {
     // A cache that cannot be written only costs the next run its compile time.

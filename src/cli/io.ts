@@ -35,7 +35,12 @@ export const EXIT = {
 } as const;
 
 /** Error types that mean the input was bad (exit 2); matched by name so that main.ts loads none of them. */
-export const INPUT_ERROR_NAMES: ReadonlySet<string> = new Set(['FileAccessError', 'OnnxReadError', 'InputError', 'NpyError']);
+export const INPUT_ERROR_NAMES: ReadonlySet<string> = new Set([
+  'FileAccessError',
+  'OnnxReadError',
+  'InputError',
+  'NpyError',
+]);
 
 export class CliUsageError extends Error {
   constructor(message: string) {
@@ -90,7 +95,9 @@ export function stopOnSignals(): SignalStop {
   return {
     signal: controller.signal,
     exitCode: (c) => code ?? c,
-    dispose: () => { for (const [sig, h] of handlers) process.removeListener(sig, h); },
+    dispose: () => {
+      for (const [sig, h] of handlers) process.removeListener(sig, h);
+    },
   };
 }
 

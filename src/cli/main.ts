@@ -39,7 +39,11 @@ async function help(io: CliIO): Promise<void> {
  */
 function flagsBySetting(): Map<string, string[]> {
   const out = new Map<string, string[]>();
-  const entries: [string, string][] = [...Object.entries(SETTING_FLAGS), ['intensity', SETTING_FLAGS['carbon-intensity']], ['gpu', SETTING_FLAGS.hardware]];
+  const entries: [string, string][] = [
+    ...Object.entries(SETTING_FLAGS),
+    ['intensity', SETTING_FLAGS['carbon-intensity']],
+    ['gpu', SETTING_FLAGS.hardware],
+  ];
   for (const [flag, key] of entries) out.set(`greenlens.${key}`, [...(out.get(`greenlens.${key}`) ?? []), flag]);
   return out;
 }
@@ -92,7 +96,7 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
       return cmd.usageExit ?? EXIT.usage;
     }
     io.err(`greenlens ${name}: ${(err as Error).message}`);
-    return err instanceof Error && INPUT_ERROR_NAMES.has(err.name) ? EXIT.input : cmd.usageExit ?? EXIT.usage;
+    return err instanceof Error && INPUT_ERROR_NAMES.has(err.name) ? EXIT.input : (cmd.usageExit ?? EXIT.usage);
   }
 }
 
@@ -101,14 +105,18 @@ export function runCli(argv: string[]): void {
   // Whatever a command loads later (onnxruntime in-process or in a worker) inherits this.
   disableOrtTelemetry();
   // A closed pipe (`greenlens catalog | head`) ends the output, not the process with a stack trace.
-  process.stdout.on('error', (err: NodeJS.ErrnoException) => { if (err.code === 'EPIPE') process.exit(0); });
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(0);
+  });
   const io: CliIO = {
     out: (t) => process.stdout.write(t + '\n'),
     err: (t) => process.stderr.write(t + '\n'),
     isTTY: Boolean(process.stdout.isTTY),
     cwd: process.cwd(),
   };
-  void main(argv, io).then((code) => { process.exitCode = code; });
+  void main(argv, io).then((code) => {
+    process.exitCode = code;
+  });
 }
 
 // Run directly (`tsx src/cli/main.ts`); the shipped executable goes through src/cli/launch.ts.

@@ -61,11 +61,16 @@ const posix = (p: string): string => p.split(path.sep).join('/');
  * report's folder (where they were written), so report.json names no private absolute path.
  */
 function relativize(profile: ProfileResult, folder: string, outDir: string): ProfileResult {
-  const rel = (p: string, base: string): string => (path.isAbsolute(p) && !path.relative(base, p).startsWith('..') ? posix(path.relative(base, p)) : p);
+  const rel = (p: string, base: string): string =>
+    path.isAbsolute(p) && !path.relative(base, p).startsWith('..') ? posix(path.relative(base, p)) : p;
   return {
     ...profile,
     modelPath: rel(profile.modelPath, folder),
-    variants: profile.variants.map((v) => (v.modelPath ? { ...v, modelPath: v.kind === 'baseline' ? rel(v.modelPath, folder) : rel(v.modelPath, outDir) } : v)),
+    variants: profile.variants.map((v) =>
+      v.modelPath
+        ? { ...v, modelPath: v.kind === 'baseline' ? rel(v.modelPath, folder) : rel(v.modelPath, outDir) }
+        : v,
+    ),
   };
 }
 
@@ -87,11 +92,19 @@ async function profileAll(files: string[], opts: PipelineOptions): Promise<Recor
   for (const file of files) {
     const rel = posix(path.relative(opts.folder, file));
     const datasetDir = opts.datasetDir ?? datasetFor(opts.folder, file);
-    opts.log?.(`  profiling ${rel} (${(each / 1000).toFixed(0)} s budget${datasetDir ? `, labelled data ${posix(path.relative(opts.folder, datasetDir))}` : ', random inputs'})…`);
+    opts.log?.(
+      `  profiling ${rel} (${(each / 1000).toFixed(0)} s budget${datasetDir ? `, labelled data ${posix(path.relative(opts.folder, datasetDir))}` : ', random inputs'})…`,
+    );
     try {
       const result = await profileModel({
-        modelPath: file, storageDir: path.join(opts.outDir, 'variants'), cacheDir: path.join(opts.outDir, '.cache'),
-        variants: opts.variants ?? REPORT_VARIANTS, budgetMs: each, inputs: datasetDir ? { datasetDir } : {}, signal: opts.signal, onProgress: opts.onProgress,
+        modelPath: file,
+        storageDir: path.join(opts.outDir, 'variants'),
+        cacheDir: path.join(opts.outDir, '.cache'),
+        variants: opts.variants ?? REPORT_VARIANTS,
+        budgetMs: each,
+        inputs: datasetDir ? { datasetDir } : {},
+        signal: opts.signal,
+        onProgress: opts.onProgress,
       });
       out[rel] = relativize(result, opts.folder, opts.outDir);
     } catch (err) {
@@ -106,7 +119,8 @@ export async function runReportPipeline(opts: PipelineOptions): Promise<Pipeline
   const { settings, problems } = sanitizeSettings(opts.rawSettings ?? {}, opts.settingNames);
   const gathered = await gatherReportInputs({
     roots: [{ path: opts.folder, name: path.basename(path.resolve(opts.folder)) }],
-    settings, files: nodeFileReader,
+    settings,
+    files: nodeFileReader,
     inspectOnnx: (file) => Promise.resolve().then(() => inspectOnnxFile(file)),
     detectHardware: () => detectHardware({ signal: opts.signal }),
     workspace: path.basename(path.resolve(opts.folder)),
@@ -129,7 +143,12 @@ export function defaultDistDir(): string {
 }
 
 /** Writes `report.<format>` files into `outDir` and returns their paths. */
-export async function writeReportFiles(report: Report, outDir: string, formats: readonly ReportFormat[], distDir?: string): Promise<string[]> {
+export async function writeReportFiles(
+  report: Report,
+  outDir: string,
+  formats: readonly ReportFormat[],
+  distDir?: string,
+): Promise<string[]> {
   await mkdir(outDir, { recursive: true });
   const written: string[] = [];
   for (const f of formats) {

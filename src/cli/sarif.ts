@@ -24,22 +24,40 @@ const FINGERPRINT = 'greenlensIdentity/v1';
 
 /** Rules of the check itself, next to the green rules GL001–GL012. */
 export const CHECK_RULES: ReadonlyArray<{ id: string; name: string; title: string }> = [
-  { id: 'GLC001', name: 'EnergyPerInferenceRise', title: 'A model’s energy per inference or yearly energy rose beyond the threshold' },
+  {
+    id: 'GLC001',
+    name: 'EnergyPerInferenceRise',
+    title: 'A model’s energy per inference or yearly energy rose beyond the threshold',
+  },
   { id: 'GLC002', name: 'TrainingEnergyRise', title: 'A training run’s estimated energy rose beyond the threshold' },
   { id: 'GLC003', name: 'NewHeavyModel', title: 'A new model at or above the size limit for new models' },
 ];
 
-const LEVEL: Record<Severity, Sarif.Result.level> = { error: 'error', warning: 'warning', information: 'note', hint: 'note' };
+const LEVEL: Record<Severity, Sarif.Result.level> = {
+  error: 'error',
+  warning: 'warning',
+  information: 'note',
+  hint: 'note',
+};
 
 const fingerprint = (id: string): string => createHash('sha256').update(id).digest('hex').slice(0, 32);
 const posix = (p: string): string => p.split(path.sep).join('/');
 
-function rule(id: string, name: string, title: string, level: Sarif.ReportingConfiguration.level): Sarif.ReportingDescriptor {
+function rule(
+  id: string,
+  name: string,
+  title: string,
+  level: Sarif.ReportingConfiguration.level,
+): Sarif.ReportingDescriptor {
   return {
-    id, name,
+    id,
+    name,
     shortDescription: { text: title },
     fullDescription: { text: `${title}. See ${RULE_DOCS_BASE}${id}.md for why it matters and how to fix it.` },
-    help: { text: `${title}. How to fix it: ${RULE_DOCS_BASE}${id}.md`, markdown: `**${title}.** [How to fix it](${RULE_DOCS_BASE}${id}.md)` },
+    help: {
+      text: `${title}. How to fix it: ${RULE_DOCS_BASE}${id}.md`,
+      markdown: `**${title}.** [How to fix it](${RULE_DOCS_BASE}${id}.md)`,
+    },
     helpUri: `${RULE_DOCS_BASE}${id}.md`,
     defaultConfiguration: { level },
   };
@@ -47,7 +65,11 @@ function rule(id: string, name: string, title: string, level: Sarif.ReportingCon
 
 /** A rule's readable name (SARIF wants one that differs from the opaque id): its title in PascalCase. */
 export function ruleName(title: string): string {
-  return title.split(/[^A-Za-z0-9]+/).filter(Boolean).map((w) => w[0]!.toUpperCase() + w.slice(1)).join('');
+  return title
+    .split(/[^A-Za-z0-9]+/)
+    .filter(Boolean)
+    .map((w) => w[0]!.toUpperCase() + w.slice(1))
+    .join('');
 }
 
 function allRules(): Sarif.ReportingDescriptor[] {
@@ -58,7 +80,12 @@ function allRules(): Sarif.ReportingDescriptor[] {
 }
 
 function location(file: string, region?: Sarif.Region): Sarif.Location {
-  return { physicalLocation: { artifactLocation: { uri: encodeURI(file), uriBaseId: '%SRCROOT%' }, ...(region ? { region } : {}) } };
+  return {
+    physicalLocation: {
+      artifactLocation: { uri: encodeURI(file), uriBaseId: '%SRCROOT%' },
+      ...(region ? { region } : {}),
+    },
+  };
 }
 
 function log(rules: Sarif.ReportingDescriptor[], results: Sarif.Result[]): Sarif.Log {
@@ -66,12 +93,21 @@ function log(rules: Sarif.ReportingDescriptor[], results: Sarif.Result[]): Sarif
   return {
     $schema: SCHEMA_URI,
     version: '2.1.0',
-    runs: [{
-      tool: { driver: { name: 'GreenLens', semanticVersion: version, informationUri: 'https://github.com/greenlens/greenlens', rules } },
-      originalUriBaseIds: { '%SRCROOT%': { description: { text: 'The analyzed folder.' } } },
-      columnKind: 'utf16CodeUnits',
-      results,
-    }],
+    runs: [
+      {
+        tool: {
+          driver: {
+            name: 'GreenLens',
+            semanticVersion: version,
+            informationUri: 'https://github.com/greenlens/greenlens',
+            rules,
+          },
+        },
+        originalUriBaseIds: { '%SRCROOT%': { description: { text: 'The analyzed folder.' } } },
+        columnKind: 'utf16CodeUnits',
+        results,
+      },
+    ],
   };
 }
 
@@ -87,8 +123,18 @@ export function analyzeSarif(root: string, files: FileAnalysis[]): Sarif.Log {
     r.analysis.findings.forEach((f, i) => {
       const { start, end } = f.range;
       results.push({
-        ruleId: f.ruleId, ...(index.has(f.ruleId) ? { ruleIndex: index.get(f.ruleId) } : {}), level: LEVEL[f.severity], message: { text: f.message },
-        locations: [location(rel, { startLine: start.line + 1, startColumn: start.character + 1, endLine: end.line + 1, endColumn: end.character + 1 })],
+        ruleId: f.ruleId,
+        ...(index.has(f.ruleId) ? { ruleIndex: index.get(f.ruleId) } : {}),
+        level: LEVEL[f.severity],
+        message: { text: f.message },
+        locations: [
+          location(rel, {
+            startLine: start.line + 1,
+            startColumn: start.character + 1,
+            endLine: end.line + 1,
+            endColumn: end.character + 1,
+          }),
+        ],
         partialFingerprints: { [FINGERPRINT]: fingerprint(ids[i]!) },
       });
     });
@@ -106,18 +152,26 @@ function checkRuleOf(i: CheckItem): string {
 export function checkSarif(result: CheckResult, strict: boolean): Sarif.Log {
   const rules = allRules();
   const index = new Map(rules.map((r, i) => [r.id, i]));
-  const results = result.items.filter((i) => i.status === 'regression' || i.status === 'uncertain').map((i): Sarif.Result => {
-    const ruleId = checkRuleOf(i);
-    const figures = i.old && i.new ? ` (${bandText(i.old)} → ${bandText(i.new)})` : i.new ? ` (${bandText(i.new)})` : '';
-    const fails = i.status === 'regression' || strict;
-    return {
-      ruleId, ...(index.has(ruleId) ? { ruleIndex: index.get(ruleId) } : {}),
-      level: fails ? (i.subject === 'finding' ? LEVEL[i.severity ?? 'warning'] : 'error') : 'note',
-      message: { text: `${i.name}: ${i.reason}${figures}.` },
-      locations: [location(i.file, i.line !== undefined ? { startLine: i.line } : undefined)],
-      // A finding keeps the fingerprint `analyze` gives it, so code scanning sees one alert from either command.
-      partialFingerprints: { [FINGERPRINT]: fingerprint(i.subject === 'finding' ? i.id : `${ruleId}:${i.id}${i.measured ? ':measured' : ''}`) },
-    };
-  });
+  const results = result.items
+    .filter((i) => i.status === 'regression' || i.status === 'uncertain')
+    .map((i): Sarif.Result => {
+      const ruleId = checkRuleOf(i);
+      const figures =
+        i.old && i.new ? ` (${bandText(i.old)} → ${bandText(i.new)})` : i.new ? ` (${bandText(i.new)})` : '';
+      const fails = i.status === 'regression' || strict;
+      return {
+        ruleId,
+        ...(index.has(ruleId) ? { ruleIndex: index.get(ruleId) } : {}),
+        level: fails ? (i.subject === 'finding' ? LEVEL[i.severity ?? 'warning'] : 'error') : 'note',
+        message: { text: `${i.name}: ${i.reason}${figures}.` },
+        locations: [location(i.file, i.line !== undefined ? { startLine: i.line } : undefined)],
+        // A finding keeps the fingerprint `analyze` gives it, so code scanning sees one alert from either command.
+        partialFingerprints: {
+          [FINGERPRINT]: fingerprint(
+            i.subject === 'finding' ? i.id : `${ruleId}:${i.id}${i.measured ? ':measured' : ''}`,
+          ),
+        },
+      };
+    });
   return log(rules, results);
 }

@@ -29,7 +29,17 @@ export const SETTING_FLAGS = Object.freeze({
 } satisfies FlagMap);
 
 /** The flags that set a report's assumptions (`demo`, `report`). */
-export const REPORT_SETTING_FLAGS: FlagMap = pick(['inferences-per-day', 'price', 'currency', 'region', 'carbon-intensity', 'tolerance', 'hardware', 'deploy-target', 'deploy-batch']);
+export const REPORT_SETTING_FLAGS: FlagMap = pick([
+  'inferences-per-day',
+  'price',
+  'currency',
+  'region',
+  'carbon-intensity',
+  'tolerance',
+  'hardware',
+  'deploy-target',
+  'deploy-batch',
+]);
 
 /** Some of SETTING_FLAGS. */
 export function pick(names: readonly (keyof typeof SETTING_FLAGS)[]): FlagMap {
@@ -47,7 +57,11 @@ export interface RawCliSettings {
  * number for a numeric setting when it is one; otherwise it stays text, so that the sanitizer's message
  * quotes what was typed.
  */
-export function settingsFromFlags(values: Readonly<Record<string, unknown>>, flags: FlagMap, config?: RepoConfig): RawCliSettings {
+export function settingsFromFlags(
+  values: Readonly<Record<string, unknown>>,
+  flags: FlagMap,
+  config?: RepoConfig,
+): RawCliSettings {
   const raw: Record<string, unknown> = { ...config?.raw };
   const fromFlag = new Map<string, string>();
   for (const [flag, key] of Object.entries(flags)) {
@@ -57,7 +71,8 @@ export function settingsFromFlags(values: Readonly<Record<string, unknown>>, fla
     raw[key] = isNumericSettingKey(key) && v.trim() !== '' && Number.isFinite(asNumber) ? asNumber : v;
     fromFlag.set(key, `--${flag}`);
   }
-  const fromFile = (key: string): string => (config?.source !== undefined && key in config.raw ? `${config.source}: ${key}` : `greenlens.${key}`);
+  const fromFile = (key: string): string =>
+    config?.source !== undefined && key in config.raw ? `${config.source}: ${key}` : `greenlens.${key}`;
   return { raw, names: (key) => fromFlag.get(key) ?? fromFile(key) };
 }
 

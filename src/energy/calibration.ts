@@ -61,7 +61,11 @@ export function fitInferenceCalibration(rows: readonly CalibrationRow[], boardPo
 }
 
 /** Joules per image predicted by a calibration, with its 90 % residual band. */
-export function predictJoulesPerImage(cal: DeviceCalibration, gmacs: number, mactsM?: number): { value: number; low: number; high: number } {
+export function predictJoulesPerImage(
+  cal: DeviceCalibration,
+  gmacs: number,
+  mactsM?: number,
+): { value: number; low: number; high: number } {
   const useActs = mactsM !== undefined && mactsM > 0;
   const model = useActs ? cal.withActivations : cal.macsOnly;
   const band = useActs ? cal.residualsWithActivations : cal.residualsMacsOnly;

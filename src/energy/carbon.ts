@@ -27,45 +27,83 @@ export const WORLD_AVERAGE_G_PER_KWH = table().worldAverageGPerKWh;
 
 /** The codes a user can choose, for pickers: countries and cloud regions. */
 export function carbonRegionChoices(): { id: string; label: string; gPerKWh: number }[] {
-  const countries = Object.entries(table().countries).map(([id, c]) => ({ id, label: `${c.name} (${c.year})`, gPerKWh: c.gPerKWh }));
-  const regions = Object.entries(table().regions).map(([id, r]) => ({ id, label: `${id} (${r.country})`, gPerKWh: r.gPerKWh }));
+  const countries = Object.entries(table().countries).map(([id, c]) => ({
+    id,
+    label: `${c.name} (${c.year})`,
+    gPerKWh: c.gPerKWh,
+  }));
+  const regions = Object.entries(table().regions).map(([id, r]) => ({
+    id,
+    label: `${id} (${r.country})`,
+    gPerKWh: r.gPerKWh,
+  }));
   return [...countries, ...regions];
 }
 
 function world(note: string): Estimate {
   const g = table().worldAverageGPerKWh;
-  return makeEstimate(g, 'gCO2e/kWh', { low: g * (1 - GRID_BAND), high: g * (1 + GRID_BAND), method: 'world average', sources: [SOURCES.codecarbonWorld], notes: [note] });
+  return makeEstimate(g, 'gCO2e/kWh', {
+    low: g * (1 - GRID_BAND),
+    high: g * (1 + GRID_BAND),
+    method: 'world average',
+    sources: [SOURCES.codecarbonWorld],
+    notes: [note],
+  });
 }
 
 /**
  * Resolves the carbon intensity from the settings' `carbonIntensity` override and `carbonRegion`.
  * Never throws: an unusable value falls back to the world average and the note says why.
  */
-export function resolveCarbonIntensity(settings: { carbonRegion?: string | null; carbonIntensity?: number | null }): Estimate {
+export function resolveCarbonIntensity(settings: {
+  carbonRegion?: string | null;
+  carbonIntensity?: number | null;
+}): Estimate {
   const override = settings.carbonIntensity;
   if (override !== undefined && override !== null) {
     if (inSettingRange('carbonIntensity', override)) {
-      return makeEstimate(override, 'gCO2e/kWh', { method: 'your carbon intensity setting', sources: [SOURCES.userSetting] });
+      return makeEstimate(override, 'gCO2e/kWh', {
+        method: 'your carbon intensity setting',
+        sources: [SOURCES.userSetting],
+      });
     }
-    return world(`The carbon intensity setting ${JSON.stringify(override)} is not a number from ${SETTING_RANGES.carbonIntensity.min} to ${SETTING_RANGES.carbonIntensity.max} gCO2e/kWh; using the world average ${WORLD_AVERAGE_G_PER_KWH} gCO2e/kWh.`);
+    return world(
+      `The carbon intensity setting ${JSON.stringify(override)} is not a number from ${SETTING_RANGES.carbonIntensity.min} to ${SETTING_RANGES.carbonIntensity.max} gCO2e/kWh; using the world average ${WORLD_AVERAGE_G_PER_KWH} gCO2e/kWh.`,
+    );
   }
   const region = (settings.carbonRegion ?? '').trim();
   if (region === '') {
-    return world(`No carbon region chosen: using the world average ${WORLD_AVERAGE_G_PER_KWH} gCO2e/kWh. Set greenlens.carbon.region to a country code (FRA) or cloud region (aws:us-east-1) for a local figure.`);
+    return world(
+      `No carbon region chosen: using the world average ${WORLD_AVERAGE_G_PER_KWH} gCO2e/kWh. Set greenlens.carbon.region to a country code (FRA) or cloud region (aws:us-east-1) for a local figure.`,
+    );
   }
   if (/^[A-Za-z]{3}$/.test(region)) {
     const c = table().countries[region.toUpperCase()];
     if (c) {
-      return makeEstimate(c.gPerKWh, 'gCO2e/kWh', { low: c.gPerKWh * (1 - GRID_BAND), high: c.gPerKWh * (1 + GRID_BAND), method: `${c.name} grid average ${c.year}`, sources: [SOURCES.codecarbonMix] });
+      return makeEstimate(c.gPerKWh, 'gCO2e/kWh', {
+        low: c.gPerKWh * (1 - GRID_BAND),
+        high: c.gPerKWh * (1 + GRID_BAND),
+        method: `${c.name} grid average ${c.year}`,
+        sources: [SOURCES.codecarbonMix],
+      });
     }
-    return world(`Unknown country code "${region}" (expected ISO 3166 alpha-3 such as FRA or USA); using the world average ${WORLD_AVERAGE_G_PER_KWH} gCO2e/kWh.`);
+    return world(
+      `Unknown country code "${region}" (expected ISO 3166 alpha-3 such as FRA or USA); using the world average ${WORLD_AVERAGE_G_PER_KWH} gCO2e/kWh.`,
+    );
   }
   const m = /^([a-z]+):(.+)$/i.exec(region);
   const r = m ? table().regions[`${m[1]!.toLowerCase()}:${m[2]!.toLowerCase()}`] : undefined;
   if (r) {
-    return makeEstimate(r.gPerKWh, 'gCO2e/kWh', { low: r.gPerKWh * (1 - GRID_BAND), high: r.gPerKWh * (1 + GRID_BAND), method: `cloud region ${region.toLowerCase()}`, sources: [SOURCES[r.source]] });
+    return makeEstimate(r.gPerKWh, 'gCO2e/kWh', {
+      low: r.gPerKWh * (1 - GRID_BAND),
+      high: r.gPerKWh * (1 + GRID_BAND),
+      method: `cloud region ${region.toLowerCase()}`,
+      sources: [SOURCES[r.source]],
+    });
   }
-  return world(`Unknown region "${region}" (expected e.g. aws:us-east-1, gcp:europe-west1 or azure:westeurope); using the world average ${WORLD_AVERAGE_G_PER_KWH} gCO2e/kWh.`);
+  return world(
+    `Unknown region "${region}" (expected e.g. aws:us-east-1, gcp:europe-west1 or azure:westeurope); using the world average ${WORLD_AVERAGE_G_PER_KWH} gCO2e/kWh.`,
+  );
 }
 
 /** Emissions of an energy estimate (J, Wh or kWh) at a carbon intensity, in grams CO2e. */

@@ -4,7 +4,10 @@ import { SOURCES } from './sources';
 import { DEFAULT_SETTINGS, inSettingRange, SETTING_PATTERNS, SETTING_RANGES } from '../settings';
 
 /** The price used when the setting is unusable: the setting's default. */
-export const DEFAULT_PRICE = Object.freeze({ perKWh: DEFAULT_SETTINGS.electricityPrice, currency: DEFAULT_SETTINGS.currency });
+export const DEFAULT_PRICE = Object.freeze({
+  perKWh: DEFAULT_SETTINGS.electricityPrice,
+  currency: DEFAULT_SETTINGS.currency,
+});
 const PRICE = SETTING_RANGES.electricityPrice;
 
 /** A validated tariff plus what was wrong with the given one, if anything. */
@@ -23,10 +26,14 @@ export function resolveTariff(settings: { electricityPrice?: unknown; currency?:
   let currency: string = DEFAULT_PRICE.currency;
   const p = settings.electricityPrice;
   if (inSettingRange('electricityPrice', p)) perKWh = p;
-  else if (p !== undefined) notes.push(`Electricity price ${JSON.stringify(p) ?? String(p)} is not a number from ${PRICE.min} to ${PRICE.max} per kWh; using the default ${DEFAULT_PRICE.perKWh} per kWh.`);
+  else if (p !== undefined)
+    notes.push(
+      `Electricity price ${JSON.stringify(p) ?? String(p)} is not a number from ${PRICE.min} to ${PRICE.max} per kWh; using the default ${DEFAULT_PRICE.perKWh} per kWh.`,
+    );
   const c = settings.currency;
   if (typeof c === 'string' && SETTING_PATTERNS.currency.test(c.trim())) currency = c.trim().toUpperCase();
-  else if (c !== undefined) notes.push(`Currency ${JSON.stringify(c) ?? String(c)} is not an ISO 4217 code; using ${DEFAULT_PRICE.currency}.`);
+  else if (c !== undefined)
+    notes.push(`Currency ${JSON.stringify(c) ?? String(c)} is not an ISO 4217 code; using ${DEFAULT_PRICE.currency}.`);
   // A price equal to the shipped default is reported as the default: the setting's value alone cannot
   // tell a deliberate 0.15 from an untouched one, and calling a placeholder user input would overstate it.
   const isDefault = perKWh === DEFAULT_PRICE.perKWh && currency === DEFAULT_PRICE.currency;
@@ -52,5 +59,11 @@ export function instanceCost(duration: Estimate, pricePerHour: number, currency:
   requireFinite(pricePerHour, 'instance price per hour', 0, 1e4);
   const hours = duration.unit === 's' ? scaleEstimate(duration, 1 / 3600, 'h') : duration;
   if (hours.unit !== 'h') throw new Error(`instanceCost needs a duration in s or h, got ${duration.unit}`);
-  return makeEstimate(hours.value * pricePerHour, currency, { low: hours.low * pricePerHour, high: hours.high * pricePerHour, method: `instance hours × ${pricePerHour} ${currency}/h`, sources: [SOURCES.userSetting], notes: hours.notes });
+  return makeEstimate(hours.value * pricePerHour, currency, {
+    low: hours.low * pricePerHour,
+    high: hours.high * pricePerHour,
+    method: `instance hours × ${pricePerHour} ${currency}/h`,
+    sources: [SOURCES.userSetting],
+    notes: hours.notes,
+  });
 }

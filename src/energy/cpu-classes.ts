@@ -43,14 +43,22 @@ export const CPU_REFERENCES: readonly { name: string; vendor: CpuVendor; cls: Cp
 /** Vendor and class of a CPU name: Xeon/EPYC are servers, mobile suffixes (U, H, HS, HX, G7) laptops. */
 export function classifyCpu(name: string): { vendor: CpuVendor; cls: CpuClass } {
   const n = name.toLowerCase();
-  const vendor: CpuVendor = /intel|xeon|core\s*(i\d|ultra)|pentium|celeron/.test(n) ? 'intel' : /amd|ryzen|epyc|threadripper/.test(n) ? 'amd' : 'other';
+  const vendor: CpuVendor = /intel|xeon|core\s*(i\d|ultra)|pentium|celeron/.test(n)
+    ? 'intel'
+    : /amd|ryzen|epyc|threadripper/.test(n)
+      ? 'amd'
+      : 'other';
   if (/xeon|epyc|threadripper\s*pro|graviton|neoverse|ampere/.test(n)) return { vendor, cls: 'server' };
   if (/\b(i\d-)?\d{4,5}(u|h|hs|hx|hk|g\d|p)\b|\bm\d\b|mobile|laptop/.test(n)) return { vendor, cls: 'laptop' };
   return { vendor, cls: 'desktop' };
 }
 
 /** Per-logical-core power of a vendor and class: median of the references, band = their min and max. */
-export function wattsPerCore(vendor: CpuVendor, cls: CpuClass, lookupHardware: CpuLookup): { value: number; low: number; high: number; references: string[] } {
+export function wattsPerCore(
+  vendor: CpuVendor,
+  cls: CpuClass,
+  lookupHardware: CpuLookup,
+): { value: number; low: number; high: number; references: string[] } {
   const pick = CPU_REFERENCES.filter((r) => r.cls === cls && (vendor === 'other' || r.vendor === vendor));
   const rows = pick.flatMap((r) => {
     const m = lookupHardware(r.name, 'cpu');

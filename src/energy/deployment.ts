@@ -21,7 +21,11 @@ import type { Settings } from '../settings';
 export type DeploymentTargetId = Settings['deploymentTarget'];
 
 /** Benchmark batch of each calibrated device (timm's benchmark setup). */
-const BENCH_BATCH: Readonly<Record<Exclude<DeploymentTargetId, 'local'>, number>> = { rtx3090: 1024, rtx4090: 1024, 'i7-12700h': 1 };
+const BENCH_BATCH: Readonly<Record<Exclude<DeploymentTargetId, 'local'>, number>> = {
+  rtx3090: 1024,
+  rtx4090: 1024,
+  'i7-12700h': 1,
+};
 
 /** Extra log-width of the band when the target batch differs from the benchmark's. */
 export const BATCH_MISMATCH_WIDEN = Math.log(2);
@@ -41,11 +45,20 @@ export interface DeploymentTarget {
 /** Resolves the settings' target and batch into a stated target. */
 export function deploymentTarget(id: DeploymentTargetId, batch: number): DeploymentTarget {
   if (id === 'local') {
-    return { id, name: 'this machine (the one that measured; default)', batch, local: true, method: 'no scaling: yearly figures use the energy per inference measured or estimated here' };
+    return {
+      id,
+      name: 'this machine (the one that measured; default)',
+      batch,
+      local: true,
+      method: 'no scaling: yearly figures use the energy per inference measured or estimated here',
+    };
   }
   const cal = calibratedDevices().find((c) => c.id === id)!;
   return {
-    id, name: `${cal.name} (${cal.setup})`, batch, local: false,
+    id,
+    name: `${cal.name} (${cal.setup})`,
+    batch,
+    local: false,
     method: `energy per inference × (${cal.name} calibrated energy ÷ this machine's calibrated energy) for the model's MACs, from timm's measured throughput`,
   };
 }
@@ -60,10 +73,21 @@ export interface TargetModel {
  * Energy per inference on the deployment target. Unchanged for a local target; otherwise scaled by the
  * stated method with a widened band, or left unscaled with a note when the model's MACs are unknown.
  */
-export function toTarget(perInference: Estimate, model: TargetModel, local: Device, target: DeploymentTarget): Estimate {
+export function toTarget(
+  perInference: Estimate,
+  model: TargetModel,
+  local: Device,
+  target: DeploymentTarget,
+): Estimate {
   if (target.local) return perInference;
   if (!model.gmacs || !(model.gmacs > 0)) {
-    return { ...perInference, notes: [...perInference.notes, `Not scaled to the deployment target ${target.name}: the model's MACs are unknown, so this is the figure of the measuring machine.`] };
+    return {
+      ...perInference,
+      notes: [
+        ...perInference.notes,
+        `Not scaled to the deployment target ${target.name}: the model's MACs are unknown, so this is the figure of the measuring machine.`,
+      ],
+    };
   }
   const cal = calibratedDevices().find((c) => c.id === target.id)!;
   const acts = model.mactsM && model.mactsM > 0 ? model.mactsM : undefined;
@@ -73,8 +97,11 @@ export function toTarget(perInference: Estimate, model: TargetModel, local: Devi
   const res = acts ? cal.residualsWithActivations : cal.residualsMacsOnly;
   const bench = BENCH_BATCH[target.id as Exclude<DeploymentTargetId, 'local'>];
   const batchWiden = target.batch === bench ? 0 : BATCH_MISMATCH_WIDEN;
-  const notes = [`Scaled to the deployment target ${target.name}, batch ${target.batch}: ${target.method} (factor ${factor.toPrecision(3)}).`];
-  if (batchWiden) notes.push(`The target batch ${target.batch} is not the benchmark's ${bench}: the band is widened ×2 each way.`);
+  const notes = [
+    `Scaled to the deployment target ${target.name}, batch ${target.batch}: ${target.method} (factor ${factor.toPrecision(3)}).`,
+  ];
+  if (batchWiden)
+    notes.push(`The target batch ${target.batch} is not the benchmark's ${bench}: the band is widened ×2 each way.`);
   return makeEstimate(perInference.value * factor, 'J', {
     low: perInference.low * factor * Math.exp(res.p05 - batchWiden),
     high: perInference.high * factor * Math.exp(res.p95 + batchWiden),

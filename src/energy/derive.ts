@@ -19,14 +19,26 @@ function cpus(read: DataReader): [string, number][] {
   return out.sort((a, b) => a[0].localeCompare(b[0]));
 }
 
-function gpus(read: DataReader): { name: string; type: string; tdpW: number; tflops32?: number; tflops16?: number; memoryGB?: number }[] {
+function gpus(
+  read: DataReader,
+): { name: string; type: string; tdpW: number; tflops32?: number; tflops16?: number; memoryGB?: number }[] {
   return parseCsvRecords(read('mlco2-impact/gpus.csv'))
-    .map((r) => ({ name: r.name ?? '', type: r.type ?? '', tdpW: csvNumber(r.tdp_watts) ?? 0, tflops32: csvNumber(r.TFLOPS32), tflops16: csvNumber(r.TFLOPS16), memoryGB: csvNumber(r.memory) }))
+    .map((r) => ({
+      name: r.name ?? '',
+      type: r.type ?? '',
+      tdpW: csvNumber(r.tdp_watts) ?? 0,
+      tflops32: csvNumber(r.TFLOPS32),
+      tflops16: csvNumber(r.TFLOPS16),
+      memoryGB: csvNumber(r.memory),
+    }))
     .filter((g) => g.name && g.tdpW > 0);
 }
 
 function carbon(read: DataReader): object {
-  const mix = JSON.parse(read('codecarbon/global_energy_mix.json')) as Record<string, { carbon_intensity?: number; country_name?: string; year?: number }>;
+  const mix = JSON.parse(read('codecarbon/global_energy_mix.json')) as Record<
+    string,
+    { carbon_intensity?: number; country_name?: string; year?: number }
+  >;
   const perSource = JSON.parse(read('codecarbon/carbon_intensity_per_source.json')) as { world_average: number };
   const countries: Record<string, { name: string; gPerKWh: number; year: number }> = {};
   for (const [iso, c] of Object.entries(mix)) {
@@ -38,11 +50,17 @@ function carbon(read: DataReader): object {
   // ML CO2 Impact first, then CodeCarbon's newer figures override the regions both list.
   for (const r of parseCsvRecords(read('mlco2-impact/impact.csv'))) {
     const g = csvNumber(r.impact);
-    if (r.provider && r.region && g !== undefined) regions[`${r.provider}:${r.region}`] = { gPerKWh: g, country: r.country ?? '', source: 'mlco2Cloud' };
+    if (r.provider && r.region && g !== undefined)
+      regions[`${r.provider}:${r.region}`] = { gPerKWh: g, country: r.country ?? '', source: 'mlco2Cloud' };
   }
   for (const r of parseCsvRecords(read('codecarbon/impact.csv'))) {
     const g = csvNumber(r.impact);
-    if (r.provider && r.region && g !== undefined) regions[`${r.provider}:${r.region}`] = { gPerKWh: g, country: r.countryIsoCode ?? r.country_name ?? '', source: 'codecarbonCloud' };
+    if (r.provider && r.region && g !== undefined)
+      regions[`${r.provider}:${r.region}`] = {
+        gPerKWh: g,
+        country: r.countryIsoCode ?? r.country_name ?? '',
+        source: 'codecarbonCloud',
+      };
   }
   const sorted = Object.fromEntries(Object.entries(regions).sort(([a], [b]) => a.localeCompare(b)));
   return { worldAverageGPerKWh: perSource.world_average, countries, regions: sorted };
@@ -51,20 +69,61 @@ function carbon(read: DataReader): object {
 function benchRows(read: DataReader, file: string): CalibrationRow[] {
   return parseCsvRecords(read(`timm/${file}`))
     .filter((r) => !(r.model ?? '').startsWith('test_'))
-    .map((r) => ({ model: r.model ?? '', imgSize: csvNumber(r.infer_img_size) ?? 0, samplesPerSec: csvNumber(r.infer_samples_per_sec) ?? 0, gmacs: csvNumber(r.infer_gmacs) ?? 0, mactsM: csvNumber(r.infer_macts) ?? 0 }))
+    .map((r) => ({
+      model: r.model ?? '',
+      imgSize: csvNumber(r.infer_img_size) ?? 0,
+      samplesPerSec: csvNumber(r.infer_samples_per_sec) ?? 0,
+      gmacs: csvNumber(r.infer_gmacs) ?? 0,
+      mactsM: csvNumber(r.infer_macts) ?? 0,
+    }))
     .filter((r) => r.samplesPerSec > 0 && r.gmacs > 0 && r.mactsM > 0);
 }
 
 function calibration(read: DataReader): object {
   const devices = [
-    { id: 'rtx3090', name: 'RTX 3090', kind: 'gpu', boardPowerW: 350, file: 'benchmark-infer-amp-nchw-pt240-cu124-rtx3090.csv', setup: 'AMP, batch 1024, PyTorch 2.4' },
-    { id: 'rtx4090', name: 'RTX 4090', kind: 'gpu', boardPowerW: 450, file: 'benchmark-infer-amp-nchw-pt291-cu128-4090.csv', setup: 'AMP, batch 1024, PyTorch 2.9' },
-    { id: 'i7-12700h', name: 'Intel Core i7-12700H', kind: 'cpu', boardPowerW: 45, file: 'benchmark-infer-fp32-nchw-pt240-cpu-i7_12700h-dynamo.csv', setup: 'fp32, batch 1, torch.compile' },
+    {
+      id: 'rtx3090',
+      name: 'RTX 3090',
+      kind: 'gpu',
+      boardPowerW: 350,
+      file: 'benchmark-infer-amp-nchw-pt240-cu124-rtx3090.csv',
+      setup: 'AMP, batch 1024, PyTorch 2.4',
+    },
+    {
+      id: 'rtx4090',
+      name: 'RTX 4090',
+      kind: 'gpu',
+      boardPowerW: 450,
+      file: 'benchmark-infer-amp-nchw-pt291-cu128-4090.csv',
+      setup: 'AMP, batch 1024, PyTorch 2.9',
+    },
+    {
+      id: 'i7-12700h',
+      name: 'Intel Core i7-12700H',
+      kind: 'cpu',
+      boardPowerW: 45,
+      file: 'benchmark-infer-fp32-nchw-pt240-cpu-i7_12700h-dynamo.csv',
+      setup: 'fp32, batch 1, torch.compile',
+    },
   ] as const;
-  return { devices: devices.map((d) => ({ id: d.id, name: d.name, kind: d.kind, boardPowerW: d.boardPowerW, setup: d.setup, ...fitInferenceCalibration(benchRows(read, d.file), d.boardPowerW) })) };
+  return {
+    devices: devices.map((d) => ({
+      id: d.id,
+      name: d.name,
+      kind: d.kind,
+      boardPowerW: d.boardPowerW,
+      setup: d.setup,
+      ...fitInferenceCalibration(benchRows(read, d.file), d.boardPowerW),
+    })),
+  };
 }
 
 /** Derives every table: the keys are the file names written to src/energy/data. */
 export function deriveEnergyData(read: DataReader): Record<string, unknown> {
-  return { 'cpus.json': cpus(read), 'gpus.json': gpus(read), 'carbon.json': carbon(read), 'inference-calibration.json': calibration(read) };
+  return {
+    'cpus.json': cpus(read),
+    'gpus.json': gpus(read),
+    'carbon.json': carbon(read),
+    'inference-calibration.json': calibration(read),
+  };
 }

@@ -31,24 +31,40 @@ export function parseNvidiaSmi(text: string): DetectedHardware['gpus'] {
       const [name = '', power, memory] = line.split(',').map((s) => s.trim());
       const p = Number(power);
       const m = Number(memory);
-      return { name, powerLimitW: Number.isFinite(p) && p > 0 ? p : undefined, memoryMiB: Number.isFinite(m) && m > 0 ? m : undefined };
+      return {
+        name,
+        powerLimitW: Number.isFinite(p) && p > 0 ? p : undefined,
+        memoryMiB: Number.isFinite(m) && m > 0 ? m : undefined,
+      };
     })
     .filter((g) => g.name !== '');
 }
 
 function runNvidiaSmi(timeoutMs: number): Promise<{ stdout?: string; error?: string }> {
   return new Promise((resolve) => {
-    execFile('nvidia-smi', ['--query-gpu=name,power.limit,memory.total', '--format=csv,noheader,nounits'], { timeout: timeoutMs, windowsHide: true }, (err, stdout) => {
-      if (err) {
-        const code = (err as NodeJS.ErrnoException).code;
-        resolve({ error: code === 'ENOENT' ? 'nvidia-smi not found: no NVIDIA GPU considered.' : `nvidia-smi failed (${err.killed ? `timed out after ${timeoutMs} ms` : err.message.split('\n')[0]}): no NVIDIA GPU considered.` });
-      } else resolve({ stdout });
-    });
+    execFile(
+      'nvidia-smi',
+      ['--query-gpu=name,power.limit,memory.total', '--format=csv,noheader,nounits'],
+      { timeout: timeoutMs, windowsHide: true },
+      (err, stdout) => {
+        if (err) {
+          const code = (err as NodeJS.ErrnoException).code;
+          resolve({
+            error:
+              code === 'ENOENT'
+                ? 'nvidia-smi not found: no NVIDIA GPU considered.'
+                : `nvidia-smi failed (${err.killed ? `timed out after ${timeoutMs} ms` : err.message.split('\n')[0]}): no NVIDIA GPU considered.`,
+          });
+        } else resolve({ stdout });
+      },
+    );
   });
 }
 
 /** Detects the CPU and NVIDIA GPUs of this machine. Never throws; what fails is said in `notes`. */
-export async function detectHardware(options: { nvidiaSmiTimeoutMs?: number; signal?: AbortSignal } = {}): Promise<DetectedHardware> {
+export async function detectHardware(
+  options: { nvidiaSmiTimeoutMs?: number; signal?: AbortSignal } = {},
+): Promise<DetectedHardware> {
   const notes: string[] = [];
   const cpus = os.cpus();
   let model = cpus[0]?.model?.trim() ?? '';
@@ -64,7 +80,11 @@ export async function detectHardware(options: { nvidiaSmiTimeoutMs?: number; sig
   }
   const smi = options.signal?.aborted ? { error: 'cancelled' } : await runNvidiaSmi(options.nvidiaSmiTimeoutMs ?? 3000);
   if (smi.error) notes.push(smi.error);
-  return { cpu: { model: model || 'unknown CPU', logicalCores: Math.max(1, logicalCores) }, gpus: parseNvidiaSmi(smi.stdout ?? ''), notes };
+  return {
+    cpu: { model: model || 'unknown CPU', logicalCores: Math.max(1, logicalCores) },
+    gpus: parseNvidiaSmi(smi.stdout ?? ''),
+    notes,
+  };
 }
 
 /** The devices estimates are made for: the CPU always, a GPU when there is one; `primary` is the one to use. */
@@ -102,6 +122,8 @@ export function resolveHardware(profile: string | undefined, detected: DetectedH
   }
   const otherGpu = gpuDevice(wanted);
   if (otherGpu) return { cpu, gpu: otherGpu, primary: otherGpu, chosenBy: 'profile', notes };
-  notes.push(`Hardware profile "${wanted}" is not in the CodeCarbon CPU or ML CO2 Impact GPU tables; using the detected ${gpu ? gpu.name : cpu.name} instead.`);
+  notes.push(
+    `Hardware profile "${wanted}" is not in the CodeCarbon CPU or ML CO2 Impact GPU tables; using the detected ${gpu ? gpu.name : cpu.name} instead.`,
+  );
   return { cpu, gpu, primary: gpu ?? cpu, chosenBy: 'detected', notes: [...notes, ...cpu.tdp.notes] };
 }

@@ -27,7 +27,24 @@ export interface HardwareMatch {
 }
 
 // Words that vendors add to marketing names but the tables leave out.
-const NOISE = new Set(['r', 'tm', 'cpu', 'processor', 'nvidia', 'geforce', 'tesla', 'with', 'radeon', 'graphics', 'mobile', 'gen', 'core', 'apu', 'amd', 'intel']);
+const NOISE = new Set([
+  'r',
+  'tm',
+  'cpu',
+  'processor',
+  'nvidia',
+  'geforce',
+  'tesla',
+  'with',
+  'radeon',
+  'graphics',
+  'mobile',
+  'gen',
+  'core',
+  'apu',
+  'amd',
+  'intel',
+]);
 
 /** Lower-cased tokens of a hardware name without trademarks, clock speeds, core counts and vendor noise. */
 export function tokenize(name: string): string[] {
@@ -45,9 +62,24 @@ function modelTokens(tokens: readonly string[]): string[] {
   return tokens.filter((t) => /\d/.test(t) && !/^\d+gb$/.test(t) && !/^\d{1,2}$/.test(t));
 }
 
-function toSpec(row: { name: string; type: string; tdpW: number; tflops32?: number; tflops16?: number; memoryGB?: number }): HardwareSpec {
+function toSpec(row: {
+  name: string;
+  type: string;
+  tdpW: number;
+  tflops32?: number;
+  tflops16?: number;
+  memoryGB?: number;
+}): HardwareSpec {
   const kind = row.type === 'cpu' ? 'cpu' : row.type === 'tpu' ? 'tpu' : 'gpu';
-  return { name: row.name, kind, tdpW: row.tdpW, tflops32: row.tflops32, tflops16: row.tflops16, memoryGB: row.memoryGB, source: SOURCES.mlco2Gpus };
+  return {
+    name: row.name,
+    kind,
+    tdpW: row.tdpW,
+    tflops32: row.tflops32,
+    tflops16: row.tflops16,
+    memoryGB: row.memoryGB,
+    source: SOURCES.mlco2Gpus,
+  };
 }
 
 type IndexedSpec = HardwareSpec & { tokens: string[]; models: string[] };
@@ -96,9 +128,10 @@ export function lookupHardware(name: string, kind?: 'cpu' | 'gpu'): HardwareMatc
 
 /** Looks like a GPU name (used to search the GPU table first for a free-text hardware profile). */
 export function looksLikeGpu(name: string): boolean {
-  return /nvidia|geforce|\brtx\b|\bgtx\b|tesla|quadro|titan|\b[ahlvtpk]\d{1,3}\b|radeon\s+(rx|pro|instinct)|\btpu/i.test(name);
+  return /nvidia|geforce|\brtx\b|\bgtx\b|tesla|quadro|titan|\b[ahlvtpk]\d{1,3}\b|radeon\s+(rx|pro|instinct)|\btpu/i.test(
+    name,
+  );
 }
-
 
 /** A device the estimates are made for. */
 export interface Device {
@@ -123,9 +156,16 @@ export function cpuDevice(name: string, cores: number): Device {
   const safeCores = Number.isFinite(cores) && cores >= 1 ? Math.round(cores) : 1;
   const m = lookupHardware(name, 'cpu');
   if (m) {
-    const notes = m.match === 'fuzzy' ? [`"${name}" matched "${m.spec.name}" in the CPU table by name similarity.`] : [];
+    const notes =
+      m.match === 'fuzzy' ? [`"${name}" matched "${m.spec.name}" in the CPU table by name similarity.`] : [];
     // Package power varies around TDP: below it when partly idle, above it under turbo limits.
-    const tdp = makeEstimate(m.spec.tdpW, 'W', { low: m.spec.tdpW * 0.7, high: m.spec.tdpW * 1.3, method: 'TDP from the CPU table', sources: [m.spec.source], notes });
+    const tdp = makeEstimate(m.spec.tdpW, 'W', {
+      low: m.spec.tdpW * 0.7,
+      high: m.spec.tdpW * 1.3,
+      method: 'TDP from the CPU table',
+      sources: [m.spec.source],
+      notes,
+    });
     return { kind: 'cpu', name, matchedName: m.spec.name, tdp, cores: safeCores };
   }
   const { vendor, cls } = classifyCpu(name);
@@ -133,7 +173,13 @@ export function cpuDevice(name: string, cores: number): Device {
   const who = `${vendor === 'other' ? 'any-vendor' : vendor === 'amd' ? 'AMD' : 'Intel'} ${cls}`;
   const r = (x: number): string => x.toFixed(1);
   const note = `No TDP entry for "${name}" in the CodeCarbon CPU table; assuming ${r(f.value)} W per logical core × ${safeCores} cores = ${r(f.value * safeCores)} W, the median of ${f.references.length} ${who} CPUs of that table (band ${r(f.low)}–${r(f.high)} W per core).`;
-  const tdp = makeEstimate(f.value * safeCores, 'W', { low: f.low * safeCores, high: f.high * safeCores, method: `${who} median ${r(f.value)} W per core`, sources: [SOURCES.codecarbonCpu], notes: [note] });
+  const tdp = makeEstimate(f.value * safeCores, 'W', {
+    low: f.low * safeCores,
+    high: f.high * safeCores,
+    method: `${who} median ${r(f.value)} W per core`,
+    sources: [SOURCES.codecarbonCpu],
+    notes: [note],
+  });
   return { kind: 'cpu', name, tdp, cores: safeCores };
 }
 
@@ -141,12 +187,25 @@ export function cpuDevice(name: string, cores: number): Device {
 export function gpuDevice(name: string, powerLimitW?: number): Device | undefined {
   const m = lookupHardware(name, 'gpu');
   if (m) {
-    const notes = m.match === 'fuzzy' ? [`"${name}" matched "${m.spec.name}" in the GPU table by name similarity.`] : [];
-    const tdp = makeEstimate(m.spec.tdpW, 'W', { low: m.spec.tdpW * 0.5, high: m.spec.tdpW, method: 'TDP from the GPU table', sources: [m.spec.source], notes });
+    const notes =
+      m.match === 'fuzzy' ? [`"${name}" matched "${m.spec.name}" in the GPU table by name similarity.`] : [];
+    const tdp = makeEstimate(m.spec.tdpW, 'W', {
+      low: m.spec.tdpW * 0.5,
+      high: m.spec.tdpW,
+      method: 'TDP from the GPU table',
+      sources: [m.spec.source],
+      notes,
+    });
     return { kind: 'gpu', name, matchedName: m.spec.name, tdp, tflops32: m.spec.tflops32, memoryGB: m.spec.memoryGB };
   }
   if (powerLimitW !== undefined && Number.isFinite(powerLimitW) && powerLimitW > 0) {
-    const tdp = makeEstimate(powerLimitW, 'W', { low: powerLimitW * 0.5, high: powerLimitW, provenance: 'measured', method: 'power limit reported by nvidia-smi', notes: [`"${name}" is not in the GPU table; using the power limit nvidia-smi reports.`] });
+    const tdp = makeEstimate(powerLimitW, 'W', {
+      low: powerLimitW * 0.5,
+      high: powerLimitW,
+      provenance: 'measured',
+      method: 'power limit reported by nvidia-smi',
+      notes: [`"${name}" is not in the GPU table; using the power limit nvidia-smi reports.`],
+    });
     return { kind: 'gpu', name, tdp };
   }
   return undefined;

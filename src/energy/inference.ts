@@ -63,11 +63,23 @@ function calibrationFor(device: Device): { cal: CalibratedDevice; factor: number
     const ref = CALIBRATIONS.find((c) => c.id === 'rtx3090')!;
     // Transfer by watts per peak FLOP: a GPU with more TFLOPS per watt does the same work for less energy.
     const refWPerTflop = 350 / 35.58;
-    const factor = device.tflops32 ? device.tdp.value / device.tflops32 / refWPerTflop : device.tdp.value / ref.boardPowerW;
-    return { cal: ref, factor, widen: 2, note: `No throughput calibration for ${device.name}: the RTX 3090 calibration is scaled by ${device.tflops32 ? 'watts per peak TFLOPS' : 'TDP'} (×${factor.toFixed(2)}).` };
+    const factor = device.tflops32
+      ? device.tdp.value / device.tflops32 / refWPerTflop
+      : device.tdp.value / ref.boardPowerW;
+    return {
+      cal: ref,
+      factor,
+      widen: 2,
+      note: `No throughput calibration for ${device.name}: the RTX 3090 calibration is scaled by ${device.tflops32 ? 'watts per peak TFLOPS' : 'TDP'} (×${factor.toFixed(2)}).`,
+    };
   }
   const ref = CALIBRATIONS.find((c) => c.id === 'i7-12700h')!;
-  return { cal: ref, factor: 1, widen: 1.5, note: `No throughput calibration for ${device.name}: the Intel Core i7-12700H calibration is used as is, with a wider band.` };
+  return {
+    cal: ref,
+    factor: 1,
+    widen: 1.5,
+    note: `No throughput calibration for ${device.name}: the Intel Core i7-12700H calibration is used as is, with a wider band.`,
+  };
 }
 
 /**
@@ -77,7 +89,8 @@ function calibrationFor(device: Device): { cal: CalibratedDevice; factor: number
  */
 export function energyFromMacs(input: { gmacs: number; mactsM?: number; device: Device }): Estimate {
   const gmacs = requireFinite(input.gmacs, 'GMACs per inference', 1e-6, 1e5);
-  const acts = input.mactsM !== undefined && Number.isFinite(input.mactsM) && input.mactsM > 0 ? input.mactsM : undefined;
+  const acts =
+    input.mactsM !== undefined && Number.isFinite(input.mactsM) && input.mactsM > 0 ? input.mactsM : undefined;
   const { cal, factor, widen, note } = calibrationFor(input.device);
   const p = predictJoulesPerImage(cal, gmacs, acts);
   const notes = [`Calibrated on ${cal.n} timm models on ${cal.name} (${cal.setup}), board power ${cal.boardPowerW} W.`];

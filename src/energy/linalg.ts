@@ -50,7 +50,9 @@ export function fitRidge(x: number[][], y: number[], lambda: number): LinearMode
   const z = x.map((r) => r.map((v, j) => (v - mean[j]!) / scale[j]!));
   const ybar = y.reduce((s, v) => s + v, 0) / y.length;
   const d = mean.length;
-  const a = Array.from({ length: d }, (_, i) => Array.from({ length: d }, (_, j) => z.reduce((s, r) => s + r[i]! * r[j]!, 0) + (i === j ? lambda : 0)));
+  const a = Array.from({ length: d }, (_, i) =>
+    Array.from({ length: d }, (_, j) => z.reduce((s, r) => s + r[i]! * r[j]!, 0) + (i === j ? lambda : 0)),
+  );
   const b = Array.from({ length: d }, (_, i) => z.reduce((s, r, k) => s + r[i]! * (y[k]! - ybar), 0));
   return { mean, scale, coef: d ? solve(a, b) : [], intercept: ybar, lambda };
 }

@@ -82,7 +82,14 @@ export function makeEstimate(value: number, unit: Unit, init: EstimateInit): Est
 /** Multiplies an estimate by an exact non-negative factor (a count, a unit conversion): the band scales too. */
 export function scaleEstimate(q: Estimate, factor: number, unit: Unit = q.unit, note?: string): Estimate {
   requireFinite(factor, 'scale factor', 0);
-  return { ...q, unit, value: q.value * factor, low: q.low * factor, high: q.high * factor, notes: note ? [...q.notes, note] : [...q.notes] };
+  return {
+    ...q,
+    unit,
+    value: q.value * factor,
+    low: q.low * factor,
+    high: q.high * factor,
+    notes: note ? [...q.notes, note] : [...q.notes],
+  };
 }
 
 /**
@@ -117,7 +124,15 @@ export function convertMass(q: Estimate, to: MassUnit): Estimate {
   return scaleEstimate(q, from / MASS_TO_G[to], to);
 }
 
-const SI: readonly [number, string][] = [[1e9, 'G'], [1e6, 'M'], [1e3, 'k'], [1, ''], [1e-3, 'm'], [1e-6, 'µ'], [1e-9, 'n']];
+const SI: readonly [number, string][] = [
+  [1e9, 'G'],
+  [1e6, 'M'],
+  [1e3, 'k'],
+  [1, ''],
+  [1e-3, 'm'],
+  [1e-6, 'µ'],
+  [1e-9, 'n'],
+];
 
 /** Formats a number with 3 significant digits; never returns "NaN" or "Infinity". */
 export function formatNumber(x: number): string {
@@ -137,7 +152,12 @@ export function formatJoules(j: number): string {
   return `${formatNumber(j / factor)} ${prefix}J`;
 }
 
-const COUNT_PREFIXES: readonly [number, string][] = [[1e12, 'T'], [1e9, 'G'], [1e6, 'M'], [1e3, 'k']];
+const COUNT_PREFIXES: readonly [number, string][] = [
+  [1e12, 'T'],
+  [1e9, 'G'],
+  [1e6, 'M'],
+  [1e3, 'k'],
+];
 
 /**
  * Formats a count (parameters, MACs, FLOPs, elements) with an SI prefix and three significant digits:

@@ -8,7 +8,8 @@ import { DEFAULT_SETTINGS } from '../settings';
 export const SOURCES = {
   codecarbonCpu: 'CodeCarbon CPU TDP table, cpu_power.csv (mlco2/codecarbon, MIT)',
   codecarbonMix: 'CodeCarbon per-country carbon intensity 2022, global_energy_mix.json (mlco2/codecarbon, MIT)',
-  codecarbonWorld: 'World average 475 gCO2e/kWh (IEA 2019) via CodeCarbon carbon_intensity_per_source.json (mlco2/codecarbon, MIT)',
+  codecarbonWorld:
+    'World average 475 gCO2e/kWh (IEA 2019) via CodeCarbon carbon_intensity_per_source.json (mlco2/codecarbon, MIT)',
   codecarbonCloud: 'CodeCarbon cloud region carbon intensity, impact.csv (mlco2/codecarbon, MIT)',
   mlco2Gpus: 'ML CO2 Impact GPU table, gpus.csv (mlco2/impact, MIT)',
   mlco2Cloud: 'ML CO2 Impact cloud region carbon intensity, impact.csv (mlco2/impact, MIT)',

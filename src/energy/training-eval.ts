@@ -2,7 +2,14 @@
  * Evaluation protocols for the training-energy estimators, shared by the fit script (which derives the
  * uncertainty bands from leave-one-architecture-out residuals) and bench/training-energy.ts.
  */
-import { fitPre, predictPrePower, predictEpochSeconds, type MeasuredRun, type PreModel, type ShareFit } from './training-pre';
+import {
+  fitPre,
+  predictPrePower,
+  predictEpochSeconds,
+  type MeasuredRun,
+  type PreModel,
+  type ShareFit,
+} from './training-pre';
 import { fitRidge, quantile } from './linalg';
 import { predictRun, shareFeatures, type Band, type RunSpec } from './training-run';
 import { csvNumber, parseCsvRecords } from './csv';
@@ -30,11 +37,19 @@ export const preEpochPredictor: Predictor = (train, test) => {
 
 /** Green Algorithms with the measured GPU utilisation and duration; RAM left out (the ground truth is GPU energy). */
 export const greenAlgorithmsPredictor: Predictor = (_train, test) =>
-  test.map((r) => greenAlgorithmsEnergy({ tdpW: r.gpu.maxPowerW, utilization: Math.min(1, r.gpuUsage), ramGB: 0, durationS: r.durationS }).value);
+  test.map(
+    (r) =>
+      greenAlgorithmsEnergy({
+        tdpW: r.gpu.maxPowerW,
+        utilization: Math.min(1, r.gpuUsage),
+        ramGB: 0,
+        durationS: r.durationS,
+      }).value,
+  );
 
 /** ML CO2 Impact: TDP × measured duration. */
-export const mlco2Predictor: Predictor = (_train, test) => test.map((r) => mlco2ImpactEnergy(r.gpu.maxPowerW, r.durationS).value);
-
+export const mlco2Predictor: Predictor = (_train, test) =>
+  test.map((r) => mlco2ImpactEnergy(r.gpu.maxPowerW, r.durationS).value);
 
 /** Indices of a seeded random split: `testFraction` of the rows in `test`, the rest in `train`. */
 export function randomSplit(n: number, seed: number, testFraction = 0.2): { train: number[]; test: number[] } {
@@ -53,8 +68,13 @@ export function leaveOneArchitectureOut(runs: readonly MeasuredRun[], predictor:
   const out = new Array<number>(runs.length).fill(Number.NaN);
   for (const arch of [...new Set(runs.map((r) => r.architecture))].sort()) {
     const testIdx = runs.flatMap((r, i) => (r.architecture === arch ? [i] : []));
-    const preds = predictor(runs.filter((r) => r.architecture !== arch), testIdx.map((i) => runs[i]!));
-    testIdx.forEach((i, k) => { out[i] = preds[k]!; });
+    const preds = predictor(
+      runs.filter((r) => r.architecture !== arch),
+      testIdx.map((i) => runs[i]!),
+    );
+    testIdx.forEach((i, k) => {
+      out[i] = preds[k]!;
+    });
   }
   return out;
 }
@@ -66,8 +86,13 @@ export function kFold(runs: readonly MeasuredRun[], predictor: Predictor, k: num
   for (let f = 0; f < k; f++) {
     const testIdx = order.filter((_, j) => j % k === f);
     const inTest = new Set(testIdx);
-    const preds = predictor(runs.filter((_, i) => !inTest.has(i)), testIdx.map((i) => runs[i]!));
-    testIdx.forEach((i, j) => { out[i] = preds[j]!; });
+    const preds = predictor(
+      runs.filter((_, i) => !inTest.has(i)),
+      testIdx.map((i) => runs[i]!),
+    );
+    testIdx.forEach((i, j) => {
+      out[i] = preds[j]!;
+    });
   }
   return out;
 }
@@ -99,9 +124,18 @@ const epochTimePredictor: Predictor = (train, test) => {
 export function fitPreWithBands(runs: readonly MeasuredRun[], timm: readonly TimmTrainRow[] = []): PreModel {
   const model = fitPre(runs);
   if (timm.length > 0) model.computeShare = fitComputeShare(timm);
-  model.powerBand = logBand(leaveOneArchitectureOut(runs, prePowerPredictor), runs.map((r) => r.energyJ));
-  model.timeBand = logBand(leaveOneArchitectureOut(runs, epochTimePredictor), runs.map((r) => r.epochSeconds));
-  model.timeBandSeen = logBand(kFold(runs, epochTimePredictor, 5), runs.map((r) => r.epochSeconds));
+  model.powerBand = logBand(
+    leaveOneArchitectureOut(runs, prePowerPredictor),
+    runs.map((r) => r.energyJ),
+  );
+  model.timeBand = logBand(
+    leaveOneArchitectureOut(runs, epochTimePredictor),
+    runs.map((r) => r.epochSeconds),
+  );
+  model.timeBandSeen = logBand(
+    kFold(runs, epochTimePredictor, 5),
+    runs.map((r) => r.epochSeconds),
+  );
   return model;
 }
 
@@ -130,7 +164,8 @@ export function timmTrainRows(trainCsv: string, inferCsv: string): TimmTrainRow[
     const g = csvNumber(r.infer_gmacs);
     const a = csvNumber(r.infer_macts);
     const size = csvNumber(r.infer_img_size);
-    if (r.model && g !== undefined && a !== undefined && size !== undefined && g > 0 && a > 0) macs.set(r.model, { gmacs: g, macts: a, size });
+    if (r.model && g !== undefined && a !== undefined && size !== undefined && g > 0 && a > 0)
+      macs.set(r.model, { gmacs: g, macts: a, size });
   }
   const out: TimmTrainRow[] = [];
   for (const r of parseCsvRecords(trainCsv)) {
@@ -140,7 +175,14 @@ export function timmTrainRows(trainCsv: string, inferCsv: string): TimmTrainRow[
     const batch = csvNumber(r.train_batch_size);
     if (!r.model || r.model.startsWith('test_') || !m || !size || !sps || !batch) continue;
     const f = (size / m.size) ** 2;
-    out.push({ model: r.model, imageSize: size, batch, samplesPerSec: sps, fwdGflops: 2 * m.gmacs * f, mactsM: m.macts * f });
+    out.push({
+      model: r.model,
+      imageSize: size,
+      batch,
+      samplesPerSec: sps,
+      fwdGflops: 2 * m.gmacs * f,
+      mactsM: m.macts * f,
+    });
   }
   return out;
 }
@@ -161,19 +203,40 @@ function fitShare(x: number[][], y: number[]): ShareFit {
  */
 export function fitComputeShare(rows: readonly TimmTrainRow[]): NonNullable<PreModel['computeShare']> {
   const y = rows.map((r) => Math.log((3 * r.fwdGflops * r.samplesPerSec) / (TIMM_TRAIN_PEAK_TFLOPS * 1000)));
-  const withActs = fitShare(rows.map((r) => shareFeatures(r.fwdGflops, r.mactsM)), y);
-  const gflopsOnly = fitShare(rows.map((r) => shareFeatures(r.fwdGflops)), y);
+  const withActs = fitShare(
+    rows.map((r) => shareFeatures(r.fwdGflops, r.mactsM)),
+    y,
+  );
+  const gflopsOnly = fitShare(
+    rows.map((r) => shareFeatures(r.fwdGflops)),
+    y,
+  );
   const span = (xs: number[]): [number, number] => [Math.min(...xs), Math.max(...xs)];
   const validity = {
-    gflops: span(rows.map((r) => r.fwdGflops)), tflops32: [35.6, 35.6] as [number, number], batch: [],
-    imageSize: [], gpus: ['RTX 3090'], gpuCount: [1], precision: ['amp', 'bf16'],
+    gflops: span(rows.map((r) => r.fwdGflops)),
+    tflops32: [35.6, 35.6] as [number, number],
+    batch: [],
+    imageSize: [],
+    gpus: ['RTX 3090'],
+    gpuCount: [1],
+    precision: ['amp', 'bf16'],
   };
   return { withActs, gflopsOnly, n: rows.length, source: SOURCES.timmResults, validity };
 }
 
 /** The spec of a measured del Rey run, as estimateTraining would build it. */
 export function delReySpec(r: MeasuredRun): RunSpec {
-  return { fwdGflops: r.gflops, fitGflops: r.gflops, architecture: r.architecture, imagesPerEpoch: r.imagesPerEpoch, gpu: r.gpu, gpus: 1, precision: 'fp32', batch: r.batch, imageSize: r.imageSize };
+  return {
+    fwdGflops: r.gflops,
+    fitGflops: r.gflops,
+    architecture: r.architecture,
+    imagesPerEpoch: r.imagesPerEpoch,
+    gpu: r.gpu,
+    gpus: 1,
+    precision: 'fp32',
+    batch: r.batch,
+    imageSize: r.imageSize,
+  };
 }
 
 /** Predicts energy bands (J) of test runs with a model (bands included) fitted on the training runs. */
@@ -204,8 +267,13 @@ export function leaveOneArchitectureOutBands(runs: readonly MeasuredRun[], predi
   const out: Band[] = new Array<Band>(runs.length);
   for (const arch of [...new Set(runs.map((r) => r.architecture))].sort()) {
     const testIdx = runs.flatMap((r, i) => (r.architecture === arch ? [i] : []));
-    const preds = predictor(runs.filter((r) => r.architecture !== arch), testIdx.map((i) => runs[i]!));
-    testIdx.forEach((i, k) => { out[i] = preds[k]!; });
+    const preds = predictor(
+      runs.filter((r) => r.architecture !== arch),
+      testIdx.map((i) => runs[i]!),
+    );
+    testIdx.forEach((i, k) => {
+      out[i] = preds[k]!;
+    });
   }
   return out;
 }
@@ -213,5 +281,11 @@ export function leaveOneArchitectureOutBands(runs: readonly MeasuredRun[], predi
 /** Share of actual values inside their bands, and the median high/low ratio of the bands. */
 export function coverage(bands: readonly Band[], actual: readonly number[]): { share: number; medianRatio: number } {
   const inside = bands.filter((b, i) => b.low <= actual[i]! && actual[i]! <= b.high).length;
-  return { share: inside / bands.length, medianRatio: quantile(bands.map((b) => b.high / b.low), 0.5) };
+  return {
+    share: inside / bands.length,
+    medianRatio: quantile(
+      bands.map((b) => b.high / b.low),
+      0.5,
+    ),
+  };
 }

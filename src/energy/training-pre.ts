@@ -124,9 +124,25 @@ function timeFeatures(run: Omit<PreRun, 'epochSeconds'>): number[] {
 
 /** Fits both PRE models on measured runs (bands are left at zero; fit-training-energy.ts fills them). */
 export function fitPre(runs: readonly MeasuredRun[], lambda = PRE_LAMBDA): PreModel {
-  const power = fitRidge(runs.map(powerFeatures), runs.map((r) => Math.log(r.avgPowerW / r.gpu.maxPowerW)), lambda);
-  const time = fitRidge(runs.map(timeFeatures), runs.map((r) => Math.log(r.epochSeconds / r.imagesPerEpoch)), lambda);
-  return { power, time, powerBand: { p05: 0, p95: 0 }, timeBand: { p05: 0, p95: 0 }, nRuns: runs.length, validity: validityOf(runs), fitGflops: fitGflopsOf(runs) };
+  const power = fitRidge(
+    runs.map(powerFeatures),
+    runs.map((r) => Math.log(r.avgPowerW / r.gpu.maxPowerW)),
+    lambda,
+  );
+  const time = fitRidge(
+    runs.map(timeFeatures),
+    runs.map((r) => Math.log(r.epochSeconds / r.imagesPerEpoch)),
+    lambda,
+  );
+  return {
+    power,
+    time,
+    powerBand: { p05: 0, p95: 0 },
+    timeBand: { p05: 0, p95: 0 },
+    nRuns: runs.length,
+    validity: validityOf(runs),
+    fitGflops: fitGflopsOf(runs),
+  };
 }
 
 /** The fitting range of a set of runs. */
@@ -172,7 +188,11 @@ export function prePowerEnergy(model: PreModel, run: PreRun, durationS: number):
 }
 
 /** Energy of a run before it starts: epochs × P̂ × t̂ (epoch time from the time model), J. */
-export function preEpochEnergy(model: PreModel, run: Omit<PreRun, 'epochSeconds'>, epochs: number): { energy: Estimate; epochSeconds: number } {
+export function preEpochEnergy(
+  model: PreModel,
+  run: Omit<PreRun, 'epochSeconds'>,
+  epochs: number,
+): { energy: Estimate; epochSeconds: number } {
   requireFinite(epochs, 'epochs', 0, 1e7);
   const epochSeconds = predictEpochSeconds(model, run);
   const full = { ...run, epochSeconds };
@@ -185,7 +205,9 @@ export function preEpochEnergy(model: PreModel, run: Omit<PreRun, 'epochSeconds'
     high: e * Math.exp(hi),
     method: 'PRE epoch-time and power regressors × epochs',
     sources: [SOURCES.delRey],
-    notes: ['The epoch time is estimated from GFLOPs and the GPU’s peak TFLOPS; give a measured epoch time for a tighter figure.'],
+    notes: [
+      'The epoch time is estimated from GFLOPs and the GPU’s peak TFLOPS; give a measured epoch time for a tighter figure.',
+    ],
   });
   return { energy, epochSeconds };
 }

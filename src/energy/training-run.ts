@@ -64,7 +64,9 @@ export function computeSeconds(gflops: number, images: number, gpus: number, tfl
 
 /** Features of the compute-share model: log forward GFLOPs and, when known, log activations (M) per GFLOP. */
 export function shareFeatures(fwdGflops: number, mactsM?: number): number[] {
-  return mactsM !== undefined && mactsM > 0 ? [Math.log(fwdGflops), Math.log(mactsM / fwdGflops)] : [Math.log(fwdGflops)];
+  return mactsM !== undefined && mactsM > 0
+    ? [Math.log(fwdGflops), Math.log(mactsM / fwdGflops)]
+    : [Math.log(fwdGflops)];
 }
 
 function peakOf(run: RunSpec): number | undefined {
@@ -96,7 +98,12 @@ function regressorTime(model: PreModel, run: RunSpec): Band {
  * share that timm's benchmark shows for such a model. That model was calibrated at mixed precision, so
  * its band is widened by the precision step here.
  */
-function fp32Time(model: PreModel, run: RunSpec, peak: number | undefined, minT: number | undefined): Band & { share: boolean } {
+function fp32Time(
+  model: PreModel,
+  run: RunSpec,
+  peak: number | undefined,
+  minT: number | undefined,
+): Band & { share: boolean } {
   const r = regressorTime(model, run);
   const c = computeBound(model, run, peak);
   if (!c || minT === undefined || r.value >= minT) return { ...r, share: false };
@@ -116,14 +123,23 @@ function widen(b: Band, w: number, floor: number): Band {
  */
 export function predictRun(model: PreModel, run: RunSpec, measuredEpochSeconds?: number): RunPrediction {
   const query = {
-    gflops: run.fitGflops, tflops32: run.gpu.tflops32, batch: run.batch, imageSize: run.imageSize,
-    gpu: run.gpu.name, gpuCount: run.gpus, precision: run.precision,
+    gflops: run.fitGflops,
+    tflops32: run.gpu.tflops32,
+    batch: run.batch,
+    imageSize: run.imageSize,
+    gpu: run.gpu.name,
+    gpuCount: run.gpus,
+    precision: run.precision,
   };
   const peak = peakOf(run);
   // Mixed-precision time comes from the compute-share model, which was calibrated at that precision;
   // the PRE time regressor was fitted on FP32/TF32 runs only.
   // With a measured epoch time only the power model is used, so its range is the one that matters.
-  const useCompute = measuredEpochSeconds === undefined && (run.precision === 'amp' || run.precision === 'bf16') && model.computeShare !== undefined && peak !== undefined;
+  const useCompute =
+    measuredEpochSeconds === undefined &&
+    (run.precision === 'amp' || run.precision === 'bf16') &&
+    model.computeShare !== undefined &&
+    peak !== undefined;
   const validity = useCompute
     ? checkValidity(model.computeShare!.validity, { ...query, gflops: run.fwdGflops })
     : checkValidity(model.validity, query);
@@ -140,7 +156,12 @@ export function predictRun(model: PreModel, run: RunSpec, measuredEpochSeconds?:
     clamped = minT !== undefined && combined.value < minT;
     time = widen(combined, validity.widenLog, minT ?? 0);
   }
-  const perGpuRun = { gflops: run.fitGflops, imagesPerEpoch: run.imagesPerEpoch / run.gpus, epochSeconds: time.value, gpu: run.gpu };
+  const perGpuRun = {
+    gflops: run.fitGflops,
+    imagesPerEpoch: run.imagesPerEpoch / run.gpus,
+    epochSeconds: time.value,
+    gpu: run.gpu,
+  };
   const powerW = predictPrePower(model, perGpuRun);
   const limit = run.gpu.maxPowerW;
   const pw = useCompute ? checkValidity(model.validity, query).widenLog : validity.widenLog;

@@ -75,11 +75,23 @@ export function checkValidity(range: ValidityRange, q: ValidityQuery): ValidityC
     outside.push(text);
     w += WIDEN_STEP[key];
   };
-  step('batch', q.batch === undefined || range.batch.length === 0 || range.batch.includes(q.batch), `batch ${q.batch} (fitted on ${range.batch.join(', ')})`);
-  step('imageSize', range.imageSize.length === 0 || range.imageSize.includes(q.imageSize), `image size ${q.imageSize} px (fitted on ${range.imageSize.join(', ')} px)`);
+  step(
+    'batch',
+    q.batch === undefined || range.batch.length === 0 || range.batch.includes(q.batch),
+    `batch ${q.batch} (fitted on ${range.batch.join(', ')})`,
+  );
+  step(
+    'imageSize',
+    range.imageSize.length === 0 || range.imageSize.includes(q.imageSize),
+    `image size ${q.imageSize} px (fitted on ${range.imageSize.join(', ')} px)`,
+  );
   step('gpu', range.gpus.includes(q.gpu), `GPU ${q.gpu} (fitted on ${range.gpus.join(', ')})`);
   step('gpuCount', range.gpuCount.includes(q.gpuCount), `${q.gpuCount} GPUs (fitted on ${range.gpuCount.join(', ')})`);
-  step('precision', range.precision.includes(q.precision), `precision ${q.precision} (fitted on ${range.precision.join(', ')})`);
+  step(
+    'precision',
+    range.precision.includes(q.precision),
+    `precision ${q.precision} (fitted on ${range.precision.join(', ')})`,
+  );
   return { outside, widenLog: w };
 }
 

@@ -42,7 +42,12 @@ export function greenAlgorithmsEnergy(i: GreenAlgorithmsInput): Estimate {
 export function mlco2ImpactEnergy(tdpW: number, durationS: number): Estimate {
   const tdp = requireFinite(tdpW, 'TDP (W)', 0, 5000);
   const t = requireFinite(durationS, 'duration (s)', 0, 1e10);
-  return makeEstimate(tdp * t, 'J', { low: tdp * t * 0.3, high: tdp * t, method: 'ML CO2 Impact TDP × time', sources: [SOURCES.mlco2Calculator] });
+  return makeEstimate(tdp * t, 'J', {
+    low: tdp * t * 0.3,
+    high: tdp * t,
+    method: 'ML CO2 Impact TDP × time',
+    sources: [SOURCES.mlco2Calculator],
+  });
 }
 
 /** One observed epoch: its energy (GPU + RAM, J) and duration (s). */
@@ -57,7 +62,10 @@ export interface StepOptions {
   window?: number;
 }
 
-function stepWindow(epochs: readonly ObservedEpoch[], opts: StepOptions): { start: number; win: ObservedEpoch[]; notes: string[] } {
+function stepWindow(
+  epochs: readonly ObservedEpoch[],
+  opts: StepOptions,
+): { start: number; win: ObservedEpoch[]; notes: string[] } {
   const w = Math.max(1, Math.round(opts.window ?? 5));
   let start = Math.max(0, Math.round(opts.stableEpoch ?? 10));
   const notes: string[] = [];
@@ -65,7 +73,9 @@ function stepWindow(epochs: readonly ObservedEpoch[], opts: StepOptions): { star
     // Too few epochs for the study's setting: use the last W observed ones, which is what stabilization
     // aims at (>90 % of runs are stable by epoch 4), and say so.
     start = Math.max(0, epochs.length - w);
-    notes.push(`Only ${epochs.length} epochs observed: the window starts at epoch ${start + 1} instead of after epoch ${opts.stableEpoch ?? 10}.`);
+    notes.push(
+      `Only ${epochs.length} epochs observed: the window starts at epoch ${start + 1} instead of after epoch ${opts.stableEpoch ?? 10}.`,
+    );
   }
   return { start, win: epochs.slice(start, start + w), notes };
 }
@@ -83,7 +93,11 @@ function checkEpochs(epochs: readonly ObservedEpoch[], totalEpochs: number): voi
  * STEP, epoch-energy based: energy of the epochs up to the window start, plus the window's mean epoch
  * energy × the remaining epochs. The band is the window's min and max epoch energy × remaining epochs.
  */
-export function stepEpochEnergy(epochs: readonly ObservedEpoch[], totalEpochs: number, opts: StepOptions = {}): Estimate {
+export function stepEpochEnergy(
+  epochs: readonly ObservedEpoch[],
+  totalEpochs: number,
+  opts: StepOptions = {},
+): Estimate {
   checkEpochs(epochs, totalEpochs);
   const { start, win, notes } = stepWindow(epochs, opts);
   const before = epochs.slice(0, start).reduce((s, e) => s + e.energyJ, 0);
@@ -103,7 +117,11 @@ export function stepEpochEnergy(epochs: readonly ObservedEpoch[], totalEpochs: n
  * STEP, power based: mean power over the window × projected total duration (observed time + the window's
  * mean epoch time × the epochs still to run).
  */
-export function stepPowerEnergy(epochs: readonly ObservedEpoch[], totalEpochs: number, opts: StepOptions = {}): Estimate {
+export function stepPowerEnergy(
+  epochs: readonly ObservedEpoch[],
+  totalEpochs: number,
+  opts: StepOptions = {},
+): Estimate {
   checkEpochs(epochs, totalEpochs);
   const { win, notes } = stepWindow(epochs, opts);
   const winTime = win.reduce((s, e) => s + e.durationS, 0);

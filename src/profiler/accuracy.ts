@@ -17,7 +17,10 @@ function argmaxRows(data: Float32Array, width: number): Int32Array {
     let bv = -Infinity;
     for (let c = 0; c < width; c++) {
       const v = data[r * width + c] ?? -Infinity;
-      if (v > bv) { bv = v; best = c; }
+      if (v > bv) {
+        bv = v;
+        best = c;
+      }
     }
     out[r] = best;
   }
@@ -40,7 +43,9 @@ export function labelAccuracy(out: OutputSample, labels: number[] | undefined): 
  */
 export function compareOutputs(base: OutputSample, variant: OutputSample, labels?: number[]): AccuracyImpact {
   if (base.data.length !== variant.data.length) {
-    throw new Error(`the variant's output "${variant.name}" has ${variant.data.length} values, the baseline's ${base.data.length}`);
+    throw new Error(
+      `the variant's output "${variant.name}" has ${variant.data.length} values, the baseline's ${base.data.length}`,
+    );
   }
   let maxAbs = 0;
   let sumAbs = 0;

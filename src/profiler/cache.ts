@@ -23,7 +23,11 @@ export async function hashFile(file: string): Promise<string> {
   const handle = await openRegularFile(file);
   return new Promise((resolve, reject) => {
     const h = createHash('sha256');
-    handle.createReadStream().on('data', (d) => h.update(d)).on('error', reject).on('end', () => resolve(h.digest('hex')));
+    handle
+      .createReadStream()
+      .on('data', (d) => h.update(d))
+      .on('error', reject)
+      .on('end', () => resolve(h.digest('hex')));
   });
 }
 
@@ -47,12 +51,27 @@ function readJson(file: string): unknown {
 /** What results depend on besides the model and settings. */
 export function machineFingerprint(): MachineFingerprint {
   const list = cpus();
-  return { cpu: list[0]?.model.trim() ?? 'unknown', cores: list.length, memoryBytes: totalmem(), platform: process.platform, arch: process.arch, ortVersion: ortVersion() };
+  return {
+    cpu: list[0]?.model.trim() ?? 'unknown',
+    cores: list.length,
+    memoryBytes: totalmem(),
+    platform: process.platform,
+    arch: process.arch,
+    ortVersion: ortVersion(),
+  };
 }
 
 /** The cache key of one variant result. */
-export function cacheKey(parts: { modelSha256: string; variant: unknown; settings: unknown; machine: MachineFingerprint }): string {
-  return createHash('sha256').update(JSON.stringify([parts.modelSha256, parts.variant, parts.settings, parts.machine])).digest('hex').slice(0, 32);
+export function cacheKey(parts: {
+  modelSha256: string;
+  variant: unknown;
+  settings: unknown;
+  machine: MachineFingerprint;
+}): string {
+  return createHash('sha256')
+    .update(JSON.stringify([parts.modelSha256, parts.variant, parts.settings, parts.machine]))
+    .digest('hex')
+    .slice(0, 32);
 }
 
 /** What a cached result was measured from: the parts of its key, in the clear, and when it was written. */
@@ -69,7 +88,15 @@ export interface CacheEntryMeta {
 
 function isMeta(v: unknown): v is CacheEntryMeta {
   const m = v as Partial<CacheEntryMeta> | null;
-  return typeof m === 'object' && m !== null && typeof m.modelSha256 === 'string' && typeof m.variantKind === 'string' && typeof m.writtenAt === 'string' && typeof m.machine === 'object' && m.machine !== null;
+  return (
+    typeof m === 'object' &&
+    m !== null &&
+    typeof m.modelSha256 === 'string' &&
+    typeof m.variantKind === 'string' &&
+    typeof m.writtenAt === 'string' &&
+    typeof m.machine === 'object' &&
+    m.machine !== null
+  );
 }
 
 /**
@@ -100,7 +127,11 @@ export class ResultCache {
    * budget or inputs it was measured with; undefined when there is none. Entries written without a
    * description, unreadable ones and those of other machines are skipped.
    */
-  latestMeasured(modelSha256: string, machine: MachineFingerprint, variantKind = 'baseline'): { result: VariantResult; meta: CacheEntryMeta } | undefined {
+  latestMeasured(
+    modelSha256: string,
+    machine: MachineFingerprint,
+    variantKind = 'baseline',
+  ): { result: VariantResult; meta: CacheEntryMeta } | undefined {
     let names: string[];
     try {
       names = readdirSync(this.dir).filter((f) => f.endsWith('.meta.json'));
@@ -110,7 +141,13 @@ export class ResultCache {
     let best: { result: VariantResult; meta: CacheEntryMeta } | undefined;
     for (const name of names) {
       const meta = readJson(path.join(this.dir, name));
-      if (!isMeta(meta) || meta.modelSha256 !== modelSha256 || meta.variantKind !== variantKind || !isDeepStrictEqual(meta.machine, machine)) continue;
+      if (
+        !isMeta(meta) ||
+        meta.modelSha256 !== modelSha256 ||
+        meta.variantKind !== variantKind ||
+        !isDeepStrictEqual(meta.machine, machine)
+      )
+        continue;
       if (best && best.meta.writtenAt >= meta.writtenAt) continue;
       const result = this.get(name.slice(0, -'.meta.json'.length));
       if (result?.status === 'measured' && result.energy) best = { result, meta };
@@ -134,7 +171,13 @@ export class ResultCache {
   putOutputs(key: string, out: OutputSample): void {
     mkdirSync(this.dir, { recursive: true });
     // The data before its description: a reader that finds the description finds complete data.
-    writeFileAtomicSync(path.join(this.dir, `${key}.outputs.bin`), new Uint8Array(out.data.buffer, out.data.byteOffset, out.data.byteLength));
-    writeFileAtomicSync(path.join(this.dir, `${key}.outputs.json`), JSON.stringify({ name: out.name, sampleDims: out.sampleDims, samples: out.samples }));
+    writeFileAtomicSync(
+      path.join(this.dir, `${key}.outputs.bin`),
+      new Uint8Array(out.data.buffer, out.data.byteOffset, out.data.byteLength),
+    );
+    writeFileAtomicSync(
+      path.join(this.dir, `${key}.outputs.json`),
+      JSON.stringify({ name: out.name, sampleDims: out.sampleDims, samples: out.samples }),
+    );
   }
 }

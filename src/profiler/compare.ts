@@ -17,7 +17,12 @@ export const NO_DIFFERENCE: SpeedVerdict = 'no measurable difference';
  * ±`floorRel` (relative) around the median, which is what the clock's granularity allows. Pairs with a
  * non-positive or non-finite member are left out. Fewer than six pairs give an unbounded interval.
  */
-export function ratioInterval(num: ArrayLike<number>, den: ArrayLike<number>, level = 0.95, floorRel = 0): RatioInterval {
+export function ratioInterval(
+  num: ArrayLike<number>,
+  den: ArrayLike<number>,
+  level = 0.95,
+  floorRel = 0,
+): RatioInterval {
   const logs: number[] = [];
   const n = Math.min(num.length, den.length);
   for (let i = 0; i < n; i++) {
@@ -30,7 +35,11 @@ export function ratioInterval(num: ArrayLike<number>, den: ArrayLike<number>, le
   const value = Math.exp(ci.median);
   if (!Number.isFinite(ci.low) || !Number.isFinite(ci.high)) return { value, low: 0, high: Infinity };
   const floor = Math.log1p(Math.max(0, floorRel));
-  return { value, low: Math.exp(Math.min(ci.low, ci.median - floor)), high: Math.exp(Math.max(ci.high, ci.median + floor)) };
+  return {
+    value,
+    low: Math.exp(Math.min(ci.low, ci.median - floor)),
+    high: Math.exp(Math.max(ci.high, ci.median + floor)),
+  };
 }
 
 /** Largest distance of the interval's ends from its value, as a percentage of the value. */
@@ -59,14 +68,16 @@ export function savesEnergy(energyRatio: RatioInterval | undefined): boolean {
  */
 export function resolutionNote(r: RatioInterval, measuredMs: number): string | undefined {
   if (speedVerdict(r) !== NO_DIFFERENCE) return undefined;
-  if (!Number.isFinite(r.high) || !(r.low > 0)) return 'Too few interleaved rounds for an interval; measure longer to compare this variant with the baseline.';
+  if (!Number.isFinite(r.high) || !(r.low > 0))
+    return 'Too few interleaved rounds for an interval; measure longer to compare this variant with the baseline.';
   const diff = Math.abs(Math.log(r.value));
   const half = Math.max(Math.log(r.high / r.value), Math.log(r.value / r.low));
   const span = `${((r.low - 1) * 100).toFixed(1)} % to +${((r.high - 1) * 100).toFixed(1)} %`;
   if (diff < 0.005) return `Within ${span} of the baseline: no difference that matters was seen.`;
   const factor = Math.max(1, (half / diff) ** 2 * 1.1);
   const pct = ((r.value - 1) * 100).toFixed(1);
-  if (factor > 100) return `The measured difference (${pct} %) is far inside the interval (${span}); it would take over 100 times this run's measuring time to tell it, so treat the two as equal.`;
+  if (factor > 100)
+    return `The measured difference (${pct} %) is far inside the interval (${span}); it would take over 100 times this run's measuring time to tell it, so treat the two as equal.`;
   const seconds = (factor * measuredMs) / 1000;
   return `If the measured difference (${pct} %) is real, about ${factor.toFixed(1)} times this run's measuring time (about ${seconds < 120 ? `${seconds.toFixed(0)} s` : `${(seconds / 60).toFixed(0)} min`} of interleaved measuring) would tell it from noise.`;
 }
@@ -135,5 +146,9 @@ export function combinePasses(pooled: RatioInterval, passes: RatioInterval[], le
   const re = ws.reduce((a, wi, i) => a + wi * (theta[i] ?? 0), 0) / sws;
   const spread = ws.reduce((a, wi, i) => a + wi * ((theta[i] ?? 0) - re) ** 2, 0) / (usable.length - 1);
   const half = tQuantile(usable.length - 1, level) * Math.sqrt(Math.max(1, spread) / sws);
-  return { value: pooled.value, low: Math.min(pooled.low, Math.exp(re - half)), high: Math.max(pooled.high, Math.exp(re + half)) };
+  return {
+    value: pooled.value,
+    low: Math.min(pooled.low, Math.exp(re - half)),
+    high: Math.max(pooled.high, Math.exp(re + half)),
+  };
 }

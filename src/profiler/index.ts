@@ -5,12 +5,39 @@
 export { profileModel, type ProfileOptions } from './profile';
 export type { ThreadSetting } from './threads';
 export type {
-  AccuracyImpact, EnergyReading, InputOptions, MachineFingerprint, OptLevel, ProfileProgress, ProfileResult,
-  VariantKind, VariantMetrics, VariantResult, VariantSpec, VariantStatus,
+  AccuracyImpact,
+  EnergyReading,
+  InputOptions,
+  MachineFingerprint,
+  OptLevel,
+  ProfileProgress,
+  ProfileResult,
+  VariantKind,
+  VariantMetrics,
+  VariantResult,
+  VariantSpec,
+  VariantStatus,
 } from './types';
-export { DEFAULT_VARIANTS, VARIANT_FORMS, VariantSpecError, parseVariant, parseVariantList, variantLabel } from './variants/spec';
+export {
+  DEFAULT_VARIANTS,
+  VARIANT_FORMS,
+  VariantSpecError,
+  parseVariant,
+  parseVariantList,
+  variantLabel,
+} from './variants/spec';
 export { ProfilerJobError, ProfilerRunner, defaultWorker, type JobFailure, type WorkerSpec } from './runner';
 export { compareOutputs, labelAccuracy, type OutputSample } from './accuracy';
 export { machineFingerprint, hashFile, ResultCache } from './cache';
-export { chooseMeter, discoverRapl, counterDeltaUj, RaplMeter, NvidiaSmiMeter, NvmlEnergyMeter, integratePower, parsePowerLines, parseEnergyCounters } from './meters/index';
+export {
+  chooseMeter,
+  discoverRapl,
+  counterDeltaUj,
+  RaplMeter,
+  NvidiaSmiMeter,
+  NvmlEnergyMeter,
+  integratePower,
+  parsePowerLines,
+  parseEnergyCounters,
+} from './meters/index';
 export { medianCi, summarizeLatencies, quantileSorted } from './stats';

@@ -132,7 +132,9 @@ function newLog(): LaneLog {
 /** Times one block: the meter and CPU time are read outside the timed runs; one clock reading per run. */
 async function timeBlock(lane: Lane, clock: Clock, log: LaneLog): Promise<void> {
   if (log.recorded + lane.runs > log.runTimes.length && log.runTimes.length < MAX_RUN_TIMES) {
-    const grown = new Float64Array(Math.min(MAX_RUN_TIMES, Math.max(log.runTimes.length * 2, log.recorded + lane.runs)));
+    const grown = new Float64Array(
+      Math.min(MAX_RUN_TIMES, Math.max(log.runTimes.length * 2, log.recorded + lane.runs)),
+    );
     grown.set(log.runTimes.subarray(0, log.recorded));
     log.runTimes = grown;
   }
@@ -209,10 +211,16 @@ export async function interleave(lanes: Lane[], o: InterleaveOptions): Promise<I
     }
     o.between?.(rounds, worst);
     const elapsed = o.clock.now() - t0;
-    const result = (stoppedBy: InterleaveResult['stoppedBy']): InterleaveResult => ({ logs, rounds, wallMs: elapsed, stoppedBy });
+    const result = (stoppedBy: InterleaveResult['stoppedBy']): InterleaveResult => ({
+      logs,
+      rounds,
+      wallMs: elapsed,
+      stoppedBy,
+    });
     if (worst !== undefined && worst <= o.targetPct) return result('target');
     if (rounds >= (o.maxRounds ?? Infinity)) return result('max-rounds');
-    if (elapsed >= o.budgetMs && (rounds >= 8 || elapsed >= o.budgetMs + (o.graceMs ?? 3 * o.budgetMs))) return result('budget');
+    if (elapsed >= o.budgetMs && (rounds >= 8 || elapsed >= o.budgetMs + (o.graceMs ?? 3 * o.budgetMs)))
+      return result('budget');
   }
 }
 
@@ -235,7 +243,11 @@ function medianOf(values: ArrayLike<number>): number {
 export function estimatorFor(logs: LaneLog[], granularityMs: number): BlockEstimator {
   if (!Number.isFinite(granularityMs)) return 'mean';
   const ok = logs.every((log) => {
-    const typical = log.blockMedianMs ? medianOf(log.blockMedianMs) : log.recorded >= log.runs ? medianOf(log.runTimes.subarray(0, log.recorded)) : NaN;
+    const typical = log.blockMedianMs
+      ? medianOf(log.blockMedianMs)
+      : log.recorded >= log.runs
+        ? medianOf(log.runTimes.subarray(0, log.recorded))
+        : NaN;
     return typical >= granularityMs / GRANULARITY_SHARE;
   });
   return ok ? 'median' : 'mean';
@@ -267,20 +279,35 @@ export interface LaneSummary extends LatencySummary {
 }
 
 /** Half-width of the interval of a lane's median block figure, percent, floored at the clock's resolution. */
-export function laneCiPct(log: LaneLog, granularityMs: number, level = 0.95, mode = estimatorFor([log], granularityMs)): number {
+export function laneCiPct(
+  log: LaneLog,
+  granularityMs: number,
+  level = 0.95,
+  mode = estimatorFor([log], granularityMs),
+): number {
   const ci = medianCi(sortedCopy(blockFigures(log, mode)), level);
   return Math.max(ci.halfWidthPct, resolutionOf(log, granularityMs, mode) * 100);
 }
 
 /** Summarises one lane; the interval comes from the blocks, which are independent rounds, not from runs inside one. */
-export function summarizeLane(log: LaneLog, granularityMs: number, level = 0.95, mode = estimatorFor([log], granularityMs)): LaneSummary {
+export function summarizeLane(
+  log: LaneLog,
+  granularityMs: number,
+  level = 0.95,
+  mode = estimatorFor([log], granularityMs),
+): LaneSummary {
   const runs = sortedCopy(log.runTimes.subarray(0, log.recorded));
   const total = log.blockMs.reduce((a, b) => a + b, 0);
   const cpu = log.blockCpuMs.reduce((a, b) => a + b, 0);
   return {
-    p50: quantileSorted(runs, 0.5), p95: quantileSorted(runs, 0.95), p99: quantileSorted(runs, 0.99),
-    mean: log.runs > 0 ? total / log.runs : NaN, ciPct: laneCiPct(log, granularityMs, level, mode), n: log.runs,
-    blocks: log.blockMs.length, cpuMsPerRun: log.runs > 0 ? cpu / log.runs : NaN,
+    p50: quantileSorted(runs, 0.5),
+    p95: quantileSorted(runs, 0.95),
+    p99: quantileSorted(runs, 0.99),
+    mean: log.runs > 0 ? total / log.runs : NaN,
+    ciPct: laneCiPct(log, granularityMs, level, mode),
+    n: log.runs,
+    blocks: log.blockMs.length,
+    cpuMsPerRun: log.runs > 0 ? cpu / log.runs : NaN,
   };
 }
 
@@ -291,19 +318,32 @@ export function summarizeLane(log: LaneLog, granularityMs: number, level = 0.95,
 export function blockEnergy(log: LaneLog, batch: number, cores: number): { values: number[]; metered: boolean } {
   const k = runsPer(log);
   const metered = log.blockJ.length === log.blockMs.length && log.blockJ.length > 0;
-  const values = log.blockMs.map((ms, r) => (metered ? log.blockJ[r] ?? NaN : Math.min(log.blockCpuMs[r] ?? NaN, ms * cores)) / k / batch);
+  const values = log.blockMs.map(
+    (ms, r) => (metered ? (log.blockJ[r] ?? NaN) : Math.min(log.blockCpuMs[r] ?? NaN, ms * cores)) / k / batch,
+  );
   return { values, metered };
 }
 
 /** Speed-up and energy ratio of lane `v` against the baseline lane, from the rounds both ran. */
-export function compareLanes(base: LaneLog, baseBatch: number, v: LaneLog, vBatch: number, o: { granularityMs: number; level: number; cores: number; mode?: BlockEstimator }) {
+export function compareLanes(
+  base: LaneLog,
+  baseBatch: number,
+  v: LaneLog,
+  vBatch: number,
+  o: { granularityMs: number; level: number; cores: number; mode?: BlockEstimator },
+) {
   const mode = o.mode ?? estimatorFor([base, v], o.granularityMs);
   const perSample = (log: LaneLog, batch: number) => blockFigures(log, mode).map((x) => x / batch);
   const floor = resolutionOf(base, o.granularityMs, mode) + resolutionOf(v, o.granularityMs, mode);
   const speedup = ratioInterval(perSample(base, baseBatch), perSample(v, vBatch), o.level, floor);
   const eb = blockEnergy(base, baseBatch, o.cores);
   const ev = blockEnergy(v, vBatch, o.cores);
-  const energyRatio = ratioInterval(ev.values, eb.values, o.level, resolutionOf(base, o.granularityMs) + resolutionOf(v, o.granularityMs));
+  const energyRatio = ratioInterval(
+    ev.values,
+    eb.values,
+    o.level,
+    resolutionOf(base, o.granularityMs) + resolutionOf(v, o.granularityMs),
+  );
   return { speedup, energyRatio, metered: eb.metered && ev.metered, mode };
 }
 
@@ -315,7 +355,13 @@ export function worstIntervalPct(logs: LaneLog[], batches: number[], granularity
   let worst = 0;
   for (const [i, log] of logs.entries()) {
     worst = Math.max(worst, laneCiPct(log, granularityMs, level, mode));
-    if (i > 0) worst = Math.max(worst, ratioHalfWidthPct(compareLanes(base, batches[0] ?? 1, log, batches[i] ?? 1, { granularityMs, level, cores: 1, mode }).speedup));
+    if (i > 0)
+      worst = Math.max(
+        worst,
+        ratioHalfWidthPct(
+          compareLanes(base, batches[0] ?? 1, log, batches[i] ?? 1, { granularityMs, level, cores: 1, mode }).speedup,
+        ),
+      );
   }
   return worst;
 }

@@ -32,13 +32,16 @@ export function parseCpuinfoMhz(text: string): number | undefined {
 /** Mean current clock of the cores from cpufreq (kHz files), else /proc/cpuinfo, MHz. */
 export function readCpuMhz(root = '/sys/devices/system/cpu'): number | undefined {
   try {
-    const khz = readdirSync(root).filter((d) => /^cpu\d+$/.test(d)).flatMap((d) => {
-      try {
-        return [Number(readFileSync(`${root}/${d}/cpufreq/scaling_cur_freq`, 'utf8').trim())];
-      } catch {
-        return [];
-      }
-    }).filter((v) => v > 0);
+    const khz = readdirSync(root)
+      .filter((d) => /^cpu\d+$/.test(d))
+      .flatMap((d) => {
+        try {
+          return [Number(readFileSync(`${root}/${d}/cpufreq/scaling_cur_freq`, 'utf8').trim())];
+        } catch {
+          return [];
+        }
+      })
+      .filter((v) => v > 0);
     if (khz.length > 0) return khz.reduce((a, b) => a + b, 0) / khz.length / 1000;
   } catch {
     // No sysfs: try /proc/cpuinfo.
@@ -78,7 +81,10 @@ export class LoadMonitor {
   private readonly foreign: number[] = [];
   private readonly mhz: number[] = [];
 
-  constructor(private readonly readers: LoadReaders, private readonly windowMs = 250) {}
+  constructor(
+    private readonly readers: LoadReaders,
+    private readonly windowMs = 250,
+  ) {}
 
   sample(nowMs: number): void {
     if (this.last && nowMs - this.last.at < this.windowMs) return;
@@ -104,7 +110,13 @@ export class LoadMonitor {
     const later = f.length > 1 ? f.slice(1) : f;
     const mean = later.reduce((a, b) => a + b, 0) / later.length;
     const max = Math.max(...later);
-    const report: LoadReport = { foreignCpusAtStart: start, foreignCpusMean: mean, foreignCpusMax: max, rose: f.length > 1 && mean - start >= LOAD_RISE_CPUS, samples: f.length };
+    const report: LoadReport = {
+      foreignCpusAtStart: start,
+      foreignCpusMean: mean,
+      foreignCpusMax: max,
+      rose: f.length > 1 && mean - start >= LOAD_RISE_CPUS,
+      samples: f.length,
+    };
     if (this.mhz.length > 0) report.cpuMhz = { min: Math.min(...this.mhz), max: Math.max(...this.mhz) };
     return report;
   }
@@ -112,12 +124,21 @@ export class LoadMonitor {
 
 /** Sentences about a load report for the result's notes. */
 export function loadNotes(r: LoadReport | undefined, cpus: number): string[] {
-  if (!r) return ['The machine\'s load could not be read on this platform; intervals assume it stayed steady.'];
+  if (!r) return ["The machine's load could not be read on this platform; intervals assume it stayed steady."];
   const out: string[] = [];
   const f = (x: number) => x.toFixed(1);
-  if (r.rose) out.push(`Other processes' load rose during the measurement (from ${f(r.foreignCpusAtStart)} to ${f(r.foreignCpusMean)} of ${cpus} CPUs on average, at most ${f(r.foreignCpusMax)}): the intervals are 99 % instead of 95 %, so they are wider.`);
-  else if (r.foreignCpusMean >= 0.5) out.push(`Other processes kept about ${f(r.foreignCpusMean)} of ${cpus} CPUs busy while measuring; interleaving made it hit every variant alike.`);
-  if (r.cpuMhz && r.cpuMhz.max > r.cpuMhz.min * 1.1) out.push(`The CPU clock varied from ${r.cpuMhz.min.toFixed(0)} to ${r.cpuMhz.max.toFixed(0)} MHz while measuring; interleaving made it hit every variant alike.`);
+  if (r.rose)
+    out.push(
+      `Other processes' load rose during the measurement (from ${f(r.foreignCpusAtStart)} to ${f(r.foreignCpusMean)} of ${cpus} CPUs on average, at most ${f(r.foreignCpusMax)}): the intervals are 99 % instead of 95 %, so they are wider.`,
+    );
+  else if (r.foreignCpusMean >= 0.5)
+    out.push(
+      `Other processes kept about ${f(r.foreignCpusMean)} of ${cpus} CPUs busy while measuring; interleaving made it hit every variant alike.`,
+    );
+  if (r.cpuMhz && r.cpuMhz.max > r.cpuMhz.min * 1.1)
+    out.push(
+      `The CPU clock varied from ${r.cpuMhz.min.toFixed(0)} to ${r.cpuMhz.max.toFixed(0)} MHz while measuring; interleaving made it hit every variant alike.`,
+    );
   return out;
 }
 

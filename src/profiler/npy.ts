@@ -1,10 +1,12 @@
 /** A reader of NumPy .npy files (format versions 1-3, C order, little-endian numeric dtypes). Pure. */
 
 /** Element types the profiler feeds to onnxruntime, named as onnxruntime-node names them. */
-export type TensorDtype = 'float32' | 'float64' | 'float16' | 'int64' | 'int32' | 'int16' | 'int8' | 'uint8' | 'uint16' | 'bool';
+export type TensorDtype =
+  'float32' | 'float64' | 'float16' | 'int64' | 'int32' | 'int16' | 'int8' | 'uint8' | 'uint16' | 'bool';
 
 /** Typed storage of a tensor's elements. */
-export type TensorData = Float32Array | Float64Array | BigInt64Array | Int32Array | Int16Array | Int8Array | Uint8Array | Uint16Array;
+export type TensorData =
+  Float32Array | Float64Array | BigInt64Array | Int32Array | Int16Array | Int8Array | Uint8Array | Uint16Array;
 
 /** A dense tensor in plain data: what a dataset file holds and what the worker feeds to a session. */
 export interface HostTensor {
@@ -13,7 +15,10 @@ export interface HostTensor {
   data: TensorData;
 }
 
-const DESCR: Record<string, { dtype: TensorDtype; bytes: number; make: (b: ArrayBuffer, o: number, n: number) => TensorData }> = {
+const DESCR: Record<
+  string,
+  { dtype: TensorDtype; bytes: number; make: (b: ArrayBuffer, o: number, n: number) => TensorData }
+> = {
   '<f4': { dtype: 'float32', bytes: 4, make: (b, o, n) => new Float32Array(b, o, n) },
   '<f8': { dtype: 'float64', bytes: 8, make: (b, o, n) => new Float64Array(b, o, n) },
   '<f2': { dtype: 'float16', bytes: 2, make: (b, o, n) => new Uint16Array(b, o, n) },
@@ -49,14 +54,24 @@ export function parseNpy(bytes: Uint8Array): HostTensor {
   const header = new TextDecoder().decode(bytes.subarray(start, start + headerLen));
   const descr = headerField(header, 'descr')?.slice(1, -1) ?? '';
   const info = DESCR[descr];
-  if (!info) throw new NpyError(`unsupported dtype ${descr || '(none)'}; use float32, float64, int64, int32, int8, uint8 or bool`);
-  if (headerField(header, 'fortran_order') === 'True') throw new NpyError('Fortran-ordered arrays are not supported; save with np.ascontiguousarray');
+  if (!info)
+    throw new NpyError(
+      `unsupported dtype ${descr || '(none)'}; use float32, float64, int64, int32, int8, uint8 or bool`,
+    );
+  if (headerField(header, 'fortran_order') === 'True')
+    throw new NpyError('Fortran-ordered arrays are not supported; save with np.ascontiguousarray');
   const shapeText = headerField(header, 'shape') ?? '()';
-  const dims = shapeText.slice(1, -1).split(',').map((s) => s.trim()).filter((s) => s.length > 0).map(Number);
+  const dims = shapeText
+    .slice(1, -1)
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0)
+    .map(Number);
   if (dims.some((d) => !Number.isInteger(d) || d < 0)) throw new NpyError(`bad shape ${shapeText}`);
   const n = dims.reduce((a, b) => a * b, 1);
   const dataStart = start + headerLen;
-  if (bytes.byteLength - dataStart < n * info.bytes) throw new NpyError(`file is truncated: shape ${shapeText} needs ${n * info.bytes} bytes of data`);
+  if (bytes.byteLength - dataStart < n * info.bytes)
+    throw new NpyError(`file is truncated: shape ${shapeText} needs ${n * info.bytes} bytes of data`);
   // A copy into a fresh, aligned buffer (Buffer#slice would return a view of the whole file).
   const copy = new Uint8Array(bytes.subarray(dataStart, dataStart + n * info.bytes));
   return { dtype: info.dtype, dims, data: info.make(copy.buffer, 0, n) };

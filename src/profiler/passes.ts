@@ -18,8 +18,12 @@ export function mergeLogs(logs: LaneLog[]): LaneLog {
     at += l.recorded;
   }
   const merged: LaneLog = {
-    blockMs: logs.flatMap((l) => l.blockMs), blockCpuMs: logs.flatMap((l) => l.blockCpuMs), blockJ: logs.flatMap((l) => l.blockJ),
-    runs: logs.reduce((a, l) => a + l.runs, 0), runTimes, recorded,
+    blockMs: logs.flatMap((l) => l.blockMs),
+    blockCpuMs: logs.flatMap((l) => l.blockCpuMs),
+    blockJ: logs.flatMap((l) => l.blockJ),
+    runs: logs.reduce((a, l) => a + l.runs, 0),
+    runTimes,
+    recorded,
   };
   if (logs.every((l) => l.blockMedianMs)) merged.blockMedianMs = logs.flatMap((l) => l.blockMedianMs ?? []);
   return merged;
@@ -49,7 +53,10 @@ export function minPassLoopMs(runMs: number[]): number {
  */
 export function passCount(budgetMs: number, createMs: number, minLoopMs = 0): number {
   const perPass = createMs + minLoopMs;
-  const n = Math.max(1, Math.min(10, Math.floor((0.6 * budgetMs) / Math.max(createMs, 1)), Math.floor(budgetMs / Math.max(perPass, 1))));
+  const n = Math.max(
+    1,
+    Math.min(10, Math.floor((0.6 * budgetMs) / Math.max(createMs, 1)), Math.floor(budgetMs / Math.max(perPass, 1))),
+  );
   if (n !== 2) return n;
   return 3 * createMs <= 0.8 * budgetMs && 3 * perPass <= budgetMs ? 3 : 1;
 }
@@ -76,7 +83,13 @@ export function anotherPassFits(leftMs: number, createMs: number, contestants: n
  * passes, widened by the spread between the passes (combinePasses), with each pass's own speed-up.
  * `base[p]` and `v[p]` are the two lanes' logs of pass p.
  */
-export function comparePasses(base: LaneLog[], baseBatch: number, v: LaneLog[], vBatch: number, o: { granularityMs: number; level: number; cores: number; mode: BlockEstimator }) {
+export function comparePasses(
+  base: LaneLog[],
+  baseBatch: number,
+  v: LaneLog[],
+  vBatch: number,
+  o: { granularityMs: number; level: number; cores: number; mode: BlockEstimator },
+) {
   const pooled = compareLanes(mergeLogs(base), baseBatch, mergeLogs(v), vBatch, o);
   const none: RatioInterval = { value: NaN, low: 0, high: Infinity };
   const passes = base.map((b, p) => {
@@ -84,8 +97,16 @@ export function comparePasses(base: LaneLog[], baseBatch: number, v: LaneLog[], 
     return vp ? compareLanes(b, baseBatch, vp, vBatch, o) : undefined;
   });
   return {
-    speedup: combinePasses(pooled.speedup, passes.map((p) => p?.speedup ?? none), o.level),
-    energyRatio: combinePasses(pooled.energyRatio, passes.map((p) => p?.energyRatio ?? none), o.level),
+    speedup: combinePasses(
+      pooled.speedup,
+      passes.map((p) => p?.speedup ?? none),
+      o.level,
+    ),
+    energyRatio: combinePasses(
+      pooled.energyRatio,
+      passes.map((p) => p?.energyRatio ?? none),
+      o.level,
+    ),
     passSpeedups: passes.map((p) => p?.speedup ?? none),
   };
 }
@@ -101,9 +122,15 @@ export function splitPasses(log: LaneLog, passOf: number[] | undefined): LaneLog
   return Array.from({ length: count }, (_, p) => {
     const pick = <T>(xs: T[]) => xs.filter((_, b) => passOf[b] === p);
     const blockMs = pick(log.blockMs);
-    const out: LaneLog = { blockMs, blockCpuMs: pick(log.blockCpuMs), blockJ: log.blockJ.length === log.blockMs.length ? pick(log.blockJ) : [], runs: k * blockMs.length, runTimes: new Float64Array(0), recorded: 0 };
+    const out: LaneLog = {
+      blockMs,
+      blockCpuMs: pick(log.blockCpuMs),
+      blockJ: log.blockJ.length === log.blockMs.length ? pick(log.blockJ) : [],
+      runs: k * blockMs.length,
+      runTimes: new Float64Array(0),
+      recorded: 0,
+    };
     if (log.blockMedianMs) out.blockMedianMs = pick(log.blockMedianMs);
     return out;
   }).filter((l) => l.blockMs.length > 0);
 }
-

@@ -4,7 +4,16 @@
  * guards below before acting, because a child process is another trust domain.
  */
 
-import type { EnergyReading, InputOptions, MeasurementInfo, OptLevel, RatioInterval, SpeedVerdict, VariantMetrics, VariantSpec } from './types';
+import type {
+  EnergyReading,
+  InputOptions,
+  MeasurementInfo,
+  OptLevel,
+  RatioInterval,
+  SpeedVerdict,
+  VariantMetrics,
+  VariantSpec,
+} from './types';
 
 // ---------- host <-> profiler worker ----------
 
@@ -90,19 +99,54 @@ export interface MeasureOutcome {
   prepared?: { loadMs: number; buildMs: number; fileBytes: number; peakRssBytes: number };
 }
 
-export interface WorkerPing { type: 'ping'; id: number }
-export interface WorkerMeasure { type: 'measure'; id: number; job: MeasureJob }
-export interface WorkerInterleave { type: 'interleave'; id: number; job: InterleaveJob }
-export interface WorkerPong { type: 'pong'; id: number; ortVersion: string; node: string; platform: string; arch: string }
-export interface WorkerError { type: 'error'; id: number; message: string }
+export interface WorkerPing {
+  type: 'ping';
+  id: number;
+}
+export interface WorkerMeasure {
+  type: 'measure';
+  id: number;
+  job: MeasureJob;
+}
+export interface WorkerInterleave {
+  type: 'interleave';
+  id: number;
+  job: InterleaveJob;
+}
+export interface WorkerPong {
+  type: 'pong';
+  id: number;
+  ortVersion: string;
+  node: string;
+  platform: string;
+  arch: string;
+}
+export interface WorkerError {
+  type: 'error';
+  id: number;
+  message: string;
+}
 /** Streamed while a job runs; not an answer. */
 export interface WorkerProgress {
-  type: 'progress'; id: number; phase: 'building' | 'loading' | 'warming-up' | 'measuring' | 'accuracy'; repetitions?: number; ciPct?: number;
+  type: 'progress';
+  id: number;
+  phase: 'building' | 'loading' | 'warming-up' | 'measuring' | 'accuracy';
+  repetitions?: number;
+  ciPct?: number;
   /** The interleaved job's pass (1-based) and, once decided, how many passes it runs. */
-  pass?: number; passes?: number;
+  pass?: number;
+  passes?: number;
 }
-export interface WorkerMeasured { type: 'measured'; id: number; outcome: MeasureOutcome }
-export interface WorkerInterleaved { type: 'interleaved'; id: number; outcome: InterleaveOutcome }
+export interface WorkerMeasured {
+  type: 'measured';
+  id: number;
+  outcome: MeasureOutcome;
+}
+export interface WorkerInterleaved {
+  type: 'interleaved';
+  id: number;
+  outcome: InterleaveOutcome;
+}
 
 export type HostToWorker = WorkerPing | WorkerMeasure | WorkerInterleave;
 export type WorkerToHost = WorkerPong | WorkerError | WorkerProgress | WorkerMeasured | WorkerInterleaved;
@@ -117,13 +161,29 @@ export function isHostToWorker(v: unknown): v is HostToWorker {
   if (v.type === 'ping') return true;
   if (v.type === 'measure') {
     const j = v.job;
-    return isObject(j) && typeof j.modelPath === 'string' && typeof j.storageDir === 'string' && isObject(j.variant) && typeof j.budgetMs === 'number' && isObject(j.inputs);
+    return (
+      isObject(j) &&
+      typeof j.modelPath === 'string' &&
+      typeof j.storageDir === 'string' &&
+      isObject(j.variant) &&
+      typeof j.budgetMs === 'number' &&
+      isObject(j.inputs)
+    );
   }
   if (v.type === 'interleave') {
     const j = v.job;
-    return isObject(j) && typeof j.sourceModelPath === 'string' && Array.isArray(j.contestants) && j.contestants.length > 0
-      && j.contestants.every((c) => isObject(c) && typeof c.id === 'string' && typeof c.modelPath === 'string' && typeof c.batch === 'number')
-      && typeof j.budgetMs === 'number' && isObject(j.inputs);
+    return (
+      isObject(j) &&
+      typeof j.sourceModelPath === 'string' &&
+      Array.isArray(j.contestants) &&
+      j.contestants.length > 0 &&
+      j.contestants.every(
+        (c) =>
+          isObject(c) && typeof c.id === 'string' && typeof c.modelPath === 'string' && typeof c.batch === 'number',
+      ) &&
+      typeof j.budgetMs === 'number' &&
+      isObject(j.inputs)
+    );
   }
   return false;
 }
@@ -134,8 +194,10 @@ export function isWorkerToHost(v: unknown): v is WorkerToHost {
   if (v.type === 'pong') return typeof v.ortVersion === 'string' && typeof v.node === 'string';
   if (v.type === 'error') return typeof v.message === 'string';
   if (v.type === 'progress') return typeof v.phase === 'string';
-  if (v.type === 'measured') return isObject(v.outcome) && typeof v.outcome.status === 'string' && Array.isArray(v.outcome.notes);
-  if (v.type === 'interleaved') return isObject(v.outcome) && Array.isArray(v.outcome.lanes) && isObject(v.outcome.measurement);
+  if (v.type === 'measured')
+    return isObject(v.outcome) && typeof v.outcome.status === 'string' && Array.isArray(v.outcome.notes);
+  if (v.type === 'interleaved')
+    return isObject(v.outcome) && Array.isArray(v.outcome.lanes) && isObject(v.outcome.measurement);
   return false;
 }
 
@@ -146,10 +208,15 @@ export function isFinalAnswer(m: WorkerToHost): boolean {
 
 // ---------- host <-> report webview ----------
 
-export interface WebviewReady { type: 'ready' }
+export interface WebviewReady {
+  type: 'ready';
+}
 export type WebviewToHost = WebviewReady;
 
-export interface HostShowReport { type: 'showReport'; report: unknown }
+export interface HostShowReport {
+  type: 'showReport';
+  report: unknown;
+}
 export type HostToWebview = HostShowReport;
 
 export function isWebviewToHost(v: unknown): v is WebviewToHost {

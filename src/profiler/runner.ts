@@ -9,13 +9,24 @@ import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { timerDelay } from '../settings';
 import { envWithOrtTelemetryOff } from './ortPrivacy';
-import { isFinalAnswer, isWorkerToHost, type HostToWorker, type MeasureJob, type MeasureOutcome, type WorkerProgress, type WorkerToHost } from './protocol';
+import {
+  isFinalAnswer,
+  isWorkerToHost,
+  type HostToWorker,
+  type MeasureJob,
+  type MeasureOutcome,
+  type WorkerProgress,
+  type WorkerToHost,
+} from './protocol';
 
 /** Why a job ended without an answer. */
 export type JobFailure = 'cancelled' | 'timeout' | 'crashed' | 'superseded' | 'failed';
 
 export class ProfilerJobError extends Error {
-  constructor(message: string, readonly reason: JobFailure) {
+  constructor(
+    message: string,
+    readonly reason: JobFailure,
+  ) {
     super(message);
     this.name = 'ProfilerJobError';
   }
@@ -68,7 +79,12 @@ export class ProfilerRunner {
   private spawn(): ChildProcess {
     const execArgv = [...(this.worker.execArgv ?? [])];
     if (this.worker.maxOldSpaceMb) execArgv.push(`--max-old-space-size=${this.worker.maxOldSpaceMb}`);
-    return fork(this.worker.path, [], { stdio: ['ignore', 'pipe', 'pipe', 'ipc'], serialization: 'advanced', execArgv, env: envWithOrtTelemetryOff() });
+    return fork(this.worker.path, [], {
+      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+      serialization: 'advanced',
+      execArgv,
+      env: envWithOrtTelemetryOff(),
+    });
   }
 
   /** Sends one request to a fresh worker and resolves with its first final answer of the same id. */
@@ -77,7 +93,9 @@ export class ProfilerRunner {
     const id = this.nextId++;
     const child = this.spawn();
     let stderr = '';
-    child.stderr?.on('data', (d: Buffer) => { stderr = (stderr + d.toString()).slice(-4000); });
+    child.stderr?.on('data', (d: Buffer) => {
+      stderr = (stderr + d.toString()).slice(-4000);
+    });
     child.stdout?.resume();
     return new Promise<WorkerToHost>((resolve, reject) => {
       let settled = false;
@@ -94,8 +112,20 @@ export class ProfilerRunner {
       this.current = pending;
       const onAbort = () => pending.reject(new ProfilerJobError('Profiling was cancelled.', 'cancelled'));
       const timeoutMs = opts.timeoutMs ?? 600_000;
-      const timer = setTimeout(() => pending.reject(new ProfilerJobError(`The job took longer than ${Math.round(timeoutMs / 1000)} s and was stopped (a hang in onnxruntime?).`, 'timeout')), timerDelay(timeoutMs));
-      if (opts.signal?.aborted) { onAbort(); return; }
+      const timer = setTimeout(
+        () =>
+          pending.reject(
+            new ProfilerJobError(
+              `The job took longer than ${Math.round(timeoutMs / 1000)} s and was stopped (a hang in onnxruntime?).`,
+              'timeout',
+            ),
+          ),
+        timerDelay(timeoutMs),
+      );
+      if (opts.signal?.aborted) {
+        onAbort();
+        return;
+      }
       opts.signal?.addEventListener('abort', onAbort);
       child.on('message', (m: unknown) => {
         if (!isWorkerToHost(m) || m.id !== id) return;
@@ -103,11 +133,23 @@ export class ProfilerRunner {
         else finish(() => resolve(m));
       });
       child.on('exit', (code, sig) => {
-        const why = sig === 'SIGKILL' ? 'was killed (out of memory?)' : sig ? `died of signal ${sig}` : `exited with code ${code}`;
+        const why =
+          sig === 'SIGKILL'
+            ? 'was killed (out of memory?)'
+            : sig
+              ? `died of signal ${sig}`
+              : `exited with code ${code}`;
         const tail = stderr.trim().split('\n').slice(-6).join('\n');
-        pending.reject(new ProfilerJobError(`The profiler process ${why} before answering.${tail ? ` Its last output: ${tail}` : ''}`, 'crashed'));
+        pending.reject(
+          new ProfilerJobError(
+            `The profiler process ${why} before answering.${tail ? ` Its last output: ${tail}` : ''}`,
+            'crashed',
+          ),
+        );
       });
-      child.on('error', (e) => pending.reject(new ProfilerJobError(`The profiler process could not start: ${e.message}`, 'failed')));
+      child.on('error', (e) =>
+        pending.reject(new ProfilerJobError(`The profiler process could not start: ${e.message}`, 'failed')),
+      );
       child.send({ ...msg, id } as HostToWorker);
     });
   }

@@ -12,7 +12,10 @@ const WORKER_START_MS = 1000;
 
 /** Time bookkeeping of one run. */
 export class Schedule {
-  constructor(readonly deadline: number, private readonly now: () => number = Date.now) {}
+  constructor(
+    readonly deadline: number,
+    private readonly now: () => number = Date.now,
+  ) {}
 
   leftMs(): number {
     return Math.max(0, this.deadline - this.now());

@@ -21,7 +21,9 @@ export function sortedCopy(values: ArrayLike<number>): Float64Array {
 export function normalCdf(z: number): number {
   const x = Math.abs(z) / Math.SQRT2;
   const t = 1 / (1 + 0.3275911 * x);
-  const erf = 1 - ((((1.061405429 * t - 1.453152027) * t + 1.421413741) * t - 0.284496736) * t + 0.254829592) * t * Math.exp(-x * x);
+  const erf =
+    1 -
+    ((((1.061405429 * t - 1.453152027) * t + 1.421413741) * t - 0.284496736) * t + 0.254829592) * t * Math.exp(-x * x);
   return z >= 0 ? (1 + erf) / 2 : (1 - erf) / 2;
 }
 
@@ -52,7 +54,10 @@ function coverage(n: number, d: number): number {
  * the latency distribution, which is skewed and often bimodal (cache, frequency scaling, other load),
  * is needed; a normal-theory interval would be too optimistic.
  */
-export function medianCi(sorted: ArrayLike<number>, level = 0.95): { median: number; low: number; high: number; halfWidthPct: number } {
+export function medianCi(
+  sorted: ArrayLike<number>,
+  level = 0.95,
+): { median: number; low: number; high: number; halfWidthPct: number } {
   const n = sorted.length;
   const median = quantileSorted(sorted, 0.5);
   if (n < 6 || coverage(n, 1) < level) return { median, low: NaN, high: NaN, halfWidthPct: Infinity };
@@ -89,5 +94,12 @@ export function summarizeLatencies(values: ArrayLike<number>): LatencySummary {
   const s = sortedCopy(values);
   let sum = 0;
   for (const v of s) sum += v;
-  return { p50: quantileSorted(s, 0.5), p95: quantileSorted(s, 0.95), p99: quantileSorted(s, 0.99), mean: s.length ? sum / s.length : NaN, ciPct: medianCi(s).halfWidthPct, n: s.length };
+  return {
+    p50: quantileSorted(s, 0.5),
+    p95: quantileSorted(s, 0.95),
+    p99: quantileSorted(s, 0.99),
+    mean: s.length ? sum / s.length : NaN,
+    ciPct: medianCi(s).halfWidthPct,
+    n: s.length,
+  };
 }

@@ -78,15 +78,27 @@ export async function busyCpus(ms = 300): Promise<number> {
  * Resolves a thread setting. `auto` pins the physical cores when the machine is idle (what onnxruntime
  * would use anyway, now fixed for every variant) and the free cores, at least one, when it is not.
  */
-export function chooseThreads(setting: ThreadSetting, busy: number, logical: number, physical: number | undefined): ThreadChoice {
+export function chooseThreads(
+  setting: ThreadSetting,
+  busy: number,
+  logical: number,
+  physical: number | undefined,
+): ThreadChoice {
   if (setting === 'default') return { reason: "onnxruntime's default thread count" };
-  if (typeof setting === 'number') return { threads: setting, reason: `${setting} intra-op thread${setting === 1 ? '' : 's'}, as set` };
+  if (typeof setting === 'number')
+    return { threads: setting, reason: `${setting} intra-op thread${setting === 1 ? '' : 's'}, as set` };
   const free = Math.max(1, Math.round(logical - busy));
   const cap = physical ?? logical;
   if (free >= cap) {
     // Off Linux the physical count is unknown; keeping onnxruntime's default avoids pinning to SMT siblings.
-    if (physical === undefined) return { reason: `onnxruntime's default thread count (the machine was idle: ${busy.toFixed(1)} of ${logical} CPUs busy)` };
-    return { threads: physical, reason: `${physical} intra-op thread${physical === 1 ? '' : 's'}, one per physical core (the machine was idle: ${busy.toFixed(1)} of ${logical} CPUs busy)` };
+    if (physical === undefined)
+      return {
+        reason: `onnxruntime's default thread count (the machine was idle: ${busy.toFixed(1)} of ${logical} CPUs busy)`,
+      };
+    return {
+      threads: physical,
+      reason: `${physical} intra-op thread${physical === 1 ? '' : 's'}, one per physical core (the machine was idle: ${busy.toFixed(1)} of ${logical} CPUs busy)`,
+    };
   }
   return {
     threads: free,

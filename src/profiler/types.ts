@@ -6,15 +6,7 @@ import type { Estimate } from '../energy/quantity';
 
 /** The kinds of optimized variant GreenLens can build and measure. */
 export type VariantKind =
-  | 'baseline'
-  | 'int8-dynamic'
-  | 'int8-static'
-  | 'fp16'
-  | 'prune-local'
-  | 'prune-global'
-  | 'opt'
-  | 'threads'
-  | 'batch';
+  'baseline' | 'int8-dynamic' | 'int8-static' | 'fp16' | 'prune-local' | 'prune-global' | 'opt' | 'threads' | 'batch';
 
 /** Graph optimization levels of onnxruntime (sessionOptions.graphOptimizationLevel). */
 export type OptLevel = 'disabled' | 'basic' | 'extended' | 'all';
@@ -232,6 +224,14 @@ export interface ProfileResult {
 export type ProfileProgress =
   | { type: 'run-started'; total: number; variants: string[]; warning?: string }
   | { type: 'variant-started'; index: number; total: number; id: string; label: string }
-  | { type: 'variant-phase'; id: string; phase: 'building' | 'loading' | 'warming-up' | 'measuring' | 'accuracy'; repetitions?: number; ciPct?: number; pass?: number; passes?: number }
+  | {
+      type: 'variant-phase';
+      id: string;
+      phase: 'building' | 'loading' | 'warming-up' | 'measuring' | 'accuracy';
+      repetitions?: number;
+      ciPct?: number;
+      pass?: number;
+      passes?: number;
+    }
   | { type: 'variant-finished'; index: number; total: number; result: VariantResult }
   | { type: 'run-finished'; result: ProfileResult };

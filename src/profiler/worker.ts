@@ -16,7 +16,14 @@ function send(msg: WorkerToHost): void {
 async function handle(msg: HostToWorker): Promise<void> {
   if (msg.type === 'ping') {
     const o = ort();
-    send({ type: 'pong', id: msg.id, ortVersion: o.env.versions.node ?? 'unknown', node: process.version, platform: process.platform, arch: process.arch });
+    send({
+      type: 'pong',
+      id: msg.id,
+      ortVersion: o.env.versions.node ?? 'unknown',
+      node: process.version,
+      platform: process.platform,
+      arch: process.arch,
+    });
     return;
   }
   if (msg.type === 'interleave') {

@@ -16,9 +16,19 @@ export const ALTERNATIVES_PER_MODEL = 5;
  */
 export function alternativesFor(ctx: Pick<ModelContext, 'entry' | 'site'>, r: ResolvedAssumptions): Alternative[] {
   if (!ctx.entry || !ctx.site) return [];
-  const rec = recommendAlternatives(ctx.entry, { ...r.settings, accuracyTolerance: r.assumptions.accuracyTolerance, inferencesPerDay: r.assumptions.inferencesPerDay }, { device: r.device, limit: 10_000 });
+  const rec = recommendAlternatives(
+    ctx.entry,
+    {
+      ...r.settings,
+      accuracyTolerance: r.assumptions.accuracyTolerance,
+      inferencesPerDay: r.assumptions.inferencesPerDay,
+    },
+    { device: r.device, limit: 10_000 },
+  );
   const site = ctx.site;
-  const bySavings = (rec?.alternatives ?? []).sort((a, b) => b.savings.energy.value - a.savings.energy.value || (a.entry.id < b.entry.id ? -1 : 1));
+  const bySavings = (rec?.alternatives ?? []).sort(
+    (a, b) => b.savings.energy.value - a.savings.energy.value || (a.entry.id < b.entry.id ? -1 : 1),
+  );
   const usable = bySavings.filter((a) => spellingIn(site, a.entry) !== undefined);
   // timm lists some models twice under two names (levit_256 and levit_conv_256): same figures, one entry.
   const seen = new Set<string>();
@@ -37,14 +47,22 @@ export function alternativesFor(ctx: Pick<ModelContext, 'entry' | 'site'>, r: Re
  */
 function withoutWeightTwins(alts: readonly Alternative[]): Alternative[] {
   const { kept, merged } = mergeWeightVariants(alts, (a) => ({
-    name: a.entry.name, imgSize: a.entry.imgSize, energy: convertEnergy(a.energy, 'J').value, top1: a.entry.top1,
+    name: a.entry.name,
+    imgSize: a.entry.imgSize,
+    energy: convertEnergy(a.energy, 'J').value,
+    top1: a.entry.top1,
   }));
   return kept.map((a) => {
     const others = merged.get(a);
     if (!others?.length) return a;
     const names = others.map((n) => splitWeights(n).weights ?? n).join(', ');
     const own = splitWeights(a.entry.name).weights ?? a.entry.name;
-    return { ...a, evidence: [...a.evidence, `The same architecture with other weights (${names}) is listed once: the ${own} weights use no more energy and are at least as accurate.`] };
+    return {
+      ...a,
+      evidence: [
+        ...a.evidence,
+        `The same architecture with other weights (${names}) is listed once: the ${own} weights use no more energy and are at least as accurate.`,
+      ],
+    };
   });
 }
-

@@ -46,20 +46,35 @@ export function resolveAssumptions(inputs: ReportInputs): ResolvedAssumptions {
   const intensity = resolveCarbonIntensity(s);
   const tariff = resolveTariff(s);
   const oneOff = inputs.oneOffCost ?? DEFAULT_ONE_OFF_COST;
-  const priceSource = s.electricityPrice === DEFAULT_SETTINGS.electricityPrice && s.currency === DEFAULT_SETTINGS.currency
-    ? 'default of greenlens.electricity.price (a placeholder: set your tariff)'
-    : 'your setting greenlens.electricity.price';
-  const inferencesPerDay = inSettingRange('inferencesPerDay', s.inferencesPerDay) ? s.inferencesPerDay : DEFAULT_SETTINGS.inferencesPerDay;
-  const tolerance = inSettingRange('accuracyTolerance', s.accuracyTolerance) ? s.accuracyTolerance : DEFAULT_SETTINGS.accuracyTolerance;
+  const priceSource =
+    s.electricityPrice === DEFAULT_SETTINGS.electricityPrice && s.currency === DEFAULT_SETTINGS.currency
+      ? 'default of greenlens.electricity.price (a placeholder: set your tariff)'
+      : 'your setting greenlens.electricity.price';
+  const inferencesPerDay = inSettingRange('inferencesPerDay', s.inferencesPerDay)
+    ? s.inferencesPerDay
+    : DEFAULT_SETTINGS.inferencesPerDay;
+  const tolerance = inSettingRange('accuracyTolerance', s.accuracyTolerance)
+    ? s.accuracyTolerance
+    : DEFAULT_SETTINGS.accuracyTolerance;
   const assumptions: ReportAssumptions = {
     inferencesPerDay,
-    electricity: { perKWh: tariff.perKWh, currency: tariff.currency, source: tariff.notes.length ? tariff.notes.join(' ') : priceSource },
+    electricity: {
+      perKWh: tariff.perKWh,
+      currency: tariff.currency,
+      source: tariff.notes.length ? tariff.notes.join(' ') : priceSource,
+    },
     carbonIntensity: intensity,
-    hardware: { name: inputs.hardware.device.matchedName ?? inputs.hardware.device.name, source: inputs.hardware.source },
+    hardware: {
+      name: inputs.hardware.device.matchedName ?? inputs.hardware.device.name,
+      source: inputs.hardware.source,
+    },
     accuracyTolerance: tolerance,
     oneOffCost: { ...oneOff, currency: tariff.currency },
   };
-  const target = deploymentTarget(s.deploymentTarget ?? DEFAULT_SETTINGS.deploymentTarget, s.deploymentBatch ?? DEFAULT_SETTINGS.deploymentBatch);
+  const target = deploymentTarget(
+    s.deploymentTarget ?? DEFAULT_SETTINGS.deploymentTarget,
+    s.deploymentBatch ?? DEFAULT_SETTINGS.deploymentBatch,
+  );
   assumptions.deployment = { target: target.name, batch: target.batch, method: target.method };
   const device = inputs.hardware.device;
   const yearly = (perInference: Estimate, model: TargetModel): YearlyImpact =>

@@ -16,7 +16,9 @@ export { DEFAULT_ONE_OFF_COST } from './assumptions';
 
 /** Builds the report; never throws for a bad figure (it becomes a note on its model). */
 export function buildReport(given: ReportInputs): Report {
-  const inputs = given.profiles ? { ...given, profiles: Object.fromEntries(Object.entries(given.profiles).map(([f, p]) => [f, usableProfile(p)])) } : given;
+  const inputs = given.profiles
+    ? { ...given, profiles: Object.fromEntries(Object.entries(given.profiles).map(([f, p]) => [f, usableProfile(p)])) }
+    : given;
   const resolved = resolveAssumptions(inputs);
   const contexts = buildModels(inputs, resolved);
   const points = buildPoints(contexts, resolved);
@@ -27,7 +29,10 @@ export function buildReport(given: ReportInputs): Report {
     generatedAt: inputs.generatedAt,
     workspace: inputs.workspace,
     tool: { name: 'GreenLens', version: inputs.toolVersion },
-    assumptions: { ...resolved.assumptions, notes: [...(inputs.hardware.notes ?? []), ...resolved.intensity.notes, ...resolved.tariff.notes] },
+    assumptions: {
+      ...resolved.assumptions,
+      notes: [...(inputs.hardware.notes ?? []), ...resolved.intensity.notes, ...resolved.tariff.notes],
+    },
     models,
     points,
     recommendations,
@@ -46,9 +51,18 @@ function usableProfile(p: ProfileResult): ProfileResult {
   if (p.variants.every(finiteReading)) return p;
   return {
     ...p,
-    variants: p.variants.map((v) => (finiteReading(v) ? v : {
-      ...v, energy: undefined, energyRatio: undefined,
-      notes: [...v.notes, 'Its energy reading is not a finite number (the meter failed part-way), so no energy figure is built on it.'],
-    })),
+    variants: p.variants.map((v) =>
+      finiteReading(v)
+        ? v
+        : {
+            ...v,
+            energy: undefined,
+            energyRatio: undefined,
+            notes: [
+              ...v.notes,
+              'Its energy reading is not a finite number (the meter failed part-way), so no energy figure is built on it.',
+            ],
+          },
+    ),
   };
 }

@@ -76,7 +76,14 @@ export class PythonInputCache {
   /** The cached input, when the file is unchanged and still has the same relative path. */
   get(file: FoundFile, stamp: FileStamp | undefined): ReportPythonInput | undefined {
     const hit = this.entries.get(file.abs);
-    if (!hit || !stamp || hit.stamp.mtimeMs !== stamp.mtimeMs || hit.stamp.size !== stamp.size || hit.input.file !== file.rel) return undefined;
+    if (
+      !hit ||
+      !stamp ||
+      hit.stamp.mtimeMs !== stamp.mtimeMs ||
+      hit.stamp.size !== stamp.size ||
+      hit.input.file !== file.rel
+    )
+      return undefined;
     return hit.input;
   }
 
@@ -101,7 +108,9 @@ export function reportPath(root: GatherRoot, file: string, multiRoot: boolean): 
  * words an editor setting as the flag that sets it, in everything it prints).
  */
 export function hardwareSource(hw: ResolvedHardware, settings: Pick<Settings, 'hardwareProfile'>): string {
-  return hw.chosenBy === 'detected' ? 'detected on this machine' : `setting greenlens.${SETTING_KEYS.hardwareProfile} = ${settings.hardwareProfile}`;
+  return hw.chosenBy === 'detected'
+    ? 'detected on this machine'
+    : `setting greenlens.${SETTING_KEYS.hardwareProfile} = ${settings.hardwareProfile}`;
 }
 
 /** Gathers the report's inputs; never rejects for a bad file (each says why it has no figures). */
@@ -114,7 +123,11 @@ export async function gatherReportInputs(opts: GatherOptions): Promise<GatheredI
     for (const abs of found.python) python.push({ rel: reportPath(root, abs, multi), abs });
     for (const abs of found.onnx) onnx.push({ rel: reportPath(root, abs, multi), abs });
   }
-  const [pythonInputs, onnxInputs, detected] = await Promise.all([analyzePython(python, opts), inspectOnnx(onnx, opts), opts.detectHardware()]);
+  const [pythonInputs, onnxInputs, detected] = await Promise.all([
+    analyzePython(python, opts),
+    inspectOnnx(onnx, opts),
+    opts.detectHardware(),
+  ]);
   opts.signal?.throwIfAborted();
   const hw = resolveHardware(opts.settings.hardwareProfile, detected);
   const stored = opts.profiles ?? {};
@@ -144,18 +157,24 @@ async function analyzePython(files: FoundFile[], opts: GatherOptions): Promise<R
   const out = files.map((f, i) => opts.cache?.get(f, stamps[i]));
   const stale = files.flatMap((f, i) => (out[i] ? [] : [{ f, i }]));
   if (stale.length > 0) {
-    const results = await analyzePythonFiles(stale.map((s) => s.f.abs), {
-      wasmDir: opts.wasmDir, signal: opts.signal,
-      // Models defined in one file and created in another are resolved across all the folders.
-      workspaceRoots: opts.roots.map((r) => r.path),
-    });
-    await Promise.all(results.map(async (r: FileAnalysis, k) => {
-      const { f, i } = stale[k]!;
-      const input = await pythonInput(f, r, opts.files);
-      out[i] = input;
-      const stamp = stamps[i];
-      if (stamp) opts.cache?.set(f.abs, stamp, input);
-    }));
+    const results = await analyzePythonFiles(
+      stale.map((s) => s.f.abs),
+      {
+        wasmDir: opts.wasmDir,
+        signal: opts.signal,
+        // Models defined in one file and created in another are resolved across all the folders.
+        workspaceRoots: opts.roots.map((r) => r.path),
+      },
+    );
+    await Promise.all(
+      results.map(async (r: FileAnalysis, k) => {
+        const { f, i } = stale[k]!;
+        const input = await pythonInput(f, r, opts.files);
+        out[i] = input;
+        const stamp = stamps[i];
+        if (stamp) opts.cache?.set(f.abs, stamp, input);
+      }),
+    );
   }
   opts.cache?.keepOnly(new Set(files.map((f) => f.abs)));
   return out.map((input, i) => input ?? { file: files[i]!.rel, error: 'could not be read' });
@@ -179,11 +198,13 @@ async function pythonInput(f: FoundFile, r: FileAnalysis, files: FileReader): Pr
 }
 
 function inspectOnnx(files: FoundFile[], opts: GatherOptions): Promise<ReportOnnxInput[]> {
-  return Promise.all(files.map(async (f) => {
-    try {
-      return { file: f.rel, summary: await opts.inspectOnnx(f.abs) };
-    } catch (err) {
-      return { file: f.rel, error: (err as Error).message };
-    }
-  }));
+  return Promise.all(
+    files.map(async (f) => {
+      try {
+        return { file: f.rel, summary: await opts.inspectOnnx(f.abs) };
+      } catch (err) {
+        return { file: f.rel, error: (err as Error).message };
+      }
+    }),
+  );
 }

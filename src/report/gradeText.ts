@@ -6,7 +6,9 @@
 import type { CatalogFacts } from './types';
 
 /** The letters and reference device of a model's catalog grade. */
-export function gradeShort(c: Pick<CatalogFacts, 'grade' | 'gradeRange' | 'referenceDevice' | 'gradeLabel' | 'testNetwork'>): string {
+export function gradeShort(
+  c: Pick<CatalogFacts, 'grade' | 'gradeRange' | 'referenceDevice' | 'gradeLabel' | 'testNetwork'>,
+): string {
   if (c.testNetwork) return 'not graded (a test network)';
   // A report written before the device was stored: its long label names the device, when it has one.
   if (!c.referenceDevice) return c.gradeLabel ?? `${c.grade} (reference device not stated)`;

@@ -60,7 +60,10 @@ function dominates(a: WeightsCandidate, b: WeightsCandidate): boolean {
  * accuracy both stay (and are then told apart by their weights' names). Order is kept; `merged` maps each
  * survivor to the names of the candidates it absorbed.
  */
-export function mergeWeightVariants<T>(items: readonly T[], candidate: (t: T) => WeightsCandidate): { kept: T[]; merged: Map<T, string[]> } {
+export function mergeWeightVariants<T>(
+  items: readonly T[],
+  candidate: (t: T) => WeightsCandidate,
+): { kept: T[]; merged: Map<T, string[]> } {
   const groups = new Map<string, T[]>();
   for (const t of items) {
     const c = candidate(t);
@@ -72,7 +75,11 @@ export function mergeWeightVariants<T>(items: readonly T[], candidate: (t: T) =>
   for (const group of groups.values()) {
     for (const [i, t] of group.entries()) {
       // The first in order of those that beat it absorbs it; of two equal candidates the first stays.
-      const beats = (o: T, j: number) => j !== i && !dropped.has(o) && dominates(candidate(o), candidate(t)) && (j < i || !dominates(candidate(t), candidate(o)));
+      const beats = (o: T, j: number) =>
+        j !== i &&
+        !dropped.has(o) &&
+        dominates(candidate(o), candidate(t)) &&
+        (j < i || !dominates(candidate(t), candidate(o)));
       const winner = group.find(beats);
       if (!winner) continue;
       dropped.add(t);

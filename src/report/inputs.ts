@@ -10,8 +10,11 @@ import type { ProfileResult } from '../profiler/types';
 import type { Settings } from '../settings';
 
 /** The settings the report reads (already sanitized by `sanitizeSettings`). */
-export type ReportSettings = Pick<Settings, 'electricityPrice' | 'currency' | 'carbonRegion' | 'carbonIntensity' | 'inferencesPerDay' | 'accuracyTolerance'>
-  & Partial<Pick<Settings, 'deploymentTarget' | 'deploymentBatch'>>;
+export type ReportSettings = Pick<
+  Settings,
+  'electricityPrice' | 'currency' | 'carbonRegion' | 'carbonIntensity' | 'inferencesPerDay' | 'accuracyTolerance'
+> &
+  Partial<Pick<Settings, 'deploymentTarget' | 'deploymentBatch'>>;
 
 /** One ONNX file of the workspace: its summary, or why it could not be read. */
 export interface ReportOnnxInput {

@@ -42,13 +42,19 @@ function attempt<T>(notes: string[], what: string, f: () => T): T | undefined {
   }
 }
 
-function yearlyOf(energy: Estimate | undefined, r: ResolvedAssumptions, notes: string[], model: TargetModel = {}): YearlyImpact | undefined {
+function yearlyOf(
+  energy: Estimate | undefined,
+  r: ResolvedAssumptions,
+  notes: string[],
+  model: TargetModel = {},
+): YearlyImpact | undefined {
   return energy ? attempt(notes, 'yearly figure', () => r.yearly(energy, model)) : undefined;
 }
 
 function staticCost(summary: OnnxSummary, device: Device, notes: string[]): StaticCost {
   const gmacs = summary.cost.macs / 1e9;
-  const energyPerInference = gmacs > 0 ? attempt(notes, 'MAC-based energy estimate', () => energyFromMacs({ gmacs, device })) : undefined;
+  const energyPerInference =
+    gmacs > 0 ? attempt(notes, 'MAC-based energy estimate', () => energyFromMacs({ gmacs, device })) : undefined;
   return {
     params: summary.structure.parameters.count,
     gmacs,
@@ -71,11 +77,22 @@ export function baselineEnergy(ctx: ModelContext): Estimate | undefined {
 
 function onnxModel(input: ReportOnnxInput, inputs: ReportInputs, r: ResolvedAssumptions): ModelContext {
   const notes: string[] = [];
-  const model: ReportModel = { id: `onnx:${input.file}`, kind: 'onnx', name: path.posix.basename(input.file), file: input.file, framework: 'onnx', findings: [], notes };
+  const model: ReportModel = {
+    id: `onnx:${input.file}`,
+    kind: 'onnx',
+    name: path.posix.basename(input.file),
+    file: input.file,
+    framework: 'onnx',
+    findings: [],
+    notes,
+  };
   if (input.error) notes.push(`Unreadable: ${input.error}`);
   if (input.summary) {
     model.static = staticCost(input.summary, r.device, notes);
-    if (input.summary.cost.coverage.macShare < 1) notes.push(`Only ${(input.summary.cost.coverage.macShare * 100).toFixed(0)} % of the MAC-bearing nodes could be counted: the static figures are a lower bound.`);
+    if (input.summary.cost.coverage.macShare < 1)
+      notes.push(
+        `Only ${(input.summary.cost.coverage.macShare * 100).toFixed(0)} % of the MAC-bearing nodes could be counted: the static figures are a lower bound.`,
+      );
   }
   const profile = inputs.profiles?.[input.file];
   if (profile) model.profile = profile;
@@ -90,7 +107,17 @@ function onnxModel(input: ReportOnnxInput, inputs: ReportInputs, r: ResolvedAssu
 }
 
 function catalogFacts(entry: CatalogEntry, energy: Estimate): CatalogFacts {
-  const facts: CatalogFacts = { name: entry.name, library: entry.source, top1: entry.top1, gmacs: entry.gmacs, grade: entry.grade, gradeLabel: gradeLabel(entry), referenceDevice: REFERENCE_DEVICE, energyPerInference: energy, source: entry.source === 'torchvision' ? SOURCES.torchvision : SOURCES.timmResults };
+  const facts: CatalogFacts = {
+    name: entry.name,
+    library: entry.source,
+    top1: entry.top1,
+    gmacs: entry.gmacs,
+    grade: entry.grade,
+    gradeLabel: gradeLabel(entry),
+    referenceDevice: REFERENCE_DEVICE,
+    energyPerInference: energy,
+    source: entry.source === 'torchvision' ? SOURCES.torchvision : SOURCES.timmResults,
+  };
   if (entry.gradeRange && entry.gradeRange[0] !== entry.gradeRange[1]) facts.gradeRange = [...entry.gradeRange];
   if (entry.testNetwork) facts.testNetwork = true;
   return facts;
@@ -99,11 +126,24 @@ function catalogFacts(entry: CatalogEntry, energy: Estimate): CatalogFacts {
 function siteModel(file: string, site: ModelSite, source: string | undefined, r: ResolvedAssumptions): ModelContext {
   const notes: string[] = [];
   const line = site.range.start.line + 1;
-  const model: ReportModel = { id: `py:${file}:${line}`, kind: 'python-site', name: site.modelId ?? site.callee, file, line, framework: site.framework, findings: [], notes };
+  const model: ReportModel = {
+    id: `py:${file}:${line}`,
+    kind: 'python-site',
+    name: site.modelId ?? site.callee,
+    file,
+    line,
+    framework: site.framework,
+    findings: [],
+    notes,
+  };
   const ctx: ModelContext = { model, site, source };
   const match = lookupSite(site);
   if (!match) {
-    notes.push(site.modelId ? `"${site.modelId}" is not in the catalog (ImageNet classifiers from timm and torchvision): no energy figure.` : 'The model is not named statically: no energy figure.');
+    notes.push(
+      site.modelId
+        ? `"${site.modelId}" is not in the catalog (ImageNet classifiers from timm and torchvision): no energy figure.`
+        : 'The model is not named statically: no energy figure.',
+    );
     return ctx;
   }
   if (match.note) notes.push(match.note);
@@ -119,7 +159,13 @@ function siteModel(file: string, site: ModelSite, source: string | undefined, r:
 }
 
 function toReportFinding(f: Finding, file: string): ReportFinding {
-  const out: ReportFinding = { ruleId: f.ruleId, message: f.message, severity: f.severity, file, line: f.range.start.line + 1 };
+  const out: ReportFinding = {
+    ruleId: f.ruleId,
+    message: f.message,
+    severity: f.severity,
+    file,
+    line: f.range.start.line + 1,
+  };
   if (f.fix) out.fix = { title: f.fix.title, edits: f.fix.edits };
   return out;
 }
@@ -129,7 +175,10 @@ function linkedOnnx(file: string, site: ModelSite, onnx: ModelContext[]): ModelC
   if (site.framework !== 'onnxruntime' || !site.path) return undefined;
   const p = site.path.replace(/\\/g, '/');
   const candidates = [path.posix.normalize(p), path.posix.normalize(path.posix.join(path.posix.dirname(file), p))];
-  return onnx.find((m) => candidates.includes(m.model.file)) ?? onnx.find((m) => m.model.file.endsWith(`/${p.replace(/^\.\//, '')}`));
+  return (
+    onnx.find((m) => candidates.includes(m.model.file)) ??
+    onnx.find((m) => m.model.file.endsWith(`/${p.replace(/^\.\//, '')}`))
+  );
 }
 
 /** The model a finding concerns: its site's, else the nearest site above it in the file, else the file's first. */

@@ -13,7 +13,10 @@ type Quality = NonNullable<TradeoffPoint['quality']>;
 /** The baseline's accuracy on the labelled samples: its own figure, or the one recorded beside a variant's. */
 function baselineAccuracy(profile: ProfileResult): number | undefined {
   const base = profile.variants.find((v) => v.kind === 'baseline');
-  return base?.accuracy?.accuracy ?? profile.variants.find((v) => v.accuracy?.baselineAccuracy !== undefined)?.accuracy?.baselineAccuracy;
+  return (
+    base?.accuracy?.accuracy ??
+    profile.variants.find((v) => v.accuracy?.baselineAccuracy !== undefined)?.accuracy?.baselineAccuracy
+  );
 }
 
 /**
@@ -26,10 +29,20 @@ export function variantQuality(profile: ProfileResult, v: VariantResult): Qualit
   const labelled = profile.inputs.labelled || profile.variants.some((x) => x.accuracy?.accuracy !== undefined);
   if (labelled) {
     const acc = v.kind === 'baseline' ? baselineAccuracy(profile) : a?.accuracy;
-    if (acc !== undefined) return { value: acc * 100, metric: 'accuracy', source: `top-1 accuracy on ${a?.samples ?? 'the'} labelled samples${profile.inputs.description === 'not read' ? '' : ` (${profile.inputs.description})`}` };
+    if (acc !== undefined)
+      return {
+        value: acc * 100,
+        metric: 'accuracy',
+        source: `top-1 accuracy on ${a?.samples ?? 'the'} labelled samples${profile.inputs.description === 'not read' ? '' : ` (${profile.inputs.description})`}`,
+      };
   }
   if (v.kind === 'baseline') return { value: 100, metric: 'agreement', source: 'the fp32 baseline agrees with itself' };
-  if (a?.top1Agreement !== undefined) return { value: a.top1Agreement * 100, metric: 'agreement', source: `top-1 agreement with the fp32 baseline on ${a.samples} samples (${profile.inputs.description})` };
+  if (a?.top1Agreement !== undefined)
+    return {
+      value: a.top1Agreement * 100,
+      metric: 'agreement',
+      source: `top-1 agreement with the fp32 baseline on ${a.samples} samples (${profile.inputs.description})`,
+    };
   return undefined;
 }
 
@@ -51,8 +64,13 @@ function profilePoints(ctx: ModelContext, r: ResolvedAssumptions): TradeoffPoint
     if (v.status !== 'measured' || !energy) continue;
     const isBase = v.kind === 'baseline';
     const p: TradeoffPoint = {
-      modelId: ctx.model.id, series: isBase ? 'model' : 'variant', label: isBase ? `${ctx.model.name} (as is)` : v.label, ref: v.id,
-      energyPerInference: energy, latencyMs: latency(v), onFrontier: false,
+      modelId: ctx.model.id,
+      series: isBase ? 'model' : 'variant',
+      label: isBase ? `${ctx.model.name} (as is)` : v.label,
+      ref: v.id,
+      energyPerInference: energy,
+      latencyMs: latency(v),
+      onFrontier: false,
       yearly: r.yearly(energy, targetModelOf(ctx)),
     };
     const q = variantQuality(profile, v);
@@ -65,16 +83,33 @@ function profilePoints(ctx: ModelContext, r: ResolvedAssumptions): TradeoffPoint
 /** The model as it is when it was not measured: the static or catalog estimate. */
 function staticPoint(ctx: ModelContext): TradeoffPoint | undefined {
   if (!ctx.energy) return undefined;
-  const p: TradeoffPoint = { modelId: ctx.model.id, series: 'model', label: ctx.model.name, energyPerInference: ctx.energy, yearly: ctx.model.yearly, onFrontier: false };
-  if (ctx.entry) p.quality = { value: ctx.entry.top1, metric: 'imagenet-top1', source: `ImageNet-1k top-1 of ${ctx.entry.name} (${ctx.model.catalog?.source ?? 'catalog'})` };
+  const p: TradeoffPoint = {
+    modelId: ctx.model.id,
+    series: 'model',
+    label: ctx.model.name,
+    energyPerInference: ctx.energy,
+    yearly: ctx.model.yearly,
+    onFrontier: false,
+  };
+  if (ctx.entry)
+    p.quality = {
+      value: ctx.entry.top1,
+      metric: 'imagenet-top1',
+      source: `ImageNet-1k top-1 of ${ctx.entry.name} (${ctx.model.catalog?.source ?? 'catalog'})`,
+    };
   return p;
 }
 
 function alternativePoints(ctx: ModelContext, alts: readonly Alternative[], r: ResolvedAssumptions): TradeoffPoint[] {
   return alts.map((a) => ({
-    modelId: ctx.model.id, series: 'alternative', label: a.entry.name, ref: a.entry.name, energyPerInference: a.energy,
+    modelId: ctx.model.id,
+    series: 'alternative',
+    label: a.entry.name,
+    ref: a.entry.name,
+    energyPerInference: a.energy,
     quality: { value: a.entry.top1, metric: 'imagenet-top1', source: a.evidence[0] ?? 'catalog' },
-    yearly: r.yearly(a.energy, { gmacs: a.entry.gmacs, mactsM: a.entry.mactsM }), onFrontier: false,
+    yearly: r.yearly(a.energy, { gmacs: a.entry.gmacs, mactsM: a.entry.mactsM }),
+    onFrontier: false,
   }));
 }
 
@@ -86,13 +121,15 @@ function alternativePoints(ctx: ModelContext, alts: readonly Alternative[], r: R
 export function markFrontier(points: TradeoffPoint[]): void {
   for (const p of points) {
     const pq = p.quality?.value;
-    p.onFrontier = pq === undefined || !points.some((q) => {
-      const qq = q.quality?.value;
-      if (q === p || qq === undefined || q.quality?.metric !== p.quality?.metric) return false;
-      const e = q.energyPerInference.value;
-      const pe = p.energyPerInference.value;
-      return e <= pe && qq >= pq && (e < pe || qq > pq);
-    });
+    p.onFrontier =
+      pq === undefined ||
+      !points.some((q) => {
+        const qq = q.quality?.value;
+        if (q === p || qq === undefined || q.quality?.metric !== p.quality?.metric) return false;
+        const e = q.energyPerInference.value;
+        const pe = p.energyPerInference.value;
+        return e <= pe && qq >= pq && (e < pe || qq > pq);
+      });
   }
 }
 

@@ -17,9 +17,13 @@ export const REPORT_FORMATS: readonly ReportFormat[] = ['html', 'md', 'json', 'c
  */
 export function renderReport(report: Report, format: ReportFormat, distDir: string): string {
   switch (format) {
-    case 'html': return renderReportHtml(report, loadReportAssets(distDir));
-    case 'md': return exportMarkdown(report);
-    case 'json': return exportJson(report);
-    case 'csv': return exportCsv(report);
+    case 'html':
+      return renderReportHtml(report, loadReportAssets(distDir));
+    case 'md':
+      return exportMarkdown(report);
+    case 'json':
+      return exportJson(report);
+    case 'csv':
+      return exportCsv(report);
   }
 }

@@ -30,7 +30,14 @@ export interface ReportAssumptions {
    * The one-off cost of acting on a recommendation (engineer hours × rate, in `electricity.currency`),
    * which break-even times divide by the yearly savings.
    */
-  oneOffCost?: { hourlyRate: number; variantHours: number; alternativeHours: number; codeChangeHours: number; currency: string; source: string };
+  oneOffCost?: {
+    hourlyRate: number;
+    variantHours: number;
+    alternativeHours: number;
+    codeChangeHours: number;
+    currency: string;
+    source: string;
+  };
   /** What the user should know about these assumptions (fallbacks, unknown hardware). */
   notes?: string[];
 }
@@ -169,5 +176,12 @@ export interface Report {
    * A one-line workspace summary, e.g. "≈ 1.2 kWh/yr · grade C (RTX 3090)"; `gradeDevice` is the device
    * `worstGrade` is relative to (absent in reports of older versions).
    */
-  summary: { yearlyEnergy?: Estimate; worstGrade?: string; gradeDevice?: string; models: number; profiled: number; text: string };
+  summary: {
+    yearlyEnergy?: Estimate;
+    worstGrade?: string;
+    gradeDevice?: string;
+    models: number;
+    profiled: number;
+    text: string;
+  };
 }

@@ -29,16 +29,21 @@ export function datasetCandidates(folder: string, modelFile: string): DatasetCan
   const dataDir = path.join(folder, 'data');
   let names: string[];
   try {
-    names = readdirSync(dataDir, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name).sort();
+    names = readdirSync(dataDir, { withFileTypes: true })
+      .filter((d) => d.isDirectory())
+      .map((d) => d.name)
+      .sort();
   } catch {
     return [];
   }
   const word = firstWord(path.basename(modelFile));
-  const found = names.filter((n) => existsSync(path.join(dataDir, n, 'inputs.npy'))).map((n) => ({
-    dir: path.join(dataDir, n),
-    labelled: existsSync(path.join(dataDir, n, 'labels.json')),
-    matchesModel: word !== '' && firstWord(n) === word,
-  }));
+  const found = names
+    .filter((n) => existsSync(path.join(dataDir, n, 'inputs.npy')))
+    .map((n) => ({
+      dir: path.join(dataDir, n),
+      labelled: existsSync(path.join(dataDir, n, 'labels.json')),
+      matchesModel: word !== '' && firstWord(n) === word,
+    }));
   return [...found.filter((c) => c.matchesModel), ...found.filter((c) => !c.matchesModel)];
 }
 

@@ -16,7 +16,8 @@ export interface WorkspaceFiles {
 /** The file that marks a folder as GreenLens's own output (reports, variant models, caches). */
 export const OUTPUT_MARKER = '.greenlens-output';
 
-const MARKER_TEXT = 'GreenLens wrote this folder (reports, optimized variants, caches). GreenLens never analyzes a folder holding this file.\n';
+const MARKER_TEXT =
+  'GreenLens wrote this folder (reports, optimized variants, caches). GreenLens never analyzes a folder holding this file.\n';
 
 /** Creates `dir` if needed and marks it as GreenLens's output, which workspace discovery then skips. */
 export async function markOutputFolder(dir: string): Promise<void> {
@@ -24,7 +25,17 @@ export async function markOutputFolder(dir: string): Promise<void> {
   await writeFile(path.join(dir, OUTPUT_MARKER), MARKER_TEXT);
 }
 
-const ALWAYS_SKIPPED = new Set(['.git', 'node_modules', '.venv', 'venv', '__pycache__', '.tox', '.mypy_cache', 'site-packages', '.ipynb_checkpoints']);
+const ALWAYS_SKIPPED = new Set([
+  '.git',
+  'node_modules',
+  '.venv',
+  'venv',
+  '__pycache__',
+  '.tox',
+  '.mypy_cache',
+  'site-packages',
+  '.ipynb_checkpoints',
+]);
 
 export interface FindOptions {
   /** Extra gitignore-style patterns (the `greenlens.exclude` setting). */
@@ -78,7 +89,10 @@ export async function findWorkspaceFiles(root: string, opts: FindOptions = {}): 
   const links = new Set<string>();
   await walk(root, [{ ig: base, at: root }]);
   if (links.size === 0) return result;
-  return { python: await withoutDuplicateLinks(result.python, links), onnx: await withoutDuplicateLinks(result.onnx, links) };
+  return {
+    python: await withoutDuplicateLinks(result.python, links),
+    onnx: await withoutDuplicateLinks(result.onnx, links),
+  };
 }
 
 /**
@@ -86,7 +100,10 @@ export async function findWorkspaceFiles(root: string, opts: FindOptions = {}): 
  * link loop cannot make the walk endless.
  */
 async function isLinkToFile(file: string): Promise<boolean> {
-  return stat(file).then((st) => st.isFile(), () => false);
+  return stat(file).then(
+    (st) => st.isFile(),
+    () => false,
+  );
 }
 
 /** Drops links whose target the walk found already (or through another link), keeping the walk's order. */

@@ -13,10 +13,19 @@ import { SETTING_KEYS } from '../settings';
 
 /** Settings a repository may set. Per-user concerns (code lenses, diagnostics, profiling budget) stay out. */
 export const REPO_KEYS: readonly string[] = [
-  SETTING_KEYS.electricityPrice, SETTING_KEYS.currency, SETTING_KEYS.carbonRegion, SETTING_KEYS.carbonIntensity,
-  SETTING_KEYS.hardwareProfile, SETTING_KEYS.inferencesPerDay, SETTING_KEYS.accuracyTolerance, SETTING_KEYS.exclude,
-  SETTING_KEYS.deploymentTarget, SETTING_KEYS.deploymentBatch, SETTING_KEYS.checkThreshold,
-  SETTING_KEYS.checkNewSiteGmacs, SETTING_KEYS.checkFindingSeverity,
+  SETTING_KEYS.electricityPrice,
+  SETTING_KEYS.currency,
+  SETTING_KEYS.carbonRegion,
+  SETTING_KEYS.carbonIntensity,
+  SETTING_KEYS.hardwareProfile,
+  SETTING_KEYS.inferencesPerDay,
+  SETTING_KEYS.accuracyTolerance,
+  SETTING_KEYS.exclude,
+  SETTING_KEYS.deploymentTarget,
+  SETTING_KEYS.deploymentBatch,
+  SETTING_KEYS.checkThreshold,
+  SETTING_KEYS.checkNewSiteGmacs,
+  SETTING_KEYS.checkFindingSeverity,
 ];
 
 /** A configuration file that exists but cannot be used. */
@@ -39,7 +48,12 @@ function isTable(v: unknown): v is Record<string, unknown> {
 }
 
 /** Nested tables to dotted keys; a key that is not a repository setting is an error naming it. */
-function flatten(table: Record<string, unknown>, source: string, prefix = '', out: Record<string, unknown> = {}): Record<string, unknown> {
+function flatten(
+  table: Record<string, unknown>,
+  source: string,
+  prefix = '',
+  out: Record<string, unknown> = {},
+): Record<string, unknown> {
   for (const [k, v] of Object.entries(table)) {
     const key = prefix ? `${prefix}.${k}` : k;
     if (REPO_KEYS.includes(key)) out[key] = v;
@@ -66,7 +80,10 @@ function readText(file: string): string | undefined {
   }
   try {
     const size = fstatSync(fd).size;
-    if (size > MAX_CONFIG_BYTES) throw new RepoConfigError(`${path.basename(file)} is ${size} bytes; a configuration file may have at most ${MAX_CONFIG_BYTES}.`);
+    if (size > MAX_CONFIG_BYTES)
+      throw new RepoConfigError(
+        `${path.basename(file)} is ${size} bytes; a configuration file may have at most ${MAX_CONFIG_BYTES}.`,
+      );
     return readFileSync(fd, 'utf8');
   } finally {
     closeSync(fd);

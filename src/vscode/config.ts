@@ -25,8 +25,10 @@ export function readSettings(scope?: vscode.ConfigurationScope): SanitizedSettin
   const cfg = vscode.workspace.getConfiguration(SECTION, scope);
   const { config, problem } = repoConfig();
   const raw: Record<string, unknown> = {};
-  for (const key of Object.values(SETTING_KEYS)) raw[key] = layeredValue(key, cfg.inspect(key), config.raw) ?? cfg.get(key);
-  const names = (key: string): string => (key in config.raw && config.source ? `${config.source}: ${key}` : `greenlens.${key}`);
+  for (const key of Object.values(SETTING_KEYS))
+    raw[key] = layeredValue(key, cfg.inspect(key), config.raw) ?? cfg.get(key);
+  const names = (key: string): string =>
+    key in config.raw && config.source ? `${config.source}: ${key}` : `greenlens.${key}`;
   const result = sanitizeSettings(raw, names);
   if (problem) result.problems.push({ key: 'repository', message: problem });
   return result;
@@ -52,7 +54,9 @@ export class SettingsStore implements vscode.Disposable {
     });
     const folder = vscode.workspace.workspaceFolders?.[0];
     if (folder) {
-      this.watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(folder, '{greenlens.json,pyproject.toml}'));
+      this.watcher = vscode.workspace.createFileSystemWatcher(
+        new vscode.RelativePattern(folder, '{greenlens.json,pyproject.toml}'),
+      );
       this.watcher.onDidChange(reload);
       this.watcher.onDidCreate(reload);
       this.watcher.onDidDelete(reload);

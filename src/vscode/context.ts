@@ -28,10 +28,15 @@ export type CommandTable = { readonly [K in CommandId]: CommandFactory };
 
 export class GreenLensContext implements vscode.Disposable {
   readonly config: SettingsStore;
-  private readonly owned = new Ownership<GreenLensContext>((err) => this.log.error(`Releasing a GreenLens resource failed: ${(err as Error)?.stack ?? String(err)}`));
+  private readonly owned = new Ownership<GreenLensContext>((err) =>
+    this.log.error(`Releasing a GreenLens resource failed: ${(err as Error)?.stack ?? String(err)}`),
+  );
 
   /** Takes the output channel over: it is disposed last, after everything that may still log. */
-  constructor(readonly extension: vscode.ExtensionContext, readonly log: vscode.LogOutputChannel) {
+  constructor(
+    readonly extension: vscode.ExtensionContext,
+    readonly log: vscode.LogOutputChannel,
+  ) {
     this.push(log);
     this.config = new SettingsStore(log);
     this.push(this.config);

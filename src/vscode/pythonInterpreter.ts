@@ -16,8 +16,13 @@ export interface ResolvedInterpreter {
   note?: string;
 }
 
-interface EnvironmentPath { path: string; id?: string }
-interface ResolvedEnvironment { executable?: { uri?: vscode.Uri } }
+interface EnvironmentPath {
+  path: string;
+  id?: string;
+}
+interface ResolvedEnvironment {
+  executable?: { uri?: vscode.Uri };
+}
 interface EnvironmentsApi {
   getActiveEnvironmentPath(resource?: vscode.Uri): EnvironmentPath;
   resolveEnvironment(env: EnvironmentPath | string): Promise<ResolvedEnvironment | undefined>;
@@ -35,7 +40,9 @@ function withTimeout<T>(p: Thenable<T>, ms: number, what: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   return Promise.race([
     Promise.resolve(p).finally(() => clearTimeout(timer)),
-    new Promise<T>((_, reject) => { timer = setTimeout(() => reject(new Error(`${what} did not answer within ${ms / 1000} s`)), timerDelay(ms)); }),
+    new Promise<T>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`${what} did not answer within ${ms / 1000} s`)), timerDelay(ms));
+    }),
   ]);
 }
 
@@ -44,10 +51,17 @@ async function fromPythonExtension(resource?: vscode.Uri): Promise<{ path?: stri
   const ext = vscode.extensions.getExtension<{ environments?: unknown }>(PYTHON_EXTENSION);
   if (!ext) return {};
   try {
-    const api = ext.isActive ? ext.exports : await withTimeout(ext.activate(), ACTIVATION_TIMEOUT_MS, 'the Python extension');
-    if (!isEnvironmentsApi(api?.environments)) return { note: 'the Python extension has no environments API (too old?)' };
+    const api = ext.isActive
+      ? ext.exports
+      : await withTimeout(ext.activate(), ACTIVATION_TIMEOUT_MS, 'the Python extension');
+    if (!isEnvironmentsApi(api?.environments))
+      return { note: 'the Python extension has no environments API (too old?)' };
     const envPath = api.environments.getActiveEnvironmentPath(resource);
-    const env = await withTimeout(api.environments.resolveEnvironment(envPath), ACTIVATION_TIMEOUT_MS, 'the Python extension');
+    const env = await withTimeout(
+      api.environments.resolveEnvironment(envPath),
+      ACTIVATION_TIMEOUT_MS,
+      'the Python extension',
+    );
     const exe = env?.executable?.uri?.fsPath ?? envPath.path;
     return exe ? { path: exe } : { note: 'the Python extension has no interpreter selected' };
   } catch (err) {
@@ -56,7 +70,11 @@ async function fromPythonExtension(resource?: vscode.Uri): Promise<{ path?: stri
 }
 
 /** Expands `${workspaceFolder}` and `~` in a configured path. */
-export function expandPythonPath(value: string, folder?: string, home = process.env.HOME ?? process.env.USERPROFILE ?? ''): string {
+export function expandPythonPath(
+  value: string,
+  folder?: string,
+  home = process.env.HOME ?? process.env.USERPROFILE ?? '',
+): string {
   let v = value.trim();
   if (folder) v = v.replace(/\$\{workspaceFolder\}/g, folder);
   if (v === '~' || v.startsWith('~/')) v = home + v.slice(1);
@@ -69,16 +87,29 @@ export async function resolvePythonInterpreter(resource?: vscode.Uri): Promise<R
   if (fromExt.path) return { path: fromExt.path, source: 'python-extension' };
   const folder = resource ? vscode.workspace.getWorkspaceFolder(resource)?.uri.fsPath : undefined;
   const setting = vscode.workspace.getConfiguration('greenlens', resource).get<unknown>('pythonPath');
-  if (typeof setting === 'string' && setting.trim() !== '') return { path: expandPythonPath(setting, folder), source: 'setting', ...(fromExt.note ? { note: fromExt.note } : {}) };
-  return { path: process.platform === 'win32' ? 'python' : 'python3', source: 'default', ...(fromExt.note ? { note: fromExt.note } : {}) };
+  if (typeof setting === 'string' && setting.trim() !== '')
+    return {
+      path: expandPythonPath(setting, folder),
+      source: 'setting',
+      ...(fromExt.note ? { note: fromExt.note } : {}),
+    };
+  return {
+    path: process.platform === 'win32' ? 'python' : 'python3',
+    source: 'default',
+    ...(fromExt.note ? { note: fromExt.note } : {}),
+  };
 }
 
 /** Words for where the interpreter came from. */
 export function describeInterpreter(i: ResolvedInterpreter): string {
   switch (i.source) {
-    case 'python-extension': return `${i.path} (selected in the Python extension)`;
-    case 'setting': return `${i.path} (greenlens.pythonPath)`;
-    case 'request': return i.path;
-    case 'default': return `${i.path} (the default; set greenlens.pythonPath or select an interpreter in the Python extension)`;
+    case 'python-extension':
+      return `${i.path} (selected in the Python extension)`;
+    case 'setting':
+      return `${i.path} (greenlens.pythonPath)`;
+    case 'request':
+      return i.path;
+    case 'default':
+      return `${i.path} (the default; set greenlens.pythonPath or select an interpreter in the Python extension)`;
   }
 }

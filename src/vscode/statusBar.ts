@@ -20,10 +20,17 @@ export function summaryTooltip(report: Report): vscode.MarkdownString {
   const lines = [`**GreenLens** — ${s.text}`, ''];
   const e = s.yearlyEnergy;
   if (e) {
-    lines.push(`Energy per year of ${s.models} model${s.models === 1 ? '' : 's'} at ${formatNumber(a.inferencesPerDay)} inferences a day each: ${formatNumber(e.value)} kWh (band ${formatNumber(e.low)}–${formatNumber(e.high)}), ${e.provenance}: ${e.method}.`);
+    lines.push(
+      `Energy per year of ${s.models} model${s.models === 1 ? '' : 's'} at ${formatNumber(a.inferencesPerDay)} inferences a day each: ${formatNumber(e.value)} kWh (band ${formatNumber(e.low)}–${formatNumber(e.high)}), ${e.provenance}: ${e.method}.`,
+    );
   }
-  lines.push(`${s.profiled} of ${s.models} model${s.models === 1 ? '' : 's'} measured on this machine; the other figures are estimated from the catalog or from counted MACs on ${a.hardware.name}.`);
-  if (s.worstGrade) lines.push(`Grade ${s.worstGrade} is the worst catalog grade (A–G, relative to the accuracy–energy frontier on an ${s.gradeDevice ?? REFERENCE_DEVICE}; see docs/grades.md).`);
+  lines.push(
+    `${s.profiled} of ${s.models} model${s.models === 1 ? '' : 's'} measured on this machine; the other figures are estimated from the catalog or from counted MACs on ${a.hardware.name}.`,
+  );
+  if (s.worstGrade)
+    lines.push(
+      `Grade ${s.worstGrade} is the worst catalog grade (A–G, relative to the accuracy–energy frontier on an ${s.gradeDevice ?? REFERENCE_DEVICE}; see docs/grades.md).`,
+    );
   lines.push('', 'Click to open the report.');
   const md = new vscode.MarkdownString(lines.join('\n\n'));
   md.isTrusted = false;
@@ -35,14 +42,17 @@ export function registerStatusBar(ctx: GreenLensContext, service: ReportService)
   const item = vscode.window.createStatusBarItem('greenlens.summary', vscode.StatusBarAlignment.Right, 100);
   item.name = 'GreenLens summary';
   item.command = Commands.showReport;
-  ctx.push(item, service.onDidChange(({ report }) => {
-    if (report.models.length === 0) {
-      item.hide();
-      return;
-    }
-    item.text = `$(graph) ${statusBarText(report)}`;
-    item.tooltip = summaryTooltip(report);
-    item.accessibilityInformation = { label: `GreenLens: ${report.summary.text}. Open the report.`, role: 'button' };
-    item.show();
-  }));
+  ctx.push(
+    item,
+    service.onDidChange(({ report }) => {
+      if (report.models.length === 0) {
+        item.hide();
+        return;
+      }
+      item.text = `$(graph) ${statusBarText(report)}`;
+      item.tooltip = summaryTooltip(report);
+      item.accessibilityInformation = { label: `GreenLens: ${report.summary.text}. Open the report.`, role: 'button' };
+      item.show();
+    }),
+  );
 }

@@ -35,9 +35,15 @@ function inPanel(api: VsCodeApi): void {
     runAction: (recommendationId, action) => api.postMessage({ type: 'runAction', recommendationId, action }),
     requestProfile: (modelId) => api.postMessage({ type: 'requestProfile', modelId }),
     exportReport: (format) => api.postMessage({ type: 'exportReport', format }),
-    openFile: (file, line) => api.postMessage(line === undefined ? { type: 'openFile', file } : { type: 'openFile', file, line }),
+    openFile: (file, line) =>
+      api.postMessage(line === undefined ? { type: 'openFile', file } : { type: 'openFile', file, line }),
   };
-  const page = new ReportPage(root, host, (s) => api.setState(s), (r) => api.postMessage({ type: 'rendered', ...r }));
+  const page = new ReportPage(
+    root,
+    host,
+    (s) => api.setState(s),
+    (r) => api.postMessage({ type: 'rendered', ...r }),
+  );
   const previous = restored(api.getState());
   if (previous) page.show(previous.report, previous.modelId, previous.sort);
   window.addEventListener('message', (event: MessageEvent<unknown>) => {
@@ -65,7 +71,12 @@ function standalone(): void {
   } catch {
     report = undefined;
   }
-  const page = new ReportPage(root, undefined, () => {}, () => {});
+  const page = new ReportPage(
+    root,
+    undefined,
+    () => {},
+    () => {},
+  );
   if (isReportShape(report)) page.show(report);
   else page.message('This file holds no readable GreenLens report.', 'alert');
 }

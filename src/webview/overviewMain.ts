@@ -17,7 +17,11 @@ const api = acquireVsCodeApi();
 const root = document.getElementById('root') as HTMLElement;
 // Whole sections are re-rendered: changes are announced through the page's own status line instead.
 root.removeAttribute('aria-live');
-const page = new OverviewPage(root, (m) => api.postMessage(m), (s) => api.setState(s));
+const page = new OverviewPage(
+  root,
+  (m) => api.postMessage(m),
+  (s) => api.setState(s),
+);
 
 const previous = api.getState() as Partial<OverviewState> | undefined;
 if (previous && isReportShape(previous.report) && previous.controls) page.show(previous as OverviewState);
@@ -28,7 +32,13 @@ window.addEventListener('message', (event: MessageEvent<unknown>) => {
     console.warn('GreenLens overview: ignored a malformed message from the host.');
     return;
   }
-  if (msg.type === 'showOverview') page.show({ report: msg.report, controls: msg.controls, canAct: msg.canAct, ...(msg.modelId ? { modelId: msg.modelId } : {}) });
+  if (msg.type === 'showOverview')
+    page.show({
+      report: msg.report,
+      controls: msg.controls,
+      canAct: msg.canAct,
+      ...(msg.modelId ? { modelId: msg.modelId } : {}),
+    });
   else if (msg.type === 'focusModel') page.focus(msg.modelId);
   else if (msg.type === 'busy') page.message(msg.message, 'status');
   else page.message(msg.message, 'alert');

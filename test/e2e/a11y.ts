@@ -19,7 +19,10 @@ export async function webviewFrame(page: Page, selector: string, timeoutMs = 60_
   for (const deadline = Date.now() + timeoutMs; Date.now() < deadline;) {
     for (const f of page.frames()) {
       if (f === page.mainFrame() || f.isDetached()) continue;
-      const n = await f.locator(selector).count().catch(() => 0);
+      const n = await f
+        .locator(selector)
+        .count()
+        .catch(() => 0);
       if (n > 0) return f;
     }
     await new Promise((r) => setTimeout(r, 250));
@@ -58,7 +61,8 @@ export interface KeyboardWalk {
   invisibleFocus: string[];
 }
 
-const ACTIONS = 'button:not([disabled]), a[href], select:not([disabled]), input:not([disabled]), textarea:not([disabled]), summary, [tabindex]:not([tabindex="-1"])';
+const ACTIONS =
+  'button:not([disabled]), a[href], select:not([disabled]), input:not([disabled]), textarea:not([disabled]), summary, [tabindex]:not([tabindex="-1"])';
 
 /**
  * Presses Tab from the top of the page until the focus leaves it, noting every action it reaches and

@@ -18,14 +18,21 @@ export const tests: E2ETest[] = [
       const auto = ctx.page.locator('.quick-input-list .monaco-list-row', { hasText: 'auto' }).first();
       await auto.waitFor({ timeout: 30_000 });
       const rows = await ctx.page.locator('.quick-input-list .monaco-list-row').allInnerTexts();
-      assert.ok(rows.some((r) => r.includes('detect this machine')), `quick pick rows: ${rows.join(' | ')}`);
+      assert.ok(
+        rows.some((r) => r.includes('detect this machine')),
+        `quick pick rows: ${rows.join(' | ')}`,
+      );
       await ctx.shot('hardware-profile-picker');
       // Choosing the fixed CPU entry writes the workspace setting: a visible, checkable effect.
-      await ctx.page.locator('.quick-input-list .monaco-list-row', { hasText: 'this machine’s CPU, fixed' }).first().click();
+      await ctx.page
+        .locator('.quick-input-list .monaco-list-row', { hasText: 'this machine’s CPU, fixed' })
+        .first()
+        .click();
       const settingsFile = join(ctx.workspace, '.vscode', 'settings.json');
       const read = () => (existsSync(settingsFile) ? readFileSync(settingsFile, 'utf8') : '');
       const deadline = Date.now() + 20_000;
-      while (!read().includes('greenlens.hardware.profile') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+      while (!read().includes('greenlens.hardware.profile') && Date.now() < deadline)
+        await new Promise((r) => setTimeout(r, 200));
       const written = JSON.parse(read()) as Record<string, string>;
       assert.equal(written['greenlens.hardware.profile'], cpus()[0]?.model.trim());
       await ctx.shot('hardware-profile-set');

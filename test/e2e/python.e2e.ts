@@ -16,15 +16,24 @@ export const tests: E2ETest[] = [
       assert.match(lensText, /Profile/);
       assert.match(lensText, /Greener…/);
       // The actions stay on screen: the lens line ends before the editor's right edge.
-      const [lensBox, editorBox] = await Promise.all([lens.boundingBox(), page.locator('.monaco-editor .view-lines').first().boundingBox()]);
-      assert.ok(lensBox && editorBox && lensBox.x + lensBox.width <= editorBox.x + editorBox.width, 'the lens and its actions fit the editor');
+      const [lensBox, editorBox] = await Promise.all([
+        lens.boundingBox(),
+        page.locator('.monaco-editor .view-lines').first().boundingBox(),
+      ]);
+      assert.ok(
+        lensBox && editorBox && lensBox.x + lensBox.width <= editorBox.x + editorBox.width,
+        'the lens and its actions fit the editor',
+      );
       await ctx.shot('code-lenses');
 
       await runCommand(page, 'View: Focus Problems');
       const row = page.locator('.markers-panel .monaco-list-row', { hasText: 'GL002' }).first();
       await row.waitFor({ timeout: 30_000 });
       const rows = await page.locator('.markers-panel .monaco-list-row').allInnerTexts();
-      assert.ok(rows.some((r) => r.includes('GreenLens') && r.includes('GL012')), `problem rows: ${rows.join(' | ')}`);
+      assert.ok(
+        rows.some((r) => r.includes('GreenLens') && r.includes('GL012')),
+        `problem rows: ${rows.join(' | ')}`,
+      );
       await ctx.shot('problems-panel');
 
       // Go to the inference call that GL002 flags and ask for quick fixes with Ctrl+.
@@ -36,12 +45,18 @@ export const tests: E2ETest[] = [
       const fix = page.locator('.action-widget .monaco-list-row', { hasText: 'Insert model.eval()' }).first();
       await fix.waitFor({ timeout: 30_000 });
       const menu = await page.locator('.action-widget .monaco-list-row').allInnerTexts();
-      assert.ok(menu.some((m) => m.includes('Show rule documentation (GL002)')), `menu: ${menu.join(' | ')}`);
+      assert.ok(
+        menu.some((m) => m.includes('Show rule documentation (GL002)')),
+        `menu: ${menu.join(' | ')}`,
+      );
       await ctx.shot('quick-fix-menu');
       await fix.click();
       await page.locator('.view-lines', { hasText: 'model.eval()' }).first().waitFor({ timeout: 15_000 });
       // The fixed problem leaves the Problems panel once the edit is re-analyzed.
-      await page.locator('.markers-panel .monaco-list-row', { hasText: 'GL002' }).first().waitFor({ state: 'detached', timeout: 30_000 });
+      await page
+        .locator('.markers-panel .monaco-list-row', { hasText: 'GL002' })
+        .first()
+        .waitFor({ state: 'detached', timeout: 30_000 });
       await ctx.shot('quick-fix-applied');
     },
   },

@@ -13,7 +13,10 @@ import { openFile, openWorkbench, runCommand, type E2EContext, type E2ETest } fr
 
 export const options = {
   // The secondary side bar would take the room the narrow column is measured in.
-  settings: { 'workbench.colorTheme': 'Default Light Modern', 'workbench.secondarySideBar.defaultVisibility': 'hidden' },
+  settings: {
+    'workbench.colorTheme': 'Default Light Modern',
+    'workbench.secondarySideBar.defaultVisibility': 'hidden',
+  },
 };
 
 /** A webview the accessibility check covers: how to open it, and an element that shows it has rendered. */
@@ -34,7 +37,9 @@ async function openFromExplorer(page: Page, name: string): Promise<void> {
 
 /** Chooses the report's model whose picker entry names `name`, so the trade-off chart has points to draw. */
 async function chooseModel(frame: Frame, name: string): Promise<void> {
-  const value = await frame.evaluate<string>(`[...document.querySelectorAll('#model-select option')].find((o) => o.textContent.includes(${JSON.stringify(name)}))?.value ?? ''`);
+  const value = await frame.evaluate<string>(
+    `[...document.querySelectorAll('#model-select option')].find((o) => o.textContent.includes(${JSON.stringify(name)}))?.value ?? ''`,
+  );
   assert.ok(value, `the report lists ${name}`);
   await frame.locator('#model-select').selectOption(value);
   await frame.locator('#pareto canvas').waitFor({ timeout: 30_000 });
@@ -46,7 +51,11 @@ const byCommand = (title: string) => (ctx: E2EContext) => runCommand(ctx.page, t
 // Every webview of the extension, one line each; a view of the side bar opens with byCommand('GreenLens: Focus on … View').
 const WEBVIEWS: Webview[] = [
   { name: 'report', open: byCommand('GreenLens: Show Report'), ready: '#model-detail .chart-cell' },
-  { name: 'onnx-viewer', open: (ctx) => openFile(ctx.page, 'fashion_mlp.onnx'), ready: '.figures .card[data-label="Grade"]' },
+  {
+    name: 'onnx-viewer',
+    open: (ctx) => openFile(ctx.page, 'fashion_mlp.onnx'),
+    ready: '.figures .card[data-label="Grade"]',
+  },
 ];
 
 function shotPath(ctx: E2EContext, name: string): string {
@@ -57,7 +66,9 @@ function shotPath(ctx: E2EContext, name: string): string {
 
 /** Width of the page's viewport and of its content: content wider than the viewport scrolls sideways. */
 async function widths(frame: Frame): Promise<{ view: number; content: number }> {
-  return frame.evaluate<{ view: number; content: number }>('({ view: document.documentElement.clientWidth, content: document.documentElement.scrollWidth })');
+  return frame.evaluate<{ view: number; content: number }>(
+    '({ view: document.documentElement.clientWidth, content: document.documentElement.scrollWidth })',
+  );
 }
 
 async function checkWebview(ctx: E2EContext, w: Webview): Promise<Frame> {
@@ -65,7 +76,11 @@ async function checkWebview(ctx: E2EContext, w: Webview): Promise<Frame> {
   const frame = await webviewFrame(ctx.page, w.ready, 120_000);
   const violations = await axeViolations(frame, ctx.repoRoot);
   for (const v of violations) console.log(`    axe ${w.name}: ${v.impact} ${v.id} (${v.help}): ${v.targets[0] ?? ''}`);
-  assert.deepEqual(blocking(violations).map((v) => `${v.id}: ${v.targets.join(' | ')}`), [], `${w.name}: no serious or critical axe violation`);
+  assert.deepEqual(
+    blocking(violations).map((v) => `${v.id}: ${v.targets.join(' | ')}`),
+    [],
+    `${w.name}: no serious or critical axe violation`,
+  );
   const walk = await walkWithKeyboard(ctx.page, frame);
   assert.ok(walk.actions.length > 0, `${w.name}: the page has actions`);
   assert.deepEqual(walk.unreached, [], `${w.name}: Tab reaches every action`);
@@ -114,14 +129,18 @@ export const tests: E2ETest[] = [
         const w = await narrowTo(page, frame, column);
         assert.ok(w.view >= 300 && w.view <= 400, `the report is ${w.view} px wide in a ${column} px column`);
         assert.ok(w.content <= w.view, `nothing scrolls sideways at ${w.view} px: content ${w.content} px`);
-        const overflowing = await frame.evaluate<string[]>(`[...document.querySelectorAll('.table-wrap')].filter((t) => t.scrollWidth > t.clientWidth).map((t) => t.querySelector('table')?.id || 'table')`);
+        const overflowing = await frame.evaluate<string[]>(
+          `[...document.querySelectorAll('.table-wrap')].filter((t) => t.scrollWidth > t.clientWidth).map((t) => t.querySelector('table')?.id || 'table')`,
+        );
         assert.ok(overflowing.length > 0, 'a wide table scrolls inside its own wrapper');
         await page.screenshot({ path: shotPath(ctx, `report-column-${column}`) });
         await frame.locator('#recs-h').scrollIntoViewIfNeeded();
         await page.screenshot({ path: shotPath(ctx, `report-column-${column}-recommendations`) });
         await frame.locator('h1').scrollIntoViewIfNeeded();
       }
-      const groups = await frame.evaluate<string>(`[...document.querySelectorAll('.recommendations h3.group-heading')].map((h) => h.textContent).join('|')`);
+      const groups = await frame.evaluate<string>(
+        `[...document.querySelectorAll('.recommendations h3.group-heading')].map((h) => h.textContent).join('|')`,
+      );
       assert.equal(groups, 'Also consider', 'unquantified hygiene is grouped apart');
       const text = await frame.locator('body').innerText();
       assert.doesNotMatch(text, /\b1 points\b|\b\d{3,} days\b/, 'proper plurals; durations in days, months or years');

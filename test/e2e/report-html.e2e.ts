@@ -48,8 +48,13 @@ export const tests: E2ETest[] = [
       let dialogs = 0;
       page.on('request', (r) => requests.push(r.url()));
       page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-      page.on('console', (m) => { if (m.type() === 'error') problems.push(`console: ${m.text()}`); });
-      page.on('dialog', (d) => { dialogs++; void d.dismiss(); });
+      page.on('console', (m) => {
+        if (m.type() === 'error') problems.push(`console: ${m.text()}`);
+      });
+      page.on('dialog', (d) => {
+        dialogs++;
+        void d.dismiss();
+      });
 
       await page.goto(url, { waitUntil: 'load' });
       await page.waitForFunction(TABLE_FILLED, null, { timeout: 20_000 });

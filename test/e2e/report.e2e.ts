@@ -18,8 +18,16 @@ function reportFrame(page: Page): FrameLocator {
 
 // The functions below run in the page; the test tier's TypeScript has no DOM library, so the few browser
 // types they touch are declared here.
-interface Canvas { width: number; height: number; getContext(kind: '2d'): { getImageData(x: number, y: number, w: number, h: number): { data: Uint8ClampedArray } } | null }
-interface Styled { className: string }
+interface Canvas {
+  width: number;
+  height: number;
+  getContext(
+    kind: '2d',
+  ): { getImageData(x: number, y: number, w: number, h: number): { data: Uint8ClampedArray } } | null;
+}
+interface Styled {
+  className: string;
+}
 declare const getComputedStyle: (e: Styled) => { getPropertyValue(name: string): string };
 
 /** Share of the chart canvas's pixels that are painted: a blank canvas has none. */
@@ -40,7 +48,10 @@ async function pickTheme(page: Page, label: string): Promise<void> {
   await page.keyboard.press('F1');
   const input = page.locator('.quick-input-widget input');
   await input.fill('>Preferences: Color Theme');
-  await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Color Theme', hasNotText: 'Marketplace' }).first().click();
+  await page
+    .locator('.quick-input-list .monaco-list-row', { hasText: 'Color Theme', hasNotText: 'Marketplace' })
+    .first()
+    .click();
   await input.fill(label);
   await page.locator('.quick-input-list .monaco-list-row', { hasText: label }).first().waitFor({ timeout: 15_000 });
   await page.keyboard.press('Enter');
@@ -69,12 +80,14 @@ async function expectFilledReport(frame: FrameLocator): Promise<void> {
 
 export const tests: E2ETest[] = [
   {
-    name: 'a code lens profiles the session\'s model; the report panel shows chart and table, follows the theme and survives a reload',
+    name: "a code lens profiles the session's model; the report panel shows chart and table, follows the theme and survives a reload",
     async run(ctx) {
       const { page } = ctx;
       // The page runs under a strict CSP (nonce scripts, no inline styles): any violation shows in the console.
       const violations: string[] = [];
-      page.on('console', (m) => { if (/Content Security Policy|Refused to (apply|load|execute)/i.test(m.text())) violations.push(m.text()); });
+      page.on('console', (m) => {
+        if (/Content Security Policy|Refused to (apply|load|execute)/i.test(m.text())) violations.push(m.text());
+      });
       await openWorkbench(ctx, { devExtension: true });
       await openFile(page, 'serve_onnx.py');
       const lens = page.locator('.contentWidgets .codelens-decoration a', { hasText: /^Profile$/ }).first();
@@ -93,7 +106,11 @@ export const tests: E2ETest[] = [
       assert.match(await frame.locator('#pareto').locator('..').locator('figcaption').innerText(), /log scale/);
       const status = page.locator('.statusbar-item', { hasText: 'kWh/yr' }).first();
       await status.waitFor({ timeout: 30_000 });
-      assert.match(await status.innerText(), /≈ [\d.,e+-]+ kWh\/yr · grade [A-G] \(RTX 3090\)/, 'the status bar sums the workspace up and names the grade’s device');
+      assert.match(
+        await status.innerText(),
+        /≈ [\d.,e+-]+ kWh\/yr · grade [A-G] \(RTX 3090\)/,
+        'the status bar sums the workspace up and names the grade’s device',
+      );
       const light = await pageTheme(frame);
       assert.match(light.kind, /vscode-light/);
       await ctx.shot('report-light');
@@ -111,10 +128,13 @@ export const tests: E2ETest[] = [
       await frame.locator('body.vscode-high-contrast').waitFor({ timeout: 30_000 });
       await expectFilledReport(frame);
       // High contrast: cues carry a border, not colour alone (media/report.css).
-      const recBorder = await frame.locator('.rec').first().evaluate((node) => {
-        const cs = getComputedStyle(node as unknown as Styled);
-        return `${cs.getPropertyValue('border-top-style')} ${cs.getPropertyValue('border-top-width')}`;
-      });
+      const recBorder = await frame
+        .locator('.rec')
+        .first()
+        .evaluate((node) => {
+          const cs = getComputedStyle(node as unknown as Styled);
+          return `${cs.getPropertyValue('border-top-style')} ${cs.getPropertyValue('border-top-width')}`;
+        });
       assert.equal(recBorder, 'solid 1px', 'recommendations are outlined in a high contrast theme');
       await ctx.shot('report-high-contrast');
 
@@ -126,11 +146,21 @@ export const tests: E2ETest[] = [
       await runCommand(page, 'Developer: Reload Window');
       await page.waitForSelector('.monaco-workbench', { timeout: 60_000 });
       const restored = reportFrame(page);
-      await restored.locator('#model-detail[data-model-id="onnx:models/fashion_mlp.onnx"]').waitFor({ timeout: 90_000 });
+      await restored
+        .locator('#model-detail[data-model-id="onnx:models/fashion_mlp.onnx"]')
+        .waitFor({ timeout: 90_000 });
       await expectFilledReport(restored);
-      assert.match(await restored.locator('#variants-table').innerText(), /int8 dynamic/, 'the measured variants are back after the reload');
+      assert.match(
+        await restored.locator('#variants-table').innerText(),
+        /int8 dynamic/,
+        'the measured variants are back after the reload',
+      );
       await ctx.shot('report-after-reload');
-      assert.deepEqual(violations.filter((v) => /greenlens|webview/i.test(v)), [], 'no CSP violation in the report page');
+      assert.deepEqual(
+        violations.filter((v) => /greenlens|webview/i.test(v)),
+        [],
+        'no CSP violation in the report page',
+      );
     },
   },
 ];

@@ -78,8 +78,15 @@ async function checkOverview(ctx: E2EContext): Promise<Frame> {
   const { page } = ctx;
   const overview = await frameWith(page, '#headline');
   const head = await overview.locator('#headline').getAttribute('aria-label');
-  assert.match(head ?? '', /^≈ [\d.,]+ kWh · ≈ [\d.,]+ kgCO2e · ≈ [\d.,]+ USD per year$/, 'the headline sums the workspace up');
-  assert.match(await overview.locator('#basis').innerText(), /^at 10,000 inferences a day, served on this machine .* · \d+ models, 0 profiled$/);
+  assert.match(
+    head ?? '',
+    /^≈ [\d.,]+ kWh · ≈ [\d.,]+ kgCO2e · ≈ [\d.,]+ USD per year$/,
+    'the headline sums the workspace up',
+  );
+  assert.match(
+    await overview.locator('#basis').innerText(),
+    /^at 10,000 inferences a day, served on this machine .* · \d+ models, 0 profiled$/,
+  );
   assert.equal(await overview.locator('#workload').inputValue(), '10000');
   await ctx.shot('overview-1400x900');
   return overview;
@@ -88,13 +95,25 @@ async function checkOverview(ctx: E2EContext): Promise<Frame> {
 async function followEditor(ctx: E2EContext, overview: Frame): Promise<void> {
   const { page } = ctx;
   await openFile(page, 'infer_resnet.py');
-  await until('the Overview selects resnet152', () => overviewModel(overview), (id) => id === 'py:infer_resnet.py:11');
+  await until(
+    'the Overview selects resnet152',
+    () => overviewModel(overview),
+    (id) => id === 'py:infer_resnet.py:11',
+  );
   assert.match(await overview.locator('#model-line').innerText(), /^≈ [\d.]+ J\/inf · grade D · ≈ [\d.,]+ kWh\/yr$/);
   await overview.locator('.chart canvas').waitFor({ timeout: 30_000 });
   await openFile(page, 'hf_pipeline.py');
-  await until('the Overview selects a model of hf_pipeline.py', () => overviewModel(overview), (id) => id.startsWith('py:hf_pipeline.py:'));
+  await until(
+    'the Overview selects a model of hf_pipeline.py',
+    () => overviewModel(overview),
+    (id) => id.startsWith('py:hf_pipeline.py:'),
+  );
   await openFile(page, 'infer_resnet.py');
-  await until('the Overview selects resnet152 again', () => overviewModel(overview), (id) => id === 'py:infer_resnet.py:11');
+  await until(
+    'the Overview selects resnet152 again',
+    () => overviewModel(overview),
+    (id) => id === 'py:infer_resnet.py:11',
+  );
   await ctx.shot('overview-follows-editor');
 }
 
@@ -102,14 +121,20 @@ async function setWorkload(ctx: E2EContext, overview: Frame): Promise<void> {
   await overview.locator('#workload').fill('1000000000');
   await overview.locator('#workload').press('Enter');
   await overview.locator('#workload').blur();
-  await until('the figures at 10^9 inferences a day', () => overview.locator('#basis').innerText(), (t) => t.startsWith('at 1,000,000,000 inferences a day'));
-  const user = JSON.parse(readFileSync(join(ctx.server.scratch, 'user-data', 'User', 'settings.json'), 'utf8')) as Record<string, unknown>;
+  await until(
+    'the figures at 10^9 inferences a day',
+    () => overview.locator('#basis').innerText(),
+    (t) => t.startsWith('at 1,000,000,000 inferences a day'),
+  );
+  const user = JSON.parse(
+    readFileSync(join(ctx.server.scratch, 'user-data', 'User', 'settings.json'), 'utf8'),
+  ) as Record<string, unknown>;
   assert.equal(user['greenlens.workload.inferencesPerDay'], 1e9, 'the control writes the user setting');
   await overview.locator('.rec').first().waitFor({ timeout: 30_000 });
   const recs = await overview.locator('.rec').count();
   assert.ok(recs >= 1 && recs <= 3, `recommendations worth acting on: ${recs}`);
   assert.match(await overview.locator('.rec .savings').first().innerText(), /kWh · .* kgCO2e · .* USD per year/);
-  assert.ok(await overview.locator('.rec details summary', { hasText: 'Evidence' }).count() >= 1);
+  assert.ok((await overview.locator('.rec details summary', { hasText: 'Evidence' }).count()) >= 1);
 }
 
 async function openReportBeside(ctx: E2EContext, overview: Frame, modelId: string): Promise<void> {
@@ -119,8 +144,16 @@ async function openReportBeside(ctx: E2EContext, overview: Frame, modelId: strin
   assert.ok(report);
   const groups = await page.locator('.editor-group-container').count();
   assert.equal(groups, 2, 'the report opens in a second editor group, beside the code');
-  await page.locator('.editor-group-container').nth(1).locator('.tab.active', { hasText: 'GreenLens Report' }).waitFor({ timeout: 30_000 });
-  await page.locator('.editor-group-container').nth(0).locator('.tab', { hasText: 'infer_resnet.py' }).waitFor({ timeout: 10_000 });
+  await page
+    .locator('.editor-group-container')
+    .nth(1)
+    .locator('.tab.active', { hasText: 'GreenLens Report' })
+    .waitFor({ timeout: 30_000 });
+  await page
+    .locator('.editor-group-container')
+    .nth(0)
+    .locator('.tab', { hasText: 'infer_resnet.py' })
+    .waitFor({ timeout: 10_000 });
   await ctx.shot('full-report-beside');
 }
 
@@ -138,7 +171,8 @@ async function checkModelsTree(ctx: E2EContext): Promise<void> {
   const resnet = rows.filter({ hasText: 'resnet152' }).first();
   await resnet.waitFor({ timeout: 60_000 });
   assert.match(await resnet.innerText(), /≈ [\d.]+ J\/inf · grade D/);
-  for (const file of ['infer_resnet.py', 'hf_pipeline.py', 'fashion_mlp.onnx', 'train_classifier.py']) await rows.filter({ hasText: file }).first().waitFor({ timeout: 10_000 });
+  for (const file of ['infer_resnet.py', 'hf_pipeline.py', 'fashion_mlp.onnx', 'train_classifier.py'])
+    await rows.filter({ hasText: file }).first().waitFor({ timeout: 10_000 });
   // A click on the row reveals the model; its twistie expands it.
   await resnet.locator('.monaco-tl-twistie').click();
   await rows.filter({ hasText: 'Size' }).filter({ hasText: '11.6 GMACs' }).first().waitFor({ timeout: 10_000 });

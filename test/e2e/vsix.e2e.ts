@@ -13,7 +13,9 @@ let vsixPath = '';
 export const options = {
   /** Packages the VSIX and installs it into a fresh extensions folder, which code-server then uses. */
   async prepare(): Promise<string> {
-    execFileSync(process.execPath, [join(repoRoot, 'scripts/package.mjs'), '--target', 'linux-x64'], { stdio: ['ignore', 'ignore', 'inherit'] });
+    execFileSync(process.execPath, [join(repoRoot, 'scripts/package.mjs'), '--target', 'linux-x64'], {
+      stdio: ['ignore', 'ignore', 'inherit'],
+    });
     const pkg = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { version: string };
     vsixPath = join(repoRoot, 'out/vsix', `greenlens-linux-x64-${pkg.version}.vsix`);
     const extensionsDir = mkdtempSync(join(tmpdir(), 'greenlens-installed-'));
@@ -33,10 +35,12 @@ export const tests: E2ETest[] = [
       await openFile(ctx.page, 'train_classifier.py');
       await ctx.shot('installed-extension-python-file');
       await runCommand(ctx.page, 'GreenLens: Select Hardware Profile');
-      await ctx.page.locator('.quick-input-list .monaco-list-row', { hasText: 'detect this machine' }).first().waitFor({ timeout: 30_000 });
+      await ctx.page
+        .locator('.quick-input-list .monaco-list-row', { hasText: 'detect this machine' })
+        .first()
+        .waitFor({ timeout: 30_000 });
       await ctx.shot('installed-extension-command');
       await ctx.page.keyboard.press('Escape');
     },
   },
 ];
-

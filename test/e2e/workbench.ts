@@ -18,7 +18,10 @@ export interface E2ETest {
 export async function openWorkbench(ctx: E2EContext, opts: { devExtension: boolean }): Promise<void> {
   const params = new URLSearchParams({ folder: ctx.workspace });
   if (opts.devExtension) {
-    params.set('payload', JSON.stringify([['extensionDevelopmentPath', `vscode-remote://127.0.0.1:${ctx.server.port}${ctx.repoRoot}`]]));
+    params.set(
+      'payload',
+      JSON.stringify([['extensionDevelopmentPath', `vscode-remote://127.0.0.1:${ctx.server.port}${ctx.repoRoot}`]]),
+    );
   }
   await ctx.page.goto(`${ctx.server.origin}/?${params.toString()}`);
   await ctx.page.waitForSelector('.monaco-workbench', { timeout: 60_000 });

@@ -11,7 +11,9 @@ import { CORPUS, MODELS_DIR } from '../unit/helpers/models';
 /** The real models to mutate: the cached test models up to `maxBytes`, else nothing. */
 export function realModels(maxBytes = 16 * 1024 * 1024): { name: string; bytes: Uint8Array }[] {
   if (!existsSync(MODELS_DIR)) return [];
-  return readdirSync(MODELS_DIR).filter((f) => f.endsWith('.onnx')).sort()
+  return readdirSync(MODELS_DIR)
+    .filter((f) => f.endsWith('.onnx'))
+    .sort()
     .filter((f) => statSync(path.join(MODELS_DIR, f)).size <= maxBytes)
     .map((f) => ({ name: f, bytes: readFileSync(path.join(MODELS_DIR, f)) }));
 }
@@ -20,8 +22,11 @@ export function realModels(maxBytes = 16 * 1024 * 1024): { name: string; bytes: 
 export function corpusModels(step = 7): { name: string; bytes: Uint8Array }[] {
   const root = path.join(CORPUS, 'node');
   if (!existsSync(root)) return [];
-  return readdirSync(root).sort().filter((_, i) => i % step === 0)
-    .map((d) => path.join(root, d, 'model.onnx')).filter(existsSync)
+  return readdirSync(root)
+    .sort()
+    .filter((_, i) => i % step === 0)
+    .map((d) => path.join(root, d, 'model.onnx'))
+    .filter(existsSync)
     .map((f) => ({ name: path.relative(CORPUS, f), bytes: readFileSync(f) }));
 }
 
@@ -76,7 +81,11 @@ export function mutateOnnx(bytes: Uint8Array, rnd: () => number, kind: OnnxMutat
 }
 
 /** The ONNX case `index` of a run: which model and how it is mutated. */
-export function onnxCase(models: { name: string; bytes: Uint8Array }[], seed: number, index: number): { label: string; bytes: Uint8Array } {
+export function onnxCase(
+  models: { name: string; bytes: Uint8Array }[],
+  seed: number,
+  index: number,
+): { label: string; bytes: Uint8Array } {
   const rnd = seededRandom(seed * 1_000_003 + index);
   const model = models[index % models.length] as { name: string; bytes: Uint8Array };
   const kind = ONNX_MUTATIONS[Math.floor(rnd() * ONNX_MUTATIONS.length)] as OnnxMutation;
@@ -94,7 +103,9 @@ const FAMILIES: Record<string, Family> = {
   nestedBlocks: (rnd, scale) => {
     const depth = int(rnd, 50, Math.max(150, 300 * scale));
     const indent = ['\t', ' ', '  ', '    '][int(rnd, 0, 3)] as string;
-    const kw = ['def f(x):', 'if x:', 'class C:', 'for i in x:', 'with a as b:', 'while x:', 'try:'][int(rnd, 0, 6)] as string;
+    const kw = ['def f(x):', 'if x:', 'class C:', 'for i in x:', 'with a as b:', 'while x:', 'try:'][
+      int(rnd, 0, 6)
+    ] as string;
     let s = HEADER;
     for (let i = 0; i < depth; i++) s += `${indent.repeat(i)}${kw}\n`;
     return s + `${indent.repeat(depth)}m = resnet18()\n`;
@@ -107,17 +118,21 @@ const FAMILIES: Record<string, Family> = {
   hugeList: (rnd, scale) => `${HEADER}x = [${'1, '.repeat(int(rnd, 1000, 200_000 * scale))}]\n`,
   hugeCall: (rnd, scale) => `${HEADER}x = f(${'a,'.repeat(int(rnd, 1000, 200_000 * scale))})\n`,
   hugeChain: (rnd, scale) => `${HEADER}x = ${'a + '.repeat(int(rnd, 1000, 200_000 * scale))}a\n`,
-  manySites: (rnd, scale) => HEADER + Array.from({ length: int(rnd, 100, 5_000 * scale) }, (_, i) => `m${i} = resnet18()\ny${i} = m${i}(x)\n`).join(''),
+  manySites: (rnd, scale) =>
+    HEADER +
+    Array.from({ length: int(rnd, 100, 5_000 * scale) }, (_, i) => `m${i} = resnet18()\ny${i} = m${i}(x)\n`).join(''),
   giantLine: (rnd, scale) => `${HEADER}s = "${'x'.repeat(int(rnd, 10_000, 500_000 * scale))}"\nm = resnet18()\n`,
   unterminated: (rnd, scale) => `${HEADER}s = """${'(['.repeat(int(rnd, 10, 10_000 * scale))}\nm = resnet18(\n`,
-  unaryChain: (rnd, scale) => `${HEADER}x = ${['-', 'not ', '~', 'lambda: ', 'await '][int(rnd, 0, 4)]!.repeat(int(rnd, 100, 50_000 * scale))}1\n`,
+  unaryChain: (rnd, scale) =>
+    `${HEADER}x = ${['-', 'not ', '~', 'lambda: ', 'await '][int(rnd, 0, 4)]!.repeat(int(rnd, 100, 50_000 * scale))}1\n`,
   attributeChain: (rnd, scale) => `${HEADER}x = torch${'.nn'.repeat(int(rnd, 100, 100_000 * scale))}\n`,
   invalidUtf8: (rnd, scale) => {
     const body = Buffer.alloc(int(rnd, 100, 20_000 * scale));
     for (let i = 0; i < body.length; i++) body[i] = rnd() < 0.3 ? int(rnd, 0x80, 0xff) : int(rnd, 0x20, 0x7e);
     return Buffer.concat([Buffer.from(HEADER + 'm = resnet18()\n# '), body, Buffer.from('\ny = m(x)\n')]);
   },
-  nulBytes: (rnd) => Buffer.concat([Buffer.from(HEADER), Buffer.alloc(int(rnd, 1, 1000)), Buffer.from('m = resnet18()\n')]),
+  nulBytes: (rnd) =>
+    Buffer.concat([Buffer.from(HEADER), Buffer.alloc(int(rnd, 1, 1000)), Buffer.from('m = resnet18()\n')]),
   randomBytes: (rnd, scale) => {
     const b = Buffer.alloc(int(rnd, 1, 50_000 * scale));
     for (let i = 0; i < b.length; i++) b[i] = int(rnd, 0, 255);
@@ -125,14 +140,29 @@ const FAMILIES: Record<string, Family> = {
   },
   lineEndings: (rnd, scale) => {
     const eol = ['\r', '\r\n', '\n\r', '\u2028', '\f'][int(rnd, 0, 4)] as string;
-    return '\ufeff' + Array.from({ length: int(rnd, 10, 5_000 * scale) }, (_, i) => (i % 3 ? `m${i} = resnet18()` : `def f${i}(x):${eol} return x`)).join(eol);
+    return (
+      '\ufeff' +
+      Array.from({ length: int(rnd, 10, 5_000 * scale) }, (_, i) =>
+        i % 3 ? `m${i} = resnet18()` : `def f${i}(x):${eol} return x`,
+      ).join(eol)
+    );
   },
   surrogates: (rnd, scale) => `${HEADER}s = "${'\ud800x\udfff'.repeat(int(rnd, 1, 10_000 * scale))}"\nm = resnet18()\n`,
   mixed: (rnd, scale) => {
     const parts = [HEADER];
     for (let i = 0, n = int(rnd, 10, 2_000 * scale); i < n; i++) {
       const r = rnd();
-      parts.push(r < 0.2 ? `${' '.repeat(int(rnd, 0, 40))}m = resnet18(weights=${'('.repeat(int(rnd, 0, 30))}\n` : r < 0.4 ? 'for e in range(100):\n  loss.backward()\n  opt.step()\n' : r < 0.6 ? `x${i} = torch.hub.load("a", "b${i}")\n` : r < 0.8 ? '"""\n' : '\\\n');
+      parts.push(
+        r < 0.2
+          ? `${' '.repeat(int(rnd, 0, 40))}m = resnet18(weights=${'('.repeat(int(rnd, 0, 30))}\n`
+          : r < 0.4
+            ? 'for e in range(100):\n  loss.backward()\n  opt.step()\n'
+            : r < 0.6
+              ? `x${i} = torch.hub.load("a", "b${i}")\n`
+              : r < 0.8
+                ? '"""\n'
+                : '\\\n',
+      );
     }
     return parts.join('');
   },

@@ -14,12 +14,17 @@ describe('activation', () => {
     const api = await ext.activate();
     assert.ok(ext.isActive);
     assert.ok(api && typeof api.activationMs === 'number', 'activate() returns the API');
-    console.log(`    activation: ${api.activationMs.toFixed(1)} ms own time (module load ${api.moduleLoadMs.toFixed(1)} ms + activate() ${api.activateBodyMs.toFixed(1)} ms)`);
+    console.log(
+      `    activation: ${api.activationMs.toFixed(1)} ms own time (module load ${api.moduleLoadMs.toFixed(1)} ms + activate() ${api.activateBodyMs.toFixed(1)} ms)`,
+    );
     // The target is 50 ms of own time on a quiet machine (26 ms measured there); the figure is printed for
     // the record. A wall-clock budget that tight fails on a loaded two-core runner (107 ms seen with the
     // extension host starting beside other processes), so the test fails only on a gross regression, such
     // as a heavy module loading at activation, which costs hundreds of milliseconds.
-    assert.ok(api.activationMs < 250, `activation took ${api.activationMs.toFixed(1)} ms (target 50 ms, failure above 250 ms)`);
+    assert.ok(
+      api.activationMs < 250,
+      `activation took ${api.activationMs.toFixed(1)} ms (target 50 ms, failure above 250 ms)`,
+    );
   });
 
   it('registers every command declared in package.json', async () => {

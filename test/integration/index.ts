@@ -17,7 +17,8 @@ export function run(): Promise<void> {
     const runner = mocha.run((failures) => {
       const stats = runner.stats ?? { passes: 0, failures, pending: 0 };
       const out = process.env.GREENLENS_TEST_RESULTS;
-      if (out) fs.writeFileSync(out, JSON.stringify({ passed: stats.passes, failed: stats.failures, pending: stats.pending }));
+      if (out)
+        fs.writeFileSync(out, JSON.stringify({ passed: stats.passes, failed: stats.failures, pending: stats.pending }));
       if (failures > 0) reject(new Error(`${failures} integration test(s) failed`));
       else resolve();
     });

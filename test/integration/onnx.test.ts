@@ -40,7 +40,10 @@ describe('ONNX models', () => {
     try {
       const result = await vscode.commands.executeCommand<OnnxSummary | undefined>('greenlens.inspectOnnxModel', bad);
       assert.equal(result, undefined, 'no summary for a truncated file');
-      const again = await vscode.commands.executeCommand<OnnxSummary>('greenlens.inspectOnnxModel', workspaceFile('models', 'fashion_mlp.onnx'));
+      const again = await vscode.commands.executeCommand<OnnxSummary>(
+        'greenlens.inspectOnnxModel',
+        workspaceFile('models', 'fashion_mlp.onnx'),
+      );
       assert.equal(again?.structure.parameters.count, MLP_PARAMS);
     } finally {
       fs.rmSync(bad.fsPath, { force: true });

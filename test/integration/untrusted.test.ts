@@ -28,7 +28,10 @@ describe('an untrusted workspace with a hostile model file', () => {
     assert.match(hostile.tooltip, /more than 300,000 nodes \(reader limit "nodes"\)/);
     assert.equal(real.failed, false, real.tooltip);
     assert.match(real.description, /J\/inf/);
-    assert.ok(real.children.some((c) => /^Size 0\.235 M params/.test(c)), real.children.join(' | '));
+    assert.ok(
+      real.children.some((c) => /^Size 0\.235 M params/.test(c)),
+      real.children.join(' | '),
+    );
   });
 
   it('the extension host keeps answering: the real model is inspected after the hostile one', async () => {

@@ -40,7 +40,11 @@ void test('recommender: alternatives are at least as accurate (minus tolerance),
     assert.ok(isDisplayable(a.savings.cost) && a.evidence.length >= 3);
     last = a.savings.energy.value;
   }
-  const cpu = recommendAlternatives('vgg16', { accuracyTolerance: 0 }, { device: cpuDevice('Intel(R) Xeon(R) Processor', 2) })!;
+  const cpu = recommendAlternatives(
+    'vgg16',
+    { accuracyTolerance: 0 },
+    { device: cpuDevice('Intel(R) Xeon(R) Processor', 2) },
+  )!;
   assert.ok(cpu.alternatives.every((a) => a.entry.top1 >= cpu.current.top1));
   assert.throws(() => recommendAlternatives('resnet50', { accuracyTolerance: Number.NaN }), /accuracy tolerance/);
 });
@@ -50,10 +54,21 @@ void test('greenlens catalog filters, sorts and prints JSON; bad flags are usage
   assert.ok(rows.every((e) => e.top1 >= 80 && e.gmacs <= 5));
   assert.ok(rows.every((e, i) => i === 0 || rows[i - 1]!.top1 >= e.top1));
   let out = '';
-  const io = { out: (t: string) => { out += t; }, err: () => undefined, isTTY: false, cwd: '.' };
+  const io = {
+    out: (t: string) => {
+      out += t;
+    },
+    err: () => undefined,
+    isTTY: false,
+    cwd: '.',
+  };
   assert.equal(await catalogCommand.run(['--json'], io), 0);
   const parsed = JSON.parse(out) as { count: number };
-  assert.equal(parsed.count, catalogEntries().filter((e) => !e.testNetwork).length, 'the default listing leaves test networks out');
+  assert.equal(
+    parsed.count,
+    catalogEntries().filter((e) => !e.testNetwork).length,
+    'the default listing leaves test networks out',
+  );
   await assert.rejects(catalogCommand.run(['--min-top1', 'abc'], io), /--min-top1 must be a number/);
   await assert.rejects(catalogCommand.run(['--sort', 'speed'], io), /--sort must be one of/);
 });

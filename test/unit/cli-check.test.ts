@@ -20,25 +20,31 @@ const GOLDEN = path.join(ROOT, 'test', 'fixtures', 'check', 'regression.md');
 const repo = mkdtempSync(path.join(tmpdir(), 'gl-check-'));
 after(() => rmSync(repo, { recursive: true, force: true }));
 
-const APP = (model: string, evalLine: boolean, pad = 0): string => [
-  'import torch',
-  'import torchvision',
-  ...Array.from({ length: pad }, (_, i) => `# padding line ${i + 1}`),
-  '',
-  `model = torchvision.models.${model}(weights="DEFAULT")`,
-  ...(evalLine ? ['model.eval()'] : []),
-  '',
-  '',
-  'def predict(x):',
-  '    with torch.no_grad():',
-  '        return model(x)',
-  '',
-].join('\n');
+const APP = (model: string, evalLine: boolean, pad = 0): string =>
+  [
+    'import torch',
+    'import torchvision',
+    ...Array.from({ length: pad }, (_, i) => `# padding line ${i + 1}`),
+    '',
+    `model = torchvision.models.${model}(weights="DEFAULT")`,
+    ...(evalLine ? ['model.eval()'] : []),
+    '',
+    '',
+    'def predict(x):',
+    '    with torch.no_grad():',
+    '        return model(x)',
+    '',
+  ].join('\n');
 
 async function check(...args: string[]): Promise<{ code: number; out: string; err: string }> {
   const out: string[] = [];
   const err: string[] = [];
-  const code = await main(['check', ...args], { out: (t) => out.push(t), err: (t) => err.push(t), isTTY: false, cwd: repo });
+  const code = await main(['check', ...args], {
+    out: (t) => out.push(t),
+    err: (t) => err.push(t),
+    isTTY: false,
+    cwd: repo,
+  });
   return { code, out: out.join('\n'), err: err.join('\n') };
 }
 
@@ -49,7 +55,10 @@ before(() => {
   git('config', 'user.email', 'ci@example.com');
   git('config', 'user.name', 'CI');
   // Pinned hardware makes the figures independent of the machine running the test.
-  writeFileSync(path.join(repo, 'greenlens.json'), JSON.stringify({ hardware: { profile: 'RTX 3090' }, check: { findingSeverity: 'information' } }, null, 2));
+  writeFileSync(
+    path.join(repo, 'greenlens.json'),
+    JSON.stringify({ hardware: { profile: 'RTX 3090' }, check: { findingSeverity: 'information' } }, null, 2),
+  );
   writeFileSync(path.join(repo, 'app.py'), APP('resnet18', true));
 });
 
@@ -58,7 +67,9 @@ void test('check --update writes a baseline that validates against its schema, t
   assert.equal(up.code, 0, up.err);
   const text = readFileSync(path.join(repo, 'greenlens-baseline.json'), 'utf8');
   const ajv = new Ajv2020({ allErrors: true, strict: true });
-  const validate = ajv.compile(JSON.parse(readFileSync(path.join(ROOT, 'docs', 'baseline.schema.json'), 'utf8')) as object);
+  const validate = ajv.compile(
+    JSON.parse(readFileSync(path.join(ROOT, 'docs', 'baseline.schema.json'), 'utf8')) as object,
+  );
   const doc: unknown = JSON.parse(text);
   assert.ok(validate(doc), JSON.stringify(validate.errors));
   assert.match(text, /"id": "py:app\.py:model"/);
@@ -123,21 +134,26 @@ void test('moving a model site by ten lines is no change', async () => {
   const r = await check('--format', 'json');
   assert.equal(r.code, 0, r.out);
   const doc = JSON.parse(r.out) as { items: Array<{ status: string; id: string }> };
-  assert.deepEqual(doc.items.filter((i) => i.status !== 'unchanged'), []);
+  assert.deepEqual(
+    doc.items.filter((i) => i.status !== 'unchanged'),
+    [],
+  );
   assert.ok(doc.items.some((i) => i.id === 'py:app.py:model'));
   git('checkout', '--', 'app.py');
 });
 
 void test('quadrupling a training run fails on its training estimate', async () => {
-  const train = (epochs: number): string => APP('resnet18', true) + [
-    'opt = torch.optim.SGD(model.parameters(), lr=0.1)',
-    `for epoch in range(${epochs}):`,
-    '    for x, y in loader:',
-    '        loss = model(x).sum()',
-    '        loss.backward()',
-    '        opt.step()',
-    '',
-  ].join('\n');
+  const train = (epochs: number): string =>
+    APP('resnet18', true) +
+    [
+      'opt = torch.optim.SGD(model.parameters(), lr=0.1)',
+      `for epoch in range(${epochs}):`,
+      '    for x, y in loader:',
+      '        loss = model(x).sum()',
+      '        loss.backward()',
+      '        opt.step()',
+      '',
+    ].join('\n');
   writeFileSync(path.join(repo, 'app.py'), train(10));
   assert.equal((await check('--update')).code, 0);
   const baseline = readFileSync(path.join(repo, 'greenlens-baseline.json'), 'utf8');
@@ -157,9 +173,40 @@ void test('a cached profile of an ONNX model is recorded with its provenance; a 
     copyFileSync(path.join(ROOT, 'examples', 'models', 'fashion_mlp.onnx'), path.join(repo, 'models', 'mlp.onnx'));
     // A real, short profile of the baseline model only, into a cache folder of the test's own.
     const io = { out: (): void => {}, err: (): void => {}, isTTY: false, cwd: repo };
-    assert.equal(await main(['profile', 'models/mlp.onnx', '--variants', '', '--budget', '2s', '--cache', cache, '--storage', path.join(work, 'variants')], io), 0);
+    assert.equal(
+      await main(
+        [
+          'profile',
+          'models/mlp.onnx',
+          '--variants',
+          '',
+          '--budget',
+          '2s',
+          '--cache',
+          cache,
+          '--storage',
+          path.join(work, 'variants'),
+        ],
+        io,
+      ),
+      0,
+    );
     assert.equal((await check('--update', '--profile-cache', cache)).code, 0);
-    const doc = JSON.parse(readFileSync(path.join(repo, 'greenlens-baseline.json'), 'utf8')) as { schemaVersion: number; models: Array<{ id: string; measured?: { energyPerInference: { value: number; low: number; high: number; provenance: string }; latencyMs: { value: number }; machine: string; machineId: string; measuredAt: string; budgetMs: number; meter: string } }> };
+    const doc = JSON.parse(readFileSync(path.join(repo, 'greenlens-baseline.json'), 'utf8')) as {
+      schemaVersion: number;
+      models: Array<{
+        id: string;
+        measured?: {
+          energyPerInference: { value: number; low: number; high: number; provenance: string };
+          latencyMs: { value: number };
+          machine: string;
+          machineId: string;
+          measuredAt: string;
+          budgetMs: number;
+          meter: string;
+        };
+      }>;
+    };
     assert.equal(doc.schemaVersion, 2);
     const m = doc.models.find((x) => x.id === 'onnx:models/mlp.onnx')?.measured;
     assert.ok(m, 'the ONNX model carries its measured profile');
@@ -182,7 +229,10 @@ void test('a cached profile of an ONNX model is recorded with its provenance; a 
     writeFileSync(path.join(repo, 'greenlens-baseline.json'), JSON.stringify(doc, null, 2));
     const rose = await check('--profile-cache', cache);
     assert.equal(rose.code, 1, rose.out);
-    assert.match(rose.out, /^models\/mlp\.onnx: REGRESSION: .*measured energy per inference rose \+\d+ %, more than the 10 % threshold, and the intervals do not overlap/m);
+    assert.match(
+      rose.out,
+      /^models\/mlp\.onnx: REGRESSION: .*measured energy per inference rose \+\d+ %, more than the 10 % threshold, and the intervals do not overlap/m,
+    );
   } finally {
     rmSync(work, { recursive: true, force: true });
     rmSync(path.join(repo, 'models'), { recursive: true, force: true });

@@ -26,7 +26,10 @@ function bundleSource(factor: number): string {
  * Loads `file` through `cacheFile` in a fresh process (one process would answer from V8's in-memory
  * compilation cache and never look at the file), calls its functions, saves the cache, and reports.
  */
-function loadInChild(file: string, cacheFile: string | undefined): { state: string; f: number; lazy: number; later: string; where: string } {
+function loadInChild(
+  file: string,
+  cacheFile: string | undefined,
+): { state: string; f: number; lazy: number; later: string; where: string } {
   const script = `
     const { loadBundle } = require(${JSON.stringify(path.join(ROOT, 'src/cli/compileCache.ts'))});
     const b = loadBundle(${JSON.stringify(file)}, ${JSON.stringify(cacheFile ?? null)} ?? undefined);
@@ -34,7 +37,9 @@ function loadInChild(file: string, cacheFile: string | undefined): { state: stri
       b.save();
       console.log(JSON.stringify({ state: b.state, f: b.exports.f(2), lazy: b.exports.lazy(), later, where: b.exports.where() }));
     });`;
-  return JSON.parse(execFileSync(process.execPath, ['--import', 'tsx', '-e', script], { encoding: 'utf8' })) as ReturnType<typeof loadInChild>;
+  return JSON.parse(
+    execFileSync(process.execPath, ['--import', 'tsx', '-e', script], { encoding: 'utf8' }),
+  ) as ReturnType<typeof loadInChild>;
 }
 
 void test('loadBundle writes a code cache after a run, uses it next time, and survives a corrupt or stale one', () => {
@@ -43,7 +48,13 @@ void test('loadBundle writes a code cache after a run, uses it next time, and su
     const file = path.join(dir, 'b.js');
     writeFileSync(file, bundleSource(2));
     const cacheFile = cacheFileFor(file, 'inspect', dir);
-    assert.deepEqual(loadInChild(file, cacheFile), { state: 'missing', f: 4, lazy: 45, later: 'function', where: file });
+    assert.deepEqual(loadInChild(file, cacheFile), {
+      state: 'missing',
+      f: 4,
+      lazy: 45,
+      later: 'function',
+      where: file,
+    });
     assert.ok(statSync(cacheFile).size > 0, 'the cache was written');
     assert.deepEqual(loadInChild(file, cacheFile), { state: 'used', f: 4, lazy: 45, later: 'function', where: file });
 
@@ -94,7 +105,15 @@ void test('the greenlens executable runs through the cache: same output, one cac
   const dir = mkdtempSync(path.join(tmpdir(), 'greenlens-cc-'));
   try {
     const model = path.join(dir, 'm.onnx');
-    writeFileSync(model, buildModel({ inputs: [['x', 1, ['batch', 16]]], outputs: [['y', 1, ['batch', 4]]], inits: [init('w', [16, 4])], nodes: [{ op: 'MatMul', inputs: ['x', 'w'], outputs: ['y'] }] }));
+    writeFileSync(
+      model,
+      buildModel({
+        inputs: [['x', 1, ['batch', 16]]],
+        outputs: [['y', 1, ['batch', 4]]],
+        inits: [init('w', [16, 4])],
+        nodes: [{ op: 'MatMul', inputs: ['x', 'w'], outputs: ['y'] }],
+      }),
+    );
     const env: NodeJS.ProcessEnv = { ...process.env, GREENLENS_CACHE_DIR: dir };
     delete env.GREENLENS_COMPILE_CACHE;
     const cacheDir = path.join(dir, 'compile-cache');
@@ -112,14 +131,20 @@ void test('the greenlens executable runs through the cache: same output, one cac
     assert.match(first, /MACs: 64\b/);
     if (nodeOwnCache) assert.ok(readdirSync(cacheDir).length > 1, "Node.js's own cache was written");
     else {
-      assert.deepEqual(readdirSync(cacheDir).map((f) => f.split('-')[0]), ['inspect']);
+      assert.deepEqual(
+        readdirSync(cacheDir).map((f) => f.split('-')[0]),
+        ['inspect'],
+      );
       assert.notEqual(readdirSync(cacheDir)[0], 'inspect-1-2-v0.0.0-x64.bin');
     }
     assert.equal(run('inspect', model), first);
 
     // The Python analyzer loads tree-sitter's WASM files: the code-cached bundle must run it too.
     const py = path.join(dir, 'train.py');
-    writeFileSync(py, 'import torch\nimport torchvision\nmodel = torchvision.models.resnet50(pretrained=True)\nfor epoch in range(10):\n    model(torch.randn(1, 3, 224, 224))\n');
+    writeFileSync(
+      py,
+      'import torch\nimport torchvision\nmodel = torchvision.models.resnet50(pretrained=True)\nfor epoch in range(10):\n    model(torch.randn(1, 3, 224, 224))\n',
+    );
     const analyzed = run('analyze', py, '--format', 'json');
     assert.match(analyzed, /resnet50/);
     assert.equal(run('analyze', py, '--format', 'json'), analyzed);
@@ -127,9 +152,18 @@ void test('the greenlens executable runs through the cache: same output, one cac
     // A failing command leaves no cache behind; with the cache turned off none is written either.
     const failed = spawnSync(process.execPath, [cli, 'catalog', '--no-such-option'], { env, encoding: 'utf8' });
     assert.notEqual(failed.status, 0);
-    const off = spawnSync(process.execPath, [cli, 'catalog'], { env: { ...env, GREENLENS_COMPILE_CACHE: '0' }, encoding: 'utf8' });
+    const off = spawnSync(process.execPath, [cli, 'catalog'], {
+      env: { ...env, GREENLENS_COMPILE_CACHE: '0' },
+      encoding: 'utf8',
+    });
     assert.equal(off.status, 0);
-    if (!nodeOwnCache) assert.deepEqual(readdirSync(cacheDir).map((f) => f.split('-')[0]).sort(), ['analyze', 'inspect']);
+    if (!nodeOwnCache)
+      assert.deepEqual(
+        readdirSync(cacheDir)
+          .map((f) => f.split('-')[0])
+          .sort(),
+        ['analyze', 'inspect'],
+      );
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -58,9 +58,17 @@ const ROWS: Row[] = [
   { args: ['profile', 'missing.onnx'], code: EXIT.input, err: /missing\.onnx: no such file/ },
   { args: ['profile', 'folder.onnx'], code: EXIT.input, err: /folder\.onnx is a folder/ },
   { args: ['profile', 'model.onnx', '--variants', 'int3'], code: EXIT.usage, err: /unknown variant/ },
-  { args: ['profile', 'model.onnx', '--budget', '1000000000'], code: EXIT.usage, err: /--budget must be from 100 ms to 24 h; got 1000000000 s/ },
+  {
+    args: ['profile', 'model.onnx', '--budget', '1000000000'],
+    code: EXIT.usage,
+    err: /--budget must be from 100 ms to 24 h; got 1000000000 s/,
+  },
   { args: ['report', 'ws', '--budget', '2000000m'], code: EXIT.usage, err: /--budget must be from 100 ms to 24 h/ },
-  { args: ['profile-torch', 'site.py:2', '--timeout', '0.5s'], code: EXIT.usage, err: /--timeout must be from 1 s to 24 h; got 500 ms/ },
+  {
+    args: ['profile-torch', 'site.py:2', '--timeout', '0.5s'],
+    code: EXIT.usage,
+    err: /--timeout must be from 1 s to 24 h; got 500 ms/,
+  },
   { args: ['analyze', 'missing.py'], code: EXIT.input, err: /missing\.py: no such file/ },
   { args: ['analyze', 'link.py'], code: EXIT.ok, out: /link\.py:2:5: model create torchvision resnet18/, posix: true },
   { args: ['report', 'missing', '--no-profile'], code: EXIT.input, err: /missing: no such folder/ },
@@ -70,13 +78,17 @@ const ROWS: Row[] = [
 ];
 
 for (const row of ROWS) {
-  void test(`greenlens ${row.args.join(' ')} exits ${row.code}`, { skip: row.posix && !POSIX && 'needs symbolic links' }, async () => {
-    const c = io();
-    const code = await main(row.args, c.io);
-    assert.equal(code, row.code, c.err.join('\n'));
-    if (row.err) assert.match(c.err.join('\n'), row.err);
-    if (row.out) assert.match(c.out.join('\n'), row.out);
-  });
+  void test(
+    `greenlens ${row.args.join(' ')} exits ${row.code}`,
+    { skip: row.posix && !POSIX && 'needs symbolic links' },
+    async () => {
+      const c = io();
+      const code = await main(row.args, c.io);
+      assert.equal(code, row.code, c.err.join('\n'));
+      if (row.err) assert.match(c.err.join('\n'), row.err);
+      if (row.out) assert.match(c.out.join('\n'), row.out);
+    },
+  );
 }
 
 void test('demo on a missing folder leaves an earlier report as it was', async () => {
@@ -88,21 +100,40 @@ void test('demo on a missing folder leaves an earlier report as it was', async (
 
 // A named pipe blocks a plain open until a writer comes: these run in a child so that a hang fails the test.
 for (const cmd of ['inspect', 'profile', 'analyze']) {
-  void test(`greenlens ${cmd} on a named pipe exits 2 at once, naming it`, { skip: !POSIX && 'needs named pipes' }, async () => {
-    const r = await waitExit(spawnCli([cmd, at(cmd === 'analyze' ? 'pipe.py' : 'pipe.onnx')]), 30_000);
-    assert.equal(r.code, EXIT.input, r.stderr);
-    assert.match(r.stderr, /pipe\.(onnx|py) is a named pipe \(FIFO\), not a file/);
-  });
+  void test(
+    `greenlens ${cmd} on a named pipe exits 2 at once, naming it`,
+    { skip: !POSIX && 'needs named pipes' },
+    async () => {
+      const r = await waitExit(spawnCli([cmd, at(cmd === 'analyze' ? 'pipe.py' : 'pipe.onnx')]), 30_000);
+      assert.equal(r.code, EXIT.input, r.stderr);
+      assert.match(r.stderr, /pipe\.(onnx|py) is a named pipe \(FIFO\), not a file/);
+    },
+  );
 }
 
-for (const [sig, code] of [['SIGINT', EXIT.interrupted], ['SIGTERM', EXIT.terminated]] as const) {
-  void test(`greenlens profile stopped with ${sig} exits ${code}`, { skip: process.platform !== 'linux' && 'reads /proc' }, async () => {
-    const child = spawnCli(['profile', at('model.onnx'), '--budget', '5m', '--no-cache', '--storage', at(`store-${sig}`)]);
-    const exited = waitExit(child, 60_000);
-    // The worker exists once the command has installed its handlers and started measuring.
-    await waitFor('the profiler worker', () => (childrenOf(child.pid!).length > 0 ? true : undefined), 30_000);
-    child.kill(sig);
-    const r = await exited;
-    assert.equal(r.code, code, `signal ${r.signal}; stderr: ${r.stderr}`);
-  });
+for (const [sig, code] of [
+  ['SIGINT', EXIT.interrupted],
+  ['SIGTERM', EXIT.terminated],
+] as const) {
+  void test(
+    `greenlens profile stopped with ${sig} exits ${code}`,
+    { skip: process.platform !== 'linux' && 'reads /proc' },
+    async () => {
+      const child = spawnCli([
+        'profile',
+        at('model.onnx'),
+        '--budget',
+        '5m',
+        '--no-cache',
+        '--storage',
+        at(`store-${sig}`),
+      ]);
+      const exited = waitExit(child, 60_000);
+      // The worker exists once the command has installed its handlers and started measuring.
+      await waitFor('the profiler worker', () => (childrenOf(child.pid!).length > 0 ? true : undefined), 30_000);
+      child.kill(sig);
+      const r = await exited;
+      assert.equal(r.code, code, `signal ${r.signal}; stderr: ${r.stderr}`);
+    },
+  );
 }

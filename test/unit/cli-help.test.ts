@@ -14,7 +14,8 @@ async function run(args: string[]): Promise<{ code: number; out: string; err: st
   return { code, out: out.join('\n'), err: err.join('\n') };
 }
 
-const flagsOf = (text: string): Set<string> => new Set([...text.matchAll(/--([a-z][a-z0-9-]*)/g)].map((m) => m[1]!).filter((f) => f !== 'help'));
+const flagsOf = (text: string): Set<string> =>
+  new Set([...text.matchAll(/--([a-z][a-z0-9-]*)/g)].map((m) => m[1]!).filter((f) => f !== 'help'));
 
 for (const name of Object.keys(COMMANDS)) {
   void test(`greenlens ${name} --help describes every option and ends with an example`, async () => {
@@ -27,16 +28,31 @@ for (const name of Object.keys(COMMANDS)) {
     const end = lines.indexOf('Example:');
     assert.ok(start > 0 && end > start, r.out);
     const optionLines = lines.slice(start + 1, end).filter((l) => l.trim() !== '');
-    for (const l of optionLines) assert.match(l, /^ {2}(-\w, )?--[a-z0-9-]+( \S+)? +\S.*$/, `a flag and a description: ${l}`);
+    for (const l of optionLines)
+      assert.match(l, /^ {2}(-\w, )?--[a-z0-9-]+( \S+)? +\S.*$/, `a flag and a description: ${l}`);
     const described = flagsOf(optionLines.map((l) => l.trim().split(/\s{2,}/)[0]).join(' '));
-    assert.deepEqual([...described].sort(), [...flagsOf(usage)].sort(), 'the options described are the usage line’s flags');
+    assert.deepEqual(
+      [...described].sort(),
+      [...flagsOf(usage)].sort(),
+      'the options described are the usage line’s flags',
+    );
     assert.match(lines[end + 1]!, new RegExp(`^ {2}greenlens ${name} `));
     assert.equal(lines.length, end + 2, 'the example is last');
   });
 }
 
 void test('--epochs -3 says that epochs must be positive, not that the argument is ambiguous', async () => {
-  const r = await run(['estimate-training', '--arch', 'resnet50', '--gpu', 'RTX 3090', '--epochs', '-3', '--images', '100']);
+  const r = await run([
+    'estimate-training',
+    '--arch',
+    'resnet50',
+    '--gpu',
+    'RTX 3090',
+    '--epochs',
+    '-3',
+    '--images',
+    '100',
+  ]);
   assert.equal(r.code, 1);
   assert.match(r.err, /--epochs must be positive; got -3\./);
   assert.doesNotMatch(r.err, /ambiguous/);
@@ -58,7 +74,17 @@ void test('a bad assumption flag is named as the flag, not as a VS Code setting'
 });
 
 void test('notes that name an editor setting name the command’s flag instead', async () => {
-  const r = await run(['estimate-training', '--arch', 'resnet50', '--gpu', 'RTX 3090', '--epochs', '3', '--images', '1000']);
+  const r = await run([
+    'estimate-training',
+    '--arch',
+    'resnet50',
+    '--gpu',
+    'RTX 3090',
+    '--epochs',
+    '3',
+    '--images',
+    '1000',
+  ]);
   assert.equal(r.code, 0, r.err);
   assert.match(r.out, /Set --region to a country code/);
   assert.doesNotMatch(r.out, /greenlens\.carbon\.region/);

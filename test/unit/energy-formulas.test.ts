@@ -1,13 +1,23 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { makeEstimate, convertEnergy, convertMass, formatEstimate, formatJoules, requireFinite, EnergyInputError, millijouleCell } from '../../src/energy/quantity';
+import {
+  makeEstimate,
+  convertEnergy,
+  convertMass,
+  formatEstimate,
+  formatJoules,
+  requireFinite,
+  EnergyInputError,
+  millijouleCell,
+} from '../../src/energy/quantity';
 import { resolveCarbonIntensity, emissions, WORLD_AVERAGE_G_PER_KWH } from '../../src/energy/carbon';
 import { resolveTariff, electricityCost, instanceCost } from '../../src/energy/cost';
 import { energyFromCpuTime, energyFromMacs, energyFromPower } from '../../src/energy/inference';
 import { cpuDevice, gpuDevice } from '../../src/energy/hardware';
 import { yearlyImpact, breakEven } from '../../src/energy/workload';
 
-const near = (a: number, b: number, rel = 1e-9): void => assert.ok(Math.abs(a - b) <= rel * Math.max(1, Math.abs(b)), `${a} ≉ ${b}`);
+const near = (a: number, b: number, rel = 1e-9): void =>
+  assert.ok(Math.abs(a - b) <= rel * Math.max(1, Math.abs(b)), `${a} ≉ ${b}`);
 
 void test('units: J ↔ Wh ↔ kWh and g ↔ kg', () => {
   const e = makeEstimate(7.2e6, 'J', { method: 't' });
@@ -22,7 +32,19 @@ void test('estimates never hold or show NaN / Infinity', () => {
   assert.throws(() => makeEstimate(Number.NaN, 'J', { method: 'x' }), EnergyInputError);
   assert.throws(() => makeEstimate(1, 'J', { method: 'x', high: Infinity }), EnergyInputError);
   assert.throws(() => requireFinite(-1, 'price'), /price must be from 0/);
-  assert.doesNotMatch(formatEstimate({ value: Number.NaN, unit: 'J', low: 0, high: Infinity, provenance: 'estimated', method: 'm', sources: [], notes: [] }), /NaN|Infinity/);
+  assert.doesNotMatch(
+    formatEstimate({
+      value: Number.NaN,
+      unit: 'J',
+      low: 0,
+      high: Infinity,
+      provenance: 'estimated',
+      method: 'm',
+      sources: [],
+      notes: [],
+    }),
+    /NaN|Infinity/,
+  );
 });
 
 void test('carbon intensity: country, cloud regions, override, and world average with a stated reason', () => {
@@ -70,15 +92,27 @@ void test('estimator (b): resnet50 on the RTX 3090 lands near board power ÷ mea
 });
 
 void test('workload: 1 J × 1000/day = 365 kJ/year = 0.1014 kWh; break-even and not worth it', () => {
-  const y = yearlyImpact(makeEstimate(1, 'J', { method: 'x' }), 1000, makeEstimate(400, 'gCO2e/kWh', { method: 'y' }), resolveTariff({ electricityPrice: 0.3, currency: 'USD' }));
+  const y = yearlyImpact(
+    makeEstimate(1, 'J', { method: 'x' }),
+    1000,
+    makeEstimate(400, 'gCO2e/kWh', { method: 'y' }),
+    resolveTariff({ electricityPrice: 0.3, currency: 'USD' }),
+  );
   near(y.energy.value, 365000 / 3.6e6);
   near(y.co2.value, (365000 / 3.6e6) * 0.4);
   near(y.cost.value, (365000 / 3.6e6) * 0.3);
   const be = breakEven(100, makeEstimate(365, 'USD', { method: 's', low: 182.5, high: 730 }));
   assert.ok(be.worthIt);
-  if (be.worthIt) { near(be.days.value, 100); near(be.days.high, 200); near(be.days.low, 50); }
+  if (be.worthIt) {
+    near(be.days.value, 100);
+    near(be.days.high, 200);
+    near(be.days.low, 50);
+  }
   const maybe = breakEven(100, makeEstimate(365, 'USD', { method: 's', low: 0, high: 730 }));
-  assert.ok(maybe.worthIt && maybe.mayNever && maybe.days.high === maybe.days.value, 'no invented late end when savings may be zero');
+  assert.ok(
+    maybe.worthIt && maybe.mayNever && maybe.days.high === maybe.days.value,
+    'no invented late end when savings may be zero',
+  );
   assert.match(maybe.message, /never\.$/);
   const no = breakEven(100, makeEstimate(-2, 'USD', { method: 's' }));
   assert.equal(no.worthIt, false);
@@ -88,7 +122,9 @@ void test('workload: 1 J × 1000/day = 365 kJ/year = 0.1014 kWh; break-even and 
 void test('the placeholder price is labelled as the default, a chosen price as the user’s', () => {
   const j = makeEstimate(3.6e6, 'J', { method: 'm' });
   const dflt = electricityCost(j, resolveTariff({ electricityPrice: 0.15, currency: 'USD' }));
-  assert.ok(dflt.sources.some((s) => /default electricity price 0\.15 USD\/kWh \(placeholder, not user-provided/.test(s)));
+  assert.ok(
+    dflt.sources.some((s) => /default electricity price 0\.15 USD\/kWh \(placeholder, not user-provided/.test(s)),
+  );
   assert.ok(!dflt.sources.some((s) => /user-provided value/.test(s)));
   assert.match(dflt.method, /default price/);
   const mine = electricityCost(j, resolveTariff({ electricityPrice: 0.3, currency: 'EUR' }));
@@ -96,6 +132,9 @@ void test('the placeholder price is labelled as the default, a chosen price as t
 });
 
 void test('table cells: estimates carry ≈ and their band, plain measurements do not', () => {
-  assert.equal(millijouleCell(makeEstimate(0.0012, 'J', { method: 'm', low: 0.001, high: 0.0015 })), '≈ 1.200 mJ (1.000–1.500)');
+  assert.equal(
+    millijouleCell(makeEstimate(0.0012, 'J', { method: 'm', low: 0.001, high: 0.0015 })),
+    '≈ 1.200 mJ (1.000–1.500)',
+  );
   assert.equal(millijouleCell(makeEstimate(0.0012, 'J', { method: 'm', provenance: 'measured' })), '1.200 mJ');
 });

@@ -47,10 +47,11 @@ void test('CPU class from the name: Xeon/EPYC server, mobile suffixes laptop, th
   assert.deepEqual(classifyCpu('Intel(R) Core(TM) i7-1185G7 @ 3.00GHz'), { vendor: 'intel', cls: 'laptop' });
   assert.deepEqual(classifyCpu('Intel Core i5-12400'), { vendor: 'intel', cls: 'desktop' });
   for (const r of CPU_REFERENCES) assert.equal(lookupHardware(r.name, 'cpu')?.match, 'exact', r.name);
-  for (const v of ['amd', 'intel', 'other'] as const) for (const c of ['server', 'desktop', 'laptop'] as const) {
-    const w = wattsPerCore(v, c, lookupHardware);
-    assert.ok(w.low <= w.value && w.value <= w.high && w.references.length >= 2, `${v} ${c}`);
-  }
+  for (const v of ['amd', 'intel', 'other'] as const)
+    for (const c of ['server', 'desktop', 'laptop'] as const) {
+      const w = wattsPerCore(v, c, lookupHardware);
+      assert.ok(w.low <= w.value && w.value <= w.high && w.references.length >= 2, `${v} ${c}`);
+    }
 });
 
 void test('unknown GPU without a power limit gives no device; with nvidia-smi power limit it is measured', () => {
@@ -61,12 +62,23 @@ void test('unknown GPU without a power limit gives no device; with nvidia-smi po
 });
 
 void test('cpuinfo and nvidia-smi parsing', () => {
-  assert.deepEqual(parseCpuinfo('model name\t: Intel(R) Xeon(R) Processor\nflags: x\nmodel name\t: Intel(R) Xeon(R) Processor\n'), { model: 'Intel(R) Xeon(R) Processor', logicalCores: 2 });
-  assert.deepEqual(parseNvidiaSmi('NVIDIA H100 80GB HBM3, 700.00, 81559\n\n'), [{ name: 'NVIDIA H100 80GB HBM3', powerLimitW: 700, memoryMiB: 81559 }]);
-  assert.deepEqual(parseNvidiaSmi('Tesla T4, [N/A], 15360'), [{ name: 'Tesla T4', powerLimitW: undefined, memoryMiB: 15360 }]);
+  assert.deepEqual(
+    parseCpuinfo('model name\t: Intel(R) Xeon(R) Processor\nflags: x\nmodel name\t: Intel(R) Xeon(R) Processor\n'),
+    { model: 'Intel(R) Xeon(R) Processor', logicalCores: 2 },
+  );
+  assert.deepEqual(parseNvidiaSmi('NVIDIA H100 80GB HBM3, 700.00, 81559\n\n'), [
+    { name: 'NVIDIA H100 80GB HBM3', powerLimitW: 700, memoryMiB: 81559 },
+  ]);
+  assert.deepEqual(parseNvidiaSmi('Tesla T4, [N/A], 15360'), [
+    { name: 'Tesla T4', powerLimitW: undefined, memoryMiB: 15360 },
+  ]);
 });
 
-const machine: DetectedHardware = { cpu: { model: 'Intel(R) Xeon(R) Processor', logicalCores: 2 }, gpus: [], notes: ['nvidia-smi not found: no NVIDIA GPU considered.'] };
+const machine: DetectedHardware = {
+  cpu: { model: 'Intel(R) Xeon(R) Processor', logicalCores: 2 },
+  gpus: [],
+  notes: ['nvidia-smi not found: no NVIDIA GPU considered.'],
+};
 
 void test('hardware profile: auto, a GPU name, a CPU name, and an unknown name with a stated fallback', () => {
   assert.equal(resolveHardware('auto', machine).primary.kind, 'cpu');

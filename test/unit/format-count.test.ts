@@ -32,24 +32,30 @@ void test('counts take an SI prefix and three significant digits', () => {
   assert.equal(si, formatCount, 'the CLI inspect output uses the same function');
 });
 
-void test('the .onnx viewer and the Models view write a small model\'s compute in k MACs', () => {
+void test("the .onnx viewer and the Models view write a small model's compute in k MACs", () => {
   const s = inspectOnnxFile(MLP);
   assert.equal(s.cost.macs, MLP_MACS);
   const view = onnxView(s, 'fashion_mlp.onnx');
   const compute = view.headline.find((r) => r.label === 'Compute')!;
   assert.equal(compute.value, '235 k MACs per inference');
-  assert.ok(view.topNodes.every((n) => /^\d+(\.\d+)?( [kMGT])?$/.test(n.macs)), view.topNodes.map((n) => n.macs).join(', '));
+  assert.ok(
+    view.topNodes.every((n) => /^\d+(\.\d+)?( [kMGT])?$/.test(n.macs)),
+    view.topNodes.map((n) => n.macs).join(', '),
+  );
   assert.equal(onnxOneLine(s), '235 k params · 235 k MACs');
   assert.doesNotMatch(JSON.stringify(view), /GMACs|0\.000\d/);
 });
 
-void test('the viewer\'s energy, cost and grade are the report\'s figures for the file', async () => {
+void test("the viewer's energy, cost and grade are the report's figures for the file", async () => {
   const report = buildReport(await recordedInputs());
   const id = 'onnx:models/fashion_mlp.onnx';
   const m = report.models.find((x) => x.id === id)!;
   const rows = modelFigures(report, id);
   const value = (label: string) => rows.find((r) => r.label === label)?.value;
-  assert.deepEqual(rows.map((r) => r.label), ['Energy per inference', 'Energy per year', 'Cost per year', 'CO2e per year', 'Grade']);
+  assert.deepEqual(
+    rows.map((r) => r.label),
+    ['Energy per inference', 'Energy per year', 'Cost per year', 'CO2e per year', 'Grade'],
+  );
   // The measured baseline beats the MAC count, as in the report's model table.
   assert.equal(modelEnergy(m), m.profile!.variants.find((v) => v.kind === 'baseline')!.energy!.perInference);
   assert.equal(value('Energy per inference'), energyText(modelEnergy(m)!));
@@ -61,7 +67,10 @@ void test('the viewer\'s energy, cost and grade are the report\'s figures for th
   assert.match(rows.find((r) => r.label === 'Energy per year')!.source!, /^at 10,000 inferences a day/);
   // A catalog model has the catalog's grade label.
   const site = report.models.find((x) => x.catalog)!;
-  assert.equal(modelFigures(report, site.id).find((r) => r.label === 'Grade')!.value, site.catalog!.gradeLabel ?? site.catalog!.grade);
+  assert.equal(
+    modelFigures(report, site.id).find((r) => r.label === 'Grade')!.value,
+    site.catalog!.gradeLabel ?? site.catalog!.grade,
+  );
   assert.deepEqual(modelFigures(report, 'no such model'), []);
   // Unprofiled, the file's energy is the MAC-count estimate the report gives it.
   const inputs = await recordedInputs();

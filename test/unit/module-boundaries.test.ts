@@ -29,9 +29,15 @@ void test('a value cycle between two top-level modules is found and named by its
     writeFileSync(path.join(dir, 'alpha', 'one.ts'), "import { two } from '../beta/two';\nexport const one = two;\n");
     writeFileSync(path.join(dir, 'beta', 'two.ts'), "import type { X } from '../alpha/one';\nexport const two = 2;\n");
     assert.equal(findCycle(moduleGraph(dir)), undefined, 'a type-only import back is no cycle');
-    writeFileSync(path.join(dir, 'beta', 'three.ts'), "import { one } from '../alpha/one';\nexport const three = one;\n");
+    writeFileSync(
+      path.join(dir, 'beta', 'three.ts'),
+      "import { one } from '../alpha/one';\nexport const three = one;\n",
+    );
     const cycle = findCycle(moduleGraph(dir));
-    assert.deepEqual(cycle?.map((e) => `${e.from}→${e.to}`), ['alpha→beta', 'beta→alpha']);
+    assert.deepEqual(
+      cycle?.map((e) => `${e.from}→${e.to}`),
+      ['alpha→beta', 'beta→alpha'],
+    );
     assert.match(cycle?.[1]?.example ?? '', /three\.ts → \.\.\/alpha\/one/);
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -30,7 +30,10 @@ void test('greenlens inspect prints a table, JSON with --json, and honours --dim
     assert.match(out, /\[batch, 16\]\s+\[1, 16\]/);
     const json = io(dir);
     assert.equal(await inspectCommand.run(['m.onnx', '--json', '--dim', 'batch=8'], json), 0);
-    const parsed = JSON.parse(json.outText.join('\n')) as { cost: { macs: number }; outputs: { resolvedShape: number[] }[] };
+    const parsed = JSON.parse(json.outText.join('\n')) as {
+      cost: { macs: number };
+      outputs: { resolvedShape: number[] }[];
+    };
     assert.equal(parsed.cost.macs, 8 * 64);
     assert.deepEqual(parsed.outputs[0]?.resolvedShape, [8, 4]);
     writeFileSync(path.join(dir, 'bad.onnx'), model.subarray(0, model.length - 7));

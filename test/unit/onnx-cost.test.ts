@@ -18,7 +18,14 @@ void test('Conv MACs: output elements x (Cin/group) x kernel area, by hand', () 
     inputs: [['x', F, ['N', 3, 8, 8]]],
     outputs: [['y', F, []]],
     inits: [init('w', [4, 3, 3, 3]), init('b', [4])],
-    nodes: [{ op: 'Conv', inputs: ['x', 'w', 'b'], outputs: ['y'], attrs: [attr.ints('strides', [2, 2]), attr.ints('pads', [1, 1, 1, 1])] }],
+    nodes: [
+      {
+        op: 'Conv',
+        inputs: ['x', 'w', 'b'],
+        outputs: ['y'],
+        attrs: [attr.ints('strides', [2, 2]), attr.ints('pads', [1, 1, 1, 1])],
+      },
+    ],
   });
   const s = inspectOnnxBytes(m, { batch: 2 });
   assert.deepEqual(s.outputs[0]?.resolvedShape, [2, 4, 4, 4]);
@@ -47,8 +54,15 @@ void test('grouped and transposed convolutions', () => {
 
 void test('Gemm, MatMul with batch broadcast, and Einsum', () => {
   const m = buildModel({
-    inputs: [['a', F, [6, 10]], ['q', F, [2, 3, 5, 7]]],
-    outputs: [['g', F, []], ['mm', F, []], ['e', F, []]],
+    inputs: [
+      ['a', F, [6, 10]],
+      ['q', F, [2, 3, 5, 7]],
+    ],
+    outputs: [
+      ['g', F, []],
+      ['mm', F, []],
+      ['e', F, []],
+    ],
     inits: [init('w', [4, 10]), init('k', [7, 9])],
     nodes: [
       { op: 'Gemm', inputs: ['a', 'w'], outputs: ['g'], attrs: [attr.i('transB', 1)] },
@@ -57,7 +71,14 @@ void test('Gemm, MatMul with batch broadcast, and Einsum', () => {
     ],
   });
   const s = inspectOnnxBytes(m);
-  assert.deepEqual(s.outputs.map((o) => o.resolvedShape), [[6, 4], [2, 3, 5, 9], [2, 3, 5, 5]]);
+  assert.deepEqual(
+    s.outputs.map((o) => o.resolvedShape),
+    [
+      [6, 4],
+      [2, 3, 5, 9],
+      [2, 3, 5, 5],
+    ],
+  );
   assert.equal(only(s, 'Gemm'), 6 * 4 * 10);
   assert.equal(only(s, 'MatMul'), 2 * 3 * 5 * 9 * 7);
   assert.equal(only(s, 'Einsum'), 2 * 3 * 5 * 5 * 7);
@@ -67,12 +88,28 @@ void test('LSTM MACs: steps x batch x directions x 4 gates x hidden x (input + h
   const H = 16;
   const m = buildModel({
     inputs: [['x', F, [5, 'batch', 10]]],
-    outputs: [['y', F, []], ['h', F, []]],
+    outputs: [
+      ['y', F, []],
+      ['h', F, []],
+    ],
     inits: [init('W', [2, 4 * H, 10]), init('R', [2, 4 * H, H])],
-    nodes: [{ op: 'LSTM', inputs: ['x', 'W', 'R'], outputs: ['y', 'h'], attrs: [attr.i('hidden_size', H), attr.s('direction', 'bidirectional')] }],
+    nodes: [
+      {
+        op: 'LSTM',
+        inputs: ['x', 'W', 'R'],
+        outputs: ['y', 'h'],
+        attrs: [attr.i('hidden_size', H), attr.s('direction', 'bidirectional')],
+      },
+    ],
   });
   const s = inspectOnnxBytes(m, { batch: 3 });
-  assert.deepEqual(s.outputs.map((o) => o.resolvedShape), [[5, 2, 3, H], [2, 3, H]]);
+  assert.deepEqual(
+    s.outputs.map((o) => o.resolvedShape),
+    [
+      [5, 2, 3, H],
+      [2, 3, H],
+    ],
+  );
   assert.equal(s.cost.macs, 5 * 3 * 2 * 4 * H * (10 + H));
 });
 
@@ -96,8 +133,16 @@ void test('Squeeze/Unsqueeze attribute form (opset 11) and Slice, Pad, Resize, F
   const m = buildModel({
     opset: 11,
     inputs: [['x', F, [1, 3, 1, 8, 8]]],
-    outputs: [['r', F, []], ['f', F, []]],
-    inits: [init('pads', [8], [0, 0, 1, 1, 0, 0, 1, 1], I64), init('st', [2], [1, 0], I64), init('en', [2], [3, 100], I64), init('sc', [4], [1, 1, 2, 0.5])],
+    outputs: [
+      ['r', F, []],
+      ['f', F, []],
+    ],
+    inits: [
+      init('pads', [8], [0, 0, 1, 1, 0, 0, 1, 1], I64),
+      init('st', [2], [1, 0], I64),
+      init('en', [2], [3, 100], I64),
+      init('sc', [4], [1, 1, 2, 0.5]),
+    ],
     nodes: [
       { op: 'Squeeze', inputs: ['x'], outputs: ['s'], attrs: [attr.ints('axes', [2])] },
       { op: 'Slice', inputs: ['s', 'st', 'en'], outputs: ['sl'] },
@@ -171,18 +216,42 @@ void test('peak activation memory adds the larger peak of an If branch while the
   // Outer: x 400 + cond 1 live, the If writes y [1,400] (1600) = 2001. Then-branch: t1=Concat(x,x) 800,
   // t2=Concat(t1,t1) 1600 -> its peak 2400 (x belongs to the outer graph and is not freed inside).
   // Else-branch: t3 1600. Peak 2001 + 2400.
-  const out = (name: string): { name: string; type: { tensorType: { elemType: number } } } => ({ name, type: { tensorType: { elemType: F } } });
-  const then = { name: 'then', node: [
-    { name: 't0', opType: 'Concat', input: ['x', 'x'], output: ['t1'], attribute: [attr.i('axis', 1)] },
-    { name: 't1', opType: 'Concat', input: ['t1', 't1'], output: ['t2'], attribute: [attr.i('axis', 1)] },
-  ], output: [out('t2')] };
-  const otherwise = { name: 'else', node: [
-    { name: 'e0', opType: 'Concat', input: ['x', 'x', 'x', 'x'], output: ['t3'], attribute: [attr.i('axis', 1)] },
-  ], output: [out('t3')] };
+  const out = (name: string): { name: string; type: { tensorType: { elemType: number } } } => ({
+    name,
+    type: { tensorType: { elemType: F } },
+  });
+  const then = {
+    name: 'then',
+    node: [
+      { name: 't0', opType: 'Concat', input: ['x', 'x'], output: ['t1'], attribute: [attr.i('axis', 1)] },
+      { name: 't1', opType: 'Concat', input: ['t1', 't1'], output: ['t2'], attribute: [attr.i('axis', 1)] },
+    ],
+    output: [out('t2')],
+  };
+  const otherwise = {
+    name: 'else',
+    node: [
+      { name: 'e0', opType: 'Concat', input: ['x', 'x', 'x', 'x'], output: ['t3'], attribute: [attr.i('axis', 1)] },
+    ],
+    output: [out('t3')],
+  };
   const m = buildModel({
-    inputs: [['x', F, [1, 100]], ['cond', 9, []]],
+    inputs: [
+      ['x', F, [1, 100]],
+      ['cond', 9, []],
+    ],
     outputs: [['y', F, []]],
-    nodes: [{ op: 'If', inputs: ['cond'], outputs: ['y'], attrs: [{ name: 'then_branch', type: 5, g: then }, { name: 'else_branch', type: 5, g: otherwise }] }],
+    nodes: [
+      {
+        op: 'If',
+        inputs: ['cond'],
+        outputs: ['y'],
+        attrs: [
+          { name: 'then_branch', type: 5, g: then },
+          { name: 'else_branch', type: 5, g: otherwise },
+        ],
+      },
+    ],
   });
   const s = inspectOnnxBytes(m);
   assert.deepEqual(s.outputs[0]?.resolvedShape, [1, 400]);

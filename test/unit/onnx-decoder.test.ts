@@ -25,9 +25,17 @@ function refValues(t: onnx.ITensorProto, elements: number): number[] | undefined
   if (!raw || raw.length === 0) return elements === 0 ? [] : undefined;
   const copy = new Uint8Array(raw).buffer;
   const views: Record<number, (b: ArrayBuffer) => ArrayLike<number | bigint>> = {
-    1: (b) => new Float32Array(b), 2: (b) => new Uint8Array(b), 3: (b) => new Int8Array(b), 4: (b) => new Uint16Array(b),
-    5: (b) => new Int16Array(b), 6: (b) => new Int32Array(b), 7: (b) => new BigInt64Array(b), 9: (b) => new Uint8Array(b),
-    11: (b) => new Float64Array(b), 12: (b) => new Uint32Array(b), 13: (b) => new BigUint64Array(b),
+    1: (b) => new Float32Array(b),
+    2: (b) => new Uint8Array(b),
+    3: (b) => new Int8Array(b),
+    4: (b) => new Uint16Array(b),
+    5: (b) => new Int16Array(b),
+    6: (b) => new Int32Array(b),
+    7: (b) => new BigInt64Array(b),
+    9: (b) => new Uint8Array(b),
+    11: (b) => new Float64Array(b),
+    12: (b) => new Uint32Array(b),
+    13: (b) => new BigUint64Array(b),
   };
   const view = views[t.dataType ?? 0];
   if (!view) return undefined;
@@ -64,11 +72,21 @@ interface Plain {
 function plainRefTensor(t: onnx.ITensorProto): Plain {
   const dims = (t.dims ?? []).map(num);
   const elements = dims.reduce((a, b) => a * b, 1);
-  return { name: t.name ?? '', dtype: t.dataType ?? 0, dims, values: elements <= 4096 ? refValues(t, elements) : 'large' };
+  return {
+    name: t.name ?? '',
+    dtype: t.dataType ?? 0,
+    dims,
+    values: elements <= 4096 ? refValues(t, elements) : 'large',
+  };
 }
 
 function plainOurTensor(src: ReturnType<typeof bytesSource>, t: TensorInfo): Plain {
-  return { name: t.name, dtype: t.dtype, dims: t.dims, values: t.elements <= 4096 ? readTensorValues(src, t, 4096) : 'large' };
+  return {
+    name: t.name,
+    dtype: t.dtype,
+    dims: t.dims,
+    values: t.elements <= 4096 ? readTensorValues(src, t, 4096) : 'large',
+  };
 }
 
 function plainRefAttr(a: onnx.IAttributeProto): Plain {
@@ -109,7 +127,14 @@ function plainRefGraph(g: onnx.IGraphProto): Plain {
       // The reader keys attributes by name: a repeated name keeps its last value.
       const attrs = new Map<string, Plain>();
       for (const a of n.attribute ?? []) attrs.set(a.name ?? '', plainRefAttr(a));
-      return { name: n.name ?? '', opType: n.opType ?? '', domain: n.domain ?? '', inputs: n.input ?? [], outputs: n.output ?? [], attrs: [...attrs.values()] };
+      return {
+        name: n.name ?? '',
+        opType: n.opType ?? '',
+        domain: n.domain ?? '',
+        inputs: n.input ?? [],
+        outputs: n.output ?? [],
+        attrs: [...attrs.values()],
+      };
     }),
     initializers: (g.initializer ?? []).map(plainRefTensor),
     inputs: (g.input ?? []).map(valueInfoOf),
@@ -121,7 +146,14 @@ function plainRefGraph(g: onnx.IGraphProto): Plain {
 function plainOurGraph(src: ReturnType<typeof bytesSource>, g: GraphInfo): Plain {
   return {
     name: g.name,
-    nodes: g.nodes.map((n) => ({ name: n.name, opType: n.opType, domain: n.domain, inputs: n.inputs, outputs: n.outputs, attrs: [...n.attributes.values()].map((a) => plainOurAttr(src, a)) })),
+    nodes: g.nodes.map((n) => ({
+      name: n.name,
+      opType: n.opType,
+      domain: n.domain,
+      inputs: n.inputs,
+      outputs: n.outputs,
+      attrs: [...n.attributes.values()].map((a) => plainOurAttr(src, a)),
+    })),
     initializers: g.initializers.map((t) => plainOurTensor(src, t)),
     inputs: g.inputs,
     outputs: g.outputs,
@@ -157,25 +189,38 @@ function compare(file: string, bytes: Uint8Array = readFileSync(file)): string |
   }
   const header = (m: Plain): Plain => ({ ...m, graph: undefined, functions: undefined, fileSize: undefined });
   const refHeader = {
-    irVersion: num(ref.irVersion), producerName: ref.producerName, producerVersion: ref.producerVersion, domain: ref.domain, modelVersion: num(ref.modelVersion),
-    docString: ref.docString, opsets: ref.opsetImport.map((o) => ({ domain: o.domain ?? '', version: num(o.version) })),
+    irVersion: num(ref.irVersion),
+    producerName: ref.producerName,
+    producerVersion: ref.producerVersion,
+    domain: ref.domain,
+    modelVersion: num(ref.modelVersion),
+    docString: ref.docString,
+    opsets: ref.opsetImport.map((o) => ({ domain: o.domain ?? '', version: num(o.version) })),
     metadata: Object.fromEntries(ref.metadataProps.map((e) => [e.key ?? '', e.value ?? ''])),
   };
   assert.deepStrictEqual(header(ours as unknown as Plain), header(refHeader));
   return undefined;
 }
 
-void test('reader output equals a protobufjs decode on every libonnx-testdata model', { skip: !existsSync(CORPUS) && 'libonnx-testdata is not installed' }, (t) => {
-  const models = findModels(CORPUS);
-  const before = compared;
-  const mismatches = models.map((f) => compare(f)).filter((m): m is string => !!m);
-  t.diagnostic(`${models.length} models, ${compared - before} compared`);
-  assert.ok(compared - before >= 1000, `only ${compared - before} models compared`);
-  assert.deepEqual(mismatches.slice(0, 3), []);
-});
+void test(
+  'reader output equals a protobufjs decode on every libonnx-testdata model',
+  { skip: !existsSync(CORPUS) && 'libonnx-testdata is not installed' },
+  (t) => {
+    const models = findModels(CORPUS);
+    const before = compared;
+    const mismatches = models.map((f) => compare(f)).filter((m): m is string => !!m);
+    t.diagnostic(`${models.length} models, ${compared - before} compared`);
+    assert.ok(compared - before >= 1000, `only ${compared - before} models compared`);
+    assert.deepEqual(mismatches.slice(0, 3), []);
+  },
+);
 
 void test('reader output equals a protobufjs decode on the cached real models', (t) => {
-  const files = existsSync(MODELS_DIR) ? readdirSync(MODELS_DIR).filter((f) => f.endsWith('.onnx')).map((f) => path.join(MODELS_DIR, f)) : [];
+  const files = existsSync(MODELS_DIR)
+    ? readdirSync(MODELS_DIR)
+        .filter((f) => f.endsWith('.onnx'))
+        .map((f) => path.join(MODELS_DIR, f))
+    : [];
   if (!files.length) return t.skip(`no test models in ${MODELS_DIR}: run scripts/fetch-test-models.sh`);
   for (const f of files) assert.equal(compare(f), undefined);
   t.diagnostic(`${files.length} models compared`);
@@ -187,10 +232,18 @@ void test('fields the decoder does not keep (doc strings, attribute type protos)
     opsetImport: [{ domain: '', version: 13 }],
     graph: {
       name: 'g',
-      node: [{
-        input: ['x'], output: ['y'], opType: 'Transpose', docString: 'a node doc string that must be skipped',
-        attribute: [{ name: 'perm', type: 7, ints: [1, 0], docString: 'an attribute doc string' }, { name: 'tp', type: 13, tp: { tensorType: { elemType: 1 } } }],
-      }],
+      node: [
+        {
+          input: ['x'],
+          output: ['y'],
+          opType: 'Transpose',
+          docString: 'a node doc string that must be skipped',
+          attribute: [
+            { name: 'perm', type: 7, ints: [1, 0], docString: 'an attribute doc string' },
+            { name: 'tp', type: 13, tp: { tensorType: { elemType: 1 } } },
+          ],
+        },
+      ],
       input: [{ name: 'x', type: { tensorType: { elemType: 1, shape: { dim: [{ dimValue: 2 }, { dimValue: 3 }] } } } }],
       output: [{ name: 'y' }],
     },
@@ -218,7 +271,11 @@ void test('rare encodings agree with protobufjs: dim_param beside dim_value, spa
     return w.finish();
   };
   // Messages are concatenations of fields, so raw field bytes can be appended to an encoded message.
-  const field = (num: number, bytes: Uint8Array): Uint8Array => onnx.AttributeProto.encode({}).uint32((num << 3) | 2).bytes(bytes).finish();
+  const field = (num: number, bytes: Uint8Array): Uint8Array =>
+    onnx.AttributeProto.encode({})
+      .uint32((num << 3) | 2)
+      .bytes(bytes)
+      .finish();
   const cat = (...parts: Uint8Array[]): Uint8Array => Buffer.concat(parts);
   const graph = (t: Uint8Array): Uint8Array => {
     const attribute = cat(onnx.AttributeProto.encode({ name: 'value', type: 4 }).finish(), field(5, t));
@@ -226,7 +283,10 @@ void test('rare encodings agree with protobufjs: dim_param beside dim_value, spa
     const rest = onnx.GraphProto.encode({
       name: 'g',
       input: [
-        { name: 'both', type: { tensorType: { elemType: 1, shape: { dim: [{ dimValue: 3, dimParam: 'n' }, { dimParam: '' }, {}] } } } },
+        {
+          name: 'both',
+          type: { tensorType: { elemType: 1, shape: { dim: [{ dimValue: 3, dimParam: 'n' }, { dimParam: '' }, {}] } } },
+        },
         { name: 'sparse', type: { sparseTensorType: { elemType: 1, shape: { dim: [{ dimValue: 4 }] } } } },
         { name: 'seq', type: { sequenceType: { elemType: { tensorType: { elemType: 1 } } } } },
         { name: 'notype' },
@@ -235,11 +295,28 @@ void test('rare encodings agree with protobufjs: dim_param beside dim_value, spa
     }).finish();
     return cat(field(1, node), rest);
   };
-  const model = (t: Uint8Array): Uint8Array => cat(onnx.ModelProto.encode({ irVersion: 8, opsetImport: [{ domain: '', version: 13 }] }).finish(), field(7, graph(t)));
-  const cases = [unpacked({ int32: [-1, 7] }), unpacked({ int64: [-5, 2 ** 40] }), unpacked({ double: [1.5] , float: [2.5] }), unpacked({ int64: [9], int32: [3] })];
+  const model = (t: Uint8Array): Uint8Array =>
+    cat(
+      onnx.ModelProto.encode({ irVersion: 8, opsetImport: [{ domain: '', version: 13 }] }).finish(),
+      field(7, graph(t)),
+    );
+  const cases = [
+    unpacked({ int32: [-1, 7] }),
+    unpacked({ int64: [-5, 2 ** 40] }),
+    unpacked({ double: [1.5], float: [2.5] }),
+    unpacked({ int64: [9], int32: [3] }),
+  ];
   for (const [i, t] of cases.entries()) assert.equal(compare(`case ${i}`, model(t)), undefined);
   const m = readModelFromSource(bytesSource(model(cases[3] as Uint8Array)));
-  assert.deepEqual(m.graph.inputs.map((v) => [v.kind, v.shape]), [['tensor', ['n', null, null]], ['sparse_tensor', [4]], ['sequence', undefined], ['unknown', undefined]]);
+  assert.deepEqual(
+    m.graph.inputs.map((v) => [v.kind, v.shape]),
+    [
+      ['tensor', ['n', null, null]],
+      ['sparse_tensor', [4]],
+      ['sequence', undefined],
+      ['unknown', undefined],
+    ],
+  );
   assert.deepEqual(m.graph.nodes[0]?.attributes.get('value')?.t?.values, [3]);
 });
 
@@ -252,23 +329,38 @@ void test('a node larger than the read window is scanned field by field and agre
     opsetImport: [{ domain: '', version: 13 }],
     graph: {
       name: 'g',
-      node: [{
-        input: ['x', 'y'], output: ['z'], name: 'large', opType: 'Custom', domain: 'test',
-        // No `type` on the first three, as IR 1 writers left it out: it follows from the member that is set.
-        attribute: [
-          { name: 'weights', t: { name: 'w', dims: [100_000], dataType: 2, rawData: big } },
-          { name: 'ints', ints },
-          { name: 'label', s: new TextEncoder().encode('größe') },
-          { name: 'body', type: 5, g: body },
-          { name: 'floats', type: 6, floats: [0.5, -2] },
-        ],
-      }],
+      node: [
+        {
+          input: ['x', 'y'],
+          output: ['z'],
+          name: 'large',
+          opType: 'Custom',
+          domain: 'test',
+          // No `type` on the first three, as IR 1 writers left it out: it follows from the member that is set.
+          attribute: [
+            { name: 'weights', t: { name: 'w', dims: [100_000], dataType: 2, rawData: big } },
+            { name: 'ints', ints },
+            { name: 'label', s: new TextEncoder().encode('größe') },
+            { name: 'body', type: 5, g: body },
+            { name: 'floats', type: 6, floats: [0.5, -2] },
+          ],
+        },
+      ],
       output: [{ name: 'z' }],
     },
   }).finish();
   assert.equal(compare('large node', bytes), undefined);
   const node = readModelFromSource(bytesSource(bytes)).graph.nodes[0];
-  assert.deepEqual([...(node?.attributes.values() ?? [])].map((a) => [a.name, a.type]), [['weights', 4], ['ints', 7], ['label', 3], ['body', 5], ['floats', 6]]);
+  assert.deepEqual(
+    [...(node?.attributes.values() ?? [])].map((a) => [a.name, a.type]),
+    [
+      ['weights', 4],
+      ['ints', 7],
+      ['label', 3],
+      ['body', 5],
+      ['floats', 6],
+    ],
+  );
   // The weights stay in the file: the tensor records where they are.
   const data = node?.attributes.get('weights')?.t?.data;
   assert.ok(data?.kind === 'inline' && data.encoding === 'raw' && data.length === big.length);

@@ -12,7 +12,13 @@ const W_BYTES = K * N * 4; // 2 GiB exactly
 
 function external(name: string, dims: number[], offset: number, length: number): onnx.TensorProto.$Properties {
   const kv = (key: string, value: string): onnx.StringStringEntryProto.$Properties => ({ key, value });
-  return { name, dims, dataType: 1, dataLocation: 1, externalData: [kv('location', 'weights.bin'), kv('offset', String(offset)), kv('length', String(length))] };
+  return {
+    name,
+    dims,
+    dataType: 1,
+    dataLocation: 1,
+    externalData: [kv('location', 'weights.bin'), kv('offset', String(offset)), kv('length', String(length))],
+  };
 }
 
 void test('a model over 2 GB with external data is summarised without reading its weights', () => {
@@ -27,8 +33,18 @@ void test('a model over 2 GB with external data is summarised without reading it
       opsetImport: [{ domain: '', version: 13 }],
       graph: {
         name: 'big',
-        input: [{ name: 'x', type: { tensorType: { elemType: 1, shape: { dim: [{ dimParam: 'batch' }, { dimValue: K }] } } } }],
-        output: [{ name: 'y', type: { tensorType: { elemType: 1, shape: { dim: [{ dimParam: 'batch' }, { dimValue: N }] } } } }],
+        input: [
+          {
+            name: 'x',
+            type: { tensorType: { elemType: 1, shape: { dim: [{ dimParam: 'batch' }, { dimValue: K }] } } },
+          },
+        ],
+        output: [
+          {
+            name: 'y',
+            type: { tensorType: { elemType: 1, shape: { dim: [{ dimParam: 'batch' }, { dimValue: N }] } } },
+          },
+        ],
         initializer: [external('W', [K, N], 0, W_BYTES), external('B', [N], W_BYTES, N * 4)],
         node: [
           { opType: 'MatMul', input: ['x', 'W'], output: ['h'] },

@@ -32,10 +32,20 @@ function block(dotted: string, kind = 'message'): string {
 }
 
 const MESSAGES: Record<string, Record<string, number>> = {
-  ModelProto: fields.ModelProto, GraphProto: fields.GraphProto, NodeProto: fields.NodeProto, AttributeProto: fields.AttributeProto,
-  TensorProto: fields.TensorProto, SparseTensorProto: fields.SparseTensorProto, ValueInfoProto: fields.ValueInfoProto, TypeProto: fields.TypeProto,
-  'TypeProto.Tensor': fields.TypeProtoTensor, 'TypeProto.SparseTensor': fields.TypeProtoTensor, TensorShapeProto: fields.TensorShapeProto,
-  'TensorShapeProto.Dimension': fields.Dimension, OperatorSetIdProto: fields.OperatorSetIdProto, StringStringEntryProto: fields.StringStringEntryProto,
+  ModelProto: fields.ModelProto,
+  GraphProto: fields.GraphProto,
+  NodeProto: fields.NodeProto,
+  AttributeProto: fields.AttributeProto,
+  TensorProto: fields.TensorProto,
+  SparseTensorProto: fields.SparseTensorProto,
+  ValueInfoProto: fields.ValueInfoProto,
+  TypeProto: fields.TypeProto,
+  'TypeProto.Tensor': fields.TypeProtoTensor,
+  'TypeProto.SparseTensor': fields.TypeProtoTensor,
+  TensorShapeProto: fields.TensorShapeProto,
+  'TensorShapeProto.Dimension': fields.Dimension,
+  OperatorSetIdProto: fields.OperatorSetIdProto,
+  StringStringEntryProto: fields.StringStringEntryProto,
   FunctionProto: fields.FunctionProto,
 };
 
@@ -48,9 +58,13 @@ void test('every field number is the one onnx.proto gives that field', () => {
       assert.equal(Number(m[1]), num, `${message}.${name}`);
     }
   }
-  for (const [name, table] of [['TensorProto.DataLocation', fields.DataLocation], ['AttributeProto.AttributeType', fields.AttributeType]] as const) {
+  for (const [name, table] of [
+    ['TensorProto.DataLocation', fields.DataLocation],
+    ['AttributeProto.AttributeType', fields.AttributeType],
+  ] as const) {
     const text = block(name, 'enum');
-    for (const [member, num] of Object.entries(table)) assert.match(text, new RegExp(`\\b${member}\\s*=\\s*${num}\\s*;`), `${name}.${member}`);
+    for (const [member, num] of Object.entries(table))
+      assert.match(text, new RegExp(`\\b${member}\\s*=\\s*${num}\\s*;`), `${name}.${member}`);
   }
 });
 
@@ -68,11 +82,26 @@ void test('varints: one byte, several bytes, negative int64 and values past 32 b
 });
 
 void test('reads past the end of a message are typed errors with the file offset', () => {
-  assert.throws(() => reader([0x96]).uint(), (e: unknown) => e instanceof OnnxReadError && e.code === 'truncated' && e.offset === 100);
-  assert.throws(() => reader(Array(11).fill(0xff)).uint(), (e: unknown) => e instanceof OnnxReadError && e.code === 'malformed');
-  assert.throws(() => reader([0x05, 0x61]).string(), (e: unknown) => e instanceof OnnxReadError && e.code === 'truncated');
-  assert.throws(() => reader([0x00, 0x00]).float(), (e: unknown) => e instanceof OnnxReadError && e.code === 'truncated');
-  assert.throws(() => reader([0x01]).skip(3), (e: unknown) => e instanceof OnnxReadError && e.code === 'malformed');
+  assert.throws(
+    () => reader([0x96]).uint(),
+    (e: unknown) => e instanceof OnnxReadError && e.code === 'truncated' && e.offset === 100,
+  );
+  assert.throws(
+    () => reader(Array(11).fill(0xff)).uint(),
+    (e: unknown) => e instanceof OnnxReadError && e.code === 'malformed',
+  );
+  assert.throws(
+    () => reader([0x05, 0x61]).string(),
+    (e: unknown) => e instanceof OnnxReadError && e.code === 'truncated',
+  );
+  assert.throws(
+    () => reader([0x00, 0x00]).float(),
+    (e: unknown) => e instanceof OnnxReadError && e.code === 'truncated',
+  );
+  assert.throws(
+    () => reader([0x01]).skip(3),
+    (e: unknown) => e instanceof OnnxReadError && e.code === 'malformed',
+  );
   // A message entered with enter() bounds the reads inside it, and leave() resumes after it.
   const r = reader([0x02, 0x96, 0x01, 0x07]);
   const outer = r.enter();
@@ -81,5 +110,8 @@ void test('reads past the end of a message are typed errors with the file offset
   assert.equal(r.uint(), 7);
   const inner = reader([0x01, 0x96, 0x01]);
   inner.enter();
-  assert.throws(() => inner.uint(), (e: unknown) => e instanceof OnnxReadError && e.code === 'truncated');
+  assert.throws(
+    () => inner.uint(),
+    (e: unknown) => e instanceof OnnxReadError && e.code === 'truncated',
+  );
 });

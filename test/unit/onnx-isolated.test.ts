@@ -30,7 +30,14 @@ function repeatedGraph(entry: Buffer, count: number): Buffer {
 before(() => {
   dir = mkdtempSync(path.join(tmpdir(), 'greenlens-onnx-iso-'));
   files.good = path.join(dir, 'good.onnx');
-  writeFileSync(files.good, buildModel({ inputs: [['x', 1, ['N', 4]]], outputs: [['y', 1, ['N', 4]]], nodes: [{ op: 'Relu', inputs: ['x'], outputs: ['y'] }] }));
+  writeFileSync(
+    files.good,
+    buildModel({
+      inputs: [['x', 1, ['N', 4]]],
+      outputs: [['y', 1, ['N', 4]]],
+      nodes: [{ op: 'Relu', inputs: ['x'], outputs: ['y'] }],
+    }),
+  );
   files.amplified = path.join(dir, 'amplified.onnx');
   writeFileSync(files.amplified, repeatedGraph(Buffer.from([0x0a, 0x00]), 10_000_000));
   // Within every cap (299,999 Relu nodes with names), but its summary needs far more than 64 MB.
@@ -52,7 +59,10 @@ void test('a summary from the worker equals the in-process one', async () => {
 void test('the amplification file comes back as the OnnxLimitError naming the node cap', async () => {
   const inspector = new OnnxInspector();
   try {
-    await assert.rejects(inspector.inspect(files.amplified), (e: unknown) => e instanceof OnnxLimitError && e.limit === 'nodes' && /reader limit "nodes"/.test(e.message));
+    await assert.rejects(
+      inspector.inspect(files.amplified),
+      (e: unknown) => e instanceof OnnxLimitError && e.limit === 'nodes' && /reader limit "nodes"/.test(e.message),
+    );
     assert.equal((await inspector.inspect(files.good)).structure.nodeCount, 1);
     assert.equal(inspector.started, 1);
   } finally {
@@ -60,10 +70,14 @@ void test('the amplification file comes back as the OnnxLimitError naming the no
   }
 });
 
-void test('a file that exhausts the worker\'s memory ends only the worker; the next request gets a fresh one', async () => {
+void test("a file that exhausts the worker's memory ends only the worker; the next request gets a fresh one", async () => {
   const inspector = new OnnxInspector({ memoryLimitMb: 64 });
   try {
-    await assert.rejects(inspector.inspect(files.heavy), (e: unknown) => e instanceof OnnxReadError && e.code === 'too-large' && /needed more than 64 MB of memory/.test(e.message));
+    await assert.rejects(
+      inspector.inspect(files.heavy),
+      (e: unknown) =>
+        e instanceof OnnxReadError && e.code === 'too-large' && /needed more than 64 MB of memory/.test(e.message),
+    );
     assert.equal((await inspector.inspect(files.good)).structure.nodeCount, 1);
     assert.equal(inspector.started, 2);
   } finally {
@@ -78,7 +92,10 @@ void test('an inspection past the time limit is stopped, and requests queued beh
     const next = inspector.inspect(files.good);
     await assert.rejects(slow, /took longer than 0\.001 s/);
     // The queued request ran on a fresh worker (and, with a 1 ms limit, most likely timed out too).
-    await next.then(() => undefined, () => undefined);
+    await next.then(
+      () => undefined,
+      () => undefined,
+    );
     assert.equal(inspector.started, 2);
   } finally {
     await inspector.dispose();

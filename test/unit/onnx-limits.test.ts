@@ -7,7 +7,13 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { OnnxReadError, readModelBytes } from '../../src/analyzers/onnx/index';
 import { forEachGraph } from '../../src/analyzers/onnx/structure';
-import { LimitCounter, ONNX_LIMITS, OnnxLimitError, type OnnxLimit, type OnnxLimits } from '../../src/analyzers/onnx/limits';
+import {
+  LimitCounter,
+  ONNX_LIMITS,
+  OnnxLimitError,
+  type OnnxLimit,
+  type OnnxLimits,
+} from '../../src/analyzers/onnx/limits';
 import { onnx } from '../../src/analyzers/onnx/generated/onnx';
 import type { ModelInfo } from '../../src/analyzers/onnx/index';
 import { attr, buildModel, testModel } from './helpers/models';
@@ -62,15 +68,27 @@ void test('a node with more names than the per-node cap is refused, on both deco
   const fast = buildModel({ inputs: [], outputs: [], nodes: [{ op: 'Concat', inputs: names(50), outputs: ['y'] }] });
   assertLimit(() => readModelBytes(fast, small({ namesPerNode: 40 })), 'namesPerNode');
   // Over 64 KB: the node goes through the general reader, which counts before protobufjs decodes.
-  const large = buildModel({ inputs: [], outputs: [], nodes: [{ op: 'Concat', inputs: names(20_000), outputs: ['y'] }] });
+  const large = buildModel({
+    inputs: [],
+    outputs: [],
+    nodes: [{ op: 'Concat', inputs: names(20_000), outputs: ['y'] }],
+  });
   assertLimit(() => readModelBytes(large, small({ namesPerNode: 10_000 })), 'namesPerNode');
   assert.equal(readModelBytes(large).graph.nodes[0]?.inputs.length, 20_000);
 });
 
 void test('node names, attributes and attribute values are capped over the whole model', () => {
-  const nodes = Array.from({ length: 10 }, (_, i) => ({ op: 'Foo', inputs: ['a', 'b'], outputs: [`y${i}`], attrs: [attr.ints('axes', [1, 2, 3]), attr.i('k', 1)] }));
+  const nodes = Array.from({ length: 10 }, (_, i) => ({
+    op: 'Foo',
+    inputs: ['a', 'b'],
+    outputs: [`y${i}`],
+    attrs: [attr.ints('axes', [1, 2, 3]), attr.i('k', 1)],
+  }));
   const model = buildModel({ inputs: [], outputs: [], nodes });
-  assert.equal(readModelBytes(model, small({ nodeNames: 30, attributes: 20, attributeValues: 30 })).graph.nodes.length, 10);
+  assert.equal(
+    readModelBytes(model, small({ nodeNames: 30, attributes: 20, attributeValues: 30 })).graph.nodes.length,
+    10,
+  );
   assertLimit(() => readModelBytes(model, small({ nodeNames: 29 })), 'nodeNames');
   assertLimit(() => readModelBytes(model, small({ attributes: 19 })), 'attributes');
   assertLimit(() => readModelBytes(model, small({ attributeValues: 29 })), 'attributeValues');
@@ -80,7 +98,11 @@ void test('node names, attributes and attribute values are capped over the whole
 
 void test('a huge packed ints attribute is counted before protobufjs decodes it', () => {
   const ints = new Array<number>(300_000).fill(7);
-  const model = buildModel({ inputs: [], outputs: [], nodes: [{ op: 'Foo', inputs: [], outputs: ['y'], attrs: [attr.ints('big', ints)] }] });
+  const model = buildModel({
+    inputs: [],
+    outputs: [],
+    nodes: [{ op: 'Foo', inputs: [], outputs: ['y'], attrs: [attr.ints('big', ints)] }],
+  });
   assertLimit(() => readModelBytes(model, small({ attributeValues: 299_999 })), 'attributeValues');
   assert.equal(readModelBytes(model).graph.nodes[0]?.attributes.get('big')?.ints?.length, 300_000);
 });
@@ -91,28 +113,48 @@ void test('shapes and tensors with more dims than the rank cap are refused witho
   assertLimit(() => readModelBytes(tensor), 'rank');
   const shape = buildModel({ inputs: [['x', 1, new Array<number>(100).fill(1)]], outputs: [], nodes: [] });
   assertLimit(() => readModelBytes(shape), 'rank');
-  const wide = buildModel({ inputs: [['x', 1, new Array<number>(20).fill(1)], ['z', 1, new Array<number>(20).fill(1)]], outputs: [], nodes: [] });
+  const wide = buildModel({
+    inputs: [
+      ['x', 1, new Array<number>(20).fill(1)],
+      ['z', 1, new Array<number>(20).fill(1)],
+    ],
+    outputs: [],
+    nodes: [],
+  });
   assertLimit(() => readModelBytes(wide, small({ dims: 39 })), 'dims');
 });
 
 void test('functions, opset and metadata entries are capped', () => {
   const base = { irVersion: 8, graph: { name: 'g' } };
-  const fns = onnx.ModelProto.encode({ ...base, functions: Array.from({ length: 5 }, (_, i) => ({ name: `f${i}`, domain: 'd' })) }).finish();
+  const fns = onnx.ModelProto.encode({
+    ...base,
+    functions: Array.from({ length: 5 }, (_, i) => ({ name: `f${i}`, domain: 'd' })),
+  }).finish();
   assertLimit(() => readModelBytes(fns, small({ functions: 4 })), 'functions');
-  const meta = onnx.ModelProto.encode({ ...base, metadataProps: Array.from({ length: 5 }, (_, i) => ({ key: `k${i}`, value: 'v' })) }).finish();
+  const meta = onnx.ModelProto.encode({
+    ...base,
+    metadataProps: Array.from({ length: 5 }, (_, i) => ({ key: `k${i}`, value: 'v' })),
+  }).finish();
   assertLimit(() => readModelBytes(meta, small({ entries: 4 })), 'entries');
 });
 
 /** A model whose main graph holds an If node nested `depth` levels deep. */
 function nestedIf(depth: number): Uint8Array {
   let g: onnx.GraphProto.$Properties = { name: 'leaf' };
-  for (let i = 0; i < depth; i++) g = { name: `g${i}`, node: [{ opType: 'If', input: ['c'], output: ['y'], attribute: [{ name: 'then_branch', type: 5, g }] }] };
+  for (let i = 0; i < depth; i++)
+    g = {
+      name: `g${i}`,
+      node: [{ opType: 'If', input: ['c'], output: ['y'], attribute: [{ name: 'then_branch', type: 5, g }] }],
+    };
   return onnx.ModelProto.encode({ irVersion: 8, graph: g }).finish();
 }
 
 void test('subgraph nesting and the number of graphs are capped', () => {
   assert.ok(readModelBytes(nestedIf(ONNX_LIMITS.depth)));
-  assert.throws(() => readModelBytes(nestedIf(ONNX_LIMITS.depth + 1)), (e: unknown) => e instanceof OnnxLimitError && e.limit === 'depth' && e.code === 'too-deep');
+  assert.throws(
+    () => readModelBytes(nestedIf(ONNX_LIMITS.depth + 1)),
+    (e: unknown) => e instanceof OnnxLimitError && e.limit === 'depth' && e.code === 'too-deep',
+  );
   assertLimit(() => readModelBytes(nestedIf(5), small({ graphs: 5 })), 'graphs');
 });
 
@@ -146,6 +188,10 @@ for (const file of ['ppocr-rec.onnx', 'ppocr-det.onnx', 'silero-vad.onnx', 'vit_
     const p = testModel(t, file);
     if (!p) return;
     const found = totals(readModelBytes(readFileSync(p)));
-    for (const [k, v] of Object.entries(found)) assert.ok(v * 10 < ONNX_LIMITS[k as OnnxLimit], `${file}: ${k} ${v} against a cap of ${ONNX_LIMITS[k as OnnxLimit]}`);
+    for (const [k, v] of Object.entries(found))
+      assert.ok(
+        v * 10 < ONNX_LIMITS[k as OnnxLimit],
+        `${file}: ${k} ${v} against a cap of ${ONNX_LIMITS[k as OnnxLimit]}`,
+      );
   });
 }

@@ -17,15 +17,27 @@ const PP = { 'p2o.DynamicDimension.1': 320, 'p2o.DynamicDimension.2': 320 };
 const CASES: Case[] = [
   { file: 'ppocr-det.onnx', dims: { dims: PP }, feeds: { x: { dims: [1, 3, 320, 320], type: 'float32' } } },
   { file: 'ppocr-rec.onnx', dims: { batch: 2, dims: PP }, feeds: { x: { dims: [2, 3, 48, 320], type: 'float32' } } },
-  { file: 'ppocr-cls.onnx', dims: { dims: { 'p2o.DynamicDimension.1': 48, 'p2o.DynamicDimension.2': 192 } }, feeds: { x: { dims: [1, 3, 48, 192], type: 'float32' } } },
+  {
+    file: 'ppocr-cls.onnx',
+    dims: { dims: { 'p2o.DynamicDimension.1': 48, 'p2o.DynamicDimension.2': 192 } },
+    feeds: { x: { dims: [1, 3, 48, 192], type: 'float32' } },
+  },
   {
     file: 'silero-vad.onnx',
     dims: { dims: { 'input:1': 512, 'state:1': 1 }, values: { sr: [16000] } },
-    feeds: { input: { dims: [1, 512], type: 'float32' }, state: { dims: [2, 1, 128], type: 'float32' }, sr: { dims: [], type: 'int64', fill: 16000 } },
+    feeds: {
+      input: { dims: [1, 512], type: 'float32' },
+      state: { dims: [2, 1, 128], type: 'float32' },
+      sr: { dims: [], type: 'int64', fill: 16000 },
+    },
   },
   { file: 'blazeface.onnx', dims: {}, feeds: { 'input:0': { dims: [1, 128, 128, 3], type: 'float32' } } },
   { file: 'resnet18.onnx', dims: { batch: 2 }, feeds: { input: { dims: [2, 3, 224, 224], type: 'float32' } } },
-  { file: 'mobilenet_v3_small.onnx', dims: { dims: { batch: 3 } }, feeds: { input: { dims: [3, 3, 224, 224], type: 'float32' } } },
+  {
+    file: 'mobilenet_v3_small.onnx',
+    dims: { dims: { batch: 3 } },
+    feeds: { input: { dims: [3, 3, 224, 224], type: 'float32' } },
+  },
   { file: 'vit_b_16.onnx', dims: {}, feeds: { input: { dims: [1, 3, 224, 224], type: 'float32' } } },
 ];
 
@@ -62,9 +74,18 @@ function feedsOf(c: Case): Record<string, Ort.Tensor> {
   const feeds: Record<string, Ort.Tensor> = {};
   for (const [name, f] of Object.entries(c.feeds)) {
     const n = f.dims.reduce((a, b) => a * b, 1);
-    feeds[name] = f.type === 'int64'
-      ? new (ort().Tensor)('int64', BigInt64Array.from({ length: n }, () => BigInt(f.fill ?? 0)), f.dims)
-      : new (ort().Tensor)('float32', Float32Array.from({ length: n }, (_, i) => Math.sin(i)), f.dims);
+    feeds[name] =
+      f.type === 'int64'
+        ? new (ort().Tensor)(
+            'int64',
+            BigInt64Array.from({ length: n }, () => BigInt(f.fill ?? 0)),
+            f.dims,
+          )
+        : new (ort().Tensor)(
+            'float32',
+            Float32Array.from({ length: n }, (_, i) => Math.sin(i)),
+            f.dims,
+          );
   }
   return feeds;
 }
@@ -83,7 +104,11 @@ for (const c of CASES) {
         assert.deepEqual(o.resolvedShape, [...actual.dims], `${c.file} ${o.name}`);
       }
       // With every input dim given, every MAC-bearing node of these models must be counted.
-      assert.equal(summary.cost.coverage.countedMacNodes, summary.cost.coverage.macNodes, `${c.file}: MACs not counted for every node`);
+      assert.equal(
+        summary.cost.coverage.countedMacNodes,
+        summary.cost.coverage.macNodes,
+        `${c.file}: MACs not counted for every node`,
+      );
     } finally {
       await session.release();
     }
@@ -91,7 +116,11 @@ for (const c of CASES) {
 }
 
 /** torchvision's published figures ("GFLOPS", really GMACs), from the `_ops` meta of its weight enums. */
-const TORCHVISION_GMACS: Record<string, number> = { 'resnet18.onnx': 1.814, 'mobilenet_v3_small.onnx': 0.057, 'vit_b_16.onnx': 17.564 };
+const TORCHVISION_GMACS: Record<string, number> = {
+  'resnet18.onnx': 1.814,
+  'mobilenet_v3_small.onnx': 0.057,
+  'vit_b_16.onnx': 17.564,
+};
 
 for (const [file, gmacs] of Object.entries(TORCHVISION_GMACS)) {
   void test(`MACs of ${file} are within 3 % of torchvision's published figure`, (t) => {

@@ -24,13 +24,25 @@ for (const mode of ['in-process', 'worker']) {
     const home = mkdtempSync(path.join(scratch, 'home-'));
     const temp = mkdtempSync(path.join(scratch, 'temp-'));
     const work = mkdtempSync(path.join(scratch, 'work-'));
-    const env: NodeJS.ProcessEnv = { ...process.env, HOME: home, USERPROFILE: home, TMPDIR: temp, TMP: temp, TEMP: temp };
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      HOME: home,
+      USERPROFILE: home,
+      TMPDIR: temp,
+      TMP: temp,
+      TEMP: temp,
+    };
     // The test runner may already have it set; the code under test must set it by itself.
     delete env.ORT_DISABLE_TELEMETRY;
     delete env.XDG_CACHE_HOME;
     const child = path.join(__dirname, 'helpers', 'ortTelemetryChild.ts');
     const model = path.join(ROOT, 'examples', 'models', 'fashion_mlp.onnx');
-    const r = spawnSync(process.execPath, ['--import', 'tsx', child, mode, model, work], { env, cwd: ROOT, encoding: 'utf8', timeout: 120_000 });
+    const r = spawnSync(process.execPath, ['--import', 'tsx', child, mode, model, work], {
+      env,
+      cwd: ROOT,
+      encoding: 'utf8',
+      timeout: 120_000,
+    });
     assert.equal(r.status, 0, r.stderr);
     assert.equal(existsSync(path.join(home, '.cache', 'Microsoft')), false, `home holds: ${listAll(home).join(', ')}`);
     const logs = listAll(temp).filter((f) => /mat-debug-\d+\.log$/.test(f));

@@ -14,12 +14,43 @@ import type { MachineFingerprint, VariantResult } from '../../src/profiler/types
 const dir = mkdtempSync(path.join(tmpdir(), 'gl-cache-lookup-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 
-const HERE: MachineFingerprint = { cpu: 'CPU A', cores: 4, memoryBytes: 8 * 2 ** 30, platform: 'linux', arch: 'x64', ortVersion: '1.0.0' };
+const HERE: MachineFingerprint = {
+  cpu: 'CPU A',
+  cores: 4,
+  memoryBytes: 8 * 2 ** 30,
+  platform: 'linux',
+  arch: 'x64',
+  ortVersion: '1.0.0',
+};
 const result = (value: number, status: VariantResult['status'] = 'measured'): VariantResult => ({
-  id: 'baseline', kind: 'baseline', label: 'fp32 baseline', status, notes: [],
-  energy: { meter: 'estimate:cpu-time', perInference: { value, low: value, high: value, unit: 'J', provenance: 'estimated', method: 'm', sources: [], notes: [] } },
+  id: 'baseline',
+  kind: 'baseline',
+  label: 'fp32 baseline',
+  status,
+  notes: [],
+  energy: {
+    meter: 'estimate:cpu-time',
+    perInference: {
+      value,
+      low: value,
+      high: value,
+      unit: 'J',
+      provenance: 'estimated',
+      method: 'm',
+      sources: [],
+      notes: [],
+    },
+  },
 });
-const meta = (writtenAt: string, over: Partial<CacheEntryMeta> = {}): CacheEntryMeta => ({ modelSha256: 'a'.repeat(64), variantId: 'baseline', variantKind: 'baseline', machine: HERE, settings: { budget: 2000 }, writtenAt, ...over });
+const meta = (writtenAt: string, over: Partial<CacheEntryMeta> = {}): CacheEntryMeta => ({
+  modelSha256: 'a'.repeat(64),
+  variantId: 'baseline',
+  variantKind: 'baseline',
+  machine: HERE,
+  settings: { budget: 2000 },
+  writtenAt,
+  ...over,
+});
 
 void test('the newest measured baseline of the model on this machine is found; everything else is skipped', () => {
   const cache = new ResultCache(dir);
@@ -29,7 +60,11 @@ void test('the newest measured baseline of the model on this machine is found; e
   cache.put('failed', result(3, 'error'), meta('2026-03-01T00:00:00.000Z'));
   cache.put('elsewhere', result(4), meta('2026-04-01T00:00:00.000Z', { machine: { ...HERE, cores: 8 } }));
   cache.put('other-model', result(5), meta('2026-05-01T00:00:00.000Z', { modelSha256: 'b'.repeat(64) }));
-  cache.put('variant', result(6), meta('2026-06-01T00:00:00.000Z', { variantId: 'int8-dynamic', variantKind: 'int8-dynamic' }));
+  cache.put(
+    'variant',
+    result(6),
+    meta('2026-06-01T00:00:00.000Z', { variantId: 'int8-dynamic', variantKind: 'int8-dynamic' }),
+  );
   cache.put('undescribed', result(7));
   const found = cache.latestMeasured('a'.repeat(64), HERE);
   assert.equal(found?.result.energy?.perInference.value, 2);

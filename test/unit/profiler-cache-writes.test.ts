@@ -20,16 +20,30 @@ after(() => rmSync(dir, { recursive: true, force: true }));
 
 /** Starts the writers; resolves with their exit codes once all have ended. */
 function writers(argsOf: (i: number) => string[], n: number): Promise<number[]> {
-  return Promise.all(Array.from({ length: n }, (_, i) => new Promise<number>((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', WRITER, ...argsOf(i)], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
-    child.on('close', (code) => resolve(code ?? -1));
-  })));
+  return Promise.all(
+    Array.from(
+      { length: n },
+      (_, i) =>
+        new Promise<number>((resolve) => {
+          const child = spawn(process.execPath, ['--import', 'tsx', WRITER, ...argsOf(i)], {
+            cwd: ROOT,
+            stdio: ['ignore', 'ignore', 'inherit'],
+          });
+          child.on('close', (code) => resolve(code ?? -1));
+        }),
+    ),
+  );
 }
 
 /** Calls `read` until `done` settles; returns how many reads there were and the problems they found. */
-async function readWhile(done: Promise<unknown>, read: () => string | undefined): Promise<{ reads: number; problems: string[] }> {
+async function readWhile(
+  done: Promise<unknown>,
+  read: () => string | undefined,
+): Promise<{ reads: number; problems: string[] }> {
   let finished = false;
-  void done.finally(() => { finished = true; });
+  void done.finally(() => {
+    finished = true;
+  });
   const problems: string[] = [];
   let reads = 0;
   while (!finished) {
@@ -56,7 +70,11 @@ void test('a cache entry written by three processes at once is always read whole
   assert.deepEqual(await done, [0, 0, 0]);
   assert.ok(reads > 0);
   assert.deepEqual(problems.slice(0, 3), [], `${problems.length} torn reads of ${reads}`);
-  assert.deepEqual(readdirSync(cacheDir).filter((f) => f.endsWith('.tmp')), [], 'no temporary files left');
+  assert.deepEqual(
+    readdirSync(cacheDir).filter((f) => f.endsWith('.tmp')),
+    [],
+    'no temporary files left',
+  );
 });
 
 void test('a variant built by three processes at once always parses', async () => {
@@ -76,5 +94,9 @@ void test('a variant built by three processes at once always parses', async () =
   assert.deepEqual(await done, [0, 0, 0]);
   assert.ok(reads > 0);
   assert.deepEqual(problems.slice(0, 3), [], `${problems.length} torn reads of ${reads}`);
-  assert.deepEqual(readdirSync(storage).filter((f) => f.endsWith('.tmp')), [], 'no temporary files left');
+  assert.deepEqual(
+    readdirSync(storage).filter((f) => f.endsWith('.tmp')),
+    [],
+    'no temporary files left',
+  );
 });

@@ -15,8 +15,12 @@ void test('int8 dynamic and static stay within 1 point of fp32 on the real Fashi
   const dir = tempDir('gl-fashion-');
   const events: ProfileProgress[] = [];
   const opts = {
-    modelPath: path.join(ROOT, 'examples', 'models', 'fashion_mlp.onnx'), storageDir: path.join(dir, 'store'), cacheDir: path.join(dir, 'cache'),
-    variants: 'int8-dynamic,int8-static', inputs: { datasetDir: path.join(ROOT, 'examples', 'data', 'fashion-mnist-test') }, budgetMs: 1500,
+    modelPath: path.join(ROOT, 'examples', 'models', 'fashion_mlp.onnx'),
+    storageDir: path.join(dir, 'store'),
+    cacheDir: path.join(dir, 'cache'),
+    variants: 'int8-dynamic,int8-static',
+    inputs: { datasetDir: path.join(ROOT, 'examples', 'data', 'fashion-mnist-test') },
+    budgetMs: 1500,
     onProgress: (p: ProfileProgress) => events.push(p),
   };
   const res = await profileModel(opts);
@@ -33,13 +37,22 @@ void test('int8 dynamic and static stay within 1 point of fp32 on the real Fashi
     assert.equal(acc?.baselineAccuracy, fp32, 'both numbers are in the result');
     assert.ok(Math.abs((acc?.accuracy ?? 0) - fp32) <= 0.01, `${id} ${acc?.accuracy} vs fp32 ${fp32}`);
     assert.ok((acc?.top1Agreement ?? 0) > 0.97);
-    assert.ok((v?.metrics?.fileBytes ?? Infinity) < (base?.metrics?.fileBytes ?? 0) / 3, 'int8 weights are about 4× smaller');
+    assert.ok(
+      (v?.metrics?.fileBytes ?? Infinity) < (base?.metrics?.fileBytes ?? 0) / 3,
+      'int8 weights are about 4× smaller',
+    );
     assert.ok(v?.modelPath?.startsWith(path.join(dir, 'store')), 'variants go to the storage dir');
   }
-  assert.deepEqual(events.filter((e) => e.type === 'variant-started').map((e) => (e as { id: string }).id), ['baseline', 'int8-dynamic', 'int8-static']);
+  assert.deepEqual(
+    events.filter((e) => e.type === 'variant-started').map((e) => (e as { id: string }).id),
+    ['baseline', 'int8-dynamic', 'int8-static'],
+  );
   assert.ok(events.some((e) => e.type === 'variant-phase' && e.phase === 'measuring'));
   assert.equal(events.at(-1)?.type, 'run-finished');
   const again = await profileModel(opts);
-  assert.ok(again.variants.every((v) => v.cached), 'second run is served from the cache');
+  assert.ok(
+    again.variants.every((v) => v.cached),
+    'second run is served from the cache',
+  );
   assert.equal(again.variants[1]?.accuracy?.accuracy, res.variants[1]?.accuracy?.accuracy);
 });

@@ -6,12 +6,41 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { formatSpeedup, ratioHalfWidthPct, ratioInterval, resolutionNote, savesEnergy, speedVerdict, combinePasses, tQuantile } from '../../src/profiler/compare';
 import {
-  blockEnergy, blockFigures, blockTargetMs, compareLanes, estimatorFor, interleave, measureGranularity, runsPerBlock,
-  sharedRunsPerBlock, shuffledOrder, summarizeLane, worstIntervalPct, type Clock, type LaneLog,
+  formatSpeedup,
+  ratioHalfWidthPct,
+  ratioInterval,
+  resolutionNote,
+  savesEnergy,
+  speedVerdict,
+  combinePasses,
+  tQuantile,
+} from '../../src/profiler/compare';
+import {
+  blockEnergy,
+  blockFigures,
+  blockTargetMs,
+  compareLanes,
+  estimatorFor,
+  interleave,
+  measureGranularity,
+  runsPerBlock,
+  sharedRunsPerBlock,
+  shuffledOrder,
+  summarizeLane,
+  worstIntervalPct,
+  type Clock,
+  type LaneLog,
 } from '../../src/profiler/interleave';
-import { anotherPassFits, comparePasses, mergeLogs, minPassLoopMs, passCount, passCreateMs, splitPasses } from '../../src/profiler/passes';
+import {
+  anotherPassFits,
+  comparePasses,
+  mergeLogs,
+  minPassLoopMs,
+  passCount,
+  passCreateMs,
+  splitPasses,
+} from '../../src/profiler/passes';
 import { heavyLoadWarning, LoadMonitor, loadNotes, parseCpuinfoMhz, type LoadReaders } from '../../src/profiler/load';
 import { seededRandom } from '../../src/random';
 import { Schedule } from '../../src/profiler/schedule';
@@ -25,8 +54,16 @@ void test('the ratio interval is the sign-test interval of the paired log ratios
   assert.ok(r.low <= r.value && r.value <= r.high);
   assert.ok(Math.abs(r.value - 1.21) < 0.011, String(r.value));
   const inv = ratioInterval(variant, base);
-  assert.ok(Math.abs(inv.value * r.value - 1) < 1e-12 && Math.abs(inv.low * r.high - 1) < 1e-12 && Math.abs(inv.high * r.low - 1) < 1e-12);
-  assert.deepEqual(ratioInterval([1, 2, 3], [1, 2, 3]), { value: 1, low: 0, high: Infinity }, 'fewer than six pairs: unbounded');
+  assert.ok(
+    Math.abs(inv.value * r.value - 1) < 1e-12 &&
+      Math.abs(inv.low * r.high - 1) < 1e-12 &&
+      Math.abs(inv.high * r.low - 1) < 1e-12,
+  );
+  assert.deepEqual(
+    ratioInterval([1, 2, 3], [1, 2, 3]),
+    { value: 1, low: 0, high: Infinity },
+    'fewer than six pairs: unbounded',
+  );
   // Identical pairs give a zero-width interval, which the floor widens to what the clock resolves.
   const same = ratioInterval([5, 5, 5, 5, 5, 5, 5, 5], [5, 5, 5, 5, 5, 5, 5, 5], 0.95, 0.01);
   assert.equal(same.value, 1);
@@ -58,7 +95,12 @@ void test('verdicts: faster or slower only when the interval excludes 1; what a 
  * plus independent noise per block. Interleaved: both blocks of a round see the same load. Sequential:
  * the baseline's blocks all come first, the variant's after, as a one-after-the-other profile measures.
  */
-function simulate(r: () => number, rounds: number, effect: number, interleaved: boolean): { base: number[]; variant: number[] } {
+function simulate(
+  r: () => number,
+  rounds: number,
+  effect: number,
+  interleaved: boolean,
+): { base: number[]; variant: number[] } {
   const drift = (t: number) => 1 + 0.3 * (t > 0.5 ? 1 : 0) + 0.1 * Math.sin(6 * t);
   const base: number[] = [];
   const variant: number[] = [];
@@ -114,7 +156,10 @@ void test('round orders are permutations, seeded, and vary from round to round',
   const a = seededRandom(3);
   const b = seededRandom(3);
   const orders = Array.from({ length: 50 }, () => shuffledOrder(4, a).join(''));
-  assert.deepEqual(orders, Array.from({ length: 50 }, () => shuffledOrder(4, b).join('')));
+  assert.deepEqual(
+    orders,
+    Array.from({ length: 50 }, () => shuffledOrder(4, b).join('')),
+  );
   for (const o of orders) assert.deepEqual([...o].sort().join(''), '0123');
   assert.ok(new Set(orders).size > 10, 'many different orders');
   const firsts = new Set(orders.map((o) => o[0]));
@@ -132,8 +177,21 @@ void test('a starved loop runs on past its budget for eight rounds, but only wit
   // grace of one second lets it reach the eight rounds an interval needs.
   const loop = async (graceMs?: number) => {
     const clock = fakeClock();
-    const lanes = [0, 1].map(() => ({ run: () => { clock.t += 50; }, runs: 1, batch: 1 }));
-    return interleave(lanes, { budgetMs: 50, targetPct: -1, clock, random: seededRandom(1), worstPct: () => Infinity, ...(graceMs !== undefined ? { graceMs } : {}) });
+    const lanes = [0, 1].map(() => ({
+      run: () => {
+        clock.t += 50;
+      },
+      runs: 1,
+      batch: 1,
+    }));
+    return interleave(lanes, {
+      budgetMs: 50,
+      targetPct: -1,
+      clock,
+      random: seededRandom(1),
+      worstPct: () => Infinity,
+      ...(graceMs !== undefined ? { graceMs } : {}),
+    });
   };
   assert.equal((await loop()).rounds, 2);
   assert.equal((await loop(1000)).rounds, 8);
@@ -142,12 +200,28 @@ void test('a starved loop runs on past its budget for eight rounds, but only wit
 void test('the interleaved loop: one block per lane per round, bookkeeping outside the blocks, stops at target or budget', async () => {
   const clock = fakeClock();
   const order: number[] = [];
-  const lanes = [1, 1.25].map((ms, i) => ({ run: () => { clock.t += ms; order.push(i); }, runs: 4, batch: 1 }));
+  const lanes = [1, 1.25].map((ms, i) => ({
+    run: () => {
+      clock.t += ms;
+      order.push(i);
+    },
+    runs: 4,
+    batch: 1,
+  }));
   let betweenCalls = 0;
   const res = await interleave(lanes, {
-    budgetMs: 200, targetPct: -1, clock, random: seededRandom(1),
-    worstPct: (logs) => { clock.t += 3; return worstIntervalPct(logs, [1, 1], 0.001); },
-    between: () => { betweenCalls++; clock.t += 5; },
+    budgetMs: 200,
+    targetPct: -1,
+    clock,
+    random: seededRandom(1),
+    worstPct: (logs) => {
+      clock.t += 3;
+      return worstIntervalPct(logs, [1, 1], 0.001);
+    },
+    between: () => {
+      betweenCalls++;
+      clock.t += 5;
+    },
   });
   assert.equal(res.stoppedBy, 'budget');
   assert.equal(betweenCalls, res.rounds);
@@ -160,7 +234,8 @@ void test('the interleaved loop: one block per lane per round, bookkeeping outsi
   assert.equal(a.recorded, 4 * res.rounds);
   assert.deepEqual(Array.from(a.runTimes.subarray(0, 4)), [1, 1, 1, 1]);
   // Each round holds 4 runs of each lane, in blocks.
-  for (let i = 0; i < order.length; i += 8) assert.deepEqual([...order.slice(i, i + 8)].sort(), [0, 0, 0, 0, 1, 1, 1, 1]);
+  for (let i = 0; i < order.length; i += 8)
+    assert.deepEqual([...order.slice(i, i + 8)].sort(), [0, 0, 0, 0, 1, 1, 1, 1]);
   const cmp = compareLanes(a, 1, b, 1, { granularityMs: 0.001, level: 0.95, cores: 2 });
   assert.equal(cmp.speedup.value, 0.8);
   assert.equal(speedVerdict(cmp.speedup), 'slower');
@@ -176,23 +251,54 @@ void test('the interleaved loop: one block per lane per round, bookkeeping outsi
   assert.ok(Math.abs(summarizeLane(a, 0.05).ciPct - (0.05 / 4) * 100) < 1e-12);
   assert.ok(Math.abs(s.cpuMsPerRun - 0.9) < 1e-9);
   // A reachable target stops the loop at the first check after the minimum rounds.
-  const quick = await interleave(lanes, { budgetMs: 1e9, targetPct: 5, clock, random: seededRandom(2), worstPct: (logs) => worstIntervalPct(logs, [1, 1], 0.001), minRounds: 12 });
+  const quick = await interleave(lanes, {
+    budgetMs: 1e9,
+    targetPct: 5,
+    clock,
+    random: seededRandom(2),
+    worstPct: (logs) => worstIntervalPct(logs, [1, 1], 0.001),
+    minRounds: 12,
+  });
   assert.equal(quick.stoppedBy, 'target');
   assert.equal(quick.rounds, 12);
-  const capped = await interleave(lanes, { budgetMs: 1e9, targetPct: -1, clock, random: seededRandom(2), worstPct: () => 50, maxRounds: 20 });
+  const capped = await interleave(lanes, {
+    budgetMs: 1e9,
+    targetPct: -1,
+    clock,
+    random: seededRandom(2),
+    worstPct: () => 50,
+    maxRounds: 20,
+  });
   assert.equal(capped.stoppedBy, 'max-rounds');
   // Past its budget, the loop still runs 8 rounds so that a 99 % interval exists.
-  const late = await interleave(lanes, { budgetMs: 40, targetPct: -1, clock, random: seededRandom(2), worstPct: () => 50 });
+  const late = await interleave(lanes, {
+    budgetMs: 40,
+    targetPct: -1,
+    clock,
+    random: seededRandom(2),
+    worstPct: () => 50,
+  });
   assert.equal(late.rounds, 8);
 });
 
 void test('energy per block: metered joules when every block has them, else CPU time capped at wall time × cores', () => {
-  const log: LaneLog = { blockMs: [10, 10], blockCpuMs: [30, 8], blockJ: [], runs: 4, runTimes: new Float64Array(0), recorded: 0 };
+  const log: LaneLog = {
+    blockMs: [10, 10],
+    blockCpuMs: [30, 8],
+    blockJ: [],
+    runs: 4,
+    runTimes: new Float64Array(0),
+    recorded: 0,
+  };
   assert.deepEqual(blockEnergy(log, 1, 2), { values: [10, 4], metered: false });
   assert.deepEqual(blockEnergy({ ...log, blockJ: [0.5, 0.7] }, 2, 2), { values: [0.125, 0.175], metered: true });
 });
 
-function fakeReaders(stats: { busy: number; total: number }[], own: number[], mhz: (number | undefined)[]): LoadReaders {
+function fakeReaders(
+  stats: { busy: number; total: number }[],
+  own: number[],
+  mhz: (number | undefined)[],
+): LoadReaders {
   let i = 0;
   let j = 0;
   let k = 0;
@@ -201,7 +307,12 @@ function fakeReaders(stats: { busy: number; total: number }[], own: number[], mh
 
 void test('load monitoring: foreign load is machine load less our own; a rise widens the intervals and is said', () => {
   // Windows of 1000 ms on 2 CPUs (200 jiffies each): we keep one CPU busy; others add 0.1, then 1.1 CPUs.
-  const stats = [{ busy: 0, total: 0 }, { busy: 110, total: 200 }, { busy: 320, total: 400 }, { busy: 530, total: 600 }];
+  const stats = [
+    { busy: 0, total: 0 },
+    { busy: 110, total: 200 },
+    { busy: 320, total: 400 },
+    { busy: 530, total: 600 },
+  ];
   const m = new LoadMonitor(fakeReaders(stats, [0, 1000, 2000, 3000], [2000, 2400, 1900, 2000]), 250);
   m.sample(0);
   m.sample(100); // Inside the window: nothing read.
@@ -217,7 +328,18 @@ void test('load monitoring: foreign load is machine load less our own; a rise wi
   const notes = loadNotes(r, 2);
   assert.match(notes[0] ?? '', /rose during the measurement .* 99 % instead of 95 %/);
   assert.match(notes[1] ?? '', /clock varied from 1900 to 2400 MHz/);
-  const steady = new LoadMonitor(fakeReaders([{ busy: 0, total: 0 }, { busy: 100, total: 200 }, { busy: 200, total: 400 }], [0, 1000, 2000], []), 250);
+  const steady = new LoadMonitor(
+    fakeReaders(
+      [
+        { busy: 0, total: 0 },
+        { busy: 100, total: 200 },
+        { busy: 200, total: 400 },
+      ],
+      [0, 1000, 2000],
+      [],
+    ),
+    250,
+  );
   for (const t of [0, 1000, 2000]) steady.sample(t);
   assert.equal(steady.report()?.rose, false);
   assert.equal(new LoadMonitor(fakeReaders([], [], []), 250).report(), undefined);
@@ -241,8 +363,23 @@ void test('a block that a preemption hit in one run keeps its median; lead-in ru
   const clock = fakeClock();
   let calls = 0;
   // Every block's third run is slowed by 20 ms of other work; the lead-in run costs 7 ms and is not timed.
-  const lane = { run: () => { calls++; clock.t += calls % 6 === 1 ? 7 : calls % 6 === 4 ? 21 : 1; }, runs: 5, batch: 1, leadIn: true };
-  const res = await interleave([lane], { budgetMs: 1e9, targetPct: -1, clock, random: seededRandom(1), worstPct: () => 50, maxRounds: 3 });
+  const lane = {
+    run: () => {
+      calls++;
+      clock.t += calls % 6 === 1 ? 7 : calls % 6 === 4 ? 21 : 1;
+    },
+    runs: 5,
+    batch: 1,
+    leadIn: true,
+  };
+  const res = await interleave([lane], {
+    budgetMs: 1e9,
+    targetPct: -1,
+    clock,
+    random: seededRandom(1),
+    worstPct: () => 50,
+    maxRounds: 3,
+  });
   const [log] = res.logs as [LaneLog];
   assert.equal(calls, 18, 'six calls per block: the lead-in and five timed runs');
   assert.deepEqual(log.blockMs, [25, 25, 25]);
@@ -255,7 +392,11 @@ void test('passes: a spread beyond their own noise widens the pooled interval; l
   assert.deepEqual(combinePasses(pooled, [{ value: 1.02, low: 1, high: 1.04 }]), pooled, 'one pass: nothing to add');
   // Passes that agree within their own intervals: no excess spread (τ² = 0); the interval of their mean
   // (standard error about 1.02 % / √3) takes t(2) = 4.303 for three layouts, about ±2.5 %.
-  const agree = [{ value: 1.0, low: 0.98, high: 1.02 }, { value: 1.005, low: 0.985, high: 1.025 }, { value: 0.998, low: 0.978, high: 1.018 }];
+  const agree = [
+    { value: 1.0, low: 0.98, high: 1.02 },
+    { value: 1.005, low: 0.985, high: 1.025 },
+    { value: 0.998, low: 0.978, high: 1.018 },
+  ];
   const same = combinePasses(pooled, agree);
   assert.ok(same.low > 0.97 && same.low < 0.98 && same.high > 1.02 && same.high < 1.03, JSON.stringify(same));
   // Passes at 0.95, 1.0 and 1.05, each sure of itself to ±0.5 %: a session effect the rounds of one pass
@@ -267,10 +408,32 @@ void test('passes: a spread beyond their own noise widens the pooled interval; l
   assert.equal(tQuantile(2, 0.95), 4.303);
   assert.equal(tQuantile(1, 0.99), 63.657);
   assert.ok(Math.abs(tQuantile(1000, 0.95) - 1.96) < 0.01);
-  assert.deepEqual(combinePasses({ value: 1, low: 0.5, high: 2 }, agree), { value: 1, low: 0.5, high: 2 }, 'never narrower than the pooled interval');
-  assert.deepEqual(combinePasses(pooled, [{ value: 1, low: 0, high: Infinity }, agree[0]!]), pooled, 'a pass without an interval is left out');
-  const a: LaneLog = { blockMs: [1, 2], blockCpuMs: [1, 1], blockJ: [], runs: 4, runTimes: Float64Array.from([0.5, 0.5, 1, 1]), recorded: 4 };
-  const b: LaneLog = { blockMs: [3], blockCpuMs: [2], blockJ: [], runs: 2, runTimes: Float64Array.from([1.5, 1.5, 9]), recorded: 2 };
+  assert.deepEqual(
+    combinePasses({ value: 1, low: 0.5, high: 2 }, agree),
+    { value: 1, low: 0.5, high: 2 },
+    'never narrower than the pooled interval',
+  );
+  assert.deepEqual(
+    combinePasses(pooled, [{ value: 1, low: 0, high: Infinity }, agree[0]!]),
+    pooled,
+    'a pass without an interval is left out',
+  );
+  const a: LaneLog = {
+    blockMs: [1, 2],
+    blockCpuMs: [1, 1],
+    blockJ: [],
+    runs: 4,
+    runTimes: Float64Array.from([0.5, 0.5, 1, 1]),
+    recorded: 4,
+  };
+  const b: LaneLog = {
+    blockMs: [3],
+    blockCpuMs: [2],
+    blockJ: [],
+    runs: 2,
+    runTimes: Float64Array.from([1.5, 1.5, 9]),
+    recorded: 2,
+  };
   const merged = mergeLogs([a, b]);
   assert.deepEqual([merged.blockMs, merged.blockCpuMs, merged.runs, merged.recorded], [[1, 2, 3], [1, 1, 2], 6, 6]);
   assert.deepEqual(Array.from(merged.runTimes), [0.5, 0.5, 1, 1, 1.5, 1.5]);
@@ -295,13 +458,30 @@ void test('the first session of a process does not decide the passes; a later pa
   assert.equal(passCount(20_000, 100, 4800), 4);
   assert.equal(passCount(20_000, 100, 8000), 1, 'two passes would give no interval, three do not fit');
   assert.ok(anotherPassFits(1000, 700, 2));
-  assert.ok(!anotherPassFits(850, 700, 2), 'creating the sessions again and a 100 ms loop per contestant no longer fit');
+  assert.ok(
+    !anotherPassFits(850, 700, 2),
+    'creating the sessions again and a 100 ms loop per contestant no longer fit',
+  );
 });
 
 void test('a log tagged by pass splits into its passes; passes are compared pairwise and combined', () => {
-  const log: LaneLog = { blockMs: [2, 2, 4, 4, 4], blockCpuMs: [2, 2, 4, 4, 4], blockJ: [], runs: 10, runTimes: new Float64Array(0), recorded: 0, blockMedianMs: [1, 1, 2, 2, 2] };
+  const log: LaneLog = {
+    blockMs: [2, 2, 4, 4, 4],
+    blockCpuMs: [2, 2, 4, 4, 4],
+    blockJ: [],
+    runs: 10,
+    runTimes: new Float64Array(0),
+    recorded: 0,
+    blockMedianMs: [1, 1, 2, 2, 2],
+  };
   const parts = splitPasses(log, [0, 0, 1, 1, 1]);
-  assert.deepEqual(parts.map((p) => [p.blockMs, p.runs, p.blockMedianMs]), [[[2, 2], 4, [1, 1]], [[4, 4, 4], 6, [2, 2, 2]]]);
+  assert.deepEqual(
+    parts.map((p) => [p.blockMs, p.runs, p.blockMedianMs]),
+    [
+      [[2, 2], 4, [1, 1]],
+      [[4, 4, 4], 6, [2, 2, 2]],
+    ],
+  );
   assert.deepEqual(splitPasses(log, undefined), [log]);
   assert.deepEqual(splitPasses(log, [0, 1]), [log], 'tags that do not fit the blocks are ignored');
   // Two passes where the variant is 2 % faster in one and 2 % slower in the other: each pass alone is
@@ -313,14 +493,21 @@ void test('a log tagged by pass splits into its passes; passes are compared pair
   const base = [pass(1), pass(1), pass(1)];
   const v = [pass(0.98), pass(1.02), pass(1.0)];
   const cmp = comparePasses(base, 1, v, 1, { granularityMs: 1e-6, level: 0.95, cores: 1, mode: 'mean' });
-  assert.deepEqual(cmp.passSpeedups.map((s) => speedVerdict(s)), ['faster', 'slower', 'no measurable difference']);
+  assert.deepEqual(
+    cmp.passSpeedups.map((s) => speedVerdict(s)),
+    ['faster', 'slower', 'no measurable difference'],
+  );
   assert.ok(cmp.speedup.low < 1 && cmp.speedup.high > 1, JSON.stringify(cmp.speedup));
 });
 
 void test('passes that happen to agree do not hide the layout effect: A/A intervals hold 1 at their nominal rate', () => {
   // Three passes of one A/A comparison on a busy machine, each with freshly created sessions: the passes
   // agree within their own noise, so τ² = 0, and the rounds pooled over the passes excluded 1.
-  const seen = [{ value: 1.0086, low: 0.954, high: 1.039 }, { value: 1.0296, low: 1.02, high: 1.059 }, { value: 1.0256, low: 1.003, high: 1.065 }];
+  const seen = [
+    { value: 1.0086, low: 0.954, high: 1.039 },
+    { value: 1.0296, low: 1.02, high: 1.059 },
+    { value: 1.0256, low: 1.003, high: 1.065 },
+  ];
   const one = combinePasses({ value: 1.0245, low: 1.011, high: 1.041 }, seen);
   assert.ok(one.low <= 1 && one.high >= 1, JSON.stringify(one));
   // Simulated: a layout effect of 2 % (log scale) per pass, within-pass noise of 0.5–2 %, three to seven passes.
@@ -333,10 +520,17 @@ void test('passes that happen to agree do not hide the layout effect: A/A interv
       const k = 3 + (t % 5);
       const se = Array.from({ length: k }, () => 0.005 + 0.015 * r());
       const theta = se.map((s) => mu + 0.02 * normal(r) + s * normal(r));
-      const passes = theta.map((x, i) => ({ value: Math.exp(x), low: Math.exp(x - 1.96 * (se[i] ?? 0)), high: Math.exp(x + 1.96 * (se[i] ?? 0)) }));
+      const passes = theta.map((x, i) => ({
+        value: Math.exp(x),
+        low: Math.exp(x - 1.96 * (se[i] ?? 0)),
+        high: Math.exp(x + 1.96 * (se[i] ?? 0)),
+      }));
       const m = theta.reduce((a, b) => a + b, 0) / k;
       const pooledSe = Math.sqrt(se.reduce((a, b) => a + b * b, 0)) / k;
-      const c = combinePasses({ value: Math.exp(m), low: Math.exp(m - 1.96 * pooledSe), high: Math.exp(m + 1.96 * pooledSe) }, passes);
+      const c = combinePasses(
+        { value: Math.exp(m), low: Math.exp(m - 1.96 * pooledSe), high: Math.exp(m + 1.96 * pooledSe) },
+        passes,
+      );
       if (mu === 0 && c.low <= 1 && c.high >= 1) held++;
       if (mu < 0 && c.high < 1) found++;
     }
@@ -353,8 +547,22 @@ void test('lanes share one count of runs per block, so a per-block cost cannot t
   const measure = async (runs: number[]) => {
     const clock = fakeClock();
     let last = -1;
-    const lanes = runs.map((k, i) => ({ run: () => { clock.t += last === i ? 1 : 1.5; last = i; }, runs: k, batch: 1 }));
-    const res = await interleave(lanes, { budgetMs: 1e9, targetPct: -1, clock, random: seededRandom(3), worstPct: () => 50, maxRounds: 30 });
+    const lanes = runs.map((k, i) => ({
+      run: () => {
+        clock.t += last === i ? 1 : 1.5;
+        last = i;
+      },
+      runs: k,
+      batch: 1,
+    }));
+    const res = await interleave(lanes, {
+      budgetMs: 1e9,
+      targetPct: -1,
+      clock,
+      random: seededRandom(3),
+      worstPct: () => 50,
+      maxRounds: 30,
+    });
     const [a, b] = res.logs as [LaneLog, LaneLog];
     return compareLanes(a, 1, b, 1, { granularityMs, level: 0.95, cores: 1, mode: 'mean' }).speedup;
   };

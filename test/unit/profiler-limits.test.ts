@@ -15,8 +15,15 @@ after(() => rmSync(dir, { recursive: true, force: true }));
 
 void test('a variant timeout beyond the timer limit still lets the variant be measured', async () => {
   const res = await profileModel({
-    modelPath: path.join(ROOT, 'examples', 'models', 'fashion_mlp.onnx'), storageDir: path.join(dir, 'store'),
-    variants: '', budgetMs: 300, threads: 1, variantTimeoutMs: 1e12,
+    modelPath: path.join(ROOT, 'examples', 'models', 'fashion_mlp.onnx'),
+    storageDir: path.join(dir, 'store'),
+    variants: '',
+    budgetMs: 300,
+    threads: 1,
+    variantTimeoutMs: 1e12,
   });
-  assert.deepEqual(res.variants.map((v) => [v.id, v.status, v.reason]), [['baseline', 'measured', undefined]]);
+  assert.deepEqual(
+    res.variants.map((v) => [v.id, v.status, v.reason]),
+    [['baseline', 'measured', undefined]],
+  );
 });

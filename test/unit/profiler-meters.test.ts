@@ -9,7 +9,14 @@ import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { test } from 'node:test';
-import { chooseMeter, energyDeltaJ, NvidiaSmiMeter, NvmlEnergyMeter, parseEnergyCounters, type SmiExec } from '../../src/profiler/meters/index';
+import {
+  chooseMeter,
+  energyDeltaJ,
+  NvidiaSmiMeter,
+  NvmlEnergyMeter,
+  parseEnergyCounters,
+  type SmiExec,
+} from '../../src/profiler/meters/index';
 import { tempDir } from './helpers/tempDir';
 
 const FIX = path.join(__dirname, '..', 'fixtures', 'meters');
@@ -52,7 +59,12 @@ void test('energy between two readings is summed over GPUs; a reloaded driver is
 
 void test('the NVML meter reads the counter at begin and end, and flags loops short against its update period', () => {
   let now = 0;
-  const { exec, calls } = sequence(['nvml-2gpu-before.csv', 'nvml-2gpu-after.csv', 'nvml-2gpu-before.csv', 'nvml-2gpu-after.csv']);
+  const { exec, calls } = sequence([
+    'nvml-2gpu-before.csv',
+    'nvml-2gpu-after.csv',
+    'nvml-2gpu-before.csv',
+    'nvml-2gpu-after.csv',
+  ]);
   const meter = new NvmlEnergyMeter('nvidia-smi', exec, () => now);
   meter.begin();
   now = 10_000;
@@ -64,7 +76,10 @@ void test('the NVML meter reads the counter at begin and end, and flags loops sh
   meter.end();
   assert.match(meter.note ?? '', /lasted 0\.50 s .* off by up to 20 %/);
   assert.throws(() => new NvmlEnergyMeter('nvidia-smi', exec).end(), /before begin/);
-  const reloaded = new NvmlEnergyMeter('nvidia-smi', sequence(['nvml-2gpu-before.csv', 'nvml-2gpu-after-driver-reload.csv']).exec);
+  const reloaded = new NvmlEnergyMeter(
+    'nvidia-smi',
+    sequence(['nvml-2gpu-before.csv', 'nvml-2gpu-after-driver-reload.csv']).exec,
+  );
   reloaded.begin();
   assert.throws(() => reloaded.end(), /went backwards/);
 });
@@ -75,11 +90,17 @@ void test('GPU runs prefer the energy counter and fall back to power integration
   assert.equal(counter.meter.name, 'nvml:total-energy-counter');
   assert.equal(counter.note, undefined);
   const unknownField: SmiExec = () => {
-    throw Object.assign(new Error('Command failed: nvidia-smi'), { stdout: fixture('nvml-invalid-field.txt'), stderr: '' });
+    throw Object.assign(new Error('Command failed: nvidia-smi'), {
+      stdout: fixture('nvml-invalid-field.txt'),
+      stderr: '',
+    });
   };
   const fallback = chooseMeter({ device: 'cuda', exec: unknownField });
   assert.ok(fallback.meter instanceof NvidiaSmiMeter);
-  assert.match(fallback.note ?? '', /NVML energy counter not used: this nvidia-smi has no total_energy_consumption field.*integrated instead/);
+  assert.match(
+    fallback.note ?? '',
+    /NVML energy counter not used: this nvidia-smi has no total_energy_consumption field.*integrated instead/,
+  );
   const missing = chooseMeter({ device: 'cuda', nvidiaSmi: path.join(tmpdir(), 'no-such-nvidia-smi') });
   assert.match(missing.note ?? '', /not found: no NVIDIA driver/);
 });
@@ -94,7 +115,10 @@ void test('through a fake nvidia-smi executable: counters read by execFileSync, 
   writeFileSync(counter, '0');
   // Answers the first two queries (the probe, then begin) with the "before" fixture, later ones with "after".
   const smi = path.join(dir, 'nvidia-smi');
-  writeFileSync(smi, `#!/bin/sh\nn=$(cat "${counter}"); echo $((n + 1)) > "${counter}"\nif [ "$n" -lt 2 ]; then cat "${path.join(FIX, 'nvml-2gpu-before.csv')}"; else cat "${path.join(FIX, 'nvml-2gpu-after.csv')}"; fi\n`);
+  writeFileSync(
+    smi,
+    `#!/bin/sh\nn=$(cat "${counter}"); echo $((n + 1)) > "${counter}"\nif [ "$n" -lt 2 ]; then cat "${path.join(FIX, 'nvml-2gpu-before.csv')}"; else cat "${path.join(FIX, 'nvml-2gpu-after.csv')}"; fi\n`,
+  );
   chmodSync(smi, 0o755);
   const choice = chooseMeter({ device: 'cuda', nvidiaSmi: smi });
   assert.ok(choice.meter instanceof NvmlEnergyMeter);

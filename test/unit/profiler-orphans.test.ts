@@ -44,15 +44,25 @@ async function cliWithWorker(args: string[], settleMs: number) {
 
 const gone = (pid: number) => waitFor(`process ${pid} to end`, () => (isRunning(pid) ? undefined : true), 5_000);
 
-void test('the profiler worker ends within seconds of the CLI being killed with SIGKILL', { skip: !LINUX && 'reads /proc' }, async () => {
-  const { cli, worker, exited } = await cliWithWorker(['profile', model, '--variants', 'opt-all', '--budget', '10m', '--no-cache', '--storage', path.join(dir, 's1')], 2_000);
-  cli.kill('SIGKILL');
-  await exited;
-  await gone(worker);
-});
+void test(
+  'the profiler worker ends within seconds of the CLI being killed with SIGKILL',
+  { skip: !LINUX && 'reads /proc' },
+  async () => {
+    const { cli, worker, exited } = await cliWithWorker(
+      ['profile', model, '--variants', 'opt-all', '--budget', '10m', '--no-cache', '--storage', path.join(dir, 's1')],
+      2_000,
+    );
+    cli.kill('SIGKILL');
+    await exited;
+    await gone(worker);
+  },
+);
 
 void test('SIGTERM stops the profiler worker and exits 143', { skip: !LINUX && 'reads /proc' }, async () => {
-  const { cli, worker, exited } = await cliWithWorker(['profile', model, '--variants', 'opt-all', '--budget', '10m', '--no-cache', '--storage', path.join(dir, 's2')], 2_000);
+  const { cli, worker, exited } = await cliWithWorker(
+    ['profile', model, '--variants', 'opt-all', '--budget', '10m', '--no-cache', '--storage', path.join(dir, 's2')],
+    2_000,
+  );
   cli.kill('SIGTERM');
   assert.equal((await exited).code, EXIT.terminated);
   await gone(worker);
@@ -83,13 +93,30 @@ class Slow(nn.Module):
 model = Slow()
 `;
 
-void test('the PyTorch harness ends within seconds of the CLI being killed with SIGKILL', { skip: (!LINUX || !hasTorch) && 'needs Linux and torch in /usr/bin/python3' }, async () => {
-  const file = path.join(dir, 'slow.py');
-  writeFileSync(file, SLOW_MODULE);
-  const args = ['profile-torch', `${file}:19`, '--shape', '1,4', '--python', PYTHON, '--budget', '10m', '--timeout', '10m', '--storage', path.join(dir, 't1')];
-  // Long enough for Python to import torch and enter the ten-minute forward pass, where it prints nothing.
-  const { cli, worker, exited } = await cliWithWorker(args, 8_000);
-  cli.kill('SIGKILL');
-  await exited;
-  await gone(worker);
-});
+void test(
+  'the PyTorch harness ends within seconds of the CLI being killed with SIGKILL',
+  { skip: (!LINUX || !hasTorch) && 'needs Linux and torch in /usr/bin/python3' },
+  async () => {
+    const file = path.join(dir, 'slow.py');
+    writeFileSync(file, SLOW_MODULE);
+    const args = [
+      'profile-torch',
+      `${file}:19`,
+      '--shape',
+      '1,4',
+      '--python',
+      PYTHON,
+      '--budget',
+      '10m',
+      '--timeout',
+      '10m',
+      '--storage',
+      path.join(dir, 't1'),
+    ];
+    // Long enough for Python to import torch and enter the ten-minute forward pass, where it prints nothing.
+    const { cli, worker, exited } = await cliWithWorker(args, 8_000);
+    cli.kill('SIGKILL');
+    await exited;
+    await gone(worker);
+  },
+);

@@ -54,16 +54,24 @@ void test('thread pinning: free cores under load, physical cores when idle, expl
   assert.equal(busy.threads, 2);
   assert.match(busy.reason, /other processes kept 2\.2 of 4 CPUs busy/);
   assert.equal(chooseThreads('auto', 7, 2, 2).threads, 1, 'at least one');
-  assert.equal(chooseThreads('auto', 0, 8, undefined).threads, undefined, 'unknown physical count: onnxruntime decides');
+  assert.equal(
+    chooseThreads('auto', 0, 8, undefined).threads,
+    undefined,
+    'unknown physical count: onnxruntime decides',
+  );
   assert.equal(chooseThreads(3, 5, 2, 2).threads, 3);
   assert.equal(chooseThreads('default', 5, 2, 2).threads, undefined);
 });
 
 void test('magnitude threshold by radix select equals the sorted k-th value; int8 per-channel matches a direct loop', () => {
   const r = rng(5);
-  const values = [Float32Array.from({ length: 5000 }, () => r() - 0.5), Float32Array.from({ length: 777 }, () => 4 * (r() - 0.5))];
-  const sorted = Float32Array.from([...values[0] ?? [], ...values[1] ?? []], Math.abs).sort();
-  for (const s of [0.01, 0.3, 0.5, 0.97]) assert.equal(magnitudeThreshold(values, s), sorted[Math.floor(s * sorted.length) - 1]);
+  const values = [
+    Float32Array.from({ length: 5000 }, () => r() - 0.5),
+    Float32Array.from({ length: 777 }, () => 4 * (r() - 0.5)),
+  ];
+  const sorted = Float32Array.from([...(values[0] ?? []), ...(values[1] ?? [])], Math.abs).sort();
+  for (const s of [0.01, 0.3, 0.5, 0.97])
+    assert.equal(magnitudeThreshold(values, s), sorted[Math.floor(s * sorted.length) - 1]);
   assert.equal(magnitudeThreshold([Float32Array.from([-4, 1, 3, -2])], 0.5), 2);
   // A [4, 3, 2, 2] Conv weight quantized per output channel (axis 0), and a [3, 4] Gemm weight along axis 1.
   const w = Float32Array.from({ length: 48 }, () => r() - 0.5);
@@ -76,7 +84,10 @@ void test('magnitude threshold by radix select equals the sorted k-th value; int
   }
   const g = quantizeInt8(w.subarray(0, 12), [3, 4], 1, true);
   assert.equal(g.scales.length, 4);
-  for (let n = 0; n < 4; n++) assert.ok(Math.abs((g.scales[n] ?? 0) - Math.max(...[0, 1, 2].map((k) => Math.abs(w[k * 4 + n] ?? 0))) / 127) < 1e-9);
+  for (let n = 0; n < 4; n++)
+    assert.ok(
+      Math.abs((g.scales[n] ?? 0) - Math.max(...[0, 1, 2].map((k) => Math.abs(w[k * 4 + n] ?? 0))) / 127) < 1e-9,
+    );
 });
 
 void test('a profile run pins one thread count for all variants and measures them interleaved, with intervals the clock can resolve', async () => {
@@ -84,8 +95,13 @@ void test('a profile run pins one thread count for all variants and measures the
   // An unreachable target: the interleaved loop runs to its budget. Nothing below depends on how fast
   // this machine is, how fine its clock or how busy it is; only on what the run reports about them.
   const res = await profileModel({
-    modelPath: path.join(__dirname, '..', '..', 'examples', 'models', 'fashion_mlp.onnx'), storageDir: dir, variants: 'threads:1',
-    inputs: { randomSamples: 4 }, budgetMs: 6000, targetCiPct: 0.001, threads: 2,
+    modelPath: path.join(__dirname, '..', '..', 'examples', 'models', 'fashion_mlp.onnx'),
+    storageDir: dir,
+    variants: 'threads:1',
+    inputs: { randomSamples: 4 },
+    budgetMs: 6000,
+    targetCiPct: 0.001,
+    threads: 2,
   });
   assert.deepEqual(res.threads, { count: 2, reason: '2 intra-op threads, as set' });
   const [base, one] = res.variants;
@@ -95,11 +111,17 @@ void test('a profile run pins one thread count for all variants and measures the
   assert.ok(m, 'the result says how it was measured');
   assert.equal(m.method, 'interleaved');
   assert.ok(m.rounds >= 8, `${m.rounds} rounds`);
-  assert.ok(m.clockGranularityUs > 0 && m.blockTargetMs >= (m.clockGranularityUs / 1000) * 100, 'blocks are at least 100 clock steps long');
+  assert.ok(
+    m.clockGranularityUs > 0 && m.blockTargetMs >= (m.clockGranularityUs / 1000) * 100,
+    'blocks are at least 100 clock steps long',
+  );
   assert.ok(m.level === 0.95 || m.level === 0.99);
   for (const v of res.variants) {
     assert.equal(v.metrics?.blocks, m.rounds, 'one block per round per variant');
-    assert.ok((v.metrics?.ciPct ?? 0) > 0 && Number.isFinite(v.metrics?.ciPct), `an interval never collapses to zero: ${v.metrics?.ciPct}`);
+    assert.ok(
+      (v.metrics?.ciPct ?? 0) > 0 && Number.isFinite(v.metrics?.ciPct),
+      `an interval never collapses to zero: ${v.metrics?.ciPct}`,
+    );
     assert.ok((v.metrics?.repetitions ?? 0) >= m.rounds);
   }
   assert.deepEqual(base?.speedup, { value: 1, low: 1, high: 1 });

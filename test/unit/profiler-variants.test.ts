@@ -23,7 +23,11 @@ const tmp = tempDir('gl-variants-');
 function checkOnnx(bytes: Uint8Array, name: string): void {
   const file = path.join(tmp, `${name}.onnx`);
   writeFileSync(file, bytes);
-  const r = spawnSync(PY, ['-c', 'import onnx,sys; onnx.checker.check_model(onnx.load(sys.argv[1]), full_check=True)', file], { encoding: 'utf8' });
+  const r = spawnSync(
+    PY,
+    ['-c', 'import onnx,sys; onnx.checker.check_model(onnx.load(sys.argv[1]), full_check=True)', file],
+    { encoding: 'utf8' },
+  );
   assert.equal(r.status, 0, `onnx checker rejected ${name}: ${r.stderr}`);
 }
 
@@ -35,9 +39,15 @@ function rand(n: number, seed: number): number[] {
 /** x[N,16] → Gemm(transB) → Relu → MatMul → Conv-free MLP, plus a tiny Conv model. */
 function mlp(): Uint8Array {
   return buildModel({
-    inputs: [['x', 1, ['N', 16]]], outputs: [['y', 1, ['N', 4]]],
+    inputs: [['x', 1, ['N', 16]]],
+    outputs: [['y', 1, ['N', 4]]],
     nodes: [
-      { op: 'Gemm', inputs: ['x', 'w1', 'b1'], outputs: ['h'], attrs: [attr.i('transB', 1), attr.f('alpha', 1), attr.f('beta', 1)] },
+      {
+        op: 'Gemm',
+        inputs: ['x', 'w1', 'b1'],
+        outputs: ['h'],
+        attrs: [attr.i('transB', 1), attr.f('alpha', 1), attr.f('beta', 1)],
+      },
       { op: 'Relu', inputs: ['h'], outputs: ['r'] },
       { op: 'MatMul', inputs: ['r', 'w2'], outputs: ['y'] },
     ],
@@ -47,8 +57,16 @@ function mlp(): Uint8Array {
 
 function convNet(): Uint8Array {
   return buildModel({
-    inputs: [['x', 1, ['N', 3, 8, 8]]], outputs: [['y', 1, ['N', 4, 8, 8]]],
-    nodes: [{ op: 'Conv', inputs: ['x', 'w', 'b'], outputs: ['y'], attrs: [attr.ints('pads', [1, 1, 1, 1]), attr.ints('kernel_shape', [3, 3])] }],
+    inputs: [['x', 1, ['N', 3, 8, 8]]],
+    outputs: [['y', 1, ['N', 4, 8, 8]]],
+    nodes: [
+      {
+        op: 'Conv',
+        inputs: ['x', 'w', 'b'],
+        outputs: ['y'],
+        attrs: [attr.ints('pads', [1, 1, 1, 1]), attr.ints('kernel_shape', [3, 3])],
+      },
+    ],
     inits: [init('w', [4, 3, 3, 3], rand(108, 11)), init('b', [4], rand(4, 13))],
   });
 }
@@ -75,7 +93,11 @@ void test('rewrites of a small MLP and a Conv pass the onnx checker and stay clo
   const cases: [string, (m: ReturnType<typeof decodeModel>) => string[], number][] = [
     ['dyn-tensor', (m) => quantizeDynamic(m), 0.05],
     ['dyn-channel', (m) => quantizeDynamic(m, { perChannel: true }), 0.05],
-    ['static', (m) => quantizeStatic(m, new Map(staticTargets(m).map((t) => [t.activation, { min: -1, max: 8 }])), {}), 0.05],
+    [
+      'static',
+      (m) => quantizeStatic(m, new Map(staticTargets(m).map((t) => [t.activation, { min: -1, max: 8 }])), {}),
+      0.05,
+    ],
     ['fp16', (m) => convertFp16(m), 0.01],
     ['prune-local', (m) => pruneMagnitude(m, 0.1, 'local'), 0.5],
   ];
@@ -98,8 +120,15 @@ void test('rewrites of a small MLP and a Conv pass the onnx checker and stay clo
 });
 
 void test('variants that do not apply say why', () => {
-  const relu = buildModel({ inputs: [['x', 1, [2]]], outputs: [['y', 1, [2]]], nodes: [{ op: 'Relu', inputs: ['x'], outputs: ['y'] }] });
-  assert.throws(() => quantizeDynamic(decodeModel(relu)), (e: Error) => e instanceof NotApplicableError && /no MatMul\/Gemm/.test(e.message));
+  const relu = buildModel({
+    inputs: [['x', 1, [2]]],
+    outputs: [['y', 1, [2]]],
+    nodes: [{ op: 'Relu', inputs: ['x'], outputs: ['y'] }],
+  });
+  assert.throws(
+    () => quantizeDynamic(decodeModel(relu)),
+    (e: Error) => e instanceof NotApplicableError && /no MatMul\/Gemm/.test(e.message),
+  );
   assert.throws(() => pruneMagnitude(decodeModel(relu), 0.5, 'global'), NotApplicableError);
   assert.throws(() => convertFp16(decodeModel(relu)), /no float32 weights/);
   assert.throws(() => quantizeDynamic(decodeModel(mlp()), { ops: ['Conv'] }), /no Conv/);
@@ -116,17 +145,26 @@ for (const [file, dims, values] of REAL) {
     const model = testModel(t, file);
     if (!model) return;
     const res = await profileModel({
-      modelPath: model, storageDir: path.join(tmp, 'store'), variants: 'int8-dynamic,int8-static,fp16,prune-global:0.5,opt-basic',
-      inputs: { dims, values, randomSamples: 4 }, budgetMs: 1500, targetCiPct: 10,
+      modelPath: model,
+      storageDir: path.join(tmp, 'store'),
+      variants: 'int8-dynamic,int8-static,fp16,prune-global:0.5,opt-basic',
+      inputs: { dims, values, randomSamples: 4 },
+      budgetMs: 1500,
+      targetCiPct: 10,
     });
     for (const v of res.variants) {
-      assert.ok(v.status === 'measured' || v.status === 'not-applicable', `${file} ${v.id}: ${v.status} ${v.reason ?? ''}`);
+      assert.ok(
+        v.status === 'measured' || v.status === 'not-applicable',
+        `${file} ${v.id}: ${v.status} ${v.reason ?? ''}`,
+      );
       if (v.status === 'not-applicable') assert.ok((v.reason ?? '').length > 10, `${v.id} gives a reason`);
       if (v.status === 'measured') {
         assert.ok((v.metrics?.p50Ms ?? 0) > 0);
         if (v.kind !== 'baseline') assert.ok(v.accuracy, `${v.id} compared with the baseline`);
       }
-      t.diagnostic(`${v.id}: ${v.status} ${v.reason ?? v.notes[0] ?? ''} ${v.accuracy ? `cos ${v.accuracy.cosineSimilarity.toFixed(4)}` : ''}`);
+      t.diagnostic(
+        `${v.id}: ${v.status} ${v.reason ?? v.notes[0] ?? ''} ${v.accuracy ? `cos ${v.accuracy.cosineSimilarity.toFixed(4)}` : ''}`,
+      );
     }
     assert.ok(!readFileSync(model).equals(Buffer.alloc(0)), 'the user model is untouched');
   });

@@ -18,33 +18,72 @@ before(async () => {
 /** A generated script of model code and plain helpers, several hundred lines, with every construct the analysis reads. */
 function generated(helpers: number): string {
   const out = [
-    '"""Generated training and inference script."""', 'from __future__ import annotations', 'import torch', 'import torch.nn as nn',
-    'from torchvision.models import resnet50', 'from torch.utils.data import DataLoader', 'EPOCHS = 20', 'device = "cuda"', '',
-    'class Net(nn.Module):', '    def __init__(self):', '        super().__init__()', '        self.fc = nn.Linear(64, 10)', '',
-    '    def forward(self, x):', '        return self.fc(x)', '',
-    'model = Net().to(device)', 'backbone = resnet50(weights="DEFAULT")', 'loader = DataLoader(data, batch_size=32)', '',
+    '"""Generated training and inference script."""',
+    'from __future__ import annotations',
+    'import torch',
+    'import torch.nn as nn',
+    'from torchvision.models import resnet50',
+    'from torch.utils.data import DataLoader',
+    'EPOCHS = 20',
+    'device = "cuda"',
+    '',
+    'class Net(nn.Module):',
+    '    def __init__(self):',
+    '        super().__init__()',
+    '        self.fc = nn.Linear(64, 10)',
+    '',
+    '    def forward(self, x):',
+    '        return self.fc(x)',
+    '',
+    'model = Net().to(device)',
+    'backbone = resnet50(weights="DEFAULT")',
+    'loader = DataLoader(data, batch_size=32)',
+    '',
   ];
   for (let i = 0; i < helpers; i++) {
     if (i % 5 === 0) out.push('@torch.no_grad()');
-    out.push(`def helper_${i}(values, scale=${i}):`, `    """Helper ${i}."""`, '    total = 0.0', '    for v in values:', '        total += float(v) * scale');
+    out.push(
+      `def helper_${i}(values, scale=${i}):`,
+      `    """Helper ${i}."""`,
+      '    total = 0.0',
+      '    for v in values:',
+      '        total += float(v) * scale',
+    );
     if (i % 4 === 0) out.push('    with torch.autocast("cuda"):', '        y = backbone(torch.tensor(values))');
     if (i % 7 === 0) out.push('    for x in values:', '        model(x)');
     out.push('    return total', '');
-    if (i % 9 === 0) out.push('for epoch in range(EPOCHS):', '    for x, y in loader:', '        loss = model(x).sum()', '        loss.backward()', '');
+    if (i % 9 === 0)
+      out.push(
+        'for epoch in range(EPOCHS):',
+        '    for x, y in loader:',
+        '        loss = model(x).sum()',
+        '        loss.backward()',
+        '',
+      );
   }
   return out.join('\n') + '\n';
 }
 
 function sources(): [string, string][] {
   const files = [
-    ...readdirSync(FIXTURES).filter((f) => f.endsWith('.py')).map((f) => path.join(FIXTURES, f)),
-    ...readdirSync(EXAMPLES).filter((f) => f.endsWith('.py')).map((f) => path.join(EXAMPLES, f)),
+    ...readdirSync(FIXTURES)
+      .filter((f) => f.endsWith('.py'))
+      .map((f) => path.join(FIXTURES, f)),
+    ...readdirSync(EXAMPLES)
+      .filter((f) => f.endsWith('.py'))
+      .map((f) => path.join(EXAMPLES, f)),
   ].sort();
   const texts = files.map((f): [string, string] => [path.relative(ROOT, f), readFileSync(f, 'utf8')]);
-  const unicode = generated(25).replace(/Helper (\d+)/g, 'Hélper $1 ✓ 😀 模型').replace(/total/g, 'tötal').replace('model = ', '# 😀 modèle\nmodèle = model = ');
+  const unicode = generated(25)
+    .replace(/Helper (\d+)/g, 'Hélper $1 ✓ 😀 模型')
+    .replace(/total/g, 'tötal')
+    .replace('model = ', '# 😀 modèle\nmodèle = model = ');
   return [
-    ...texts, ['all fixtures in one file', texts.map(([, t]) => t).join('\n')], ['generated', generated(60)],
-    ['generated, non-ASCII text and names', unicode], ['generated, CRLF line ends', generated(25).replace(/\n/g, '\r\n')],
+    ...texts,
+    ['all fixtures in one file', texts.map(([, t]) => t).join('\n')],
+    ['generated', generated(60)],
+    ['generated, non-ASCII text and names', unicode],
+    ['generated, CRLF line ends', generated(25).replace(/\n/g, '\r\n')],
   ];
 }
 
@@ -59,7 +98,18 @@ function change(text: string, start: number, end: number, newText: string): Docu
 }
 
 const CHARS = ['(', ')', '[', ']', '"', "'", '#', ':', '\n', ' ', '    ', '\t', '\\', 'x', '.', ',', '=', '@', '"""'];
-const LINES = ['model.eval()\n', 'x = resnet50()\n', '    pass\n', 'import torch.nn as nn\n', '"""\n', '# note\n', '\n', 'for epoch in range(3):\n', 'with torch.no_grad():\n', '    y = model(x)\n'];
+const LINES = [
+  'model.eval()\n',
+  'x = resnet50()\n',
+  '    pass\n',
+  'import torch.nn as nn\n',
+  '"""\n',
+  '# note\n',
+  '\n',
+  'for epoch in range(3):\n',
+  'with torch.no_grad():\n',
+  '    y = model(x)\n',
+];
 
 /**
  * One random edit: a character typed or deleted anywhere, a line inserted or deleted, a comment or space
@@ -74,16 +124,28 @@ function randomEdit(text: string, rand: () => number): DocumentChange {
   const le = text.indexOf('\n', ls) === -1 ? text.length : text.indexOf('\n', ls);
   const at = Math.floor(rand() * (text.length + 1));
   switch (Math.floor(rand() * 10)) {
-    case 0: return change(text, at, at, pick(CHARS));
-    case 1: return change(text, at, Math.min(text.length, at + 1), '');
-    case 2: return change(text, ls, ls, pick(LINES));
-    case 3: return change(text, ls, Math.min(text.length, le + 1), '');
-    case 4: return change(text, le, le, pick(['#', ' ', 'x', ' # done']));
-    case 5: return change(text, ls, ls, text.slice(ls, Math.min(text.length, le + 1)));
-    case 6: return change(text, le, le, '\n');
-    case 7: return change(text, le, le, pick(['#', ' ']));
-    case 8: return change(text, le, Math.min(text.length, le + 1), '\n\n');
-    default: return text.slice(ls, le).trim() === '' ? change(text, ls, Math.min(text.length, le + 1), '') : change(text, le, le, 'z');
+    case 0:
+      return change(text, at, at, pick(CHARS));
+    case 1:
+      return change(text, at, Math.min(text.length, at + 1), '');
+    case 2:
+      return change(text, ls, ls, pick(LINES));
+    case 3:
+      return change(text, ls, Math.min(text.length, le + 1), '');
+    case 4:
+      return change(text, le, le, pick(['#', ' ', 'x', ' # done']));
+    case 5:
+      return change(text, ls, ls, text.slice(ls, Math.min(text.length, le + 1)));
+    case 6:
+      return change(text, le, le, '\n');
+    case 7:
+      return change(text, le, le, pick(['#', ' ']));
+    case 8:
+      return change(text, le, Math.min(text.length, le + 1), '\n\n');
+    default:
+      return text.slice(ls, le).trim() === ''
+        ? change(text, ls, Math.min(text.length, le + 1), '')
+        : change(text, le, le, 'z');
   }
 }
 
@@ -136,7 +198,8 @@ void test('typing in a large clean file re-parses only the statements around the
       offset++;
       const got = doc.analyze();
       work.push(doc.lastWork);
-      if (work.length % 3 === 0) assert.deepEqual(got, analyzePython(doc.source, { prefilter: false }), `after ${work.length} edits`);
+      if (work.length % 3 === 0)
+        assert.deepEqual(got, analyzePython(doc.source, { prefilter: false }), `after ${work.length} edits`);
     }
     offset += l.length + 1;
   }
@@ -144,7 +207,10 @@ void test('typing in a large clean file re-parses only the statements around the
   assert.deepEqual(doc.analyze(), analyzePython(doc.source, { prefilter: false }));
   const region = work.filter((w) => w.parse === 'region');
   assert.ok(region.length >= work.length * 0.9, JSON.stringify(work));
-  assert.ok(region.every((w) => w.statementsRead <= 4), JSON.stringify(region));
+  assert.ok(
+    region.every((w) => w.statementsRead <= 4),
+    JSON.stringify(region),
+  );
   doc.dispose();
 });
 

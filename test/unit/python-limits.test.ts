@@ -42,18 +42,24 @@ void test('700 nested functions (a 250 KB file) are skipped with a message; thre
   for (const workers of [1, 2]) {
     const results = await analyzePythonFiles(files, { workers });
     assert.match(results[0]?.error ?? '', /^Not analyzed: blocks are nested deeper than 100 levels/);
-    assert.deepEqual(results.map((r) => r.analysis?.sites.length), [0, 1, 1, 1]);
+    assert.deepEqual(
+      results.map((r) => r.analysis?.sites.length),
+      [0, 1, 1, 1],
+    );
   }
 });
 
-void test('nesting up to CPython\'s limits is analyzed; one level more is skipped', () => {
+void test("nesting up to CPython's limits is analyzed; one level more is skipped", () => {
   assert.equal(analyzePython(nestedDefs(100, ' ')).sites.length, 1);
   const over = analyzePython(nestedDefs(101, ' '));
   assert.equal(over.sites.length, 0);
   assert.match(over.parseErrors?.[0]?.message ?? '', /nested deeper than 100 levels/);
   const brackets = (n: number): string => `${good}z = ${'('.repeat(n)}m${')'.repeat(n)}\n`;
   assert.equal(analyzePython(brackets(199)).sites.length, 1);
-  assert.match(analyzePython(brackets(201)).parseErrors?.[0]?.message ?? '', /brackets are nested deeper than 200 levels/);
+  assert.match(
+    analyzePython(brackets(201)).parseErrors?.[0]?.message ?? '',
+    /brackets are nested deeper than 200 levels/,
+  );
 });
 
 void test('brackets and indentation inside strings, comments and continuations do not count', () => {
@@ -67,7 +73,10 @@ void test('generated files of millions of tokens are skipped before the parse', 
   assert.match(analyzePython(call).parseErrors?.[0]?.message ?? '', /more than 500,000 tokens/);
   const chain = `${good}x = ${'a + '.repeat(1_500_000)}a\n`;
   assert.match(limitReason(chain) ?? '', /tokens/);
-  assert.equal(limitReason('x = [1, 2, 3]\n', { ...PYTHON_LIMITS, maxTokens: 8 }), 'Not analyzed: more than 8 tokens, over the limit for one Python file.');
+  assert.equal(
+    limitReason('x = [1, 2, 3]\n', { ...PYTHON_LIMITS, maxTokens: 8 }),
+    'Not analyzed: more than 8 tokens, over the limit for one Python file.',
+  );
 });
 
 void test('a file over the size limit is not read, and the result says why', async () => {
@@ -91,7 +100,10 @@ void test('a parser that faults is replaced, so the files after it are still ana
   try {
     const faulted = analyzePython(good);
     assert.equal(faulted.incomplete, 'fault');
-    assert.match(faulted.parseErrors?.[0]?.message ?? '', /^Not analyzed: the Python parser failed on this file \(memory access out of bounds\)/);
+    assert.match(
+      faulted.parseErrors?.[0]?.message ?? '',
+      /^Not analyzed: the Python parser failed on this file \(memory access out of bounds\)/,
+    );
     assert.equal(parserReplacements(), before + 1);
     assert.notEqual(grammar.parser, poisoned);
     assert.equal(analyzePython(good).sites.length, 1);

@@ -34,8 +34,18 @@ void test('binary bytes: NUL bytes are refused, other garbage parses with errors
   assert.equal(garbage.sites.length, 1);
 });
 
-void test('deep nesting does not overflow the stack: analyzed up to CPython\'s limits, skipped beyond', () => {
-  const nest = (depth: number): string => model + 'z = ' + '('.repeat(depth) + 'm(x)' + ')'.repeat(depth) + '\n' + 'w = ' + '['.repeat(depth) + ']'.repeat(depth) + '\n';
+void test("deep nesting does not overflow the stack: analyzed up to CPython's limits, skipped beyond", () => {
+  const nest = (depth: number): string =>
+    model +
+    'z = ' +
+    '('.repeat(depth) +
+    'm(x)' +
+    ')'.repeat(depth) +
+    '\n' +
+    'w = ' +
+    '['.repeat(depth) +
+    ']'.repeat(depth) +
+    '\n';
   assert.equal(analyzePython(nest(199)).sites.length, 1);
   assert.match(analyzePython(nest(5000)).parseErrors?.[0]?.message ?? '', /^Not analyzed: brackets are nested/);
   const blocks = (depth: number): string => {
@@ -76,13 +86,25 @@ void test('incremental updates give the same result as a fresh analysis', () => 
   // Insert `model.eval()` before line 14 (0-based 13), then type a character in a comment-free spot.
   const lines = src.split('\n');
   const at = lines.slice(0, 13).reduce((n, l) => n + l.length + 1, 0);
-  doc.update({ startIndex: at, oldEndIndex: at, start: { line: 13, character: 0 }, oldEnd: { line: 13, character: 0 }, newText: 'model.eval()\n' });
+  doc.update({
+    startIndex: at,
+    oldEndIndex: at,
+    start: { line: 13, character: 0 },
+    oldEnd: { line: 13, character: 0 },
+    newText: 'model.eval()\n',
+  });
   const edited = src.slice(0, at) + 'model.eval()\n' + src.slice(at);
   assert.equal(doc.source, edited);
   assert.deepEqual(doc.analyze(), analyzePython(edited));
   assert.ok(!doc.analyze().findings.some((f) => f.ruleId === 'GL002' && f.range.start.line === 14));
   // Delete the inserted text again (a multi-line deletion).
-  doc.update({ startIndex: at, oldEndIndex: at + 13, start: { line: 13, character: 0 }, oldEnd: { line: 14, character: 0 }, newText: '' });
+  doc.update({
+    startIndex: at,
+    oldEndIndex: at + 13,
+    start: { line: 13, character: 0 },
+    oldEnd: { line: 14, character: 0 },
+    newText: '',
+  });
   assert.deepEqual(doc.analyze(), analyzePython(src));
   doc.dispose();
 });
@@ -99,15 +121,26 @@ void test('a workspace with bad files is still analyzed, on worker threads and i
   const onWorkers = await analyzePythonFiles(files, { workers: 2 });
   const inProcess = await analyzePythonFiles(files, { workers: 1 });
   assert.deepEqual(onWorkers, inProcess);
-  assert.deepEqual(onWorkers.map((r) => r.analysis?.sites.length), [1, 1, 0, 3]);
+  assert.deepEqual(
+    onWorkers.map((r) => r.analysis?.sites.length),
+    [1, 1, 0, 3],
+  );
 
   const out: string[] = [];
-  const code = await analyzeCommand.run([dir, '--format', 'json', '--exclude', 'pkg/'], { out: (t) => out.push(t), err: () => undefined, isTTY: false, cwd: dir });
+  const code = await analyzeCommand.run([dir, '--format', 'json', '--exclude', 'pkg/'], {
+    out: (t) => out.push(t),
+    err: () => undefined,
+    isTTY: false,
+    cwd: dir,
+  });
   assert.equal(code, 0);
   const json = JSON.parse(out.join('\n')) as { files: { file: string }[] };
   assert.deepEqual(json.files.map((f) => f.file).sort(), ['binary.py', 'broken.py', 'good.py']);
   const text: string[] = [];
   await analyzeCommand.run([dir], { out: (t) => text.push(t), err: () => undefined, isTTY: false, cwd: dir });
-  assert.ok(text.some((l) => l.startsWith(`pkg${path.sep}other.py:36:1: information GL007`)), text.join('\n'));
+  assert.ok(
+    text.some((l) => l.startsWith(`pkg${path.sep}other.py:36:1: information GL007`)),
+    text.join('\n'),
+  );
   assert.match(text.at(-1) ?? '', /^4 Python files, 5 model sites, \d+ findings$/);
 });

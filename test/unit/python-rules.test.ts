@@ -9,7 +9,8 @@ import type { Finding, TextEdit } from '../../src/analyzers/python/types';
 
 const ROOT = path.join(__dirname, '..', '..');
 const read = (f: string): string => readFileSync(path.join(ROOT, 'test', 'fixtures', 'python', f), 'utf8');
-const hits = (src: string, opts = {}): string[] => analyzePython(src, opts).findings.map((f) => `${f.ruleId}:${f.range.start.line + 1}`);
+const hits = (src: string, opts = {}): string[] =>
+  analyzePython(src, opts).findings.map((f) => `${f.ruleId}:${f.range.start.line + 1}`);
 
 before(async () => {
   await loadPythonGrammar();
@@ -18,7 +19,17 @@ before(async () => {
 /** Expected rule hits per fixture, `rule:line` in the order the analyzer sorts them. */
 const RULE_HITS: Record<string, string[]> = {
   'torchvision_infer.py': ['GL001:14', 'GL002:14', 'GL003:14', 'GL001:17', 'GL002:17', 'GL004:17', 'GL010:17'],
-  'training.py': ['GL005:26', 'GL006:26', 'GL003:29', 'GL011:29', 'GL007:36', 'GL008:37', 'GL001:39', 'GL002:39', 'GL003:39'],
+  'training.py': [
+    'GL005:26',
+    'GL006:26',
+    'GL003:29',
+    'GL011:29',
+    'GL007:36',
+    'GL008:37',
+    'GL001:39',
+    'GL002:39',
+    'GL003:39',
+  ],
   'cpu_inference.py': ['GL001:22', 'GL009:22', 'GL010:22'],
   'other_frameworks.py': ['GL011:16'],
   'hub_models.py': ['GL009:18', 'GL009:19', 'GL009:21'],
@@ -33,7 +44,8 @@ for (const [file, expected] of Object.entries(RULE_HITS)) {
 /** Applies edits given in original-document positions, last first. */
 function applyEdits(src: string, edits: TextEdit[]): string {
   const lines = src.split('\n');
-  const offset = (p: { line: number; character: number }): number => lines.slice(0, p.line).reduce((n, l) => n + l.length + 1, 0) + p.character;
+  const offset = (p: { line: number; character: number }): number =>
+    lines.slice(0, p.line).reduce((n, l) => n + l.length + 1, 0) + p.character;
   const sorted = [...edits].sort((a, b) => offset(b.range.start) - offset(a.range.start));
   let out = src;
   for (const e of sorted) out = out.slice(0, offset(e.range.start)) + e.newText + out.slice(offset(e.range.end));
@@ -44,14 +56,20 @@ function applyEdits(src: string, edits: TextEdit[]): string {
 for (const file of Object.keys(RULE_HITS)) {
   void test(`quick fixes in ${file} remove their finding and keep the file valid`, () => {
     const src = read(file);
-    const fixable = analyzePython(src).findings.filter((f): f is Finding & { fix: NonNullable<Finding['fix']> } => f.fix !== undefined);
+    const fixable = analyzePython(src).findings.filter(
+      (f): f is Finding & { fix: NonNullable<Finding['fix']> } => f.fix !== undefined,
+    );
     for (const f of fixable) {
       const fixed = applyEdits(src, f.fix.edits);
       const after = analyzePython(fixed);
       assert.equal(after.parseErrors, undefined, `${f.ruleId} fix breaks ${file}:\n${fixed}`);
       // A rule may also fire elsewhere (GL003 on the training loop too): the fixed one must be gone.
       const count = (fs: Finding[]): number => fs.filter((g) => g.ruleId === f.ruleId).length;
-      assert.equal(count(after.findings), count(analyzePython(src).findings) - 1, `${f.ruleId} still fires after its fix:\n${fixed}`);
+      assert.equal(
+        count(after.findings),
+        count(analyzePython(src).findings) - 1,
+        `${f.ruleId} still fires after its fix:\n${fixed}`,
+      );
       assert.equal(after.sites.length, analyzePython(src).sites.length);
     }
   });
@@ -60,16 +78,22 @@ for (const file of Object.keys(RULE_HITS)) {
 void test('fixes exist where a safe edit does and have the expected text', () => {
   const src = read('torchvision_infer.py');
   const byRule = new Map(analyzePython(src).findings.map((f) => [`${f.ruleId}:${f.range.start.line + 1}`, f]));
-  assert.equal(byRule.get('GL001:17')?.fix?.edits[0]?.newText, '    with torch.inference_mode():\n        pred = legacy(img.unsqueeze(0))');
+  assert.equal(
+    byRule.get('GL001:17')?.fix?.edits[0]?.newText,
+    '    with torch.inference_mode():\n        pred = legacy(img.unsqueeze(0))',
+  );
   assert.equal(byRule.get('GL002:14')?.fix?.edits[0]?.newText, 'model.eval()\n');
   assert.equal(byRule.get('GL010:17')?.fix?.edits[0]?.newText, 'legacy = torch.compile(legacy)\n');
   assert.equal(byRule.get('GL004:17')?.fix, undefined);
-  const train = new Map(analyzePython(read('training.py')).findings.map((f) => [`${f.ruleId}:${f.range.start.line + 1}`, f]));
+  const train = new Map(
+    analyzePython(read('training.py')).findings.map((f) => [`${f.ruleId}:${f.range.start.line + 1}`, f]),
+  );
   assert.equal(train.get('GL006:26')?.fix?.edits[0]?.newText, ', pin_memory=True');
 });
 
 void test('the GL001 fix adds `import torch` when torch is not imported as a module', () => {
-  const src = '"""Doc."""\nfrom __future__ import annotations\nfrom torchvision.models import resnet18\nm = resnet18()\nm.eval()\ny = m(x)\n';
+  const src =
+    '"""Doc."""\nfrom __future__ import annotations\nfrom torchvision.models import resnet18\nm = resnet18()\nm.eval()\ny = m(x)\n';
   const f = analyzePython(src).findings.find((x) => x.ruleId === 'GL001');
   assert.ok(f?.fix);
   const fixed = applyEdits(src, f.fix.edits);
@@ -78,9 +102,13 @@ void test('the GL001 fix adds `import torch` when torch is not imported as a mod
 });
 
 void test('decorators and set_grad_enabled count as no-grad regions; a fix is refused on shared lines', () => {
-  const src = 'import torch\nfrom torchvision.models import resnet18\nm = resnet18().eval()\n@torch.no_grad()\ndef f(x):\n    return m(x)\n@torch.inference_mode\ndef g(x):\n    return m(x)\nwith torch.set_grad_enabled(False):\n    y = m(x)\nif x: z = m(x)\n';
+  const src =
+    'import torch\nfrom torchvision.models import resnet18\nm = resnet18().eval()\n@torch.no_grad()\ndef f(x):\n    return m(x)\n@torch.inference_mode\ndef g(x):\n    return m(x)\nwith torch.set_grad_enabled(False):\n    y = m(x)\nif x: z = m(x)\n';
   const f = analyzePython(src).findings.filter((x) => x.ruleId === 'GL001');
-  assert.deepEqual(f.map((x) => x.range.start.line + 1), [12]);
+  assert.deepEqual(
+    f.map((x) => x.range.start.line + 1),
+    [12],
+  );
   assert.equal(f[0]?.fix, undefined);
 });
 
@@ -89,7 +117,10 @@ void test('severity settings: one level for all, per rule, off', () => {
   assert.ok(analyzePython(src, { severity: { all: 'warning' } }).findings.every((f) => f.severity === 'warning'));
   const per = analyzePython(src, { severity: { perRule: { GL005: 'error', GL007: 'off' } } }).findings;
   assert.equal(per.find((f) => f.ruleId === 'GL005')?.severity, 'error');
-  assert.equal(per.some((f) => f.ruleId === 'GL007'), false);
+  assert.equal(
+    per.some((f) => f.ruleId === 'GL007'),
+    false,
+  );
   assert.equal(per.find((f) => f.ruleId === 'GL001')?.severity, 'information');
 });
 
@@ -100,10 +131,18 @@ void test('GL010 respects a known torch version below 2', () => {
 
 void test('site rules from the caller (the catalog hook) add findings under the reserved id', () => {
   const r = analyzePython(read('hub_models.py'), {
-    siteRules: [(site) => (site.modelId === 'convnext_tiny' ? [{ ruleId: CATALOG_ALTERNATIVE_RULE_ID, message: 'x', range: site.range }] : [])],
+    siteRules: [
+      (site) =>
+        site.modelId === 'convnext_tiny'
+          ? [{ ruleId: CATALOG_ALTERNATIVE_RULE_ID, message: 'x', range: site.range }]
+          : [],
+    ],
   });
   const f = r.findings.filter((x) => x.ruleId === CATALOG_ALTERNATIVE_RULE_ID);
-  assert.deepEqual(f.map((x) => [x.site, x.severity]), [[1, 'information']]);
+  assert.deepEqual(
+    f.map((x) => [x.site, x.severity]),
+    [[1, 'information']],
+  );
 });
 
 void test('every rule has a documentation page with a default severity of hint or information', () => {

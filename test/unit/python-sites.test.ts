@@ -15,16 +15,27 @@ before(async () => {
 /** Expected sites per fixture: `line framework kind modelId` with 1-based lines. */
 const SITES: Record<string, string[]> = {
   'torchvision_infer.py': [
-    '7 torchvision create resnet50', '8 torchvision create vgg16', '9 torchvision create mobilenet_v3_small', '11 torchvision create -',
+    '7 torchvision create resnet50',
+    '8 torchvision create vgg16',
+    '9 torchvision create mobilenet_v3_small',
+    '11 torchvision create -',
   ],
   'hub_models.py': [
-    '9 timm create vit_base_patch16_224', '10 timm create convnext_tiny', '11 transformers load google/vit-base-patch16-224',
-    '13 transformers load bert-base-uncased', '14 transformers pipeline distilbert-base-uncased-finetuned-sst-2-english',
-    '15 sentence-transformers load all-MiniLM-L6-v2', '16 diffusers load runwayml/stable-diffusion-v1-5',
+    '9 timm create vit_base_patch16_224',
+    '10 timm create convnext_tiny',
+    '11 transformers load google/vit-base-patch16-224',
+    '13 transformers load bert-base-uncased',
+    '14 transformers pipeline distilbert-base-uncased-finetuned-sst-2-english',
+    '15 sentence-transformers load all-MiniLM-L6-v2',
+    '16 diffusers load runwayml/stable-diffusion-v1-5',
   ],
   'other_frameworks.py': [
-    '7 keras create MobileNetV2', '8 keras create ResNet50', '9 torch.hub load resnet18', '10 ultralytics load yolov8n',
-    '11 onnxruntime load resnet18', '13 torch load model_scripted',
+    '7 keras create MobileNetV2',
+    '8 keras create ResNet50',
+    '9 torch.hub load resnet18',
+    '10 ultralytics load yolov8n',
+    '11 onnxruntime load resnet18',
+    '13 torch load model_scripted',
   ],
   'training.py': ['10 torch define MLP', '21 torch define DeeperMLP', '25 torch create MLP'],
   'cpu_inference.py': ['5 torch define TextHead', '15 torch create TextHead'],
@@ -43,7 +54,8 @@ for (const [file, expected] of Object.entries(SITES)) {
 
 void test('every fixture is listed in the table', () => {
   const listed = new Set(Object.keys(SITES));
-  for (const f of readdirSync(FIXTURES).filter((f) => f.endsWith('.py'))) assert.ok(listed.has(f), `${f} has no expectations`);
+  for (const f of readdirSync(FIXTURES).filter((f) => f.endsWith('.py')))
+    assert.ok(listed.has(f), `${f} has no expectations`);
 });
 
 void test('statically known arguments, pretrained flags, paths and bindings', () => {
@@ -66,19 +78,51 @@ void test('statically known arguments, pretrained flags, paths and bindings', ()
 void test('training loops: epochs, batch size, early stopping and checkpoints', () => {
   const loops = analyzePython(read('training.py')).trainingLoops;
   assert.equal(loops.length, 1);
-  assert.deepEqual({ line: loops[0]?.range.start.line, epochs: loops[0]?.epochs, batch: loops[0]?.batchSize, site: loops[0]?.site, es: loops[0]?.hasEarlyStopping },
-    { line: 28, epochs: 50, batch: 128, site: 2, es: false });
-  const fits = analyzePython(read('other_frameworks.py')).trainingLoops.map((l) => [l.kind, l.epochs, l.hasEarlyStopping, l.hasCheckpoint]);
-  assert.deepEqual(fits, [['fit', 30, false, false], ['fit', 5, true, false], ['fit', 100, true, true]]);
+  assert.deepEqual(
+    {
+      line: loops[0]?.range.start.line,
+      epochs: loops[0]?.epochs,
+      batch: loops[0]?.batchSize,
+      site: loops[0]?.site,
+      es: loops[0]?.hasEarlyStopping,
+    },
+    { line: 28, epochs: 50, batch: 128, site: 2, es: false },
+  );
+  const fits = analyzePython(read('other_frameworks.py')).trainingLoops.map((l) => [
+    l.kind,
+    l.epochs,
+    l.hasEarlyStopping,
+    l.hasCheckpoint,
+  ]);
+  assert.deepEqual(fits, [
+    ['fit', 30, false, false],
+    ['fit', 5, true, false],
+    ['fit', 100, true, true],
+  ]);
 });
 
 void test('inference calls: no_grad, loops and per-sample calls', () => {
-  const calls = analyzePython(read('torchvision_infer.py')).inferenceCalls.map((c) => [c.receiver, c.inNoGrad, c.inLoop, c.perSample]);
-  assert.deepEqual(calls, [['model', false, false, false], ['legacy', false, true, true]]);
+  const calls = analyzePython(read('torchvision_infer.py')).inferenceCalls.map((c) => [
+    c.receiver,
+    c.inNoGrad,
+    c.inLoop,
+    c.perSample,
+  ]);
+  assert.deepEqual(calls, [
+    ['model', false, false, false],
+    ['legacy', false, true, true],
+  ]);
   const hub = analyzePython(read('hub_models.py')).inferenceCalls.map((c) => [c.receiver, c.method, c.inNoGrad]);
-  assert.deepEqual(hub, [['sentiment', 'call', false], ['embedder', 'encode', false], ['bert', 'call', true]]);
+  assert.deepEqual(hub, [
+    ['sentiment', 'call', false],
+    ['embedder', 'encode', false],
+    ['bert', 'call', true],
+  ]);
   // The forward pass inside the training loop is training, not inference.
-  assert.deepEqual(analyzePython(read('training.py')).inferenceCalls.map((c) => c.range.start.line + 1), [39]);
+  assert.deepEqual(
+    analyzePython(read('training.py')).inferenceCalls.map((c) => c.range.start.line + 1),
+    [39],
+  );
 });
 
 void test('negatives: look-alikes, names in strings and comments, an unrelated .fit', () => {
@@ -87,9 +131,15 @@ void test('negatives: look-alikes, names in strings and comments, an unrelated .
 });
 
 void test('alias forms resolve: import as, from-import as, star import', () => {
-  const src = 'import torchvision.models as tvm\nfrom torchvision.models import *\nfrom torch.nn import Module as M, Linear\nclass A(M):\n    def __init__(self):\n        self.fc = Linear(4, 2)\nm = tvm.resnet18()\nn = efficientnet_b0()\na = A()\n';
+  const src =
+    'import torchvision.models as tvm\nfrom torchvision.models import *\nfrom torch.nn import Module as M, Linear\nclass A(M):\n    def __init__(self):\n        self.fc = Linear(4, 2)\nm = tvm.resnet18()\nn = efficientnet_b0()\na = A()\n';
   const got = analyzePython(src).sites.map((s) => `${s.framework}:${s.modelId}:${s.kind}`);
-  assert.deepEqual(got, ['torch:A:define', 'torchvision:resnet18:create', 'torchvision:efficientnet_b0:create', 'torch:A:create']);
+  assert.deepEqual(got, [
+    'torch:A:define',
+    'torchvision:resnet18:create',
+    'torchvision:efficientnet_b0:create',
+    'torch:A:create',
+  ]);
 });
 
 void test('the byte prefilter never changes a result', () => {

@@ -17,8 +17,14 @@ after(() => rmSync(dir, { recursive: true, force: true }));
 void test('greenlens.json wins over pyproject.toml; nested and dotted keys flatten alike', () => {
   writeFileSync(path.join(dir, 'pyproject.toml'), '[tool.greenlens]\n"carbon.region" = "DEU"\n');
   assert.deepEqual(readRepoConfig(dir), { source: 'pyproject.toml', raw: { 'carbon.region': 'DEU' } });
-  writeFileSync(path.join(dir, 'greenlens.json'), JSON.stringify({ $schema: 'x', carbon: { region: 'FRA' }, 'workload.inferencesPerDay': 5, exclude: ['a/**'] }));
-  assert.deepEqual(readRepoConfig(dir), { source: 'greenlens.json', raw: { 'carbon.region': 'FRA', 'workload.inferencesPerDay': 5, exclude: ['a/**'] } });
+  writeFileSync(
+    path.join(dir, 'greenlens.json'),
+    JSON.stringify({ $schema: 'x', carbon: { region: 'FRA' }, 'workload.inferencesPerDay': 5, exclude: ['a/**'] }),
+  );
+  assert.deepEqual(readRepoConfig(dir), {
+    source: 'greenlens.json',
+    raw: { 'carbon.region': 'FRA', 'workload.inferencesPerDay': 5, exclude: ['a/**'] },
+  });
 });
 
 void test('per-user settings are not a repository’s to set', () => {
@@ -40,11 +46,15 @@ void test('editor precedence: workspace or folder value, then the file, then the
   assert.equal(layeredValue('carbon.region', undefined, {}), undefined);
 });
 
-void test('a named pipe or an oversized file is refused without blocking or reading it', { skip: process.platform === 'win32' && 'named pipes' }, () => {
-  const fifo = mkdtempSync(path.join(dir, 'fifo-'));
-  execFileSync('mkfifo', [path.join(fifo, 'greenlens.json')]);
-  assert.throws(() => readRepoConfig(fifo), /greenlens\.json cannot be read: .*not a file/);
-  const big = mkdtempSync(path.join(dir, 'big-'));
-  writeFileSync(path.join(big, 'pyproject.toml'), `# ${'x'.repeat(MAX_CONFIG_BYTES)}\n`);
-  assert.throws(() => readRepoConfig(big), /pyproject\.toml is \d+ bytes; a configuration file may have at most/);
-});
+void test(
+  'a named pipe or an oversized file is refused without blocking or reading it',
+  { skip: process.platform === 'win32' && 'named pipes' },
+  () => {
+    const fifo = mkdtempSync(path.join(dir, 'fifo-'));
+    execFileSync('mkfifo', [path.join(fifo, 'greenlens.json')]);
+    assert.throws(() => readRepoConfig(fifo), /greenlens\.json cannot be read: .*not a file/);
+    const big = mkdtempSync(path.join(dir, 'big-'));
+    writeFileSync(path.join(big, 'pyproject.toml'), `# ${'x'.repeat(MAX_CONFIG_BYTES)}\n`);
+    assert.throws(() => readRepoConfig(big), /pyproject\.toml is \d+ bytes; a configuration file may have at most/);
+  },
+);

@@ -3,13 +3,21 @@ import assert from 'node:assert/strict';
 import { BuildQueue } from '../../src/vscode/report/buildQueue';
 
 /** A build whose runs finish when the test says so. */
-function controlled(): { queue: BuildQueue<number>; started: () => number; finish: () => Promise<void>; fail: () => Promise<void> } {
+function controlled(): {
+  queue: BuildQueue<number>;
+  started: () => number;
+  finish: () => Promise<void>;
+  fail: () => Promise<void>;
+} {
   let runs = 0;
   const pending: { resolve: (n: number) => void; reject: (e: Error) => void }[] = [];
-  const queue = new BuildQueue(() => new Promise<number>((resolve, reject) => {
-    runs++;
-    pending.push({ resolve, reject });
-  }));
+  const queue = new BuildQueue(
+    () =>
+      new Promise<number>((resolve, reject) => {
+        runs++;
+        pending.push({ resolve, reject });
+      }),
+  );
   const settle = async (ok: boolean): Promise<void> => {
     const p = pending.shift();
     assert.ok(p, 'a build is running');

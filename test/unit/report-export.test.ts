@@ -43,7 +43,9 @@ async function hostileReport(): Promise<Report> {
 void test('report.json validates against docs/report.schema.json in every recorded case', async () => {
   const validate = validator();
   const cases = [
-    await recordedInputs(), await recordedInputs({ inferencesPerDay: 1e9 }), await recordedInputs({ inferencesPerDay: 1e10 }, 'loaded'),
+    await recordedInputs(),
+    await recordedInputs({ inferencesPerDay: 1e9 }),
+    await recordedInputs({ inferencesPerDay: 1e10 }, 'loaded'),
     await recordedInputs({ inferencesPerDay: 0, accuracyTolerance: 0 }),
   ].map(buildReport);
   cases.push(await hostileReport());
@@ -60,12 +62,42 @@ void test('the schema rejects reports that break the contract', async () => {
   const validate = validator();
   const good = JSON.parse(exportJson(buildReport(await recordedInputs()))) as Report & Record<string, unknown>;
   const broken: [string, (r: Report & Record<string, unknown>) => void][] = [
-    ['another schema version', (r) => { (r as { schemaVersion: number }).schemaVersion = 2; }],
-    ['an unknown verdict', (r) => { (r.recommendations[0] as { verdict: string }).verdict = 'maybe'; }],
-    ['an estimate without provenance', (r) => { delete (r.points[0]!.energyPerInference as Partial<Report['points'][0]['energyPerInference']>).provenance; }],
-    ['an unknown top-level field', (r) => { r.extra = 1; }],
-    ['a yearly energy in joules', (r) => { r.models[0]!.yearly!.energy.unit = 'J'; }],
-    ['a time stamp that is no date', (r) => { r.generatedAt = 'yesterday'; }],
+    [
+      'another schema version',
+      (r) => {
+        (r as { schemaVersion: number }).schemaVersion = 2;
+      },
+    ],
+    [
+      'an unknown verdict',
+      (r) => {
+        (r.recommendations[0] as { verdict: string }).verdict = 'maybe';
+      },
+    ],
+    [
+      'an estimate without provenance',
+      (r) => {
+        delete (r.points[0]!.energyPerInference as Partial<Report['points'][0]['energyPerInference']>).provenance;
+      },
+    ],
+    [
+      'an unknown top-level field',
+      (r) => {
+        r.extra = 1;
+      },
+    ],
+    [
+      'a yearly energy in joules',
+      (r) => {
+        r.models[0]!.yearly!.energy.unit = 'J';
+      },
+    ],
+    [
+      'a time stamp that is no date',
+      (r) => {
+        r.generatedAt = 'yesterday';
+      },
+    ],
   ];
   for (const [what, mutate] of broken) {
     const copy = structuredClone(good);
@@ -94,7 +126,8 @@ void test('Markdown escapes hostile names: no HTML, no broken table rows', async
 void test('Markdown lists assumptions, models, measured variants, ranked recommendations and a legend', async () => {
   const report = buildReport(await recordedInputs({ inferencesPerDay: 1e9 }));
   const md = exportMarkdown(report);
-  for (const h of ['## Assumptions', '## Models', '## Measured variants', '## Recommendations', '## Provenance']) assert.ok(md.includes(`\n${h}\n`), h);
+  for (const h of ['## Assumptions', '## Models', '## Measured variants', '## Recommendations', '## Provenance'])
+    assert.ok(md.includes(`\n${h}\n`), h);
   assert.match(md, /\| 1 \| ✅ worth it \| Use /);
   assert.match(md, /\| int8 dynamic \(MatMul\+Gemm\) \| ≈ 1\.08 mJ \| estimate:cpu-time \|/);
   assert.match(md, /…and \d+ more, \d+ of them not worth it/);
@@ -128,7 +161,8 @@ void test('CSV keeps negative numbers as numbers (no formula prefix)', async () 
 });
 
 const ASSETS = {
-  script: '/*! lib v1 | MIT License | https://example.org/lib */\nconsole.log("</script><!-- x");\n//# sourceMappingURL=webview.js.map\n',
+  script:
+    '/*! lib v1 | MIT License | https://example.org/lib */\nconsole.log("</script><!-- x");\n//# sourceMappingURL=webview.js.map\n',
   css: 'body{color:red}/* </style><script>alert(1)</script> */',
 };
 

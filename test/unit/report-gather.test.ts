@@ -12,7 +12,11 @@ import { DEFAULT_SETTINGS, sanitizeSettings, type Settings } from '../../src/set
 import { tempDir } from './helpers/tempDir';
 
 const EXAMPLES = path.join(__dirname, '..', '..', 'examples');
-const MACHINE: DetectedHardware = { cpu: { model: 'Intel(R) Core(TM) i7-12700H', logicalCores: 20 }, gpus: [], notes: [] };
+const MACHINE: DetectedHardware = {
+  cpu: { model: 'Intel(R) Core(TM) i7-12700H', logicalCores: 20 },
+  gpus: [],
+  notes: [],
+};
 
 /** A folder with a model site (GL001 and others), a file without one, and an unreadable ONNX file. */
 function workspace(): string {
@@ -30,7 +34,9 @@ function options(dir: string, over: Partial<GatherOptions> = {}): GatherOptions 
     files: nodeFileReader,
     inspectOnnx: () => Promise.reject(new Error('not an ONNX model')),
     detectHardware: () => Promise.resolve(MACHINE),
-    workspace: 'ws', toolVersion: 'test', generatedAt: '2026-01-01T00:00:00.000Z',
+    workspace: 'ws',
+    toolVersion: 'test',
+    generatedAt: '2026-01-01T00:00:00.000Z',
     ...over,
   };
 }
@@ -43,7 +49,9 @@ void test('the hardware is "detected" for every spelling of auto, and for a prof
     const { inputs } = await gatherReportInputs(options(dir, { settings: settings({ 'hardware.profile': profile }) }));
     assert.equal(inputs.hardware.source, 'detected on this machine', profile);
   }
-  const unknown = await gatherReportInputs(options(dir, { settings: settings({ 'hardware.profile': 'Frobnicator 9000' }) }));
+  const unknown = await gatherReportInputs(
+    options(dir, { settings: settings({ 'hardware.profile': 'Frobnicator 9000' }) }),
+  );
   assert.equal(unknown.inputs.hardware.source, 'detected on this machine');
   assert.ok(unknown.inputs.hardware.notes?.some((n) => n.includes('Frobnicator 9000')));
   const named = await gatherReportInputs(options(dir, { settings: settings({ 'hardware.profile': 'RTX 4090' }) }));
@@ -53,7 +61,12 @@ void test('the hardware is "detected" for every spelling of auto, and for a prof
 
 void test('the CLI pipeline says "detected" for AUTO, as the editor does', async () => {
   const dir = workspace();
-  const { inputs } = await runReportPipeline({ folder: dir, outDir: tempDir('gl-gather-out-'), budgetMs: 0, rawSettings: { 'hardware.profile': 'AUTO' } });
+  const { inputs } = await runReportPipeline({
+    folder: dir,
+    outDir: tempDir('gl-gather-out-'),
+    budgetMs: 0,
+    rawSettings: { 'hardware.profile': 'AUTO' },
+  });
   assert.equal(inputs.hardware.source, 'detected on this machine');
 });
 
@@ -72,7 +85,8 @@ void test('findings keep their rule severity whatever the editor display setting
   const dir = workspace();
   const plain = await gatherReportInputs(options(dir));
   const loud = await gatherReportInputs(options(dir, { settings: settings({ 'diagnostics.severity': 'error' }) }));
-  const severities = (g: typeof plain): string[] => g.inputs.python.flatMap((p) => p.analysis?.findings.map((f) => `${f.ruleId}:${f.severity}`) ?? []);
+  const severities = (g: typeof plain): string[] =>
+    g.inputs.python.flatMap((p) => p.analysis?.findings.map((f) => `${f.ruleId}:${f.severity}`) ?? []);
   assert.ok(severities(plain).includes('GL001:information'));
   assert.deepEqual(severities(loud), severities(plain));
 });
@@ -81,7 +95,13 @@ void test('the cache analyzes only files whose stamp changed', async () => {
   const dir = workspace();
   const cache = new PythonInputCache();
   const read: string[] = [];
-  const files: FileReader = { stamp: (f) => nodeFileReader.stamp(f), readText: (f) => { read.push(path.basename(f)); return nodeFileReader.readText(f); } };
+  const files: FileReader = {
+    stamp: (f) => nodeFileReader.stamp(f),
+    readText: (f) => {
+      read.push(path.basename(f));
+      return nodeFileReader.readText(f);
+    },
+  };
   const first = await gatherReportInputs(options(dir, { cache, files }));
   assert.deepEqual(read, ['infer.py']);
   const util = path.join(dir, 'util.py');
@@ -100,10 +120,18 @@ void test('several roots prefix their paths; profiles are kept only for files st
   mkdirSync(path.join(b, 'sub'));
   writeFileSync(path.join(b, 'sub', 'm.onnx'), 'x');
   const profile = { modelPath: 'm.onnx' } as unknown as ProfileResult;
-  const { inputs } = await gatherReportInputs(options(a, {
-    roots: [{ path: a, name: 'first' }, { path: b, name: 'second' }],
-    profiles: { 'second/sub/m.onnx': profile, 'second/gone.onnx': profile },
-  }));
-  assert.deepEqual(inputs.onnx.map((o) => o.file), ['first/broken.onnx', 'second/sub/m.onnx']);
+  const { inputs } = await gatherReportInputs(
+    options(a, {
+      roots: [
+        { path: a, name: 'first' },
+        { path: b, name: 'second' },
+      ],
+      profiles: { 'second/sub/m.onnx': profile, 'second/gone.onnx': profile },
+    }),
+  );
+  assert.deepEqual(
+    inputs.onnx.map((o) => o.file),
+    ['first/broken.onnx', 'second/sub/m.onnx'],
+  );
   assert.deepEqual(Object.keys(inputs.profiles ?? {}), ['second/sub/m.onnx']);
 });

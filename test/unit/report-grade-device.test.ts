@@ -55,14 +55,22 @@ void test('the short form names the device, the letter range, and leaves test ne
   assert.equal(gradeShort({ ...base, gradeRange: ['B', 'D'] }), 'B–D (RTX 3090)');
   assert.equal(gradeShort({ ...base, testNetwork: true }), 'not graded (a test network)');
   // Reports written before the device was stored: the long label, else a letter that says what is missing.
-  assert.equal(gradeShort({ grade: 'C', gradeLabel: 'C on RTX 3090, ≈ 1 mJ/inference' }), 'C on RTX 3090, ≈ 1 mJ/inference');
+  assert.equal(
+    gradeShort({ grade: 'C', gradeLabel: 'C on RTX 3090, ≈ 1 mJ/inference' }),
+    'C on RTX 3090, ≈ 1 mJ/inference',
+  );
   assert.equal(gradeShort({ grade: 'C' }), 'C (reference device not stated)');
 });
 
 void test('a test network in the workspace does not set the worst grade', async () => {
   const inputs = await recordedInputs();
   const report = buildReport(inputs);
-  const withTest = { ...report, models: report.models.map((m) => (m.catalog ? { ...m, catalog: { ...m.catalog, grade: 'G', testNetwork: true as const } } : m)) };
+  const withTest = {
+    ...report,
+    models: report.models.map((m) =>
+      m.catalog ? { ...m, catalog: { ...m.catalog, grade: 'G', testNetwork: true as const } } : m,
+    ),
+  };
   const { buildSummary } = await import('../../src/report/summary');
   const s = buildSummary(withTest.models, withTest.recommendations);
   assert.equal(s.worstGrade, undefined);

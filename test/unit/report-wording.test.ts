@@ -10,10 +10,23 @@ import { makeEstimate } from '../../src/energy/quantity';
 import { breakEven } from '../../src/energy/workload';
 import { buildReport } from '../../src/report/build';
 import { exportMarkdown } from '../../src/report/export/markdown';
-import { alternativeTitle, groupRecommendations, mergeWeightVariants, needsAbsentGpu, splitWeights } from '../../src/report/grouping';
+import {
+  alternativeTitle,
+  groupRecommendations,
+  mergeWeightVariants,
+  needsAbsentGpu,
+  splitWeights,
+} from '../../src/report/grouping';
 import type { ReportRecommendation } from '../../src/report/types';
 import { breakEvenOf } from '../../src/report/verdict';
-import { breakEvenLine, breakEvenSentence, breakEvenText, countText, durationText, plural } from '../../src/report/wording';
+import {
+  breakEvenLine,
+  breakEvenSentence,
+  breakEvenText,
+  countText,
+  durationText,
+  plural,
+} from '../../src/report/wording';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { analyzePythonFiles } from '../../src/analyzers/python/index';
@@ -55,7 +68,8 @@ void test('durations read as days, months or years, never hundreds of days', () 
   assert.equal(durationText(6_229_634), '17,100 years');
   assert.equal(durationText(Number.NaN), 'n/a');
   assert.equal(durationText(-1), 'n/a');
-  for (const d of [50, 100, 200, 400, 700, 1000, 5000, 1e6]) assert.doesNotMatch(durationText(d), /\d{3,} days|\d+ days/, `${d} days`);
+  for (const d of [50, 100, 200, 400, 700, 1000, 5000, 1e6])
+    assert.doesNotMatch(durationText(d), /\d{3,} days|\d+ days/, `${d} days`);
 });
 
 void test('break-even wording: short text and sentence', () => {
@@ -65,7 +79,10 @@ void test('break-even wording: short text and sentence', () => {
   assert.equal(breakEvenText(days(400)), '≈ 13 months');
   assert.equal(breakEvenText(days(577_501)), '≈ 1,580 years');
   assert.equal(breakEvenSentence(days(90)), 'Pays back in about 3 months.');
-  assert.equal(breakEvenSentence({ ...days(2000), mayNever: true }), 'Pays back in about 5.5 years; at the low end of the savings band, never.');
+  assert.equal(
+    breakEvenSentence({ ...days(2000), mayNever: true }),
+    'Pays back in about 5.5 years; at the low end of the savings band, never.',
+  );
   assert.equal(breakEvenLine(days(90)), '≈ 3 months');
   assert.equal(breakEvenLine({ ...days(90), mayNever: true }), '≈ 3 months, never at the low end of the savings band');
   assert.equal(breakEvenLine({ worthIt: false, message: 'It saves nothing.' }), 'never — It saves nothing.');
@@ -79,11 +96,20 @@ void test('break-even wording: short text and sentence', () => {
 });
 
 void test('weights names split at the last dot', () => {
-  assert.deepEqual(splitWeights('torchvision:mobilenet_v3_large.IMAGENET1K_V2'), { architecture: 'torchvision:mobilenet_v3_large', weights: 'IMAGENET1K_V2' });
+  assert.deepEqual(splitWeights('torchvision:mobilenet_v3_large.IMAGENET1K_V2'), {
+    architecture: 'torchvision:mobilenet_v3_large',
+    weights: 'IMAGENET1K_V2',
+  });
   assert.deepEqual(splitWeights('resnet50.a1_in1k'), { architecture: 'resnet50', weights: 'a1_in1k' });
   assert.deepEqual(splitWeights('resnet50'), { architecture: 'resnet50' });
-  assert.equal(alternativeTitle('mobilenet_v3_large', 'torchvision:mobilenet_v3_large.IMAGENET1K_V2', 'resnet18'), 'Use mobilenet_v3_large (IMAGENET1K_V2 weights) instead of resnet18');
-  assert.equal(alternativeTitle('timm/levit_256.fb_dist_in1k', 'levit_256.fb_dist_in1k', 'vit'), 'Use timm/levit_256.fb_dist_in1k instead of vit');
+  assert.equal(
+    alternativeTitle('mobilenet_v3_large', 'torchvision:mobilenet_v3_large.IMAGENET1K_V2', 'resnet18'),
+    'Use mobilenet_v3_large (IMAGENET1K_V2 weights) instead of resnet18',
+  );
+  assert.equal(
+    alternativeTitle('timm/levit_256.fb_dist_in1k', 'levit_256.fb_dist_in1k', 'vit'),
+    'Use timm/levit_256.fb_dist_in1k instead of vit',
+  );
   assert.equal(alternativeTitle(undefined, 'convnext_tiny', 'resnet50'), 'Use convnext_tiny instead of resnet50');
 });
 
@@ -94,7 +120,11 @@ void test('weights of one architecture merge into the better one; trade-offs sta
   const other = c('tv:regnet.IMAGENET1K_V1', 0.9, 74.5);
   const big = c('tv:mnv3.IMAGENET1K_V1', 2, 76, 384);
   const { kept, merged } = mergeWeightVariants([v1, v2, other, big], (x) => x);
-  assert.deepEqual(kept, [v2, other, big], 'V1 is as costly and less accurate than V2; another size is another network');
+  assert.deepEqual(
+    kept,
+    [v2, other, big],
+    'V1 is as costly and less accurate than V2; another size is another network',
+  );
   assert.deepEqual(merged.get(v2), ['tv:mnv3.IMAGENET1K_V1']);
   // Two equal weights: the first stays.
   const a = c('x.A', 1, 70);
@@ -107,11 +137,20 @@ void test('weights of one architecture merge into the better one; trade-offs sta
 });
 
 void test('a fix for a GPU is dropped on a CPU only', () => {
-  const edit = (newText: string) => ({ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, newText });
+  const edit = (newText: string) => ({
+    range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+    newText,
+  });
   assert.equal(needsAbsentGpu({ ruleId: 'GL003' }, 'cpu'), true);
   assert.equal(needsAbsentGpu({ ruleId: 'GL003' }, 'gpu'), false);
-  assert.equal(needsAbsentGpu({ ruleId: 'GL001', fix: { title: 't', edits: [edit('with torch.inference_mode():')] } }, 'cpu'), false);
-  assert.equal(needsAbsentGpu({ ruleId: 'GL099', fix: { title: 't', edits: [edit('x = x.to("cuda")')] } }, 'cpu'), true);
+  assert.equal(
+    needsAbsentGpu({ ruleId: 'GL001', fix: { title: 't', edits: [edit('with torch.inference_mode():')] } }, 'cpu'),
+    false,
+  );
+  assert.equal(
+    needsAbsentGpu({ ruleId: 'GL099', fix: { title: 't', edits: [edit('x = x.to("cuda")')] } }, 'cpu'),
+    true,
+  );
 });
 
 void test('recommendations come in two groups: quantified by savings, then unquantified hygiene', async () => {
@@ -122,7 +161,8 @@ void test('recommendations come in two groups: quantified by savings, then unqua
   assert.ok(quantified.every((r) => !r.unquantified) && alsoConsider.every((r) => r.unquantified));
   assert.deepEqual(alsoConsider.map((r) => r.ruleId).sort(), ['GL001', 'GL002', 'GL006']);
   const worth = quantified.filter((r) => r.verdict !== 'not-worth-it');
-  for (let i = 1; i < worth.length; i++) assert.ok(worth[i - 1]!.savings.energy.value >= worth[i]!.savings.energy.value, 'ranked by savings');
+  for (let i = 1; i < worth.length; i++)
+    assert.ok(worth[i - 1]!.savings.energy.value >= worth[i]!.savings.energy.value, 'ranked by savings');
   const md = exportMarkdown(report);
   const also = md.indexOf('### Also consider');
   assert.ok(also > md.indexOf('| # | verdict |'), 'the table of quantified savings comes first');
@@ -132,7 +172,9 @@ void test('recommendations come in two groups: quantified by savings, then unqua
 
 void test('no two recommendations of one model read the same; V1 and V2 weights become one', async () => {
   const report = await withTorchvisionWeights();
-  const mnv3 = report.recommendations.filter((r) => r.modelId.startsWith('py:classify_resnet18.py') && /mobilenet_v3_large/.test(r.title));
+  const mnv3 = report.recommendations.filter(
+    (r) => r.modelId.startsWith('py:classify_resnet18.py') && /mobilenet_v3_large/.test(r.title),
+  );
   assert.equal(mnv3.length, 1, 'one suggestion for mobilenet_v3_large');
   assert.match(mnv3[0]!.title, /^Use mobilenet_v3_large \(IMAGENET1K_V2 weights\) instead of resnet18$/);
   assert.ok(mnv3[0]!.evidence.some((e) => /other weights \(IMAGENET1K_V1\)/.test(e)));
@@ -150,7 +192,16 @@ void test('no two recommendations of one model read the same; V1 and V2 weights 
   for (const [key, recs] of byArch) {
     if (recs.length < 2) continue;
     // Several weights of one architecture stay only as a trade-off: none is cheaper and more accurate.
-    for (const a of recs) for (const b of recs) if (a !== b) assert.ok(!(a.savings.energy.value >= b.savings.energy.value && (a.qualityDelta?.points ?? 0) >= (b.qualityDelta?.points ?? 0)), key);
+    for (const a of recs)
+      for (const b of recs)
+        if (a !== b)
+          assert.ok(
+            !(
+              a.savings.energy.value >= b.savings.energy.value &&
+              (a.qualityDelta?.points ?? 0) >= (b.qualityDelta?.points ?? 0)
+            ),
+            key,
+          );
   }
 });
 

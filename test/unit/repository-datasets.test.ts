@@ -15,11 +15,13 @@ void test('the examples propose the labelled Fashion-MNIST set, named like the O
     assert.equal(datasetFor(EXAMPLES, model), FASHION);
   }
   // Another model still gets the folder proposed, but not as its own.
-  assert.deepEqual(datasetCandidates(EXAMPLES, path.join(EXAMPLES, 'models', 'resnet18.onnx')), [{ dir: FASHION, labelled: true, matchesModel: false }]);
+  assert.deepEqual(datasetCandidates(EXAMPLES, path.join(EXAMPLES, 'models', 'resnet18.onnx')), [
+    { dir: FASHION, labelled: true, matchesModel: false },
+  ]);
   assert.equal(datasetFor(EXAMPLES, path.join(EXAMPLES, 'models', 'resnet18.onnx')), undefined);
 });
 
-void test('only folders with inputs.npy are proposed, the model\'s own first, then by name; labels are noted', () => {
+void test("only folders with inputs.npy are proposed, the model's own first, then by name; labels are noted", () => {
   const ws = tempDir('gl-datasets-');
   const make = (name: string, files: string[]): void => {
     mkdirSync(path.join(ws, 'data', name), { recursive: true });
@@ -30,7 +32,9 @@ void test('only folders with inputs.npy are proposed, the model\'s own first, th
   make('notes', ['readme.txt']);
   make('mnist-small', ['inputs.npy', 'labels.json']);
   writeFileSync(path.join(ws, 'data', 'stray.npy'), '');
-  const got = datasetCandidates(ws, path.join(ws, 'mnist_cnn.onnx')).map((c) => `${path.basename(c.dir)} ${c.labelled ? 'labelled' : 'unlabelled'}${c.matchesModel ? ' own' : ''}`);
+  const got = datasetCandidates(ws, path.join(ws, 'mnist_cnn.onnx')).map(
+    (c) => `${path.basename(c.dir)} ${c.labelled ? 'labelled' : 'unlabelled'}${c.matchesModel ? ' own' : ''}`,
+  );
   assert.deepEqual(got, ['mnist-small labelled own', 'audio-clips unlabelled', 'cifar-test labelled']);
   assert.equal(datasetFor(ws, path.join(ws, 'mnist_cnn.onnx')), path.join(ws, 'data', 'mnist-small'));
 });

@@ -6,11 +6,35 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { DEFAULT_SETTINGS, DEPLOYMENT_TARGETS, DIAGNOSTIC_SEVERITIES, SETTING_KEYS, SETTING_RANGES, type Settings } from '../../src/settings';
+import {
+  DEFAULT_SETTINGS,
+  DEPLOYMENT_TARGETS,
+  DIAGNOSTIC_SEVERITIES,
+  SETTING_KEYS,
+  SETTING_RANGES,
+  type Settings,
+} from '../../src/settings';
 
-interface Section { id: string; title: string; order: number; properties: Record<string, { default?: unknown; order?: number; markdownDescription?: string; minimum?: number; maximum?: number; enum?: unknown[] }> }
+interface Section {
+  id: string;
+  title: string;
+  order: number;
+  properties: Record<
+    string,
+    {
+      default?: unknown;
+      order?: number;
+      markdownDescription?: string;
+      minimum?: number;
+      maximum?: number;
+      enum?: unknown[];
+    }
+  >;
+}
 
-const pkg = JSON.parse(readFileSync(path.join(__dirname, '..', '..', 'package.json'), 'utf8')) as { contributes: { configuration: unknown } };
+const pkg = JSON.parse(readFileSync(path.join(__dirname, '..', '..', 'package.json'), 'utf8')) as {
+  contributes: { configuration: unknown };
+};
 
 function sections(): Section[] {
   const c = pkg.contributes.configuration;
@@ -20,8 +44,14 @@ function sections(): Section[] {
 
 void test('the settings come in four titled sections by concern, in order', () => {
   const s = sections();
-  assert.deepEqual(s.map((x) => x.title), ['Energy and carbon', 'Workload and deployment', 'Editor hints', 'Profiling']);
-  assert.deepEqual(s.map((x) => x.order), [0, 1, 2, 3]);
+  assert.deepEqual(
+    s.map((x) => x.title),
+    ['Energy and carbon', 'Workload and deployment', 'Editor hints', 'Profiling'],
+  );
+  assert.deepEqual(
+    s.map((x) => x.order),
+    [0, 1, 2, 3],
+  );
   for (const x of s) {
     assert.match(x.id, /^greenlens\.[a-z]+$/);
     assert.ok(Object.keys(x.properties).length > 0, `${x.title} holds settings`);

@@ -32,11 +32,14 @@ void test('internal commands are not contributed, and no id appears twice', () =
 
 void test('menus and keybindings name only commands of the table', () => {
   const named = [
-    ...Object.values(manifest.contributes.menus ?? {}).flat().map((m) => m.command),
+    ...Object.values(manifest.contributes.menus ?? {})
+      .flat()
+      .map((m) => m.command),
     ...(manifest.contributes.keybindings ?? []).map((k) => k.command),
   ].filter((c): c is string => typeof c === 'string');
   assert.ok(named.length > 0, 'package.json has menus');
-  for (const id of named) assert.ok(table.includes(id), `${id} is in a menu or keybinding but not in the command table`);
+  for (const id of named)
+    assert.ok(table.includes(id), `${id} is in a menu or keybinding but not in the command table`);
 });
 
 void test('cancellations are told apart from failures', () => {

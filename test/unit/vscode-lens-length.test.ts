@@ -29,7 +29,10 @@ void test('every lens of the examples fits LENS_MAX characters and keeps its nam
     }
   }
   assert.ok(titles.length >= 6, `the examples hold model sites: ${titles.join(' | ')}`);
-  assert.ok(titles.some((t) => /^resnet152 · ≈ [\d.]+ [mµ]?J\/inf · grade D$/.test(t)), titles.join(' | '));
+  assert.ok(
+    titles.some((t) => /^resnet152 · ≈ [\d.]+ [mµ]?J\/inf · grade D$/.test(t)),
+    titles.join(' | '),
+  );
 });
 
 void test('a lens for every catalog name fits LENS_MAX and keeps its energy and grade', () => {
@@ -38,8 +41,17 @@ void test('a lens for every catalog name fits LENS_MAX and keeps its energy and 
   let withGrade = 0;
   for (const entry of entries) {
     const facts: SiteFacts = {
-      site: { framework: entry.source === 'timm' ? 'timm' : 'torchvision', kind: 'create', modelId: entry.name, callee: 'create_model' },
-      label: entry.name, match: { entry }, energy: entryInferenceEnergy(entry), alternatives: [], notes: [],
+      site: {
+        framework: entry.source === 'timm' ? 'timm' : 'torchvision',
+        kind: 'create',
+        modelId: entry.name,
+        callee: 'create_model',
+      },
+      label: entry.name,
+      match: { entry },
+      energy: entryInferenceEnergy(entry),
+      alternatives: [],
+      notes: [],
     };
     const title = siteLensTitle(facts);
     assert.ok(title.length <= LENS_MAX, `"${title}" is ${title.length} characters`);
@@ -56,7 +68,11 @@ void test('a very long name gives way to the figures, not the other way round', 
   const entry = catalogEntries().find((e) => !e.testNetwork)!;
   const facts: SiteFacts = {
     site: { framework: 'transformers', kind: 'load', modelId: 'x', callee: 'from_pretrained' },
-    label: `org/${'very-long-model-name-'.repeat(6)}`, match: { entry }, energy: entryInferenceEnergy(entry), alternatives: [], notes: [],
+    label: `org/${'very-long-model-name-'.repeat(6)}`,
+    match: { entry },
+    energy: entryInferenceEnergy(entry),
+    alternatives: [],
+    notes: [],
   };
   const title = siteLensTitle(facts);
   assert.equal(title.length, LENS_MAX);

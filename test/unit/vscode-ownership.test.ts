@@ -12,7 +12,11 @@ function setup() {
   const errors: unknown[] = [];
   const owned = new Ownership<Owner>((err) => errors.push(err));
   const owner: Owner = { push: (...d) => owned.push(...d) };
-  const item = (name: string) => ({ dispose: () => { released.push(name); } });
+  const item = (name: string) => ({
+    dispose: () => {
+      released.push(name);
+    },
+  });
   return { owned, owner, released, errors, item };
 }
 
@@ -39,7 +43,11 @@ void test('a feature is created once, on first use, and its parts are released w
 void test('release goes last created first, once, and one failing dispose does not stop the others', () => {
   const { owned, released, errors, item } = setup();
   owned.push(item('channel'), item('settings'));
-  owned.push({ dispose: () => { throw new Error('broken'); } });
+  owned.push({
+    dispose: () => {
+      throw new Error('broken');
+    },
+  });
   owned.push(item('report'));
   owned.dispose();
   owned.dispose();

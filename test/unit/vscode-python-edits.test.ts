@@ -13,7 +13,8 @@ before(async () => {
 function apply(source: string, edits: TextEdit[]): string {
   const sorted = [...edits].sort((a, b) => offsetAt(source, b.range.start) - offsetAt(source, a.range.start));
   let out = source;
-  for (const e of sorted) out = out.slice(0, offsetAt(out, e.range.start)) + e.newText + out.slice(offsetAt(out, e.range.end));
+  for (const e of sorted)
+    out = out.slice(0, offsetAt(out, e.range.start)) + e.newText + out.slice(offsetAt(out, e.range.end));
   return out;
 }
 
@@ -30,7 +31,8 @@ void test('offsets and positions round-trip', () => {
 });
 
 void test('a torchvision builder and its weights enum are replaced together', () => {
-  const src = 'import torchvision.models as tvm\nmodel = tvm.resnet152(weights=tvm.ResNet152_Weights.IMAGENET1K_V2).eval()\n';
+  const src =
+    'import torchvision.models as tvm\nmodel = tvm.resnet152(weights=tvm.ResNet152_Weights.IMAGENET1K_V2).eval()\n';
   const site = firstSite(src);
   const m = describeSite(site, DEFAULT_SETTINGS);
   const alt = m.alternatives[0];
@@ -41,20 +43,30 @@ void test('a torchvision builder and its weights enum are replaced together', ()
 });
 
 void test('a quoted hub id is replaced inside its quotes only', () => {
-  const src = 'from transformers import pipeline\nclf = pipeline("image-classification", model=\'google/vit-base-patch16-224\')\n';
+  const src =
+    'from transformers import pipeline\nclf = pipeline("image-classification", model=\'google/vit-base-patch16-224\')\n';
   const site = firstSite(src);
   const edit = modelIdEdit(src, site, 'timm/resnet50.a1_in1k')!;
-  assert.equal(apply(src, [edit]), 'from transformers import pipeline\nclf = pipeline("image-classification", model=\'timm/resnet50.a1_in1k\')\n');
+  assert.equal(
+    apply(src, [edit]),
+    'from transformers import pipeline\nclf = pipeline("image-classification", model=\'timm/resnet50.a1_in1k\')\n',
+  );
 });
 
 void test('a string weights argument and legacy pretrained calls', () => {
   const src = 'from torchvision import models\nm = models.resnet50(weights="IMAGENET1K_V1")\n';
   const site = firstSite(src);
-  assert.equal(apply(src, [weightsEdit(src, site, '"DEFAULT"')!]), 'from torchvision import models\nm = models.resnet50(weights="DEFAULT")\n');
+  assert.equal(
+    apply(src, [weightsEdit(src, site, '"DEFAULT"')!]),
+    'from torchvision import models\nm = models.resnet50(weights="DEFAULT")\n',
+  );
   const legacy = 'from torchvision import models\nm = models.resnet50(pretrained=True)\n';
   const s2 = firstSite(legacy);
   assert.equal(weightsEdit(legacy, s2, '"DEFAULT"'), undefined);
-  assert.equal(apply(legacy, [modelIdEdit(legacy, s2, 'resnet18')!]), 'from torchvision import models\nm = models.resnet18(pretrained=True)\n');
+  assert.equal(
+    apply(legacy, [modelIdEdit(legacy, s2, 'resnet18')!]),
+    'from torchvision import models\nm = models.resnet18(pretrained=True)\n',
+  );
 });
 
 void test('alternatives are only offered where one name can be rewritten', () => {

@@ -7,12 +7,18 @@ import { recordedInputs } from '../fixtures/report/recorded';
 
 void test('the Overview may send exactly the messages of its protocol', () => {
   const good: unknown[] = [
-    { type: 'ready' }, { type: 'chooseHardware' },
+    { type: 'ready' },
+    { type: 'chooseHardware' },
     { type: 'rendered', modelId: 'onnx:m.onnx', recommendations: 2, charts: 1, headline: '≈ 14 kWh per year' },
     { type: 'selectModel', modelId: 'py:a.py:3' },
-    { type: 'openReport' }, { type: 'openReport', modelId: 'py:a.py:3' },
-    { type: 'setWorkload', inferencesPerDay: 0 }, { type: 'setWorkload', inferencesPerDay: 1e9 },
-    { type: 'setRegion', region: '' }, { type: 'setRegion', region: 'FRA' }, { type: 'setRegion', region: 'aws:us-east-1' }, { type: 'setRegion', region: 'gcp:europe-west1' },
+    { type: 'openReport' },
+    { type: 'openReport', modelId: 'py:a.py:3' },
+    { type: 'setWorkload', inferencesPerDay: 0 },
+    { type: 'setWorkload', inferencesPerDay: 1e9 },
+    { type: 'setRegion', region: '' },
+    { type: 'setRegion', region: 'FRA' },
+    { type: 'setRegion', region: 'aws:us-east-1' },
+    { type: 'setRegion', region: 'gcp:europe-west1' },
     { type: 'runAction', recommendationId: 'r', action: 'openRule' },
     { type: 'openFile', file: 'a.py', line: 3 },
   ];
@@ -22,14 +28,30 @@ void test('the Overview may send exactly the messages of its protocol', () => {
 void test('malformed messages and out-of-range settings from the Overview are rejected', () => {
   const huge = 'x'.repeat(MAX_REPORT_STRING + 1);
   const bad: unknown[] = [
-    null, 'ready', [], {}, { type: 'ready', extra: 1 }, { type: 'chooseHardware', name: 'RTX 3090' },
-    { type: 'selectModel' }, { type: 'selectModel', modelId: '' }, { type: 'selectModel', modelId: huge },
-    { type: 'openReport', modelId: 3 }, { type: 'openReport', file: 'a.py' },
-    { type: 'setWorkload', inferencesPerDay: -1 }, { type: 'setWorkload', inferencesPerDay: 1e13 }, { type: 'setWorkload', inferencesPerDay: Number.NaN },
-    { type: 'setWorkload', inferencesPerDay: '1000' }, { type: 'setWorkload' },
-    { type: 'setRegion', region: 'France' }, { type: 'setRegion', region: 'FR' }, { type: 'setRegion', region: 'aws:us east' }, { type: 'setRegion', region: 7 },
-    { type: 'runAction', recommendationId: 'r', action: 'deleteFiles' }, { type: 'openFile', file: 'a.py', line: 0 },
-    { type: 'exportReport', format: 'html' }, { type: 'requestProfile', modelId: 'm' },
+    null,
+    'ready',
+    [],
+    {},
+    { type: 'ready', extra: 1 },
+    { type: 'chooseHardware', name: 'RTX 3090' },
+    { type: 'selectModel' },
+    { type: 'selectModel', modelId: '' },
+    { type: 'selectModel', modelId: huge },
+    { type: 'openReport', modelId: 3 },
+    { type: 'openReport', file: 'a.py' },
+    { type: 'setWorkload', inferencesPerDay: -1 },
+    { type: 'setWorkload', inferencesPerDay: 1e13 },
+    { type: 'setWorkload', inferencesPerDay: Number.NaN },
+    { type: 'setWorkload', inferencesPerDay: '1000' },
+    { type: 'setWorkload' },
+    { type: 'setRegion', region: 'France' },
+    { type: 'setRegion', region: 'FR' },
+    { type: 'setRegion', region: 'aws:us east' },
+    { type: 'setRegion', region: 7 },
+    { type: 'runAction', recommendationId: 'r', action: 'deleteFiles' },
+    { type: 'openFile', file: 'a.py', line: 0 },
+    { type: 'exportReport', format: 'html' },
+    { type: 'requestProfile', modelId: 'm' },
     { type: 'rendered', modelId: 'm', recommendations: -1, charts: 0, headline: '' },
   ];
   for (const m of bad) assert.equal(isOverviewToHost(m), false, JSON.stringify(m));
@@ -37,14 +59,37 @@ void test('malformed messages and out-of-range settings from the Overview are re
 
 void test('the host sends the Overview a valid report with its controls, or a status', async () => {
   const report = buildReport(await recordedInputs());
-  const controls = { inferencesPerDay: 10_000, carbonRegion: '', hardwareProfile: 'auto', hardwareName: 'Intel Core i7' };
+  const controls = {
+    inferencesPerDay: 10_000,
+    carbonRegion: '',
+    hardwareProfile: 'auto',
+    hardwareName: 'Intel Core i7',
+  };
   assert.equal(isHostToOverview({ type: 'showOverview', report, controls, canAct: true }), true);
-  assert.equal(isHostToOverview({ type: 'showOverview', report, controls, canAct: false, modelId: report.models[0]!.id }), true);
+  assert.equal(
+    isHostToOverview({ type: 'showOverview', report, controls, canAct: false, modelId: report.models[0]!.id }),
+    true,
+  );
   assert.equal(isHostToOverview({ type: 'focusModel', modelId: 'x' }), true);
   assert.equal(isHostToOverview({ type: 'busy', message: 'Analyzing…' }), true);
   assert.equal(isHostToOverview({ type: 'error', message: 'failed' }), true);
   assert.equal(isHostToOverview({ type: 'showOverview', report, canAct: true }), false, 'controls are required');
-  assert.equal(isHostToOverview({ type: 'showOverview', report, controls: { ...controls, inferencesPerDay: Number.POSITIVE_INFINITY }, canAct: true }), false);
-  assert.equal(isHostToOverview({ type: 'showOverview', report: { ...report, models: 'none' }, controls, canAct: true }), false);
-  assert.equal(isHostToOverview({ type: 'showReport', report, canAct: true }), false, 'the report page\'s message is not the Overview\'s');
+  assert.equal(
+    isHostToOverview({
+      type: 'showOverview',
+      report,
+      controls: { ...controls, inferencesPerDay: Number.POSITIVE_INFINITY },
+      canAct: true,
+    }),
+    false,
+  );
+  assert.equal(
+    isHostToOverview({ type: 'showOverview', report: { ...report, models: 'none' }, controls, canAct: true }),
+    false,
+  );
+  assert.equal(
+    isHostToOverview({ type: 'showReport', report, canAct: true }),
+    false,
+    "the report page's message is not the Overview's",
+  );
 });

@@ -5,7 +5,22 @@ import { makeEstimate } from '../../src/energy/quantity';
 import { buildReport } from '../../src/report/build';
 import type { Report, TradeoffPoint } from '../../src/report/types';
 import {
-  barsFor, breakEvenText, defaultModelId, energyText, frontierLine, logRange, logTick, nextSort, pointsOf, provenanceBadge, qualityAxisTitle, qualityRange, sortRows, wrapText, tableRows, toJoules,
+  barsFor,
+  breakEvenText,
+  defaultModelId,
+  energyText,
+  frontierLine,
+  logRange,
+  logTick,
+  nextSort,
+  pointsOf,
+  provenanceBadge,
+  qualityAxisTitle,
+  qualityRange,
+  sortRows,
+  wrapText,
+  tableRows,
+  toJoules,
 } from '../../src/webview/report/view';
 import { recordedInputs } from '../fixtures/report/recorded';
 
@@ -31,11 +46,22 @@ void test('the table has one row per point with every metric, and sorts by the f
     assert.match(row.cells.energy.text, /^≈ \d.* [µm]?J \(/, 'estimated energy says ≈ and shows its band');
   }
   const byEnergy = sortRows(rows, { key: 'energy', dir: 'ascending' }).map((x) => x.cells.energy.sort as number);
-  assert.deepEqual(byEnergy, [...byEnergy].sort((a, b) => a - b));
-  const byLatencyDesc = sortRows(rows, { key: 'latency', dir: 'descending' }).map((x) => x.cells.latency.sort as number);
-  assert.deepEqual(byLatencyDesc, [...byLatencyDesc].sort((a, b) => b - a));
+  assert.deepEqual(
+    byEnergy,
+    [...byEnergy].sort((a, b) => a - b),
+  );
+  const byLatencyDesc = sortRows(rows, { key: 'latency', dir: 'descending' }).map(
+    (x) => x.cells.latency.sort as number,
+  );
+  assert.deepEqual(
+    byLatencyDesc,
+    [...byLatencyDesc].sort((a, b) => b - a),
+  );
   const byName = sortRows(rows, { key: 'name', dir: 'ascending' }).map((x) => x.point.label.toLowerCase());
-  assert.deepEqual(byName, [...byName].sort((a, b) => a.localeCompare(b)));
+  assert.deepEqual(
+    byName,
+    [...byName].sort((a, b) => a.localeCompare(b)),
+  );
 });
 
 void test('rows without a figure sort last in both directions, ties keep their order', async () => {
@@ -44,8 +70,16 @@ void test('rows without a figure sort last in both directions, ties keep their o
   const rows = tableRows([...pointsOf(r, ONNX).slice(0, 2), ...pointsOf(r, site.id).slice(0, 2)]);
   for (const dir of ['ascending', 'descending'] as const) {
     const sorted = sortRows(rows, { key: 'latency', dir });
-    assert.deepEqual(sorted.slice(2).map((x) => x.cells.latency.sort), [undefined, undefined], dir);
-    assert.deepEqual(sorted.slice(2).map((x) => x.point.label), rows.slice(2).map((x) => x.point.label), 'catalog rows keep their order');
+    assert.deepEqual(
+      sorted.slice(2).map((x) => x.cells.latency.sort),
+      [undefined, undefined],
+      dir,
+    );
+    assert.deepEqual(
+      sorted.slice(2).map((x) => x.point.label),
+      rows.slice(2).map((x) => x.point.label),
+      'catalog rows keep their order',
+    );
   }
   assert.deepEqual(nextSort({ key: 'energy', dir: 'ascending' }, 'energy'), { key: 'energy', dir: 'descending' });
   assert.deepEqual(nextSort({ key: 'energy', dir: 'descending' }, 'cost'), { key: 'cost', dir: 'ascending' });
@@ -71,17 +105,30 @@ void test('labels say which quality measure the chart shows', async () => {
   assert.equal(qualityAxisTitle(pointsOf(r, ONNX)), 'Accuracy on your labelled data (%)');
   const site = r.models.find((m) => m.catalog)!;
   assert.equal(qualityAxisTitle(pointsOf(r, site.id)), 'ImageNet top-1 (%)');
-  const agreement: TradeoffPoint = { ...pointsOf(r, ONNX)[0]!, quality: { value: 99, metric: 'agreement', source: 'random inputs' } };
+  const agreement: TradeoffPoint = {
+    ...pointsOf(r, ONNX)[0]!,
+    quality: { value: 99, metric: 'agreement', source: 'random inputs' },
+  };
   assert.equal(qualityAxisTitle([agreement]), 'Agreement with the baseline (%)');
 });
 
 void test('badges say measured or estimated, by what, and how sure', () => {
-  const est = makeEstimate(0.002, 'J', { low: 0.001, high: 0.004, method: 'TDP × CPU-time share', sources: ['CodeCarbon'] });
+  const est = makeEstimate(0.002, 'J', {
+    low: 0.001,
+    high: 0.004,
+    method: 'TDP × CPU-time share',
+    sources: ['CodeCarbon'],
+  });
   const b = provenanceBadge(est, 'estimate:cpu-time');
   assert.equal(b.kind, 'estimated');
   assert.equal(b.label, 'estimated · ±100 %');
   assert.match(b.detail, /^Estimated by TDP × CPU-time share; band 0.001–0.004 J\. Sources: CodeCarbon\.$/);
-  const measured = makeEstimate(0.002, 'J', { low: 0.0019, high: 0.0021, provenance: 'measured', method: 'RAPL energy counters' });
+  const measured = makeEstimate(0.002, 'J', {
+    low: 0.0019,
+    high: 0.0021,
+    provenance: 'measured',
+    method: 'RAPL energy counters',
+  });
   assert.match(provenanceBadge(measured, 'rapl:package-0').detail, /^Measured by rapl:package-0;/);
   assert.equal(energyText(est), '≈ 2 mJ');
   assert.equal(energyText(measured), '2 mJ');
@@ -89,7 +136,7 @@ void test('badges say measured or estimated, by what, and how sure', () => {
   assert.ok(Number.isNaN(toJoules(1, 'USD')));
 });
 
-void test('bar charts take their whiskers from each figure\'s band or CI, in one readable unit', async () => {
+void test("bar charts take their whiskers from each figure's band or CI, in one readable unit", async () => {
   const r = await report();
   const points = pointsOf(r, ONNX);
   const latency = barsFor(points, 'latency');
@@ -106,20 +153,38 @@ void test('bar charts take their whiskers from each figure\'s band or CI, in one
 
 void test('break-even and the log axis read as people write them', () => {
   assert.equal(breakEvenText({ worthIt: false, message: 'never' }), 'never');
-  assert.equal(breakEvenText({ worthIt: true, days: makeEstimate(12.4, 'days', { method: 'm' }), message: '' }), '≈ 12 days');
-  assert.equal(breakEvenText({ worthIt: true, days: makeEstimate(1100, 'days', { method: 'm' }), message: '' }), '≈ 3 years');
-  assert.equal(breakEvenText({ worthIt: true, days: makeEstimate(0.2, 'days', { method: 'm' }), message: '' }), '< 1 day');
+  assert.equal(
+    breakEvenText({ worthIt: true, days: makeEstimate(12.4, 'days', { method: 'm' }), message: '' }),
+    '≈ 12 days',
+  );
+  assert.equal(
+    breakEvenText({ worthIt: true, days: makeEstimate(1100, 'days', { method: 'm' }), message: '' }),
+    '≈ 3 years',
+  );
+  assert.equal(
+    breakEvenText({ worthIt: true, days: makeEstimate(0.2, 'days', { method: 'm' }), message: '' }),
+    '< 1 day',
+  );
   assert.equal(logTick(0.001), '1 mJ');
   assert.equal(logTick(0.002), '2 mJ');
   assert.equal(logTick(0.0011), '');
   assert.equal(logTick(0), '');
-  const range = logRange([{ energyPerInference: makeEstimate(0.001, 'J', { method: 'm' }) }, { energyPerInference: makeEstimate(0.0012, 'J', { method: 'm' }) }] as TradeoffPoint[]);
-  assert.ok(range.min! < 0.001 && range.max! > 0.0012 && range.max! / range.min! >= 9.99, 'at least a decade, points inside');
+  const range = logRange([
+    { energyPerInference: makeEstimate(0.001, 'J', { method: 'm' }) },
+    { energyPerInference: makeEstimate(0.0012, 'J', { method: 'm' }) },
+  ] as TradeoffPoint[]);
+  assert.ok(
+    range.min! < 0.001 && range.max! > 0.0012 && range.max! / range.min! >= 9.99,
+    'at least a decade, points inside',
+  );
 });
 
 void test('the quality axis never runs above 100 % and is at least a point wide', async () => {
   const r = await report();
-  const flat = pointsOf(r, ONNX).map((p) => ({ ...p, quality: { value: 100, metric: 'agreement' as const, source: 'random inputs' } }));
+  const flat = pointsOf(r, ONNX).map((p) => ({
+    ...p,
+    quality: { value: 100, metric: 'agreement' as const, source: 'random inputs' },
+  }));
   assert.deepEqual(qualityRange(flat), { min: 99, max: 100 });
   const measured = qualityRange(pointsOf(r, ONNX));
   const ys = pointsOf(r, ONNX).map((p) => p.quality!.value);
@@ -131,6 +196,8 @@ void test('long tooltip lines wrap at spaces', () => {
   assert.deepEqual(wrapText('aaa bbb ccc', 7), ['aaa bbb', 'ccc']);
   assert.deepEqual(wrapText('a-very-long-word x', 5), ['a-very-long-word', 'x']);
   assert.deepEqual(wrapText(''), []);
-  const lines = wrapText('Estimated by MACs × Intel Core i7-12700H calibration; band 2.05–10.6 J. Sources: timm ImageNet results and benchmarks, results/*.csv (huggingface/pytorch-image-models, Apache-2.0)');
+  const lines = wrapText(
+    'Estimated by MACs × Intel Core i7-12700H calibration; band 2.05–10.6 J. Sources: timm ImageNet results and benchmarks, results/*.csv (huggingface/pytorch-image-models, Apache-2.0)',
+  );
   assert.ok(lines.length > 1 && lines.every((l) => l.length <= 90));
 });

@@ -8,7 +8,8 @@ import { findWorkspaceFiles, markOutputFolder, OUTPUT_MARKER } from '../../src/r
 
 const scratch = mkdtempSync(path.join(tmpdir(), 'gl-files-'));
 after(() => rmSync(scratch, { recursive: true, force: true }));
-const rel = (root: string, files: string[]): string[] => files.map((f) => path.relative(root, f).split(path.sep).join('/'));
+const rel = (root: string, files: string[]): string[] =>
+  files.map((f) => path.relative(root, f).split(path.sep).join('/'));
 
 void test('workspace discovery skips folders marked as GreenLens output, the root included', async () => {
   const ws = mkdtempSync(path.join(scratch, 'find-'));
@@ -28,17 +29,21 @@ void test('workspace discovery skips folders marked as GreenLens output, the roo
   assert.deepEqual(await findWorkspaceFiles(ws), { python: [], onnx: [] });
 });
 
-void test('links to files are followed once; links to folders, loops included, are not', { skip: process.platform === 'win32' && 'needs symbolic links' }, async () => {
-  const ws = mkdtempSync(path.join(scratch, 'links-'));
-  const shared = mkdtempSync(path.join(scratch, 'shared-'));
-  writeFileSync(path.join(shared, 'train.py'), 'import torch\n');
-  writeFileSync(path.join(ws, 'a.py'), '');
-  symlinkSync(path.join(shared, 'train.py'), path.join(ws, 'train.py'));
-  symlinkSync('a.py', path.join(ws, 'again.py'));
-  symlinkSync(path.join(ws, 'gone.py'), path.join(ws, 'dangling.py'));
-  mkdirSync(path.join(ws, 'sub'));
-  symlinkSync(ws, path.join(ws, 'sub', 'loop'));
-  symlinkSync(shared, path.join(ws, 'shared'));
-  const found = await findWorkspaceFiles(ws);
-  assert.deepEqual(rel(ws, found.python), ['a.py', 'train.py']);
-});
+void test(
+  'links to files are followed once; links to folders, loops included, are not',
+  { skip: process.platform === 'win32' && 'needs symbolic links' },
+  async () => {
+    const ws = mkdtempSync(path.join(scratch, 'links-'));
+    const shared = mkdtempSync(path.join(scratch, 'shared-'));
+    writeFileSync(path.join(shared, 'train.py'), 'import torch\n');
+    writeFileSync(path.join(ws, 'a.py'), '');
+    symlinkSync(path.join(shared, 'train.py'), path.join(ws, 'train.py'));
+    symlinkSync('a.py', path.join(ws, 'again.py'));
+    symlinkSync(path.join(ws, 'gone.py'), path.join(ws, 'dangling.py'));
+    mkdirSync(path.join(ws, 'sub'));
+    symlinkSync(ws, path.join(ws, 'sub', 'loop'));
+    symlinkSync(shared, path.join(ws, 'shared'));
+    const found = await findWorkspaceFiles(ws);
+    assert.deepEqual(rel(ws, found.python), ['a.py', 'train.py']);
+  },
+);

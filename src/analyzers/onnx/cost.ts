@@ -27,12 +27,30 @@ type Shapes = (SDim[] | undefined)[];
  * Element-wise FLOPs per output element of non-MAC operators; everything unlisted counts 1 if it computes.
  * A Map: looking an op name up in an object makes V8 search its string table on every node.
  */
-const PER_ELEMENT = new Map<string, number>(Object.entries({
-  Softmax: 3, LogSoftmax: 4, LayerNormalization: 5, SkipLayerNormalization: 6, BatchNormalization: 2, InstanceNormalization: 5,
-  GroupNormalization: 5, Gelu: 8, FastGelu: 8, Erf: 4, HardSwish: 3, HardSigmoid: 2, Mish: 4, Swish: 2,
-}));
+const PER_ELEMENT = new Map<string, number>(
+  Object.entries({
+    Softmax: 3,
+    LogSoftmax: 4,
+    LayerNormalization: 5,
+    SkipLayerNormalization: 6,
+    BatchNormalization: 2,
+    InstanceNormalization: 5,
+    GroupNormalization: 5,
+    Gelu: 8,
+    FastGelu: 8,
+    Erf: 4,
+    HardSwish: 3,
+    HardSigmoid: 2,
+    Mish: 4,
+    Swish: 2,
+  }),
+);
 /** Operators that only move or describe data. */
-const NO_FLOPS = new Set('Shape Size Reshape Flatten Transpose Squeeze Unsqueeze Concat Split Slice Gather GatherElements GatherND Expand Tile Identity Constant ConstantOfShape Cast CastLike Pad Range Dropout NonZero DepthToSpace SpaceToDepth If Loop Scan'.split(' '));
+const NO_FLOPS = new Set(
+  'Shape Size Reshape Flatten Transpose Squeeze Unsqueeze Concat Split Slice Gather GatherElements GatherND Expand Tile Identity Constant ConstantOfShape Cast CastLike Pad Range Dropout NonZero DepthToSpace SpaceToDepth If Loop Scan'.split(
+    ' ',
+  ),
+);
 
 function n(s: SDim[] | undefined): number | null {
   return s ? prod(s) : null;
@@ -118,7 +136,11 @@ export function nodeMacs(node: NodeInfo, ins: Shapes, outs: Shapes): number | nu
 }
 
 /** Operators nodeMacs counts; for the others it returns undefined without looking at shapes. */
-const MAC_OPS = new Set('Conv ConvInteger QLinearConv ConvTranspose Gemm MatMul MatMulInteger FusedMatMul QLinearMatMul Einsum LSTM GRU RNN Attention MultiHeadAttention'.split(' '));
+const MAC_OPS = new Set(
+  'Conv ConvInteger QLinearConv ConvTranspose Gemm MatMul MatMulInteger FusedMatMul QLinearMatMul Einsum LSTM GRU RNN Attention MultiHeadAttention'.split(
+    ' ',
+  ),
+);
 
 /** Elements of a fact's shape, or null when unknown. */
 function elements(f: TensorFact | undefined): number | null {
@@ -138,7 +160,8 @@ function otherFlops(node: NodeInfo, ins: (TensorFact | undefined)[], outs: (Tens
   if (NO_FLOPS.has(op)) return 0;
   if (op.startsWith('Global') || op.startsWith('Reduce') || op === 'ArgMax' || op === 'ArgMin') return elements(ins[0]);
   const out = elements(outs[0]);
-  if (op === 'MaxPool' || op === 'AveragePool' || op === 'LpPool') return mul(out, n(node.attributes.get('kernel_shape')?.ints ?? []));
+  if (op === 'MaxPool' || op === 'AveragePool' || op === 'LpPool')
+    return mul(out, n(node.attributes.get('kernel_shape')?.ints ?? []));
   return out === null ? null : out * (PER_ELEMENT.get(op) ?? 1);
 }
 
@@ -153,14 +176,21 @@ export function factBytes(f: TensorFact | undefined): number | null {
  * written into `out`. Without per-node arrays, closures or result objects: it runs once per node of a
  * cold summary, and objects whose number fields later widen to doubles get their maps migrated.
  */
-export function costInto(out: NodeCost, node: NodeInfo, inFacts: (TensorFact | undefined)[], outFacts: (TensorFact | undefined)[], scope: Scope): void {
+export function costInto(
+  out: NodeCost,
+  node: NodeInfo,
+  inFacts: (TensorFact | undefined)[],
+  outFacts: (TensorFact | undefined)[],
+  scope: Scope,
+): void {
   const op = node.opType;
   const macOp = MAC_OPS.has(op);
   let macs: number | null = 0;
   let flops: number | null;
   if (macOp) {
     macs = nodeMacs(node, shapesOf(inFacts), shapesOf(outFacts)) ?? null;
-    const bias = (op === 'Conv' || op === 'ConvTranspose' || op === 'Gemm') && node.inputs[2] ? elements(outFacts[0]) : 0;
+    const bias =
+      (op === 'Conv' || op === 'ConvTranspose' || op === 'Gemm') && node.inputs[2] ? elements(outFacts[0]) : 0;
     flops = macs === null || bias === null ? null : 2 * macs + bias;
   } else flops = otherFlops(node, inFacts, outFacts);
   let paramBytes = 0;
@@ -182,7 +212,12 @@ export function costInto(out: NodeCost, node: NodeInfo, inFacts: (TensorFact | u
 }
 
 /** Cost of one node from the facts of its inputs and outputs (`scope` serves constant tensor sizes). */
-export function nodeCost(node: NodeInfo, inFacts: (TensorFact | undefined)[], outFacts: (TensorFact | undefined)[], scope: Scope): NodeCost {
+export function nodeCost(
+  node: NodeInfo,
+  inFacts: (TensorFact | undefined)[],
+  outFacts: (TensorFact | undefined)[],
+  scope: Scope,
+): NodeCost {
   const out: NodeCost = { macs: 0, flops: 0, paramBytes: 0, activationBytes: 0, macOp: false };
   costInto(out, node, inFacts, outFacts, scope);
   return out;

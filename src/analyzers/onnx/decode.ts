@@ -14,7 +14,21 @@
  */
 import { ONNX_LIMITS, OnnxLimitError } from './limits';
 import { decodeInline } from './tensorData';
-import { AttributeProto, AttributeType, DataLocation, Dimension, NodeProto, OperatorSetIdProto, StringStringEntryProto, TensorProto, TensorShapeProto, TypeProto, TypeProtoTensor, ValueInfoProto, WireType } from './fields';
+import {
+  AttributeProto,
+  AttributeType,
+  DataLocation,
+  Dimension,
+  NodeProto,
+  OperatorSetIdProto,
+  StringStringEntryProto,
+  TensorProto,
+  TensorShapeProto,
+  TypeProto,
+  TypeProtoTensor,
+  ValueInfoProto,
+  WireType,
+} from './fields';
 import type { ProtoReader } from './protoReader';
 import type { AttributeInfo, Dim, InlineDataRef, NodeInfo, OpsetImport, TensorInfo, ValueInfo } from './types';
 
@@ -84,27 +98,45 @@ export function decodeEntry(r: ProtoReader): { key: string; value: string } {
 }
 
 /** The typed data fields of TensorProto, in the order the first non-empty one gives the values. */
-const VALUE_FIELDS: readonly number[] = [TensorProto.float_data, TensorProto.int32_data, TensorProto.int64_data, TensorProto.double_data, TensorProto.uint64_data];
+const VALUE_FIELDS: readonly number[] = [
+  TensorProto.float_data,
+  TensorProto.int32_data,
+  TensorProto.int64_data,
+  TensorProto.double_data,
+  TensorProto.uint64_data,
+];
 
 /** How a length-delimited TensorProto `field` holds the tensor's data; undefined for the other fields. */
 export function payloadEncoding(field: number): InlineDataRef['encoding'] | undefined {
   switch (field) {
-    case TensorProto.raw_data: return 'raw';
-    case TensorProto.float_data: return 'fixed32';
-    case TensorProto.double_data: return 'fixed64';
-    case TensorProto.int32_data: case TensorProto.int64_data: case TensorProto.uint64_data: return 'varint';
-    default: return undefined;
+    case TensorProto.raw_data:
+      return 'raw';
+    case TensorProto.float_data:
+      return 'fixed32';
+    case TensorProto.double_data:
+      return 'fixed64';
+    case TensorProto.int32_data:
+    case TensorProto.int64_data:
+    case TensorProto.uint64_data:
+      return 'varint';
+    default:
+      return undefined;
   }
 }
 
 /** One unpacked value of a typed data field, as protobufjs reads it (int32 wraps, uint64 is unsigned). */
 function unpackedValue(r: ProtoReader, field: number): number {
   switch (field) {
-    case TensorProto.float_data: return r.float();
-    case TensorProto.double_data: return r.double();
-    case TensorProto.uint64_data: return r.uint();
-    case TensorProto.int32_data: return r.int64() | 0;
-    default: return r.int64();
+    case TensorProto.float_data:
+      return r.float();
+    case TensorProto.double_data:
+      return r.double();
+    case TensorProto.uint64_data:
+      return r.uint();
+    case TensorProto.int32_data:
+      return r.int64() | 0;
+    default:
+      return r.int64();
   }
 }
 
@@ -145,10 +177,16 @@ function tensorField(r: ProtoReader, tag: number, at: number, info: TensorInfo, 
     r.leave(outer);
   } else if (payloadEncoding(field) && (wire === LEN || field === TensorProto.raw_data)) {
     const n = r.length();
-    info.data = { kind: 'inline', offset: r.offset, length: n, encoding: payloadEncoding(field) as InlineDataRef['encoding'] };
+    info.data = {
+      kind: 'inline',
+      offset: r.offset,
+      length: n,
+      encoding: payloadEncoding(field) as InlineDataRef['encoding'],
+    };
     r.pos += n;
   } else if (payloadEncoding(field)) {
-    if (++x.unpacked > ONNX_LIMITS.unpackedValues) throw new OnnxLimitError('unpackedValues', ONNX_LIMITS.unpackedValues, at);
+    if (++x.unpacked > ONNX_LIMITS.unpackedValues)
+      throw new OnnxLimitError('unpackedValues', ONNX_LIMITS.unpackedValues, at);
     const slots = (x.slots ??= [undefined, undefined, undefined, undefined, undefined]);
     (slots[VALUE_FIELDS.indexOf(field)] ??= []).push(unpackedValue(r, field));
   } else r.skip(wire);
@@ -190,18 +228,41 @@ export function inferAttributeType(a: AttributeInfo): number {
 }
 
 /** Reads one field of an AttributeProto into `a`; graphs go to `pending`. */
-function attributeField(r: ProtoReader, tag: number, a: AttributeInfo, pending: PendingGraphs, finish: FinishTensor): void {
+function attributeField(
+  r: ProtoReader,
+  tag: number,
+  a: AttributeInfo,
+  pending: PendingGraphs,
+  finish: FinishTensor,
+): void {
   const field = tag >>> 3;
   switch (field) {
-    case AttributeProto.name: a.name = r.string(); break;
-    case AttributeProto.type: a.type = r.uint(); break;
-    case AttributeProto.f: a.f = r.float(); break;
-    case AttributeProto.i: a.i = r.int64(); break;
-    case AttributeProto.s: a.s = r.string(); break;
-    case AttributeProto.floats: repeatedFloats(r, tag & 7, (a.floats ??= [])); break;
-    case AttributeProto.ints: repeatedInts(r, tag & 7, (a.ints ??= [])); break;
-    case AttributeProto.strings: (a.strings ??= []).push(r.string()); break;
-    case AttributeProto.t: case AttributeProto.tensors: {
+    case AttributeProto.name:
+      a.name = r.string();
+      break;
+    case AttributeProto.type:
+      a.type = r.uint();
+      break;
+    case AttributeProto.f:
+      a.f = r.float();
+      break;
+    case AttributeProto.i:
+      a.i = r.int64();
+      break;
+    case AttributeProto.s:
+      a.s = r.string();
+      break;
+    case AttributeProto.floats:
+      repeatedFloats(r, tag & 7, (a.floats ??= []));
+      break;
+    case AttributeProto.ints:
+      repeatedInts(r, tag & 7, (a.ints ??= []));
+      break;
+    case AttributeProto.strings:
+      (a.strings ??= []).push(r.string());
+      break;
+    case AttributeProto.t:
+    case AttributeProto.tensors: {
       const outer = r.enter();
       const t = decodeTensor(r, finish);
       if (field === AttributeProto.t) a.t = t;
@@ -209,13 +270,15 @@ function attributeField(r: ProtoReader, tag: number, a: AttributeInfo, pending: 
       r.leave(outer);
       break;
     }
-    case AttributeProto.g: case AttributeProto.graphs: {
+    case AttributeProto.g:
+    case AttributeProto.graphs: {
       const n = r.length();
       pending.push({ attr: a, many: field === AttributeProto.graphs, start: r.offset, end: r.offset + n });
       r.pos += n;
       break;
     }
-    default: r.skip(tag & 7);
+    default:
+      r.skip(tag & 7);
   }
 }
 
@@ -223,7 +286,20 @@ function attributeField(r: ProtoReader, tag: number, a: AttributeInfo, pending: 
 export function decodeAttribute(r: ProtoReader, pending: PendingGraphs, finish: FinishTensor): AttributeInfo {
   // All members present from the start (unset ones undefined), so that attributes of every type share
   // one object map and setting a member is a plain store rather than a map transition.
-  const a: AttributeInfo = { name: '', type: 0, f: undefined, i: undefined, s: undefined, t: undefined, g: undefined, floats: undefined, ints: undefined, strings: undefined, tensors: undefined, graphs: undefined };
+  const a: AttributeInfo = {
+    name: '',
+    type: 0,
+    f: undefined,
+    i: undefined,
+    s: undefined,
+    t: undefined,
+    g: undefined,
+    floats: undefined,
+    ints: undefined,
+    strings: undefined,
+    tensors: undefined,
+    graphs: undefined,
+  };
   while (r.pos < r.end) attributeField(r, r.tag(), a, pending, finish);
   return a;
 }
@@ -244,11 +320,21 @@ export function decodeNode(r: ProtoReader, pending: PendingGraphs, finish: Finis
   while (r.pos < r.end) {
     const tag = r.tag();
     switch (tag >>> 3) {
-      case NodeProto.input: inputsScratch[nIn++] = r.string(); break;
-      case NodeProto.output: outputsScratch[nOut++] = r.string(); break;
-      case NodeProto.name: name = r.string(); break;
-      case NodeProto.op_type: opType = r.string(); break;
-      case NodeProto.domain: domain = r.string(); break;
+      case NodeProto.input:
+        inputsScratch[nIn++] = r.string();
+        break;
+      case NodeProto.output:
+        outputsScratch[nOut++] = r.string();
+        break;
+      case NodeProto.name:
+        name = r.string();
+        break;
+      case NodeProto.op_type:
+        opType = r.string();
+        break;
+      case NodeProto.domain:
+        domain = r.string();
+        break;
       case NodeProto.attribute: {
         const outer = r.enter();
         const a = decodeAttribute(r, pending, finish);
@@ -257,12 +343,20 @@ export function decodeNode(r: ProtoReader, pending: PendingGraphs, finish: Finis
         r.leave(outer);
         break;
       }
-      default: r.skip(tag & 7);
+      default:
+        r.skip(tag & 7);
     }
   }
   // Copies at their exact length: arrays grown by push keep spare room, which the scavenger would then
   // copy for every node.
-  return { name, opType, domain, inputs: inputsScratch.slice(0, nIn), outputs: outputsScratch.slice(0, nOut), attributes: attributes ?? NO_ATTRIBUTES };
+  return {
+    name,
+    opType,
+    domain,
+    inputs: inputsScratch.slice(0, nIn),
+    outputs: outputsScratch.slice(0, nOut),
+    attributes: attributes ?? NO_ATTRIBUTES,
+  };
 }
 
 /** A TensorShapeProto.Dimension: a non-empty dim_param wins, then dim_value, else unknown (null). */

@@ -83,16 +83,30 @@ export class OnnxInspector {
     if (!job) return;
     this.current = job;
     const worker = (this.worker ??= this.spawn());
-    this.timer = setTimeout(() => this.fail(worker, `reading it took longer than ${this.timeoutMs / 1000} s`), this.timeoutMs);
+    this.timer = setTimeout(
+      () => this.fail(worker, `reading it took longer than ${this.timeoutMs / 1000} s`),
+      this.timeoutMs,
+    );
     worker.postMessage(job.req);
   }
 
   private spawn(): Worker {
     this.started++;
-    const worker = startWorker(this.script as string, { greenlensOnnxWorker: true }, { maxOldGenerationSizeMb: this.memoryLimitMb, maxYoungGenerationSizeMb: 32 });
+    const worker = startWorker(
+      this.script as string,
+      { greenlensOnnxWorker: true },
+      { maxOldGenerationSizeMb: this.memoryLimitMb, maxYoungGenerationSizeMb: 32 },
+    );
     worker.on('message', (msg: InspectResponse) => this.done(msg));
     // ERR_WORKER_OUT_OF_MEMORY arrives here; the worker is gone afterwards.
-    worker.on('error', (err: Error) => this.fail(worker, (err as NodeJS.ErrnoException).code === 'ERR_WORKER_OUT_OF_MEMORY' ? `reading it needed more than ${this.memoryLimitMb} MB of memory` : `the reader failed (${err.message})`));
+    worker.on('error', (err: Error) =>
+      this.fail(
+        worker,
+        (err as NodeJS.ErrnoException).code === 'ERR_WORKER_OUT_OF_MEMORY'
+          ? `reading it needed more than ${this.memoryLimitMb} MB of memory`
+          : `the reader failed (${err.message})`,
+      ),
+    );
     worker.on('exit', (code) => this.fail(worker, `the reader stopped (exit code ${code})`));
     // An idle worker must not keep a CLI or a test process alive.
     worker.unref();
@@ -117,7 +131,12 @@ export class OnnxInspector {
     void worker.terminate();
     const job = this.current;
     this.current = undefined;
-    job?.reject(new OnnxReadError('too-large', `${job.req.file}: ${why}, so it was stopped; the file is corrupt, hostile or too large to summarise`));
+    job?.reject(
+      new OnnxReadError(
+        'too-large',
+        `${job.req.file}: ${why}, so it was stopped; the file is corrupt, hostile or too large to summarise`,
+      ),
+    );
     this.pump();
   }
 }

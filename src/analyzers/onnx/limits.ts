@@ -94,7 +94,11 @@ export class OnnxLimitError extends OnnxReadError {
 
   constructor(limit: OnnxLimit, max: number, offset?: number) {
     const code = limit === 'depth' ? 'too-deep' : 'too-large';
-    super(code, `the model has more than ${max.toLocaleString('en-US')} ${WHAT[limit]} (reader limit "${limit}"); real models stay far below it, so the file is corrupt or hostile`, offset);
+    super(
+      code,
+      `the model has more than ${max.toLocaleString('en-US')} ${WHAT[limit]} (reader limit "${limit}"); real models stay far below it, so the file is corrupt or hostile`,
+      offset,
+    );
     this.name = 'OnnxLimitError';
     this.limit = limit;
     this.max = max;

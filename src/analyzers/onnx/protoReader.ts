@@ -52,7 +52,11 @@ export class ProtoReader {
 
   /** Throws the error for `what` running past the end of its message. */
   fail(what: string): never {
-    throw new OnnxReadError('truncated', `${what} runs past the end of its message (truncated or corrupt file)`, this.base + this.pos);
+    throw new OnnxReadError(
+      'truncated',
+      `${what} runs past the end of its message (truncated or corrupt file)`,
+      this.base + this.pos,
+    );
   }
 
   /**
@@ -161,7 +165,12 @@ export class ProtoReader {
     else if (wire === WireType.lengthDelimited) {
       const n = this.length();
       this.pos += n;
-    } else throw new OnnxReadError('malformed', `unsupported protobuf wire type ${wire}: this is not an ONNX protobuf file`, this.base + this.pos);
+    } else
+      throw new OnnxReadError(
+        'malformed',
+        `unsupported protobuf wire type ${wire}: this is not an ONNX protobuf file`,
+        this.base + this.pos,
+      );
     if (this.pos > this.end) this.fail('a field');
   }
 

@@ -11,8 +11,28 @@ import { LimitCounter, type OnnxLimits } from './limits';
 import { bytesSource, fileSource, type ByteSource } from './source';
 import { FieldScanner, RangeList } from './wire';
 import { ProtoReader, UTF8, asBuffer } from './protoReader';
-import { decodeAttribute, decodeEntry, inferAttributeType, payloadEncoding, decodeNode, decodeOpset, decodeTensor, decodeValueInfo, type ExternalEntries, type PendingGraphs } from './decode';
-import { AttributeProto, DataLocation, FunctionProto, GraphProto, ModelProto, NodeProto, SparseTensorProto, TensorProto } from './fields';
+import {
+  decodeAttribute,
+  decodeEntry,
+  inferAttributeType,
+  payloadEncoding,
+  decodeNode,
+  decodeOpset,
+  decodeTensor,
+  decodeValueInfo,
+  type ExternalEntries,
+  type PendingGraphs,
+} from './decode';
+import {
+  AttributeProto,
+  DataLocation,
+  FunctionProto,
+  GraphProto,
+  ModelProto,
+  NodeProto,
+  SparseTensorProto,
+  TensorProto,
+} from './fields';
 import type { AttributeInfo, GraphInfo, InlineDataRef, ModelInfo, NodeInfo, TensorInfo, ValueInfo } from './types';
 
 /** The structure (not the weights) of one message; real models stay far below this. */
@@ -36,10 +56,12 @@ function checkedElements(dims: number[], at: number): number {
   let elements = 1;
   for (let i = 0; i < dims.length; i++) {
     const d = dims[i] as number;
-    if (!Number.isSafeInteger(d) || d < 0) throw new OnnxReadError('malformed', `tensor has an invalid dimension ${d}`, at);
+    if (!Number.isSafeInteger(d) || d < 0)
+      throw new OnnxReadError('malformed', `tensor has an invalid dimension ${d}`, at);
     elements *= d;
   }
-  if (!Number.isSafeInteger(elements)) throw new OnnxReadError('malformed', `tensor dims [${dims.join(', ')}] are implausibly large`, at);
+  if (!Number.isSafeInteger(elements))
+    throw new OnnxReadError('malformed', `tensor dims [${dims.join(', ')}] are implausibly large`, at);
   return elements;
 }
 
@@ -49,7 +71,11 @@ function externalRef(entries: ExternalEntries, at: number): TensorInfo['data'] {
   if (!location) throw new OnnxReadError('malformed', 'external tensor has no location', at);
   const offset = Number(kv.get('offset') ?? 0);
   const length = kv.has('length') ? Number(kv.get('length')) : undefined;
-  if (!Number.isSafeInteger(offset) || offset < 0 || (length !== undefined && (!Number.isSafeInteger(length) || length < 0))) {
+  if (
+    !Number.isSafeInteger(offset) ||
+    offset < 0 ||
+    (length !== undefined && (!Number.isSafeInteger(length) || length < 0))
+  ) {
     throw new OnnxReadError('malformed', `external tensor has an invalid offset or length`, at);
   }
   return { kind: 'external', location, offset, length };
@@ -96,7 +122,13 @@ function readNodeInPlace(ctx: Ctx, r: ProtoReader, start: number, depth: number)
 
 /** Elements of an attribute's lists; tensors and graphs count one each. */
 function attributeValues(a: AttributeInfo): number {
-  return (a.floats?.length ?? 0) + (a.ints?.length ?? 0) + (a.strings?.length ?? 0) + (a.tensors?.length ?? 0) + (a.graphs?.length ?? 0);
+  return (
+    (a.floats?.length ?? 0) +
+    (a.ints?.length ?? 0) +
+    (a.strings?.length ?? 0) +
+    (a.tensors?.length ?? 0) +
+    (a.graphs?.length ?? 0)
+  );
 }
 
 function countAttribute(limits: LimitCounter, a: AttributeInfo, start: number): void {
@@ -165,8 +197,14 @@ function readAttribute(ctx: Ctx, start: number, end: number, depth: number): Att
   const s = new FieldScanner(ctx.src, start, end);
   while (s.next()) {
     const field = s.field;
-    if (field === AttributeProto.sparse_tensor || field === AttributeProto.sparse_tensors || field === AttributeProto.doc_string) continue;
-    if (field >= AttributeProto.floats && field <= AttributeProto.graphs) ctx.limits.add('attributeValues', field <= AttributeProto.strings ? listElements(ctx, s) : 1, s.tagStart);
+    if (
+      field === AttributeProto.sparse_tensor ||
+      field === AttributeProto.sparse_tensors ||
+      field === AttributeProto.doc_string
+    )
+      continue;
+    if (field >= AttributeProto.floats && field <= AttributeProto.graphs)
+      ctx.limits.add('attributeValues', field <= AttributeProto.strings ? listElements(ctx, s) : 1, s.tagStart);
     if (!s.delimited) small.add(s.tagStart, s.end);
     else if (field === AttributeProto.t) t = readTensor(ctx, s.valStart, s.end);
     else if (field === AttributeProto.g) g = readGraph(ctx, s.valStart, s.end, depth + 1);
@@ -175,7 +213,11 @@ function readAttribute(ctx: Ctx, start: number, end: number, depth: number): Att
     else small.add(s.tagStart, s.end);
   }
   // The small fields hold no graphs: those were read above.
-  const a = guarded('corrupt node attribute', () => decodeAttribute(gathered(ctx, small, start), [], finishTensor), start);
+  const a = guarded(
+    'corrupt node attribute',
+    () => decodeAttribute(gathered(ctx, small, start), [], finishTensor),
+    start,
+  );
   a.t = t;
   a.g = g;
   if (tensors.length) a.tensors = tensors;
@@ -219,7 +261,12 @@ function readSparse(ctx: Ctx, start: number, end: number): TensorInfo | undefine
       rank += s.delimited ? Math.ceil((s.end - s.valStart) / 10) : 1;
       ctx.limits.check('rank', rank, s.tagStart);
       if (s.delimited) {
-        const r = ctx.reader.reset(asBuffer(ctx.src.read(s.valStart, s.end - s.valStart)), 0, s.end - s.valStart, s.valStart);
+        const r = ctx.reader.reset(
+          asBuffer(ctx.src.read(s.valStart, s.end - s.valStart)),
+          0,
+          s.end - s.valStart,
+          s.valStart,
+        );
         while (r.pos < r.end) dims.push(r.int64());
       } else dims.push(s.value);
     }
@@ -240,7 +287,8 @@ function readString(ctx: Ctx, start: number, end: number): string {
  * from a copy; the decoder checks the rank of its shape as it goes.
  */
 function readValueInfo(ctx: Ctx, start: number, end: number): ValueInfo {
-  const r = inPlace(ctx, start, end) ?? ctx.reader.reset(asBuffer(ctx.src.read(start, end - start)), 0, end - start, start);
+  const r =
+    inPlace(ctx, start, end) ?? ctx.reader.reset(asBuffer(ctx.src.read(start, end - start)), 0, end - start, start);
   const v = decodeValueInfo(r);
   if (v.shape) ctx.limits.add('dims', v.shape.length, start);
   return v;
@@ -249,10 +297,17 @@ function readValueInfo(ctx: Ctx, start: number, end: number): ValueInfo {
 /** The cap a GraphProto field counts against, if any. */
 function capOf(field: number): 'nodes' | 'initializers' | 'valueInfos' | undefined {
   switch (field) {
-    case GraphProto.node: return 'nodes';
-    case GraphProto.initializer: case GraphProto.sparse_initializer: return 'initializers';
-    case GraphProto.input: case GraphProto.output: case GraphProto.value_info: return 'valueInfos';
-    default: return undefined;
+    case GraphProto.node:
+      return 'nodes';
+    case GraphProto.initializer:
+    case GraphProto.sparse_initializer:
+      return 'initializers';
+    case GraphProto.input:
+    case GraphProto.output:
+    case GraphProto.value_info:
+      return 'valueInfos';
+    default:
+      return undefined;
   }
 }
 
@@ -278,16 +333,26 @@ function graphField(ctx: Ctx, g: GraphInfo, s: FieldScanner, depth: number): voi
       g.nodes.push(r ? readNodeInPlace(ctx, r, start, depth) : readNode(ctx, start, end, depth));
       break;
     }
-    case GraphProto.initializer: g.initializers.push(readTensor(ctx, start, end)); break;
+    case GraphProto.initializer:
+      g.initializers.push(readTensor(ctx, start, end));
+      break;
     case GraphProto.sparse_initializer: {
       const sparse = readSparse(ctx, start, end);
       if (sparse) g.sparseInitializers.push(sparse);
       break;
     }
-    case GraphProto.name: g.name = readString(ctx, start, end); break;
-    case GraphProto.input: g.inputs.push(readValueInfo(ctx, start, end)); break;
-    case GraphProto.output: g.outputs.push(readValueInfo(ctx, start, end)); break;
-    case GraphProto.value_info: g.valueInfo.push(readValueInfo(ctx, start, end)); break;
+    case GraphProto.name:
+      g.name = readString(ctx, start, end);
+      break;
+    case GraphProto.input:
+      g.inputs.push(readValueInfo(ctx, start, end));
+      break;
+    case GraphProto.output:
+      g.outputs.push(readValueInfo(ctx, start, end));
+      break;
+    case GraphProto.value_info:
+      g.valueInfo.push(readValueInfo(ctx, start, end));
+      break;
     default: // doc_string, quantization_annotation, metadata_props: not used by the summary.
   }
 }
@@ -298,10 +363,22 @@ export function readGraph(ctx: Ctx, start: number, end: number, depth: number): 
   ctx.limits.add('graphs', 1, start);
   // An entry takes at least two bytes: a graph too short to pass a cap is counted as it is read, and only
   // a longer one is scanned a second time to count its entries first.
-  const room = Math.min(ctx.limits.remaining('nodes'), ctx.limits.remaining('initializers'), ctx.limits.remaining('valueInfos'));
+  const room = Math.min(
+    ctx.limits.remaining('nodes'),
+    ctx.limits.remaining('initializers'),
+    ctx.limits.remaining('valueInfos'),
+  );
   const counted = (end - start) / 2 > room;
   if (counted) countGraph(ctx, start, end);
-  const g: GraphInfo = { name: '', nodes: [], initializers: [], sparseInitializers: [], inputs: [], outputs: [], valueInfo: [] };
+  const g: GraphInfo = {
+    name: '',
+    nodes: [],
+    initializers: [],
+    sparseInitializers: [],
+    inputs: [],
+    outputs: [],
+    valueInfo: [],
+  };
   const s = new FieldScanner(ctx.src, start, end);
   while (s.next()) {
     if (!s.delimited) continue;
@@ -318,7 +395,12 @@ function functionName(ctx: Ctx, start: number, end: number): string {
   let domain = '';
   const s = new FieldScanner(ctx.src, start, end);
   while (s.next()) {
-    if (!s.delimited || (s.field !== FunctionProto.name && s.field !== FunctionProto.domain) || s.end - s.valStart > 4096) continue;
+    if (
+      !s.delimited ||
+      (s.field !== FunctionProto.name && s.field !== FunctionProto.domain) ||
+      s.end - s.valStart > 4096
+    )
+      continue;
     const text = readString(ctx, s.valStart, s.end);
     if (s.field === FunctionProto.name) name = text;
     else domain = text;
@@ -353,10 +435,18 @@ function headerField(ctx: Ctx, model: Header, functions: string[], s: FieldScann
       model.metadata[e.key] = e.value;
       break;
     }
-    case ModelProto.producer_name: model.producerName = readString(ctx, start, end); break;
-    case ModelProto.producer_version: model.producerVersion = readString(ctx, start, end); break;
-    case ModelProto.domain: model.domain = readString(ctx, start, end); break;
-    case ModelProto.doc_string: if (end - start <= MAX_DOC_BYTES) model.docString = readString(ctx, start, end); break;
+    case ModelProto.producer_name:
+      model.producerName = readString(ctx, start, end);
+      break;
+    case ModelProto.producer_version:
+      model.producerVersion = readString(ctx, start, end);
+      break;
+    case ModelProto.domain:
+      model.domain = readString(ctx, start, end);
+      break;
+    case ModelProto.doc_string:
+      if (end - start <= MAX_DOC_BYTES) model.docString = readString(ctx, start, end);
+      break;
     default: // training_info and fields of later IR versions: not used by the summary.
   }
 }
@@ -366,7 +456,16 @@ export function readModelFromSource(src: ByteSource, limits?: Readonly<OnnxLimit
   const ctx: Ctx = { src, limits: new LimitCounter(limits), reader: new ProtoReader(Buffer.alloc(0), 0, 0) };
   let graph: GraphInfo | undefined;
   const functions: string[] = [];
-  const model: Header = { irVersion: 0, producerName: '', producerVersion: '', domain: '', modelVersion: 0, docString: '', opsets: [], metadata: {} };
+  const model: Header = {
+    irVersion: 0,
+    producerName: '',
+    producerVersion: '',
+    domain: '',
+    modelVersion: 0,
+    docString: '',
+    opsets: [],
+    metadata: {},
+  };
   if (src.size === 0) throw new OnnxReadError('truncated', 'the file is empty');
   const s = new FieldScanner(src, 0, src.size);
   while (s.next()) {
@@ -377,7 +476,11 @@ export function readModelFromSource(src: ByteSource, limits?: Readonly<OnnxLimit
     } else if (s.field === ModelProto.graph) graph = readGraph(ctx, s.valStart, s.end, 0);
     else headerField(ctx, model, functions, s);
   }
-  if (!graph) throw new OnnxReadError('malformed', 'no graph found: this is not an ONNX model (or it is truncated before its graph)');
+  if (!graph)
+    throw new OnnxReadError(
+      'malformed',
+      'no graph found: this is not an ONNX model (or it is truncated before its graph)',
+    );
   return { ...model, graph, functions, fileSize: src.size };
 }
 

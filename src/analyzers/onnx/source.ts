@@ -28,7 +28,8 @@ export function bytesSource(input: Uint8Array): ByteSource {
   // A Buffer view of the same memory (no copy), so decoders can use its native string slicing.
   const bytes = Buffer.from(input.buffer, input.byteOffset, input.byteLength);
   const check = (offset: number, length: number): void => {
-    if (offset < 0 || length < 0 || offset + length > bytes.length) throw new OnnxReadError('truncated', `read of ${length} bytes past the end of the data`, offset);
+    if (offset < 0 || length < 0 || offset + length > bytes.length)
+      throw new OnnxReadError('truncated', `read of ${length} bytes past the end of the data`, offset);
   };
   return {
     size: bytes.length,
@@ -85,7 +86,8 @@ export function fileSource(path: string): ByteSource {
   };
   const check = (offset: number, length: number): void => {
     if (closed) throw new OnnxReadError('io', `${path} is closed`);
-    if (offset < 0 || length < 0 || offset + length > size) throw new OnnxReadError('truncated', `read of ${length} bytes past the end of the file`, offset);
+    if (offset < 0 || length < 0 || offset + length > size)
+      throw new OnnxReadError('truncated', `read of ${length} bytes past the end of the file`, offset);
   };
   const locate = (offset: number, length: number): number => {
     if (offset >= winStart && offset + length <= winStart + winLen) return offset - winStart;
@@ -100,7 +102,8 @@ export function fileSource(path: string): ByteSource {
     buf: win,
     read(offset, length) {
       check(offset, length);
-      if (offset >= winStart && offset + length <= winStart + winLen) return win.subarray(offset - winStart, offset - winStart + length);
+      if (offset >= winStart && offset + length <= winStart + winLen)
+        return win.subarray(offset - winStart, offset - winStart + length);
       // Outside the window (a constant's values, read during shape inference): read just those bytes.
       // Refilling the window instead cost vit_b_16 one 64 KB read per folded constant, ~25 MB in all.
       const out = Buffer.allocUnsafe(length);

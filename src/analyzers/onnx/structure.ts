@@ -34,7 +34,15 @@ export interface ModelStructure {
 
 /** Quantized operators: QLinear*, *Integer, and the quantize/dequantize pair. */
 export function isQuantizedOp(op: string): boolean {
-  return op.startsWith('QLinear') || op.endsWith('Integer') || op === 'QuantizeLinear' || op === 'DequantizeLinear' || op === 'DynamicQuantizeLinear' || op === 'QGemm' || op === 'QAttention';
+  return (
+    op.startsWith('QLinear') ||
+    op.endsWith('Integer') ||
+    op === 'QuantizeLinear' ||
+    op === 'DequantizeLinear' ||
+    op === 'DynamicQuantizeLinear' ||
+    op === 'QGemm' ||
+    op === 'QAttention'
+  );
 }
 
 /** Calls `visit` on every graph (main graph first, then subgraphs depth-first). */
@@ -72,7 +80,9 @@ export function subgraphsOf(node: NodeInfo): GraphInfo[] {
 }
 
 /** Elements and dtype of the value a Constant node holds, if any. */
-export function constantNodeTensor(node: NodeInfo): { elements: number; dtype: number; tensor?: TensorInfo } | undefined {
+export function constantNodeTensor(
+  node: NodeInfo,
+): { elements: number; dtype: number; tensor?: TensorInfo } | undefined {
   const at = node.attributes;
   const t = at.get('value')?.t;
   if (t) return { elements: t.elements, dtype: t.dtype, tensor: t };

@@ -43,7 +43,12 @@ export function summarizeModel(model: ModelInfo, src: ByteSource, dims: DimOptio
   const inits = new Set(model.graph.initializers.map((t) => t.name));
   const inputs = model.graph.inputs
     .filter((v) => !inits.has(v.name))
-    .map((v) => ({ name: v.name, dtype: dtypeInfo(v.dtype).name, shape: v.shape, resolvedShape: resolveInputShape(v.name, v.shape, dims) }));
+    .map((v) => ({
+      name: v.name,
+      dtype: dtypeInfo(v.dtype).name,
+      shape: v.shape,
+      resolvedShape: resolveInputShape(v.name, v.shape, dims),
+    }));
   const outputs = model.graph.outputs.map((v) => {
     const f = scope?.get(v.name);
     return { name: v.name, dtype: dtypeInfo(f?.dtype || v.dtype).name, shape: v.shape, resolvedShape: f?.shape };

@@ -12,23 +12,42 @@ export const MAX_FOLD_ELEMENTS = 4096;
 /** Bytes per element of the types raw_data is decoded for; 0 for the others (float16, strings, ...). */
 function rawWidth(dtype: number): number {
   switch (dtype) {
-    case 2: case 3: case 9: return 1;
-    case 4: case 5: return 2;
-    case 1: case 6: case 12: return 4;
-    case 7: case 11: case 13: return 8;
-    default: return 0;
+    case 2:
+    case 3:
+    case 9:
+      return 1;
+    case 4:
+    case 5:
+      return 2;
+    case 1:
+    case 6:
+    case 12:
+      return 4;
+    case 7:
+    case 11:
+    case 13:
+      return 8;
+    default:
+      return 0;
   }
 }
 
 /** One little-endian value of `dtype` at byte `o` (a switch, not a table of closures: no allocation per call). */
 function rawValue(view: DataView, dtype: number, o: number): number {
   switch (dtype) {
-    case 1: return view.getFloat32(o, true);
-    case 2: case 9: return view.getUint8(o);
-    case 3: return view.getInt8(o);
-    case 4: return view.getUint16(o, true);
-    case 5: return view.getInt16(o, true);
-    case 6: return view.getInt32(o, true);
+    case 1:
+      return view.getFloat32(o, true);
+    case 2:
+    case 9:
+      return view.getUint8(o);
+    case 3:
+      return view.getInt8(o);
+    case 4:
+      return view.getUint16(o, true);
+    case 5:
+      return view.getInt16(o, true);
+    case 6:
+      return view.getInt32(o, true);
     // 64-bit integers from two halves: exact below 2^53 and rounded once above, as Number(BigInt) does.
     // Values that fit in 32 bits are read as such, so that they stay small integers (see protoReader.ts).
     case 7: {
@@ -37,8 +56,10 @@ function rawValue(view: DataView, dtype: number, o: number): number {
       if ((hi === 0 && lo >= 0) || (hi === -1 && lo < 0)) return lo;
       return hi * 2 ** 32 + view.getUint32(o, true);
     }
-    case 11: return view.getFloat64(o, true);
-    case 12: return view.getUint32(o, true);
+    case 11:
+      return view.getFloat64(o, true);
+    case 12:
+      return view.getUint32(o, true);
     default: {
       const hi = view.getUint32(o + 4, true);
       return hi === 0 ? view.getUint32(o, true) : hi * 2 ** 32 + view.getUint32(o, true);
@@ -47,7 +68,13 @@ function rawValue(view: DataView, dtype: number, o: number): number {
 }
 
 /** Up to `elements` packed varints (uint64 for dtype 13, else int64); undefined when one is cut off. */
-function decodeVarints(buf: Uint8Array, at: number, length: number, dtype: number, elements: number): number[] | undefined {
+function decodeVarints(
+  buf: Uint8Array,
+  at: number,
+  length: number,
+  dtype: number,
+  elements: number,
+): number[] | undefined {
   const out: number[] = [];
   const r = new ProtoReader(asBuffer(buf), at, at + length);
   try {
@@ -62,7 +89,14 @@ function decodeVarints(buf: Uint8Array, at: number, length: number, dtype: numbe
  * Values of an inline tensor whose payload is buf[at, at + length): at most `elements` of them, or
  * undefined when the type is not decoded or the payload is short or corrupt. Throws nothing.
  */
-export function decodeInline(buf: Uint8Array, at: number, length: number, encoding: InlineDataRef['encoding'], dtype: number, elements: number): number[] | undefined {
+export function decodeInline(
+  buf: Uint8Array,
+  at: number,
+  length: number,
+  encoding: InlineDataRef['encoding'],
+  dtype: number,
+  elements: number,
+): number[] | undefined {
   const out: number[] = [];
   const view = new DataView(buf.buffer, buf.byteOffset + at, length);
   if (encoding === 'raw') {
@@ -74,7 +108,8 @@ export function decodeInline(buf: Uint8Array, at: number, length: number, encodi
   if (encoding === 'varint') return decodeVarints(buf, at, length, dtype, elements);
   if (encoding !== 'fixed32' && encoding !== 'fixed64') return undefined;
   const step = encoding === 'fixed32' ? 4 : 8;
-  for (let o = 0; o + step <= length && out.length < elements; o += step) out.push(step === 4 ? view.getFloat32(o, true) : view.getFloat64(o, true));
+  for (let o = 0; o + step <= length && out.length < elements; o += step)
+    out.push(step === 4 ? view.getFloat32(o, true) : view.getFloat64(o, true));
   return out;
 }
 
@@ -82,7 +117,11 @@ export function decodeInline(buf: Uint8Array, at: number, length: number, encodi
  * Returns the values of a small inline tensor as numbers, or undefined when the tensor is external, too
  * large, a string tensor, or its bytes do not decode. Throws nothing on corrupt data.
  */
-export function readTensorValues(src: ByteSource, t: TensorInfo, maxElements = MAX_FOLD_ELEMENTS): number[] | undefined {
+export function readTensorValues(
+  src: ByteSource,
+  t: TensorInfo,
+  maxElements = MAX_FOLD_ELEMENTS,
+): number[] | undefined {
   if (t.elements > maxElements) return undefined;
   if (t.values) return t.values.slice(0, t.elements);
   const d = t.data;

@@ -89,7 +89,17 @@ function graphCost(acc: Acc, g: GraphInfo, runs: number, sums: Sums): void {
     sums.paramBytes += cost.paramBytes * runs;
     sums.activationBytes += (cost.activationBytes ?? 0) * runs;
     if (macs !== null && macs > 0) {
-      acc.rows.push({ macs, flops: cost.flops, paramBytes: cost.paramBytes, activationBytes: cost.activationBytes, macOp: cost.macOp, name: node.name || `${node.opType}#${i}`, opType: node.opType, runs, outputShapes: NO_SHAPES });
+      acc.rows.push({
+        macs,
+        flops: cost.flops,
+        paramBytes: cost.paramBytes,
+        activationBytes: cost.activationBytes,
+        macOp: cost.macOp,
+        name: node.name || `${node.opType}#${i}`,
+        opType: node.opType,
+        runs,
+        outputShapes: NO_SHAPES,
+      });
       acc.outs.push(step.outs);
     }
     if (cost.activationBytes !== null && cost.flops !== null) cov.countedNodes++;
@@ -97,7 +107,8 @@ function graphCost(acc: Acc, g: GraphInfo, runs: number, sums: Sums): void {
       cov.macNodes++;
       if (macs !== null) cov.countedMacNodes++;
     }
-    if (node.attributes.size && (node.opType === 'If' || node.opType === 'Loop' || node.opType === 'Scan')) subgraphCost(acc, node, scope, runs, sums);
+    if (node.attributes.size && (node.opType === 'If' || node.opType === 'Loop' || node.opType === 'Scan'))
+      subgraphCost(acc, node, scope, runs, sums);
   }
 }
 
@@ -130,7 +141,9 @@ function subgraphCost(acc: Acc, node: NodeInfo, scope: Scope, runs: number, sums
       if (taken) graphCost(acc, taken, runs, sums);
       return;
     }
-    const branches = [attr('then_branch'), attr('else_branch')].filter((g): g is GraphInfo => !!g).map((g) => branchCost(acc, g, runs));
+    const branches = [attr('then_branch'), attr('else_branch')]
+      .filter((g): g is GraphInfo => !!g)
+      .map((g) => branchCost(acc, g, runs));
     if (branches.length === 2) acc.notes.push(`If "${node.name}": condition unknown, the costlier branch is counted`);
     const kept = branches.sort((a, b) => b.sums.macs - a.sums.macs)[0];
     if (!kept) return;
@@ -149,7 +162,8 @@ function subgraphCost(acc: Acc, node: NodeInfo, scope: Scope, runs: number, sums
   const trip = node.opType === 'Loop' ? scope.get(node.inputs[0] ?? '')?.value?.[0] : undefined;
   const seq = node.opType === 'Scan' ? scope.get(node.inputs[node.inputs.length - 1] ?? '')?.shape?.[0] : undefined;
   const n = typeof trip === 'number' ? trip : typeof seq === 'number' ? seq : undefined;
-  if (n === undefined) acc.notes.push(`${node.opType} "${node.name}": iteration count unknown, its body is counted once`);
+  if (n === undefined)
+    acc.notes.push(`${node.opType} "${node.name}": iteration count unknown, its body is counted once`);
   graphCost(acc, body, runs * (n ?? 1), sums);
 }
 
@@ -171,7 +185,8 @@ export function peakActivationBytes(g: GraphInfo, scope: Scope, scopes?: Map<Gra
     if (f) keep.add(f);
   }
   let live = 0;
-  for (let i = 0; i < g.inputs.length; i++) live += hold(scope.facts.get((g.inputs[i] as { name: string }).name), token);
+  for (let i = 0; i < g.inputs.length; i++)
+    live += hold(scope.facts.get((g.inputs[i] as { name: string }).name), token);
   let peak = live;
   for (let i = 0; i < steps.length; i++) {
     const { node, ins, outs } = steps[i] as Step;
@@ -236,13 +251,21 @@ function topRows(acc: Acc, rows: NodeCostRow[], n: number): NodeCostRow[] {
       at.pop();
     }
   }
-  for (let j = 0; j < top.length; j++) (top[j] as NodeCostRow).outputShapes = (acc.outs[at[j] as number] ?? []).map((f) => f?.shape ?? []);
+  for (let j = 0; j < top.length; j++)
+    (top[j] as NodeCostRow).outputShapes = (acc.outs[at[j] as number] ?? []).map((f) => f?.shape ?? []);
   return top;
 }
 
 /** Costs of the whole model from a finished shape inference. */
 export function costTotals(main: GraphInfo, inf: ShapeInference, topN = 10): CostTotals {
-  const cov: CostCoverage = { nodes: 0, countedNodes: 0, macNodes: 0, countedMacNodes: 0, macShare: 1, unknownOps: Object.fromEntries(inf.unknownOps) };
+  const cov: CostCoverage = {
+    nodes: 0,
+    countedNodes: 0,
+    macNodes: 0,
+    countedMacNodes: 0,
+    macShare: 1,
+    unknownOps: Object.fromEntries(inf.unknownOps),
+  };
   const acc: Acc = { rows: [], outs: [], cov, notes: [], inf };
   const sums: Sums = { macs: 0, flops: 0, paramBytes: 0, activationBytes: 0 };
   graphCost(acc, main, 1, sums);

@@ -54,7 +54,8 @@ export class FieldScanner {
     this.field = Math.floor(tag / 8);
     this.wire = tag % 8;
     this.tagStart = pos;
-    if (this.field === 0) throw new OnnxReadError('malformed', 'field number 0 is invalid: this is not an ONNX protobuf file', pos);
+    if (this.field === 0)
+      throw new OnnxReadError('malformed', 'field number 0 is invalid: this is not an ONNX protobuf file', pos);
     this.valStart = r.offset;
     this.delimited = this.wire === WireType.lengthDelimited;
     if (this.delimited) {
@@ -66,8 +67,18 @@ export class FieldScanner {
       this.end = r.offset;
     } else if (this.wire === WireType.fixed64) this.end = this.valStart + 8;
     else if (this.wire === WireType.fixed32) this.end = this.valStart + 4;
-    else throw new OnnxReadError('malformed', `unsupported protobuf wire type ${this.wire}: this is not an ONNX protobuf file`, pos);
-    if (this.end > this.limit) throw new OnnxReadError('truncated', `field ${this.field} runs past the end of its message (truncated or corrupt file)`, pos);
+    else
+      throw new OnnxReadError(
+        'malformed',
+        `unsupported protobuf wire type ${this.wire}: this is not an ONNX protobuf file`,
+        pos,
+      );
+    if (this.end > this.limit)
+      throw new OnnxReadError(
+        'truncated',
+        `field ${this.field} runs past the end of its message (truncated or corrupt file)`,
+        pos,
+      );
     this.pos = this.end;
     return true;
   }
@@ -84,7 +95,8 @@ export class RangeList {
   /** Adds [start, end); throws when the small part of one message grows past the limit. */
   add(start: number, end: number): void {
     this.total += end - start;
-    if (this.total > this.maxBytes) throw new OnnxReadError('too-large', `a model message has over ${this.maxBytes} bytes of structure`, start);
+    if (this.total > this.maxBytes)
+      throw new OnnxReadError('too-large', `a model message has over ${this.maxBytes} bytes of structure`, start);
     const last = this.ends.length - 1;
     if (last >= 0 && this.ends[last] === start) this.ends[last] = end;
     else {

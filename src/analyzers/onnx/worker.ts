@@ -27,7 +27,8 @@ export interface InspectFailure {
 export type InspectResponse = { id: number; summary: OnnxSummary } | { id: number; error: InspectFailure };
 
 function failure(err: unknown): InspectFailure {
-  if (err instanceof OnnxLimitError) return { code: err.code, message: err.message, limit: err.limit, max: err.max, offset: err.offset };
+  if (err instanceof OnnxLimitError)
+    return { code: err.code, message: err.message, limit: err.limit, max: err.max, offset: err.offset };
   if (err instanceof OnnxReadError) return { code: err.code, message: err.message, offset: err.offset };
   return { message: err instanceof Error ? err.message : String(err) };
 }

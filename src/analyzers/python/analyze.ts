@@ -70,7 +70,8 @@ export function analyzePython(source: string, opts: AnalyzeOptions = {}): Python
   const parsed = parsePython(grammar, source, { timeoutMs: opts.timeoutMs ?? 5000, signal: opts.signal });
   if (!parsed.tree) {
     opts.signal?.throwIfAborted();
-    if (parsed.reason === 'fault') return { ...EMPTY(), incomplete: 'fault', parseErrors: [{ range: ZERO, message: parsed.message }] };
+    if (parsed.reason === 'fault')
+      return { ...EMPTY(), incomplete: 'fault', parseErrors: [{ range: ZERO, message: parsed.message }] };
     return { ...EMPTY(), incomplete: parsed.reason };
   }
   try {
@@ -99,11 +100,27 @@ export function analyzeFacts(facts: FileFacts, opts: AnalyzeOptions = {}): Pytho
   const training = collectTraining(facts, table, modelCalls);
   const inference = collectInference(facts, table, modelCalls, training.spans);
   opts.signal?.throwIfAborted();
-  const findings = runRules({
-    source, root, facts, table, inference, training, torchVersion: opts.torchVersion,
-    longTrainingEpochs: opts.longTrainingEpochs ?? 10,
-  }, opts.severity, opts.siteRules, opts.signal);
-  const result: PythonAnalysis = { sites: table.sites, trainingLoops: training.loops, inferenceCalls: inference.calls, findings };
+  const findings = runRules(
+    {
+      source,
+      root,
+      facts,
+      table,
+      inference,
+      training,
+      torchVersion: opts.torchVersion,
+      longTrainingEpochs: opts.longTrainingEpochs ?? 10,
+    },
+    opts.severity,
+    opts.siteRules,
+    opts.signal,
+  );
+  const result: PythonAnalysis = {
+    sites: table.sites,
+    trainingLoops: training.loops,
+    inferenceCalls: inference.calls,
+    findings,
+  };
   if (root.hasError()) result.parseErrors = root.errors(MAX_PARSE_ERRORS);
   return result;
 }

@@ -21,7 +21,14 @@
 import { analyzeFacts, requireGrammar, unparsableReason, type AnalyzeOptions } from './analyze';
 import { SyntaxForest, treeRoot, type OverlaySpan, type SyntaxRoot } from './forest';
 import { moveSpan, StatementCache } from './statements';
-import { applyEdit, parsePython, setTreeText, type DocumentChange, type PythonGrammar, type SyntaxTree } from './treeSitter';
+import {
+  applyEdit,
+  parsePython,
+  setTreeText,
+  type DocumentChange,
+  type PythonGrammar,
+  type SyntaxTree,
+} from './treeSitter';
 import type { PythonAnalysis } from './types';
 
 export type { DocumentChange } from './treeSitter';
@@ -47,7 +54,10 @@ export class PythonDocumentAnalyzer {
   private fault: string | undefined;
 
   /** @param text the document's current text; the grammar must already be loaded (or be passed in opts). */
-  constructor(text: string, private readonly opts: AnalyzeOptions = {}) {
+  constructor(
+    text: string,
+    private readonly opts: AnalyzeOptions = {},
+  ) {
     this.grammar = requireGrammar(opts.grammar);
     this.text = text;
   }
@@ -71,7 +81,8 @@ export class PythonDocumentAnalyzer {
     if (this.base) {
       applyEdit(this.base, change);
       // A tree whose spans all end before the change keeps its offsets: no need to tell it.
-      for (const tree of new Set(this.spans.filter((s) => s.end >= change.startIndex).map((s) => s.tree))) applyEdit(tree, change);
+      for (const tree of new Set(this.spans.filter((s) => s.end >= change.startIndex).map((s) => s.tree)))
+        applyEdit(tree, change);
       // A span the change meets grows over the new text; the next analysis re-parses that part and lays
       // its own span over it.
       this.spans = this.spans.map((s) => ({ ...s, ...moveSpan(s, change) })).filter((s) => s.end > s.start);
@@ -96,13 +107,30 @@ export class PythonDocumentAnalyzer {
     if (this.last) return this.last;
     const opts = { ...this.opts, signal: signal ?? this.opts.signal };
     const bad = unparsableReason(this.text);
-    if (bad) return { sites: [], trainingLoops: [], inferenceCalls: [], findings: [], parseErrors: [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, message: bad }] };
+    if (bad)
+      return {
+        sites: [],
+        trainingLoops: [],
+        inferenceCalls: [],
+        findings: [],
+        parseErrors: [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, message: bad }],
+      };
     let root: SyntaxRoot | undefined;
     this.lastParse = 'none';
     if (!this.base) root = this.parseWhole(opts);
     else if (!this.statements.pending) root = this.currentRoot();
     else root = (this.clean ? this.parseRegion(opts) : undefined) ?? this.parseWhole(opts);
-    if (!root && this.fault) return { sites: [], trainingLoops: [], inferenceCalls: [], findings: [], incomplete: 'fault', parseErrors: [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, message: this.fault }] };
+    if (!root && this.fault)
+      return {
+        sites: [],
+        trainingLoops: [],
+        inferenceCalls: [],
+        findings: [],
+        incomplete: 'fault',
+        parseErrors: [
+          { range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, message: this.fault },
+        ],
+      };
     if (!root) return { sites: [], trainingLoops: [], inferenceCalls: [], findings: [], incomplete: 'timeout' };
     this.last = analyzeFacts(this.statements.facts(root, this.text), opts);
     return this.last;
@@ -122,7 +150,11 @@ export class PythonDocumentAnalyzer {
     if (region.end - region.start > this.text.length / 2) return undefined;
     // A line continuation at the end would join the region to the statement after it.
     if (/\\\r?\n?$/.test(this.text.slice(Math.max(region.start, region.end - 3), region.end))) return undefined;
-    const parsed = parsePython(this.grammar, this.text, { timeoutMs: opts.timeoutMs ?? 5000, signal: opts.signal, region });
+    const parsed = parsePython(this.grammar, this.text, {
+      timeoutMs: opts.timeoutMs ?? 5000,
+      signal: opts.signal,
+      region,
+    });
     if (!parsed.tree) {
       opts.signal?.throwIfAborted();
       return undefined;
@@ -159,7 +191,11 @@ export class PythonDocumentAnalyzer {
   /** Parses the whole text, incrementally from the edited base tree when there is one. */
   private parseWhole(opts: AnalyzeOptions): SyntaxRoot | undefined {
     const old = this.base;
-    const parsed = parsePython(this.grammar, this.text, { timeoutMs: opts.timeoutMs ?? 5000, signal: opts.signal, oldTree: old });
+    const parsed = parsePython(this.grammar, this.text, {
+      timeoutMs: opts.timeoutMs ?? 5000,
+      signal: opts.signal,
+      oldTree: old,
+    });
     this.fault = parsed.tree === null && parsed.reason === 'fault' ? parsed.message : undefined;
     if (!parsed.tree) {
       opts.signal?.throwIfAborted();

@@ -105,7 +105,12 @@ function addFact(facts: StatementFacts, n: SyntaxNode, source: string, base: num
     const fnType = fn?.type;
     if (!fn || fnType === undefined || !CALLEE_TYPES.has(fnType)) return;
     const fnEnd = fn.endIndex;
-    facts.calls.push({ start: fn.startIndex - base, fnEnd: fnEnd - base, fnType: fnType as CalleeType, fnText: ownString(source.slice(fn.startIndex, fnEnd)) });
+    facts.calls.push({
+      start: fn.startIndex - base,
+      fnEnd: fnEnd - base,
+      fnType: fnType as CalleeType,
+      fnText: ownString(source.slice(fn.startIndex, fnEnd)),
+    });
   } else if (type === 'class_definition') {
     const cls = classRecord(n, base);
     if (cls) facts.classes.push(cls);
@@ -118,10 +123,18 @@ function classRecord(cls: SyntaxNode, base: number): ClassRecord | undefined {
   const name = cls.childForFieldName('name');
   const body = cls.childForFieldName('body');
   if (!name || !body) return undefined;
-  const baseTexts = bases.namedChildren.filter((b): b is SyntaxNode => b !== null && b.type !== 'keyword_argument' && b.type !== 'comment').map((b) => ownString(b.text));
+  const baseTexts = bases.namedChildren
+    .filter((b): b is SyntaxNode => b !== null && b.type !== 'keyword_argument' && b.type !== 'comment')
+    .map((b) => ownString(b.text));
   return {
-    start: cls.startIndex - base, end: cls.endIndex - base, name: ownString(name.text), nameStart: name.startIndex - base, nameEnd: name.endIndex - base,
-    bases: baseTexts, bodyStart: body.startIndex - base, bodyEnd: body.endIndex - base,
+    start: cls.startIndex - base,
+    end: cls.endIndex - base,
+    name: ownString(name.text),
+    nameStart: name.startIndex - base,
+    nameEnd: name.endIndex - base,
+    bases: baseTexts,
+    bodyStart: body.startIndex - base,
+    bodyEnd: body.endIndex - base,
   };
 }
 
@@ -143,7 +156,13 @@ function locate(root: SyntaxRoot, start: number, end: number, type: string): Syn
 export class CallFact implements Span {
   private fnNode: SyntaxNode | undefined;
   private call: SyntaxNode | undefined;
-  constructor(private readonly root: SyntaxRoot, readonly start: number, readonly fnEnd: number, readonly fnType: CalleeType, readonly fnText: string) {}
+  constructor(
+    private readonly root: SyntaxRoot,
+    readonly start: number,
+    readonly fnEnd: number,
+    readonly fnType: CalleeType,
+    readonly fnText: string,
+  ) {}
   /** The callee node. */
   get fn(): SyntaxNode {
     this.fnNode ??= locate(this.root, this.start, this.fnEnd, this.fnType);
@@ -168,7 +187,11 @@ export class ClassFact implements Span {
   readonly body: Span;
   private readonly nameSpan: Span;
   private node: SyntaxNode | undefined;
-  constructor(private readonly root: SyntaxRoot, rec: ClassRecord, shift: number) {
+  constructor(
+    private readonly root: SyntaxRoot,
+    rec: ClassRecord,
+    shift: number,
+  ) {
     this.start = rec.start + shift;
     this.end = rec.end + shift;
     this.name = rec.name;
@@ -203,7 +226,8 @@ export function fileFacts(source: string, root: SyntaxRoot, statements: Iterable
   for (const { start, facts: st } of statements) {
     addBindings(facts.imports, st.imports);
     for (const c of st.classes) facts.classes.push(new ClassFact(root, c, start));
-    for (const c of st.calls) facts.calls.push(new CallFact(root, c.start + start, c.fnEnd + start, c.fnType, c.fnText));
+    for (const c of st.calls)
+      facts.calls.push(new CallFact(root, c.start + start, c.fnEnd + start, c.fnType, c.fnText));
   }
   return facts;
 }
@@ -212,7 +236,11 @@ export function fileFacts(source: string, root: SyntaxRoot, statements: Iterable
 export function extractFacts(root: SyntaxNode, source: string): FileFacts {
   const children = root.children.filter((c): c is SyntaxNode => c !== null);
   const facts = allStatementFacts(root, children, source);
-  return fileFacts(source, treeRoot(root), children.map((c, i) => ({ start: c.startIndex, facts: facts[i] ?? emptyStatementFacts() })));
+  return fileFacts(
+    source,
+    treeRoot(root),
+    children.map((c, i) => ({ start: c.startIndex, facts: facts[i] ?? emptyStatementFacts() })),
+  );
 }
 
 /** One argument of a call. */
@@ -254,16 +282,22 @@ export function literalValue(node: SyntaxNode): ArgValue {
       const n = Number(node.text.replace(/_/g, ''));
       return Number.isFinite(n) ? n : { expr: node.text };
     }
-    case 'float': return Number(node.text.replace(/_/g, ''));
-    case 'true': return true;
-    case 'false': return false;
-    case 'none': return null;
-    case 'string': return stringValue(node) ?? { expr: node.text };
+    case 'float':
+      return Number(node.text.replace(/_/g, ''));
+    case 'true':
+      return true;
+    case 'false':
+      return false;
+    case 'none':
+      return null;
+    case 'string':
+      return stringValue(node) ?? { expr: node.text };
     case 'unary_operator': {
       const v = node.text.startsWith('-') && node.namedChildren[0] ? literalValue(node.namedChildren[0]) : undefined;
       return typeof v === 'number' ? -v : { expr: node.text };
     }
-    default: return { expr: node.text };
+    default:
+      return { expr: node.text };
   }
 }
 

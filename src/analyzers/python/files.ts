@@ -10,7 +10,10 @@ import type { PythonAnalysis } from './types';
 import { resolverFor } from './workspaceIndex';
 
 /** Options that can cross a worker boundary (no functions, no signal). */
-export type FileAnalyzeOptions = Pick<AnalyzeOptions, 'timeoutMs' | 'prefilter' | 'torchVersion' | 'longTrainingEpochs' | 'severity'> & {
+export type FileAnalyzeOptions = Pick<
+  AnalyzeOptions,
+  'timeoutMs' | 'prefilter' | 'torchVersion' | 'longTrainingEpochs' | 'severity'
+> & {
   /** Workspace folders: model classes imported from other files under the file's folder are resolved. */
   workspaceRoots?: string[];
   /** Files larger than this are reported and not analyzed (default `PYTHON_LIMITS.maxBytes`, 2 MiB). */
@@ -25,7 +28,6 @@ export interface FileAnalysis {
   error?: string;
 }
 
-
 /** Reads and analyzes one file; errors (unreadable, too large, parser failure) are returned, not thrown. */
 export async function analyzeFile(file: string, opts: FileAnalyzeOptions = {}): Promise<FileAnalysis> {
   try {
@@ -39,7 +41,11 @@ export async function analyzeFile(file: string, opts: FileAnalyzeOptions = {}): 
     } finally {
       await handle.close();
     }
-    return withSkip(file, size, analyzePython(source, { ...opts, file, workspace: resolverFor(file, opts.workspaceRoots) }));
+    return withSkip(
+      file,
+      size,
+      analyzePython(source, { ...opts, file, workspace: resolverFor(file, opts.workspaceRoots) }),
+    );
   } catch (err) {
     return { file, bytes: 0, error: (err as Error).message };
   }
@@ -75,7 +81,11 @@ export function analyzeFileSync(file: string, opts: FileAnalyzeOptions = {}): Fi
     } finally {
       closeSync(fd);
     }
-    return withSkip(file, size, analyzePython(source, { ...opts, file, workspace: resolverFor(file, opts.workspaceRoots) }));
+    return withSkip(
+      file,
+      size,
+      analyzePython(source, { ...opts, file, workspace: resolverFor(file, opts.workspaceRoots) }),
+    );
   } catch (err) {
     return { file, bytes: 0, error: (err as Error).message };
   }

@@ -68,7 +68,8 @@ export interface OverlaySpan {
 }
 
 function* spanChildren(span: OverlaySpan): Iterable<SyntaxNode> {
-  for (const c of namedChildrenOf(span.tree.rootNode)) if (c.startIndex >= span.start && c.startIndex < span.end) yield c;
+  for (const c of namedChildrenOf(span.tree.rootNode))
+    if (c.startIndex >= span.start && c.startIndex < span.end) yield c;
 }
 
 /**
@@ -78,7 +79,10 @@ function* spanChildren(span: OverlaySpan): Iterable<SyntaxNode> {
  */
 export class SyntaxForest implements SyntaxRoot {
   /** @param spans sorted, non-overlapping */
-  constructor(private readonly base: SyntaxTree, private readonly spans: readonly OverlaySpan[]) {}
+  constructor(
+    private readonly base: SyntaxTree,
+    private readonly spans: readonly OverlaySpan[],
+  ) {}
 
   private spanAt(index: number): OverlaySpan | undefined {
     let lo = 0;

@@ -114,7 +114,11 @@ function leadingIdentifier(text: string): string {
  * Resolves a bare name that may come from `from m import *`, given a predicate that says whether a
  * qualified name is something the analyzer knows (so unknown names stay unresolved).
  */
-export function resolveWildcard(table: ImportTable, name: string, known: (qualified: string) => boolean): string | undefined {
+export function resolveWildcard(
+  table: ImportTable,
+  name: string,
+  known: (qualified: string) => boolean,
+): string | undefined {
   for (const mod of table.wildcards) {
     const q = `${mod}.${name}`;
     if (known(q)) return q;

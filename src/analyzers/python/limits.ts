@@ -102,7 +102,8 @@ export function limitReason(src: string, limits: Readonly<PythonLimits> = PYTHON
   while (s.i < src.length) {
     if (lineStart && s.brackets === 0) {
       indentLine(s);
-      if (s.indents.length - 1 > limits.maxIndentDepth) return `${SKIPPED} blocks are nested deeper than ${limits.maxIndentDepth} levels (CPython refuses such a file too).`;
+      if (s.indents.length - 1 > limits.maxIndentDepth)
+        return `${SKIPPED} blocks are nested deeper than ${limits.maxIndentDepth} levels (CPython refuses such a file too).`;
     }
     lineStart = false;
     const c = src.charCodeAt(s.i);
@@ -112,7 +113,8 @@ export function limitReason(src: string, limits: Readonly<PythonLimits> = PYTHON
       continue;
     }
     if (c === SPACE || c === TAB || c === CR) s.i++;
-    else if (c === BACKSLASH) s.i += 2; // a line continuation: the next line is not a new logical line
+    else if (c === BACKSLASH)
+      s.i += 2; // a line continuation: the next line is not a new logical line
     else if (c === HASH) while (s.i < src.length && src.charCodeAt(s.i) !== LF) s.i++;
     else if (c === 34 || c === 39) {
       s.tokens++;
@@ -126,11 +128,13 @@ export function limitReason(src: string, limits: Readonly<PythonLimits> = PYTHON
     } else {
       s.tokens++;
       if (c === 40 || c === 91 || c === 123) {
-        if (++s.brackets > limits.maxBracketDepth) return `${SKIPPED} brackets are nested deeper than ${limits.maxBracketDepth} levels (CPython refuses such a file too).`;
+        if (++s.brackets > limits.maxBracketDepth)
+          return `${SKIPPED} brackets are nested deeper than ${limits.maxBracketDepth} levels (CPython refuses such a file too).`;
       } else if ((c === 41 || c === 93 || c === 125) && s.brackets > 0) s.brackets--;
       s.i++;
     }
-    if (s.tokens > limits.maxTokens) return `${SKIPPED} more than ${limits.maxTokens.toLocaleString('en-US')} tokens, over the limit for one Python file.`;
+    if (s.tokens > limits.maxTokens)
+      return `${SKIPPED} more than ${limits.maxTokens.toLocaleString('en-US')} tokens, over the limit for one Python file.`;
   }
   return undefined;
 }

@@ -59,7 +59,6 @@ function fileOptions(opts: WorkspaceAnalyzeOptions): FileAnalyzeOptions {
   return { timeoutMs, prefilter, torchVersion, longTrainingEpochs, severity, maxBytes, workspaceRoots };
 }
 
-
 /** Small batches keep every worker busy to the end even when file sizes vary a lot. */
 const BATCH = 4;
 
@@ -106,7 +105,11 @@ export class PythonAnalyzerPool {
   }
 
   /** Analyzes files on the workers; results come back in input order. */
-  async analyze(files: string[], signal?: AbortSignal, onProgress?: (done: number, total: number) => void): Promise<FileAnalysis[]> {
+  async analyze(
+    files: string[],
+    signal?: AbortSignal,
+    onProgress?: (done: number, total: number) => void,
+  ): Promise<FileAnalysis[]> {
     await this.ready();
     const results = new Map<string, FileAnalysis>();
     const batches: string[][] = [];

@@ -32,7 +32,11 @@ function regionKinds(facts: FileFacts, header: string): { noGrad: boolean; autoc
     if (!q) continue;
     if (NO_GRAD.has(q)) out.noGrad = true;
     else if (AUTOCAST.has(q)) out.autocast = true;
-    else if (q === 'torch.set_grad_enabled' && /^\s*\(\s*(?:mode\s*=\s*)?False\s*\)/.test(header.slice((m.index ?? 0) + m[0].length - 1))) out.noGrad = true;
+    else if (
+      q === 'torch.set_grad_enabled' &&
+      /^\s*\(\s*(?:mode\s*=\s*)?False\s*\)/.test(header.slice((m.index ?? 0) + m[0].length - 1))
+    )
+      out.noGrad = true;
   }
   return out;
 }

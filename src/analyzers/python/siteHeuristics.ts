@@ -5,7 +5,14 @@
  * `torch.load` calls whose result is a checkpoint rather than a model.
  */
 import { readArgs, type CallFact, type FileFacts, type Span } from './extract';
-import { BARE_LAYER_ASSIGNMENT, CALL_ASSIGNMENT, matchCallee, modelUses, namesFramework, usageTrigger } from './frameworks';
+import {
+  BARE_LAYER_ASSIGNMENT,
+  CALL_ASSIGNMENT,
+  matchCallee,
+  modelUses,
+  namesFramework,
+  usageTrigger,
+} from './frameworks';
 import { resolveDotted } from './imports';
 import { argRecord, assignmentOf, bindSite, emptyContext, type SiteTable } from './sites';
 import { nodeRange, type SyntaxNode } from './treeSitter';
@@ -25,7 +32,8 @@ export function calleeAliases(facts: FileFacts): Map<string, string> {
   return out;
 }
 
-const LAYER = /^torch\.nn\.(?:modules\.\w+\.)?(Sequential|Linear|Bilinear|Conv[123]d|LSTM|GRU|RNN|Transformer|TransformerEncoder|TransformerDecoder|MultiheadAttention|Embedding)$/;
+const LAYER =
+  /^torch\.nn\.(?:modules\.\w+\.)?(Sequential|Linear|Bilinear|Conv[123]d|LSTM|GRU|RNN|Transformer|TransformerEncoder|TransformerDecoder|MultiheadAttention|Embedding)$/;
 
 /** True when an offset lies inside the body of one of the file's model classes. */
 function insideModelClass(facts: FileFacts, table: SiteTable, offset: number): boolean {
@@ -33,15 +41,26 @@ function insideModelClass(facts: FileFacts, table: SiteTable, offset: number): b
 }
 
 /** A bare `nn.Sequential(...)` / `nn.Linear(...)` bound to a variable outside any model class: the model itself. */
-export function layerSite(facts: FileFacts, call: CallFact, q: string | undefined, table: SiteTable): ModelSite | undefined {
+export function layerSite(
+  facts: FileFacts,
+  call: CallFact,
+  q: string | undefined,
+  table: SiteTable,
+): ModelSite | undefined {
   const layer = q?.startsWith('torch.nn.') ? LAYER.exec(q)?.[1] : undefined;
   if (!layer || !q || insideModelClass(facts, table, call.start)) return undefined;
   const a = assignmentOf(call.node);
   // The same form the byte prefilter looks for: `name = nn.Sequential(...)`.
   if (!a || !new RegExp(BARE_LAYER_ASSIGNMENT.source).test(a.node.text)) return undefined;
   const site: ModelSite = {
-    range: nodeRange(call.node), framework: 'torch', kind: 'create', modelId: layer, args: argRecord(readArgs(call.node)), callee: q,
-    boundTo: [], context: emptyContext(),
+    range: nodeRange(call.node),
+    framework: 'torch',
+    kind: 'create',
+    modelId: layer,
+    args: argRecord(readArgs(call.node)),
+    callee: q,
+    boundTo: [],
+    context: emptyContext(),
   };
   const params = staticParams(call.node.text);
   if (params !== undefined && params > 0) site.params = params;
@@ -55,30 +74,52 @@ const PRETRAINED_MODEL = /(?:Model|For[A-Z]\w*|Pipeline|LM)$/;
  * `X.load_from_checkpoint(...)` (Lightning) and `X.from_pretrained(...)` of a class named like a model,
  * from a library the analyzer has no table for (PEFT, SetFit, Optimum, a local subclass).
  */
-export function genericSite(facts: FileFacts, call: CallFact, q: string | undefined, table: SiteTable): ModelSite | undefined {
-  if (call.fnType !== 'attribute' || !(call.fnText.endsWith('_pretrained') || call.fnText.endsWith('_checkpoint'))) return undefined;
+export function genericSite(
+  facts: FileFacts,
+  call: CallFact,
+  q: string | undefined,
+  table: SiteTable,
+): ModelSite | undefined {
+  if (call.fnType !== 'attribute' || !(call.fnText.endsWith('_pretrained') || call.fnText.endsWith('_checkpoint')))
+    return undefined;
   const m = /^([\w.]*?)([A-Za-z_]\w*)\s*\.\s*(from_pretrained|load_from_checkpoint)$/.exec(call.fnText);
   const cls = m?.[2];
   if (!m || !cls || !/^[A-Z]/.test(cls)) return undefined;
   const lightning = m[3] === 'load_from_checkpoint';
-  if (!lightning && (!PRETRAINED_MODEL.test(cls) || /^(?:transformers|diffusers|sentence_transformers)\./.test(q ?? ''))) return undefined;
+  if (
+    !lightning &&
+    (!PRETRAINED_MODEL.test(cls) || /^(?:transformers|diffusers|sentence_transformers)\./.test(q ?? ''))
+  )
+    return undefined;
   if (insideModelClass(facts, table, call.start) && !assignmentOf(call.node)) return undefined;
   const args = readArgs(call.node);
-  const first = args.positional[0]?.value ?? args.keyword.get('pretrained_model_name_or_path')?.value ?? args.keyword.get('checkpoint_path')?.value;
+  const first =
+    args.positional[0]?.value ??
+    args.keyword.get('pretrained_model_name_or_path')?.value ??
+    args.keyword.get('checkpoint_path')?.value;
   const site: ModelSite = {
-    range: nodeRange(call.node), framework: lightning ? 'torch' : cls.endsWith('Pipeline') ? 'diffusers' : 'transformers',
-    kind: 'load', modelId: typeof first === 'string' ? first : cls, args: argRecord(args), callee: q ?? call.fnText, boundTo: [], context: emptyContext(),
+    range: nodeRange(call.node),
+    framework: lightning ? 'torch' : cls.endsWith('Pipeline') ? 'diffusers' : 'transformers',
+    kind: 'load',
+    modelId: typeof first === 'string' ? first : cls,
+    args: argRecord(args),
+    callee: q ?? call.fnText,
+    boundTo: [],
+    context: emptyContext(),
     confidence: 'medium',
   };
   return site;
 }
 
 /** Callees that are never models: their instances are data, metrics, losses, optimizers or helpers. */
-const NOT_MODEL_NAME = /(?:Loss|Metric|Accuracy|Score|Tensor|Dataset|Loader|Sampler|Criterion|Optimizer|Scheduler|Trainer|Tokenizer|Processor|Config|Args|Arguments|Parser|Writer|Logger|Meter|Dict|List|Path|Error|Weights|Input)$/;
+const NOT_MODEL_NAME =
+  /(?:Loss|Metric|Accuracy|Score|Tensor|Dataset|Loader|Sampler|Criterion|Optimizer|Scheduler|Trainer|Tokenizer|Processor|Config|Args|Arguments|Parser|Writer|Logger|Meter|Dict|List|Path|Error|Weights|Input)$/;
 /** Libraries whose unknown callees are not models (the model builders among them are matched by name). */
-const NOT_MODEL_LIB = /^(?:torch|tensorflow|keras|numpy|transformers|diffusers|sentence_transformers|timm|torchvision|os|sys|re|json|math|random|time|logging|argparse|pathlib|collections|itertools|functools|typing|dataclasses|PIL|cv2|pandas|sklearn|scipy|matplotlib|datasets|evaluate|accelerate|tqdm|wandb|omegaconf|hydra|onnx|onnxruntime|inspect|copy|glob|shutil|subprocess|pickle|io|contextlib|warnings|math|statistics|string|textwrap|yaml|requests|urllib)(?:\.|$)/;
+const NOT_MODEL_LIB =
+  /^(?:torch|tensorflow|keras|numpy|transformers|diffusers|sentence_transformers|timm|torchvision|os|sys|re|json|math|random|time|logging|argparse|pathlib|collections|itertools|functools|typing|dataclasses|PIL|cv2|pandas|sklearn|scipy|matplotlib|datasets|evaluate|accelerate|tqdm|wandb|omegaconf|hydra|onnx|onnxruntime|inspect|copy|glob|shutil|subprocess|pickle|io|contextlib|warnings|math|statistics|string|textwrap|yaml|requests|urllib)(?:\.|$)/;
 /** Lowercase callees named like a function (a verb first), as opposed to a lowercase class name. */
-const FACTORY_VERB = /^(?:create|build|make|get|load|init|setup|prepare|instantiate|construct|new|convert|wrap|to|from|super)(?:_|$)/;
+const FACTORY_VERB =
+  /^(?:create|build|make|get|load|init|setup|prepare|instantiate|construct|new|convert|wrap|to|from|super)(?:_|$)/;
 /** A call that may build a model, with the variable it is bound to. */
 interface Candidate {
   call: CallFact;
@@ -104,8 +145,10 @@ export function usageSites(facts: FileFacts, table: SiteTable, file?: string, wo
     const text = call.fnText;
     const name = call.fnType === 'subscript' ? text : text.slice(text.lastIndexOf('.') + 1).trim();
     // Most calls are of functions: a lowercase callee is a candidate only as an undotted imported name.
-    if (call.fnType !== 'subscript' && !/^[A-Z]/.test(name) && (text.includes('.') || !facts.imports.names.has(text))) continue;
-    const q = call.fnType === 'subscript' ? undefined : table.qualified.get(call) ?? resolveDotted(facts.imports, text);
+    if (call.fnType !== 'subscript' && !/^[A-Z]/.test(name) && (text.includes('.') || !facts.imports.names.has(text)))
+      continue;
+    const q =
+      call.fnType === 'subscript' ? undefined : (table.qualified.get(call) ?? resolveDotted(facts.imports, text));
     if (!isCandidate(ctx, call, name, q)) continue;
     const left = callAssignment(call);
     // A candidate is bound as `name = callee(...)` (the form the byte prefilter looks for) or returned by a factory.
@@ -142,14 +185,21 @@ class UsageContext {
   readonly callAt = new Map<number, CallFact>();
   readonly modelBodies: Span[];
 
-  constructor(readonly facts: FileFacts, readonly table: SiteTable, readonly file: string | undefined, readonly workspace: WorkspaceResolver | undefined) {
+  constructor(
+    readonly facts: FileFacts,
+    readonly table: SiteTable,
+    readonly file: string | undefined,
+    readonly workspace: WorkspaceResolver | undefined,
+  ) {
     if (table.byCall.size > 0) for (const c of facts.calls) if (table.byCall.has(c.start)) this.callAt.set(c.start, c);
     this.modelBodies = facts.classes.filter((c) => table.modelClasses.has(c.name)).map((c) => c.body);
   }
 
   /** Names of the functions the file defines. */
   get defined(): Set<string> {
-    this.definedNames ??= new Set([...this.facts.source.matchAll(/^[ \t]*(?:async[ \t]+)?def[ \t]+(\w+)/gm)].map((m) => m[1] ?? ''));
+    this.definedNames ??= new Set(
+      [...this.facts.source.matchAll(/^[ \t]*(?:async[ \t]+)?def[ \t]+(\w+)/gm)].map((m) => m[1] ?? ''),
+    );
     return this.definedNames;
   }
 
@@ -208,13 +258,23 @@ function push(map: Map<string, number[]>, key: string | undefined, at: number): 
 /** `model = get_peft_model(model, config)`: a function of an existing model returns that model, wrapped. */
 function wrappedSite(table: SiteTable, c: Candidate): number | undefined {
   if (!/^[a-z_]/.test(c.name)) return undefined;
-  return readArgs(c.call.node).positional.map((p) => table.bindings.get(p.node.text)).find((i) => i !== undefined);
+  return readArgs(c.call.node)
+    .positional.map((p) => table.bindings.get(p.node.text))
+    .find((i) => i !== undefined);
 }
 
 function addUsageSite(table: SiteTable, c: Candidate, file?: string): void {
   const site: ModelSite = {
-    file, range: nodeRange(c.call.node), framework: 'torch', kind: 'create', modelId: c.name.replace(/\[[\s\S]*$/, ''),
-    args: argRecord(readArgs(c.call.node)), callee: c.q ?? c.call.fnText, boundTo: [], context: emptyContext(), confidence: 'medium',
+    file,
+    range: nodeRange(c.call.node),
+    framework: 'torch',
+    kind: 'create',
+    modelId: c.name.replace(/\[[\s\S]*$/, ''),
+    args: argRecord(readArgs(c.call.node)),
+    callee: c.q ?? c.call.fnText,
+    boundTo: [],
+    context: emptyContext(),
+    confidence: 'medium',
   };
   table.byCall.set(c.call.start, table.sites.length);
   table.sites.push(site);
@@ -234,7 +294,8 @@ function isCandidate(ctx: UsageContext, call: CallFact, name: string, q: string 
     if (NOT_MODEL_NAME.test(name) || (q && NOT_MODEL_LIB.test(q)) || ctx.defined.has(name)) return false;
   } else {
     // A verb-named function (`create_classifier`, `build_model`) is a factory: its site is inside it.
-    if (!q || !q.includes('.') || NOT_MODEL_LIB.test(q) || ctx.defined.has(name) || FACTORY_VERB.test(name)) return false;
+    if (!q || !q.includes('.') || NOT_MODEL_LIB.test(q) || ctx.defined.has(name) || FACTORY_VERB.test(name))
+      return false;
     if (ctx.workspace?.isFunction?.(ctx.file, q) === true) return false;
   }
   const start = call.start;
@@ -285,7 +346,8 @@ function returnedAsModel(ctx: UsageContext, c: Candidate): boolean {
   const body = fn?.childForFieldName('body')?.text;
   if (!fn || !fname || !body) return false;
   const direct = c.call.node.parent?.type === 'return_statement';
-  if (!direct && !(c.left && new RegExp(`\\breturn\\s+${c.left.replace(/\./g, '\\.')}\\s*$`, 'm').test(body))) return false;
+  if (!direct && !(c.left && new RegExp(`\\breturn\\s+${c.left.replace(/\./g, '\\.')}\\s*$`, 'm').test(body)))
+    return false;
   return ctx.callsNamed(fname).some((k) => {
     if (k.start === c.call.start) return false;
     const left = callAssignment(k);
@@ -294,7 +356,8 @@ function returnedAsModel(ctx: UsageContext, c: Candidate): boolean {
 }
 
 /** Uses that make a loaded object a checkpoint or plain tensors rather than a model. */
-const CHECKPOINT_USE = /^\s*(?:\[|\.\s*(?:get|keys|items|values|pop|update|shape|size|t|numpy|float|long|view|reshape|unsqueeze|squeeze|mm|norm)\b)/;
+const CHECKPOINT_USE =
+  /^\s*(?:\[|\.\s*(?:get|keys|items|values|pop|update|shape|size|t|numpy|float|long|view|reshape|unsqueeze|squeeze|mm|norm)\b)/;
 const CHECKPOINT_NAME = /state|ckpt|checkpoint|weight|param|^sd$|dict|feat|label|emb|data|meta|stat|opt|vocab|^obj$/i;
 /** Entry points of hub repositories that return helpers, not models (weights, transforms, tokenizers). */
 const HUB_HELPER = /^(?:get_|load_|list|help|download)|transform|tokenizer|processor|utils?$/i;
@@ -335,8 +398,12 @@ function loadVerdict(facts: FileFacts, node: SyntaxNode): 'checkpoint' | 'high' 
   let cur = node;
   while (cur.parent?.type === 'parenthesized_expression') cur = cur.parent;
   const parent = cur.parent;
-  if (!parent || parent.type === 'subscript' || parent.type === 'argument_list' || parent.type === 'keyword_argument') return 'checkpoint';
-  if (parent.type === 'attribute' && /^(?:eval|to|cuda|cpu|half|float)$/.test(parent.childForFieldName('attribute')?.text ?? '')) {
+  if (!parent || parent.type === 'subscript' || parent.type === 'argument_list' || parent.type === 'keyword_argument')
+    return 'checkpoint';
+  if (
+    parent.type === 'attribute' &&
+    /^(?:eval|to|cuda|cpu|half|float)$/.test(parent.childForFieldName('attribute')?.text ?? '')
+  ) {
     return parent.childForFieldName('attribute')?.text === 'eval' ? 'high' : 'low';
   }
   if (parent.type === 'return_statement') return 'low';

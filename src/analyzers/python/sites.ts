@@ -34,7 +34,8 @@ export function resolveCallee(facts: FileFacts, call: CallFact): string | undefi
   if (call.fnType === 'identifier' || call.fnType === 'attribute') {
     const q = resolveDotted(facts.imports, call.fnText);
     if (q) return q;
-    if (call.fnType === 'identifier' && facts.imports.wildcards.length) return resolveWildcard(facts.imports, call.fnText, isKnownName);
+    if (call.fnType === 'identifier' && facts.imports.wildcards.length)
+      return resolveWildcard(facts.imports, call.fnText, isKnownName);
   }
   return undefined;
 }
@@ -42,18 +43,29 @@ export function resolveCallee(facts: FileFacts, call: CallFact): string | undefi
 /** Finds every model site and binding in a file. */
 export function collectSites(facts: FileFacts, file?: string, workspace?: WorkspaceResolver): SiteTable {
   const table: SiteTable = {
-    sites: [], byCall: new Map(), bindings: new Map(), qualified: new Map(), qualifiedAt: new Map(), userClasses: new Map(),
-    modelClasses: new Map(), constant: constantReader(facts.source),
+    sites: [],
+    byCall: new Map(),
+    bindings: new Map(),
+    qualified: new Map(),
+    qualifiedAt: new Map(),
+    userClasses: new Map(),
+    modelClasses: new Map(),
+    constant: constantReader(facts.source),
   };
   collectClasses(facts, table, file, workspace);
   const aliases = calleeAliases(facts);
   // A file calls the same few callees (`torch.tensor`, `len`) many times: resolve each text once.
   const matches = new Map<string, CalleeMatch | undefined>();
-  const resolved = { identifier: new Map<string, string | undefined>(), attribute: new Map<string, string | undefined>(), subscript: new Map<string, string | undefined>() };
+  const resolved = {
+    identifier: new Map<string, string | undefined>(),
+    attribute: new Map<string, string | undefined>(),
+    subscript: new Map<string, string | undefined>(),
+  };
   for (const call of facts.calls) {
     const memo = resolved[call.fnType];
     let q = memo.get(call.fnText);
-    if (q === undefined && !memo.has(call.fnText)) memo.set(call.fnText, (q = resolveCallee(facts, call) ?? aliases.get(call.fnText)));
+    if (q === undefined && !memo.has(call.fnText))
+      memo.set(call.fnText, (q = resolveCallee(facts, call) ?? aliases.get(call.fnText)));
     if (q) {
       table.qualified.set(call, q);
       table.qualifiedAt.set(call.start, q);
@@ -64,8 +76,12 @@ export function collectSites(facts: FileFacts, file?: string, workspace?: Worksp
       if (match === undefined && !matches.has(q)) matches.set(q, (match = matchCallee(q)));
     }
     if (match && isContainerPart(facts, call, match, table)) continue;
-    const site = match && q ? buildSite(call, q, match, readArgs(call.node))
-      : siteFromSpecialCall(facts, call, table, q) ?? layerSite(facts, call, q, table) ?? genericSite(facts, call, q, table);
+    const site =
+      match && q
+        ? buildSite(call, q, match, readArgs(call.node))
+        : (siteFromSpecialCall(facts, call, table, q) ??
+          layerSite(facts, call, q, table) ??
+          genericSite(facts, call, q, table));
     if (!site) continue;
     site.file = file;
     site.confidence ??= 'high';
@@ -79,12 +95,17 @@ export function collectSites(facts: FileFacts, file?: string, workspace?: Worksp
 }
 
 /** Imports of well-known libraries: never a workspace file, so not looked up there. */
-const LIBRARY_ROOT = /^(?:torch|torchvision|tensorflow|keras|numpy|transformers|diffusers|sentence_transformers|timm|os|sys|json|math|typing|collections|PIL|cv2|pandas|sklearn|scipy|matplotlib|datasets|accelerate|tqdm)\./;
+const LIBRARY_ROOT =
+  /^(?:torch|torchvision|tensorflow|keras|numpy|transformers|diffusers|sentence_transformers|timm|os|sys|json|math|typing|collections|PIL|cv2|pandas|sklearn|scipy|matplotlib|datasets|accelerate|tqdm)\./;
 
 /** A Keras `Sequential` / `Model` container built inside a model's constructor: a part of that model. */
 function isContainerPart(facts: FileFacts, call: CallFact, match: CalleeMatch, table: SiteTable): boolean {
-  return match.framework === 'keras' && 'fixed' in match.id && (match.id.fixed === 'Sequential' || match.id.fixed === 'Model')
-    && isModelPart(call.node, facts, table.modelClasses);
+  return (
+    match.framework === 'keras' &&
+    'fixed' in match.id &&
+    (match.id.fixed === 'Sequential' || match.id.fixed === 'Model') &&
+    isModelPart(call.node, facts, table.modelClasses)
+  );
 }
 
 /** Model classes of the file (`class Net(nn.Module)`, Keras models, subclasses of either) and imported ones. */
@@ -95,12 +116,23 @@ function collectClasses(facts: FileFacts, table: SiteTable, file?: string, works
     const info = own.get(c.name);
     if (!info || table.userClasses.has(c.name)) continue;
     const body = facts.source.slice(c.body.start, c.body.end);
-    const linear = count(body, /\b(?:Linear|MultiheadAttention|TransformerEncoderLayer|TransformerDecoderLayer|LSTM|GRU)\s*\(/g);
+    const linear = count(
+      body,
+      /\b(?:Linear|MultiheadAttention|TransformerEncoderLayer|TransformerDecoderLayer|LSTM|GRU)\s*\(/g,
+    );
     const conv = count(body, /\bConv(?:Transpose)?[123]d\s*\(/g);
     table.userClasses.set(c.name, { site: table.sites.length, linearHeavy: linear > 0 && linear >= conv });
     const site: ModelSite = {
-      file, range: nodeRange(c.nameNode), framework: info.framework, kind: 'define', modelId: c.name, args: {}, callee: c.name,
-      boundTo: [], context: emptyContext(), confidence: 'high',
+      file,
+      range: nodeRange(c.nameNode),
+      framework: info.framework,
+      kind: 'define',
+      modelId: c.name,
+      args: {},
+      callee: c.name,
+      boundTo: [],
+      context: emptyContext(),
+      confidence: 'high',
     };
     if (info.params !== undefined) site.params = info.params;
     table.sites.push(site);
@@ -108,7 +140,9 @@ function collectClasses(facts: FileFacts, table: SiteTable, file?: string, works
   table.modelClasses = own;
   if (!resolveImported) return;
   // Only names the file calls (or loads from) can yield a site: resolve those, not every import.
-  const called = new Set(facts.calls.map((c) => c.fnText.replace(/\s*\.\s*(?:from_pretrained|load_from_checkpoint)$/, '')));
+  const called = new Set(
+    facts.calls.map((c) => c.fnText.replace(/\s*\.\s*(?:from_pretrained|load_from_checkpoint)$/, '')),
+  );
   for (const [local, q] of facts.imports.names) {
     if (!called.has(local) || own.has(local) || matchCallee(q) || LIBRARY_ROOT.test(q)) continue;
     const info = resolveImported(q);
@@ -129,17 +163,31 @@ export function emptyContext(): ModelSite['context'] {
  * `models.__dict__[arch]()`, instantiations of model classes (of the file or imported from the workspace)
  * outside the constructors of enclosing models, and their `from_pretrained` / `load_from_checkpoint`.
  */
-function siteFromSpecialCall(facts: FileFacts, call: CallFact, table: SiteTable, q: string | undefined): ModelSite | undefined {
+function siteFromSpecialCall(
+  facts: FileFacts,
+  call: CallFact,
+  table: SiteTable,
+  q: string | undefined,
+): ModelSite | undefined {
   if (call.fnType === 'subscript') return registrySite(facts, call);
   if (table.modelClasses.size === 0) return undefined;
-  const loader = call.fnText.endsWith('_pretrained') || call.fnText.endsWith('_checkpoint') ? /^(.+?)\s*\.\s*(from_pretrained|load_from_checkpoint)$/.exec(call.fnText) : null;
-  const name = loader ? loader[1] ?? '' : call.fnText;
+  const loader =
+    call.fnText.endsWith('_pretrained') || call.fnText.endsWith('_checkpoint')
+      ? /^(.+?)\s*\.\s*(from_pretrained|load_from_checkpoint)$/.exec(call.fnText)
+      : null;
+  const name = loader ? (loader[1] ?? '') : call.fnText;
   const cls = table.modelClasses.get(name);
   if (!cls || (!loader && !cls.weights) || isModelPart(call.node, facts, table.modelClasses)) return undefined;
   const args = readArgs(call.node);
   const site: ModelSite = {
-    range: nodeRange(call.node), framework: cls.framework, kind: loader ? 'load' : 'create', modelId: cls.name, args: argRecord(args),
-    callee: q ?? call.fnText, boundTo: [], context: emptyContext(),
+    range: nodeRange(call.node),
+    framework: cls.framework,
+    kind: loader ? 'load' : 'create',
+    modelId: cls.name,
+    args: argRecord(args),
+    callee: q ?? call.fnText,
+    boundTo: [],
+    context: emptyContext(),
   };
   if (cls.params !== undefined && !loader) site.params = cls.params;
   return site;
@@ -153,8 +201,18 @@ function registrySite(facts: FileFacts, call: CallFact): ModelSite | undefined {
   const key = m?.[2]?.trim() ?? '';
   const literal = /^(['"])([A-Za-z0-9_]+)\1$/.exec(key);
   const torchvision = owner === 'torchvision.models';
-  const match: CalleeMatch = { framework: torchvision ? 'torchvision' : 'torch', kind: 'create', id: { fixed: literal?.[2] ?? '' }, pretrainedDefault: false };
-  const site = buildSite(call, torchvision ? 'torchvision.models.__dict__' : `${owner}.__dict__`, match, readArgs(call.node));
+  const match: CalleeMatch = {
+    framework: torchvision ? 'torchvision' : 'torch',
+    kind: 'create',
+    id: { fixed: literal?.[2] ?? '' },
+    pretrainedDefault: false,
+  };
+  const site = buildSite(
+    call,
+    torchvision ? 'torchvision.models.__dict__' : `${owner}.__dict__`,
+    match,
+    readArgs(call.node),
+  );
   if (!literal) {
     delete site.modelId;
     site.args.arch = { expr: key };
@@ -166,14 +224,22 @@ function registrySite(facts: FileFacts, call: CallFact): ModelSite | undefined {
 /** Statically known arguments as a record. */
 export function argRecord(args: Args): Record<string, ArgValue> {
   const out: Record<string, ArgValue> = {};
-  args.positional.forEach((a, i) => { out[String(i)] = a.value; });
+  args.positional.forEach((a, i) => {
+    out[String(i)] = a.value;
+  });
   for (const [k, a] of args.keyword) out[k] = a.value;
   return out;
 }
 
 export function buildSite(call: CallFact, q: string, match: CalleeMatch, args: Args): ModelSite {
   const site: ModelSite = {
-    range: nodeRange(call.node), framework: match.framework, kind: match.kind, args: argRecord(args), callee: q, boundTo: [], context: emptyContext(),
+    range: nodeRange(call.node),
+    framework: match.framework,
+    kind: match.kind,
+    args: argRecord(args),
+    callee: q,
+    boundTo: [],
+    context: emptyContext(),
   };
   let id: string | undefined;
   if ('fixed' in match.id) id = match.id.fixed;
@@ -222,7 +288,12 @@ export function assignmentOf(node: SyntaxNode): { left: string; node: SyntaxNode
   for (let i = 0; i < 64; i++) {
     const parent = cur.parent;
     if (!parent) return undefined;
-    if (parent.type === 'attribute' && parent.parent?.type === 'call' && parent.childForFieldName('object')?.equals(cur)) cur = parent.parent;
+    if (
+      parent.type === 'attribute' &&
+      parent.parent?.type === 'call' &&
+      parent.childForFieldName('object')?.equals(cur)
+    )
+      cur = parent.parent;
     else if (parent.type === 'parenthesized_expression' || parent.type === 'await') cur = parent;
     else if (parent.type === 'assignment' && parent.childForFieldName('right')?.equals(cur)) {
       const left = parent.childForFieldName('left');

@@ -33,10 +33,17 @@ interface Span {
 const NOT_A_BOUNDARY = new Set(['comment', 'ERROR']);
 
 /** Moves a range through a change; ranges that meet it grow to cover the new text. */
-export function moveSpan(s: Span, change: DocumentChange, delta: number = change.newText.length - (change.oldEndIndex - change.startIndex)): Span {
+export function moveSpan(
+  s: Span,
+  change: DocumentChange,
+  delta: number = change.newText.length - (change.oldEndIndex - change.startIndex),
+): Span {
   if (s.end < change.startIndex) return s;
   if (s.start > change.oldEndIndex) return { start: s.start + delta, end: s.end + delta };
-  return { start: Math.min(s.start, change.startIndex), end: Math.max(s.end + delta, change.startIndex + change.newText.length) };
+  return {
+    start: Math.min(s.start, change.startIndex),
+    end: Math.max(s.end + delta, change.startIndex + change.newText.length),
+  };
 }
 
 /** Adds a range to a list, merging it with the ranges it meets. */
@@ -90,8 +97,14 @@ export class StatementCache {
       }
     }
     const edited = { start: change.startIndex, end: change.startIndex + change.newText.length };
-    this.dirty = addSpan(this.dirty.map((d) => moveSpan(d, change, delta)), edited);
-    this.unsettled = addSpan(this.unsettled.map((d) => moveSpan(d, change, delta)), edited);
+    this.dirty = addSpan(
+      this.dirty.map((d) => moveSpan(d, change, delta)),
+      edited,
+    );
+    this.unsettled = addSpan(
+      this.unsettled.map((d) => moveSpan(d, change, delta)),
+      edited,
+    );
   }
 
   /** Forgets everything (a new text, or a parse that failed). */
@@ -111,7 +124,9 @@ export class StatementCache {
     const next: (Entry | undefined)[] = [];
     const toRead: number[] = [];
     try {
-      const changed: Span[] = oldTree ? oldTree.getChangedRanges(tree).map((r) => ({ start: r.startIndex, end: r.endIndex })) : [];
+      const changed: Span[] = oldTree
+        ? oldTree.getChangedRanges(tree).map((r) => ({ start: r.startIndex, end: r.endIndex }))
+        : [];
       changed.push(...this.unsettled);
       const byStart = new Map<number, Entry>();
       if (oldTree) for (const e of this.entries) if (!e.touched) byStart.set(e.start, e);
@@ -139,7 +154,13 @@ export class StatementCache {
   }
 
   /** Reads the facts of the children at `indices` into `into`: one walk over the root when many are needed. */
-  private read(root: SyntaxNode, children: SyntaxNode[], indices: number[], into: (Entry | undefined)[], source: string): void {
+  private read(
+    root: SyntaxNode,
+    children: SyntaxNode[],
+    indices: number[],
+    into: (Entry | undefined)[],
+    source: string,
+  ): void {
     const all = indices.length > children.length / 8 ? allStatementFacts(root, children, source) : undefined;
     for (const i of indices) {
       const child = children[i];
@@ -162,7 +183,8 @@ export class StatementCache {
     if (this.dirty.length === 0) return undefined;
     const minD = Math.min(...this.dirty.map((d) => d.start));
     const maxD = Math.max(...this.dirty.map((d) => d.end));
-    const boundary = (e: Entry): boolean => !NOT_A_BOUNDARY.has(e.type) && (e.start === 0 || source.charCodeAt(e.start - 1) === 10);
+    const boundary = (e: Entry): boolean =>
+      !NOT_A_BOUNDARY.has(e.type) && (e.start === 0 || source.charCodeAt(e.start - 1) === 10);
     let start = 0;
     let end = source.length;
     for (const e of this.entries) {
@@ -179,9 +201,17 @@ export class StatementCache {
   /** Refreshes after a parse of `region` alone: its statements are replaced by the tree's. */
   replaceRegion(region: Span, tree: SyntaxTree, source: string): void {
     const root = tree.rootNode;
-    const children = root.children.filter((c): c is SyntaxNode => c !== null && c.startIndex >= region.start && c.startIndex < region.end);
+    const children = root.children.filter(
+      (c): c is SyntaxNode => c !== null && c.startIndex >= region.start && c.startIndex < region.end,
+    );
     const fresh: (Entry | undefined)[] = children.map(() => undefined);
-    this.read(root, children, children.map((_, i) => i), fresh, source);
+    this.read(
+      root,
+      children,
+      children.map((_, i) => i),
+      fresh,
+      source,
+    );
     const before = this.entries.filter((e) => e.start < region.start);
     const after = this.entries.filter((e) => e.start >= region.end);
     this.entries = [...before, ...fresh.filter((e): e is Entry => e !== undefined), ...after];
@@ -191,6 +221,10 @@ export class StatementCache {
 
   /** The facts of the whole document. */
   facts(root: SyntaxRoot, source: string): FileFacts {
-    return fileFacts(source, root, this.entries.map((e) => ({ start: e.start, facts: e.facts })));
+    return fileFacts(
+      source,
+      root,
+      this.entries.map((e) => ({ start: e.start, facts: e.facts })),
+    );
   }
 }

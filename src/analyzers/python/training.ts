@@ -45,7 +45,12 @@ export function collectTraining(facts: FileFacts, table: SiteTable, modelCalls: 
     const n = facts.root.descendantForIndex(m.index ?? 0);
     // An epoch loop counts epochs: its iterable is a range (possibly wrapped, as in `tqdm(range(n))`).
     const loop = n?.type === 'for' && n.parent?.type === 'for_statement' ? n.parent : undefined;
-    if (loop && /epoch/i.test(loop.childForFieldName('left')?.text ?? '') && /\brange\s*\(/.test(loop.childForFieldName('right')?.text ?? '')) addOutermost(loop, loop);
+    if (
+      loop &&
+      /epoch/i.test(loop.childForFieldName('left')?.text ?? '') &&
+      /\brange\s*\(/.test(loop.childForFieldName('right')?.text ?? '')
+    )
+      addOutermost(loop, loop);
   }
   for (const loop of [...loops.values()].sort((a, b) => a.startIndex - b.startIndex)) {
     result.spans.push({ start: loop.startIndex, end: loop.endIndex });
@@ -67,11 +72,20 @@ function headerRange(loop: SyntaxNode): Range {
   return colon ? { start: whole.start, end: toPosition(colon.endPosition) } : whole;
 }
 
-function loopInfo(facts: FileFacts, table: SiteTable, loop: SyntaxNode, modelCalls: ModelCall[], batch: number | undefined, usesCuda: boolean): TrainingLoop {
+function loopInfo(
+  facts: FileFacts,
+  table: SiteTable,
+  loop: SyntaxNode,
+  modelCalls: ModelCall[],
+  batch: number | undefined,
+  usesCuda: boolean,
+): TrainingLoop {
   const body = facts.source.slice(loop.startIndex, loop.endIndex);
   const trained = modelCalls.find((mc) => mc.call.start >= loop.startIndex && mc.call.start < loop.endIndex);
   const info: TrainingLoop = {
-    range: nodeRange(loop), header: headerRange(loop), kind: 'loop',
+    range: nodeRange(loop),
+    header: headerRange(loop),
+    kind: 'loop',
     hasEarlyStopping: /\bbreak\b|early_?stop|EarlyStopping|patience/i.test(body),
     hasCheckpoint: /\b(?:torch\s*\.\s*save|save_checkpoint|save_pretrained|save_state)\s*\(|\.save\s*\(/.test(body),
     usesAutocast: /\bautocast\b|GradScaler/.test(body),
@@ -103,7 +117,9 @@ function epochLoopIn(loop: SyntaxNode): SyntaxNode | undefined {
 function rangeLength(table: SiteTable, loop: SyntaxNode): number | undefined {
   const right = loop.childForFieldName('right');
   if (!right || right.type !== 'call' || right.childForFieldName('function')?.text !== 'range') return undefined;
-  const pos = readArgs(right).positional.map((a) => (a.node.type === 'identifier' ? num(table.constant(a.node.text)) : num(a.value)));
+  const pos = readArgs(right).positional.map((a) =>
+    a.node.type === 'identifier' ? num(table.constant(a.node.text)) : num(a.value),
+  );
   if (pos.length === 1) return pos[0];
   if (pos.length >= 2 && pos[0] !== undefined && pos[1] !== undefined) return Math.max(0, pos[1] - pos[0]);
   return undefined;
@@ -131,7 +147,10 @@ function addTrainingCall(facts: FileFacts, table: SiteTable, mc: ModelCall, resu
   const text = facts.source.slice(mc.call.start, mc.call.end);
   const epochs = epochArg(table, args.keyword.get('epochs')?.node.text, args.keyword.get('epochs')?.value);
   const info: TrainingLoop = {
-    range: nodeRange(mc.call.node), header: nodeRange(mc.call.node), kind: 'fit', site: mc.site,
+    range: nodeRange(mc.call.node),
+    header: nodeRange(mc.call.node),
+    kind: 'fit',
+    site: mc.site,
     // Ultralytics trains with early stopping (patience) and saves last/best weights by default.
     hasEarlyStopping: isYoloTrain || /EarlyStopping/.test(text),
     hasCheckpoint: isYoloTrain || /ModelCheckpoint|BackupAndRestore/.test(text),
@@ -159,7 +178,9 @@ function addTrainerCalls(facts: FileFacts, table: SiteTable, result: TrainingRes
     if (a) trainers.set(a.left, call);
   }
   if (trainers.size === 0) return;
-  const argsCall = [...table.qualified].find(([, q]) => q === 'transformers.TrainingArguments' || q === 'transformers.Seq2SeqTrainingArguments')?.[0];
+  const argsCall = [...table.qualified].find(
+    ([, q]) => q === 'transformers.TrainingArguments' || q === 'transformers.Seq2SeqTrainingArguments',
+  )?.[0];
   const targs = argsCall ? readArgs(argsCall.node) : undefined;
   const argsText = argsCall ? facts.source.slice(argsCall.start, argsCall.end) : '';
   for (const call of facts.calls) {
@@ -169,8 +190,15 @@ function addTrainerCalls(facts: FileFacts, table: SiteTable, result: TrainingRes
     const trainerText = facts.source.slice(trainer.start, trainer.end);
     const modelArg = readArgs(trainer.node).keyword.get('model')?.node.text;
     const info: TrainingLoop = {
-      range: nodeRange(call.node), header: nodeRange(call.node), kind: 'trainer',
-      epochs: epochArg(table, targs?.keyword.get('num_train_epochs')?.node.text, targs?.keyword.get('num_train_epochs')?.value) ?? 3,
+      range: nodeRange(call.node),
+      header: nodeRange(call.node),
+      kind: 'trainer',
+      epochs:
+        epochArg(
+          table,
+          targs?.keyword.get('num_train_epochs')?.node.text,
+          targs?.keyword.get('num_train_epochs')?.value,
+        ) ?? 3,
       batchSize: num(targs?.keyword.get('per_device_train_batch_size')?.value) ?? 8,
       hasEarlyStopping: /EarlyStoppingCallback/.test(trainerText),
       // Trainer saves a checkpoint every 500 steps unless told `save_strategy="no"`.

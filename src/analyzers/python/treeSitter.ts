@@ -32,7 +32,8 @@ const GRAMMAR_WASM = 'tree-sitter-python.wasm';
 export function defaultWasmDir(): string {
   if (existsSync(path.join(__dirname, GRAMMAR_WASM))) return __dirname;
   for (let dir = __dirname; ; dir = path.dirname(dir)) {
-    if (existsSync(path.join(dir, 'node_modules', 'tree-sitter-python', GRAMMAR_WASM))) return path.join(dir, 'node_modules');
+    if (existsSync(path.join(dir, 'node_modules', 'tree-sitter-python', GRAMMAR_WASM)))
+      return path.join(dir, 'node_modules');
     if (path.dirname(dir) === dir) return __dirname;
   }
 }
@@ -73,7 +74,9 @@ export function loadPythonGrammar(wasmDir: string = defaultWasmDir()): Promise<P
     return grammar;
   })();
   // A failed load (missing WASM) must not poison every later attempt with the same rejection.
-  loading.catch(() => { loading = undefined; });
+  loading.catch(() => {
+    loading = undefined;
+  });
   return loading;
 }
 
@@ -97,7 +100,10 @@ export interface ParseLimits {
 }
 
 /** The outcome of a bounded parse: a tree, or why there is none. */
-export type ParseOutcome = { tree: SyntaxTree } | { tree: null; reason: 'timeout' | 'aborted' } | { tree: null; reason: 'fault'; message: string };
+export type ParseOutcome =
+  | { tree: SyntaxTree }
+  | { tree: null; reason: 'timeout' | 'aborted' }
+  | { tree: null; reason: 'fault'; message: string };
 
 /** How many times a faulted parser has been replaced in this process (for tests and logs). */
 let replacedParsers = 0;
@@ -137,12 +143,18 @@ export function parsePython(grammar: PythonGrammar, source: string, limits: Pars
     else if (performance.now() > deadline) reason = 'timeout';
     return reason !== undefined;
   };
-  const includedRanges = limits.region && [{
-    startIndex: limits.region.start, endIndex: limits.region.end,
-    startPosition: pointAt(source, limits.region.start), endPosition: pointAt(source, limits.region.end),
-  }];
+  const includedRanges = limits.region && [
+    {
+      startIndex: limits.region.start,
+      endIndex: limits.region.end,
+      startPosition: pointAt(source, limits.region.start),
+      endPosition: pointAt(source, limits.region.end),
+    },
+  ];
   // The typings say void, the runtime honours a true return: see ProgressCallback in the same typings.
-  const options = { progressCallback, ...(includedRanges && { includedRanges }) } as unknown as Parameters<Parser['parse']>[2];
+  const options = { progressCallback, ...(includedRanges && { includedRanges }) } as unknown as Parameters<
+    Parser['parse']
+  >[2];
   // The runtime copies what the input returns, up to 5 KB a call: for a region, stop at its end.
   const end = limits.region?.end;
   const input = end === undefined ? source : (index: number): string => (index < end ? source.slice(index, end) : '');
@@ -151,7 +163,11 @@ export function parsePython(grammar: PythonGrammar, source: string, limits: Pars
     tree = grammar.parser.parse(input, limits.oldTree ?? null, options);
   } catch (err) {
     replaceParser(grammar);
-    return { tree: null, reason: 'fault', message: `Not analyzed: the Python parser failed on this file (${(err as Error)?.message ?? String(err)}); it was restarted for the next file.` };
+    return {
+      tree: null,
+      reason: 'fault',
+      message: `Not analyzed: the Python parser failed on this file (${(err as Error)?.message ?? String(err)}); it was restarted for the next file.`,
+    };
   }
   if (tree) return { tree };
   grammar.parser.reset();
@@ -176,7 +192,8 @@ export function pointAt(source: string, index: number): { row: number; column: n
  */
 export function setTreeText(tree: SyntaxTree, source: string): void {
   const t = tree as unknown as { textCallback?: unknown };
-  if (typeof t.textCallback !== 'function') throw new Error('web-tree-sitter no longer keeps Tree.textCallback: node text of edited trees cannot be updated.');
+  if (typeof t.textCallback !== 'function')
+    throw new Error('web-tree-sitter no longer keeps Tree.textCallback: node text of edited trees cannot be updated.');
   t.textCallback = (index: number): string => source.slice(index);
 }
 
@@ -225,12 +242,14 @@ export function endAfterInsert(start: Position, text: string): Position {
 /** Tells an old tree about a document change, so that the next parse reuses what did not change. */
 export function applyEdit(tree: SyntaxTree, change: DocumentChange): void {
   const newEnd = endAfterInsert(change.start, change.newText);
-  tree.edit(new Edit({
-    startIndex: change.startIndex,
-    oldEndIndex: change.oldEndIndex,
-    newEndIndex: change.startIndex + change.newText.length,
-    startPosition: { row: change.start.line, column: change.start.character },
-    oldEndPosition: { row: change.oldEnd.line, column: change.oldEnd.character },
-    newEndPosition: { row: newEnd.line, column: newEnd.character },
-  }));
+  tree.edit(
+    new Edit({
+      startIndex: change.startIndex,
+      oldEndIndex: change.oldEndIndex,
+      newEndIndex: change.startIndex + change.newText.length,
+      startPosition: { row: change.start.line, column: change.start.character },
+      oldEndPosition: { row: change.oldEnd.line, column: change.oldEnd.character },
+      newEndPosition: { row: newEnd.line, column: newEnd.character },
+    }),
+  );
 }

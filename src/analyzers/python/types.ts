@@ -27,8 +27,16 @@ export type Severity = 'hint' | 'information' | 'warning' | 'error';
 
 /** Frameworks whose model creation or loading the analyzer recognises. */
 export type Framework =
-  | 'torchvision' | 'timm' | 'transformers' | 'sentence-transformers' | 'diffusers' | 'keras'
-  | 'torch.hub' | 'ultralytics' | 'onnxruntime' | 'torch';
+  | 'torchvision'
+  | 'timm'
+  | 'transformers'
+  | 'sentence-transformers'
+  | 'diffusers'
+  | 'keras'
+  | 'torch.hub'
+  | 'ultralytics'
+  | 'onnxruntime'
+  | 'torch';
 
 /**
  * How a site brings a model into being: `create` builds an architecture (maybe with pretrained weights),

@@ -18,7 +18,16 @@ export interface ModelCall {
   method: string;
 }
 
-const INFERENCE_METHODS = new Set(['call', 'predict', 'predict_on_batch', 'generate', 'encode', 'run', 'forward', 'track']);
+const INFERENCE_METHODS = new Set([
+  'call',
+  'predict',
+  'predict_on_batch',
+  'generate',
+  'encode',
+  'run',
+  'forward',
+  'track',
+]);
 const MOVE_METHODS = new Set(['to', 'cuda', 'cpu', 'half', 'bfloat16', 'float', 'double']);
 
 /** The site a receiver expression refers to: a bound variable, or a site call at the head of a chain. */
@@ -46,7 +55,8 @@ export function collectModelCalls(facts: FileFacts, table: SiteTable): ModelCall
     if (call.fnType !== 'attribute') continue;
     const dot = call.fnText.lastIndexOf('.');
     const method = call.fnText.slice(dot + 1).trim();
-    if (!INFERENCE_METHODS.has(method) && !MOVE_METHODS.has(method) && !/^(?:eval|train|fit|compile)$/.test(method)) continue;
+    if (!INFERENCE_METHODS.has(method) && !MOVE_METHODS.has(method) && !/^(?:eval|train|fit|compile)$/.test(method))
+      continue;
     const receiver = call.fnText.slice(0, dot).trim();
     const site = receiverSite(table, call, receiver);
     if (site !== undefined) out.push({ call, site, receiver, method });
@@ -62,15 +72,20 @@ export function applyContext(facts: FileFacts, table: SiteTable, calls: ModelCal
     const site = table.sites[mc.site];
     if (!site) continue;
     const text = facts.source.slice(mc.call.start, mc.call.end);
-    if (mc.method === 'eval' || (mc.method === 'train' && /\(\s*(?:mode\s*=\s*)?False\s*\)$/.test(text))) site.context.evalCalled = true;
+    if (mc.method === 'eval' || (mc.method === 'train' && /\(\s*(?:mode\s*=\s*)?False\s*\)$/.test(text)))
+      site.context.evalCalled = true;
     else if (mc.method === 'compile' && site.framework !== 'keras') site.context.compiled = true;
     else if (MOVE_METHODS.has(mc.method)) applyMove(site, mc.method, text.slice(mc.call.fnText.length), table);
   }
   for (const [call, q] of table.qualified) {
-    const first = COMPILE.has(q) || QUANTIZE.has(q) || pruneFunction(q) !== undefined ? readArgs(call.node).positional[0] : undefined;
+    const first =
+      COMPILE.has(q) || QUANTIZE.has(q) || pruneFunction(q) !== undefined
+        ? readArgs(call.node).positional[0]
+        : undefined;
     if (!first) continue;
     const root = first.node.text.split(/[.[(]/)[0] ?? '';
-    const site = table.bindings.get(first.node.text) ?? table.bindings.get(root) ?? bindingPrefix(table, first.node.text);
+    const site =
+      table.bindings.get(first.node.text) ?? table.bindings.get(root) ?? bindingPrefix(table, first.node.text);
     const s = site === undefined ? undefined : table.sites[site];
     if (!s) continue;
     if (COMPILE.has(q)) s.context.compiled = true;
@@ -81,7 +96,7 @@ export function applyContext(facts: FileFacts, table: SiteTable, calls: ModelCal
 
 /** The site of the longest bound variable that prefixes an expression (`self.model.fc` → `self.model`). */
 function bindingPrefix(table: SiteTable, text: string): number | undefined {
-  for (let t = text; t.includes('.'); ) {
+  for (let t = text; t.includes('.');) {
     t = t.slice(0, t.lastIndexOf('.'));
     const s = table.bindings.get(t);
     if (s !== undefined) return s;
@@ -92,11 +107,15 @@ function bindingPrefix(table: SiteTable, text: string): number | undefined {
 function initialDevice(site: ModelSite, usesCuda: boolean): void {
   const a = site.args;
   const dev = a.device ?? a.device_map ?? a.providers;
-  if (dev !== undefined) site.context.device = deviceOf(typeof dev === 'object' && dev !== null ? dev.expr : String(dev));
+  if (dev !== undefined)
+    site.context.device = deviceOf(typeof dev === 'object' && dev !== null ? dev.expr : String(dev));
   else if (site.framework !== 'onnxruntime' && site.kind !== 'define') site.context.device = 'cpu';
-  if (site.framework === 'transformers' && typeof a.device === 'number') site.context.device = a.device >= 0 ? 'cuda' : 'cpu';
+  if (site.framework === 'transformers' && typeof a.device === 'number')
+    site.context.device = a.device >= 0 ? 'cuda' : 'cpu';
   const dtype = a.torch_dtype ?? a.dtype;
-  if (dtype !== undefined) site.context.dtype = typeof dtype === 'object' && dtype !== null ? dtype.expr.replace(/^torch\./, '') : String(dtype);
+  if (dtype !== undefined)
+    site.context.dtype =
+      typeof dtype === 'object' && dtype !== null ? dtype.expr.replace(/^torch\./, '') : String(dtype);
   void usesCuda;
 }
 
@@ -145,7 +164,12 @@ export interface InferenceSite {
 }
 
 /** Model calls that are inference: outside training loops and outside model class bodies. */
-export function collectInference(facts: FileFacts, table: SiteTable, calls: ModelCall[], training: Span[]): { calls: InferenceCall[]; nodes: InferenceSite[] } {
+export function collectInference(
+  facts: FileFacts,
+  table: SiteTable,
+  calls: ModelCall[],
+  training: Span[],
+): { calls: InferenceCall[]; nodes: InferenceSite[] } {
   const loaders = dataLoaderVars(table);
   const result: { calls: InferenceCall[]; nodes: InferenceSite[] } = { calls: [], nodes: [] };
   for (const mc of calls) {
@@ -155,8 +179,13 @@ export function collectInference(facts: FileFacts, table: SiteTable, calls: Mode
     if (scope.classes.some((c) => table.userClasses.has(c))) continue;
     const loop = scope.loops[0];
     result.calls.push({
-      range: nodeRange(mc.call.node), site: mc.site, receiver: mc.receiver, method: mc.method,
-      inNoGrad: scope.noGrad, inAutocast: scope.autocast, inLoop: loop !== undefined,
+      range: nodeRange(mc.call.node),
+      site: mc.site,
+      receiver: mc.receiver,
+      method: mc.method,
+      inNoGrad: scope.noGrad,
+      inAutocast: scope.autocast,
+      inLoop: loop !== undefined,
       perSample: loop?.type === 'for_statement' && isPerSample(facts, mc.call, loop, loaders),
     });
     result.nodes.push({ call: mc.call, scope });
@@ -172,5 +201,8 @@ function isPerSample(facts: FileFacts, call: CallFact, loop: SyntaxNode, loaders
   const iterable = loop.childForFieldName('right')?.text;
   if (!left || !iterable || /batch/i.test(left) || loaders.has(iterable) || /loader/i.test(iterable)) return false;
   const argsText = facts.source.slice(call.start + call.fnText.length, call.end);
-  return left.split(/[^\w]+/).filter((v) => v && v !== '_').some((v) => new RegExp(`\\b${v}\\b`).test(argsText));
+  return left
+    .split(/[^\w]+/)
+    .filter((v) => v && v !== '_')
+    .some((v) => new RegExp(`\\b${v}\\b`).test(argsText));
 }

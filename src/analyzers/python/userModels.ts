@@ -39,7 +39,8 @@ export interface ClassSummary {
 /** True for a qualified base name that makes its subclasses models. */
 export function modelBaseFramework(q: string): 'torch' | 'keras' | undefined {
   // Subclasses of a single layer (`class Linear(nn.Linear)`) are layers, not models; containers are models.
-  if (MODULE_BASES.has(q) || /^torch\.nn\.(?:modules\.[a-z_]+\.)?(?:Sequential|ModuleList|ModuleDict)$/.test(q)) return 'torch';
+  if (MODULE_BASES.has(q) || /^torch\.nn\.(?:modules\.[a-z_]+\.)?(?:Sequential|ModuleList|ModuleDict)$/.test(q))
+    return 'torch';
   if (KERAS_MODEL_BASES.has(q)) return 'keras';
   const m = matchCallee(q);
   if (m && m.kind !== 'define') return m.framework === 'keras' ? 'keras' : 'torch';
@@ -51,7 +52,8 @@ const BARE_BASE = /^(?:torch\.nn\.(?:modules\.(?:module\.)?)?Module|tensorflow\.
 /** Any call of a class (a layer, a sub-module) or a parameter: the body then holds weights. */
 const WEIGHT_CALL = /\b(?:[A-Z]\w*|nn\.\w+|layers\.\w+)\s*\(/;
 /** Calls of classes that hold no weights, so that a body made only of them is weightless. */
-const WEIGHTLESS_CALL = /\b(?:nn\.)?(?:ReLU\d?|GELU|SiLU|Sigmoid|Tanh|Softmax|LogSoftmax|Dropout\d?d?|Identity|Flatten|Unflatten|MaxPool\dd|AvgPool\dd|AdaptiveAvgPool\dd|AdaptiveMaxPool\dd|Upsample|LeakyReLU|ELU|Hardswish|Mish|NestedTensor|ValueError|TypeError|NotImplementedError|RuntimeError|OrderedDict)\s*\(/g;
+const WEIGHTLESS_CALL =
+  /\b(?:nn\.)?(?:ReLU\d?|GELU|SiLU|Sigmoid|Tanh|Softmax|LogSoftmax|Dropout\d?d?|Identity|Flatten|Unflatten|MaxPool\dd|AvgPool\dd|AdaptiveAvgPool\dd|AdaptiveMaxPool\dd|Upsample|LeakyReLU|ELU|Hardswish|Mish|NestedTensor|ValueError|TypeError|NotImplementedError|RuntimeError|OrderedDict)\s*\(/g;
 
 /**
  * Builds the model-class table of one file from its classes, following bases through the file itself and,
@@ -59,7 +61,9 @@ const WEIGHTLESS_CALL = /\b(?:nn\.)?(?:ReLU\d?|GELU|SiLU|Sigmoid|Tanh|Softmax|Lo
  * before its base in the file.
  */
 export function modelClasses(
-  classes: readonly ClassSummary[], imports: ImportTable, resolveImported?: (q: string) => ModelClass | undefined,
+  classes: readonly ClassSummary[],
+  imports: ImportTable,
+  resolveImported?: (q: string) => ModelClass | undefined,
 ): Map<string, ModelClass> {
   const out = new Map<string, ModelClass>();
   for (let pass = 0; pass < 3; pass++) {
@@ -73,7 +77,10 @@ export function modelClasses(
 }
 
 function classInfo(
-  c: ClassSummary, imports: ImportTable, known: Map<string, ModelClass>, resolveImported?: (q: string) => ModelClass | undefined,
+  c: ClassSummary,
+  imports: ImportTable,
+  known: Map<string, ModelClass>,
+  resolveImported?: (q: string) => ModelClass | undefined,
 ): ModelClass | undefined {
   let framework: 'torch' | 'keras' | undefined;
   let inherited = false;
@@ -176,13 +183,26 @@ function literalArgs(text: string, open: number): { positional: number[]; keywor
   const inner = text.slice(open, i - 1);
   if (/[([]/.test(inner)) return undefined;
   const out = { positional: [] as number[], keyword: new Map<string, string>() };
-  for (const part of inner.split(',').map((p) => p.trim()).filter(Boolean)) {
+  for (const part of inner
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean)) {
     const kw = /^(\w+)\s*=\s*(.+)$/.exec(part);
     if (kw?.[1] && kw[2]) out.keyword.set(kw[1], kw[2].trim());
     else if (/^\d[\d_]*$/.test(part) && out.keyword.size === 0) out.positional.push(Number(part.replace(/_/g, '')));
     else return undefined;
   }
-  for (const k of ['in_features', 'out_features', 'in_channels', 'out_channels', 'kernel_size', 'num_embeddings', 'embedding_dim', 'normalized_shape', 'num_features']) {
+  for (const k of [
+    'in_features',
+    'out_features',
+    'in_channels',
+    'out_channels',
+    'kernel_size',
+    'num_embeddings',
+    'embedding_dim',
+    'normalized_shape',
+    'num_features',
+  ]) {
     const v = out.keyword.get(k);
     if (v !== undefined) {
       if (!/^\d+$/.test(v)) return undefined;
@@ -194,7 +214,11 @@ function literalArgs(text: string, open: number): { positional: number[]; keywor
 
 /** The summaries of a file's classes, for {@link modelClasses}. */
 export function classSummaries(facts: FileFacts): ClassSummary[] {
-  return facts.classes.map((c: ClassFact) => ({ name: c.name, bases: c.bases, body: facts.source.slice(c.body.start, c.body.end) }));
+  return facts.classes.map((c: ClassFact) => ({
+    name: c.name,
+    bases: c.bases,
+    body: facts.source.slice(c.body.start, c.body.end),
+  }));
 }
 
 /**
@@ -211,7 +235,13 @@ export function isModelPart(call: SyntaxNode, facts: FileFacts, models: Readonly
   if (!fn || fn.type === 'class_definition') return true;
   if (fn.childForFieldName('name')?.text === '__init__') return true;
   let up: SyntaxNode | null = call.parent;
-  while (up && (up.type === 'attribute' || up.type === 'call' || up.type === 'argument_list' || up.type === 'parenthesized_expression')) {
+  while (
+    up &&
+    (up.type === 'attribute' ||
+      up.type === 'call' ||
+      up.type === 'argument_list' ||
+      up.type === 'parenthesized_expression')
+  ) {
     if (up.type === 'argument_list') return true;
     up = up.parent;
   }

@@ -9,7 +9,8 @@ import { loadPythonGrammar } from './treeSitter';
 /** Messages from the main thread. */
 export type ToWorker = { type: 'job'; id: number; files: string[] } | { type: 'stop' };
 /** Messages to the main thread. */
-export type FromWorker = { type: 'ready' } | { type: 'result'; id: number; results: FileAnalysis[] } | { type: 'fatal'; message: string };
+export type FromWorker =
+  { type: 'ready' } | { type: 'result'; id: number; results: FileAnalysis[] } | { type: 'fatal'; message: string };
 
 /** Data given to each worker at start. */
 export interface WorkerInit {

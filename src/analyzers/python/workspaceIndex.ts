@@ -58,7 +58,11 @@ export class PythonWorkspaceIndex implements WorkspaceResolver {
    * @param locateTtlMs how long the files found for an import stay known before they are looked up again
    *   (a file created meanwhile is found after this delay; edits to known files are seen at once).
    */
-  constructor(readonly root: string, private readonly fs: IndexFs = nodeFs, private readonly locateTtlMs = 2000) {}
+  constructor(
+    readonly root: string,
+    private readonly fs: IndexFs = nodeFs,
+    private readonly locateTtlMs = 2000,
+  ) {}
 
   modelClass(file: string | undefined, qualified: string): ModelClass | undefined {
     return this.lookup(file ?? path.join(this.root, '__main__.py'), qualified, 0);
@@ -108,7 +112,7 @@ export class PythonWorkspaceIndex implements WorkspaceResolver {
 
   private locate(fromFile: string, modulePath: string): string[] {
     const rel = /^(\.+)(.*)$/.exec(modulePath);
-    const parts = (rel ? rel[2] ?? '' : modulePath).split('.').filter(Boolean);
+    const parts = (rel ? (rel[2] ?? '') : modulePath).split('.').filter(Boolean);
     const bases: string[] = [];
     if (rel) {
       let dir = path.dirname(fromFile);
@@ -157,7 +161,13 @@ export class PythonWorkspaceIndex implements WorkspaceResolver {
     try {
       const facts = extractFacts(parsed.tree.rootNode, source);
       const functions = new Set([...source.matchAll(/^(?:async[ \t]+)?def[ \t]+(\w+)/gm)].map((m) => m[1] ?? ''));
-      return { mtimeMs: st.mtimeMs, size: st.size, imports: facts.imports, functions, classes: classSummaries(facts).map((c) => ({ ...c, body: (c.body + ' ').slice(0, -1) })) };
+      return {
+        mtimeMs: st.mtimeMs,
+        size: st.size,
+        imports: facts.imports,
+        functions,
+        classes: classSummaries(facts).map((c) => ({ ...c, body: (c.body + ' ').slice(0, -1) })),
+      };
     } finally {
       parsed.tree.delete();
     }
@@ -178,7 +188,10 @@ export function workspaceIndexFor(root: string): PythonWorkspaceIndex {
 export function resolverFor(file: string, roots: readonly string[] | undefined): PythonWorkspaceIndex | undefined {
   if (!roots?.length) return undefined;
   const abs = path.resolve(file);
-  const inside = roots.map((r) => path.resolve(r)).filter((r) => abs.startsWith(r + path.sep)).sort((a, b) => b.length - a.length);
+  const inside = roots
+    .map((r) => path.resolve(r))
+    .filter((r) => abs.startsWith(r + path.sep))
+    .sort((a, b) => b.length - a.length);
   return inside[0] ? workspaceIndexFor(inside[0]) : undefined;
 }
 

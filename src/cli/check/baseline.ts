@@ -111,7 +111,13 @@ export const REFERENCE_TRAINING_GPU = REFERENCE_GPU;
 const round = (x: number): number => (x === 0 || !Number.isFinite(x) ? x : Number(x.toPrecision(4)));
 
 export function bandOf(e: Pick<Estimate, 'value' | 'low' | 'high' | 'unit' | 'provenance'>): Band {
-  return { value: round(e.value), low: round(e.low), high: round(e.high), unit: String(e.unit), provenance: e.provenance };
+  return {
+    value: round(e.value),
+    low: round(e.low),
+    high: round(e.high),
+    unit: String(e.unit),
+    provenance: e.provenance,
+  };
 }
 
 /** What a site is called in its file: the variable it is bound to, else its model id, else its callee. */
@@ -157,12 +163,19 @@ function modelsOf(input: BaselineInputs): BaselineModel[] {
   const unique = uniquer();
   const out: BaselineModel[] = [];
   for (const m of input.report.models) {
-    const site = m.kind === 'python-site' ? input.python.find((p) => p.file === m.file)?.analysis?.sites.find((s) => s.range.start.line + 1 === m.line) : undefined;
+    const site =
+      m.kind === 'python-site'
+        ? input.python.find((p) => p.file === m.file)?.analysis?.sites.find((s) => s.range.start.line + 1 === m.line)
+        : undefined;
     const id = m.kind === 'onnx' ? m.id : unique(`py:${m.file}:${site ? siteSymbol(site) : m.name}`);
     const energy = m.catalog?.energyPerInference ?? m.static?.energyPerInference;
     const gmacs = m.catalog?.gmacs ?? m.static?.gmacs;
     out.push({
-      id, kind: m.kind, file: m.file, ...(m.line !== undefined ? { line: m.line } : {}), name: m.name,
+      id,
+      kind: m.kind,
+      file: m.file,
+      ...(m.line !== undefined ? { line: m.line } : {}),
+      name: m.name,
       ...(gmacs !== undefined ? { gmacs: round(gmacs) } : {}),
       ...(energy ? { energyPerInference: bandOf(convertEnergy(energy, 'J')) } : {}),
       ...(m.yearly ? { yearlyEnergy: bandOf(convertEnergy(m.yearly.energy, 'kWh')) } : {}),
@@ -172,12 +185,22 @@ function modelsOf(input: BaselineInputs): BaselineModel[] {
   return out;
 }
 
-function trainingOf(file: string, loop: TrainingLoop, sites: ModelSite[], gpu: string, unique: (id: string) => string): BaselineTraining {
+function trainingOf(
+  file: string,
+  loop: TrainingLoop,
+  sites: ModelSite[],
+  gpu: string,
+  unique: (id: string) => string,
+): BaselineTraining {
   const site = loop.site !== undefined ? sites[loop.site] : undefined;
   const entry = site ? lookupSite(site)?.entry : undefined;
   const out: BaselineTraining = {
-    id: unique(`train:${file}:${site ? siteSymbol(site) : loop.kind}`), file, line: loop.range.start.line + 1,
-    ...(entry ? { model: entry.name } : {}), ...(loop.epochs !== undefined ? { epochs: loop.epochs } : {}), ...(loop.batchSize !== undefined ? { batch: loop.batchSize } : {}),
+    id: unique(`train:${file}:${site ? siteSymbol(site) : loop.kind}`),
+    file,
+    line: loop.range.start.line + 1,
+    ...(entry ? { model: entry.name } : {}),
+    ...(loop.epochs !== undefined ? { epochs: loop.epochs } : {}),
+    ...(loop.batchSize !== undefined ? { batch: loop.batchSize } : {}),
   };
   if (!entry) return out;
   try {
@@ -201,14 +224,26 @@ export function buildBaseline(input: BaselineInputs): Baseline {
     for (const loop of analysis.trainingLoops) training.push(trainingOf(file, loop, analysis.sites, gpu, uniqueRun));
     const ids = findingIds(file, analysis);
     analysis.findings.forEach((f, i) => {
-      findings.push({ id: ids[i]!, ruleId: f.ruleId, severity: f.severity, file, line: f.range.start.line + 1, message: f.message });
+      findings.push({
+        id: ids[i]!,
+        ruleId: f.ruleId,
+        severity: f.severity,
+        file,
+        line: f.range.start.line + 1,
+        message: f.message,
+      });
     });
   }
   return sortBaseline({
     schemaVersion: BASELINE_SCHEMA_VERSION,
     assumptions: {
-      hardware: input.hardware.name, inferencesPerDay: s.inferencesPerDay, carbonRegion: s.carbonRegion,
-      deploymentTarget: s.deploymentTarget, deploymentBatch: s.deploymentBatch, trainingGpu: gpu, imagesPerEpoch: IMAGES_PER_EPOCH,
+      hardware: input.hardware.name,
+      inferencesPerDay: s.inferencesPerDay,
+      carbonRegion: s.carbonRegion,
+      deploymentTarget: s.deploymentTarget,
+      deploymentBatch: s.deploymentBatch,
+      trainingGpu: gpu,
+      imagesPerEpoch: IMAGES_PER_EPOCH,
     },
     models: modelsOf(input),
     training,
@@ -219,14 +254,24 @@ export function buildBaseline(input: BaselineInputs): Baseline {
 const byId = <T extends { id: string }>(a: T, b: T): number => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 
 export function sortBaseline(b: Baseline): Baseline {
-  return { ...b, models: [...b.models].sort(byId), training: [...b.training].sort(byId), findings: [...b.findings].sort(byId) };
+  return {
+    ...b,
+    models: [...b.models].sort(byId),
+    training: [...b.training].sort(byId),
+    findings: [...b.findings].sort(byId),
+  };
 }
 
 /** Keys in a fixed order at every level, two-space indent, final newline: the committed form. */
 export function serializeBaseline(b: Baseline): string {
   const sortKeys = (v: unknown): unknown => {
     if (Array.isArray(v)) return v.map(sortKeys);
-    if (v && typeof v === 'object') return Object.fromEntries(Object.keys(v).sort().map((k) => [k, sortKeys((v as Record<string, unknown>)[k])]));
+    if (v && typeof v === 'object')
+      return Object.fromEntries(
+        Object.keys(v)
+          .sort()
+          .map((k) => [k, sortKeys((v as Record<string, unknown>)[k])]),
+      );
     return v;
   };
   return JSON.stringify(sortKeys(sortBaseline(b)), null, 2) + '\n';

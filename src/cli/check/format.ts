@@ -15,7 +15,12 @@ export function bandText(b: Band | undefined): string {
 }
 
 const LABEL: Record<ItemStatus, string> = {
-  regression: 'REGRESSION', uncertain: 'within uncertainty', improved: 'improved', new: 'new', removed: 'removed', unchanged: 'unchanged',
+  regression: 'REGRESSION',
+  uncertain: 'within uncertainty',
+  improved: 'improved',
+  new: 'new',
+  removed: 'removed',
+  unchanged: 'unchanged',
 };
 
 const where = (i: CheckItem): string => `${i.file}${i.line !== undefined ? `:${i.line}` : ''}`;
@@ -34,7 +39,8 @@ function verdict(r: CheckResult, strict: boolean): string {
   const count = (s: ItemStatus): number => r.items.filter((i) => i.status === s).length;
   const reg = count('regression');
   const unc = count('uncertain');
-  if (r.failed) return `${reg + (strict ? unc : 0)} energy regression${reg + (strict ? unc : 0) === 1 ? '' : 's'}${strict && unc ? ' (within-uncertainty changes count under --strict)' : ''}`;
+  if (r.failed)
+    return `${reg + (strict ? unc : 0)} energy regression${reg + (strict ? unc : 0) === 1 ? '' : 's'}${strict && unc ? ' (within-uncertainty changes count under --strict)' : ''}`;
   return `no energy regression${unc ? ` (${unc} change${unc === 1 ? '' : 's'} within uncertainty)` : ''}`;
 }
 
@@ -44,30 +50,50 @@ export function formatCheckText(r: CheckResult, strict: boolean): string[] {
     const fig = figures(i);
     out.push(`${where(i)}: ${LABEL[i.status]}: ${i.name}: ${i.reason}${fig ? `; ${fig}` : ''}`);
   }
-  for (const a of r.assumptionChanges) out.push(`note: an assumption differs from the baseline's (${a}); figures may move for that reason alone.`);
+  for (const a of r.assumptionChanges)
+    out.push(`note: an assumption differs from the baseline's (${a}); figures may move for that reason alone.`);
   for (const n of r.notes) out.push(`note: ${n}`);
-  out.push(`greenlens check: ${verdict(r, strict)}; ${r.items.length} item${r.items.length === 1 ? '' : 's'} compared.`);
+  out.push(
+    `greenlens check: ${verdict(r, strict)}; ${r.items.length} item${r.items.length === 1 ? '' : 's'} compared.`,
+  );
   return out;
 }
 
-const ICON: Record<ItemStatus, string> = { regression: '❌', uncertain: '〰️', improved: '✅', new: '🆕', removed: '➖', unchanged: '' };
+const ICON: Record<ItemStatus, string> = {
+  regression: '❌',
+  uncertain: '〰️',
+  improved: '✅',
+  new: '🆕',
+  removed: '➖',
+  unchanged: '',
+};
 
 export function formatCheckMarkdown(r: CheckResult, strict: boolean): string[] {
   const out = ['## GreenLens energy check', '', `${r.failed ? '❌' : '✅'} **${mdEscape(verdict(r, strict))}**`, ''];
   const rows = shown(r);
   if (rows.length) {
     out.push('| | Where | What | Change | Before → after |', '|---|---|---|---|---|');
-    for (const i of rows) out.push(`| ${ICON[i.status]} ${LABEL[i.status]} | ${mdEscape(where(i))} | ${mdEscape(i.name)} | ${mdEscape(i.reason)} | ${mdEscape(figures(i))} |`);
+    for (const i of rows)
+      out.push(
+        `| ${ICON[i.status]} ${LABEL[i.status]} | ${mdEscape(where(i))} | ${mdEscape(i.name)} | ${mdEscape(i.reason)} | ${mdEscape(figures(i))} |`,
+      );
     out.push('');
   } else out.push('No model, training run or finding changed beyond the threshold.', '');
-  for (const a of r.assumptionChanges) out.push(`> Note: an assumption differs from the baseline's (${mdEscape(a)}).`, '');
+  for (const a of r.assumptionChanges)
+    out.push(`> Note: an assumption differs from the baseline's (${mdEscape(a)}).`, '');
   for (const n of r.notes) out.push(`> Note: ${mdEscape(n)}`, '');
-  out.push(r.items.some((i) => i.measured)
-    ? 'Figures are static estimates (catalog and MAC counts) with their uncertainty bands; those marked measured come from profiles cached on the machine that ran the check, with their confidence intervals.'
-    : 'Figures are static estimates (catalog and MAC counts), not measurements on the CI machine; bands are the estimates’ uncertainty.');
+  out.push(
+    r.items.some((i) => i.measured)
+      ? 'Figures are static estimates (catalog and MAC counts) with their uncertainty bands; those marked measured come from profiles cached on the machine that ran the check, with their confidence intervals.'
+      : 'Figures are static estimates (catalog and MAC counts), not measurements on the CI machine; bands are the estimates’ uncertainty.',
+  );
   return out;
 }
 
 export function formatCheckJson(r: CheckResult): string {
-  return JSON.stringify({ schemaVersion: 1, failed: r.failed, assumptionChanges: r.assumptionChanges, notes: r.notes, items: r.items }, null, 2);
+  return JSON.stringify(
+    { schemaVersion: 1, failed: r.failed, assumptionChanges: r.assumptionChanges, notes: r.notes, items: r.items },
+    null,
+    2,
+  );
 }

@@ -14,7 +14,10 @@ import { bandOf, type BaselineMeasured } from './baseline';
 
 /** A short, stable id of a machine fingerprint: two baselines' measurements compare only when theirs match. */
 export function machineId(m: MachineFingerprint): string {
-  return createHash('sha256').update(JSON.stringify([m.cpu, m.cores, m.memoryBytes, m.platform, m.arch, m.ortVersion])).digest('hex').slice(0, 16);
+  return createHash('sha256')
+    .update(JSON.stringify([m.cpu, m.cores, m.memoryBytes, m.platform, m.arch, m.ortVersion]))
+    .digest('hex')
+    .slice(0, 16);
 }
 
 /** The fingerprint in words: "AMD EPYC, 2 cores, 23.5 GiB, linux-x64, onnxruntime 1.30.0". */
@@ -27,7 +30,12 @@ export function machineText(m: MachineFingerprint): string {
  * searched in every cache folder given; files without one are left out. A file that cannot be read has
  * no measurement either: the static figures still come from the report.
  */
-export async function measuredProfiles(folder: string, onnxFiles: readonly string[], cacheDirs: readonly string[], machine: MachineFingerprint = machineFingerprint()): Promise<Record<string, BaselineMeasured>> {
+export async function measuredProfiles(
+  folder: string,
+  onnxFiles: readonly string[],
+  cacheDirs: readonly string[],
+  machine: MachineFingerprint = machineFingerprint(),
+): Promise<Record<string, BaselineMeasured>> {
   const out: Record<string, BaselineMeasured> = {};
   if (cacheDirs.length === 0) return out;
   const caches = cacheDirs.map((d) => new ResultCache(d));
@@ -38,7 +46,10 @@ export async function measuredProfiles(folder: string, onnxFiles: readonly strin
     } catch {
       continue;
     }
-    const found = caches.map((c) => c.latestMeasured(sha, machine)).filter((x) => x !== undefined).sort((a, b) => (a.meta.writtenAt < b.meta.writtenAt ? 1 : -1))[0];
+    const found = caches
+      .map((c) => c.latestMeasured(sha, machine))
+      .filter((x) => x !== undefined)
+      .sort((a, b) => (a.meta.writtenAt < b.meta.writtenAt ? 1 : -1))[0];
     const energy = found?.result.energy;
     const metrics = found?.result.metrics;
     if (!found || !energy || !metrics) continue;
@@ -46,7 +57,13 @@ export async function measuredProfiles(folder: string, onnxFiles: readonly strin
     const budget = found.meta.settings.budget;
     out[file] = {
       energyPerInference: bandOf(convertEnergy(energy.perInference, 'J')),
-      latencyMs: bandOf({ value: metrics.p50Ms, low: Math.max(0, metrics.p50Ms - ci), high: metrics.p50Ms + ci, unit: 'ms', provenance: 'measured' }),
+      latencyMs: bandOf({
+        value: metrics.p50Ms,
+        low: Math.max(0, metrics.p50Ms - ci),
+        high: metrics.p50Ms + ci,
+        unit: 'ms',
+        provenance: 'measured',
+      }),
       meter: energy.meter,
       machine: machineText(machine),
       machineId: machineId(machine),

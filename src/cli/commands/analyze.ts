@@ -18,7 +18,9 @@ type Format = 'text' | 'json' | 'markdown' | 'sarif';
 
 /** Files to analyze: one file, or every Python file of a folder. */
 async function targets(target: string, exclude: string[]): Promise<{ root: string; files: string[] }> {
-  const info = await stat(target).catch((err: unknown) => { throw fileAccessError(target, err); });
+  const info = await stat(target).catch((err: unknown) => {
+    throw fileAccessError(target, err);
+  });
   if (info.isDirectory()) {
     // The repository's excluded paths (greenlens.json or [tool.greenlens]) apply as in `check` and the editor.
     const repo = readRepoConfig(target).raw[SETTING_KEYS.exclude];
@@ -40,7 +42,10 @@ function formatText(root: string, results: FileAnalysis[]): string[] {
     const a = r.analysis;
     if (!a) continue;
     if (a.incomplete) out.push(`${rel}: not fully analyzed (${a.incomplete})`);
-    for (const s of a.sites) out.push(`${rel}:${pos(s.range.start)}: model ${s.kind} ${s.framework} ${s.modelId ?? '(dynamic)'}${s.pretrained ? ' pretrained' : ''}`);
+    for (const s of a.sites)
+      out.push(
+        `${rel}:${pos(s.range.start)}: model ${s.kind} ${s.framework} ${s.modelId ?? '(dynamic)'}${s.pretrained ? ' pretrained' : ''}`,
+      );
     for (const f of a.findings) out.push(`${rel}:${pos(f.range.start)}: ${f.severity} ${f.ruleId} ${f.message}`);
   }
   return out;
@@ -56,8 +61,14 @@ function formatMarkdown(root: string, results: FileAnalysis[]): string[] {
   for (const r of results) {
     const rel = mdEscape(path.relative(root, r.file) || path.basename(r.file));
     if (r.error) out.push(`| ${rel} | | error | ${mdEscape(r.error)} |`);
-    for (const s of r.analysis?.sites ?? []) out.push(`| ${rel} | ${s.range.start.line + 1} | model | ${mdEscape(`${s.framework} ${s.kind} ${s.modelId ?? '(dynamic)'}`)} |`);
-    for (const f of r.analysis?.findings ?? []) out.push(`| ${rel} | ${f.range.start.line + 1} | [${f.ruleId}](docs/rules/${f.ruleId}.md) ${f.severity} | ${mdEscape(f.message)} |`);
+    for (const s of r.analysis?.sites ?? [])
+      out.push(
+        `| ${rel} | ${s.range.start.line + 1} | model | ${mdEscape(`${s.framework} ${s.kind} ${s.modelId ?? '(dynamic)'}`)} |`,
+      );
+    for (const f of r.analysis?.findings ?? [])
+      out.push(
+        `| ${rel} | ${f.range.start.line + 1} | [${f.ruleId}](docs/rules/${f.ruleId}.md) ${f.severity} | ${mdEscape(f.message)} |`,
+      );
   }
   return out;
 }
@@ -74,19 +85,35 @@ export const analyzeCommand: CliCommand = {
   usage: 'greenlens analyze [path] [--format text|json|markdown|sarif] [--exclude glob]...',
   async run(args, io) {
     const { values, positionals } = parseArgs({
-      args, allowPositionals: true,
-      options: { format: { type: 'string', default: 'text' }, exclude: { type: 'string', multiple: true, default: [] } },
+      args,
+      allowPositionals: true,
+      options: {
+        format: { type: 'string', default: 'text' },
+        exclude: { type: 'string', multiple: true, default: [] },
+      },
     });
     const format = values.format as Format;
-    if (!['text', 'json', 'markdown', 'sarif'].includes(format)) throw new CliUsageError(`--format must be one of text, json, markdown, sarif; got "${format}"`);
+    if (!['text', 'json', 'markdown', 'sarif'].includes(format))
+      throw new CliUsageError(`--format must be one of text, json, markdown, sarif; got "${format}"`);
     const { root, files } = await targets(path.resolve(io.cwd, positionals[0] ?? '.'), values.exclude ?? []);
     const results = await analyzePythonFiles(files, { workspaceRoots: [root] });
     if (format === 'sarif') {
       io.out(JSON.stringify(analyzeSarif(root, results), null, 2));
     } else if (format === 'json') {
-      io.out(JSON.stringify({ schemaVersion: 1, root, files: results.map((r) => ({ ...r, file: path.relative(root, r.file) || path.basename(r.file) })) }, null, 2));
+      io.out(
+        JSON.stringify(
+          {
+            schemaVersion: 1,
+            root,
+            files: results.map((r) => ({ ...r, file: path.relative(root, r.file) || path.basename(r.file) })),
+          },
+          null,
+          2,
+        ),
+      );
     } else {
-      for (const line of format === 'markdown' ? formatMarkdown(root, results) : formatText(root, results)) io.out(line);
+      for (const line of format === 'markdown' ? formatMarkdown(root, results) : formatText(root, results))
+        io.out(line);
       io.out(format === 'markdown' ? `\n${summary(results)}` : summary(results));
     }
     return 0;

@@ -15,9 +15,14 @@ import { reportSettings, SETTINGS_OPTIONS } from './report';
 
 export const demoCommand: CliCommand = {
   summary: 'analyze a folder end to end and write report.html, report.md, report.json and report.csv',
-  usage: 'greenlens demo [folder] [--out dir] [--budget 20s] [--inferences-per-day n] [--price p] [--currency USD] [--region FRA] [--carbon-intensity g] [--tolerance pt] [--hardware name] [--deploy-target local|rtx3090|rtx4090|i7-12700h] [--deploy-batch n]',
+  usage:
+    'greenlens demo [folder] [--out dir] [--budget 20s] [--inferences-per-day n] [--price p] [--currency USD] [--region FRA] [--carbon-intensity g] [--tolerance pt] [--hardware name] [--deploy-target local|rtx3090|rtx4090|i7-12700h] [--deploy-batch n]',
   async run(args, io) {
-    const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { out: { type: 'string' }, budget: { type: 'string' }, ...SETTINGS_OPTIONS } });
+    const { values, positionals } = parseArgs({
+      args,
+      allowPositionals: true,
+      options: { out: { type: 'string' }, budget: { type: 'string' }, ...SETTINGS_OPTIONS },
+    });
     const folder = path.resolve(io.cwd, positionals[0] ?? '.');
     const outDir = path.resolve(io.cwd, values.out ?? path.join('out', 'demo'));
     const budgetMs = parseDuration(values.budget ?? '20s');
@@ -27,7 +32,15 @@ export const demoCommand: CliCommand = {
     // The repository's configuration is read before anything runs: a bad file stops the command, not a half run.
     const { raw, names } = reportSettings(folder, values);
     return withSignalStop(async (stop) => {
-      const { report, settingProblems } = await runReportPipeline({ folder, outDir, budgetMs, rawSettings: raw, settingNames: names, log: (l) => io.out(l), signal: stop.signal });
+      const { report, settingProblems } = await runReportPipeline({
+        folder,
+        outDir,
+        budgetMs,
+        rawSettings: raw,
+        settingNames: names,
+        log: (l) => io.out(l),
+        signal: stop.signal,
+      });
       if (stop.signal.aborted) return stop.exitCode(EXIT.ok);
       for (const p of settingProblems) io.err(`warning: ${p.message}`);
       const written = await writeReportFiles(report, outDir, REPORT_FORMATS);

@@ -11,8 +11,12 @@ export function parseValues(specs: string[]): Record<string, number[]> {
   const values: Record<string, number[]> = {};
   for (const spec of specs) {
     const eq = spec.lastIndexOf('=');
-    const list = spec.slice(eq + 1).split(',').map(Number);
-    if (eq <= 0 || list.some((v) => !Number.isFinite(v))) throw new CliUsageError(`--value expects name=number[,number...], got "${spec}"`);
+    const list = spec
+      .slice(eq + 1)
+      .split(',')
+      .map(Number);
+    if (eq <= 0 || list.some((v) => !Number.isFinite(v)))
+      throw new CliUsageError(`--value expects name=number[,number...], got "${spec}"`);
     values[spec.slice(0, eq)] = list;
   }
   return values;
@@ -24,7 +28,8 @@ export function parseDims(specs: string[]): Record<string, number> {
   for (const spec of specs) {
     const eq = spec.lastIndexOf('=');
     const value = Number(spec.slice(eq + 1));
-    if (eq <= 0 || !Number.isInteger(value) || value < 0) throw new CliUsageError(`--dim expects name=non-negative integer, got "${spec}"`);
+    if (eq <= 0 || !Number.isInteger(value) || value < 0)
+      throw new CliUsageError(`--dim expects name=non-negative integer, got "${spec}"`);
     dims[spec.slice(0, eq)] = value;
   }
   return dims;
@@ -34,7 +39,15 @@ export const inspectCommand: CliCommand = {
   summary: 'summarize an ONNX model: parameters, MACs, memory',
   usage: 'greenlens inspect <model.onnx> [--json] [--dim batch=8] [--dim name=value ...] [--value input=n[,n...]]',
   async run(args, io) {
-    const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { json: { type: 'boolean' }, dim: { type: 'string', multiple: true }, value: { type: 'string', multiple: true } } });
+    const { values, positionals } = parseArgs({
+      args,
+      allowPositionals: true,
+      options: {
+        json: { type: 'boolean' },
+        dim: { type: 'string', multiple: true },
+        value: { type: 'string', multiple: true },
+      },
+    });
     const file = positionals[0];
     if (!file) throw new CliUsageError('missing model file');
     const dims = parseDims(values.dim ?? []);
@@ -44,7 +57,9 @@ export const inspectCommand: CliCommand = {
     assertRegularFile(full);
     try {
       const summary = inspectOnnxFile(full, { dims, values: known });
-      io.out(values.json ? JSON.stringify({ file: full, ...summary }, null, 2) : formatSummary(summary, path.basename(full)));
+      io.out(
+        values.json ? JSON.stringify({ file: full, ...summary }, null, 2) : formatSummary(summary, path.basename(full)),
+      );
       return 0;
     } catch (err) {
       if (err instanceof OnnxReadError) {

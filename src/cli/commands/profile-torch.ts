@@ -9,8 +9,18 @@ import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { analyzePythonFiles } from '../../analyzers/python/index';
 import {
-  TORCH_VARIANT_FORMS, TorchProfileError, TorchVariantSpecError, formatTorchProfile, parseTorchVariantList, pickSite,
-  prepareTorchProfile, profileTorch, torchSiteOf, type TorchProfileOptions, type TorchProfileProgress, type TorchSite,
+  TORCH_VARIANT_FORMS,
+  TorchProfileError,
+  TorchVariantSpecError,
+  formatTorchProfile,
+  parseTorchVariantList,
+  pickSite,
+  prepareTorchProfile,
+  profileTorch,
+  torchSiteOf,
+  type TorchProfileOptions,
+  type TorchProfileProgress,
+  type TorchSite,
 } from '../../profiler/torch/index';
 import { assertRegularFile } from '../../fileAccess';
 import { CliUsageError, EXIT, defaultCacheDir, stopOnSignals, type CliCommand, type CliIO } from '../io';
@@ -27,7 +37,8 @@ export function parseTarget(text: string): { file: string; line?: number } {
 /** Parses `1,784` or `1x3x224x224` into a shape of positive integers. */
 export function parseShape(text: string): number[] {
   const dims = text.split(/[,x×]/).map((d) => Number(d.trim()));
-  if (dims.length === 0 || !dims.every((d) => Number.isInteger(d) && d > 0)) throw new CliUsageError(`--shape expects positive integers such as 1,784 or 1,3,224,224, got "${text}"`);
+  if (dims.length === 0 || !dims.every((d) => Number.isInteger(d) && d > 0))
+    throw new CliUsageError(`--shape expects positive integers such as 1,784 or 1,3,224,224, got "${text}"`);
   return dims;
 }
 
@@ -44,7 +55,10 @@ async function siteOf(file: string, line: number | undefined): Promise<TorchSite
   let index: number;
   if (line === undefined) {
     const creations = sites.map((s, i) => ({ s, i })).filter(({ s }) => s.kind !== 'define');
-    if (creations.length !== 1) throw new CliUsageError(`${file} has ${creations.length} model sites: name one as ${path.basename(file)}:LINE (sites at lines ${creations.map(({ s }) => s.range.start.line + 1).join(', ') || 'none'})`);
+    if (creations.length !== 1)
+      throw new CliUsageError(
+        `${file} has ${creations.length} model sites: name one as ${path.basename(file)}:LINE (sites at lines ${creations.map(({ s }) => s.range.start.line + 1).join(', ') || 'none'})`,
+      );
     index = (creations[0] as { i: number }).i;
   } else {
     const picked = pickSite(sites, line);
@@ -60,22 +74,43 @@ async function siteOf(file: string, line: number | undefined): Promise<TorchSite
 
 function progressPrinter(io: CliIO): (p: TorchProfileProgress) => void {
   return (p) => {
-    if (p.type === 'environment') io.err(`Python ${p.environment.python} (${p.environment.executable}), torch ${p.environment.torch}`);
-    else if (p.type === 'model') io.err(`model: ${p.model.label}, ${(p.model.parameters / 1e6).toFixed(2)} M parameters, weights: ${p.model.weights}`);
+    if (p.type === 'environment')
+      io.err(`Python ${p.environment.python} (${p.environment.executable}), torch ${p.environment.torch}`);
+    else if (p.type === 'model')
+      io.err(
+        `model: ${p.model.label}, ${(p.model.parameters / 1e6).toFixed(2)} M parameters, weights: ${p.model.weights}`,
+      );
     else if (p.type === 'variant-finished') {
       const r = p.result;
-      io.err(`[${p.index + 1}/${p.total}] ${r.id}: ${r.status}${r.metrics ? ` p50 ${r.metrics.p50Ms.toFixed(3)} ms` : ''}${r.reason ? ` (${r.reason})` : ''}`);
+      io.err(
+        `[${p.index + 1}/${p.total}] ${r.id}: ${r.status}${r.metrics ? ` p50 ${r.metrics.p50Ms.toFixed(3)} ms` : ''}${r.reason ? ` (${r.reason})` : ''}`,
+      );
     }
   };
 }
 
 const OPTIONS = {
-  python: { type: 'string' }, json: { type: 'boolean' }, dataset: { type: 'string' }, 'max-samples': { type: 'string' }, budget: { type: 'string' },
-  timeout: { type: 'string' }, variants: { type: 'string' }, shape: { type: 'string' }, dtype: { type: 'string' }, device: { type: 'string' },
-  onnx: { type: 'boolean' }, storage: { type: 'string' }, 'save-script': { type: 'string' }, 'print-script': { type: 'boolean' },
+  python: { type: 'string' },
+  json: { type: 'boolean' },
+  dataset: { type: 'string' },
+  'max-samples': { type: 'string' },
+  budget: { type: 'string' },
+  timeout: { type: 'string' },
+  variants: { type: 'string' },
+  shape: { type: 'string' },
+  dtype: { type: 'string' },
+  device: { type: 'string' },
+  onnx: { type: 'boolean' },
+  storage: { type: 'string' },
+  'save-script': { type: 'string' },
+  'print-script': { type: 'boolean' },
 } as const;
 
-function options(values: ReturnType<typeof parseArgs<{ args: string[]; options: typeof OPTIONS; allowPositionals: true }>>['values'], site: TorchSite, io: CliIO): TorchProfileOptions {
+function options(
+  values: ReturnType<typeof parseArgs<{ args: string[]; options: typeof OPTIONS; allowPositionals: true }>>['values'],
+  site: TorchSite,
+  io: CliIO,
+): TorchProfileOptions {
   let variants;
   try {
     variants = values.variants !== undefined ? parseTorchVariantList(values.variants) : undefined;
@@ -83,18 +118,28 @@ function options(values: ReturnType<typeof parseArgs<{ args: string[]; options: 
     if (e instanceof TorchVariantSpecError) throw new CliUsageError(e.message);
     throw e;
   }
-  if (values.device !== undefined && values.device !== 'cpu' && values.device !== 'cuda') throw new CliUsageError('--device expects cpu or cuda');
-  if (values.dtype !== undefined && values.dtype !== 'float32' && values.dtype !== 'int64') throw new CliUsageError('--dtype expects float32 or int64');
+  if (values.device !== undefined && values.device !== 'cpu' && values.device !== 'cuda')
+    throw new CliUsageError('--device expects cpu or cuda');
+  if (values.dtype !== undefined && values.dtype !== 'float32' && values.dtype !== 'int64')
+    throw new CliUsageError('--dtype expects float32 or int64');
   const maxSamples = values['max-samples'] !== undefined ? Number(values['max-samples']) : undefined;
-  if (maxSamples !== undefined && !(Number.isInteger(maxSamples) && maxSamples > 0)) throw new CliUsageError('--max-samples expects a positive integer');
+  if (maxSamples !== undefined && !(Number.isInteger(maxSamples) && maxSamples > 0))
+    throw new CliUsageError('--max-samples expects a positive integer');
   return {
-    site, python: values.python ?? defaultPython(), cwd: io.cwd,
+    site,
+    python: values.python ?? defaultPython(),
+    cwd: io.cwd,
     storageDir: values.storage ? path.resolve(io.cwd, values.storage) : path.join(defaultCacheDir(), 'torch'),
-    ...(variants ? { variants } : {}), ...(values.dataset ? { datasetDir: path.resolve(io.cwd, values.dataset) } : {}),
-    ...(maxSamples ? { maxSamples } : {}), ...(values.shape ? { shape: parseShape(values.shape) } : {}),
-    ...(values.dtype ? { inputDtype: values.dtype } : {}), ...(values.device ? { device: values.device } : {}),
-    budgetMs: values.budget ? parseDuration(values.budget) : 60_000, ...(values.timeout ? { timeoutMs: parseDuration(values.timeout, '--timeout', DURATION_LIMITS.timeout) } : {}),
-    onnxExport: Boolean(values.onnx), onProgress: progressPrinter(io),
+    ...(variants ? { variants } : {}),
+    ...(values.dataset ? { datasetDir: path.resolve(io.cwd, values.dataset) } : {}),
+    ...(maxSamples ? { maxSamples } : {}),
+    ...(values.shape ? { shape: parseShape(values.shape) } : {}),
+    ...(values.dtype ? { inputDtype: values.dtype } : {}),
+    ...(values.device ? { device: values.device } : {}),
+    budgetMs: values.budget ? parseDuration(values.budget) : 60_000,
+    ...(values.timeout ? { timeoutMs: parseDuration(values.timeout, '--timeout', DURATION_LIMITS.timeout) } : {}),
+    onnxExport: Boolean(values.onnx),
+    onProgress: progressPrinter(io),
   };
 }
 
@@ -103,15 +148,19 @@ async function onnxHandover(exported: string, opts: TorchProfileOptions, io: Cli
   const { profileModel } = await import('../../profiler/index');
   io.err(`handing ${exported} over to the ONNX profiler`);
   return profileModel({
-    modelPath: exported, storageDir: path.join(opts.storageDir, 'variants'), inputs: opts.datasetDir ? { datasetDir: opts.datasetDir } : {},
-    budgetMs: opts.budgetMs, signal,
+    modelPath: exported,
+    storageDir: path.join(opts.storageDir, 'variants'),
+    inputs: opts.datasetDir ? { datasetDir: opts.datasetDir } : {},
+    budgetMs: opts.budgetMs,
+    signal,
   });
 }
 
 export const profileTorchCommand: CliCommand = {
   summary: 'measure quantization, torch.compile, pruning and fp16/bf16 on a PyTorch model site in your Python',
-  usage: 'greenlens profile-torch <file.py[:LINE]> [--python /usr/bin/python3] [--json] [--dataset dir] [--max-samples n] [--budget 60s] [--timeout 5m] '
-    + `[--variants a,b,...] [--shape 1,784] [--dtype float32|int64] [--device cpu|cuda] [--onnx] [--storage dir] [--save-script file] [--print-script]\n  variants: ${TORCH_VARIANT_FORMS.join(', ')}`,
+  usage:
+    'greenlens profile-torch <file.py[:LINE]> [--python /usr/bin/python3] [--json] [--dataset dir] [--max-samples n] [--budget 60s] [--timeout 5m] ' +
+    `[--variants a,b,...] [--shape 1,784] [--dtype float32|int64] [--device cpu|cuda] [--onnx] [--storage dir] [--save-script file] [--print-script]\n  variants: ${TORCH_VARIANT_FORMS.join(', ')}`,
   async run(args, io) {
     const { values, positionals } = parseArgs({ args, allowPositionals: true, options: OPTIONS });
     if (!positionals[0]) throw new CliUsageError('missing the Python file (file.py or file.py:LINE)');
@@ -130,11 +179,15 @@ export const profileTorchCommand: CliCommand = {
     const stop = stopOnSignals();
     try {
       const result = await profileTorch({ ...opts, signal: stop.signal }, prepared);
-      if (result.onnxExport && 'path' in result.onnxExport && !stop.signal.aborted) result.onnxProfile = await onnxHandover(result.onnxExport.path, opts, io, stop.signal);
+      if (result.onnxExport && 'path' in result.onnxExport && !stop.signal.aborted)
+        result.onnxProfile = await onnxHandover(result.onnxExport.path, opts, io, stop.signal);
       if (values.json) io.out(JSON.stringify(result, null, 2));
       else {
         io.out(formatTorchProfile(result));
-        if (result.onnxProfile) io.out(`\nONNX profiler on the exported baseline:\n${(await import('../../report/profileText')).formatProfile(result.onnxProfile)}`);
+        if (result.onnxProfile)
+          io.out(
+            `\nONNX profiler on the exported baseline:\n${(await import('../../report/profileText')).formatProfile(result.onnxProfile)}`,
+          );
       }
       return stop.exitCode(result.variants.some((v) => v.status === 'error') ? EXIT.variantFailed : EXIT.ok);
     } catch (e) {
@@ -142,7 +195,8 @@ export const profileTorchCommand: CliCommand = {
       if (!(e instanceof TorchProfileError)) throw e;
       io.err(`greenlens profile-torch: ${e.message}`);
       const tail = e.details.stderrTail?.trim().split('\n').slice(-12).join('\n');
-      if (tail && ['import-failed', 'build-failed', 'baseline-failed', 'crashed', 'internal'].includes(e.code)) io.err(`Python's last output:\n${tail}`);
+      if (tail && ['import-failed', 'build-failed', 'baseline-failed', 'crashed', 'internal'].includes(e.code))
+        io.err(`Python's last output:\n${tail}`);
       if (e.details.scriptPath) io.err(`the script that ran: ${e.details.scriptPath}`);
       return stop.exitCode(EXIT.input);
     } finally {

@@ -33,7 +33,12 @@ export const MAX_REWRITE_BYTES = 768 * 1024 * 1024;
 
 /** File name of a variant in the storage dir: content-addressed by model and spec. */
 export function variantFileName(modelPath: string, spec: VariantSpec): string {
-  const h = createHash('sha256').update(path.resolve(modelPath)).update('\0').update(JSON.stringify(spec)).digest('hex').slice(0, 16);
+  const h = createHash('sha256')
+    .update(path.resolve(modelPath))
+    .update('\0')
+    .update(JSON.stringify(spec))
+    .digest('hex')
+    .slice(0, 16);
   const stem = path.basename(modelPath, '.onnx').replace(/[^A-Za-z0-9_.-]/g, '_');
   return `${stem}.${spec.id.replace(/[^A-Za-z0-9_.-]/g, '_')}.${h}.onnx`;
 }
@@ -73,11 +78,17 @@ class RangeCollector {
 }
 
 /** Runs the model with the activations as extra outputs over up to 64 samples and collects their ranges. */
-async function calibrate(model: ReturnType<typeof decodeModel>, spec: VariantSpec, samples: SampleSet, chunk: number): Promise<{ ranges: Map<string, Range>; used: number }> {
+async function calibrate(
+  model: ReturnType<typeof decodeModel>,
+  spec: VariantSpec,
+  samples: SampleSet,
+  chunk: number,
+): Promise<{ ranges: Map<string, Range>; used: number }> {
   const names = calibrationNames(model);
-  if (names.length === 0) throw new NotApplicableError('no MatMul, Gemm or Conv node with constant float weights in the main graph');
+  if (names.length === 0)
+    throw new NotApplicableError('no MatMul, Gemm or Conv node with constant float weights in the main graph');
   const session = await createSession(calibrationModel(model, names));
-  const collector = new RangeCollector(spec.calibration === 'percentile' ? spec.percentile ?? 99.99 : undefined);
+  const collector = new RangeCollector(spec.calibration === 'percentile' ? (spec.percentile ?? 99.99) : undefined);
   const used = Math.min(samples.count, 64);
   try {
     for (let start = 0; start < used; start += chunk) {
@@ -94,18 +105,34 @@ async function calibrate(model: ReturnType<typeof decodeModel>, spec: VariantSpe
   return { ranges: collector.ranges(), used };
 }
 
-async function rewrite(spec: VariantSpec, model: ReturnType<typeof decodeModel>, samples: SampleSet, chunk: number): Promise<{ bytes: Uint8Array; notes: string[] }> {
+async function rewrite(
+  spec: VariantSpec,
+  model: ReturnType<typeof decodeModel>,
+  samples: SampleSet,
+  chunk: number,
+): Promise<{ bytes: Uint8Array; notes: string[] }> {
   let notes: string[];
   switch (spec.kind) {
-    case 'int8-dynamic': notes = quantizeDynamic(model, { ops: spec.ops, perChannel: spec.perChannel }); break;
+    case 'int8-dynamic':
+      notes = quantizeDynamic(model, { ops: spec.ops, perChannel: spec.perChannel });
+      break;
     case 'int8-static': {
       const { ranges, used } = await calibrate(model, spec, samples, chunk);
-      notes = [...quantizeStatic(model, ranges, { perChannel: spec.perChannel }), `calibrated on ${used} ${samples.source} samples`];
+      notes = [
+        ...quantizeStatic(model, ranges, { perChannel: spec.perChannel }),
+        `calibrated on ${used} ${samples.source} samples`,
+      ];
       break;
     }
-    case 'fp16': notes = convertFp16(model); break;
-    case 'prune-local': case 'prune-global': notes = pruneMagnitude(model, spec.sparsity ?? 0.5, spec.kind === 'prune-local' ? 'local' : 'global'); break;
-    default: throw new Error(`variant kind ${spec.kind} has no rewrite`);
+    case 'fp16':
+      notes = convertFp16(model);
+      break;
+    case 'prune-local':
+    case 'prune-global':
+      notes = pruneMagnitude(model, spec.sparsity ?? 0.5, spec.kind === 'prune-local' ? 'local' : 'global');
+      break;
+    default:
+      throw new Error(`variant kind ${spec.kind} has no rewrite`);
   }
   return { bytes: encodeModel(model), notes };
 }
@@ -114,9 +141,16 @@ async function rewrite(spec: VariantSpec, model: ReturnType<typeof decodeModel>,
  * Produces the model file a variant is measured on. Session-only variants (baseline, threads, batch)
  * use the original file; `opt` saves onnxruntime's optimized graph.
  */
-export async function buildVariant(modelPath: string, spec: VariantSpec, storageDir: string, samples: SampleSet, chunk: number): Promise<BuiltVariant> {
+export async function buildVariant(
+  modelPath: string,
+  spec: VariantSpec,
+  storageDir: string,
+  samples: SampleSet,
+  chunk: number,
+): Promise<BuiltVariant> {
   const t0 = performance.now();
-  if (spec.kind === 'baseline' || spec.kind === 'threads' || spec.kind === 'batch') return { path: modelPath, notes: [], buildMs: 0 };
+  if (spec.kind === 'baseline' || spec.kind === 'threads' || spec.kind === 'batch')
+    return { path: modelPath, notes: [], buildMs: 0 };
   mkdirSync(storageDir, { recursive: true });
   const out = path.join(storageDir, variantFileName(modelPath, spec));
   if (spec.kind === 'opt') {
@@ -131,10 +165,14 @@ export async function buildVariant(modelPath: string, spec: VariantSpec, storage
     }
     commitTemp(tmp, out);
     const notes = [`optimized at level "${spec.level}" and saved; reloading it skips the optimization at start-up`];
-    if (spec.level === 'all') notes.push('level "all" may use CPU-specific layouts: the saved file suits this machine\'s CPU');
+    if (spec.level === 'all')
+      notes.push('level "all" may use CPU-specific layouts: the saved file suits this machine\'s CPU');
     return { path: out, notes, buildMs: performance.now() - t0 };
   }
-  const tooBig = (what: string, bytes: number) => new Error(`${what} ${(bytes / 2 ** 30).toFixed(2)} GiB; graph rewrites are limited to ${MAX_REWRITE_BYTES / 2 ** 20} MiB because they decode the whole model in memory`);
+  const tooBig = (what: string, bytes: number) =>
+    new Error(
+      `${what} ${(bytes / 2 ** 30).toFixed(2)} GiB; graph rewrites are limited to ${MAX_REWRITE_BYTES / 2 ** 20} MiB because they decode the whole model in memory`,
+    );
   const size = statSync(modelPath).size;
   if (size > MAX_REWRITE_BYTES) throw tooBig('the model is', size);
   const model = decodeModel(readFileSync(modelPath));
@@ -145,6 +183,8 @@ export async function buildVariant(modelPath: string, spec: VariantSpec, storage
   const built = await rewrite(spec, model, samples, chunk);
   // Parallel runs share the storage folder: a reader must never load a half-written variant.
   writeFileAtomicSync(out, built.bytes);
-  const notes = inlined ? [...built.notes, `${inlined} tensors read from external data into the variant file`] : built.notes;
+  const notes = inlined
+    ? [...built.notes, `${inlined} tensors read from external data into the variant file`]
+    : built.notes;
   return { path: out, notes, buildMs: performance.now() - t0, ...(spec.kind === 'fp16' ? { gpuOriented: true } : {}) };
 }

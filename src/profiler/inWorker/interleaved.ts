@@ -10,8 +10,19 @@ import type { InterleaveJob, InterleaveOutcome, LaneOutcome, WorkerProgress } fr
 import { resolutionNote, speedVerdict } from '../compare';
 import { batchFeeds } from '../inputs';
 import {
-  blockTargetMs, estimatorFor, interleave, LEAD_IN_FROM_RUNS, measureGranularity, sharedRunsPerBlock,
-  shuffledOrder, summarizeLane, systemClock, worstIntervalPct, type InterleaveResult, type Lane, type LaneLog,
+  blockTargetMs,
+  estimatorFor,
+  interleave,
+  LEAD_IN_FROM_RUNS,
+  measureGranularity,
+  sharedRunsPerBlock,
+  shuffledOrder,
+  summarizeLane,
+  systemClock,
+  worstIntervalPct,
+  type InterleaveResult,
+  type Lane,
+  type LaneLog,
 } from '../interleave';
 import { anotherPassFits, comparePasses, mergeLogs, minPassLoopMs, passCount, passCreateMs } from '../passes';
 import { seededRandom } from '../../random';
@@ -65,7 +76,11 @@ async function typicalRunMs(session: Ort.InferenceSession, feeds: Record<string,
  * can make one session a few percent faster than an identical one for its whole life; shuffling the layout
  * per pass turns that into spread between passes, which the intervals then include.
  */
-async function loadAll(job: InterleaveJob, progress: Progress, o: { warmBudgetMs: number; random: () => number; size: boolean }): Promise<{ loaded: Loaded[]; padding: ArrayBuffer[]; creations: number[] }> {
+async function loadAll(
+  job: InterleaveJob,
+  progress: Progress,
+  o: { warmBudgetMs: number; random: () => number; size: boolean },
+): Promise<{ loaded: Loaded[]; padding: ArrayBuffer[]; creations: number[] }> {
   const { random } = o;
   const inputs = modelInputs(job.sourceModelPath, job);
   const loaded: Loaded[] = new Array<Loaded>(job.contestants.length);
@@ -92,8 +107,22 @@ async function loadAll(job: InterleaveJob, progress: Progress, o: { warmBudgetMs
   return { loaded, padding, creations };
 }
 
-function energyOf(lane: { blockJ: number[]; blocks: number }, samples: number, meter: EnergyMeter | undefined, note: string | undefined, p50Ms: number, cpuMsPerRun: number, batch: number): EnergyReading {
-  if (meter && lane.blockJ.length === lane.blocks && lane.blocks > 0) return measuredReading(lane.blockJ.reduce((a, b) => a + b, 0), samples, meter.name, note);
+function energyOf(
+  lane: { blockJ: number[]; blocks: number },
+  samples: number,
+  meter: EnergyMeter | undefined,
+  note: string | undefined,
+  p50Ms: number,
+  cpuMsPerRun: number,
+  batch: number,
+): EnergyReading {
+  if (meter && lane.blockJ.length === lane.blocks && lane.blocks > 0)
+    return measuredReading(
+      lane.blockJ.reduce((a, b) => a + b, 0),
+      samples,
+      meter.name,
+      note,
+    );
   return estimatedReading(p50Ms / 1000 / batch, cpuMsPerRun / 1000 / batch, note);
 }
 
@@ -107,7 +136,11 @@ interface Passes {
   stoppedBy: InterleaveResult['stoppedBy'];
 }
 
-function laneOutcomes(job: InterleaveJob, run: Passes, o: { granularityMs: number; level: number; meter?: EnergyMeter; meterNote?: string }): LaneOutcome[] {
+function laneOutcomes(
+  job: InterleaveJob,
+  run: Passes,
+  o: { granularityMs: number; level: number; meter?: EnergyMeter; meterNote?: string },
+): LaneOutcome[] {
   const base = run.logs[0];
   const baseBatch = job.contestants[0]?.batch ?? 1;
   const mode = estimatorFor(run.logs, o.granularityMs);
@@ -117,15 +150,44 @@ function laneOutcomes(job: InterleaveJob, run: Passes, o: { granularityMs: numbe
     if (!log || !base) throw new Error('the interleaved loop lost a contestant');
     const s = summarizeLane(log, o.granularityMs, o.level, mode);
     const metrics: Omit<VariantMetrics, 'loadMs' | 'buildMs' | 'peakRssBytes' | 'fileBytes'> = {
-      p50Ms: s.p50, p95Ms: s.p95, p99Ms: s.p99, meanMs: s.mean, ciPct: s.ciPct, repetitions: s.n, warmupRuns: 0,
-      throughput: (c.batch * 1000) / s.p50, batch: c.batch, ...(c.threads !== undefined ? { threads: c.threads } : {}),
-      cpuMsPerRun: s.cpuMsPerRun, budgetExhausted: run.stoppedBy !== 'target', blocks: s.blocks, runsPerBlock: log.runs / Math.max(1, s.blocks),
+      p50Ms: s.p50,
+      p95Ms: s.p95,
+      p99Ms: s.p99,
+      meanMs: s.mean,
+      ciPct: s.ciPct,
+      repetitions: s.n,
+      warmupRuns: 0,
+      throughput: (c.batch * 1000) / s.p50,
+      batch: c.batch,
+      ...(c.threads !== undefined ? { threads: c.threads } : {}),
+      cpuMsPerRun: s.cpuMsPerRun,
+      budgetExhausted: run.stoppedBy !== 'target',
+      blocks: s.blocks,
+      runsPerBlock: log.runs / Math.max(1, s.blocks),
     };
-    const out: LaneOutcome = { id: c.id, metrics, energy: energyOf({ blockJ: log.blockJ, blocks: s.blocks }, s.n * c.batch, o.meter, o.meterNote, s.p50, s.cpuMsPerRun, c.batch) };
+    const out: LaneOutcome = {
+      id: c.id,
+      metrics,
+      energy: energyOf(
+        { blockJ: log.blockJ, blocks: s.blocks },
+        s.n * c.batch,
+        o.meter,
+        o.meterNote,
+        s.p50,
+        s.cpuMsPerRun,
+        c.batch,
+      ),
+    };
     if (i > 0) {
       const opts = { granularityMs: o.granularityMs, level: o.level, cores, mode };
       const pairs = run.perPass.filter((p) => p[0] && p[i]);
-      const cmp = comparePasses(pairs.map((p) => p[0]!), baseBatch, pairs.map((p) => p[i]!), c.batch, opts);
+      const cmp = comparePasses(
+        pairs.map((p) => p[0]!),
+        baseBatch,
+        pairs.map((p) => p[i]!),
+        c.batch,
+        opts,
+      );
       out.speedup = cmp.speedup;
       out.energyRatio = cmp.energyRatio;
       out.verdict = speedVerdict(out.speedup);
@@ -138,23 +200,65 @@ function laneOutcomes(job: InterleaveJob, run: Passes, o: { granularityMs: numbe
 }
 
 /** Sessions, block sizes and the interleaved rounds of one pass; the sessions are released after it. */
-async function onePass(job: InterleaveJob, progress: Progress, o: { random: () => number; warmMs: number; budgetOf: (creations: number[], loadMs: number, runMs: number[]) => number; graceMs: () => number; runs?: number[]; target?: number; granularityMs: number; meter?: EnergyMeter; monitor: LoadMonitor; t0: number }) {
+async function onePass(
+  job: InterleaveJob,
+  progress: Progress,
+  o: {
+    random: () => number;
+    warmMs: number;
+    budgetOf: (creations: number[], loadMs: number, runMs: number[]) => number;
+    graceMs: () => number;
+    runs?: number[];
+    target?: number;
+    granularityMs: number;
+    meter?: EnergyMeter;
+    monitor: LoadMonitor;
+    t0: number;
+  },
+) {
   const loadStart = performance.now();
-  const { loaded, padding, creations } = await loadAll(job, progress, { warmBudgetMs: o.warmMs, random: o.random, size: o.runs === undefined });
-  const budgetMs = o.budgetOf(creations, performance.now() - loadStart, loaded.map((l) => l.runMs));
+  const { loaded, padding, creations } = await loadAll(job, progress, {
+    warmBudgetMs: o.warmMs,
+    random: o.random,
+    size: o.runs === undefined,
+  });
+  const budgetMs = o.budgetOf(
+    creations,
+    performance.now() - loadStart,
+    loaded.map((l) => l.runMs),
+  );
   try {
     const target = o.target ?? blockTargetMs(budgetMs, loaded.length, o.granularityMs);
-    const shared = sharedRunsPerBlock(loaded.map((l) => l.runMs), target, o.granularityMs);
+    const shared = sharedRunsPerBlock(
+      loaded.map((l) => l.runMs),
+      target,
+      o.granularityMs,
+    );
     const runs = o.runs ?? loaded.map(() => shared);
     const lanes: Lane[] = job.contestants.map((c, i) => {
       const l = loaded[i]!;
       const k = runs[i] ?? 1;
-      return { run: () => l.session.run(l.feeds), runs: k, batch: c.batch, leadIn: k >= LEAD_IN_FROM_RUNS, ...(o.meter ? { meter: o.meter } : {}) };
+      return {
+        run: () => l.session.run(l.feeds),
+        runs: k,
+        batch: c.batch,
+        leadIn: k >= LEAD_IN_FROM_RUNS,
+        ...(o.meter ? { meter: o.meter } : {}),
+      };
     });
     progress({ phase: 'measuring', repetitions: 0 });
     const run = await interleave(lanes, {
-      budgetMs, targetPct: job.targetCiPct ?? 2, clock: systemClock, random: o.random, graceMs: Math.max(3 * budgetMs, o.graceMs()),
-      worstPct: (logs) => worstIntervalPct(logs, lanes.map((l) => l.batch), o.granularityMs),
+      budgetMs,
+      targetPct: job.targetCiPct ?? 2,
+      clock: systemClock,
+      random: o.random,
+      graceMs: Math.max(3 * budgetMs, o.graceMs()),
+      worstPct: (logs) =>
+        worstIntervalPct(
+          logs,
+          lanes.map((l) => l.batch),
+          o.granularityMs,
+        ),
       between: (rounds, worst) => {
         o.monitor.sample(performance.now() - o.t0);
         if (worst !== undefined) progress({ phase: 'measuring', repetitions: rounds, ciPct: worst });
@@ -203,7 +307,17 @@ export async function runInterleaved(job: InterleaveJob, progress: Progress): Pr
     // On a starved machine loading can take most of a pass's share: the loop may then run on for eight
     // rounds (an interval) up to half the pass's share of the whole budget, so the run ends within 1.5 budgets.
     const graceMs = () => job.budgetMs / passes / 2;
-    const pass = await onePass(job, passProgress, { random, warmMs: (0.05 * Math.max(200 * n, left())) / n / 3, budgetOf, graceMs, granularityMs, monitor, t0, ...sizing, ...(meter ? { meter } : {}) });
+    const pass = await onePass(job, passProgress, {
+      random,
+      warmMs: (0.05 * Math.max(200 * n, left())) / n / 3,
+      budgetOf,
+      graceMs,
+      granularityMs,
+      monitor,
+      t0,
+      ...sizing,
+      ...(meter ? { meter } : {}),
+    });
     sizing = { runs: pass.runs, target: pass.target };
     createMs = passCreateMs(pass.creations, p === 0);
     results.push(pass.run);
@@ -211,18 +325,38 @@ export async function runInterleaved(job: InterleaveJob, progress: Progress): Pr
   const load = monitor.report();
   const level = load?.rose ? 0.99 : 0.95;
   const run: Passes = {
-    logs: job.contestants.map((_, i) => mergeLogs(results.map((r) => r.logs[i]!))), perPass: results.map((r) => r.logs),
-    rounds: results.reduce((a, r) => a + r.rounds, 0), wallMs: results.reduce((a, r) => a + r.wallMs, 0),
+    logs: job.contestants.map((_, i) => mergeLogs(results.map((r) => r.logs[i]!))),
+    perPass: results.map((r) => r.logs),
+    rounds: results.reduce((a, r) => a + r.rounds, 0),
+    wallMs: results.reduce((a, r) => a + r.wallMs, 0),
     stoppedBy: results.every((r) => r.stoppedBy === 'target') ? 'target' : 'budget',
   };
   const notes = loadNotes(load, cpus().length);
-  if (results.length > 1) notes.push(`Measured in ${results.length} passes, each with freshly loaded sessions; the intervals include the spread between passes.`);
-  else notes.push('Measured in one pass: loading the sessions again would have cost too much of the budget, so a difference tied to one session\'s memory layout cannot be told from a real one.');
+  if (results.length > 1)
+    notes.push(
+      `Measured in ${results.length} passes, each with freshly loaded sessions; the intervals include the spread between passes.`,
+    );
+  else
+    notes.push(
+      "Measured in one pass: loading the sessions again would have cost too much of the budget, so a difference tied to one session's memory layout cannot be told from a real one.",
+    );
   return {
-    lanes: laneOutcomes(job, run, { granularityMs, level, ...(meter ? { meter } : {}), ...(meterNote ? { meterNote } : {}) }),
+    lanes: laneOutcomes(job, run, {
+      granularityMs,
+      level,
+      ...(meter ? { meter } : {}),
+      ...(meterNote ? { meterNote } : {}),
+    }),
     measurement: {
-      method: 'interleaved', rounds: run.rounds, blockTargetMs: sizing.target ?? 0, clockGranularityUs: granularityMs * 1000, level, wallMs: run.wallMs,
-      passes: results.length, ...(load ? { load } : {}), notes,
+      method: 'interleaved',
+      rounds: run.rounds,
+      blockTargetMs: sizing.target ?? 0,
+      clockGranularityUs: granularityMs * 1000,
+      level,
+      wallMs: run.wallMs,
+      passes: results.length,
+      ...(load ? { load } : {}),
+      notes,
     },
   };
 }

@@ -26,19 +26,24 @@ export function modelInputs(modelPath: string, job: Pick<MeasureJob, 'inputs'>):
     const g = opened.model.graph;
     const inits = new Set(g.initializers.map((t) => t.name));
     const dims = { dims: job.inputs.dims, values: job.inputs.values, batch: 1 };
-    return g.inputs.filter((v) => !inits.has(v.name)).map((v) => ({
-      name: v.name,
-      dtype: dtypeInfo(v.dtype).name,
-      shape: v.shape ?? [],
-      resolved: (resolveInputShape(v.name, v.shape, dims) ?? []).map((d) => (typeof d === 'number' ? d : null)),
-    }));
+    return g.inputs
+      .filter((v) => !inits.has(v.name))
+      .map((v) => ({
+        name: v.name,
+        dtype: dtypeInfo(v.dtype).name,
+        shape: v.shape ?? [],
+        resolved: (resolveInputShape(v.name, v.shape, dims) ?? []).map((d) => (typeof d === 'number' ? d : null)),
+      }));
   } finally {
     opened.close();
   }
 }
 
 /** Samples for the job: the dataset, or random ones (32 by default, at least one batch). */
-export function jobSamples(inputs: InputMeta[], job: Pick<MeasureJob, 'inputs'> & { variant: { batch?: number } }): SampleSet {
+export function jobSamples(
+  inputs: InputMeta[],
+  job: Pick<MeasureJob, 'inputs'> & { variant: { batch?: number } },
+): SampleSet {
   const batch = job.variant.batch ?? job.inputs.batch ?? 1;
   if (job.inputs.datasetDir) return datasetSamples(inputs, { ...job.inputs, datasetDir: job.inputs.datasetDir });
   return randomSamples(inputs, job.inputs, Math.max(job.inputs.randomSamples ?? 32, batch));
@@ -63,11 +68,16 @@ function batchProblem(inputs: InputMeta[], samples: SampleSet, batch: number): s
   const fixed = inputs.filter((m) => samples.batched[m.name] && typeof m.shape[0] === 'number' && m.shape[0] !== batch);
   if (fixed.length === 0 && Object.keys(samples.batched).length > 0) return undefined;
   const m = fixed[0] ?? inputs[0];
-  const declared = m ? `input "${m.name}" is declared [${m.shape.map((d) => d ?? '?').join(', ')}]` : 'the model has no inputs';
+  const declared = m
+    ? `input "${m.name}" is declared [${m.shape.map((d) => d ?? '?').join(', ')}]`
+    : 'the model has no inputs';
   return `batch size ${batch} cannot be fed: ${declared}, with no free batch axis; export the model with a dynamic batch dimension to measure batching`;
 }
 
-function energyOf(job: MeasureJob, loop: () => Promise<LoopResult>): Promise<{ loop: LoopResult; energy: (batch: number) => EnergyReading }> {
+function energyOf(
+  job: MeasureJob,
+  loop: () => Promise<LoopResult>,
+): Promise<{ loop: LoopResult; energy: (batch: number) => EnergyReading }> {
   const choice = chooseMeter({ raplRoot: job.raplRoot });
   let meter = choice.meter;
   return (async () => {
@@ -89,19 +99,40 @@ function energyOf(job: MeasureJob, loop: () => Promise<LoopResult>): Promise<{ l
     const runs = result.latency.n;
     return {
       loop: result,
-      energy: (batch: number) => (joules !== undefined && meter
-        ? measuredReading(joules, runs * batch, meter.name, note)
-        : estimatedReading(result.latency.mean / 1000 / batch, result.cpuMsPerRun / 1000 / batch, note)),
+      energy: (batch: number) =>
+        joules !== undefined && meter
+          ? measuredReading(joules, runs * batch, meter.name, note)
+          : estimatedReading(result.latency.mean / 1000 / batch, result.cpuMsPerRun / 1000 / batch, note),
     };
   })();
 }
 
-function metricsOf(loop: LoopResult, loadMs: number, buildMs: number, batch: number, fileBytes: number, threads?: number): VariantMetrics {
+function metricsOf(
+  loop: LoopResult,
+  loadMs: number,
+  buildMs: number,
+  batch: number,
+  fileBytes: number,
+  threads?: number,
+): VariantMetrics {
   const l = loop.latency;
   return {
-    loadMs, buildMs, p50Ms: l.p50, p95Ms: l.p95, p99Ms: l.p99, meanMs: l.mean, ciPct: l.ciPct, repetitions: l.n,
-    warmupRuns: loop.warmupRuns, throughput: (batch * 1000) / l.p50, batch, ...(threads !== undefined ? { threads } : {}),
-    cpuMsPerRun: loop.cpuMsPerRun, peakRssBytes: process.resourceUsage().maxRSS * 1024, fileBytes, budgetExhausted: loop.budgetExhausted,
+    loadMs,
+    buildMs,
+    p50Ms: l.p50,
+    p95Ms: l.p95,
+    p99Ms: l.p99,
+    meanMs: l.mean,
+    ciPct: l.ciPct,
+    repetitions: l.n,
+    warmupRuns: loop.warmupRuns,
+    throughput: (batch * 1000) / l.p50,
+    batch,
+    ...(threads !== undefined ? { threads } : {}),
+    cpuMsPerRun: loop.cpuMsPerRun,
+    peakRssBytes: process.resourceUsage().maxRSS * 1024,
+    fileBytes,
+    budgetExhausted: loop.budgetExhausted,
   };
 }
 
@@ -109,15 +140,33 @@ function metricsOf(loop: LoopResult, loadMs: number, buildMs: number, batch: num
  * A variant made ready for the interleaved measurement: built, loaded once (its load time), checked by
  * the accuracy pass, and its file size and peak memory taken; the timing happens later, interleaved.
  */
-async function prepareOnly(job: MeasureJob, session: Ort.InferenceSession, samples: SampleSet, chunk: number, built: BuiltVariant, loadMs: number): Promise<MeasureOutcome> {
+async function prepareOnly(
+  job: MeasureJob,
+  session: Ort.InferenceSession,
+  samples: SampleSet,
+  chunk: number,
+  built: BuiltVariant,
+  loadMs: number,
+): Promise<MeasureOutcome> {
   const batch = job.variant.batch ?? job.inputs.batch ?? 1;
   // One run at the measured batch size: a variant that cannot run fails here, before the interleaved loop.
   await session.run(toFeeds(batchFeeds(samples, 0, batch)));
   const outputs = job.collectOutputs ? await collectOutputs(session, samples, chunk) : undefined;
   return {
-    status: 'measured', notes: built.notes, ...(built.gpuOriented ? { gpuOriented: true } : {}),
-    prepared: { loadMs, buildMs: built.buildMs, fileBytes: statSync(built.path).size, peakRssBytes: process.resourceUsage().maxRSS * 1024 },
-    outputs, labels: samples.labels, modelPath: built.path, inputsDescription: samples.description, inputSource: samples.source,
+    status: 'measured',
+    notes: built.notes,
+    ...(built.gpuOriented ? { gpuOriented: true } : {}),
+    prepared: {
+      loadMs,
+      buildMs: built.buildMs,
+      fileBytes: statSync(built.path).size,
+      peakRssBytes: process.resourceUsage().maxRSS * 1024,
+    },
+    outputs,
+    labels: samples.labels,
+    modelPath: built.path,
+    inputsDescription: samples.description,
+    inputSource: samples.source,
   };
 }
 
@@ -151,16 +200,26 @@ export async function runJob(job: MeasureJob, progress: Progress): Promise<Measu
   try {
     progress({ phase: 'warming-up' });
     const feeds = toFeeds(batchFeeds(samples, 0, batch));
-    const { loop, energy } = await energyOf(job, () => timeSession(session, feeds, {
-      budgetMs: job.budgetMs, targetCiPct: job.targetCiPct, onProgress: (repetitions, ciPct) => progress({ phase: 'measuring', repetitions, ciPct }),
-    }));
+    const { loop, energy } = await energyOf(job, () =>
+      timeSession(session, feeds, {
+        budgetMs: job.budgetMs,
+        targetCiPct: job.targetCiPct,
+        onProgress: (repetitions, ciPct) => progress({ phase: 'measuring', repetitions, ciPct }),
+      }),
+    );
     progress({ phase: 'accuracy' });
     const outputs = job.collectOutputs ? await collectOutputs(session, samples, chunk) : undefined;
     return {
-      status: 'measured', notes: built.notes, ...(built.gpuOriented ? { gpuOriented: true } : {}),
+      status: 'measured',
+      notes: built.notes,
+      ...(built.gpuOriented ? { gpuOriented: true } : {}),
       metrics: metricsOf(loop, loadMs, built.buildMs, batch, statSync(built.path).size, job.variant.threads),
-      energy: energy(batch), outputs, labels: samples.labels, modelPath: built.path,
-      inputsDescription: samples.description, inputSource: samples.source,
+      energy: energy(batch),
+      outputs,
+      labels: samples.labels,
+      modelPath: built.path,
+      inputsDescription: samples.description,
+      inputSource: samples.source,
     };
   } finally {
     await session.release();

@@ -36,7 +36,11 @@ export interface LoopResult {
  * Warm-up: at least 3 runs and until two consecutive runs differ by under 10 % or 10 % of the budget is
  * spent, because the first runs pay for memory allocation and lazy kernel set-up.
  */
-export async function warmUp(session: Ort.InferenceSession, feeds: Record<string, Ort.Tensor>, budgetMs: number): Promise<{ runs: number; lastMs: number }> {
+export async function warmUp(
+  session: Ort.InferenceSession,
+  feeds: Record<string, Ort.Tensor>,
+  budgetMs: number,
+): Promise<{ runs: number; lastMs: number }> {
   const t0 = performance.now();
   let prev = Infinity;
   let runs = 0;
@@ -61,7 +65,11 @@ function defaultMinRepetitions(budgetMs: number, runMs: number): number {
 }
 
 /** Times session.run on fixed feeds; the per-run cost of the harness is one performance.now() call. */
-export async function timeSession(session: Ort.InferenceSession, feeds: Record<string, Ort.Tensor>, s: LoopSettings): Promise<LoopResult> {
+export async function timeSession(
+  session: Ort.InferenceSession,
+  feeds: Record<string, Ort.Tensor>,
+  s: LoopSettings,
+): Promise<LoopResult> {
   const warm = s.skipWarmUp ? { runs: 0, lastMs: Infinity } : await warmUp(session, feeds, s.budgetMs);
   const warmupRuns = warm.runs;
   const target = s.targetCiPct ?? 2;
@@ -104,7 +112,14 @@ export async function timeSession(session: Ort.InferenceSession, feeds: Record<s
   }
   const cpu = process.cpuUsage(cpu0);
   const cpuUs = Math.max(0, cpu.user + cpu.system - bookkeepingCpuUs);
-  return { latency: summarizeLatencies(times.subarray(0, n)), times: times.slice(0, n), warmupRuns, cpuMsPerRun: cpuUs / 1000 / n, wallMs: last - t0 - bookkeepingMs, budgetExhausted: exhausted };
+  return {
+    latency: summarizeLatencies(times.subarray(0, n)),
+    times: times.slice(0, n),
+    warmupRuns,
+    cpuMsPerRun: cpuUs / 1000 / n,
+    wallMs: last - t0 - bookkeepingMs,
+    budgetExhausted: exhausted,
+  };
 }
 
 /** The first output over all accuracy samples, flattened per sample. */
@@ -120,7 +135,11 @@ export interface CollectedOutput {
 const MAX_OUTPUT_VALUES = 16 * 1024 * 1024;
 
 /** Runs every accuracy sample in chunks of `chunk` and keeps the first output. */
-export async function collectOutputs(session: Ort.InferenceSession, samples: SampleSet, chunk: number): Promise<CollectedOutput | undefined> {
+export async function collectOutputs(
+  session: Ort.InferenceSession,
+  samples: SampleSet,
+  chunk: number,
+): Promise<CollectedOutput | undefined> {
   const name = session.outputNames[0];
   if (!name) return undefined;
   const parts: Float32Array[] = [];

@@ -27,10 +27,15 @@ export interface SessionSettings {
 
 /** Creates a CPU session from a file or from bytes in memory. */
 export function createSession(model: string | Uint8Array, s: SessionSettings = {}): Promise<Ort.InferenceSession> {
-  const opts: Ort.InferenceSession.SessionOptions = { executionProviders: ['cpu'], graphOptimizationLevel: s.level ?? 'all' };
+  const opts: Ort.InferenceSession.SessionOptions = {
+    executionProviders: ['cpu'],
+    graphOptimizationLevel: s.level ?? 'all',
+  };
   if (s.threads !== undefined) opts.intraOpNumThreads = s.threads;
   if (s.optimizedModelFilePath) opts.optimizedModelFilePath = s.optimizedModelFilePath;
-  return typeof model === 'string' ? ort().InferenceSession.create(model, opts) : ort().InferenceSession.create(model, opts);
+  return typeof model === 'string'
+    ? ort().InferenceSession.create(model, opts)
+    : ort().InferenceSession.create(model, opts);
 }
 
 /** Plain tensors to onnxruntime feeds. */

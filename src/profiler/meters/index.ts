@@ -12,9 +12,25 @@ import { discoverRapl, POWERCAP_ROOT, RaplMeter } from './rapl';
 import { NvidiaSmiMeter } from './nvidia';
 import { NvmlEnergyMeter, readEnergyCounters, type SmiExec } from './nvml';
 
-export { discoverRapl, counterDeltaUj, readRapl, RaplMeter, POWERCAP_ROOT, type RaplDomain, type RaplDiscovery } from './rapl';
+export {
+  discoverRapl,
+  counterDeltaUj,
+  readRapl,
+  RaplMeter,
+  POWERCAP_ROOT,
+  type RaplDomain,
+  type RaplDiscovery,
+} from './rapl';
 export { NvidiaSmiMeter, integratePower, parsePowerLines, type PowerSample } from './nvidia';
-export { ENERGY_FIELD, NvmlEnergyMeter, energyDeltaJ, parseEnergyCounters, readEnergyCounters, type CounterReading, type SmiExec } from './nvml';
+export {
+  ENERGY_FIELD,
+  NvmlEnergyMeter,
+  energyDeltaJ,
+  parseEnergyCounters,
+  readEnergyCounters,
+  type CounterReading,
+  type SmiExec,
+} from './nvml';
 
 /** Something that measures joules between begin() and end(). */
 export interface EnergyMeter {
@@ -36,11 +52,16 @@ export interface MeterChoice {
  * `nvidiaSmi` / `exec` at a fake nvidia-smi in tests. On GPUs NVML's energy counter is preferred: a
  * counter difference has no sampling error; power integration is the fallback where the counter is missing.
  */
-export function chooseMeter(opts: { device?: 'cpu' | 'cuda'; raplRoot?: string; nvidiaSmi?: string; exec?: SmiExec } = {}): MeterChoice {
+export function chooseMeter(
+  opts: { device?: 'cpu' | 'cuda'; raplRoot?: string; nvidiaSmi?: string; exec?: SmiExec } = {},
+): MeterChoice {
   if (opts.device === 'cuda') {
     const probe = readEnergyCounters(opts.nvidiaSmi, opts.exec);
     if (probe.ok) return { meter: new NvmlEnergyMeter(opts.nvidiaSmi, opts.exec) };
-    return { meter: new NvidiaSmiMeter(opts.nvidiaSmi), note: `NVML energy counter not used: ${probe.reason}; power.draw is sampled every 100 ms and integrated instead` };
+    return {
+      meter: new NvidiaSmiMeter(opts.nvidiaSmi),
+      note: `NVML energy counter not used: ${probe.reason}; power.draw is sampled every 100 ms and integrated instead`,
+    };
   }
   const rapl = discoverRapl(opts.raplRoot ?? POWERCAP_ROOT);
   if (rapl.ok) return { meter: new RaplMeter(rapl.domains) };
@@ -64,5 +85,9 @@ export function measuredReading(joules: number, samples: number, meter: string, 
 export function estimatedReading(latencyS: number, cpuTimeS: number, note?: string): EnergyReading {
   const cpuList = cpus();
   const device = cpuDevice(cpuList[0]?.model ?? 'unknown CPU', cpuList.length);
-  return { perInference: energyFromCpuTime({ latencyS, cpuTimeS, device }), meter: 'estimate:cpu-time', ...(note ? { meterNote: note } : {}) };
+  return {
+    perInference: energyFromCpuTime({ latencyS, cpuTimeS, device }),
+    meter: 'estimate:cpu-time',
+    ...(note ? { meterNote: note } : {}),
+  };
 }

@@ -12,7 +12,10 @@ export interface PowerSample {
 
 /** Parses nvidia-smi `--format=csv,noheader,nounits` power lines ("123.45" per GPU per line). */
 export function parsePowerLines(text: string): number[] {
-  return text.split('\n').map((l) => Number.parseFloat(l.trim())).filter((w) => Number.isFinite(w) && w >= 0);
+  return text
+    .split('\n')
+    .map((l) => Number.parseFloat(l.trim()))
+    .filter((w) => Number.isFinite(w) && w >= 0);
 }
 
 /** Trapezoidal integral of power samples over time, in joules. */
@@ -33,14 +36,21 @@ export class NvidiaSmiMeter {
   private samples: PowerSample[] = [];
   private t0 = 0;
 
-  constructor(private readonly binary = 'nvidia-smi', private readonly gpuCount = 1) {}
+  constructor(
+    private readonly binary = 'nvidia-smi',
+    private readonly gpuCount = 1,
+  ) {}
 
   begin(): void {
     this.t0 = performance.now();
     this.samples = [];
     let pending: number[] = [];
-    this.child = spawn(this.binary, ['--query-gpu=power.draw', '--format=csv,noheader,nounits', '-lms', '100'], { stdio: ['ignore', 'pipe', 'ignore'] });
-    this.child.on('error', () => { /* Reported by end() as "no samples". */ });
+    this.child = spawn(this.binary, ['--query-gpu=power.draw', '--format=csv,noheader,nounits', '-lms', '100'], {
+      stdio: ['ignore', 'pipe', 'ignore'],
+    });
+    this.child.on('error', () => {
+      /* Reported by end() as "no samples". */
+    });
     this.child.stdout?.on('data', (d: Buffer) => {
       // One line per GPU per tick: group gpuCount lines into one summed sample.
       for (const w of parsePowerLines(d.toString())) {
@@ -56,7 +66,8 @@ export class NvidiaSmiMeter {
   /** Joules since begin(); throws when nvidia-smi produced fewer than two samples. */
   end(): number {
     this.child?.kill();
-    if (this.samples.length < 2) throw new Error('nvidia-smi gave fewer than two power samples (run longer, or it is not available)');
+    if (this.samples.length < 2)
+      throw new Error('nvidia-smi gave fewer than two power samples (run longer, or it is not available)');
     return integratePower(this.samples);
   }
 }

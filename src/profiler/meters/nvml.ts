@@ -15,7 +15,8 @@ export const ENERGY_FIELD = 'total_energy_consumption';
 /** Runs nvidia-smi with arguments and returns its standard output; throws when it fails. Tests pass a fake. */
 export type SmiExec = (binary: string, args: string[]) => string;
 
-const defaultExec: SmiExec = (binary, args) => execFileSync(binary, args, { encoding: 'utf8', timeout: 5000, stdio: ['ignore', 'pipe', 'pipe'] });
+const defaultExec: SmiExec = (binary, args) =>
+  execFileSync(binary, args, { encoding: 'utf8', timeout: 5000, stdio: ['ignore', 'pipe', 'pipe'] });
 
 /** One counter reading per GPU in millijoules, or the reason there is none. */
 export type CounterReading = { ok: true; mj: number[] } | { ok: false; reason: string };
@@ -26,14 +27,20 @@ export type CounterReading = { ok: true; mj: number[] } | { ok: false; reason: s
  * "is not a valid field" message instead of numbers.
  */
 export function parseEnergyCounters(text: string): CounterReading {
-  const lines = text.split('\n').map((l) => l.trim()).filter((l) => l.length > 0);
+  const lines = text
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l.length > 0);
   if (lines.length === 0) return { ok: false, reason: 'nvidia-smi printed no energy counter' };
-  if (lines.some((l) => /not a valid field/i.test(l))) return { ok: false, reason: `this nvidia-smi has no ${ENERGY_FIELD} field (older driver)` };
+  if (lines.some((l) => /not a valid field/i.test(l)))
+    return { ok: false, reason: `this nvidia-smi has no ${ENERGY_FIELD} field (older driver)` };
   const mj: number[] = [];
   for (const l of lines) {
-    if (/^\[(N\/A|Not Supported|Unknown Error)\]$/i.test(l)) return { ok: false, reason: `the GPU reports no energy counter (${l}; NVML has it from Volta on)` };
+    if (/^\[(N\/A|Not Supported|Unknown Error)\]$/i.test(l))
+      return { ok: false, reason: `the GPU reports no energy counter (${l}; NVML has it from Volta on)` };
     const v = Number(l);
-    if (!Number.isFinite(v) || v < 0) return { ok: false, reason: `unexpected energy counter output "${l.slice(0, 60)}"` };
+    if (!Number.isFinite(v) || v < 0)
+      return { ok: false, reason: `unexpected energy counter output "${l.slice(0, 60)}"` };
     mj.push(v);
   }
   return { ok: true, mj };
@@ -41,7 +48,8 @@ export function parseEnergyCounters(text: string): CounterReading {
 
 /** Joules between two readings, summed over GPUs; throws when a counter went backwards (driver reloaded) or the GPU count changed. */
 export function energyDeltaJ(before: number[], after: number[]): number {
-  if (before.length !== after.length) throw new Error(`the GPU count changed during the run (${before.length} → ${after.length})`);
+  if (before.length !== after.length)
+    throw new Error(`the GPU count changed during the run (${before.length} → ${after.length})`);
   let mj = 0;
   for (const [i, b] of before.entries()) {
     const a = after[i] ?? b;
@@ -61,7 +69,13 @@ export function readEnergyCounters(binary = 'nvidia-smi', exec: SmiExec = defaul
     const err = e as { stdout?: string; stderr?: string; code?: string; message: string };
     const text = `${err.stdout ?? ''}\n${err.stderr ?? ''}`;
     if (/not a valid field/i.test(text)) return parseEnergyCounters(text);
-    return { ok: false, reason: err.code === 'ENOENT' ? `${binary} not found: no NVIDIA driver on this machine` : `${binary} failed: ${err.message.split('\n')[0] ?? ''}` };
+    return {
+      ok: false,
+      reason:
+        err.code === 'ENOENT'
+          ? `${binary} not found: no NVIDIA driver on this machine`
+          : `${binary} failed: ${err.message.split('\n')[0] ?? ''}`,
+    };
   }
   return parseEnergyCounters(out);
 }
@@ -74,7 +88,11 @@ export class NvmlEnergyMeter {
   /** Set by end(): why the figure is less certain than the counter's own accuracy, if it is. */
   note: string | undefined;
 
-  constructor(private readonly binary = 'nvidia-smi', private readonly exec: SmiExec = defaultExec, private readonly now: () => number = () => performance.now()) {}
+  constructor(
+    private readonly binary = 'nvidia-smi',
+    private readonly exec: SmiExec = defaultExec,
+    private readonly now: () => number = () => performance.now(),
+  ) {}
 
   begin(): void {
     const r = readEnergyCounters(this.binary, this.exec);
@@ -91,7 +109,10 @@ export class NvmlEnergyMeter {
     // One update period (up to 100 ms) at each end bounds the error of the difference.
     const seconds = (this.now() - this.t0) / 1000;
     const pct = Math.min(100, (0.1 / Math.max(seconds, 1e-3)) * 100);
-    this.note = pct > 2 ? `the measured loop lasted ${seconds.toFixed(2)} s and NVML updates its energy counter every 20-100 ms, so the figure may be off by up to ${pct.toFixed(0)} %` : undefined;
+    this.note =
+      pct > 2
+        ? `the measured loop lasted ${seconds.toFixed(2)} s and NVML updates its energy counter every 20-100 ms, so the figure may be off by up to ${pct.toFixed(0)} %`
+        : undefined;
     return energyDeltaJ(this.start, r.mj);
   }
 }

@@ -27,15 +27,23 @@ function readText(file: string): string {
 }
 
 function permissionHint(file: string): string {
-  return `RAPL energy counters exist but ${file} is readable only by root (Linux restricts it since 5.10). ` +
+  return (
+    `RAPL energy counters exist but ${file} is readable only by root (Linux restricts it since 5.10). ` +
     'To measure CPU energy, allow reading it, e.g. `sudo chmod a+r /sys/class/powercap/intel-rapl:*/energy_uj` ' +
-    '(reset at reboot) or a udev rule; until then energy is estimated from CPU time.';
+    '(reset at reboot) or a udev rule; until then energy is estimated from CPU time.'
+  );
 }
 
 /** Finds package and DRAM zones under `root`; a sub-zone (core, uncore) is skipped because its package includes it. */
 export function discoverRapl(root: string = POWERCAP_ROOT): RaplDiscovery {
-  if (!existsSync(root)) return { ok: false, reason: `no powercap interface (${root} does not exist): this machine or VM exposes no RAPL counters` };
-  const zones = readdirSync(root).filter((d) => /^(intel|amd)-rapl:\d+(:\d+)?$/.test(d)).sort();
+  if (!existsSync(root))
+    return {
+      ok: false,
+      reason: `no powercap interface (${root} does not exist): this machine or VM exposes no RAPL counters`,
+    };
+  const zones = readdirSync(root)
+    .filter((d) => /^(intel|amd)-rapl:\d+(:\d+)?$/.test(d))
+    .sort();
   const domains: RaplDomain[] = [];
   for (const id of zones) {
     const dir = path.join(root, id);
@@ -57,7 +65,9 @@ export function discoverRapl(root: string = POWERCAP_ROOT): RaplDiscovery {
     let maxRangeUj = Number.NaN;
     try {
       maxRangeUj = Number(readText(path.join(dir, 'max_energy_range_uj')));
-    } catch { /* Without the range a wrap cannot be corrected; the reading below then refuses a negative delta. */ }
+    } catch {
+      /* Without the range a wrap cannot be corrected; the reading below then refuses a negative delta. */
+    }
     domains.push({ id, name, energyFile, maxRangeUj });
   }
   if (domains.length === 0) return { ok: false, reason: `no RAPL package or dram zone under ${root}` };
@@ -72,7 +82,8 @@ export function readRapl(domains: RaplDomain[]): Map<string, number> {
 /** Energy between two readings of one counter in µJ, correcting one wrap-around at maxRangeUj. */
 export function counterDeltaUj(before: number, after: number, maxRangeUj: number): number {
   if (after >= before) return after - before;
-  if (!Number.isFinite(maxRangeUj) || maxRangeUj <= 0) throw new Error('RAPL counter went backwards and max_energy_range_uj is unknown');
+  if (!Number.isFinite(maxRangeUj) || maxRangeUj <= 0)
+    throw new Error('RAPL counter went backwards and max_energy_range_uj is unknown');
   return maxRangeUj - before + after;
 }
 

@@ -38,7 +38,14 @@ export interface AssembleContext {
 export function laneLog(m: MeasuredVariantMessage): LaneLog {
   const runTimes = Float64Array.from(m.latenciesMs);
   const blockJ = m.blocks.energyUj ? m.blocks.energyUj.map((uj) => uj / 1e6) : [];
-  const log: LaneLog = { blockMs: m.blocks.ms, blockCpuMs: m.blocks.cpuMs, blockJ, runs: m.runsPerBlock * m.blocks.ms.length, runTimes, recorded: runTimes.length };
+  const log: LaneLog = {
+    blockMs: m.blocks.ms,
+    blockCpuMs: m.blocks.cpuMs,
+    blockJ,
+    runs: m.runsPerBlock * m.blocks.ms.length,
+    runTimes,
+    recorded: runTimes.length,
+  };
   if (m.blocks.medianMs) log.blockMedianMs = m.blocks.medianMs;
   return log;
 }
@@ -48,11 +55,22 @@ export function energyOf(m: MeasuredVariantMessage, lat: LaneSummary, ctx: Assem
   const samples = lat.n * m.batch;
   if (ctx.gpu?.joules !== undefined) {
     const share = ctx.blockMsTotal && ctx.blockMsTotal > 0 ? m.wallMs / ctx.blockMsTotal : 1;
-    const note = [ctx.gpu.note, 'the GPU window covers every variant\'s blocks; this variant\'s share is by its time in them'].filter(Boolean).join('; ');
+    const note = [
+      ctx.gpu.note,
+      "the GPU window covers every variant's blocks; this variant's share is by its time in them",
+    ]
+      .filter(Boolean)
+      .join('; ');
     return measuredReading(ctx.gpu.joules * share, samples, ctx.gpu.meter, note);
   }
   const energy = m.blocks.energyUj;
-  if (energy && ctx.raplDomains.length > 0) return measuredReading(energy.reduce((a, b) => a + b, 0) / 1e6, samples, new RaplMeter(ctx.raplDomains).name, ctx.raplNote);
+  if (energy && ctx.raplDomains.length > 0)
+    return measuredReading(
+      energy.reduce((a, b) => a + b, 0) / 1e6,
+      samples,
+      new RaplMeter(ctx.raplDomains).name,
+      ctx.raplNote,
+    );
   const rapl = m.raplError ? `RAPL counters could not be read: ${m.raplError}` : undefined;
   const note = [ctx.gpu?.note, rapl ?? ctx.raplNote].filter((n): n is string => Boolean(n)).join('; ');
   return estimatedReading(lat.mean / 1000 / m.batch, m.cpuMsPerRun / 1000 / m.batch, note || undefined);
@@ -60,14 +78,33 @@ export function energyOf(m: MeasuredVariantMessage, lat: LaneSummary, ctx: Assem
 
 function metricsOf(m: MeasuredVariantMessage, lat: LaneSummary): VariantMetrics {
   return {
-    loadMs: m.loadMs, buildMs: m.buildMs, p50Ms: lat.p50, p95Ms: lat.p95, p99Ms: lat.p99, meanMs: lat.mean, ciPct: lat.ciPct,
-    repetitions: lat.n, warmupRuns: m.warmupRuns, throughput: (m.batch * 1000) / lat.p50, batch: m.batch, threads: m.threads,
-    cpuMsPerRun: m.cpuMsPerRun, peakRssBytes: m.peakRssBytes ?? 0, fileBytes: m.stateDictBytes ?? 0, budgetExhausted: m.budgetExhausted,
-    blocks: lat.blocks, runsPerBlock: m.runsPerBlock,
+    loadMs: m.loadMs,
+    buildMs: m.buildMs,
+    p50Ms: lat.p50,
+    p95Ms: lat.p95,
+    p99Ms: lat.p99,
+    meanMs: lat.mean,
+    ciPct: lat.ciPct,
+    repetitions: lat.n,
+    warmupRuns: m.warmupRuns,
+    throughput: (m.batch * 1000) / lat.p50,
+    batch: m.batch,
+    threads: m.threads,
+    cpuMsPerRun: m.cpuMsPerRun,
+    peakRssBytes: m.peakRssBytes ?? 0,
+    fileBytes: m.stateDictBytes ?? 0,
+    budgetExhausted: m.budgetExhausted,
+    blocks: lat.blocks,
+    runsPerBlock: m.runsPerBlock,
   };
 }
 
-function accuracyOf(spec: TorchVariantSpec, m: MeasuredVariantMessage, result: TorchVariantResult, ctx: AssembleContext): OutputSample | undefined {
+function accuracyOf(
+  spec: TorchVariantSpec,
+  m: MeasuredVariantMessage,
+  result: TorchVariantResult,
+  ctx: AssembleContext,
+): OutputSample | undefined {
   let outputs: OutputSample | undefined;
   try {
     outputs = decodeOutputs(m.outputs);
@@ -77,7 +114,14 @@ function accuracyOf(spec: TorchVariantSpec, m: MeasuredVariantMessage, result: T
   const base = ctx.baseline;
   if (outputs && spec.kind === 'baseline') {
     const acc = labelAccuracy(outputs, ctx.labels);
-    result.accuracy = { samples: outputs.samples, output: outputs.name, maxAbsError: 0, meanAbsError: 0, cosineSimilarity: 1, ...(acc !== undefined ? { accuracy: acc, baselineAccuracy: acc } : {}) };
+    result.accuracy = {
+      samples: outputs.samples,
+      output: outputs.name,
+      maxAbsError: 0,
+      meanAbsError: 0,
+      cosineSimilarity: 1,
+      ...(acc !== undefined ? { accuracy: acc, baselineAccuracy: acc } : {}),
+    };
   } else if (outputs && base?.outputs) {
     try {
       result.accuracy = compareOutputs(base.outputs, outputs, ctx.labels);
@@ -89,8 +133,18 @@ function accuracyOf(spec: TorchVariantSpec, m: MeasuredVariantMessage, result: T
 }
 
 /** The result of one variant, its decoded outputs and its blocks (both kept for the baseline). */
-export function variantResult(spec: TorchVariantSpec, m: VariantMessage, ctx: AssembleContext): { result: TorchVariantResult; outputs?: OutputSample; log?: LaneLog; passes?: LaneLog[] } {
-  const result: TorchVariantResult = { id: spec.id, kind: spec.kind, label: torchVariantLabel(spec), status: m.status, notes: [...m.notes] };
+export function variantResult(
+  spec: TorchVariantSpec,
+  m: VariantMessage,
+  ctx: AssembleContext,
+): { result: TorchVariantResult; outputs?: OutputSample; log?: LaneLog; passes?: LaneLog[] } {
+  const result: TorchVariantResult = {
+    id: spec.id,
+    kind: spec.kind,
+    label: torchVariantLabel(spec),
+    status: m.status,
+    notes: [...m.notes],
+  };
   if (m.reason) result.reason = m.reason;
   if (m.status !== 'measured') return { result };
   const log = laneLog(m);
@@ -109,9 +163,12 @@ export function variantResult(spec: TorchVariantSpec, m: VariantMessage, ctx: As
   } else if (base?.log && base.log.blockMs.length === log.blockMs.length) {
     const granularityMs = ctx.granularityMs ?? 0;
     const basePasses = base.passes ?? [base.log];
-    const paired = basePasses.length === passes.length && basePasses.every((b, p) => b.blockMs.length === passes[p]?.blockMs.length);
+    const paired =
+      basePasses.length === passes.length && basePasses.every((b, p) => b.blockMs.length === passes[p]?.blockMs.length);
     const opts = { granularityMs, level, cores: ctx.cores ?? 1, mode: estimatorFor([base.log, log], granularityMs) };
-    const cmp = paired ? comparePasses(basePasses, base.batch ?? 1, passes, m.batch, opts) : comparePasses([base.log], base.batch ?? 1, [log], m.batch, opts);
+    const cmp = paired
+      ? comparePasses(basePasses, base.batch ?? 1, passes, m.batch, opts)
+      : comparePasses([base.log], base.batch ?? 1, [log], m.batch, opts);
     result.speedup = cmp.speedup;
     result.energyRatio = cmp.energyRatio;
     result.verdict = speedVerdict(cmp.speedup);
@@ -129,17 +186,26 @@ export function variantResult(spec: TorchVariantSpec, m: VariantMessage, ctx: As
  * that does nothing). Undefined when the harness did not send the figures.
  */
 export function harnessOverheadPct(m: MeasurementMessage): number | undefined {
-  if (m.loopCostMs === undefined || m.leadInMs === undefined || m.runsTotal === undefined || !(m.wallMs > 0)) return undefined;
+  if (m.loopCostMs === undefined || m.leadInMs === undefined || m.runsTotal === undefined || !(m.wallMs > 0))
+    return undefined;
   const between = Math.max(0, m.wallMs - m.blockMsTotal - m.leadInMs);
   return ((between + m.loopCostMs * m.runsTotal) / m.wallMs) * 100;
 }
 
 /** Sentences on the passes and the harness's cost for the measurement's notes. */
 export function passNotes(m: MeasurementMessage): string[] {
-  const notes = (m.passes ?? 1) > 1
-    ? [`Measured in ${m.passes} passes, each with every variant built again from a fresh copy of the model; the intervals include the spread between passes.`]
-    : ['Measured in one pass: building the variants again would have cost too much of the budget, so a difference tied to one instance\'s memory layout cannot be told from a real one.'];
+  const notes =
+    (m.passes ?? 1) > 1
+      ? [
+          `Measured in ${m.passes} passes, each with every variant built again from a fresh copy of the model; the intervals include the spread between passes.`,
+        ]
+      : [
+          "Measured in one pass: building the variants again would have cost too much of the budget, so a difference tied to one instance's memory layout cannot be told from a real one.",
+        ];
   const overhead = harnessOverheadPct(m);
-  if (overhead !== undefined) notes.push(`The harness's own cost was ${overhead.toFixed(2)} % of the measuring time (bookkeeping between blocks and the clock readings inside them).`);
+  if (overhead !== undefined)
+    notes.push(
+      `The harness's own cost was ${overhead.toFixed(2)} % of the measuring time (bookkeeping between blocks and the clock readings inside them).`,
+    );
   return notes;
 }

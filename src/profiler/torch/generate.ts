@@ -21,15 +21,28 @@ function comment(text: string): string {
 function howBuilt(c: HarnessConfig): string[] {
   const s = c.site;
   switch (s.kind) {
-    case 'torchvision': return [`It calls ${s.callee}(...) as line ${s.line} does, with the pretrained weights only when they`, 'are already in the torch hub cache; otherwise with random weights, and the result says so.'];
-    case 'timm': return [`It calls timm.create_model("${s.modelId ?? ''}") as line ${s.line} does, with pretrained weights only when`, 'they are in the local cache; otherwise with random weights, and the result says so.'];
-    case 'transformers': return [`It loads "${s.modelId ?? ''}" with ${s.callee} from the local Hugging Face cache only`, '(random weights from the cached config when the weights are missing; nothing is downloaded).'];
-    case 'module': return [
-      `It IMPORTS ${s.file}: that file's top-level code runs, as when you import it`,
-      '(its if __name__ == "__main__": block does not). Keep slow work such as training under that guard.',
-      `It then takes the model from a module-level variable (${s.boundTo.join(', ') || 'none'}) when there is one, so your`,
-      `weights are used; otherwise it instantiates ${s.className ?? s.label}(...) with random weights, and the result says so.`,
-    ];
+    case 'torchvision':
+      return [
+        `It calls ${s.callee}(...) as line ${s.line} does, with the pretrained weights only when they`,
+        'are already in the torch hub cache; otherwise with random weights, and the result says so.',
+      ];
+    case 'timm':
+      return [
+        `It calls timm.create_model("${s.modelId ?? ''}") as line ${s.line} does, with pretrained weights only when`,
+        'they are in the local cache; otherwise with random weights, and the result says so.',
+      ];
+    case 'transformers':
+      return [
+        `It loads "${s.modelId ?? ''}" with ${s.callee} from the local Hugging Face cache only`,
+        '(random weights from the cached config when the weights are missing; nothing is downloaded).',
+      ];
+    case 'module':
+      return [
+        `It IMPORTS ${s.file}: that file's top-level code runs, as when you import it`,
+        '(its if __name__ == "__main__": block does not). Keep slow work such as training under that guard.',
+        `It then takes the model from a module-level variable (${s.boundTo.join(', ') || 'none'}) when there is one, so your`,
+        `weights are used; otherwise it instantiates ${s.className ?? s.label}(...) with random weights, and the result says so.`,
+      ];
   }
 }
 
@@ -42,7 +55,8 @@ export function harnessHeader(c: HarnessConfig): string[] {
     ...howBuilt(c).map((l) => `  ${l}`),
     `  Then it measures, on ${c.device === 'cuda' ? 'the GPU' : 'this CPU'}, under torch.no_grad():`,
     ...c.variants.map((v) => `    - ${v.id}: ${torchVariantLabel(v)}`),
-    '  Each: build time, peak memory, and its outputs on ' + (c.dataset ? `the samples of ${c.dataset.dir}.` : 'random inputs.'),
+    '  Each: build time, peak memory, and its outputs on ' +
+      (c.dataset ? `the samples of ${c.dataset.dir}.` : 'random inputs.'),
     '  Then all of them, the baseline included, are timed together in randomized round-robin blocks, in passes that',
     `  build every variant again, until the intervals are within +-${c.targetCiPct} % or the ${Math.round(c.budgetMs / 1000)} s budget ends.`,
     'What it touches',
@@ -69,5 +83,15 @@ export function configLiteral(c: HarnessConfig): string {
 /** The complete script. */
 export function generateHarness(c: HarnessConfig): string {
   if (c.variants[0]?.kind !== 'baseline') throw new Error('the baseline must be the first variant');
-  return ['#!/usr/bin/env python3', ...harnessHeader(c), IMPORTS, configLiteral(c), CORE, MODELS, MEASURE, PASSES, VARIANTS].join('\n');
+  return [
+    '#!/usr/bin/env python3',
+    ...harnessHeader(c),
+    IMPORTS,
+    configLiteral(c),
+    CORE,
+    MODELS,
+    MEASURE,
+    PASSES,
+    VARIANTS,
+  ].join('\n');
 }

@@ -16,13 +16,20 @@ export function weightsTag(site: ModelSite): string | undefined {
 function kindOf(site: ModelSite): TorchSiteKind | string {
   const { framework: fw, kind } = site;
   if (fw === 'torchvision') return kind === 'create' ? 'torchvision' : `torchvision ${kind} sites are not supported`;
-  if (fw === 'timm') return kind !== 'create' ? `timm ${kind} sites are not supported` : site.modelId ? 'timm' : 'the timm model name is not a literal';
+  if (fw === 'timm')
+    return kind !== 'create'
+      ? `timm ${kind} sites are not supported`
+      : site.modelId
+        ? 'timm'
+        : 'the timm model name is not a literal';
   if (fw === 'transformers') {
-    if (kind === 'pipeline') return 'pipelines wrap pre- and post-processing; profile the model class (AutoModelFor…from_pretrained) instead';
+    if (kind === 'pipeline')
+      return 'pipelines wrap pre- and post-processing; profile the model class (AutoModelFor…from_pretrained) instead';
     return site.modelId ? 'transformers' : 'the Hugging Face model id is not a literal';
   }
   if (fw === 'torch') {
-    if (kind === 'load' && site.boundTo.length === 0) return 'a torch.load whose result is not bound to a variable (put the lens on the model it is loaded into)';
+    if (kind === 'load' && site.boundTo.length === 0)
+      return 'a torch.load whose result is not bound to a variable (put the lens on the model it is loaded into)';
     return 'module';
   }
   return `${fw} models are not PyTorch models GreenLens can rebuild`;
@@ -45,8 +52,15 @@ export function torchSiteOf(site: ModelSite, file: string): TorchSite {
   if (reason) throw new Error(`GreenLens cannot profile this site with PyTorch: ${reason}.`);
   const kind = kindOf(site) as TorchSiteKind;
   const out: TorchSite = {
-    kind, file, line: site.range.start.line + 1, label: site.modelId ?? site.callee, framework: site.framework, siteKind: site.kind,
-    callee: site.callee, boundTo: site.boundTo, args: site.args,
+    kind,
+    file,
+    line: site.range.start.line + 1,
+    label: site.modelId ?? site.callee,
+    framework: site.framework,
+    siteKind: site.kind,
+    callee: site.callee,
+    boundTo: site.boundTo,
+    args: site.args,
   };
   if (site.modelId) out.modelId = site.modelId;
   if (kind === 'module' && site.kind !== 'load') out.className = site.modelId ?? site.callee;
@@ -67,9 +81,14 @@ export function pickSite(sites: ModelSite[], line: number): { index: number } | 
   const spans = (s: ModelSite) => s.range.start.line + 1 <= line && line <= s.range.end.line + 1;
   const candidates = sites.map((s, i) => ({ s, i })).filter(({ s }) => at(s));
   const pool = candidates.length > 0 ? candidates : sites.map((s, i) => ({ s, i })).filter(({ s }) => spans(s));
-  pool.sort((a, b) => PREFERENCE[a.s.kind] - PREFERENCE[b.s.kind] || (b.s.range.start.line - a.s.range.start.line));
+  pool.sort((a, b) => PREFERENCE[a.s.kind] - PREFERENCE[b.s.kind] || b.s.range.start.line - a.s.range.start.line);
   const hit = pool.find(({ s }) => isTorchProfilable(s)) ?? pool[0];
   if (hit) return { index: hit.i };
   const lines = [...new Set(sites.filter(isTorchProfilable).map((s) => s.range.start.line + 1))];
-  return { error: lines.length > 0 ? `no model site at line ${line}; PyTorch sites are at line${lines.length > 1 ? 's' : ''} ${lines.join(', ')}` : 'the file has no PyTorch model site' };
+  return {
+    error:
+      lines.length > 0
+        ? `no model site at line ${line}; PyTorch sites are at line${lines.length > 1 ? 's' : ''} ${lines.join(', ')}`
+        : 'the file has no PyTorch model site',
+  };
 }

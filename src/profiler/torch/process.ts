@@ -50,7 +50,14 @@ export function killTree(child: ChildProcess): void {
 
 /** Environment of the harness: unbuffered, no bytecode next to the user's files, Hugging Face offline. */
 export function harnessEnv(base: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
-  return { ...base, PYTHONUNBUFFERED: '1', PYTHONDONTWRITEBYTECODE: '1', HF_HUB_OFFLINE: '1', TRANSFORMERS_OFFLINE: '1', PYTHONIOENCODING: 'utf-8' };
+  return {
+    ...base,
+    PYTHONUNBUFFERED: '1',
+    PYTHONDONTWRITEBYTECODE: '1',
+    HF_HUB_OFFLINE: '1',
+    TRANSFORMERS_OFFLINE: '1',
+    PYTHONIOENCODING: 'utf-8',
+  };
 }
 
 /** Runs the script; resolves when the process has ended, whatever the reason. Never rejects. */
@@ -63,8 +70,11 @@ export function runHarness(opts: HarnessRunOptions): Promise<HarnessExit> {
     try {
       // stdin stays open and unused: the harness ends when it closes, that is, when this process dies.
       child = spawn(opts.python, ['-u', '-B', opts.script], {
-        cwd: opts.cwd, env: { ...(opts.env ?? harnessEnv()), GREENLENS_HOST_STDIN: '1' }, stdio: ['pipe', 'pipe', 'pipe'],
-        detached: process.platform !== 'win32', windowsHide: true,
+        cwd: opts.cwd,
+        env: { ...(opts.env ?? harnessEnv()), GREENLENS_HOST_STDIN: '1' },
+        stdio: ['pipe', 'pipe', 'pipe'],
+        detached: process.platform !== 'win32',
+        windowsHide: true,
       });
     } catch (e) {
       resolve({ code: null, signal: null, spawnError: e as NodeJS.ErrnoException, stderrTail: '' });
@@ -78,16 +88,22 @@ export function runHarness(opts: HarnessRunOptions): Promise<HarnessExit> {
     const onAbort = () => stop('cancelled');
     if (opts.signal?.aborted) onAbort();
     opts.signal?.addEventListener('abort', onAbort);
-    child.stderr?.on('data', (d: Buffer) => { stderr = (stderr + d.toString('utf8')).slice(-STDERR_KEEP); });
+    child.stderr?.on('data', (d: Buffer) => {
+      stderr = (stderr + d.toString('utf8')).slice(-STDERR_KEEP);
+    });
     const lines = createInterface({ input: child.stdout!, crlfDelay: Infinity });
     lines.on('line', (line) => {
       const m = parseHarnessLine(line);
       if (m) opts.onMessage(m);
       else if (line.trim() !== '') opts.onStray?.(line);
     });
-    child.on('error', (e) => { spawnError = e as NodeJS.ErrnoException; });
+    child.on('error', (e) => {
+      spawnError = e as NodeJS.ErrnoException;
+    });
     // Leftover grandchildren would keep stdout open and delay 'close': end them as soon as the harness exits.
-    child.on('exit', () => { if (!spawnError) killTree(child); });
+    child.on('exit', () => {
+      if (!spawnError) killTree(child);
+    });
     // 'close' comes after stdout has been read to its end, so no message is lost.
     child.on('close', (code, signal) => {
       clearTimeout(timer);

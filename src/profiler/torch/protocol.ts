@@ -41,10 +41,28 @@ export interface InputsMessage {
   labels: number[] | null;
 }
 
-export interface VariantStartedMessage { type: 'variant-started'; id: string; index: number; total: number }
-export interface PhaseMessage { type: 'phase'; id: string; phase: HarnessPhase; repetitions?: number; ciPct?: number | null; pass?: number; passes?: number }
+export interface VariantStartedMessage {
+  type: 'variant-started';
+  id: string;
+  index: number;
+  total: number;
+}
+export interface PhaseMessage {
+  type: 'phase';
+  id: string;
+  phase: HarnessPhase;
+  repetitions?: number;
+  ciPct?: number | null;
+  pass?: number;
+  passes?: number;
+}
 
-interface VariantBase { type: 'variant'; id: string; notes: string[]; reason?: string }
+interface VariantBase {
+  type: 'variant';
+  id: string;
+  notes: string[];
+  reason?: string;
+}
 
 /** A variant's interleaved blocks, index r being round r; energy per block when RAPL was read. */
 export interface WireBlocks {
@@ -112,16 +130,38 @@ export interface MeasurementMessage {
   runsTotal?: number;
 }
 
-export interface OtherVariantMessage extends VariantBase { status: 'not-applicable' | 'error' }
+export interface OtherVariantMessage extends VariantBase {
+  status: 'not-applicable' | 'error';
+}
 
 export type VariantMessage = MeasuredVariantMessage | OtherVariantMessage;
-export interface OnnxExportMessage { type: 'onnx-export'; path?: string; ms?: number; error?: string }
-export interface DoneMessage { type: 'done'; ms: number }
-export interface ErrorMessage { type: 'error'; code: string; message: string }
+export interface OnnxExportMessage {
+  type: 'onnx-export';
+  path?: string;
+  ms?: number;
+  error?: string;
+}
+export interface DoneMessage {
+  type: 'done';
+  ms: number;
+}
+export interface ErrorMessage {
+  type: 'error';
+  code: string;
+  message: string;
+}
 
 export type HarnessMessage =
-  | HelloMessage | ModelMessage | InputsMessage | VariantStartedMessage | PhaseMessage | VariantMessage
-  | MeasurementMessage | OnnxExportMessage | DoneMessage | ErrorMessage;
+  | HelloMessage
+  | ModelMessage
+  | InputsMessage
+  | VariantStartedMessage
+  | PhaseMessage
+  | VariantMessage
+  | MeasurementMessage
+  | OnnxExportMessage
+  | DoneMessage
+  | ErrorMessage;
 
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -138,10 +178,15 @@ function isWireOutputs(v: unknown): v is WireOutputs {
 }
 
 function isBlocks(v: unknown, rounds?: number): boolean {
-  if (!isObj(v) || !isNumArray(v.ms) || !isNumArray(v.cpuMs) || v.ms.length !== v.cpuMs.length || v.ms.length === 0) return false;
+  if (!isObj(v) || !isNumArray(v.ms) || !isNumArray(v.cpuMs) || v.ms.length !== v.cpuMs.length || v.ms.length === 0)
+    return false;
   if (rounds !== undefined && v.ms.length !== rounds) return false;
   if (v.medianMs !== undefined && !(isNumArray(v.medianMs) && v.medianMs.length === v.ms.length)) return false;
-  if (v.pass !== undefined && !(isNumArray(v.pass) && v.pass.length === v.ms.length && v.pass.every((p) => Number.isInteger(p) && p >= 0))) return false;
+  if (
+    v.pass !== undefined &&
+    !(isNumArray(v.pass) && v.pass.length === v.ms.length && v.pass.every((p) => Number.isInteger(p) && p >= 0))
+  )
+    return false;
   return v.energyUj === null || (isNumArray(v.energyUj) && v.energyUj.length === v.ms.length);
 }
 
@@ -153,26 +198,78 @@ function isVariant(m: Obj): boolean {
   if (!isStr(m.id) || !isStrArray(m.notes) || !optional(m.reason, isStr)) return false;
   if (m.status === 'not-applicable' || m.status === 'error') return true;
   if (m.status !== 'measured') return false;
-  return isNumArray(m.latenciesMs) && m.latenciesMs.length > 0 && isNum(m.warmupRuns) && isNum(m.cpuMsPerRun) && isNum(m.wallMs)
-    && typeof m.budgetExhausted === 'boolean' && isNum(m.buildMs) && isNum(m.loadMs) && isNum(m.batch) && isNum(m.threads)
-    && isNumOrNull(m.peakRssBytes) && isNumOrNull(m.stateDictBytes) && isNum(m.runsPerBlock) && m.runsPerBlock >= 1 && isBlocks(m.blocks)
-    && optional(m.raplError, isStr) && isWireOutputs(m.outputs) && optional(m.gpuOriented, (x) => typeof x === 'boolean');
+  return (
+    isNumArray(m.latenciesMs) &&
+    m.latenciesMs.length > 0 &&
+    isNum(m.warmupRuns) &&
+    isNum(m.cpuMsPerRun) &&
+    isNum(m.wallMs) &&
+    typeof m.budgetExhausted === 'boolean' &&
+    isNum(m.buildMs) &&
+    isNum(m.loadMs) &&
+    isNum(m.batch) &&
+    isNum(m.threads) &&
+    isNumOrNull(m.peakRssBytes) &&
+    isNumOrNull(m.stateDictBytes) &&
+    isNum(m.runsPerBlock) &&
+    m.runsPerBlock >= 1 &&
+    isBlocks(m.blocks) &&
+    optional(m.raplError, isStr) &&
+    isWireOutputs(m.outputs) &&
+    optional(m.gpuOriented, (x) => typeof x === 'boolean')
+  );
 }
 
 const GUARDS: Record<string, (m: Obj) => boolean> = {
-  hello: (m) => isNum(m.protocol) && isStr(m.python) && isStr(m.executable) && isStr(m.platform)
-    && (m.torch === undefined || m.torch === null || (isStr(m.torch) && isNum(m.threads) && isStr(m.quantEngine) && typeof m.compile === 'boolean' && typeof m.cuda === 'boolean')),
-  model: (m) => isStr(m.label) && isStr(m.className) && ['user-code', 'local', 'random'].includes(m.weights as string) && isStrArray(m.notes)
-    && isNum(m.parameters) && isNumArray(m.inputShape) && isStr(m.inputDtype) && isStr(m.inputNote) && isNum(m.buildMs),
-  inputs: (m) => (m.source === 'random' || m.source === 'dataset') && isStr(m.description) && isNum(m.samples)
-    && (m.labels === null || (Array.isArray(m.labels) && m.labels.every((l) => Number.isInteger(l)))),
+  hello: (m) =>
+    isNum(m.protocol) &&
+    isStr(m.python) &&
+    isStr(m.executable) &&
+    isStr(m.platform) &&
+    (m.torch === undefined ||
+      m.torch === null ||
+      (isStr(m.torch) &&
+        isNum(m.threads) &&
+        isStr(m.quantEngine) &&
+        typeof m.compile === 'boolean' &&
+        typeof m.cuda === 'boolean')),
+  model: (m) =>
+    isStr(m.label) &&
+    isStr(m.className) &&
+    ['user-code', 'local', 'random'].includes(m.weights as string) &&
+    isStrArray(m.notes) &&
+    isNum(m.parameters) &&
+    isNumArray(m.inputShape) &&
+    isStr(m.inputDtype) &&
+    isStr(m.inputNote) &&
+    isNum(m.buildMs),
+  inputs: (m) =>
+    (m.source === 'random' || m.source === 'dataset') &&
+    isStr(m.description) &&
+    isNum(m.samples) &&
+    (m.labels === null || (Array.isArray(m.labels) && m.labels.every((l) => Number.isInteger(l)))),
   'variant-started': (m) => isStr(m.id) && isNum(m.index) && isNum(m.total),
-  phase: (m) => isStr(m.id) && PHASES.includes(m.phase as string) && optional(m.repetitions, isNum) && optional(m.ciPct, isNumOrNull)
-    && optional(m.pass, isNum) && optional(m.passes, isNum),
+  phase: (m) =>
+    isStr(m.id) &&
+    PHASES.includes(m.phase as string) &&
+    optional(m.repetitions, isNum) &&
+    optional(m.ciPct, isNumOrNull) &&
+    optional(m.pass, isNum) &&
+    optional(m.passes, isNum),
   variant: isVariant,
-  measurement: (m) => isNum(m.rounds) && isNumOrNull(m.granularityMs) && isNum(m.blockTargetMs) && isNum(m.wallMs) && isStr(m.stoppedBy)
-    && Array.isArray(m.load) && m.load.every(isLoadSample) && isNum(m.blockMsTotal) && optional(m.passes, isNum) && optional(m.loopCostMs, isNum)
-    && optional(m.leadInMs, isNum) && optional(m.runsTotal, isNum),
+  measurement: (m) =>
+    isNum(m.rounds) &&
+    isNumOrNull(m.granularityMs) &&
+    isNum(m.blockTargetMs) &&
+    isNum(m.wallMs) &&
+    isStr(m.stoppedBy) &&
+    Array.isArray(m.load) &&
+    m.load.every(isLoadSample) &&
+    isNum(m.blockMsTotal) &&
+    optional(m.passes, isNum) &&
+    optional(m.loopCostMs, isNum) &&
+    optional(m.leadInMs, isNum) &&
+    optional(m.runsTotal, isNum),
   'onnx-export': (m) => (isStr(m.path) && isNum(m.ms)) || isStr(m.error),
   done: (m) => isNum(m.ms),
   error: (m) => isStr(m.code) && isStr(m.message),
@@ -200,11 +297,13 @@ export function parseHarnessLine(line: string): HarnessMessage | undefined {
 /** Decodes a variant's outputs into the shape the ONNX profiler's accuracy functions take. */
 export function decodeOutputs(o: WireOutputs): OutputSample {
   const bytes = Buffer.from(o.base64, 'base64');
-  if (bytes.length % 4 !== 0) throw new Error(`output "${o.name}" has ${bytes.length} bytes, not a whole number of float32 values`);
+  if (bytes.length % 4 !== 0)
+    throw new Error(`output "${o.name}" has ${bytes.length} bytes, not a whole number of float32 values`);
   // Copied into a fresh buffer: a Float32Array view needs 4-byte alignment, which Buffer's pool does not guarantee.
   const data = new Float32Array(bytes.length / 4);
   new Uint8Array(data.buffer).set(bytes);
   const width = o.sampleDims.reduce((a, b) => a * b, 1);
-  if (width > 0 && data.length !== width * o.samples) throw new Error(`output "${o.name}" has ${data.length} values, expected ${o.samples} × ${width}`);
+  if (width > 0 && data.length !== width * o.samples)
+    throw new Error(`output "${o.name}" has ${data.length} values, expected ${o.samples} × ${width}`);
   return { name: o.name, sampleDims: o.sampleDims, samples: o.samples, data };
 }

@@ -23,7 +23,8 @@ export function parseTorchVariant(text: string): TorchVariantSpec {
   const m = /^(prune-local|prune-global)(?::(\d*\.?\d+))?$/.exec(t);
   if (m) {
     const sparsity = m[2] === undefined ? 0.5 : Number(m[2]);
-    if (!(sparsity > 0 && sparsity < 1)) throw new TorchVariantSpecError(`${m[1]} needs a sparsity between 0 and 1, got ${m[2]}`);
+    if (!(sparsity > 0 && sparsity < 1))
+      throw new TorchVariantSpecError(`${m[1]} needs a sparsity between 0 and 1, got ${m[2]}`);
     return { id: `${m[1]}:${sparsity}`, kind: m[1] as TorchVariantKind, sparsity };
   }
   throw new TorchVariantSpecError(`unknown variant "${text.trim()}"; use ${TORCH_VARIANT_FORMS.join(', ')}`);
@@ -32,7 +33,10 @@ export function parseTorchVariant(text: string): TorchVariantSpec {
 /** Parses a comma-separated list; the baseline comes first, duplicates are dropped. */
 export function parseTorchVariantList(text: string): TorchVariantSpec[] {
   const out: TorchVariantSpec[] = [{ id: 'baseline', kind: 'baseline' }];
-  for (const part of text.split(',').map((s) => s.trim()).filter((s) => s !== '')) {
+  for (const part of text
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '')) {
     const v = parseTorchVariant(part);
     if (!out.some((o) => o.id === v.id)) out.push(v);
   }
@@ -42,12 +46,19 @@ export function parseTorchVariantList(text: string): TorchVariantSpec[] {
 /** Words for a variant. */
 export function torchVariantLabel(v: TorchVariantSpec): string {
   switch (v.kind) {
-    case 'baseline': return 'fp32 baseline';
-    case 'int8-dynamic': return 'dynamic quantization (Linear, qint8)';
-    case 'torch-compile': return 'torch.compile';
-    case 'prune-local': return `local magnitude pruning ${Math.round((v.sparsity ?? 0.5) * 100)} %`;
-    case 'prune-global': return `global magnitude pruning ${Math.round((v.sparsity ?? 0.5) * 100)} %`;
-    case 'fp16': return 'fp16 weights and activations';
-    case 'bf16': return 'bf16 weights and activations';
+    case 'baseline':
+      return 'fp32 baseline';
+    case 'int8-dynamic':
+      return 'dynamic quantization (Linear, qint8)';
+    case 'torch-compile':
+      return 'torch.compile';
+    case 'prune-local':
+      return `local magnitude pruning ${Math.round((v.sparsity ?? 0.5) * 100)} %`;
+    case 'prune-global':
+      return `global magnitude pruning ${Math.round((v.sparsity ?? 0.5) * 100)} %`;
+    case 'fp16':
+      return 'fp16 weights and activations';
+    case 'bf16':
+      return 'bf16 weights and activations';
   }
 }

@@ -8,7 +8,8 @@ import type { ArgValue, Framework, SiteKind } from '../../analyzers/python/types
 import type { MachineFingerprint, ProfileResult, VariantResult } from '../types';
 
 /** The tactics the harness applies to a PyTorch model. */
-export type TorchVariantKind = 'baseline' | 'int8-dynamic' | 'torch-compile' | 'prune-local' | 'prune-global' | 'fp16' | 'bf16';
+export type TorchVariantKind =
+  'baseline' | 'int8-dynamic' | 'torch-compile' | 'prune-local' | 'prune-global' | 'fp16' | 'bf16';
 
 /** One variant to measure, parsed from a spec such as `prune-global:0.5`. */
 export interface TorchVariantSpec {
@@ -130,15 +131,36 @@ export type TorchProfileProgress =
   | { type: 'environment'; environment: TorchEnvironment }
   | { type: 'model'; model: TorchModelInfo }
   | { type: 'variant-started'; index: number; total: number; id: string; label: string }
-  | { type: 'variant-phase'; id: string; phase: 'building' | 'loading' | 'warming-up' | 'measuring' | 'accuracy'; repetitions?: number; ciPct?: number; pass?: number; passes?: number }
+  | {
+      type: 'variant-phase';
+      id: string;
+      phase: 'building' | 'loading' | 'warming-up' | 'measuring' | 'accuracy';
+      repetitions?: number;
+      ciPct?: number;
+      pass?: number;
+      passes?: number;
+    }
   | { type: 'variant-finished'; index: number; total: number; result: TorchVariantResult }
   | { type: 'run-finished'; result: TorchProfileResult };
 
 /** Why a run ended without a result. */
 export type TorchErrorCode =
-  | 'no-python' | 'no-torch' | 'no-numpy' | 'no-device' | 'import-failed' | 'build-failed' | 'needs-download'
-  | 'no-input-shape' | 'dataset' | 'baseline-failed' | 'unsupported-site' | 'timeout' | 'cancelled' | 'crashed'
-  | 'protocol' | 'internal';
+  | 'no-python'
+  | 'no-torch'
+  | 'no-numpy'
+  | 'no-device'
+  | 'import-failed'
+  | 'build-failed'
+  | 'needs-download'
+  | 'no-input-shape'
+  | 'dataset'
+  | 'baseline-failed'
+  | 'unsupported-site'
+  | 'timeout'
+  | 'cancelled'
+  | 'crashed'
+  | 'protocol'
+  | 'internal';
 
 /** A run that ended without a result, with what is known so far. */
 export class TorchProfileError extends Error {

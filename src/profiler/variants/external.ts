@@ -26,7 +26,8 @@ function refs(model: onnx.IModelProto, modelDir: string): ExternalRef[] {
       if (!location) throw new Error(`tensor "${t.name}" is stored externally without a location`);
       // The format puts the file relative to the model; a path that leaves the folder is refused.
       const file = path.resolve(modelDir, location);
-      if (path.isAbsolute(location) || path.relative(modelDir, file).startsWith('..')) throw new Error(`tensor "${t.name}" points outside the model's folder (${location})`);
+      if (path.isAbsolute(location) || path.relative(modelDir, file).startsWith('..'))
+        throw new Error(`tensor "${t.name}" points outside the model's folder (${location})`);
       const length = kv.has('length') ? Number(kv.get('length')) : undefined;
       out.push({ tensor: t, file, offset: Number(kv.get('offset') ?? 0), length });
     }
@@ -60,7 +61,8 @@ export function inlineExternalData(model: onnx.IModelProto, modelDir: string): n
       let done = 0;
       while (done < length) {
         const n = readSync(fd, buf, done, length - done, r.offset + done);
-        if (n === 0) throw new Error(`external data of tensor "${r.tensor.name}" ends early in ${path.basename(r.file)}`);
+        if (n === 0)
+          throw new Error(`external data of tensor "${r.tensor.name}" ends early in ${path.basename(r.file)}`);
         done += n;
       }
       r.tensor.rawData = buf;

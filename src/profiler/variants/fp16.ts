@@ -11,7 +11,14 @@ import { toHalf } from './weights';
 /** Inputs that the ONNX spec types as float32 only, whatever the node's data type. */
 const FLOAT32_ONLY: Record<string, number[]> = { Resize: [2], Upsample: [1] };
 /** Attributes that name an output element type. */
-const DTYPE_ATTRS: Record<string, string> = { Cast: 'to', EyeLike: 'dtype', RandomNormal: 'dtype', RandomUniform: 'dtype', RandomNormalLike: 'dtype', RandomUniformLike: 'dtype' };
+const DTYPE_ATTRS: Record<string, string> = {
+  Cast: 'to',
+  EyeLike: 'dtype',
+  RandomNormal: 'dtype',
+  RandomUniform: 'dtype',
+  RandomNormalLike: 'dtype',
+  RandomUniformLike: 'dtype',
+};
 
 function halfTensor(t: onnx.ITensorProto): boolean {
   const v = floatValues(t);
@@ -29,14 +36,26 @@ function convertGraph(g: onnx.IGraphProto, isMain: boolean): number {
   for (const node of g.node ?? []) {
     // ConstantOfShape without a value attribute yields float32 zeros by definition: give it a float16 zero.
     if (node.opType === 'ConstantOfShape' && !(node.attribute ?? []).some((a) => a.name === 'value')) {
-      node.attribute = [...(node.attribute ?? []), onnx.AttributeProto.create({ name: 'value', type: onnx.AttributeProto.AttributeType.TENSOR, t: rawTensor('', DT.FLOAT16, [1], new Uint16Array(1)) })];
+      node.attribute = [
+        ...(node.attribute ?? []),
+        onnx.AttributeProto.create({
+          name: 'value',
+          type: onnx.AttributeProto.AttributeType.TENSOR,
+          t: rawTensor('', DT.FLOAT16, [1], new Uint16Array(1)),
+        }),
+      ];
     }
     for (const a of node.attribute ?? []) {
       if (node.opType === 'Constant' && (a.name === 'value_float' || a.name === 'value_floats')) {
         const values = a.name === 'value_float' ? [a.f ?? 0] : (a.floats ?? []);
         a.name = 'value';
         a.type = onnx.AttributeProto.AttributeType.TENSOR;
-        a.t = rawTensor('', DT.FLOAT16, a.name === 'value_float' ? [] : [values.length], toHalf(Float32Array.from(values)));
+        a.t = rawTensor(
+          '',
+          DT.FLOAT16,
+          a.name === 'value_float' ? [] : [values.length],
+          toHalf(Float32Array.from(values)),
+        );
         n++;
       }
       if (a.t && halfTensor(a.t)) n++;
@@ -108,9 +127,13 @@ export function convertFp16(model: onnx.IModelProto): string[] {
   if (!graph) throw new NotApplicableError('the model has no graph');
   const namer = new Namer(graph);
   let converted = 0;
-  forEachGraph(graph, (g) => { converted += convertGraph(g, g === graph); });
+  forEachGraph(graph, (g) => {
+    converted += convertGraph(g, g === graph);
+  });
   if (converted === 0) throw new NotApplicableError('no float32 weights to convert (already fp16 or quantized?)');
   castBoundary(graph, namer);
   float32Inputs(graph, namer);
-  return [`${converted} float32 tensors stored as float16; Casts at the graph boundary keep float32 inputs and outputs`];
+  return [
+    `${converted} float32 tensors stored as float16; Casts at the graph boundary keep float32 inputs and outputs`,
+  ];
 }

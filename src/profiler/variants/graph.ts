@@ -42,7 +42,8 @@ export function opsetOf(model: onnx.IModelProto): number {
 /** Adds an opset import for `domain` unless the model has one. */
 export function addOpset(model: onnx.IModelProto, domain: string, version: number): void {
   model.opsetImport ??= [];
-  if (!model.opsetImport.some((o) => o.domain === domain)) model.opsetImport.push(onnx.OperatorSetIdProto.create({ domain, version }));
+  if (!model.opsetImport.some((o) => o.domain === domain))
+    model.opsetImport.push(onnx.OperatorSetIdProto.create({ domain, version }));
 }
 
 /** Dims of a tensor as numbers. */
@@ -64,7 +65,12 @@ export function floatValues(t: Tensor): Float32Array | undefined {
 
 /** A tensor stored as raw little-endian bytes. */
 export function rawTensor(name: string, dataType: number, dims: number[], data: ArrayBufferView): onnx.TensorProto {
-  return onnx.TensorProto.create({ name, dataType, dims, rawData: new Uint8Array(data.buffer, data.byteOffset, data.byteLength) });
+  return onnx.TensorProto.create({
+    name,
+    dataType,
+    dims,
+    rawData: new Uint8Array(data.buffer, data.byteOffset, data.byteLength),
+  });
 }
 
 /** A constant lookup over one graph: initializers and the outputs of Constant nodes with a tensor value. */
@@ -105,7 +111,8 @@ export class Namer {
 
   constructor(graph: Graph) {
     forEachGraph(graph, (g) => {
-      for (const n of g.node ?? []) for (const x of [...(n.input ?? []), ...(n.output ?? []), n.name ?? '']) this.used.add(x);
+      for (const n of g.node ?? [])
+        for (const x of [...(n.input ?? []), ...(n.output ?? []), n.name ?? '']) this.used.add(x);
       for (const t of g.initializer ?? []) this.used.add(t.name ?? '');
       for (const v of [...(g.input ?? []), ...(g.output ?? [])]) this.used.add(v.name ?? '');
     });
@@ -146,8 +153,17 @@ export function floatAttr(node: Node, name: string, dflt: number): number {
 }
 
 /** Builds a node; attributes given as plain numbers become INT attributes. */
-export function makeNode(opType: string, inputs: string[], outputs: string[], name: string, attrs: Record<string, number> = {}, domain = ''): onnx.NodeProto {
-  const attribute = Object.entries(attrs).map(([k, v]) => onnx.AttributeProto.create({ name: k, type: onnx.AttributeProto.AttributeType.INT, i: v }));
+export function makeNode(
+  opType: string,
+  inputs: string[],
+  outputs: string[],
+  name: string,
+  attrs: Record<string, number> = {},
+  domain = '',
+): onnx.NodeProto {
+  const attribute = Object.entries(attrs).map(([k, v]) =>
+    onnx.AttributeProto.create({ name: k, type: onnx.AttributeProto.AttributeType.INT, i: v }),
+  );
   return onnx.NodeProto.create({ opType, input: inputs, output: outputs, name, attribute, domain });
 }
 

@@ -29,12 +29,20 @@ function prunableWeights(graph: onnx.IGraphProto): { tensor: onnx.ITensorProto; 
 
 /** Prunes `model` in place at `sparsity` (0..1); returns notes. */
 export function pruneMagnitude(model: onnx.IModelProto, sparsity: number, scope: 'local' | 'global'): string[] {
-  if (!(sparsity > 0 && sparsity < 1)) throw new NotApplicableError(`sparsity must be between 0 and 1, got ${sparsity}`);
+  if (!(sparsity > 0 && sparsity < 1))
+    throw new NotApplicableError(`sparsity must be between 0 and 1, got ${sparsity}`);
   const graph = model.graph;
   if (!graph) throw new NotApplicableError('the model has no graph');
   const weights = prunableWeights(graph);
-  if (weights.length === 0) throw new NotApplicableError('no MatMul, Gemm or Conv weights stored as float32 constants in the main graph');
-  const global = scope === 'global' ? magnitudeThreshold(weights.map((w) => w.values), sparsity) : 0;
+  if (weights.length === 0)
+    throw new NotApplicableError('no MatMul, Gemm or Conv weights stored as float32 constants in the main graph');
+  const global =
+    scope === 'global'
+      ? magnitudeThreshold(
+          weights.map((w) => w.values),
+          sparsity,
+        )
+      : 0;
   let zeros = 0;
   let total = 0;
   for (const { tensor, values } of weights) {
@@ -49,6 +57,8 @@ export function pruneMagnitude(model: onnx.IModelProto, sparsity: number, scope:
     tensor.rawData = rawTensor('', 1, [], values).rawData;
     tensor.floatData = [];
   }
-  return [`${scope} magnitude pruning: ${weights.length} weight tensors, ${((zeros / total) * 100).toFixed(1)} % of ${total} weights zero`,
-    'Dense kernels do not skip zeros: expect similar latency; the gain is a smaller compressed file.'];
+  return [
+    `${scope} magnitude pruning: ${weights.length} weight tensors, ${((zeros / total) * 100).toFixed(1)} % of ${total} weights zero`,
+    'Dense kernels do not skip zeros: expect similar latency; the gain is a smaller compressed file.',
+  ];
 }

@@ -79,7 +79,8 @@ export function planQdq(model: onnx.IModelProto, hasRange: (name: string) => boo
   const graph = model.graph ?? {};
   const consts = new Constants(graph);
   const consumers = new Map<string, onnx.INodeProto[]>();
-  for (const n of graph.node ?? []) for (const i of n.input ?? []) if (i) consumers.set(i, [...(consumers.get(i) ?? []), n]);
+  for (const n of graph.node ?? [])
+    for (const i of n.input ?? []) if (i) consumers.set(i, [...(consumers.get(i) ?? []), n]);
   const outputs = new Set((graph.output ?? []).map((o) => o.name ?? ''));
   const tensors = new Map<string, string>();
   // A tensor already planned keeps its source: a MaxPool output feeding a Conv keeps its input's range.
@@ -95,7 +96,7 @@ export function planQdq(model: onnx.IModelProto, hasRange: (name: string) => boo
   };
   const targets: Target[] = [];
   for (const n of graph.node ?? []) {
-    const op = (n.domain ?? '') === '' ? n.opType ?? '' : '';
+    const op = (n.domain ?? '') === '' ? (n.opType ?? '') : '';
     const t = target(n, consts);
     const x = n.input?.[0] ?? '';
     if (t) {

@@ -5,7 +5,20 @@
  * onnxruntime fuses it into DynamicQuantizeMatMul / MatMulIntegerToFloat, its fast int8 kernels.
  */
 import type { onnx } from '../../analyzers/onnx/generated/onnx';
-import { Constants, DT, Namer, NotApplicableError, addOpset, dimsOf, dropUnusedConstants, floatAttr, intAttr, makeNode, opsetOf, rawTensor } from './graph';
+import {
+  Constants,
+  DT,
+  Namer,
+  NotApplicableError,
+  addOpset,
+  dimsOf,
+  dropUnusedConstants,
+  floatAttr,
+  intAttr,
+  makeNode,
+  opsetOf,
+  rawTensor,
+} from './graph';
 import { quantizeInt8, transpose2d } from './weights';
 
 /** Options of the dynamic quantizer. */
@@ -32,17 +45,34 @@ interface Ctx {
 function quantizeActivation(ctx: Ctx, a: string): [string, string, string] {
   const have = ctx.quantized.get(a);
   if (have) return have;
-  const names: [string, string, string] = [ctx.namer.fresh(`${a}_quantized`), ctx.namer.fresh(`${a}_scale`), ctx.namer.fresh(`${a}_zero_point`)];
+  const names: [string, string, string] = [
+    ctx.namer.fresh(`${a}_quantized`),
+    ctx.namer.fresh(`${a}_scale`),
+    ctx.namer.fresh(`${a}_zero_point`),
+  ];
   ctx.out.push(makeNode('DynamicQuantizeLinear', [a], names, ctx.namer.fresh(`${a}_DynamicQuantizeLinear`)));
   ctx.quantized.set(a, names);
   return names;
 }
 
 /** Adds int8 weight, scale and zero-point initializers; returns their names. */
-function addWeight(ctx: Ctx, base: string, w: Float32Array, dims: number[], axis: number, scaleDims?: number[], alpha = 1, scalarZp = false): [string, string, string] {
+function addWeight(
+  ctx: Ctx,
+  base: string,
+  w: Float32Array,
+  dims: number[],
+  axis: number,
+  scaleDims?: number[],
+  alpha = 1,
+  scalarZp = false,
+): [string, string, string] {
   const qw = quantizeInt8(w, dims, axis, ctx.perChannel);
   const scales = alpha === 1 ? qw.scales : qw.scales.map((s) => s * alpha);
-  const names: [string, string, string] = [ctx.namer.fresh(`${base}_quantized`), ctx.namer.fresh(`${base}_scale`), ctx.namer.fresh(`${base}_zero_point`)];
+  const names: [string, string, string] = [
+    ctx.namer.fresh(`${base}_quantized`),
+    ctx.namer.fresh(`${base}_scale`),
+    ctx.namer.fresh(`${base}_zero_point`),
+  ];
   const vec = ctx.perChannel ? [scales.length] : [];
   ctx.graph.initializer?.push(
     rawTensor(names[0], DT.INT8, dims, qw.q),
@@ -53,7 +83,14 @@ function addWeight(ctx: Ctx, base: string, w: Float32Array, dims: number[], axis
 }
 
 /** Emits Cast(int32 → float) and the scale multiply (and a bias add) producing `output`. */
-function dequantizeOutput(ctx: Ctx, intOut: string, aScale: string, wScale: string, output: string, bias?: string): void {
+function dequantizeOutput(
+  ctx: Ctx,
+  intOut: string,
+  aScale: string,
+  wScale: string,
+  output: string,
+  bias?: string,
+): void {
   const cast = ctx.namer.fresh(`${intOut}_cast`);
   const s = ctx.namer.fresh(`${intOut}_scales_mul`);
   ctx.out.push(makeNode('Cast', [intOut], [cast], ctx.namer.fresh(`${cast}_node`), { to: DT.FLOAT }));
@@ -63,8 +100,17 @@ function dequantizeOutput(ctx: Ctx, intOut: string, aScale: string, wScale: stri
   if (bias) ctx.out.push(makeNode('Add', [scaled, bias], [output], ctx.namer.fresh(`${output}_bias_add`)));
 }
 
-function matmulLike(ctx: Ctx, node: onnx.INodeProto, w: Float32Array, k: number, n: number, alpha: number, bias?: string, shareable = false): void {
-  const [a = '', , ] = node.input ?? [];
+function matmulLike(
+  ctx: Ctx,
+  node: onnx.INodeProto,
+  w: Float32Array,
+  k: number,
+  n: number,
+  alpha: number,
+  bias?: string,
+  shareable = false,
+): void {
+  const [a = '', ,] = node.input ?? [];
   // Only untransposed, unscaled weights (MatMul) are shared: a Gemm may use the same tensor transposed.
   const source = shareable ? ctx.consts.get(node.input?.[1]) : undefined;
   let weight = source ? ctx.weights.get(source) : undefined;
@@ -77,7 +123,16 @@ function matmulLike(ctx: Ctx, node: onnx.INodeProto, w: Float32Array, k: number,
     // com.microsoft DynamicQuantizeMatMul(A, B, b_scale, b_zero_point) = what onnxruntime fuses the standard pattern into.
     const out = node.output?.[0] ?? '';
     const y = bias ? ctx.namer.fresh(`${out}_unbiased`) : out;
-    ctx.out.push(makeNode('DynamicQuantizeMatMul', [a, wq, ws, wz], [y], ctx.namer.fresh(`${node.name || y}_quant`), {}, 'com.microsoft'));
+    ctx.out.push(
+      makeNode(
+        'DynamicQuantizeMatMul',
+        [a, wq, ws, wz],
+        [y],
+        ctx.namer.fresh(`${node.name || y}_quant`),
+        {},
+        'com.microsoft',
+      ),
+    );
     if (bias) ctx.out.push(makeNode('Add', [y, bias], [out], ctx.namer.fresh(`${out}_bias_add`)));
     return;
   }
@@ -104,7 +159,9 @@ function gemmBias(ctx: Ctx, node: onnx.INodeProto): string | undefined | false {
   const cv = ctx.consts.floats(c);
   if (!cv) return beta === 1 ? c : false;
   const name = ctx.namer.fresh(`${c}_bias`);
-  ctx.graph.initializer?.push(rawTensor(name, DT.FLOAT, dimsOf(ctx.consts.get(c) ?? {}), beta === 1 ? cv : cv.map((x) => x * beta)));
+  ctx.graph.initializer?.push(
+    rawTensor(name, DT.FLOAT, dimsOf(ctx.consts.get(c) ?? {}), beta === 1 ? cv : cv.map((x) => x * beta)),
+  );
   return name;
 }
 
@@ -117,7 +174,15 @@ function tryGemm(ctx: Ctx, node: onnx.INodeProto): boolean {
   const [r = 0, c = 0] = dimsOf(t);
   // Gemm's B is [K, N], or [N, K] with transB; MatMulInteger wants [K, N].
   const trans = intAttr(node, 'transB', 0) === 1;
-  matmulLike(ctx, node, trans ? transpose2d(w, r, c) : w, trans ? c : r, trans ? r : c, floatAttr(node, 'alpha', 1), bias);
+  matmulLike(
+    ctx,
+    node,
+    trans ? transpose2d(w, r, c) : w,
+    trans ? c : r,
+    trans ? r : c,
+    floatAttr(node, 'alpha', 1),
+    bias,
+  );
   return true;
 }
 
@@ -146,7 +211,11 @@ function tryConv(ctx: Ctx, node: onnx.INodeProto): boolean {
   return true;
 }
 
-const HANDLERS: Record<string, (ctx: Ctx, node: onnx.INodeProto) => boolean> = { MatMul: tryMatMul, Gemm: tryGemm, Conv: tryConv };
+const HANDLERS: Record<string, (ctx: Ctx, node: onnx.INodeProto) => boolean> = {
+  MatMul: tryMatMul,
+  Gemm: tryGemm,
+  Conv: tryConv,
+};
 
 /**
  * Rewrites the main graph of `model` in place; returns notes about what was quantized. Throws
@@ -158,12 +227,25 @@ export function quantizeDynamic(model: onnx.IModelProto, opts: DynamicQuantOptio
   if (!graph) throw new NotApplicableError('the model has no graph');
   const contrib = opsetOf(model) < 11;
   const usable = contrib ? ops.filter((o) => o !== 'Conv') : ops;
-  if (usable.length === 0) throw new NotApplicableError(`opset ${opsetOf(model)} is older than 11, which ConvInteger with DynamicQuantizeLinear needs`);
-  const ctx: Ctx = { graph, consts: new Constants(graph), namer: new Namer(graph), perChannel: opts.perChannel ?? false, contrib, quantized: new Map(), weights: new Map(), out: [] };
+  if (usable.length === 0)
+    throw new NotApplicableError(
+      `opset ${opsetOf(model)} is older than 11, which ConvInteger with DynamicQuantizeLinear needs`,
+    );
+  const ctx: Ctx = {
+    graph,
+    consts: new Constants(graph),
+    namer: new Namer(graph),
+    perChannel: opts.perChannel ?? false,
+    contrib,
+    quantized: new Map(),
+    weights: new Map(),
+    out: [],
+  };
   graph.initializer ??= [];
   const counts: Record<string, number> = {};
   for (const node of graph.node ?? []) {
-    const handler = (node.domain ?? '') === '' && usable.includes(node.opType ?? '') ? HANDLERS[node.opType ?? ''] : undefined;
+    const handler =
+      (node.domain ?? '') === '' && usable.includes(node.opType ?? '') ? HANDLERS[node.opType ?? ''] : undefined;
     const mark = ctx.out.length;
     if (handler && handler(ctx, node)) counts[node.opType ?? ''] = (counts[node.opType ?? ''] ?? 0) + 1;
     else {
@@ -172,10 +254,20 @@ export function quantizeDynamic(model: onnx.IModelProto, opts: DynamicQuantOptio
     }
   }
   const total = Object.values(counts).reduce((a, b) => a + b, 0);
-  if (total === 0) throw new NotApplicableError(`no ${usable.join('/')} node with constant float weights in the main graph`);
+  if (total === 0)
+    throw new NotApplicableError(`no ${usable.join('/')} node with constant float weights in the main graph`);
   graph.node = ctx.out;
   dropUnusedConstants(graph);
-  const notes = contrib ? [`opset ${opsetOf(model)} predates DynamicQuantizeLinear: onnxruntime's com.microsoft DynamicQuantizeMatMul is used (runs in onnxruntime only)`] : [];
+  const notes = contrib
+    ? [
+        `opset ${opsetOf(model)} predates DynamicQuantizeLinear: onnxruntime's com.microsoft DynamicQuantizeMatMul is used (runs in onnxruntime only)`,
+      ]
+    : [];
   if (contrib) addOpset(model, 'com.microsoft', 1);
-  return [...notes, `${Object.entries(counts).map(([k, v]) => `${v} ${k}`).join(', ')} quantized to int8 (${ctx.perChannel ? 'per-channel' : 'per-tensor'} weight scales)`];
+  return [
+    ...notes,
+    `${Object.entries(counts)
+      .map(([k, v]) => `${v} ${k}`)
+      .join(', ')} quantized to int8 (${ctx.perChannel ? 'per-channel' : 'per-tensor'} weight scales)`,
+  ];
 }

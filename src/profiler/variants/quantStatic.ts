@@ -5,7 +5,18 @@
  * NHWC for CNNs, MatMulIntegerToFloat for MatMul/Gemm); other runtimes still read a valid float graph.
  */
 import { onnx } from '../../analyzers/onnx/generated/onnx';
-import { Constants, DT, Namer, NotApplicableError, dimsOf, dropUnusedConstants, floatAttr, makeNode, opsetOf, rawTensor } from './graph';
+import {
+  Constants,
+  DT,
+  Namer,
+  NotApplicableError,
+  dimsOf,
+  dropUnusedConstants,
+  floatAttr,
+  makeNode,
+  opsetOf,
+  rawTensor,
+} from './graph';
 import { planQdq, type Target } from './qdqPlan';
 import { quantizeInt8 } from './weights';
 
@@ -56,7 +67,10 @@ function paramsOf(rw: Rewrite, source: string, r: Range): [string, string] {
   if (have) return have;
   const { scale, zeroPoint } = uint8Params(r);
   const names: [string, string] = [rw.namer.fresh(`${source}_scale`), rw.namer.fresh(`${source}_zero_point`)];
-  rw.graph.initializer?.push(rawTensor(names[0], DT.FLOAT, [], new Float32Array([scale])), rawTensor(names[1], DT.UINT8, [], new Uint8Array([zeroPoint])));
+  rw.graph.initializer?.push(
+    rawTensor(names[0], DT.FLOAT, [], new Float32Array([scale])),
+    rawTensor(names[1], DT.UINT8, [], new Uint8Array([zeroPoint])),
+  );
   rw.params.set(source, names);
   return names;
 }
@@ -65,7 +79,10 @@ function qdq(rw: Rewrite, name: string, params: [string, string]): onnx.INodePro
   const q = rw.namer.fresh(`${name}_QuantizeLinear`);
   const dq = rw.namer.fresh(`${name}_DequantizeLinear`);
   rw.dq.set(name, dq);
-  return [makeNode('QuantizeLinear', [name, ...params], [q], `${q}_node`), makeNode('DequantizeLinear', [q, ...params], [dq], `${dq}_node`)];
+  return [
+    makeNode('QuantizeLinear', [name, ...params], [q], `${q}_node`),
+    makeNode('DequantizeLinear', [q, ...params], [dq], `${dq}_node`),
+  ];
 }
 
 /**
@@ -80,10 +97,18 @@ function qdqGemmBias(rw: Rewrite, t: Target, activationScale: number, weightScal
   const n = bias.length;
   if (weightScales.length !== 1 && weightScales.length !== n) return [];
   const scales = Float32Array.from(weightScales, (s) => s * activationScale);
-  const q = Int32Array.from(bias, (b, i) => Math.max(-(2 ** 31), Math.min(2 ** 31 - 1, Math.round(b / (scales[weightScales.length === 1 ? 0 : i] ?? 1)))));
-  const [qn, sn, zn, dq] = [`${c}_quantized`, `${c}_scale`, `${c}_zero_point`, `${c}_DequantizeLinear`].map((x) => rw.namer.fresh(x)) as [string, string, string, string];
+  const q = Int32Array.from(bias, (b, i) =>
+    Math.max(-(2 ** 31), Math.min(2 ** 31 - 1, Math.round(b / (scales[weightScales.length === 1 ? 0 : i] ?? 1)))),
+  );
+  const [qn, sn, zn, dq] = [`${c}_quantized`, `${c}_scale`, `${c}_zero_point`, `${c}_DequantizeLinear`].map((x) =>
+    rw.namer.fresh(x),
+  ) as [string, string, string, string];
   const vec = scales.length === 1 ? [] : [n];
-  rw.graph.initializer?.push(rawTensor(qn, DT.INT32, [n], q), rawTensor(sn, DT.FLOAT, vec, scales), rawTensor(zn, DT.INT32, vec, new Int32Array(scales.length)));
+  rw.graph.initializer?.push(
+    rawTensor(qn, DT.INT32, [n], q),
+    rawTensor(sn, DT.FLOAT, vec, scales),
+    rawTensor(zn, DT.INT32, vec, new Int32Array(scales.length)),
+  );
   t.node.input = [...(t.node.input ?? []).slice(0, 2), dq];
   return [makeNode('DequantizeLinear', [qn, sn, zn], [dq], `${dq}_node`, scales.length === 1 ? {} : { axis: 0 })];
 }
@@ -96,7 +121,11 @@ function qdqWeight(rw: Rewrite, t: Target, activationScale: number): onnx.INodeP
   const s = rw.namer.fresh(`${t.weight}_scale`);
   const z = rw.namer.fresh(`${t.weight}_zero_point`);
   const vec = rw.perChannel ? [qw.scales.length] : [];
-  rw.graph.initializer?.push(rawTensor(q, DT.INT8, dims, qw.q), rawTensor(s, DT.FLOAT, vec, qw.scales), rawTensor(z, DT.INT8, vec, new Int8Array(rw.perChannel ? qw.scales.length : 1)));
+  rw.graph.initializer?.push(
+    rawTensor(q, DT.INT8, dims, qw.q),
+    rawTensor(s, DT.FLOAT, vec, qw.scales),
+    rawTensor(z, DT.INT8, vec, new Int8Array(rw.perChannel ? qw.scales.length : 1)),
+  );
   const dq = rw.namer.fresh(`${t.weight}_DequantizeLinear`);
   t.node.input = [t.node.input?.[0] ?? '', dq, ...(t.node.input ?? []).slice(2)];
   const bias = t.node.opType === 'Gemm' ? qdqGemmBias(rw, t, activationScale, qw.scales) : [];
@@ -107,7 +136,11 @@ function qdqWeight(rw: Rewrite, t: Target, activationScale: number): onnx.INodeP
  * Rewrites `model` in place with the calibrated `ranges`; returns notes. Per-channel weight scales need
  * opset 13 (DequantizeLinear's axis); older models get per-tensor scales.
  */
-export function quantizeStatic(model: onnx.IModelProto, ranges: Map<string, Range>, opts: { perChannel?: boolean } = {}): string[] {
+export function quantizeStatic(
+  model: onnx.IModelProto,
+  ranges: Map<string, Range>,
+  opts: { perChannel?: boolean } = {},
+): string[] {
   const graph = model.graph;
   if (!graph) throw new NotApplicableError('the model has no graph');
   const opset = opsetOf(model);
@@ -116,15 +149,29 @@ export function quantizeStatic(model: onnx.IModelProto, ranges: Map<string, Rang
     return r !== undefined && Number.isFinite(r.min) && Number.isFinite(r.max);
   };
   const plan = planQdq(model, known);
-  if (plan.targets.length === 0) throw new NotApplicableError('no MatMul, Gemm or Conv node with constant float weights in the main graph');
-  if (opset < 10) throw new NotApplicableError(`opset ${opset} is older than 10, which QuantizeLinear needs (int8-dynamic still applies through onnxruntime's contrib op)`);
+  if (plan.targets.length === 0)
+    throw new NotApplicableError('no MatMul, Gemm or Conv node with constant float weights in the main graph');
+  if (opset < 10)
+    throw new NotApplicableError(
+      `opset ${opset} is older than 10, which QuantizeLinear needs (int8-dynamic still applies through onnxruntime's contrib op)`,
+    );
   const quantized = plan.targets.filter((t) => plan.tensors.has(t.activation));
   if (quantized.length === 0) throw new NotApplicableError('calibration saw none of the activations to quantize');
-  const rw: Rewrite = { graph, namer: new Namer(graph), consts: new Constants(graph), perChannel: (opts.perChannel ?? true) && opset >= 13, params: new Map(), dq: new Map() };
+  const rw: Rewrite = {
+    graph,
+    namer: new Namer(graph),
+    consts: new Constants(graph),
+    perChannel: (opts.perChannel ?? true) && opset >= 13,
+    params: new Map(),
+    dq: new Map(),
+  };
   graph.initializer ??= [];
-  const pairFor = (t: string) => qdq(rw, t, paramsOf(rw, plan.tensors.get(t) ?? t, ranges.get(plan.tensors.get(t) ?? t) as Range));
+  const pairFor = (t: string) =>
+    qdq(rw, t, paramsOf(rw, plan.tensors.get(t) ?? t, ranges.get(plan.tensors.get(t) ?? t) as Range));
   // Graph inputs are quantized before the first node; every other tensor right after its producer.
-  const out: onnx.INodeProto[] = (graph.input ?? []).flatMap((v) => (plan.tensors.has(v.name ?? '') ? pairFor(v.name ?? '') : []));
+  const out: onnx.INodeProto[] = (graph.input ?? []).flatMap((v) =>
+    plan.tensors.has(v.name ?? '') ? pairFor(v.name ?? '') : [],
+  );
   const weightOf = new Map(quantized.map((t) => [t.node, t]));
   for (const node of graph.node ?? []) {
     node.input = (node.input ?? []).map((i) => rw.dq.get(i) ?? i);
@@ -136,7 +183,9 @@ export function quantizeStatic(model: onnx.IModelProto, ranges: Map<string, Rang
   graph.node = out;
   dropUnusedConstants(graph);
   const skipped = plan.targets.length - quantized.length;
-  const notes = [`${quantized.length} of ${plan.targets.length} MatMul/Gemm/Conv nodes in QDQ int8 (${rw.perChannel ? 'per-channel' : 'per-tensor'} weights, uint8 activations); ${plan.tensors.size} activation tensors quantized`];
+  const notes = [
+    `${quantized.length} of ${plan.targets.length} MatMul/Gemm/Conv nodes in QDQ int8 (${rw.perChannel ? 'per-channel' : 'per-tensor'} weights, uint8 activations); ${plan.tensors.size} activation tensors quantized`,
+  ];
   if (skipped) notes.push(`${skipped} nodes kept in fp32: their activations were not seen during calibration`);
   return notes;
 }

@@ -26,13 +26,21 @@ export interface ReportAssets {
  */
 export function jsonForScript(value: unknown): string {
   return JSON.stringify(value)
-    .replace(/</g, '\\u003c').replace(/>/g, '\\u003e').replace(/&/g, '\\u0026')
-    .replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
+    .replace(/</g, '\\u003c')
+    .replace(/>/g, '\\u003e')
+    .replace(/&/g, '\\u0026')
+    .replace(/\u2028/g, '\\u2028')
+    .replace(/\u2029/g, '\\u2029');
 }
 
 /** Text safe between HTML tags and in attribute values. */
 export function htmlEscape(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
+  return text
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&#39;');
 }
 
 /**
@@ -59,7 +67,15 @@ function withoutUrls(script: string): string {
 /** The Content-Security-Policy of the exported page, allowing exactly one inline script by hash. */
 export function reportCsp(script: string): string {
   const hash = createHash('sha256').update(script, 'utf8').digest('base64');
-  return [`default-src 'none'`, `script-src 'sha256-${hash}'`, `style-src 'unsafe-inline'`, `img-src data:`, `font-src data:`, `base-uri 'none'`, `form-action 'none'`].join('; ');
+  return [
+    `default-src 'none'`,
+    `script-src 'sha256-${hash}'`,
+    `style-src 'unsafe-inline'`,
+    `img-src data:`,
+    `font-src data:`,
+    `base-uri 'none'`,
+    `form-action 'none'`,
+  ].join('; ');
 }
 
 /** Renders the report as one self-contained HTML page. */
@@ -92,6 +108,8 @@ export function renderReportHtml(report: Report, assets: ReportAssets): string {
 export function loadReportAssets(distDir: string): ReportAssets {
   const scriptPath = path.join(distDir, 'webview.js');
   if (!existsSync(scriptPath)) throw new Error(`The report page script ${scriptPath} is missing: run the build first.`);
-  const cssPath = [path.join(distDir, 'report.css'), path.join(distDir, '..', 'media', 'report.css')].find((p) => existsSync(p));
+  const cssPath = [path.join(distDir, 'report.css'), path.join(distDir, '..', 'media', 'report.css')].find((p) =>
+    existsSync(p),
+  );
   return { script: readFileSync(scriptPath, 'utf8'), css: cssPath ? readFileSync(cssPath, 'utf8') : '' };
 }

@@ -25,16 +25,26 @@ const TABLE_ROWS = 12;
  */
 export function mdEscape(text: string, atLineStart = false): string {
   const inline = text
-    .replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
     .replace(/([\\`*_[\]|~])/g, '\\$1')
     .replace(/\r\n|\r|\n|\u2028|\u2029/g, ' ');
   return atLineStart ? inline.replace(/^([#+\-=!])/, '\\$1').replace(/^(\d+)([.)])/, '$1\\$2') : inline;
 }
 
-const VERDICT: Record<ReportRecommendation['verdict'], string> = { 'worth-it': '✅ worth it', marginal: '⚠️ marginal', 'not-worth-it': '❌ not worth it' };
+const VERDICT: Record<ReportRecommendation['verdict'], string> = {
+  'worth-it': '✅ worth it',
+  marginal: '⚠️ marginal',
+  'not-worth-it': '❌ not worth it',
+};
 
 function table(head: string[], rows: string[][]): string[] {
-  return [`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`, ...rows.map((r) => `| ${r.join(' | ')} |`)];
+  return [
+    `| ${head.join(' | ')} |`,
+    `|${head.map(() => '---').join('|')}|`,
+    ...rows.map((r) => `| ${r.join(' | ')} |`),
+  ];
 }
 
 function where(m: ReportModel): string {
@@ -43,14 +53,23 @@ function where(m: ReportModel): string {
 
 function modelRows(report: Report): string[][] {
   return report.models.map((m) => {
-    const energy = m.profile ? report.points.find((p) => p.modelId === m.id && p.series === 'model')?.energyPerInference : m.catalog?.energyPerInference ?? m.static?.energyPerInference;
+    const energy = m.profile
+      ? report.points.find((p) => p.modelId === m.id && p.series === 'model')?.energyPerInference
+      : (m.catalog?.energyPerInference ?? m.static?.energyPerInference);
     return [
-      mdEscape(m.name), where(m),
+      mdEscape(m.name),
+      where(m),
       m.static?.params !== undefined ? Math.round(m.static.params).toLocaleString('en-US') : '',
-      m.static?.gmacs !== undefined ? formatCount(m.static.gmacs * 1e9) : m.catalog ? formatCount(m.catalog.gmacs * 1e9) : '',
+      m.static?.gmacs !== undefined
+        ? formatCount(m.static.gmacs * 1e9)
+        : m.catalog
+          ? formatCount(m.catalog.gmacs * 1e9)
+          : '',
       energy ? `${energyText(energy)} ${energy.provenance === 'measured' ? '(M)' : '(E)'}` : 'n/a',
       m.yearly ? `${withBand(m.yearly.energy)}` : 'n/a',
-      m.catalog ? `${mdEscape(m.catalog.gradeLabel ?? gradeShort(m.catalog))} (${formatNumber(m.catalog.top1)} % top-1)` : '',
+      m.catalog
+        ? `${mdEscape(m.catalog.gradeLabel ?? gradeShort(m.catalog))} (${formatNumber(m.catalog.top1)} % top-1)`
+        : '',
     ];
   });
 }
@@ -64,24 +83,48 @@ function variantSection(report: Report): string[] {
   for (const m of report.models.filter((x) => x.profile)) {
     const pts = report.points.filter((p) => p.modelId === m.id && p.series !== 'alternative');
     const prof = m.profile!;
-    out.push(`### ${mdEscape(m.name)}`, '', `Measured on ${mdEscape(prof.machine.cpu)} (${prof.machine.cores} cores), onnxruntime ${mdEscape(prof.machine.ortVersion)}; inputs: ${mdEscape(prof.inputs.description)}.`, '');
-    out.push(...table(['variant', 'energy/inference', 'meter', 'latency/sample (95 % CI)', 'quality', 'frontier'], pts.map((p) => [
-      mdEscape(p.label), energyText(p.energyPerInference), mdEscape(meterOf(report, p) ?? ''),
-      p.latencyMs ? `${formatNumber(p.latencyMs.value)} ms (${formatNumber(p.latencyMs.low)}–${formatNumber(p.latencyMs.high)})` : '',
-      pointQuality(p), p.onFrontier ? '★' : '',
-    ])), '');
+    out.push(
+      `### ${mdEscape(m.name)}`,
+      '',
+      `Measured on ${mdEscape(prof.machine.cpu)} (${prof.machine.cores} cores), onnxruntime ${mdEscape(prof.machine.ortVersion)}; inputs: ${mdEscape(prof.inputs.description)}.`,
+      '',
+    );
+    out.push(
+      ...table(
+        ['variant', 'energy/inference', 'meter', 'latency/sample (95 % CI)', 'quality', 'frontier'],
+        pts.map((p) => [
+          mdEscape(p.label),
+          energyText(p.energyPerInference),
+          mdEscape(meterOf(report, p) ?? ''),
+          p.latencyMs
+            ? `${formatNumber(p.latencyMs.value)} ms (${formatNumber(p.latencyMs.low)}–${formatNumber(p.latencyMs.high)})`
+            : '',
+          pointQuality(p),
+          p.onFrontier ? '★' : '',
+        ]),
+      ),
+      '',
+    );
   }
   return out;
 }
 
 function recommendationRows(report: Report, recs: readonly ReportRecommendation[]): string[][] {
   const cur = report.assumptions.electricity.currency;
-  return recs.slice(0, TABLE_ROWS).map((r, i) => [
-    String(i + 1), VERDICT[r.verdict], mdEscape(r.title),
-    r.unquantified ? 'not quantified' : `${formatNumber(r.savings.energy.value)} kWh, ${formatNumber(r.savings.cost.value)} ${mdEscape(cur)}`,
-    r.qualityDelta ? `${r.qualityDelta.points >= 0 ? '+' : ''}${countText(r.qualityDelta.points, 'point')} ${r.qualityDelta.metric}` : '',
-    breakEvenText(r.breakEven),
-  ]);
+  return recs
+    .slice(0, TABLE_ROWS)
+    .map((r, i) => [
+      String(i + 1),
+      VERDICT[r.verdict],
+      mdEscape(r.title),
+      r.unquantified
+        ? 'not quantified'
+        : `${formatNumber(r.savings.energy.value)} kWh, ${formatNumber(r.savings.cost.value)} ${mdEscape(cur)}`,
+      r.qualityDelta
+        ? `${r.qualityDelta.points >= 0 ? '+' : ''}${countText(r.qualityDelta.points, 'point')} ${r.qualityDelta.metric}`
+        : '',
+      breakEvenText(r.breakEven),
+    ]);
 }
 
 function evidenceSection(report: Report): string[] {
@@ -91,10 +134,15 @@ function evidenceSection(report: Report): string[] {
 
 function legend(report: Report): string[] {
   const methods = new Map<string, string>();
-  const add = (q: { provenance: string; method: string }) => methods.set(`${q.provenance}|${q.method}`, `- **${q.provenance}**: ${mdEscape(q.method)}`);
+  const add = (q: { provenance: string; method: string }) =>
+    methods.set(`${q.provenance}|${q.method}`, `- **${q.provenance}**: ${mdEscape(q.method)}`);
   for (const p of report.points) add(p.energyPerInference);
   for (const m of report.models) if (m.static?.energyPerInference) add(m.static.energyPerInference);
-  return ['(M) measured by a meter on this machine; (E) estimated by a model, with its band. Methods used in this report:', '', ...[...methods.values()].sort()];
+  return [
+    '(M) measured by a meter on this machine; (E) estimated by a model, with its band. Methods used in this report:',
+    '',
+    ...[...methods.values()].sort(),
+  ];
 }
 
 /**
@@ -105,13 +153,28 @@ function recommendationLines(report: Report): string[] {
   const { quantified, alsoConsider } = groupRecommendations(report.recommendations);
   const lines: string[] = [];
   if (quantified.length) {
-    lines.push(...table(['#', 'verdict', 'recommendation', 'saves per year', 'quality', 'break-even'], recommendationRows(report, quantified)), '');
+    lines.push(
+      ...table(
+        ['#', 'verdict', 'recommendation', 'saves per year', 'quality', 'break-even'],
+        recommendationRows(report, quantified),
+      ),
+      '',
+    );
     const more = quantified.length - TABLE_ROWS;
-    if (more > 0) lines.push(`…and ${more} more, ${quantified.slice(TABLE_ROWS).filter((r) => r.verdict === 'not-worth-it').length} of them not worth it (all are in report.json).`, '');
+    if (more > 0)
+      lines.push(
+        `…and ${more} more, ${quantified.slice(TABLE_ROWS).filter((r) => r.verdict === 'not-worth-it').length} of them not worth it (all are in report.json).`,
+        '',
+      );
     lines.push(...evidenceSection(report));
   } else lines.push('No quantified savings.', '');
   if (alsoConsider.length) {
-    lines.push('### Also consider', '', 'Code changes that usually save time and energy but were not measured here: profile before and after to know what they save.', '');
+    lines.push(
+      '### Also consider',
+      '',
+      'Code changes that usually save time and energy but were not measured here: profile before and after to know what they save.',
+      '',
+    );
     lines.push(...alsoConsider.map((r) => `- ${mdEscape(r.title, true)} (${mdEscape(r.ruleId ?? r.kind)})`), '');
   }
   return lines;
@@ -121,18 +184,32 @@ function recommendationLines(report: Report): string[] {
 export function exportMarkdown(report: Report): string {
   const a = report.assumptions;
   const lines = [
-    `# GreenLens report: ${mdEscape(report.workspace)}`, '',
-    `${mdEscape(report.summary.text)}. Generated ${mdEscape(report.generatedAt)} by GreenLens ${mdEscape(report.tool.version)}; ${countText(report.summary.models, 'model')}, ${report.summary.profiled} profiled.`, '',
-    '## Assumptions', '',
+    `# GreenLens report: ${mdEscape(report.workspace)}`,
+    '',
+    `${mdEscape(report.summary.text)}. Generated ${mdEscape(report.generatedAt)} by GreenLens ${mdEscape(report.tool.version)}; ${countText(report.summary.models, 'model')}, ${report.summary.profiled} profiled.`,
+    '',
+    '## Assumptions',
+    '',
     `- Workload: ${formatNumber(a.inferencesPerDay)} inferences per day per model`,
     `- Electricity: ${formatNumber(a.electricity.perKWh)} ${mdEscape(a.electricity.currency)}/kWh (${mdEscape(a.electricity.source)})`,
     `- Carbon intensity: ${mdEscape(formatEstimate(a.carbonIntensity))}`,
     `- Hardware: ${mdEscape(a.hardware.name)} (${mdEscape(a.hardware.source)})`,
-    ...(a.deployment ? [`- Yearly figures are for the deployment target: ${mdEscape(a.deployment.target)}, batch ${a.deployment.batch} (${mdEscape(a.deployment.method)})`] : []),
+    ...(a.deployment
+      ? [
+          `- Yearly figures are for the deployment target: ${mdEscape(a.deployment.target)}, batch ${a.deployment.batch} (${mdEscape(a.deployment.method)})`,
+        ]
+      : []),
     `- Accuracy tolerance: ${countText(a.accuracyTolerance, 'percentage point')} of top-1`,
-    ...(a.oneOffCost ? [`- One-off cost of a change: ${formatNumber(a.oneOffCost.hourlyRate)} ${mdEscape(a.oneOffCost.currency)}/h × ${formatNumber(a.oneOffCost.variantHours)} h (variant), ${formatNumber(a.oneOffCost.alternativeHours)} h (other model), ${formatNumber(a.oneOffCost.codeChangeHours)} h (code change)`] : []),
-    '', '## Models', '',
-    ...table(['model', 'where', 'parameters', 'MACs', 'energy/inference', 'yearly energy', 'grade'], modelRows(report)), '',
+    ...(a.oneOffCost
+      ? [
+          `- One-off cost of a change: ${formatNumber(a.oneOffCost.hourlyRate)} ${mdEscape(a.oneOffCost.currency)}/h × ${formatNumber(a.oneOffCost.variantHours)} h (variant), ${formatNumber(a.oneOffCost.alternativeHours)} h (other model), ${formatNumber(a.oneOffCost.codeChangeHours)} h (code change)`,
+        ]
+      : []),
+    '',
+    '## Models',
+    '',
+    ...table(['model', 'where', 'parameters', 'MACs', 'energy/inference', 'yearly energy', 'grade'], modelRows(report)),
+    '',
   ];
   const variants = variantSection(report);
   if (variants.length) lines.push('## Measured variants', '', ...variants);

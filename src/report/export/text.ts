@@ -20,19 +20,32 @@ export function formatReportSummary(report: Report): string {
     const cur = report.assumptions.electricity.currency;
     return [
       cell(m.line ? `${m.name} (${m.file}:${m.line})` : m.file),
-      own ? `${energyText(own.energyPerInference)}${own.energyPerInference.provenance === 'measured' ? ' M' : ''}` : 'n/a',
+      own
+        ? `${energyText(own.energyPerInference)}${own.energyPerInference.provenance === 'measured' ? ' M' : ''}`
+        : 'n/a',
       m.yearly ? formatNumber(m.yearly.energy.value) : 'n/a',
       best ? cell(best.title) : '—',
       best?.verdict ?? '',
-      best ? (best.unquantified ? 'not quantified' : `${formatNumber(best.savings.energy.value)} kWh, ${formatNumber(best.savings.cost.value)} ${cur}`) : '',
+      best
+        ? best.unquantified
+          ? 'not quantified'
+          : `${formatNumber(best.savings.energy.value)} kWh, ${formatNumber(best.savings.cost.value)} ${cur}`
+        : '',
     ];
   });
   const all = [head, ...rows];
   const widths = head.map((_, i) => Math.max(...all.map((r) => (r[i] ?? '').length)));
-  const line = (r: string[]) => r.map((c, i) => c.padEnd(widths[i] ?? 0)).join('  ').trimEnd();
+  const line = (r: string[]) =>
+    r
+      .map((c, i) => c.padEnd(widths[i] ?? 0))
+      .join('  ')
+      .trimEnd();
   const a = report.assumptions;
   return [
-    line(head), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line), '',
+    line(head),
+    widths.map((w) => '-'.repeat(w)).join('  '),
+    ...rows.map(line),
+    '',
     `${report.summary.text}. At ${formatNumber(a.inferencesPerDay)} inferences/day per model, ${formatNumber(a.electricity.perKWh)} ${a.electricity.currency}/kWh, ${formatNumber(a.carbonIntensity.value)} gCO2e/kWh, on ${a.hardware.name}${a.deployment ? `; yearly figures for ${a.deployment.target}, batch ${a.deployment.batch}` : ''}.`,
     '≈ estimated (with a band in the reports), M measured by a meter; verdicts weigh the savings against a one-off cost of engineer time (see report.md).',
   ].join('\n');

@@ -11,13 +11,23 @@ import { lazyModules } from '../lazyModules';
 
 function isTrainingInput(v: unknown): v is TrainingInput {
   const o = v as Partial<TrainingInput> | undefined;
-  return !!o && typeof o.arch === 'string' && typeof o.gpu === 'string' && typeof o.epochs === 'number' && typeof o.images === 'number';
+  return (
+    !!o &&
+    typeof o.arch === 'string' &&
+    typeof o.gpu === 'string' &&
+    typeof o.epochs === 'number' &&
+    typeof o.images === 'number'
+  );
 }
 
 async function ask(prompt: string, value: string, numeric: boolean): Promise<string | undefined> {
   return vscode.window.showInputBox({
-    title: 'GreenLens: Estimate Training Energy', prompt, value, ignoreFocusOut: true,
-    validateInput: (v) => (!v.trim() ? 'Required' : numeric && !(Number(v) > 0) ? 'Enter a positive number' : undefined),
+    title: 'GreenLens: Estimate Training Energy',
+    prompt,
+    value,
+    ignoreFocusOut: true,
+    validateInput: (v) =>
+      !v.trim() ? 'Required' : numeric && !(Number(v) > 0) ? 'Enter a positive number' : undefined,
   });
 }
 
@@ -26,7 +36,11 @@ const PRECISIONS: readonly TrainingPrecision[] = ['fp32', 'tf32', 'amp', 'bf16']
 async function askScope(): Promise<Pick<TrainingInput, 'gpus' | 'precision' | 'batch'> | undefined> {
   const gpus = await ask('Number of GPUs (data parallel)', '1', true);
   if (!gpus) return undefined;
-  const precision = await vscode.window.showQuickPick([...PRECISIONS], { title: 'GreenLens: Estimate Training Energy', placeHolder: 'Numerical precision (amp = fp16 mixed precision)', ignoreFocusOut: true });
+  const precision = await vscode.window.showQuickPick([...PRECISIONS], {
+    title: 'GreenLens: Estimate Training Energy',
+    placeHolder: 'Numerical precision (amp = fp16 mixed precision)',
+    ignoreFocusOut: true,
+  });
   if (!precision) return undefined;
   const batch = await ask('Batch size per GPU', '32', true);
   if (!batch) return undefined;
@@ -65,7 +79,9 @@ export function estimateTrainingEnergy(ctx: GreenLensContext) {
     ctx.log.info(md);
     if (!isTrainingInput(arg)) {
       const doc = await vscode.workspace.openTextDocument({ language: 'markdown', content: md });
-      await vscode.commands.executeCommand('markdown.showPreview', doc.uri).then(undefined, () => vscode.window.showTextDocument(doc));
+      await vscode.commands
+        .executeCommand('markdown.showPreview', doc.uri)
+        .then(undefined, () => vscode.window.showTextDocument(doc));
     }
     return result;
   };

@@ -13,12 +13,17 @@ export type CommandHandler = (...args: unknown[]) => unknown;
 
 /** The command's title as package.json gives it, else its id (internal commands have no title). */
 function titleOf(ctx: GreenLensContext, id: CommandId): string {
-  const contributed = (ctx.extension.extension.packageJSON as { contributes?: { commands?: { command?: unknown; title?: unknown }[] } })
-    .contributes?.commands?.find((c) => c.command === id);
+  const contributed = (
+    ctx.extension.extension.packageJSON as { contributes?: { commands?: { command?: unknown; title?: unknown }[] } }
+  ).contributes?.commands?.find((c) => c.command === id);
   return typeof contributed?.title === 'string' ? contributed.title.replace(/…$/, '') : id;
 }
 
-export function guardCommand(ctx: GreenLensContext, id: CommandId, handler: CommandHandler): (...args: unknown[]) => Promise<unknown> {
+export function guardCommand(
+  ctx: GreenLensContext,
+  id: CommandId,
+  handler: CommandHandler,
+): (...args: unknown[]) => Promise<unknown> {
   return async (...args: unknown[]) => {
     try {
       return await handler(...args);

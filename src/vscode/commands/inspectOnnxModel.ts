@@ -13,7 +13,10 @@ export async function pickOnnxFile(arg: unknown, title: string): Promise<vscode.
     void vscode.window.showInformationMessage('GreenLens: this workspace has no .onnx files.');
     return undefined;
   }
-  const picked = await vscode.window.showQuickPick(files.map((uri) => ({ label: vscode.workspace.asRelativePath(uri), uri })), { title, placeHolder: 'Choose an ONNX model' });
+  const picked = await vscode.window.showQuickPick(
+    files.map((uri) => ({ label: vscode.workspace.asRelativePath(uri), uri })),
+    { title, placeHolder: 'Choose an ONNX model' },
+  );
   return picked?.uri;
 }
 
@@ -27,7 +30,9 @@ export function inspectOnnxModel(ctx: GreenLensContext) {
       return summary;
     } catch (err) {
       ctx.log.warn(`Inspect failed for ${uri.fsPath}: ${(err as Error).message}`);
-      void vscode.window.showErrorMessage(`GreenLens could not read ${vscode.workspace.asRelativePath(uri)}: ${(err as Error).message}`);
+      void vscode.window.showErrorMessage(
+        `GreenLens could not read ${vscode.workspace.asRelativePath(uri)}: ${(err as Error).message}`,
+      );
       return undefined;
     }
   };

@@ -26,7 +26,11 @@ function isRequest(v: unknown): v is ProfileRequest {
 }
 
 function chooseInputs(model: vscode.Uri): Promise<string | null | undefined> {
-  return chooseProfileInputs(model, `Profile ${path.basename(model.fsPath)}: inputs`, 'from the model’s input shapes and types');
+  return chooseProfileInputs(
+    model,
+    `Profile ${path.basename(model.fsPath)}: inputs`,
+    'from the model’s input shapes and types',
+  );
 }
 
 /** Keeps the result for the report (it survives a reload) and opens the report on this model. */
@@ -45,7 +49,9 @@ export function profileOnnxModel(ctx: GreenLensContext) {
   ctx.push(runs);
   return async (arg?: unknown): Promise<ProfileResult | undefined> => {
     if (!vscode.workspace.isTrusted) {
-      void vscode.window.showWarningMessage('GreenLens profiles models only in trusted workspaces, because profiling runs the model.');
+      void vscode.window.showWarningMessage(
+        'GreenLens profiles models only in trusted workspaces, because profiling runs the model.',
+      );
       return undefined;
     }
     const request = isRequest(arg) ? arg : undefined;
@@ -60,34 +66,52 @@ export function profileOnnxModel(ctx: GreenLensContext) {
     const storage = ctx.extension.globalStorageUri.fsPath;
     const budgetSeconds = request?.budgetSeconds ?? ctx.config.settings.profilingBudgetSeconds;
     const name = path.basename(uri.fsPath);
-    return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `GreenLens: profiling ${name}`, cancellable: true }, async (progress, token) => {
-      token.onCancellationRequested(() => abort.abort(new Error('Profiling was cancelled.')));
-      let total = 1;
-      try {
-        const result = await profiler.profileModel({
-          modelPath: uri.fsPath, storageDir: path.join(storage, 'variants'), cacheDir: path.join(storage, 'profile-cache'),
-          variants: request?.variants ?? profiler.DEFAULT_VARIANTS, inputs: datasetDir ? { datasetDir } : {},
-          budgetMs: budgetSeconds * 1000, signal: abort.signal,
-          onProgress: (p) => {
-            if (p.type === 'run-started') total = p.total;
-            else if (p.type === 'variant-started') progress.report({ message: `${p.index + 1}/${p.total} ${p.label}`, increment: 100 / total });
-            else if (p.type === 'variant-phase') progress.report({ message: `${p.id}: ${p.phase}${p.ciPct !== undefined ? ` (±${p.ciPct.toFixed(1)} %)` : ''}` });
-          },
-        });
-        ctx.log.info(`Profile of ${uri.fsPath}\n${text.formatProfile(result)}`);
-        const measured = result.variants.filter((v) => v.status === 'measured').length;
-        void vscode.window.showInformationMessage(`GreenLens: ${name} profiled, ${measured} of ${result.variants.length} variants measured.`, 'Show details')
-          .then((choice) => { if (choice) ctx.log.show(true); });
-        void showInReport(ctx, uri, result);
-        return result;
-      } catch (err) {
-        const message = (err as Error).message;
-        ctx.log.warn(`Profiling ${uri.fsPath} ended: ${message}`);
-        if (!abort.signal.aborted) void vscode.window.showErrorMessage(`GreenLens: profiling ${name} failed: ${message}`);
-        return undefined;
-      } finally {
-        runs.finished(abort);
-      }
-    });
+    return vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: `GreenLens: profiling ${name}`, cancellable: true },
+      async (progress, token) => {
+        token.onCancellationRequested(() => abort.abort(new Error('Profiling was cancelled.')));
+        let total = 1;
+        try {
+          const result = await profiler.profileModel({
+            modelPath: uri.fsPath,
+            storageDir: path.join(storage, 'variants'),
+            cacheDir: path.join(storage, 'profile-cache'),
+            variants: request?.variants ?? profiler.DEFAULT_VARIANTS,
+            inputs: datasetDir ? { datasetDir } : {},
+            budgetMs: budgetSeconds * 1000,
+            signal: abort.signal,
+            onProgress: (p) => {
+              if (p.type === 'run-started') total = p.total;
+              else if (p.type === 'variant-started')
+                progress.report({ message: `${p.index + 1}/${p.total} ${p.label}`, increment: 100 / total });
+              else if (p.type === 'variant-phase')
+                progress.report({
+                  message: `${p.id}: ${p.phase}${p.ciPct !== undefined ? ` (±${p.ciPct.toFixed(1)} %)` : ''}`,
+                });
+            },
+          });
+          ctx.log.info(`Profile of ${uri.fsPath}\n${text.formatProfile(result)}`);
+          const measured = result.variants.filter((v) => v.status === 'measured').length;
+          void vscode.window
+            .showInformationMessage(
+              `GreenLens: ${name} profiled, ${measured} of ${result.variants.length} variants measured.`,
+              'Show details',
+            )
+            .then((choice) => {
+              if (choice) ctx.log.show(true);
+            });
+          void showInReport(ctx, uri, result);
+          return result;
+        } catch (err) {
+          const message = (err as Error).message;
+          ctx.log.warn(`Profiling ${uri.fsPath} ended: ${message}`);
+          if (!abort.signal.aborted)
+            void vscode.window.showErrorMessage(`GreenLens: profiling ${name} failed: ${message}`);
+          return undefined;
+        } finally {
+          runs.finished(abort);
+        }
+      },
+    );
   };
 }

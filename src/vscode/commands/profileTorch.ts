@@ -58,14 +58,20 @@ async function requestOf(arg: unknown): Promise<TorchProfileRequest | undefined>
   if (isRequest(arg)) return arg;
   const editor = vscode.window.activeTextEditor;
   if (!editor || editor.document.languageId !== 'python') {
-    void vscode.window.showInformationMessage('GreenLens: put the cursor on a model in a Python file (or use the Profile lens above it).');
+    void vscode.window.showInformationMessage(
+      'GreenLens: put the cursor on a model in a Python file (or use the Profile lens above it).',
+    );
     return undefined;
   }
   return { uri: editor.document.uri, line: editor.selection.active.line + 1 };
 }
 
 function chooseInputs(file: vscode.Uri): Promise<string | null | undefined> {
-  return chooseProfileInputs(file, `Profile ${path.basename(file.fsPath)} with PyTorch: inputs`, 'shaped like the model’s first layer, or greenlens.torch.inputShape');
+  return chooseProfileInputs(
+    file,
+    `Profile ${path.basename(file.fsPath)} with PyTorch: inputs`,
+    'shaped like the model’s first layer, or greenlens.torch.inputShape',
+  );
 }
 
 /** Parses the greenlens.torch.inputShape setting (`1,784`); a bad value is reported and ignored. */
@@ -74,13 +80,19 @@ function shapeSetting(ctx: GreenLensContext, uri: vscode.Uri): number[] | undefi
   if (typeof raw !== 'string' || raw.trim() === '') return undefined;
   const dims = raw.split(/[,x×]/).map((d) => Number(d.trim()));
   if (dims.every((d) => Number.isInteger(d) && d > 0)) return dims;
-  ctx.log.warn(`greenlens.torch.inputShape "${raw}" is not a list of positive integers such as 1,784; the shape is inferred instead.`);
+  ctx.log.warn(
+    `greenlens.torch.inputShape "${raw}" is not a list of positive integers such as 1,784; the shape is inferred instead.`,
+  );
   return undefined;
 }
 
 async function saveScript(p: PreparedHarness, near: vscode.Uri): Promise<void> {
   const folder = vscode.workspace.getWorkspaceFolder(near)?.uri ?? vscode.Uri.file(path.dirname(near.fsPath));
-  const target = await vscode.window.showSaveDialog({ defaultUri: vscode.Uri.joinPath(folder, path.basename(p.scriptPath)), filters: { Python: ['py'] }, saveLabel: 'Save Harness' });
+  const target = await vscode.window.showSaveDialog({
+    defaultUri: vscode.Uri.joinPath(folder, path.basename(p.scriptPath)),
+    filters: { Python: ['py'] },
+    saveLabel: 'Save Harness',
+  });
   if (target) await vscode.workspace.fs.writeFile(target, Buffer.from(p.script, 'utf8'));
 }
 
@@ -88,18 +100,30 @@ async function saveScript(p: PreparedHarness, near: vscode.Uri): Promise<void> {
  * Shows the script and asks before its first run; a script the user approved before (same text) runs
  * without asking again.
  */
-async function approve(ctx: GreenLensContext, p: PreparedHarness, uri: vscode.Uri, python: ResolvedInterpreter): Promise<boolean> {
+async function approve(
+  ctx: GreenLensContext,
+  p: PreparedHarness,
+  uri: vscode.Uri,
+  python: ResolvedInterpreter,
+): Promise<boolean> {
   const digest = createHash('sha256').update(p.script).digest('hex');
   const approved = ctx.extension.globalState.get<string[]>(APPROVED_KEY) ?? [];
   if (approved.includes(digest)) return true;
   const doc = await vscode.workspace.openTextDocument({ language: 'python', content: p.script });
   await vscode.window.showTextDocument(doc, { preview: true, viewColumn: vscode.ViewColumn.Beside });
-  const imports = p.config.site.kind === 'module' ? ` It imports ${path.basename(uri.fsPath)}, so that file's top-level code runs (not its __main__ block).` : '';
+  const imports =
+    p.config.site.kind === 'module'
+      ? ` It imports ${path.basename(uri.fsPath)}, so that file's top-level code runs (not its __main__ block).`
+      : '';
   for (;;) {
     const choice = await vscode.window.showWarningMessage(
       `Run this profiling script with ${describeInterpreter(python)}?`,
-      { modal: true, detail: `The script beside this message builds ${p.config.site.label} and measures its variants for about ${Math.round(p.config.budgetMs / 1000)} s.${imports} It writes nothing to your files.` },
-      'Run', 'Save Script…',
+      {
+        modal: true,
+        detail: `The script beside this message builds ${p.config.site.label} and measures its variants for about ${Math.round(p.config.budgetMs / 1000)} s.${imports} It writes nothing to your files.`,
+      },
+      'Run',
+      'Save Script…',
     );
     if (choice === 'Save Script…') {
       await saveScript(p, uri);
@@ -114,20 +138,32 @@ async function approve(ctx: GreenLensContext, p: PreparedHarness, uri: vscode.Ur
 function report(ctx: GreenLensContext, result: TorchProfileResult, name: string): void {
   ctx.log.info(`PyTorch profile of ${result.site.file}:${result.site.line}\n${torch().formatTorchProfile(result)}`);
   const measured = result.variants.filter((v) => v.status === 'measured').length;
-  const actions = ['Show details', ...(result.onnxExport && 'path' in result.onnxExport ? ['Profile ONNX export'] : [])];
-  void vscode.window.showInformationMessage(`GreenLens: ${name} profiled with PyTorch, ${measured} of ${result.variants.length} variants measured.`, ...actions).then((choice) => {
-    if (choice === 'Show details') ctx.log.show(true);
-    else if (choice === 'Profile ONNX export' && result.onnxExport && 'path' in result.onnxExport) {
-      void vscode.commands.executeCommand(Commands.profileOnnxModel, vscode.Uri.file(result.onnxExport.path));
-    }
-  });
+  const actions = [
+    'Show details',
+    ...(result.onnxExport && 'path' in result.onnxExport ? ['Profile ONNX export'] : []),
+  ];
+  void vscode.window
+    .showInformationMessage(
+      `GreenLens: ${name} profiled with PyTorch, ${measured} of ${result.variants.length} variants measured.`,
+      ...actions,
+    )
+    .then((choice) => {
+      if (choice === 'Show details') ctx.log.show(true);
+      else if (choice === 'Profile ONNX export' && result.onnxExport && 'path' in result.onnxExport) {
+        void vscode.commands.executeCommand(Commands.profileOnnxModel, vscode.Uri.file(result.onnxExport.path));
+      }
+    });
 }
 
 function reportError(ctx: GreenLensContext, err: unknown, name: string, aborted: boolean): void {
   const e = err as TorchProfiler.TorchProfileError;
-  ctx.log.warn(`Profiling ${name} with PyTorch ended: ${e.message}${e.details?.stderrTail ? `\nPython's last output:\n${e.details.stderrTail.trim().split('\n').slice(-20).join('\n')}` : ''}${e.details?.scriptPath ? `\nScript: ${e.details.scriptPath}` : ''}`);
+  ctx.log.warn(
+    `Profiling ${name} with PyTorch ended: ${e.message}${e.details?.stderrTail ? `\nPython's last output:\n${e.details.stderrTail.trim().split('\n').slice(-20).join('\n')}` : ''}${e.details?.scriptPath ? `\nScript: ${e.details.scriptPath}` : ''}`,
+  );
   if (aborted || e.code === 'cancelled') return;
-  void vscode.window.showErrorMessage(`GreenLens: ${e.message}`, 'Show output').then((c) => { if (c) ctx.log.show(true); });
+  void vscode.window.showErrorMessage(`GreenLens: ${e.message}`, 'Show output').then((c) => {
+    if (c) ctx.log.show(true);
+  });
 }
 
 export function profileTorchModel(ctx: GreenLensContext) {
@@ -135,7 +171,9 @@ export function profileTorchModel(ctx: GreenLensContext) {
   ctx.push(runs);
   return async (arg?: unknown): Promise<TorchProfileResult | undefined> => {
     if (!vscode.workspace.isTrusted) {
-      void vscode.window.showWarningMessage('GreenLens profiles PyTorch models only in trusted workspaces, because it runs your Python and imports your code.');
+      void vscode.window.showWarningMessage(
+        'GreenLens profiles PyTorch models only in trusted workspaces, because it runs your Python and imports your code.',
+      );
       return undefined;
     }
     const request = await requestOf(arg);
@@ -151,10 +189,14 @@ export function profileTorchModel(ctx: GreenLensContext) {
     try {
       site = profiler.torchSiteOf(found, request.uri.fsPath);
     } catch (e) {
-      void vscode.window.showInformationMessage(`${(e as Error).message} Export it to ONNX (torch.onnx.export) and use Profile ONNX Model instead.`);
+      void vscode.window.showInformationMessage(
+        `${(e as Error).message} Export it to ONNX (torch.onnx.export) and use Profile ONNX Model instead.`,
+      );
       return undefined;
     }
-    const python: ResolvedInterpreter = request.pythonPath ? { path: request.pythonPath, source: 'request' } : await resolvePythonInterpreter(request.uri);
+    const python: ResolvedInterpreter = request.pythonPath
+      ? { path: request.pythonPath, source: 'request' }
+      : await resolvePythonInterpreter(request.uri);
     if (python.note) ctx.log.info(`Python interpreter: ${python.note}`);
     const datasetDir = request.datasetDir !== undefined ? request.datasetDir : await chooseInputs(request.uri);
     if (datasetDir === undefined) return undefined;
@@ -163,35 +205,60 @@ export function profileTorchModel(ctx: GreenLensContext) {
     const shape = request.shape ?? shapeSetting(ctx, request.uri);
     const folder = vscode.workspace.getWorkspaceFolder(request.uri)?.uri.fsPath;
     const opts: TorchProfiler.TorchProfileOptions = {
-      site, python: python.path, storageDir: storage, cwd: folder ?? path.dirname(request.uri.fsPath), budgetMs: budgetSeconds * 1000,
-      ...(request.timeoutSeconds ? { timeoutMs: request.timeoutSeconds * 1000 } : {}), ...(datasetDir ? { datasetDir } : {}),
-      ...(request.variants ? { variants: request.variants } : {}), ...(shape ? { shape } : {}), onnxExport: request.onnxExport ?? true,
+      site,
+      python: python.path,
+      storageDir: storage,
+      cwd: folder ?? path.dirname(request.uri.fsPath),
+      budgetMs: budgetSeconds * 1000,
+      ...(request.timeoutSeconds ? { timeoutMs: request.timeoutSeconds * 1000 } : {}),
+      ...(datasetDir ? { datasetDir } : {}),
+      ...(request.variants ? { variants: request.variants } : {}),
+      ...(shape ? { shape } : {}),
+      onnxExport: request.onnxExport ?? true,
     };
     const prepared = profiler.prepareTorchProfile(opts);
     if (!request.confirmed && !(await approve(ctx, prepared, request.uri, python))) return undefined;
     const abort = runs.start('A newer profiling run replaced this one.');
     const name = `${site.label} (${path.basename(request.uri.fsPath)}:${site.line})`;
-    return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `GreenLens: profiling ${name} with PyTorch`, cancellable: true }, async (progress, token) => {
-      token.onCancellationRequested(() => abort.abort(new Error('Profiling was cancelled.')));
-      let total = 1;
-      try {
-        const result = await profiler.profileTorch({
-          ...opts, signal: abort.signal,
-          onProgress: (p) => {
-            if (p.type === 'run-started') total = p.total;
-            else if (p.type === 'environment') progress.report({ message: `Python ${p.environment.python}, torch ${p.environment.torch}: building the model` });
-            else if (p.type === 'variant-started') progress.report({ message: `${p.index + 1}/${p.total} ${p.label}`, increment: 100 / total });
-            else if (p.type === 'variant-phase') progress.report({ message: `${p.id}: ${p.phase}${p.ciPct !== undefined ? ` (±${p.ciPct.toFixed(1)} %)` : ''}` });
-          },
-        }, prepared);
-        report(ctx, result, name);
-        return result;
-      } catch (err) {
-        reportError(ctx, err, name, abort.signal.aborted);
-        return undefined;
-      } finally {
-        runs.finished(abort);
-      }
-    });
+    return vscode.window.withProgress(
+      {
+        location: vscode.ProgressLocation.Notification,
+        title: `GreenLens: profiling ${name} with PyTorch`,
+        cancellable: true,
+      },
+      async (progress, token) => {
+        token.onCancellationRequested(() => abort.abort(new Error('Profiling was cancelled.')));
+        let total = 1;
+        try {
+          const result = await profiler.profileTorch(
+            {
+              ...opts,
+              signal: abort.signal,
+              onProgress: (p) => {
+                if (p.type === 'run-started') total = p.total;
+                else if (p.type === 'environment')
+                  progress.report({
+                    message: `Python ${p.environment.python}, torch ${p.environment.torch}: building the model`,
+                  });
+                else if (p.type === 'variant-started')
+                  progress.report({ message: `${p.index + 1}/${p.total} ${p.label}`, increment: 100 / total });
+                else if (p.type === 'variant-phase')
+                  progress.report({
+                    message: `${p.id}: ${p.phase}${p.ciPct !== undefined ? ` (±${p.ciPct.toFixed(1)} %)` : ''}`,
+                  });
+              },
+            },
+            prepared,
+          );
+          report(ctx, result, name);
+          return result;
+        } catch (err) {
+          reportError(ctx, err, name, abort.signal.aborted);
+          return undefined;
+        } finally {
+          runs.finished(abort);
+        }
+      },
+    );
   };
 }

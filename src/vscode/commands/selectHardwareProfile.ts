@@ -14,14 +14,26 @@ export function selectHardwareProfile(ctx: GreenLensContext) {
       { label: 'Enter a CPU or GPU name…', description: 'as in the CodeCarbon or ML CO2 Impact tables', value: '' },
     ];
     for (const item of items) if (item.value === current) item.picked = true;
-    const picked = await vscode.window.showQuickPick(items, { title: 'GreenLens: hardware profile', placeHolder: `Current: ${current}` });
+    const picked = await vscode.window.showQuickPick(items, {
+      title: 'GreenLens: hardware profile',
+      placeHolder: `Current: ${current}`,
+    });
     if (!picked) return undefined;
     let value = picked.value;
     if (!value) {
-      value = (await vscode.window.showInputBox({ title: 'CPU or GPU name', prompt: 'For example "AMD Ryzen 9 7950X" or "RTX 3090"', validateInput: (v) => (v.trim() ? undefined : 'Enter a name') }))?.trim() ?? '';
+      value =
+        (
+          await vscode.window.showInputBox({
+            title: 'CPU or GPU name',
+            prompt: 'For example "AMD Ryzen 9 7950X" or "RTX 3090"',
+            validateInput: (v) => (v.trim() ? undefined : 'Enter a name'),
+          })
+        )?.trim() ?? '';
       if (!value) return undefined;
     }
-    const target = vscode.workspace.workspaceFolders?.length ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global;
+    const target = vscode.workspace.workspaceFolders?.length
+      ? vscode.ConfigurationTarget.Workspace
+      : vscode.ConfigurationTarget.Global;
     await vscode.workspace.getConfiguration(SECTION).update('hardware.profile', value, target);
     ctx.log.info(`Hardware profile set to ${value}`);
     return value;

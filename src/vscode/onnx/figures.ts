@@ -17,20 +17,30 @@ import { inspectCached } from './inspect';
 function reportPath(uri: vscode.Uri): string {
   const folder = vscode.workspace.getWorkspaceFolder(uri);
   const multi = (vscode.workspace.workspaceFolders?.length ?? 0) > 1;
-  return folder ? relativePath(folder, uri.fsPath, multi) : vscode.workspace.asRelativePath(uri, multi).replace(/\\/g, '/');
+  return folder
+    ? relativePath(folder, uri.fsPath, multi)
+    : vscode.workspace.asRelativePath(uri, multi).replace(/\\/g, '/');
 }
 
 /** Energy per inference, yearly energy, cost and CO2e, and grade of one ONNX file, as report rows. */
 export async function reportFigures(ctx: GreenLensContext, uri: vscode.Uri): Promise<OnnxViewRow[]> {
   const settings = ctx.config.settings;
   // Batch 1, as the report: its figures are per inference.
-  const [summary, hw] = await Promise.all([inspectCached(ctx, uri.fsPath, 1), ctx.feature(Hardware).resolve(settings.hardwareProfile)]);
+  const [summary, hw] = await Promise.all([
+    inspectCached(ctx, uri.fsPath, 1),
+    ctx.feature(Hardware).resolve(settings.hardwareProfile),
+  ]);
   const file = reportPath(uri);
   const stored = new ProfileStore(ctx.extension.workspaceState).all()[file];
   const report = lazyModules.reportBuild().buildReport({
-    workspace: vscode.workspace.name ?? 'workspace', toolVersion: '', generatedAt: new Date().toISOString(), settings,
+    workspace: vscode.workspace.name ?? 'workspace',
+    toolVersion: '',
+    generatedAt: new Date().toISOString(),
+    settings,
     hardware: { device: hw.primary, source: lazyModules.reportGather().hardwareSource(hw, settings), notes: hw.notes },
-    onnx: [{ file, summary }], python: [], profiles: stored ? { [file]: stored } : {},
+    onnx: [{ file, summary }],
+    python: [],
+    profiles: stored ? { [file]: stored } : {},
   });
   return lazyModules.modelFigures().modelFigures(report, `onnx:${file}`);
 }

@@ -26,7 +26,11 @@ export class OnnxViewerProvider implements vscode.CustomReadonlyEditorProvider<O
   resolveCustomEditor(doc: OnnxDocument, panel: vscode.WebviewPanel): void {
     const extUri = this.ctx.extension.extensionUri;
     panel.webview.options = webviewOptions(extUri);
-    panel.webview.html = webviewHtml(panel.webview, extUri, { script: 'onnxViewer.js', style: 'viewer.css', title: path.basename(doc.uri.fsPath) });
+    panel.webview.html = webviewHtml(panel.webview, extUri, {
+      script: 'onnxViewer.js',
+      style: 'viewer.css',
+      title: path.basename(doc.uri.fsPath),
+    });
     let batch = configuredBatch();
     const post = (msg: HostToOnnxViewer) => void panel.webview.postMessage(msg);
     const show = async () => {
@@ -46,23 +50,35 @@ export class OnnxViewerProvider implements vscode.CustomReadonlyEditorProvider<O
       }
     };
     const subs: vscode.Disposable[] = [];
-    subs.push(panel.webview.onDidReceiveMessage((msg: unknown) => {
-      if (!isOnnxViewerToHost(msg)) {
-        this.ctx.log.warn('The ONNX viewer sent a malformed message; ignored.');
-        return;
-      }
-      if (msg.type === 'ready') void show();
-      else if (msg.type === 'setBatch') { batch = msg.batch; void show(); }
-      else if (msg.type === 'profile') void vscode.commands.executeCommand(Commands.profileOnnxModel, doc.uri);
-    }));
-    const watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.file(path.dirname(doc.uri.fsPath)), path.basename(doc.uri.fsPath)));
-    subs.push(watcher, watcher.onDidChange(() => void show()));
+    subs.push(
+      panel.webview.onDidReceiveMessage((msg: unknown) => {
+        if (!isOnnxViewerToHost(msg)) {
+          this.ctx.log.warn('The ONNX viewer sent a malformed message; ignored.');
+          return;
+        }
+        if (msg.type === 'ready') void show();
+        else if (msg.type === 'setBatch') {
+          batch = msg.batch;
+          void show();
+        } else if (msg.type === 'profile') void vscode.commands.executeCommand(Commands.profileOnnxModel, doc.uri);
+      }),
+    );
+    const watcher = vscode.workspace.createFileSystemWatcher(
+      new vscode.RelativePattern(vscode.Uri.file(path.dirname(doc.uri.fsPath)), path.basename(doc.uri.fsPath)),
+    );
+    subs.push(
+      watcher,
+      watcher.onDidChange(() => void show()),
+    );
     panel.onDidDispose(() => subs.forEach((s) => s.dispose()));
   }
 }
 
 export function registerOnnxViewer(ctx: GreenLensContext): void {
-  ctx.push(vscode.window.registerCustomEditorProvider(ONNX_VIEW_TYPE, new OnnxViewerProvider(ctx), {
-    webviewOptions: { retainContextWhenHidden: false }, supportsMultipleEditorsPerDocument: true,
-  }));
+  ctx.push(
+    vscode.window.registerCustomEditorProvider(ONNX_VIEW_TYPE, new OnnxViewerProvider(ctx), {
+      webviewOptions: { retainContextWhenHidden: false },
+      supportsMultipleEditorsPerDocument: true,
+    }),
+  );
 }

@@ -22,7 +22,12 @@ export interface WorkspaceSummary {
 }
 
 /** GL012 for one file analyzed off-thread: the catalog lives on this thread, so it is added here. */
-async function withCatalogFindings(service: PythonService, file: string, findings: Finding[], sites: ModelSite[]): Promise<Finding[]> {
+async function withCatalogFindings(
+  service: PythonService,
+  file: string,
+  findings: Finding[],
+  sites: ModelSite[],
+): Promise<Finding[]> {
   if (sites.length === 0) return findings;
   const [eng, hw] = await Promise.all([service.engine(), service.hardware()]);
   const settings = service.settings;
@@ -41,30 +46,43 @@ export function analyzeWorkspace(ctx: GreenLensContext, service: () => PythonSer
       void vscode.window.showInformationMessage('GreenLens: open a folder to analyze its Python files.');
       return undefined;
     }
-    return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'GreenLens: analyzing Python files', cancellable: true }, async (progress, token) => {
-      const abort = new AbortController();
-      token.onCancellationRequested(() => abort.abort(new Error('cancelled')));
-      try {
-        return await run(ctx, service(), folders, progress, abort.signal);
-      } catch (err) {
-        if (!abort.signal.aborted) throw err;
-        ctx.log.info('Analyze Workspace cancelled.');
-        return undefined;
-      }
-    });
+    return vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: 'GreenLens: analyzing Python files', cancellable: true },
+      async (progress, token) => {
+        const abort = new AbortController();
+        token.onCancellationRequested(() => abort.abort(new Error('cancelled')));
+        try {
+          return await run(ctx, service(), folders, progress, abort.signal);
+        } catch (err) {
+          if (!abort.signal.aborted) throw err;
+          ctx.log.info('Analyze Workspace cancelled.');
+          return undefined;
+        }
+      },
+    );
   };
 }
 
-async function run(ctx: GreenLensContext, svc: PythonService, folders: readonly vscode.WorkspaceFolder[], progress: vscode.Progress<{ message?: string; increment?: number }>, signal: AbortSignal): Promise<WorkspaceSummary> {
+async function run(
+  ctx: GreenLensContext,
+  svc: PythonService,
+  folders: readonly vscode.WorkspaceFolder[],
+  progress: vscode.Progress<{ message?: string; increment?: number }>,
+  signal: AbortSignal,
+): Promise<WorkspaceSummary> {
   const t0 = performance.now();
   const eng = await svc.engine();
   const files: string[] = [];
-  for (const f of folders) files.push(...(await eng.findWorkspaceFiles(f.uri.fsPath, { exclude: svc.settings.exclude, signal })).python);
+  for (const f of folders)
+    files.push(...(await eng.findWorkspaceFiles(f.uri.fsPath, { exclude: svc.settings.exclude, signal })).python);
   progress.report({ message: `${files.length} files` });
   let last = 0;
   const settings = svc.settings;
   const results = await eng.analyzePythonFiles(files, {
-    wasmDir: ctx.asset('dist'), signal, timeoutMs: 5000, workspaceRoots: folders.map((f) => f.uri.fsPath),
+    wasmDir: ctx.asset('dist'),
+    signal,
+    timeoutMs: 5000,
+    workspaceRoots: folders.map((f) => f.uri.fsPath),
     severity: settings.diagnosticsSeverity === 'default' ? {} : { all: settings.diagnosticsSeverity },
     onProgress: (done, total) => {
       progress.report({ message: `${done} of ${total} files`, increment: ((done - last) / Math.max(1, total)) * 100 });
@@ -72,7 +90,16 @@ async function run(ctx: GreenLensContext, svc: PythonService, folders: readonly 
     },
   });
   const open = new Set(vscode.workspace.textDocuments.map((d) => d.uri.toString()));
-  const summary: WorkspaceSummary = { files: files.length, analyzed: 0, failed: 0, sites: 0, findings: 0, byRule: {}, cancelled: false, ms: 0 };
+  const summary: WorkspaceSummary = {
+    files: files.length,
+    analyzed: 0,
+    failed: 0,
+    sites: 0,
+    findings: 0,
+    byRule: {},
+    cancelled: false,
+    ms: 0,
+  };
   for (const r of results) {
     signal.throwIfAborted();
     const uri = vscode.Uri.file(r.file);
@@ -92,7 +119,12 @@ async function run(ctx: GreenLensContext, svc: PythonService, folders: readonly 
     svc.publish(uri, findings);
   }
   summary.ms = Math.round(performance.now() - t0);
-  const rules = Object.entries(summary.byRule).sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => `${k} ×${v}`).join(', ');
-  ctx.log.info(`Analyze Workspace: ${summary.analyzed} of ${summary.files} Python files analyzed in ${summary.ms} ms, ${summary.failed} failed; ${summary.sites} model sites, ${summary.findings} findings${rules ? ` (${rules})` : ''}.`);
+  const rules = Object.entries(summary.byRule)
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([k, v]) => `${k} ×${v}`)
+    .join(', ');
+  ctx.log.info(
+    `Analyze Workspace: ${summary.analyzed} of ${summary.files} Python files analyzed in ${summary.ms} ms, ${summary.failed} failed; ${summary.sites} model sites, ${summary.findings} findings${rules ? ` (${rules})` : ''}.`,
+  );
   return summary;
 }

@@ -18,7 +18,12 @@ function asUri(arg: unknown): vscode.Uri | undefined {
 }
 
 /** The result and site a lens or quick fix refers to (the document is opened when it is not). */
-async function siteOf(service: PythonService, docs: DocumentAnalyses, uriArg: unknown, index: unknown): Promise<{ result: DocumentResult; model: SiteModel } | undefined> {
+async function siteOf(
+  service: PythonService,
+  docs: DocumentAnalyses,
+  uriArg: unknown,
+  index: unknown,
+): Promise<{ result: DocumentResult; model: SiteModel } | undefined> {
   const uri = asUri(uriArg);
   if (!uri || typeof index !== 'number') return undefined;
   const doc = await vscode.workspace.openTextDocument(uri);
@@ -33,9 +38,16 @@ export function showDetails(service: PythonService, docs: DocumentAnalyses) {
     const found = await siteOf(service, docs, uri, index);
     if (!found) return undefined;
     const eng = await service.engine();
-    const rows = eng.modelCardLines(found.model).filter((l) => l.trim() !== '').map((l) => l.replace(/\*\*|\*|`/g, ''));
+    const rows = eng
+      .modelCardLines(found.model)
+      .filter((l) => l.trim() !== '')
+      .map((l) => l.replace(/\*\*|\*|`/g, ''));
     const items: Item[] = rows.map((l) => ({ label: l.startsWith('- ') ? `$(info) ${l.slice(2)}` : l }));
-    void vscode.window.showQuickPick(items, { title: `GreenLens: ${found.model.label}`, placeHolder: 'Model card (estimates say how they were made)', matchOnDetail: true });
+    void vscode.window.showQuickPick(items, {
+      title: `GreenLens: ${found.model.label}`,
+      placeHolder: 'Model card (estimates say how they were made)',
+      matchOnDetail: true,
+    });
     return rows;
   };
 }
@@ -52,7 +64,9 @@ export function profileVariants(service: PythonService, docs: DocumentAnalyses) 
     }
     const target = await resolveModelPath(found.result.uri, site.path);
     if (!target) {
-      void vscode.window.showWarningMessage(`GreenLens: ${site.path} was not found next to ${vscode.workspace.asRelativePath(found.result.uri)} or in the workspace.`);
+      void vscode.window.showWarningMessage(
+        `GreenLens: ${site.path} was not found next to ${vscode.workspace.asRelativePath(found.result.uri)} or in the workspace.`,
+      );
       return undefined;
     }
     await vscode.commands.executeCommand(Commands.profileOnnxModel, target);
@@ -62,10 +76,12 @@ export function profileVariants(service: PythonService, docs: DocumentAnalyses) 
 
 /** A relative model path is tried next to the script, then in each workspace folder (where scripts usually run). */
 async function resolveModelPath(script: vscode.Uri, p: string): Promise<vscode.Uri | undefined> {
-  const candidates = path.isAbsolute(p) ? [vscode.Uri.file(p)] : [
-    vscode.Uri.joinPath(script, '..', p),
-    ...(vscode.workspace.workspaceFolders ?? []).map((f) => vscode.Uri.joinPath(f.uri, p)),
-  ];
+  const candidates = path.isAbsolute(p)
+    ? [vscode.Uri.file(p)]
+    : [
+        vscode.Uri.joinPath(script, '..', p),
+        ...(vscode.workspace.workspaceFolders ?? []).map((f) => vscode.Uri.joinPath(f.uri, p)),
+      ];
   for (const c of candidates) {
     try {
       await vscode.workspace.fs.stat(c);
@@ -88,10 +104,15 @@ export function alternatives(service: PythonService, docs: DocumentAnalyses) {
     const { model, result } = found;
     const eng = await service.engine();
     if (model.alternatives.length === 0) {
-      void vscode.window.showInformationMessage(`GreenLens: the catalog has no greener alternative to ${model.label} that can replace it here.`);
+      void vscode.window.showInformationMessage(
+        `GreenLens: the catalog has no greener alternative to ${model.label} that can replace it here.`,
+      );
       return undefined;
     }
-    const items = model.alternatives.map((alt) => ({ ...eng.alternativeItem(alt, eng.alternativeName(model.site, alt) ?? alt.entry.name, service.settings.currency), alt }));
+    const items = model.alternatives.map((alt) => ({
+      ...eng.alternativeItem(alt, eng.alternativeName(model.site, alt) ?? alt.entry.name, service.settings.currency),
+      alt,
+    }));
     const picked = await vscode.window.showQuickPick(items, {
       title: `Greener alternatives to ${model.label}`,
       placeHolder: `Ranked by yearly savings at ${service.settings.inferencesPerDay} inferences a day; choose one to preview the edit`,
@@ -101,12 +122,24 @@ export function alternatives(service: PythonService, docs: DocumentAnalyses) {
     const doc = await vscode.workspace.openTextDocument(result.uri);
     const edits = eng.alternativeEdits(doc.getText(), model.site, picked.alt);
     if (!edits || doc.version !== result.version) {
-      void vscode.window.showWarningMessage(`GreenLens could not find where to replace ${model.label}; edit it by hand to ${picked.label}.`);
+      void vscode.window.showWarningMessage(
+        `GreenLens could not find where to replace ${model.label}; edit it by hand to ${picked.label}.`,
+      );
       return undefined;
     }
     const edit = new vscode.WorkspaceEdit();
-    const meta = { label: `Replace ${model.label} with ${picked.label}`, needsConfirmation: true, description: picked.description };
-    for (const e of edits) edit.replace(doc.uri, new vscode.Range(e.range.start.line, e.range.start.character, e.range.end.line, e.range.end.character), e.newText, meta);
+    const meta = {
+      label: `Replace ${model.label} with ${picked.label}`,
+      needsConfirmation: true,
+      description: picked.description,
+    };
+    for (const e of edits)
+      edit.replace(
+        doc.uri,
+        new vscode.Range(e.range.start.line, e.range.start.character, e.range.end.line, e.range.end.character),
+        e.newText,
+        meta,
+      );
     await vscode.workspace.applyEdit(edit);
     return picked.label;
   };
@@ -124,7 +157,10 @@ export function trainingDetails(service: PythonService, docs: DocumentAnalyses) 
     const m = loop.site === undefined ? undefined : await service.describe(result, loop.site);
     const summary = eng.summarizeTraining(loop, m?.match?.entry.id, hw, service.settings);
     const rows = [summary.title, ...summary.details, ...(hw?.notes ?? [])];
-    void vscode.window.showQuickPick(rows.map((label) => ({ label })), { title: 'GreenLens: training estimate', placeHolder: 'What the estimate assumes' });
+    void vscode.window.showQuickPick(
+      rows.map((label) => ({ label })),
+      { title: 'GreenLens: training estimate', placeHolder: 'What the estimate assumes' },
+    );
     return rows;
   };
 }

@@ -36,7 +36,10 @@ const WAIT_MS = 15_000;
 
 /** Whether GreenLens analyzes this document. */
 export function isPython(doc: vscode.TextDocument): boolean {
-  return doc.languageId === 'python' && (doc.uri.scheme === 'file' || doc.uri.scheme === 'untitled' || doc.uri.scheme === 'vscode-remote');
+  return (
+    doc.languageId === 'python' &&
+    (doc.uri.scheme === 'file' || doc.uri.scheme === 'untitled' || doc.uri.scheme === 'vscode-remote')
+  );
 }
 
 /** Tracks open Python documents; `analyzeNow` does the work with the engine the owner provides. */
@@ -71,9 +74,11 @@ export class DocumentAnalyses implements vscode.Disposable {
     if (st.analyzer && st.synced === e.document.version - 1) {
       for (const c of e.contentChanges) {
         st.analyzer.update({
-          startIndex: c.rangeOffset, oldEndIndex: c.rangeOffset + c.rangeLength,
+          startIndex: c.rangeOffset,
+          oldEndIndex: c.rangeOffset + c.rangeLength,
           start: { line: c.range.start.line, character: c.range.start.character },
-          oldEnd: { line: c.range.end.line, character: c.range.end.character }, newText: c.text,
+          oldEnd: { line: c.range.end.line, character: c.range.end.character },
+          newText: c.text,
         });
       }
       st.synced = e.document.version;
@@ -154,7 +159,10 @@ export class DocumentAnalyses implements vscode.Disposable {
     if (!st.timer && !st.abort) this.schedule(doc.uri.toString(), 0);
     return new Promise((resolve) => {
       const timer = setTimeout(() => resolve(st.result), WAIT_MS);
-      const done = (r: DocumentResult | undefined): void => { clearTimeout(timer); resolve(r); };
+      const done = (r: DocumentResult | undefined): void => {
+        clearTimeout(timer);
+        resolve(r);
+      };
       st.waiters.push(done);
       token?.onCancellationRequested(() => done(st.result));
     });

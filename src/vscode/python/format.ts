@@ -90,16 +90,25 @@ export function siteLensTooltip(m: SiteFacts): string {
   if (!e) {
     const p = m.site.params;
     if (p !== undefined && finite(p)) lines.push(`${shortParams(p)}, counted from the layer sizes`);
-    lines.push(m.site.framework === 'onnxruntime' ? 'ONNX model, not in the catalog' : 'Not in the GreenLens catalog: no energy figure');
+    lines.push(
+      m.site.framework === 'onnxruntime'
+        ? 'ONNX model, not in the catalog'
+        : 'Not in the GreenLens catalog: no energy figure',
+    );
     if (m.site.confidence === 'low') lines.push('This call may load a checkpoint rather than a model.');
     return lines.join('\n');
   }
-  const size = [finite(e.paramsM) ? `${formatNumber(e.paramsM)} M params` : undefined, finite(e.gmacs) ? `${formatNumber(e.gmacs)} GMACs` : undefined].filter(Boolean);
+  const size = [
+    finite(e.paramsM) ? `${formatNumber(e.paramsM)} M params` : undefined,
+    finite(e.gmacs) ? `${formatNumber(e.gmacs)} GMACs` : undefined,
+  ].filter(Boolean);
   if (size.length) lines.push(size.join(' · '));
   const q = m.energy;
   if (q && isDisplayable(q) && q.unit === 'J') {
     const band = q.low !== q.high ? `, band ${formatJoules(q.low)} – ${formatJoules(q.high)}` : '';
-    lines.push(`Energy per inference: ${q.provenance === 'estimated' ? '≈ ' : ''}${formatJoules(q.value)}${band} (${q.provenance}: ${q.method})`);
+    lines.push(
+      `Energy per inference: ${q.provenance === 'estimated' ? '≈ ' : ''}${formatJoules(q.value)}${band} (${q.provenance}: ${q.method})`,
+    );
     if (q.sources.length) lines.push(`Sources: ${q.sources.join('; ')}`);
   }
   if (m.device) lines.push(`Device assumed: ${m.device.name}`);
@@ -111,16 +120,26 @@ export function siteLensTooltip(m: SiteFacts): string {
 }
 
 /** One line per alternative for the quick pick: label, description and detail. */
-export function alternativeItem(alt: Alternative, name: string, currency: string): { label: string; description: string; detail: string } {
+export function alternativeItem(
+  alt: Alternative,
+  name: string,
+  currency: string,
+): { label: string; description: string; detail: string } {
   const saved = alt.savings.energy;
   const money = alt.savings.cost;
   const co2 = alt.savings.co2;
-  const delta = finite(alt.top1Delta) ? `${alt.top1Delta >= 0 ? '+' : ''}${alt.top1Delta.toFixed(2)} top-1` : 'top-1 unknown';
+  const delta = finite(alt.top1Delta)
+    ? `${alt.top1Delta >= 0 ? '+' : ''}${alt.top1Delta.toFixed(2)} top-1`
+    : 'top-1 unknown';
   const savings = [
     isDisplayable(saved) ? `saves ≈ ${formatNumber(saved.value)} kWh/year` : undefined,
     isDisplayable(co2) ? `${formatNumber(co2.value)} kgCO2e` : undefined,
-    isDisplayable(money) ? `${formatNumber(money.value)} ${currency}${money.sources.includes(SOURCES.defaultPrice) ? ' at the default price' : ''}` : undefined,
-  ].filter(Boolean).join(', ');
+    isDisplayable(money)
+      ? `${formatNumber(money.value)} ${currency}${money.sources.includes(SOURCES.defaultPrice) ? ' at the default price' : ''}`
+      : undefined,
+  ]
+    .filter(Boolean)
+    .join(', ');
   return {
     label: name,
     description: `${delta} · ${savings || 'savings unknown'} · grade ${alt.entry.grade} (${REFERENCE_DEVICE})`,
@@ -130,7 +149,9 @@ export function alternativeItem(alt: Alternative, name: string, currency: string
 
 function estimateLines(q: Estimate): string[] {
   const band = q.low !== q.high ? ` (band ${formatJoules(q.low)} – ${formatJoules(q.high)})` : '';
-  const lines = [`**Energy per inference:** ${q.provenance === 'estimated' ? '≈ ' : ''}${formatJoules(q.value)}${band}, ${q.provenance}: ${q.method}`];
+  const lines = [
+    `**Energy per inference:** ${q.provenance === 'estimated' ? '≈ ' : ''}${formatJoules(q.value)}${band}, ${q.provenance}: ${q.method}`,
+  ];
   for (const n of q.notes) lines.push(`- ${n}`);
   if (q.sources.length) lines.push(`*Sources:* ${q.sources.join('; ')}`);
   return lines;
@@ -141,7 +162,10 @@ export function modelCardLines(m: SiteFacts): string[] {
   const lines = [`**${m.label}** (${m.site.framework}, ${m.site.kind})`];
   const e = m.match?.entry;
   if (!e) {
-    lines.push('', 'This model is not in the GreenLens catalog, so GreenLens shows no size, compute or energy figures for it.');
+    lines.push(
+      '',
+      'This model is not in the GreenLens catalog, so GreenLens shows no size, compute or energy figures for it.',
+    );
     if (m.site.path) lines.push('', `Model file: \`${m.site.path}\``);
     return lines;
   }
@@ -157,7 +181,12 @@ export function modelCardLines(m: SiteFacts): string[] {
   if (m.energy && isDisplayable(m.energy)) lines.push('', ...estimateLines(m.energy));
   if (m.device) lines.push('', `Device assumed: ${m.device.name}`);
   const n = m.alternatives.length;
-  lines.push('', n ? `${n} greener option${n === 1 ? '' : 's'} in the catalog (use **Greener alternatives**).` : m.alternativesNote ?? 'No greener option in the catalog within the accuracy tolerance.');
+  lines.push(
+    '',
+    n
+      ? `${n} greener option${n === 1 ? '' : 's'} in the catalog (use **Greener alternatives**).`
+      : (m.alternativesNote ?? 'No greener option in the catalog within the accuracy tolerance.'),
+  );
   for (const note of m.notes) lines.push(`- ${note}`);
   return lines;
 }

@@ -12,7 +12,11 @@ import { PythonCodeActions, PythonCodeLenses, PythonHover } from './providers';
 import { PythonService } from './service';
 import { analyzeWorkspace as analyzeWorkspaceCommand, type WorkspaceSummary } from './analyzeWorkspace';
 
-const SELECTOR: vscode.DocumentSelector = [{ language: 'python', scheme: 'file' }, { language: 'python', scheme: 'untitled' }, { language: 'python', scheme: 'vscode-remote' }];
+const SELECTOR: vscode.DocumentSelector = [
+  { language: 'python', scheme: 'file' },
+  { language: 'python', scheme: 'untitled' },
+  { language: 'python', scheme: 'vscode-remote' },
+];
 
 /** The service and document tracker of this activation; created by registerPython, or by the first command that needs it. */
 export const Python = defineFeature('the Python analysis', (ctx) => {
@@ -29,7 +33,9 @@ export function registerPython(ctx: GreenLensContext): void {
   ctx.push(
     vscode.languages.registerCodeLensProvider(SELECTOR, lenses),
     vscode.languages.registerHoverProvider(SELECTOR, new PythonHover(service, docs)),
-    vscode.languages.registerCodeActionsProvider(SELECTOR, new PythonCodeActions(service, docs), { providedCodeActionKinds: PythonCodeActions.kinds }),
+    vscode.languages.registerCodeActionsProvider(SELECTOR, new PythonCodeActions(service, docs), {
+      providedCodeActionKinds: PythonCodeActions.kinds,
+    }),
     docs.onDidChange(() => lenses.refresh()),
     ctx.config.onDidChange(() => {
       // Severity, workload, tolerance and hardware all change findings and figures: re-analyze.
@@ -41,11 +47,14 @@ export function registerPython(ctx: GreenLensContext): void {
 }
 
 /** A lens command's factory over the feature's service and documents. */
-function lensCommand(make: (service: PythonService, docs: DocumentAnalyses) => (...args: unknown[]) => unknown): CommandFactory {
-  return (ctx) => (...args) => {
-    const { service, docs } = ctx.feature(Python);
-    return make(service, docs)(...args);
-  };
+function lensCommand(
+  make: (service: PythonService, docs: DocumentAnalyses) => (...args: unknown[]) => unknown,
+): CommandFactory {
+  return (ctx) =>
+    (...args) => {
+      const { service, docs } = ctx.feature(Python);
+      return make(service, docs)(...args);
+    };
 }
 
 /** The handlers of the commands behind the lenses and quick fixes, for the command table. */

@@ -29,7 +29,10 @@ export interface SiteModel {
   notes: string[];
 }
 
-type ModelSettings = Pick<Settings, 'accuracyTolerance' | 'inferencesPerDay' | 'electricityPrice' | 'currency' | 'carbonRegion' | 'carbonIntensity'>;
+type ModelSettings = Pick<
+  Settings,
+  'accuracyTolerance' | 'inferencesPerDay' | 'electricityPrice' | 'currency' | 'carbonRegion' | 'carbonIntensity'
+>;
 
 /** The name an alternative gets in the site's code, or undefined when it cannot be used there. */
 export function alternativeName(site: ModelSite, alt: Alternative): string | undefined {
@@ -52,7 +55,8 @@ export function describeSite(site: ModelSite, settings: ModelSettings, device?: 
       .filter((a) => spellingIn(site, a.entry) !== undefined)
       .sort((a, b) => b.savings.energy.value - a.savings.energy.value)
       .slice(0, 5);
-    if (!spellingIn(site, match.entry) && site.framework !== 'torchvision') out.alternativesNote = `GreenLens cannot rewrite ${site.framework} model names safely yet.`;
+    if (!spellingIn(site, match.entry) && site.framework !== 'torchvision')
+      out.alternativesNote = `GreenLens cannot rewrite ${site.framework} model names safely yet.`;
   } catch (err) {
     out.notes.push(`No energy figure: ${(err as Error).message}`);
   }

@@ -30,7 +30,10 @@ export class PythonCodeLenses implements vscode.CodeLensProvider {
   private readonly emitter = new vscode.EventEmitter<void>();
   readonly onDidChangeCodeLenses = this.emitter.event;
 
-  constructor(private readonly service: PythonService, private readonly docs: DocumentAnalyses) {}
+  constructor(
+    private readonly service: PythonService,
+    private readonly docs: DocumentAnalyses,
+  ) {}
 
   refresh(): void {
     this.emitter.fire();
@@ -52,11 +55,38 @@ export class PythonCodeLenses implements vscode.CodeLensProvider {
       if (site.kind === 'define') continue;
       const m = await this.service.describe(result, i);
       if (!m) continue;
-      const at = new vscode.Range(site.range.start.line, site.range.start.character, site.range.start.line, site.range.start.character);
+      const at = new vscode.Range(
+        site.range.start.line,
+        site.range.start.character,
+        site.range.start.line,
+        site.range.start.character,
+      );
       const args = [result.uri, i];
-      lenses.push(new vscode.CodeLens(at, { title: eng.siteLensTitle(m), command: InternalCommands.showDetails, arguments: args, tooltip: eng.siteLensTooltip(m) }));
-      lenses.push(new vscode.CodeLens(at, { title: LENS_ACTIONS.profile, command: InternalCommands.profileVariants, arguments: args, tooltip: 'Profile optimized variants of this model on this machine' }));
-      if (m.alternatives.length > 0) lenses.push(new vscode.CodeLens(at, { title: LENS_ACTIONS.greener, command: InternalCommands.alternatives, arguments: args, tooltip: 'Greener alternatives from the catalog' }));
+      lenses.push(
+        new vscode.CodeLens(at, {
+          title: eng.siteLensTitle(m),
+          command: InternalCommands.showDetails,
+          arguments: args,
+          tooltip: eng.siteLensTooltip(m),
+        }),
+      );
+      lenses.push(
+        new vscode.CodeLens(at, {
+          title: LENS_ACTIONS.profile,
+          command: InternalCommands.profileVariants,
+          arguments: args,
+          tooltip: 'Profile optimized variants of this model on this machine',
+        }),
+      );
+      if (m.alternatives.length > 0)
+        lenses.push(
+          new vscode.CodeLens(at, {
+            title: LENS_ACTIONS.greener,
+            command: InternalCommands.alternatives,
+            arguments: args,
+            tooltip: 'Greener alternatives from the catalog',
+          }),
+        );
     }
     return lenses;
   }
@@ -69,7 +99,14 @@ export class PythonCodeLenses implements vscode.CodeLensProvider {
       const m = loop.site === undefined ? undefined : await this.service.describe(result, loop.site);
       const summary = eng.summarizeTraining(loop, m?.match?.entry.id, hw, this.service.settings);
       const at = new vscode.Range(loop.range.start.line, 0, loop.range.start.line, 0);
-      lenses.push(new vscode.CodeLens(at, { title: summary.title, command: InternalCommands.trainingDetails, arguments: [result.uri, i], tooltip: 'Show what the estimate assumes' }));
+      lenses.push(
+        new vscode.CodeLens(at, {
+          title: summary.title,
+          command: InternalCommands.trainingDetails,
+          arguments: [result.uri, i],
+          tooltip: 'Show what the estimate assumes',
+        }),
+      );
     }
     return lenses;
   }
@@ -77,14 +114,23 @@ export class PythonCodeLenses implements vscode.CodeLensProvider {
 
 /** The model card on hover over a model site. */
 export class PythonHover implements vscode.HoverProvider {
-  constructor(private readonly service: PythonService, private readonly docs: DocumentAnalyses) {}
+  constructor(
+    private readonly service: PythonService,
+    private readonly docs: DocumentAnalyses,
+  ) {}
 
-  provideHover(doc: vscode.TextDocument, pos: vscode.Position, token: vscode.CancellationToken): Promise<vscode.Hover | undefined> {
+  provideHover(
+    doc: vscode.TextDocument,
+    pos: vscode.Position,
+    token: vscode.CancellationToken,
+  ): Promise<vscode.Hover | undefined> {
     return guarded(this.service, 'the Python hover', undefined, async () => {
       const result = await this.docs.result(doc, token);
       if (!result) return undefined;
       // The innermost site under the cursor: a site can sit inside another's arguments.
-      const hits = result.analysis.sites.map((s, i) => ({ s, i, r: toRange(s.range) })).filter((h) => h.r.contains(pos));
+      const hits = result.analysis.sites
+        .map((s, i) => ({ s, i, r: toRange(s.range) }))
+        .filter((h) => h.r.contains(pos));
       const hit = hits.sort((a, b) => (a.r.contains(b.r) ? 1 : b.r.contains(a.r) ? -1 : 0))[0];
       if (!hit) return undefined;
       const m = await this.service.describe(result, hit.i);
@@ -97,7 +143,12 @@ export class PythonHover implements vscode.HoverProvider {
 }
 
 function sameRange(a: vscode.Range, b: PlainRange): boolean {
-  return a.start.line === b.start.line && a.start.character === b.start.character && a.end.line === b.end.line && a.end.character === b.end.character;
+  return (
+    a.start.line === b.start.line &&
+    a.start.character === b.start.character &&
+    a.end.line === b.end.line &&
+    a.end.character === b.end.character
+  );
 }
 
 /** Menus show plain text: code spans lose their backticks, and multi-word ones get quotes to stay readable. */
@@ -115,9 +166,17 @@ function ruleOf(d: vscode.Diagnostic): string | undefined {
 export class PythonCodeActions implements vscode.CodeActionProvider {
   static readonly kinds = [vscode.CodeActionKind.QuickFix];
 
-  constructor(private readonly service: PythonService, private readonly docs: DocumentAnalyses) {}
+  constructor(
+    private readonly service: PythonService,
+    private readonly docs: DocumentAnalyses,
+  ) {}
 
-  provideCodeActions(doc: vscode.TextDocument, _range: vscode.Range, context: vscode.CodeActionContext, token: vscode.CancellationToken): Promise<vscode.CodeAction[]> {
+  provideCodeActions(
+    doc: vscode.TextDocument,
+    _range: vscode.Range,
+    context: vscode.CodeActionContext,
+    token: vscode.CancellationToken,
+  ): Promise<vscode.CodeAction[]> {
     return guarded(this.service, 'the GreenLens quick fixes', [], async () => {
       const ours = context.diagnostics.filter((d) => ruleOf(d) !== undefined);
       if (ours.length === 0) return [];
@@ -128,11 +187,17 @@ export class PythonCodeActions implements vscode.CodeActionProvider {
       const documented = new Set<string>();
       for (const d of ours) {
         const ruleId = ruleOf(d)!;
-        const finding = result?.version === doc.version ? result.analysis.findings.find((f) => f.ruleId === ruleId && sameRange(d.range, f.range)) : undefined;
+        const finding =
+          result?.version === doc.version
+            ? result.analysis.findings.find((f) => f.ruleId === ruleId && sameRange(d.range, f.range))
+            : undefined;
         if (finding) actions.push(...this.fixes(doc, d, finding, catalogRule));
         if (!documented.has(ruleId)) {
           documented.add(ruleId);
-          const docsAction = new vscode.CodeAction(`Show rule documentation (${ruleId})`, vscode.CodeActionKind.QuickFix);
+          const docsAction = new vscode.CodeAction(
+            `Show rule documentation (${ruleId})`,
+            vscode.CodeActionKind.QuickFix,
+          );
           docsAction.command = { title: docsAction.title, command: InternalCommands.ruleDocs, arguments: [ruleId] };
           docsAction.diagnostics = [d];
           actions.push(docsAction);

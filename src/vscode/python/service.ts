@@ -21,7 +21,11 @@ export type LazyCore = typeof LazyCoreModule;
 
 /** What the document tracker needs from its owner. */
 export interface PythonEngine {
-  analyze(doc: vscode.TextDocument, signal: AbortSignal, analyzerFor: (make: (text: string) => PythonDocumentAnalyzer) => PythonDocumentAnalyzer): Promise<DocumentResult | undefined>;
+  analyze(
+    doc: vscode.TextDocument,
+    signal: AbortSignal,
+    analyzerFor: (make: (text: string) => PythonDocumentAnalyzer) => PythonDocumentAnalyzer,
+  ): Promise<DocumentResult | undefined>;
   closed(uri: vscode.Uri): void;
   failed(uri: vscode.Uri, err: unknown): void;
 }
@@ -54,7 +58,9 @@ export class PythonService implements PythonEngine, vscode.Disposable {
       return eng;
     })();
     // A failed load is reported once and retried on the next document, not cached forever.
-    this.enginePromise.catch(() => { this.enginePromise = undefined; });
+    this.enginePromise.catch(() => {
+      this.enginePromise = undefined;
+    });
     return this.enginePromise;
   }
 
@@ -63,10 +69,12 @@ export class PythonService implements PythonEngine, vscode.Disposable {
     const profile = this.settings.hardwareProfile;
     if (this.hw?.profile !== profile) {
       const detection = this.ctx.feature(Hardware);
-      const promise = this.engine().then(() => detection.resolve(profile)).catch((err: unknown) => {
-        this.report('hardware', 'could not detect the hardware', err);
-        return undefined;
-      });
+      const promise = this.engine()
+        .then(() => detection.resolve(profile))
+        .catch((err: unknown) => {
+          this.report('hardware', 'could not detect the hardware', err);
+          return undefined;
+        });
       this.hw = { profile, promise };
     }
     return this.hw.promise;
@@ -84,20 +92,27 @@ export class PythonService implements PythonEngine, vscode.Disposable {
     return m;
   }
 
-  async analyze(doc: vscode.TextDocument, signal: AbortSignal, analyzerFor: (make: (text: string) => PythonDocumentAnalyzer) => PythonDocumentAnalyzer): Promise<DocumentResult | undefined> {
+  async analyze(
+    doc: vscode.TextDocument,
+    signal: AbortSignal,
+    analyzerFor: (make: (text: string) => PythonDocumentAnalyzer) => PythonDocumentAnalyzer,
+  ): Promise<DocumentResult | undefined> {
     const eng = await this.engine();
     const hw = await this.hardware();
     signal.throwIfAborted();
     const settings = this.settings;
     const folder = vscode.workspace.getWorkspaceFolder(doc.uri)?.uri.fsPath;
-    const analyzer = analyzerFor((text) => new eng.PythonDocumentAnalyzer(text, {
-      timeoutMs: EDITOR_TIMEOUT_MS,
-      // Model classes imported from other files of the folder; the index re-reads a file only when it changed.
-      workspace: folder && doc.uri.scheme === 'file' ? eng.documentResolver(folder, doc.uri.fsPath) : undefined,
-      severity: settings.diagnosticsSeverity === 'default' ? {} : { all: settings.diagnosticsSeverity },
-      // The analyzer keeps these options; the rule itself is swapped per run below.
-      siteRules: [(site, i) => this.siteRule?.(site, i) ?? []],
-    }));
+    const analyzer = analyzerFor(
+      (text) =>
+        new eng.PythonDocumentAnalyzer(text, {
+          timeoutMs: EDITOR_TIMEOUT_MS,
+          // Model classes imported from other files of the folder; the index re-reads a file only when it changed.
+          workspace: folder && doc.uri.scheme === 'file' ? eng.documentResolver(folder, doc.uri.fsPath) : undefined,
+          severity: settings.diagnosticsSeverity === 'default' ? {} : { all: settings.diagnosticsSeverity },
+          // The analyzer keeps these options; the rule itself is swapped per run below.
+          siteRules: [(site, i) => this.siteRule?.(site, i) ?? []],
+        }),
+    );
     const described = new Map<number, SiteModel>();
     this.siteRule = eng.catalogSiteRule(() => analyzer.source, settings, hw, described);
     const analysis = (() => {
@@ -117,11 +132,18 @@ export class PythonService implements PythonEngine, vscode.Disposable {
   private noteProblems(uri: vscode.Uri, r: DocumentResult): void {
     const name = vscode.workspace.asRelativePath(uri);
     if (r.analysis.incomplete === 'timeout') {
-      this.report(`timeout:${uri.toString()}`, `stopped analyzing ${name}: parsing took longer than ${EDITOR_TIMEOUT_MS / 1000} s`);
+      this.report(
+        `timeout:${uri.toString()}`,
+        `stopped analyzing ${name}: parsing took longer than ${EDITOR_TIMEOUT_MS / 1000} s`,
+      );
     }
     const errors = r.analysis.parseErrors ?? [];
-    if (errors.length > 0) this.ctx.log.debug(`${name}: ${errors.length} syntax error(s), first at line ${(errors[0]?.range.start.line ?? 0) + 1}: ${errors[0]?.message ?? ''}`);
-    if (errors.some((e) => e.message.includes('NUL bytes'))) this.report(`binary:${uri.toString()}`, `did not analyze ${name}: ${errors[0]?.message ?? 'it looks binary'}`);
+    if (errors.length > 0)
+      this.ctx.log.debug(
+        `${name}: ${errors.length} syntax error(s), first at line ${(errors[0]?.range.start.line ?? 0) + 1}: ${errors[0]?.message ?? ''}`,
+      );
+    if (errors.some((e) => e.message.includes('NUL bytes')))
+      this.report(`binary:${uri.toString()}`, `did not analyze ${name}: ${errors[0]?.message ?? 'it looks binary'}`);
     // Over a nesting or size limit, or the parser faulted: the message says which.
     const skipped = errors.find((e) => e.message.startsWith('Not analyzed:'));
     if (skipped) this.report(`skipped:${uri.toString()}`, `${name}: ${skipped.message}`);
@@ -133,7 +155,10 @@ export class PythonService implements PythonEngine, vscode.Disposable {
       this.diagnostics.delete(uri);
       return;
     }
-    this.diagnostics.set(uri, findings.map((f) => this.toDiagnostic(f)));
+    this.diagnostics.set(
+      uri,
+      findings.map((f) => this.toDiagnostic(f)),
+    );
   }
 
   /** The documentation page of a rule, shipped with the extension. */
@@ -143,7 +168,11 @@ export class PythonService implements PythonEngine, vscode.Disposable {
 
   private toDiagnostic(f: Finding): vscode.Diagnostic {
     const r = f.range;
-    const d = new vscode.Diagnostic(new vscode.Range(r.start.line, r.start.character, r.end.line, r.end.character), f.message, SEVERITY[f.severity]);
+    const d = new vscode.Diagnostic(
+      new vscode.Range(r.start.line, r.start.character, r.end.line, r.end.character),
+      f.message,
+      SEVERITY[f.severity],
+    );
     d.source = 'GreenLens';
     d.code = { value: f.ruleId, target: this.ruleDocs(f.ruleId) };
     return d;

@@ -14,7 +14,10 @@ import { lazyModules } from '../lazyModules';
 import type { CurrentReport, ReportService } from './service';
 
 /** The outcome of one request from the page: done, or refused with the reason (logged, and read by tests). */
-export interface Outcome { ok: boolean; detail: string }
+export interface Outcome {
+  ok: boolean;
+  detail: string;
+}
 
 const done = (detail: string): Outcome => ({ ok: true, detail });
 const refused = (detail: string): Outcome => ({ ok: false, detail });
@@ -24,15 +27,19 @@ function untrusted(): Outcome | undefined {
 }
 
 export class ReportActions {
-  constructor(private readonly ctx: GreenLensContext, private readonly service: ReportService) {}
+  constructor(
+    private readonly ctx: GreenLensContext,
+    private readonly service: ReportService,
+  ) {}
 
   async run(recommendationId: string, kind: ActionKind): Promise<Outcome> {
     const cur = this.service.current;
     const rec = cur?.report.recommendations.find((r) => r.id === recommendationId);
-    if (!cur || !rec) return refused(`no recommendation ${JSON.stringify(recommendationId.slice(0, 80))} in the current report`);
+    if (!cur || !rec)
+      return refused(`no recommendation ${JSON.stringify(recommendationId.slice(0, 80))} in the current report`);
     if (kind === 'openRule') return this.openRule(rec);
     if (rec.action?.type !== kind) return refused(`recommendation ${rec.id} has no ${kind} action`);
-    return (untrusted() ?? (kind === 'saveVariant' ? this.saveVariant(cur, rec) : this.applyEdit(cur, rec)));
+    return untrusted() ?? (kind === 'saveVariant' ? this.saveVariant(cur, rec) : this.applyEdit(cur, rec));
   }
 
   private async openRule(rec: ReportRecommendation): Promise<Outcome> {
@@ -50,15 +57,27 @@ export class ReportActions {
     if (a?.type !== 'saveVariant') return refused('not a variant');
     const storage = this.ctx.extension.globalStorageUri.fsPath;
     const rel = path.relative(storage, a.modelPath);
-    if (rel.startsWith('..') || path.isAbsolute(rel) || !existsSync(a.modelPath)) return refused(`the variant file of ${rec.id} is not in GreenLens's storage any more: profile the model again`);
+    if (rel.startsWith('..') || path.isAbsolute(rel) || !existsSync(a.modelPath))
+      return refused(`the variant file of ${rec.id} is not in GreenLens's storage any more: profile the model again`);
     const model = cur.files.get(cur.report.models.find((m) => m.id === a.modelId)?.file ?? '');
     const base = model ? path.basename(model.fsPath, '.onnx') : 'model';
     const safeVariant = a.variantId.replace(/[^A-Za-z0-9._-]+/g, '_');
-    const defaultUri = vscode.Uri.joinPath(model ? vscode.Uri.joinPath(model, '..') : (vscode.workspace.workspaceFolders?.[0]?.uri ?? vscode.Uri.file(storage)), `${base}.${safeVariant}.onnx`);
-    const target = await vscode.window.showSaveDialog({ defaultUri, filters: { 'ONNX model': ['onnx'] }, title: `Save ${rec.title}` });
+    const defaultUri = vscode.Uri.joinPath(
+      model
+        ? vscode.Uri.joinPath(model, '..')
+        : (vscode.workspace.workspaceFolders?.[0]?.uri ?? vscode.Uri.file(storage)),
+      `${base}.${safeVariant}.onnx`,
+    );
+    const target = await vscode.window.showSaveDialog({
+      defaultUri,
+      filters: { 'ONNX model': ['onnx'] },
+      title: `Save ${rec.title}`,
+    });
     if (!target) return refused('cancelled');
     await vscode.workspace.fs.copy(vscode.Uri.file(a.modelPath), target, { overwrite: true });
-    void vscode.window.showInformationMessage(`GreenLens: saved ${rec.title} as ${vscode.workspace.asRelativePath(target)}.`);
+    void vscode.window.showInformationMessage(
+      `GreenLens: saved ${rec.title} as ${vscode.workspace.asRelativePath(target)}.`,
+    );
     return done(`saved ${a.variantId}`);
   }
 
@@ -74,7 +93,9 @@ export class ReportActions {
     if (!uri) return refused(`${a.file} is not a file of this report`);
     const doc = await vscode.workspace.openTextDocument(uri);
     if (doc.isDirty) {
-      void vscode.window.showWarningMessage(`GreenLens: save ${a.file} first; the recommendation was made for the saved file.`);
+      void vscode.window.showWarningMessage(
+        `GreenLens: save ${a.file} first; the recommendation was made for the saved file.`,
+      );
       return refused('the file has unsaved changes');
     }
     if (doc.getText() !== cur.sources.get(a.file)) {
@@ -88,9 +109,18 @@ export class ReportActions {
       return this.applyEdit(next, again, true);
     }
     const edit = new vscode.WorkspaceEdit();
-    const meta: vscode.WorkspaceEditEntryMetadata = { label: rec.title.replace(/`/g, ''), description: 'GreenLens recommendation', needsConfirmation: true };
+    const meta: vscode.WorkspaceEditEntryMetadata = {
+      label: rec.title.replace(/`/g, ''),
+      description: 'GreenLens recommendation',
+      needsConfirmation: true,
+    };
     for (const e of a.edits) {
-      const range = new vscode.Range(e.range.start.line, e.range.start.character, e.range.end.line, e.range.end.character);
+      const range = new vscode.Range(
+        e.range.start.line,
+        e.range.start.character,
+        e.range.end.line,
+        e.range.end.character,
+      );
       if (!doc.validateRange(range).isEqual(range)) return refused(`an edit of ${rec.id} lies outside ${a.file}`);
       edit.replace(uri, range, e.newText, meta);
     }
@@ -121,7 +151,10 @@ export class ReportActions {
     }
     const doc = await vscode.workspace.openTextDocument(uri);
     const at = doc.validatePosition(new vscode.Position(Math.max(0, (line ?? 1) - 1), 0));
-    await vscode.window.showTextDocument(doc, { selection: new vscode.Range(at, at), viewColumn: vscode.ViewColumn.One });
+    await vscode.window.showTextDocument(doc, {
+      selection: new vscode.Range(at, at),
+      viewColumn: vscode.ViewColumn.One,
+    });
     return done(`opened ${file}:${at.line + 1}`);
   }
 
@@ -129,10 +162,21 @@ export class ReportActions {
   async exportReport(format: ExportFormat, target?: vscode.Uri): Promise<Outcome> {
     const cur = this.service.current;
     if (!cur) return refused('no report yet');
-    const names: Record<ExportFormat, [string, string]> = { html: ['HTML page', 'html'], md: ['Markdown', 'md'], json: ['JSON', 'json'], csv: ['CSV table', 'csv'] };
+    const names: Record<ExportFormat, [string, string]> = {
+      html: ['HTML page', 'html'],
+      md: ['Markdown', 'md'],
+      json: ['JSON', 'json'],
+      csv: ['CSV table', 'csv'],
+    };
     const [label, ext] = names[format];
     const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
-    const uri = target ?? (await vscode.window.showSaveDialog({ defaultUri: folder ? vscode.Uri.joinPath(folder, `greenlens-report.${ext}`) : undefined, filters: { [label]: [ext] }, title: `Export the GreenLens report as ${label}` }));
+    const uri =
+      target ??
+      (await vscode.window.showSaveDialog({
+        defaultUri: folder ? vscode.Uri.joinPath(folder, `greenlens-report.${ext}`) : undefined,
+        filters: { [label]: [ext] },
+        title: `Export the GreenLens report as ${label}`,
+      }));
     if (!uri) return refused('cancelled');
     await vscode.workspace.fs.writeFile(uri, Buffer.from(this.render(cur.report, format), 'utf8'));
     void vscode.window.showInformationMessage(`GreenLens: report written to ${vscode.workspace.asRelativePath(uri)}.`);

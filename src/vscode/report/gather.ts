@@ -34,7 +34,9 @@ export function relativePath(folder: vscode.WorkspaceFolder, file: string, multi
 const workspaceFiles: FileReader = {
   async readText(file) {
     // The byte-order mark is kept, as node:fs keeps it, so the text is the one the analyzer read.
-    return new TextDecoder('utf-8', { ignoreBOM: true }).decode(await vscode.workspace.fs.readFile(vscode.Uri.file(file)));
+    return new TextDecoder('utf-8', { ignoreBOM: true }).decode(
+      await vscode.workspace.fs.readFile(vscode.Uri.file(file)),
+    );
   },
   async stamp(file) {
     try {
@@ -49,7 +51,10 @@ const workspaceFiles: FileReader = {
 export class InputGatherer {
   private cache: GatherModule.PythonInputCache | undefined;
 
-  constructor(private readonly ctx: GreenLensContext, private readonly profiles: ProfileStore) {}
+  constructor(
+    private readonly ctx: GreenLensContext,
+    private readonly profiles: ProfileStore,
+  ) {}
 
   async gather(signal: AbortSignal): Promise<Gathered> {
     // The gatherer loads on the first report, not at activation.

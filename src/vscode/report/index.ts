@@ -43,9 +43,12 @@ export function registerReport(ctx: GreenLensContext): void {
     analyzed.dispose();
     reportFeature(ctx).service.warmUp();
   });
-  ctx.push(analyzed, vscode.window.registerWebviewPanelSerializer(REPORT_VIEW_TYPE, {
-    deserializeWebviewPanel: async (panel) => reportFeature(ctx).panel.restore(panel),
-  }));
+  ctx.push(
+    analyzed,
+    vscode.window.registerWebviewPanelSerializer(REPORT_VIEW_TYPE, {
+      deserializeWebviewPanel: async (panel) => reportFeature(ctx).panel.restore(panel),
+    }),
+  );
 }
 
 /** What the extension's API exposes of the report, for its integration tests. */
@@ -69,8 +72,15 @@ export function reportApi(ctx: GreenLensContext): ReportApi {
       const panel = reportFeature(ctx).panel;
       if (latest && panel.rendered) return Promise.resolve(panel.rendered);
       return new Promise((resolve) => {
-        const timer = setTimeout(() => { sub.dispose(); resolve(undefined); }, timerDelay(timeoutMs));
-        const sub = panel.onDidRender((r) => { clearTimeout(timer); sub.dispose(); resolve(r); });
+        const timer = setTimeout(() => {
+          sub.dispose();
+          resolve(undefined);
+        }, timerDelay(timeoutMs));
+        const sub = panel.onDidRender((r) => {
+          clearTimeout(timer);
+          sub.dispose();
+          resolve(r);
+        });
       });
     },
   };
@@ -80,7 +90,12 @@ export function reportApi(ctx: GreenLensContext): ReportApi {
 export async function showReport(ctx: GreenLensContext, arg?: unknown): Promise<Report | undefined> {
   const { service, panel } = reportFeature(ctx);
   let focus: string | undefined;
-  const uri = arg instanceof vscode.Uri ? arg : (arg as { uri?: unknown } | undefined)?.uri instanceof vscode.Uri ? (arg as { uri: vscode.Uri }).uri : undefined;
+  const uri =
+    arg instanceof vscode.Uri
+      ? arg
+      : (arg as { uri?: unknown } | undefined)?.uri instanceof vscode.Uri
+        ? (arg as { uri: vscode.Uri }).uri
+        : undefined;
   if (uri) {
     await service.get();
     focus = service.modelIdForFile(uri);

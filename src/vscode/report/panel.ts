@@ -23,7 +23,10 @@ export class ReportPanel implements vscode.Disposable {
   /** Fires each time the page reports what it rendered. */
   readonly onDidRender = this.renderEmitter.event;
 
-  constructor(private readonly ctx: GreenLensContext, private readonly service: ReportService) {
+  constructor(
+    private readonly ctx: GreenLensContext,
+    private readonly service: ReportService,
+  ) {
     this.actions = new ReportActions(ctx, service);
     this.subs.push(service.onDidChange((cur) => this.post(cur)));
   }
@@ -47,7 +50,10 @@ export class ReportPanel implements vscode.Disposable {
       this.panel.reveal(undefined, false);
       await this.refresh();
     } else {
-      const panel = vscode.window.createWebviewPanel(REPORT_VIEW_TYPE, 'GreenLens Report', column, { ...webviewOptions(this.ctx.extension.extensionUri), retainContextWhenHidden: false });
+      const panel = vscode.window.createWebviewPanel(REPORT_VIEW_TYPE, 'GreenLens Report', column, {
+        ...webviewOptions(this.ctx.extension.extensionUri),
+        retainContextWhenHidden: false,
+      });
       // A new page asks for the report with `ready` once its script listens: sending it now as well
       // drew the page twice (or posted to a page not yet listening). The build starts now all the same,
       // and callers get the report when this returns; a failed build is shown to the page on `ready`.
@@ -68,7 +74,11 @@ export class ReportPanel implements vscode.Disposable {
     const extUri = this.ctx.extension.extensionUri;
     panel.iconPath = vscode.Uri.joinPath(extUri, 'media', 'icon.png');
     panel.webview.options = webviewOptions(extUri);
-    panel.webview.html = webviewHtml(panel.webview, extUri, { script: 'webview.js', style: 'report.css', title: 'GreenLens Report' });
+    panel.webview.html = webviewHtml(panel.webview, extUri, {
+      script: 'webview.js',
+      style: 'report.css',
+      title: 'GreenLens Report',
+    });
     this.panelSubs = [
       panel.webview.onDidReceiveMessage((msg: unknown) => void this.handleMessage(msg)),
       panel.onDidDispose(() => {
@@ -101,7 +111,12 @@ export class ReportPanel implements vscode.Disposable {
   private post(cur: CurrentReport): void {
     const focusModelId = this.focus && cur.report.models.some((m) => m.id === this.focus) ? this.focus : undefined;
     this.focus = undefined;
-    this.postMessage({ type: 'showReport', report: cur.report, canAct: vscode.workspace.isTrusted, ...(focusModelId ? { focusModelId } : {}) });
+    this.postMessage({
+      type: 'showReport',
+      report: cur.report,
+      canAct: vscode.workspace.isTrusted,
+      ...(focusModelId ? { focusModelId } : {}),
+    });
   }
 
   private postMessage(msg: HostToReport): void {
@@ -124,7 +139,8 @@ export class ReportPanel implements vscode.Disposable {
           return { ok: true, detail: 'report sent' };
         case 'rendered':
           this.lastRendered = msg;
-          if (msg.activeElements > 0) this.ctx.log.error(`The report page holds ${msg.activeElements} active element(s) it never creates.`);
+          if (msg.activeElements > 0)
+            this.ctx.log.error(`The report page holds ${msg.activeElements} active element(s) it never creates.`);
           this.renderEmitter.fire(msg);
           return { ok: true, detail: 'noted' };
         case 'runAction':

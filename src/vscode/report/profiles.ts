@@ -12,7 +12,13 @@ const MAX_ENTRIES = 200;
 
 function looksLikeProfile(v: unknown): v is ProfileResult {
   const p = v as Partial<ProfileResult> | undefined;
-  return !!p && typeof p.modelPath === 'string' && typeof p.startedAt === 'string' && Array.isArray(p.variants) && typeof p.machine === 'object';
+  return (
+    !!p &&
+    typeof p.modelPath === 'string' &&
+    typeof p.startedAt === 'string' &&
+    Array.isArray(p.variants) &&
+    typeof p.machine === 'object'
+  );
 }
 
 export class ProfileStore {
@@ -22,7 +28,11 @@ export class ProfileStore {
   all(): Record<string, ProfileResult> {
     const raw = this.memento.get<unknown>(KEY);
     if (typeof raw !== 'object' || raw === null) return {};
-    return Object.fromEntries(Object.entries(raw as Record<string, unknown>).filter((e): e is [string, ProfileResult] => looksLikeProfile(e[1])));
+    return Object.fromEntries(
+      Object.entries(raw as Record<string, unknown>).filter((e): e is [string, ProfileResult] =>
+        looksLikeProfile(e[1]),
+      ),
+    );
   }
 
   async put(file: string, result: ProfileResult): Promise<void> {

@@ -39,7 +39,10 @@ export class ReportService implements vscode.Disposable {
   constructor(private readonly ctx: GreenLensContext) {
     this.profiles = new ProfileStore(ctx.extension.workspaceState);
     this.gatherer = new InputGatherer(ctx, this.profiles);
-    this.subs.push(ctx.config.onDidChange(() => this.changed()), vscode.workspace.onDidChangeWorkspaceFolders(() => this.changed()));
+    this.subs.push(
+      ctx.config.onDidChange(() => this.changed()),
+      vscode.workspace.onDidChangeWorkspaceFolders(() => this.changed()),
+    );
   }
 
   /** The last report built, without building one. */
@@ -103,7 +106,9 @@ export class ReportService implements vscode.Disposable {
     if (this.watching) return;
     this.watching = true;
     // Installs into a virtual environment touch thousands of .py files the report never reads.
-    const changed = (uri: vscode.Uri) => { if (!IGNORED.test(uri.path)) this.changed(); };
+    const changed = (uri: vscode.Uri) => {
+      if (!IGNORED.test(uri.path)) this.changed();
+    };
     const watcher = vscode.workspace.createFileSystemWatcher('**/*.{onnx,py}');
     this.subs.push(watcher, watcher.onDidCreate(changed), watcher.onDidChange(changed), watcher.onDidDelete(changed));
   }
@@ -115,11 +120,16 @@ export class ReportService implements vscode.Disposable {
     this.abort = abort;
     const t0 = performance.now();
     try {
-      const gathered: Gathered = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: 'GreenLens: building the report' }, () => this.gatherer.gather(abort.signal));
+      const gathered: Gathered = await vscode.window.withProgress(
+        { location: vscode.ProgressLocation.Window, title: 'GreenLens: building the report' },
+        () => this.gatherer.gather(abort.signal),
+      );
       // The report builder pulls in the catalog and energy models: loaded on the first build.
       const report = lazyModules.reportBuild().buildReport(gathered.inputs);
       this.latest = { report, files: gathered.files, sources: gathered.sources };
-      this.ctx.log.info(`Report built in ${(performance.now() - t0).toFixed(0)} ms: ${report.models.length} models, ${report.points.length} points, ${report.recommendations.length} recommendations.`);
+      this.ctx.log.info(
+        `Report built in ${(performance.now() - t0).toFixed(0)} ms: ${report.models.length} models, ${report.points.length} points, ${report.recommendations.length} recommendations.`,
+      );
       this.emitter.fire(this.latest);
       return this.latest;
     } catch (err) {

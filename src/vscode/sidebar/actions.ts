@@ -25,7 +25,12 @@ export function targetOf(arg: unknown): ModelTarget | undefined {
   if (!(a.uri instanceof vscode.Uri)) return undefined;
   const line = typeof a.line === 'number' ? a.line : a.model?.line;
   const modelId = typeof a.modelId === 'string' ? a.modelId : a.model?.id;
-  return { uri: a.uri, onnx: a.uri.path.toLowerCase().endsWith('.onnx'), ...(line !== undefined ? { line } : {}), ...(modelId !== undefined ? { modelId } : {}) };
+  return {
+    uri: a.uri,
+    onnx: a.uri.path.toLowerCase().endsWith('.onnx'),
+    ...(line !== undefined ? { line } : {}),
+    ...(modelId !== undefined ? { modelId } : {}),
+  };
 }
 
 /** Opens the model's file: an ONNX file in the GreenLens viewer, Python at the model's line. */
@@ -48,10 +53,14 @@ export async function revealModel(arg: unknown): Promise<boolean> {
  */
 async function runLens(t: ModelTarget, command: string): Promise<{ ran: true; result: unknown } | undefined> {
   if (t.line === undefined) return undefined;
-  const lenses = (await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', t.uri, 100)) ?? [];
+  const lenses =
+    (await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', t.uri, 100)) ?? [];
   const lens = lenses.find((l) => l.command?.command === command && l.range.start.line === t.line! - 1);
   if (!lens?.command) return undefined;
-  return { ran: true, result: await vscode.commands.executeCommand(lens.command.command, ...(lens.command.arguments ?? [])) };
+  return {
+    ran: true,
+    result: await vscode.commands.executeCommand(lens.command.command, ...(lens.command.arguments ?? [])),
+  };
 }
 
 /** Profiles the model: an ONNX file with the ONNX profiler, a Python site as its lens does. */
@@ -62,7 +71,10 @@ export async function profileModel(arg: unknown): Promise<unknown> {
   const ran = await runLens(t, InternalCommands.profileVariants);
   if (ran) return ran.result;
   // Lenses may be turned off: the PyTorch profiler finds the site at the line itself.
-  return vscode.commands.executeCommand(Commands.profileTorchModel, { uri: t.uri, ...(t.line !== undefined ? { line: t.line } : {}) });
+  return vscode.commands.executeCommand(Commands.profileTorchModel, {
+    uri: t.uri,
+    ...(t.line !== undefined ? { line: t.line } : {}),
+  });
 }
 
 /** Greener alternatives: the catalog's for a Python site (as its lens), the report's options for an ONNX file. */
@@ -72,7 +84,9 @@ export async function greenerModel(ctx: GreenLensContext, arg: unknown): Promise
   if (!t.onnx) {
     const ran = await runLens(t, InternalCommands.alternatives);
     if (ran) return ran.result;
-    void vscode.window.showInformationMessage('GreenLens: the catalog knows no greener alternative that can replace this model here.');
+    void vscode.window.showInformationMessage(
+      'GreenLens: the catalog knows no greener alternative that can replace this model here.',
+    );
     return undefined;
   }
   return openFullReport(ctx, t.modelId ? { modelId: t.modelId } : undefined);
@@ -82,7 +96,11 @@ export async function greenerModel(ctx: GreenLensContext, arg: unknown): Promise
 export async function openFullReport(ctx: GreenLensContext, arg?: unknown): Promise<string | undefined> {
   const { service, panel } = reportFeature(ctx);
   const t = targetOf(arg);
-  const wanted = t?.modelId ?? (typeof (arg as { modelId?: unknown } | undefined)?.modelId === 'string' ? (arg as { modelId: string }).modelId : undefined);
+  const wanted =
+    t?.modelId ??
+    (typeof (arg as { modelId?: unknown } | undefined)?.modelId === 'string'
+      ? (arg as { modelId: string }).modelId
+      : undefined);
   await panel.show(wanted, vscode.ViewColumn.Beside);
   return service.current?.report.models.some((m) => m.id === wanted) ? wanted : undefined;
 }

@@ -25,7 +25,9 @@ export const Sidebar = defineFeature('the side bar', (ctx) => {
     vscode.window.createTreeView(MODELS_VIEW_ID, { treeDataProvider: tree, showCollapseAll: true }),
     tree,
     overview,
-    vscode.window.registerWebviewViewProvider(OVERVIEW_VIEW_ID, overview, { webviewOptions: { retainContextWhenHidden: false } }),
+    vscode.window.registerWebviewViewProvider(OVERVIEW_VIEW_ID, overview, {
+      webviewOptions: { retainContextWhenHidden: false },
+    }),
   );
   return { tree, overview };
 });

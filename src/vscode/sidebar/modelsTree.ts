@@ -36,7 +36,10 @@ export class ModelsTree implements vscode.TreeDataProvider<ModelsNode>, vscode.D
   readonly onDidChangeTreeData = this.emitter.event;
 
   /** `service` is asked for on the first listing: the report service is created on first use. */
-  constructor(private readonly service: () => ReportService, private readonly log: vscode.LogOutputChannel) {}
+  constructor(
+    private readonly service: () => ReportService,
+    private readonly log: vscode.LogOutputChannel,
+  ) {}
 
   refresh(): void {
     this.emitter.fire();
@@ -62,7 +65,12 @@ export class ModelsTree implements vscode.TreeDataProvider<ModelsNode>, vscode.D
       return [];
     }
     if (!cur) return [];
-    return groupByFile(cur.report).map((g) => ({ kind: 'file', file: g.file, uri: cur.files.get(g.file), models: g.models }));
+    return groupByFile(cur.report).map((g) => ({
+      kind: 'file',
+      file: g.file,
+      uri: cur.files.get(g.file),
+      models: g.models,
+    }));
   }
 
   getTreeItem(node: ModelsNode): vscode.TreeItem {
@@ -81,17 +89,31 @@ export class ModelsTree implements vscode.TreeDataProvider<ModelsNode>, vscode.D
     item.description = row.description;
     item.tooltip = row.tooltip;
     item.iconPath = new vscode.ThemeIcon(row.icon);
-    if (row.open && node.uri) item.command = { command: 'greenlens.models.reveal', title: 'Reveal in Editor', arguments: [{ uri: node.uri, line: row.open.line }] };
+    if (row.open && node.uri)
+      item.command = {
+        command: 'greenlens.models.reveal',
+        title: 'Reveal in Editor',
+        arguments: [{ uri: node.uri, line: row.open.line }],
+      };
     return item;
   }
 
   /** The rows the view shows now, building the report when there is none (integration tests). */
   async rows(): Promise<ModelRow[]> {
     const files = await this.getChildren();
-    return files.flatMap((f) => (f.kind === 'file' ? f.models : [])).map((m) => {
-      const r = modelRow(m);
-      return { name: m.name, file: m.file, description: r.description, tooltip: r.tooltip, failed: isUnreadable(m), children: detailRows(m).map((d) => `${d.label}${d.description ? ` ${d.description}` : ''}`) };
-    });
+    return files
+      .flatMap((f) => (f.kind === 'file' ? f.models : []))
+      .map((m) => {
+        const r = modelRow(m);
+        return {
+          name: m.name,
+          file: m.file,
+          description: r.description,
+          tooltip: r.tooltip,
+          failed: isUnreadable(m),
+          children: detailRows(m).map((d) => `${d.label}${d.description ? ` ${d.description}` : ''}`),
+        };
+      });
   }
 }
 
@@ -102,8 +124,15 @@ function modelItem(m: ReportModel, uri: vscode.Uri | undefined): vscode.TreeItem
   item.description = r.description;
   item.tooltip = r.tooltip;
   item.contextValue = m.kind === 'onnx' ? MODEL_CONTEXT.onnx : MODEL_CONTEXT.python;
-  item.iconPath = new vscode.ThemeIcon(isUnreadable(m) ? 'warning' : m.kind === 'onnx' ? 'circuit-board' : 'symbol-class');
+  item.iconPath = new vscode.ThemeIcon(
+    isUnreadable(m) ? 'warning' : m.kind === 'onnx' ? 'circuit-board' : 'symbol-class',
+  );
   item.accessibilityInformation = { label: `${m.name}, ${r.description}` };
-  if (uri) item.command = { command: 'greenlens.models.reveal', title: 'Reveal in Editor', arguments: [{ uri, line: m.line, modelId: m.id }] };
+  if (uri)
+    item.command = {
+      command: 'greenlens.models.reveal',
+      title: 'Reveal in Editor',
+      arguments: [{ uri, line: m.line, modelId: m.id }],
+    };
   return item;
 }

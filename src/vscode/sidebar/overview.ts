@@ -33,7 +33,8 @@ function activeUri(): { uri: vscode.Uri; line?: number } | undefined {
   const input = vscode.window.tabGroups.activeTabGroup.activeTab?.input;
   if (input instanceof vscode.TabInputText || input instanceof vscode.TabInputCustom) {
     const editor = vscode.window.activeTextEditor;
-    const line = editor && editor.document.uri.toString() === input.uri.toString() ? editor.selection.active.line + 1 : undefined;
+    const line =
+      editor && editor.document.uri.toString() === input.uri.toString() ? editor.selection.active.line + 1 : undefined;
     return { uri: input.uri, ...(line !== undefined ? { line } : {}) };
   }
   return undefined;
@@ -68,12 +69,18 @@ export class OverviewView implements vscode.WebviewViewProvider, vscode.Disposab
     this.view = view;
     const extUri = this.ctx.extension.extensionUri;
     view.webview.options = webviewOptions(extUri);
-    view.webview.html = webviewHtml(view.webview, extUri, { script: 'overview.js', style: 'overview.css', title: 'GreenLens Overview' });
+    view.webview.html = webviewHtml(view.webview, extUri, {
+      script: 'overview.js',
+      style: 'overview.css',
+      title: 'GreenLens Overview',
+    });
     const { service } = reportFeature(this.ctx);
     this.viewSubs = [
       view.webview.onDidReceiveMessage((msg: unknown) => void this.handleMessage(msg)),
       service.onDidChange(() => void this.post()),
-      view.onDidChangeVisibility(() => { if (view.visible) void this.post(); }),
+      view.onDidChangeVisibility(() => {
+        if (view.visible) void this.post();
+      }),
       view.onDidDispose(() => {
         if (this.view !== view) return;
         this.view = undefined;
@@ -116,8 +123,16 @@ export class OverviewView implements vscode.WebviewViewProvider, vscode.Disposab
     this.modelId = fromEditor ?? this.modelId;
     const s = this.ctx.config.settings;
     this.postMessage({
-      type: 'showOverview', report: cur.report, canAct: vscode.workspace.isTrusted, ...(this.modelId ? { modelId: this.modelId } : {}),
-      controls: { inferencesPerDay: s.inferencesPerDay, carbonRegion: s.carbonRegion, hardwareProfile: s.hardwareProfile, hardwareName: cur.report.assumptions.hardware.name },
+      type: 'showOverview',
+      report: cur.report,
+      canAct: vscode.workspace.isTrusted,
+      ...(this.modelId ? { modelId: this.modelId } : {}),
+      controls: {
+        inferencesPerDay: s.inferencesPerDay,
+        carbonRegion: s.carbonRegion,
+        hardwareProfile: s.hardwareProfile,
+        hardwareName: cur.report.assumptions.hardware.name,
+      },
     });
   }
 
@@ -175,7 +190,9 @@ export class OverviewView implements vscode.WebviewViewProvider, vscode.Disposab
     const field = (Object.keys(SETTING_KEYS) as (keyof Settings)[]).find((k) => SETTING_KEYS[k] === key);
     const inForce = field ? readSettings().settings[field] : value;
     if (inForce !== value) {
-      void vscode.window.showInformationMessage(`GreenLens: your user setting greenlens.${key} is saved, but this workspace sets ${JSON.stringify(inForce)} (workspace settings or the repository's configuration), which wins.`);
+      void vscode.window.showInformationMessage(
+        `GreenLens: your user setting greenlens.${key} is saved, but this workspace sets ${JSON.stringify(inForce)} (workspace settings or the repository's configuration), which wins.`,
+      );
     }
     this.ctx.log.info(`Overview set greenlens.${key} to ${JSON.stringify(value)} in the user settings.`);
     return { ok: true, detail: `greenlens.${key} = ${JSON.stringify(value)}` };

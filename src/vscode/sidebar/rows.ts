@@ -47,11 +47,20 @@ export function modelRow(m: ReportModel): { label: string; description: string; 
     return { label, description: 'unreadable', tooltip: `${m.file}\n${why}` };
   }
   const description = modelLine(m);
-  const tooltip = [`${m.name} · ${m.kind === 'onnx' ? 'ONNX file' : `Python${m.framework ? ` (${m.framework})` : ''}`}`, `${m.file}${m.line ? `:${m.line}` : ''}`, description].join('\n');
+  const tooltip = [
+    `${m.name} · ${m.kind === 'onnx' ? 'ONNX file' : `Python${m.framework ? ` (${m.framework})` : ''}`}`,
+    `${m.file}${m.line ? `:${m.line}` : ''}`,
+    description,
+  ].join('\n');
   return { label, description, tooltip };
 }
 
-const SEVERITY_ICON: Record<ReportFinding['severity'], string> = { error: 'error', warning: 'warning', information: 'info', hint: 'lightbulb' };
+const SEVERITY_ICON: Record<ReportFinding['severity'], string> = {
+  error: 'error',
+  warning: 'warning',
+  information: 'info',
+  hint: 'lightbulb',
+};
 
 function sizeRow(m: ReportModel): DetailRow | undefined {
   const params = m.static?.params;
@@ -60,7 +69,14 @@ function sizeRow(m: ReportModel): DetailRow | undefined {
     params !== undefined && Number.isFinite(params) ? `${formatNumber(params / 1e6)} M params` : undefined,
     gmacs !== undefined && Number.isFinite(gmacs) ? `${formatNumber(gmacs)} GMACs` : undefined,
   ].filter((x): x is string => x !== undefined);
-  return parts.length ? { label: 'Size', description: parts.join(' · '), icon: 'symbol-ruler', tooltip: m.static ? 'Counted statically from the graph at batch 1' : 'From the catalog' } : undefined;
+  return parts.length
+    ? {
+        label: 'Size',
+        description: parts.join(' · '),
+        icon: 'symbol-ruler',
+        tooltip: m.static ? 'Counted statically from the graph at batch 1' : 'From the catalog',
+      }
+    : undefined;
 }
 
 function energyRow(m: ReportModel): DetailRow | undefined {
@@ -68,14 +84,20 @@ function energyRow(m: ReportModel): DetailRow | undefined {
   const e = measured ?? m.catalog?.energyPerInference ?? m.static?.energyPerInference;
   if (!e || !Number.isFinite(e.value)) return undefined;
   const b = provenanceBadge(e);
-  return { label: 'Energy per inference', description: `${energyText(e)} · ${b.label}`, tooltip: b.detail, icon: 'zap' };
+  return {
+    label: 'Energy per inference',
+    description: `${energyText(e)} · ${b.label}`,
+    tooltip: b.detail,
+    icon: 'zap',
+  };
 }
 
 function yearlyRow(m: ReportModel): DetailRow | undefined {
   const y = m.yearly;
   if (!y) return undefined;
   return {
-    label: 'Per year', icon: 'calendar',
+    label: 'Per year',
+    icon: 'calendar',
     description: [y.energy, y.co2, y.cost].map((q) => `${approx(q)}${amountText(q.value, q.unit)}`).join(' · '),
     tooltip: `Energy ${withBand(y.energy)}\nCO2 ${withBand(y.co2)}\nCost ${withBand(y.cost)}\nAt the workload and on the deployment target of the report's assumptions.`,
   };
@@ -85,12 +107,29 @@ function yearlyRow(m: ReportModel): DetailRow | undefined {
 export function detailRows(m: ReportModel): DetailRow[] {
   const rows: DetailRow[] = [];
   for (const r of [sizeRow(m), energyRow(m), yearlyRow(m)]) if (r) rows.push(r);
-  if (m.catalog) rows.push({ label: 'Grade', description: m.catalog.gradeLabel ?? m.catalog.grade, tooltip: `Catalog entry ${m.catalog.name} (${m.catalog.library}), top-1 ${formatNumber(m.catalog.top1)} %. ${m.catalog.source}`, icon: 'star-empty' });
+  if (m.catalog)
+    rows.push({
+      label: 'Grade',
+      description: m.catalog.gradeLabel ?? m.catalog.grade,
+      tooltip: `Catalog entry ${m.catalog.name} (${m.catalog.library}), top-1 ${formatNumber(m.catalog.top1)} %. ${m.catalog.source}`,
+      icon: 'star-empty',
+    });
   if (m.profile) {
     const measured = m.profile.variants.filter((v) => v.status === 'measured').length;
-    rows.push({ label: 'Profile', description: `${measured} of ${m.profile.variants.length} variants measured on this machine`, icon: 'pulse' });
+    rows.push({
+      label: 'Profile',
+      description: `${measured} of ${m.profile.variants.length} variants measured on this machine`,
+      icon: 'pulse',
+    });
   }
   for (const n of m.notes) rows.push({ label: n, icon: isUnreadable(m) ? 'error' : 'info', tooltip: n });
-  for (const f of m.findings) rows.push({ label: `${f.ruleId} ${f.message}`, description: `line ${f.line}`, tooltip: `${f.ruleId} (${f.severity}) at ${f.file}:${f.line}\n${f.message}`, icon: SEVERITY_ICON[f.severity], open: { file: f.file, line: f.line } });
+  for (const f of m.findings)
+    rows.push({
+      label: `${f.ruleId} ${f.message}`,
+      description: `line ${f.line}`,
+      tooltip: `${f.ruleId} (${f.severity}) at ${f.file}:${f.line}\n${f.message}`,
+      icon: SEVERITY_ICON[f.severity],
+      open: { file: f.file, line: f.line },
+    });
   return rows;
 }

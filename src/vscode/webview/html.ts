@@ -5,11 +5,21 @@
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 
-export function webviewHtml(webview: vscode.Webview, extensionUri: vscode.Uri, opts: { script: string; style: string; title: string }): string {
+export function webviewHtml(
+  webview: vscode.Webview,
+  extensionUri: vscode.Uri,
+  opts: { script: string; style: string; title: string },
+): string {
   const nonce = randomBytes(16).toString('base64');
   const script = webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'dist', opts.script));
   const style = webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'media', opts.style));
-  const csp = [`default-src 'none'`, `img-src ${webview.cspSource} data:`, `style-src ${webview.cspSource}`, `font-src ${webview.cspSource}`, `script-src 'nonce-${nonce}'`].join('; ');
+  const csp = [
+    `default-src 'none'`,
+    `img-src ${webview.cspSource} data:`,
+    `style-src ${webview.cspSource}`,
+    `font-src ${webview.cspSource}`,
+    `script-src 'nonce-${nonce}'`,
+  ].join('; ');
   const title = opts.title.replace(/[<>&"]/g, '');
   return `<!DOCTYPE html>
 <html lang="en">
@@ -29,5 +39,8 @@ export function webviewHtml(webview: vscode.Webview, extensionUri: vscode.Uri, o
 
 /** Webview options shared by GreenLens panels: scripts on, resources only from dist/ and media/. */
 export function webviewOptions(extensionUri: vscode.Uri): vscode.WebviewOptions {
-  return { enableScripts: true, localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'dist'), vscode.Uri.joinPath(extensionUri, 'media')] };
+  return {
+    enableScripts: true,
+    localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'dist'), vscode.Uri.joinPath(extensionUri, 'media')],
+  };
 }

@@ -17,8 +17,18 @@ export function workloadText(perDay: number): string {
 }
 
 const SCALES: Record<string, readonly [number, string][]> = {
-  kWh: [[1e6, 'GWh'], [1e3, 'MWh'], [1, 'kWh'], [1e-3, 'Wh']],
-  kgCO2e: [[1e6, 'ktCO2e'], [1e3, 'tCO2e'], [1, 'kgCO2e'], [1e-3, 'gCO2e']],
+  kWh: [
+    [1e6, 'GWh'],
+    [1e3, 'MWh'],
+    [1, 'kWh'],
+    [1e-3, 'Wh'],
+  ],
+  kgCO2e: [
+    [1e6, 'ktCO2e'],
+    [1e3, 'tCO2e'],
+    [1, 'kgCO2e'],
+    [1e-3, 'gCO2e'],
+  ],
 };
 
 /**
@@ -56,7 +66,11 @@ export interface Headline {
 function figure(label: string, q: Estimate | undefined, unit: string): HeadlineFigure | undefined {
   if (!q || ![q.value, q.low, q.high].every(Number.isFinite)) return undefined;
   const band = q.low !== q.high ? `${amountText(q.low, unit)} – ${amountText(q.high, unit)}` : 'no band';
-  return { label, value: `${approx(q)}${amountText(q.value, unit)}`, detail: `${q.provenance}: ${q.method}; band ${band}` };
+  return {
+    label,
+    value: `${approx(q)}${amountText(q.value, unit)}`,
+    detail: `${q.provenance}: ${q.method}; band ${band}`,
+  };
 }
 
 /** The workspace's yearly energy, CO2 and cost at the workload, summed over its models, and their basis. */
@@ -66,13 +80,36 @@ export function headline(report: Report): Headline {
   const method = `sum over ${n} model${n === 1 ? '' : 's'} at the assumed workload`;
   const currency = report.assumptions.electricity.currency;
   const figures = [
-    figure('Energy per year', sumEstimates(yearly.map((y) => y.energy), method), 'kWh'),
-    figure('CO2 per year', sumEstimates(yearly.map((y) => y.co2), method), 'kgCO2e'),
-    figure('Cost per year', sumEstimates(yearly.map((y) => y.cost), method), currency),
+    figure(
+      'Energy per year',
+      sumEstimates(
+        yearly.map((y) => y.energy),
+        method,
+      ),
+      'kWh',
+    ),
+    figure(
+      'CO2 per year',
+      sumEstimates(
+        yearly.map((y) => y.co2),
+        method,
+      ),
+      'kgCO2e',
+    ),
+    figure(
+      'Cost per year',
+      sumEstimates(
+        yearly.map((y) => y.cost),
+        method,
+      ),
+      currency,
+    ),
   ].filter((f): f is HeadlineFigure => f !== undefined);
   const target = report.assumptions.deployment?.target ?? report.assumptions.hardware.name;
   const basis = `at ${workloadText(report.assumptions.inferencesPerDay)} inferences a day, served on ${target}`;
-  const text = figures.length ? `${figures.map((f) => f.value).join(' · ')} per year` : 'No yearly figure: no model with a known energy per inference';
+  const text = figures.length
+    ? `${figures.map((f) => f.value).join(' · ')} per year`
+    : 'No yearly figure: no model with a known energy per inference';
   return { figures, basis, text };
 }
 
@@ -87,7 +124,8 @@ export function worthActingOn(report: Report, limit = TOP_RECOMMENDATIONS): Repo
 /** Why no recommendation is shown, pointing to what the full report still has. */
 export function nothingWorthIt(report: Report): string {
   const others = report.recommendations.length;
-  if (others === 0) return 'No recommendation: nothing measured or catalogued here saves energy within your accuracy tolerance.';
+  if (others === 0)
+    return 'No recommendation: nothing measured or catalogued here saves energy within your accuracy tolerance.';
   return `None pays back its change at ${workloadText(report.assumptions.inferencesPerDay)} inferences a day; the full report lists ${others} other option${others === 1 ? '' : 's'}.`;
 }
 
@@ -99,10 +137,14 @@ export function overviewModelId(report: Report, wanted?: string): string | undef
 /** A model's figures in one line for the Overview: "≈ 255 mJ/inf · grade D · ≈ 0.93 kWh/yr". */
 export function modelLine(m: ReportModel): string {
   const parts: string[] = [];
-  const e = m.profile?.variants.find((v) => v.kind === 'baseline' && v.energy)?.energy?.perInference ?? m.catalog?.energyPerInference ?? m.static?.energyPerInference;
+  const e =
+    m.profile?.variants.find((v) => v.kind === 'baseline' && v.energy)?.energy?.perInference ??
+    m.catalog?.energyPerInference ??
+    m.static?.energyPerInference;
   if (e && Number.isFinite(e.value)) parts.push(`${energyText(e)}/inf`);
   if (m.catalog?.grade) parts.push(`grade ${m.catalog.grade}`);
-  if (m.yearly && Number.isFinite(m.yearly.energy.value)) parts.push(`${approx(m.yearly.energy)}${amountText(m.yearly.energy.value, 'kWh')}/yr`);
+  if (m.yearly && Number.isFinite(m.yearly.energy.value))
+    parts.push(`${approx(m.yearly.energy)}${amountText(m.yearly.energy.value, 'kWh')}/yr`);
   if (m.profile) parts.push('profiled');
-  return parts.length ? parts.join(' · ') : m.notes[0] ?? 'no figure';
+  return parts.length ? parts.join(' · ') : (m.notes[0] ?? 'no figure');
 }

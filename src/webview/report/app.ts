@@ -87,21 +87,37 @@ export class ReportPage {
     const { report } = st;
     this.destroyCharts();
     const model = report.models.find((m) => m.id === st.modelId);
-    const parts: HTMLElement[] = [headerSection(report, this.host), el('p', { id: 'status', class: 'muted', role: 'status' })];
+    const parts: HTMLElement[] = [
+      headerSection(report, this.host),
+      el('p', { id: 'status', class: 'muted', role: 'status' }),
+    ];
     let tableRows = 0;
     this.slots = undefined;
     if (model) {
-      const detail = detailSection(report, model, pointsOf(report, model.id), st.sort, { onSelect: (id) => this.select(id), onSort: (k) => this.sortBy(k) }, this.host);
+      const detail = detailSection(
+        report,
+        model,
+        pointsOf(report, model.id),
+        st.sort,
+        { onSelect: (id) => this.select(id), onSort: (k) => this.sortBy(k) },
+        this.host,
+      );
       this.slots = detail.slots;
       tableRows = detail.table.tBodies[0]?.rows.length ?? 0;
       parts.push(detail.section);
     }
-    parts.push(recommendationsSection(report, this.host), modelsSection(report, st.modelId, (id) => this.select(id), this.host), assumptionsSection(report));
+    parts.push(
+      recommendationsSection(report, this.host),
+      modelsSection(report, st.modelId, (id) => this.select(id), this.host),
+      assumptionsSection(report),
+    );
     this.root.replaceChildren(...parts);
     this.drawCharts();
     this.rendered({
       modelId: st.modelId ?? '',
-      modelNames: [...this.root.querySelectorAll('[data-model-name]')].slice(0, 1000).map((n) => (n.textContent ?? '').slice(0, 1024)),
+      modelNames: [...this.root.querySelectorAll('[data-model-name]')]
+        .slice(0, 1000)
+        .map((n) => (n.textContent ?? '').slice(0, 1024)),
       tableRows,
       charts: this.charts.length,
       activeElements: this.root.querySelectorAll(ACTIVE).length,

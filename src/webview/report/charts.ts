@@ -5,18 +5,60 @@
  * Animation is off: figures appear at once, and screenshots and reduced-motion users see a still chart.
  */
 import {
-  CategoryScale, Chart, Legend, LinearScale, LineController, LineElement, LogarithmicScale, PointElement, ScatterController, Ticks, Tooltip,
-  type ChartDataset, type Tick, type TooltipItem,
+  CategoryScale,
+  Chart,
+  Legend,
+  LinearScale,
+  LineController,
+  LineElement,
+  LogarithmicScale,
+  PointElement,
+  ScatterController,
+  Ticks,
+  Tooltip,
+  type ChartDataset,
+  type Tick,
+  type TooltipItem,
 } from 'chart.js';
 import { BarWithErrorBar, BarWithErrorBarsController } from 'chartjs-chart-error-bars';
 import { formatJoules, formatNumber } from '../../energy/quantity';
 import type { Report, TradeoffPoint } from '../../report/types';
 import type { ChartTheme } from './theme';
-import { energyText, frontierLine, logRange, logTick, meterOf, metricName, provenanceBadge, qualityAxisTitle, qualityRange, SERIES_NAMES, toJoules, withBand, wrapText } from './view';
+import {
+  energyText,
+  frontierLine,
+  logRange,
+  logTick,
+  meterOf,
+  metricName,
+  provenanceBadge,
+  qualityAxisTitle,
+  qualityRange,
+  SERIES_NAMES,
+  toJoules,
+  withBand,
+  wrapText,
+} from './view';
 
-Chart.register(ScatterController, LineController, PointElement, LineElement, LinearScale, LogarithmicScale, CategoryScale, Tooltip, Legend, BarWithErrorBarsController, BarWithErrorBar);
+Chart.register(
+  ScatterController,
+  LineController,
+  PointElement,
+  LineElement,
+  LinearScale,
+  LogarithmicScale,
+  CategoryScale,
+  Tooltip,
+  Legend,
+  BarWithErrorBarsController,
+  BarWithErrorBar,
+);
 
-interface ScatterDatum { x: number; y: number; i: number }
+interface ScatterDatum {
+  x: number;
+  y: number;
+  i: number;
+}
 
 const STYLES: Record<TradeoffPoint['series'], { pointStyle: 'circle' | 'rectRot' | 'triangle'; radius: number }> = {
   model: { pointStyle: 'rectRot', radius: 9 },
@@ -34,11 +76,14 @@ function baseOptions(theme: ChartTheme, font: string) {
     plugins: {
       legend: {
         labels: {
-          color: theme.fg, usePointStyle: true,
+          color: theme.fg,
+          usePointStyle: true,
           // A series' swatch takes its outline from its first point, which may wear the frontier ring:
           // draw every point swatch with the plain outline so the legend shows the series, not one point.
-          generateLabels: (chart: Chart) => Chart.defaults.plugins.legend.labels.generateLabels(chart)
-            .map((l) => (l.text === 'Frontier' ? l : { ...l, strokeStyle: theme.fg, lineWidth: 1 })),
+          generateLabels: (chart: Chart) =>
+            Chart.defaults.plugins.legend.labels
+              .generateLabels(chart)
+              .map((l) => (l.text === 'Frontier' ? l : { ...l, strokeStyle: theme.fg, lineWidth: 1 })),
         },
       },
     },
@@ -46,24 +91,44 @@ function baseOptions(theme: ChartTheme, font: string) {
 }
 
 function axis(theme: ChartTheme, title: string) {
-  return { title: { display: true, text: title, color: theme.fg }, ticks: { color: theme.muted }, grid: { color: theme.grid }, border: { color: theme.grid } };
+  return {
+    title: { display: true, text: title, color: theme.fg },
+    ticks: { color: theme.muted },
+    grid: { color: theme.grid },
+    border: { color: theme.grid },
+  };
 }
 
 /** Full figures and provenance of one point, for its tooltip. */
 export function pointTooltip(report: Report, p: TradeoffPoint): string[] {
   const e = p.energyPerInference;
   const badge = provenanceBadge(e, meterOf(report, p));
-  const lines = [`${SERIES_NAMES[p.series]}: ${p.label}`, `Energy: ${energyText(e)} per inference (${formatJoules(toJoules(e.low, e.unit))}–${formatJoules(toJoules(e.high, e.unit))})`, badge.detail];
-  if (p.quality) lines.push(`Quality: ${formatNumber(p.quality.value)} % ${metricName(p.quality.metric)} (${p.quality.source})`);
-  if (p.latencyMs) lines.push(`Median latency: ${formatNumber(p.latencyMs.value)} ms (95 % CI ${formatNumber(p.latencyMs.low)}–${formatNumber(p.latencyMs.high)})`);
-  if (p.yearly) lines.push(`Per year: ${withBand(p.yearly.energy)}, ${withBand(p.yearly.co2)}, ${withBand(p.yearly.cost)}`);
+  const lines = [
+    `${SERIES_NAMES[p.series]}: ${p.label}`,
+    `Energy: ${energyText(e)} per inference (${formatJoules(toJoules(e.low, e.unit))}–${formatJoules(toJoules(e.high, e.unit))})`,
+    badge.detail,
+  ];
+  if (p.quality)
+    lines.push(`Quality: ${formatNumber(p.quality.value)} % ${metricName(p.quality.metric)} (${p.quality.source})`);
+  if (p.latencyMs)
+    lines.push(
+      `Median latency: ${formatNumber(p.latencyMs.value)} ms (95 % CI ${formatNumber(p.latencyMs.low)}–${formatNumber(p.latencyMs.high)})`,
+    );
+  if (p.yearly)
+    lines.push(`Per year: ${withBand(p.yearly.energy)}, ${withBand(p.yearly.co2)}, ${withBand(p.yearly.cost)}`);
   if (p.onFrontier) lines.push('On the energy–quality frontier');
   // Canvas tooltips do not wrap: long provenance and source texts are broken into lines here.
   return lines.flatMap((l, i) => wrapText(l).map((w, j) => (i > 0 && j > 0 ? `    ${w}` : w)));
 }
 
 /** The energy / quality scatter with one series per kind of point and the frontier line. */
-export function paretoChart(canvas: HTMLCanvasElement, report: Report, points: readonly TradeoffPoint[], theme: ChartTheme, font: string): Chart {
+export function paretoChart(
+  canvas: HTMLCanvasElement,
+  report: Report,
+  points: readonly TradeoffPoint[],
+  theme: ChartTheme,
+  font: string,
+): Chart {
   const datasets: ChartDataset<'scatter' | 'line', ScatterDatum[] | { x: number; y: number }[]>[] = [];
   for (const series of ['model', 'variant', 'alternative'] as const) {
     const data = points.flatMap((p, i) => {
@@ -76,15 +141,33 @@ export function paretoChart(canvas: HTMLCanvasElement, report: Report, points: r
     const ring = data.map((d) => (points[d.i]?.onFrontier ? theme.series.frontier : theme.fg));
     const width = data.map((d) => (points[d.i]?.onFrontier ? 3 : 1));
     datasets.push({
-      type: 'scatter', label: SERIES_NAMES[series], data, backgroundColor: colour, borderColor: ring, borderWidth: width,
-      pointStyle: STYLES[series].pointStyle, pointRadius: STYLES[series].radius, pointHoverRadius: STYLES[series].radius + 2, order: 1,
+      type: 'scatter',
+      label: SERIES_NAMES[series],
+      data,
+      backgroundColor: colour,
+      borderColor: ring,
+      borderWidth: width,
+      pointStyle: STYLES[series].pointStyle,
+      pointRadius: STYLES[series].radius,
+      pointHoverRadius: STYLES[series].radius + 2,
+      order: 1,
       // Points on the 100 % line or the range's ends are drawn whole rather than cut at the chart area.
       clip: 12,
     });
   }
   const frontier = frontierLine(points);
   if (frontier.length > 1) {
-    datasets.push({ type: 'line', label: 'Frontier', data: frontier, borderColor: theme.series.frontier, borderDash: [6, 4], borderWidth: 2, pointRadius: 0, fill: false, order: 2 });
+    datasets.push({
+      type: 'line',
+      label: 'Frontier',
+      data: frontier,
+      borderColor: theme.series.frontier,
+      borderDash: [6, 4],
+      borderWidth: 2,
+      pointRadius: 0,
+      fill: false,
+      order: 2,
+    });
   }
   return new Chart(canvas, {
     type: 'scatter',
@@ -92,10 +175,22 @@ export function paretoChart(canvas: HTMLCanvasElement, report: Report, points: r
     options: {
       ...baseOptions(theme, font),
       scales: {
-        x: { type: 'logarithmic', ...axis(theme, 'Energy per inference (log scale)'), ...logRange(points), ticks: { color: theme.muted, autoSkip: true, maxRotation: 0, callback: (v) => logTick(Number(v)) } },
+        x: {
+          type: 'logarithmic',
+          ...axis(theme, 'Energy per inference (log scale)'),
+          ...logRange(points),
+          ticks: { color: theme.muted, autoSkip: true, maxRotation: 0, callback: (v) => logTick(Number(v)) },
+        },
         y: {
-          type: 'linear', ...axis(theme, qualityAxisTitle(points)), ...qualityRange(points),
-          ticks: { color: theme.muted, callback: function (v, i, ticks: Tick[]) { return `${Ticks.formatters.numeric.call(this, Number(v), i, ticks)} %`; } },
+          type: 'linear',
+          ...axis(theme, qualityAxisTitle(points)),
+          ...qualityRange(points),
+          ticks: {
+            color: theme.muted,
+            callback: function (v, i, ticks: Tick[]) {
+              return `${Ticks.formatters.numeric.call(this, Number(v), i, ticks)} %`;
+            },
+          },
         },
       },
       plugins: {
@@ -115,18 +210,40 @@ export function paretoChart(canvas: HTMLCanvasElement, report: Report, points: r
 }
 
 /** One bar with its whisker. */
-export interface Bar { label: string; y: number; yMin: number; yMax: number }
+export interface Bar {
+  label: string;
+  y: number;
+  yMin: number;
+  yMax: number;
+}
 
 /** A bar chart of one metric with error bars from each figure's band or confidence interval. */
-export function barChart(canvas: HTMLCanvasElement, title: string, unit: string, bars: readonly Bar[], theme: ChartTheme, font: string): Chart<'barWithErrorBars'> {
+export function barChart(
+  canvas: HTMLCanvasElement,
+  title: string,
+  unit: string,
+  bars: readonly Bar[],
+  theme: ChartTheme,
+  font: string,
+): Chart<'barWithErrorBars'> {
   return new Chart(canvas, {
     type: 'barWithErrorBars',
     data: {
       labels: bars.map((b) => (b.label.length > 28 ? `${b.label.slice(0, 27)}…` : b.label)),
-      datasets: [{
-        label: title, data: bars.map((b) => ({ y: b.y, yMin: b.yMin, yMax: b.yMax })), backgroundColor: theme.bar, borderColor: theme.fg, borderWidth: 1,
-        errorBarColor: theme.whisker, errorBarWhiskerColor: theme.whisker, errorBarLineWidth: 1.5, errorBarWhiskerLineWidth: 1.5, errorBarWhiskerRatio: 0.3,
-      }],
+      datasets: [
+        {
+          label: title,
+          data: bars.map((b) => ({ y: b.y, yMin: b.yMin, yMax: b.yMax })),
+          backgroundColor: theme.bar,
+          borderColor: theme.fg,
+          borderWidth: 1,
+          errorBarColor: theme.whisker,
+          errorBarWhiskerColor: theme.whisker,
+          errorBarLineWidth: 1.5,
+          errorBarWhiskerLineWidth: 1.5,
+          errorBarWhiskerRatio: 0.3,
+        },
+      ],
     },
     options: {
       ...baseOptions(theme, font),
@@ -144,7 +261,11 @@ export function barChart(canvas: HTMLCanvasElement, title: string, unit: string,
       },
       scales: {
         x: { ...axis(theme, ''), title: { display: false } },
-        y: { ...axis(theme, unit), beginAtZero: true, ticks: { color: theme.muted, callback: (v) => formatNumber(Number(v)) } },
+        y: {
+          ...axis(theme, unit),
+          beginAtZero: true,
+          ticks: { color: theme.muted, callback: (v) => formatNumber(Number(v)) },
+        },
       },
     },
   });

@@ -47,7 +47,12 @@ export interface Badge {
 export function provenanceBadge(q: Estimate, meter?: string): Badge {
   const pct = uncertaintyPct(q);
   const unc = pct === undefined ? '' : ` · ±${formatNumber(pct)} %`;
-  const how = q.provenance === 'measured' ? (meter ?? q.method) : (meter && !meter.startsWith('estimate') ? `${meter}, ${q.method}` : q.method);
+  const how =
+    q.provenance === 'measured'
+      ? (meter ?? q.method)
+      : meter && !meter.startsWith('estimate')
+        ? `${meter}, ${q.method}`
+        : q.method;
   const sources = q.sources.length ? ` Sources: ${q.sources.join('; ')}.` : '';
   const notes = q.notes?.length ? ` ${q.notes.join(' ')}` : '';
   return {
@@ -70,7 +75,11 @@ const METRIC_NAMES: Record<QualityMetric, string> = {
   'imagenet-top1': 'ImageNet top-1',
 };
 
-const SHORT_METRIC: Record<string, string> = { accuracy: 'accuracy', agreement: 'agreement', 'imagenet-top1': 'ImageNet top-1' };
+const SHORT_METRIC: Record<string, string> = {
+  accuracy: 'accuracy',
+  agreement: 'agreement',
+  'imagenet-top1': 'ImageNet top-1',
+};
 
 /** The words for a quality metric, e.g. "agreement with the baseline". */
 export function metricName(metric: string): string {
@@ -105,7 +114,11 @@ export function frontierLine(points: readonly TradeoffPoint[]): { x: number; y: 
 /** Which model the page opens on: the requested one, else the first profiled, else the first with points. */
 export function defaultModelId(report: Report, wanted?: string): string | undefined {
   if (wanted && report.models.some((m) => m.id === wanted)) return wanted;
-  return (report.models.find((m) => m.profile) ?? report.models.find((m) => report.points.some((p) => p.modelId === m.id)) ?? report.models[0])?.id;
+  return (
+    report.models.find((m) => m.profile) ??
+    report.models.find((m) => report.points.some((p) => p.modelId === m.id)) ??
+    report.models[0]
+  )?.id;
 }
 
 export const SERIES_NAMES: Record<TradeoffPoint['series'], string> = {
@@ -120,7 +133,8 @@ export interface Row {
   cells: Record<ColumnKey, { text: string; sort: number | string | undefined }>;
 }
 
-export type ColumnKey = 'name' | 'series' | 'energy' | 'quality' | 'latency' | 'yearlyEnergy' | 'co2' | 'cost' | 'frontier';
+export type ColumnKey =
+  'name' | 'series' | 'energy' | 'quality' | 'latency' | 'yearlyEnergy' | 'co2' | 'cost' | 'frontier';
 
 export const COLUMNS: { key: ColumnKey; title: string; numeric: boolean }[] = [
   { key: 'name', title: 'Variant or model', numeric: false },
@@ -151,8 +165,15 @@ export function tableRows(points: readonly TradeoffPoint[]): Row[] {
         name: { text: p.label, sort: p.label.toLowerCase() },
         series: { text: SERIES_NAMES[p.series], sort: ['model', 'variant', 'alternative'].indexOf(p.series) },
         energy: { text: `${energyText(e)}${bandJ(e)}`, sort: toJoules(e.value, e.unit) },
-        quality: p.quality ? { text: `${formatNumber(p.quality.value)} % ${SHORT_METRIC[p.quality.metric] ?? p.quality.metric}`, sort: p.quality.value } : { text: 'unknown', sort: undefined },
-        latency: l ? { text: `${formatNumber(l.value)} ms (${formatNumber(l.low)}–${formatNumber(l.high)})`, sort: l.value } : { text: 'not measured', sort: undefined },
+        quality: p.quality
+          ? {
+              text: `${formatNumber(p.quality.value)} % ${SHORT_METRIC[p.quality.metric] ?? p.quality.metric}`,
+              sort: p.quality.value,
+            }
+          : { text: 'unknown', sort: undefined },
+        latency: l
+          ? { text: `${formatNumber(l.value)} ms (${formatNumber(l.low)}–${formatNumber(l.high)})`, sort: l.value }
+          : { text: 'not measured', sort: undefined },
         yearlyEnergy: y ? { text: withBand(y.energy), sort: y.energy.value } : { text: 'n/a', sort: undefined },
         co2: y ? { text: withBand(y.co2), sort: y.co2.value } : { text: 'n/a', sort: undefined },
         cost: y ? { text: withBand(y.cost), sort: y.cost.value } : { text: 'n/a', sort: undefined },
@@ -163,7 +184,10 @@ export function tableRows(points: readonly TradeoffPoint[]): Row[] {
 }
 
 export type SortDir = 'ascending' | 'descending';
-export interface SortState { key: ColumnKey; dir: SortDir }
+export interface SortState {
+  key: ColumnKey;
+  dir: SortDir;
+}
 
 /** Sorts rows by one column; rows without a figure go last in either direction; ties keep their order. */
 export function sortRows(rows: readonly Row[], sort: SortState): Row[] {
@@ -182,7 +206,9 @@ export function sortRows(rows: readonly Row[], sort: SortState): Row[] {
 
 /** The next sort state when a column header is activated: a new column sorts ascending, the same one flips. */
 export function nextSort(current: SortState, key: ColumnKey): SortState {
-  return current.key === key ? { key, dir: current.dir === 'ascending' ? 'descending' : 'ascending' } : { key, dir: 'ascending' };
+  return current.key === key
+    ? { key, dir: current.dir === 'ascending' ? 'descending' : 'ascending' }
+    : { key, dir: 'ascending' };
 }
 
 export const VERDICT_TEXT: Record<ReportRecommendation['verdict'], string> = {
@@ -224,22 +250,41 @@ export type BarMetric = 'latency' | 'energy' | 'co2' | 'cost';
 /** At most this many bars per chart: the model and its variants first, then alternatives by report order. */
 export const MAX_BARS = 12;
 
-const PREFIXES: [number, string][] = [[1, 'J'], [1e-3, 'mJ'], [1e-6, 'µJ'], [1e-9, 'nJ']];
+const PREFIXES: [number, string][] = [
+  [1, 'J'],
+  [1e-3, 'mJ'],
+  [1e-6, 'µJ'],
+  [1e-9, 'nJ'],
+];
 
 /** The bars of one metric with their whiskers and the unit they are in; points without the figure are left out. */
-export function barsFor(points: readonly TradeoffPoint[], metric: BarMetric): { title: string; unit: string; bars: { label: string; y: number; yMin: number; yMax: number }[] } {
-  const ordered = [...points].sort((a, b) => (a.series === 'alternative' ? 1 : 0) - (b.series === 'alternative' ? 1 : 0)).slice(0, MAX_BARS);
+export function barsFor(
+  points: readonly TradeoffPoint[],
+  metric: BarMetric,
+): { title: string; unit: string; bars: { label: string; y: number; yMin: number; yMax: number }[] } {
+  const ordered = [...points]
+    .sort((a, b) => (a.series === 'alternative' ? 1 : 0) - (b.series === 'alternative' ? 1 : 0))
+    .slice(0, MAX_BARS);
   if (metric === 'latency') {
-    const bars = ordered.flatMap((p) => (p.latencyMs ? [{ label: p.label, y: p.latencyMs.value, yMin: p.latencyMs.low, yMax: p.latencyMs.high }] : []));
+    const bars = ordered.flatMap((p) =>
+      p.latencyMs ? [{ label: p.label, y: p.latencyMs.value, yMin: p.latencyMs.low, yMax: p.latencyMs.high }] : [],
+    );
     return { title: 'Median latency per sample (95 % CI)', unit: 'ms', bars };
   }
   if (metric === 'energy') {
-    const js = ordered.map((p) => ({ p, j: toJoules(p.energyPerInference.value, p.energyPerInference.unit) })).filter((e) => Number.isFinite(e.j));
+    const js = ordered
+      .map((p) => ({ p, j: toJoules(p.energyPerInference.value, p.energyPerInference.unit) }))
+      .filter((e) => Number.isFinite(e.j));
     const max = Math.max(0, ...js.map((e) => e.j));
     const [factor, unit] = PREFIXES.find(([f]) => max >= f) ?? PREFIXES[PREFIXES.length - 1]!;
     const bars = js.map(({ p, j }) => {
       const q = p.energyPerInference;
-      return { label: p.label, y: j / factor, yMin: toJoules(q.low, q.unit) / factor, yMax: toJoules(q.high, q.unit) / factor };
+      return {
+        label: p.label,
+        y: j / factor,
+        yMin: toJoules(q.low, q.unit) / factor,
+        yMax: toJoules(q.high, q.unit) / factor,
+      };
     });
     return { title: 'Energy per inference (band)', unit, bars };
   }
@@ -247,7 +292,12 @@ export function barsFor(points: readonly TradeoffPoint[], metric: BarMetric): { 
   const pick = (p: TradeoffPoint) => (metric === 'co2' ? p.yearly!.co2 : p.yearly!.cost);
   const unit = withYearly[0] ? `${pick(withYearly[0]).unit} per year` : '';
   const bars = withYearly.map((p) => ({ label: p.label, y: pick(p).value, yMin: pick(p).low, yMax: pick(p).high }));
-  return { title: metric === 'co2' ? 'CO2e per year at your workload (band)' : 'Electricity cost per year at your workload (band)', unit, bars };
+  return {
+    title:
+      metric === 'co2' ? 'CO2e per year at your workload (band)' : 'Electricity cost per year at your workload (band)',
+    unit,
+    bars,
+  };
 }
 
 /** Labels only the 1, 2 and 5 ticks of each decade, in J with an SI prefix, so the log axis stays readable. */
@@ -262,7 +312,9 @@ export function logTick(v: number): string {
  * ten overall), so no point sits on the edge and at least one labelled tick shows.
  */
 export function logRange(points: readonly TradeoffPoint[]): { min?: number; max?: number } {
-  const xs = points.map((p) => toJoules(p.energyPerInference.value, p.energyPerInference.unit)).filter((x) => x > 0 && Number.isFinite(x));
+  const xs = points
+    .map((p) => toJoules(p.energyPerInference.value, p.energyPerInference.unit))
+    .filter((x) => x > 0 && Number.isFinite(x));
   if (xs.length === 0) return {};
   let lo = Math.log10(Math.min(...xs)) - 0.125;
   let hi = Math.log10(Math.max(...xs)) + 0.125;

@@ -25,8 +25,12 @@ export interface CliExit {
 export function waitExit(child: ChildProcess, timeoutMs = 60_000): Promise<CliExit> {
   let stdout = '';
   let stderr = '';
-  child.stdout?.on('data', (d: Buffer) => { stdout += d.toString(); });
-  child.stderr?.on('data', (d: Buffer) => { stderr += d.toString(); });
+  child.stdout?.on('data', (d: Buffer) => {
+    stdout += d.toString();
+  });
+  child.stderr?.on('data', (d: Buffer) => {
+    stderr += d.toString();
+  });
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
@@ -44,7 +48,9 @@ export function isRunning(pid: number): boolean {
   const stat = `/proc/${pid}/stat`;
   if (!existsSync(stat)) return false;
   try {
-    const state = readFileSync(stat, 'utf8').replace(/^.*\) /s, '').charAt(0);
+    const state = readFileSync(stat, 'utf8')
+      .replace(/^.*\) /s, '')
+      .charAt(0);
     return state !== 'Z' && state !== 'X';
   } catch {
     return false;

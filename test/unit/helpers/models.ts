@@ -63,7 +63,14 @@ export function init(name: string, dims: number[], values?: number[], dtype = 1)
 }
 
 /** Encodes a one-graph model with the default opset `opset`. */
-export function buildModel(spec: { inputs: IO[]; outputs: IO[]; nodes: NodeSpec[]; inits?: onnx.TensorProto.$Properties[]; opset?: number; irVersion?: number }): Uint8Array {
+export function buildModel(spec: {
+  inputs: IO[];
+  outputs: IO[];
+  nodes: NodeSpec[];
+  inits?: onnx.TensorProto.$Properties[];
+  opset?: number;
+  irVersion?: number;
+}): Uint8Array {
   return onnx.ModelProto.encode({
     irVersion: spec.irVersion ?? 8,
     producerName: 'greenlens-test',
@@ -73,7 +80,14 @@ export function buildModel(spec: { inputs: IO[]; outputs: IO[]; nodes: NodeSpec[
       input: spec.inputs.map(valueInfo),
       output: spec.outputs.map(valueInfo),
       initializer: spec.inits ?? [],
-      node: spec.nodes.map((n, i) => ({ name: `n${i}`, opType: n.op, input: n.inputs, output: n.outputs, attribute: n.attrs ?? [], domain: n.domain ?? '' })),
+      node: spec.nodes.map((n, i) => ({
+        name: `n${i}`,
+        opType: n.op,
+        input: n.inputs,
+        output: n.outputs,
+        attribute: n.attrs ?? [],
+        domain: n.domain ?? '',
+      })),
     },
   }).finish();
 }

@@ -14,7 +14,13 @@ async function main(): Promise<void> {
     await session.release();
     return;
   }
-  const res = await profileModel({ modelPath: model, storageDir: path.join(storageDir, 'store'), variants: '', budgetMs: 300, threads: 1 });
+  const res = await profileModel({
+    modelPath: model,
+    storageDir: path.join(storageDir, 'store'),
+    variants: '',
+    budgetMs: 300,
+    threads: 1,
+  });
   if (res.variants.length !== 1) throw new Error('the baseline was not profiled');
   const failed = res.variants.filter((v) => v.status !== 'measured');
   if (failed.length > 0) throw new Error(`not measured: ${JSON.stringify(failed)}`);

@@ -13,7 +13,13 @@ async function main(): Promise<void> {
   if (what === 'cache') {
     const cache = new ResultCache(a);
     const count = Number(e);
-    for (let i = 0; i < Number(d); i++) cache.putOutputs(b, { name: 'y', sampleDims: [1024], samples: count / 1024, data: new Float32Array(count).fill(Number(c)) });
+    for (let i = 0; i < Number(d); i++)
+      cache.putOutputs(b, {
+        name: 'y',
+        sampleDims: [1024],
+        samples: count / 1024,
+        data: new Float32Array(count).fill(Number(c)),
+      });
     return;
   }
   const none: SampleSet = { count: 0, batched: {}, fixed: {}, source: 'random', description: 'none' };

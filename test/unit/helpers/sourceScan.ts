@@ -20,7 +20,13 @@ export function parse(file: string, text?: string): ts.SourceFile {
   if (text !== undefined) return ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true, ts.ScriptKind.TS);
   let sf = parsed.get(file);
   if (!sf) {
-    sf = ts.createSourceFile(file, readFileSync(path.join(ROOT, file), 'utf8'), ts.ScriptTarget.Latest, true, ts.ScriptKind.TS);
+    sf = ts.createSourceFile(
+      file,
+      readFileSync(path.join(ROOT, file), 'utf8'),
+      ts.ScriptTarget.Latest,
+      true,
+      ts.ScriptKind.TS,
+    );
     parsed.set(file, sf);
   }
   return sf;
@@ -58,7 +64,8 @@ export function moduleVariables(sf: ts.SourceFile): ModuleVariable[] {
 export function calls(sf: ts.SourceFile, match: (call: ts.CallExpression) => boolean): string[] {
   const found: string[] = [];
   const visit = (node: ts.Node): void => {
-    if (ts.isCallExpression(node) && match(node)) found.push(`${sf.fileName}:${sf.getLineAndCharacterOfPosition(node.getStart(sf)).line + 1}`);
+    if (ts.isCallExpression(node) && match(node))
+      found.push(`${sf.fileName}:${sf.getLineAndCharacterOfPosition(node.getStart(sf)).line + 1}`);
     ts.forEachChild(node, visit);
   };
   visit(sf);
@@ -67,12 +74,18 @@ export function calls(sf: ts.SourceFile, match: (call: ts.CallExpression) => boo
 
 /** require(…) or import(…). */
 export function isModuleLoad(call: ts.CallExpression): boolean {
-  return call.expression.kind === ts.SyntaxKind.ImportKeyword || (ts.isIdentifier(call.expression) && call.expression.text === 'require');
+  return (
+    call.expression.kind === ts.SyntaxKind.ImportKeyword ||
+    (ts.isIdentifier(call.expression) && call.expression.text === 'require')
+  );
 }
 
 /** vscode.commands.registerCommand(…) and its text-editor variant. */
 export function isCommandRegistration(call: ts.CallExpression): boolean {
-  return ts.isPropertyAccessExpression(call.expression) && /^register(TextEditor)?Command$/.test(call.expression.name.text);
+  return (
+    ts.isPropertyAccessExpression(call.expression) && /^register(TextEditor)?Command$/.test(call.expression.name.text)
+  );
 }
 
-export const describe = (v: ModuleVariable): string => `${v.file}:${v.line} ${v.exported ? 'export ' : ''}let ${v.names.join(', ')}`;
+export const describe = (v: ModuleVariable): string =>
+  `${v.file}:${v.line} ${v.exported ? 'export ' : ''}let ${v.names.join(', ')}`;

@@ -147,7 +147,11 @@ export function absent(c: RuleContext, i: number): boolean {
 }
 
 /** Row-major element-wise operation on small constant values with broadcasting. */
-export function foldElementwise(shapes: SDim[][], values: number[][], op: (...xs: number[]) => number): number[] | undefined {
+export function foldElementwise(
+  shapes: SDim[][],
+  values: number[][],
+  op: (...xs: number[]) => number,
+): number[] | undefined {
   const out = broadcast(shapes);
   if (!isStatic(out)) return undefined;
   const n = prod(out) ?? 0;
@@ -181,7 +185,12 @@ export function foldElementwise(shapes: SDim[][], values: number[][], op: (...xs
  * Rearranges the values of a small constant tensor: `source` maps each output coordinate to the input
  * coordinate it copies (used to fold Slice with any step and Transpose, as in torch's F.pad export).
  */
-export function remapValues(inShape: readonly SDim[], value: number[], outShape: readonly SDim[], source: (out: number[]) => number[]): number[] | undefined {
+export function remapValues(
+  inShape: readonly SDim[],
+  value: number[],
+  outShape: readonly SDim[],
+  source: (out: number[]) => number[],
+): number[] | undefined {
   if (!isStatic(inShape as SDim[]) || !isStatic(outShape as SDim[])) return undefined;
   const total = prod(outShape) ?? 0;
   if (total > 4096) return undefined;

@@ -7,7 +7,10 @@ import { Scope, inferGraph, type InferRun } from './infer';
 function join(a: TensorFact | undefined, b: TensorFact | undefined): TensorFact | undefined {
   if (!a || !b) return a ?? b;
   if (!a.shape || !b.shape || a.shape.length !== b.shape.length) return fact(a.dtype, undefined);
-  return fact(a.dtype, a.shape.map((d, i) => (d === b.shape![i] ? d : null)));
+  return fact(
+    a.dtype,
+    a.shape.map((d, i) => (d === b.shape![i] ? d : null)),
+  );
 }
 
 function ifOutputs(run: InferRun, scope: Scope, node: NodeInfo): (TensorFact | undefined)[] {
@@ -29,7 +32,11 @@ function loopOutputs(run: InferRun, scope: Scope, node: NodeInfo): (TensorFact |
   const carried = node.inputs.slice(2).map((n) => scope.get(n));
   if (!g) return node.outputs.map(() => undefined);
   const body = new Scope(scope);
-  bindInputs(body, g.inputs.map((v) => v.name), [fact(INT64, []), fact(BOOL, []), ...carried]);
+  bindInputs(
+    body,
+    g.inputs.map((v) => v.name),
+    [fact(INT64, []), fact(BOOL, []), ...carried],
+  );
   const outs = inferGraph(run, g, body);
   const trips: SDim = scope.get(node.inputs[0] ?? '')?.value?.[0] ?? null;
   const scans = outs.slice(1 + carried.length).map((f) => (f?.shape ? fact(f.dtype, [trips, ...f.shape]) : undefined));
@@ -47,14 +54,22 @@ function scanOutputs(run: InferRun, scope: Scope, node: NodeInfo): (TensorFact |
   const seq = scanIns[0]?.shape?.[0] ?? null;
   const slices = scanIns.map((f) => (f?.shape ? fact(f.dtype, f.shape.slice(1)) : undefined));
   const body = new Scope(scope);
-  bindInputs(body, g.inputs.map((v) => v.name), [...ins.slice(0, nState), ...slices]);
+  bindInputs(
+    body,
+    g.inputs.map((v) => v.name),
+    [...ins.slice(0, nState), ...slices],
+  );
   const outs = inferGraph(run, g, body);
   const scans = outs.slice(nState).map((f) => (f?.shape ? fact(f.dtype, [seq, ...f.shape]) : undefined));
   return [...ins.slice(0, nState).map((c, i) => join(c, outs[i])), ...scans];
 }
 
 /** Outputs of a control-flow node, or undefined when `node` is not one. */
-export function controlFlowOutputs(run: InferRun, scope: Scope, node: NodeInfo): (TensorFact | undefined)[] | undefined {
+export function controlFlowOutputs(
+  run: InferRun,
+  scope: Scope,
+  node: NodeInfo,
+): (TensorFact | undefined)[] | undefined {
   if (node.domain !== '' && node.domain !== 'ai.onnx') return undefined;
   // Outputs are copied: a branch may hand back a fact of its own graph or of this one.
   if (node.opType === 'If') return ifOutputs(run, scope, node).map(copyFact);

@@ -6,7 +6,16 @@
 import type { ByteSource } from '../source';
 import { readTensorValues } from '../tensorData';
 import type { Dim, GraphInfo, ModelInfo, NodeInfo, TensorInfo } from '../types';
-import { FLOAT, INT64, constantFact, fact, type RuleContext, type SDim, type ShapeRule, type TensorFact } from './common';
+import {
+  FLOAT,
+  INT64,
+  constantFact,
+  fact,
+  type RuleContext,
+  type SDim,
+  type ShapeRule,
+  type TensorFact,
+} from './common';
 import { MATH_RULES } from './rulesMath';
 import { SEQ_RULES } from './rulesSeq';
 import { TENSOR_RULES } from './rulesTensor';
@@ -124,7 +133,11 @@ class NodeContext implements RuleContext {
   node: NodeInfo;
   inputs: (TensorFact | undefined)[] = [];
 
-  constructor(private readonly run: InferRun, scope: Scope, node: NodeInfo) {
+  constructor(
+    private readonly run: InferRun,
+    scope: Scope,
+    node: NodeInfo,
+  ) {
     this.opset = run.opset;
     this.scope = scope;
     this.node = node;
@@ -151,7 +164,12 @@ class NodeContext implements RuleContext {
 }
 
 /** Facts of a node's outputs: from its rule, its subgraphs, or nothing for an op without a rule. */
-function inferNode(run: InferRun, scope: Scope, node: NodeInfo, inputs: (TensorFact | undefined)[]): (TensorFact | undefined)[] {
+function inferNode(
+  run: InferRun,
+  scope: Scope,
+  node: NodeInfo,
+  inputs: (TensorFact | undefined)[],
+): (TensorFact | undefined)[] {
   const op = node.opType;
   const known = node.domain === '' || KNOWN_DOMAINS.has(node.domain);
   if (known && op === 'Constant') return [constantOutput(scope, node)];

@@ -1,8 +1,27 @@
 /** Shape rules of arithmetic operators: element-wise, convolution, pooling, matrix products, reductions. */
-import { BOOL, FLOAT, INT32, INT64, UINT8, attrInt, attrInts, attrStr, broadcast, fact, foldElementwise, normAxis, sameAs, type RuleContext, type SDim, type ShapeRule, type TensorFact } from './common';
+import {
+  BOOL,
+  FLOAT,
+  INT32,
+  INT64,
+  UINT8,
+  attrInt,
+  attrInts,
+  attrStr,
+  broadcast,
+  fact,
+  foldElementwise,
+  normAxis,
+  sameAs,
+  type RuleContext,
+  type SDim,
+  type ShapeRule,
+  type TensorFact,
+} from './common';
 import { dtypeInfo } from '../dtypes';
 
-const UNARY = 'Abs Acos Acosh Asin Asinh Atan Atanh BitwiseNot Ceil Celu Cos Cosh Elu Erf Exp Floor Gelu HardSigmoid HardSwish Hardmax Identity IsInf IsNaN LeakyRelu Log LogSoftmax LpNormalization LRN MeanVarianceNormalization Mish Neg Not PRelu Reciprocal Relu Round Selu Shrink Sigmoid Sign Sin Sinh Softmax Softplus Softsign Sqrt Tan Tanh ThresholdedRelu Clip CumSum Trilu ReverseSequence InstanceNormalization GroupNormalization FastGelu BiasGelu QuickGelu Swish';
+const UNARY =
+  'Abs Acos Acosh Asin Asinh Atan Atanh BitwiseNot Ceil Celu Cos Cosh Elu Erf Exp Floor Gelu HardSigmoid HardSwish Hardmax Identity IsInf IsNaN LeakyRelu Log LogSoftmax LpNormalization LRN MeanVarianceNormalization Mish Neg Not PRelu Reciprocal Relu Round Selu Shrink Sigmoid Sign Sin Sinh Softmax Softplus Softsign Sqrt Tan Tanh ThresholdedRelu Clip CumSum Trilu ReverseSequence InstanceNormalization GroupNormalization FastGelu BiasGelu QuickGelu Swish';
 const BINARY = 'Add Sub Mul Div Pow Mod Max Min Sum Mean BitShift BitwiseAnd BitwiseOr BitwiseXor';
 const COMPARE = 'Equal Less Greater LessOrEqual GreaterOrEqual And Or Xor';
 
@@ -18,14 +37,27 @@ const FOLD_OPS: Record<string, (...xs: number[]) => number> = {
   Where: (c, a, b) => (c ? (a as number) : (b as number)),
 };
 
-const UNARY_FOLD_OPS: Record<string, (x: number) => number> = { Identity: (x) => x, Neg: (x) => -x, Abs: Math.abs, Floor: Math.floor, Ceil: Math.ceil, Sqrt: Math.sqrt, Round: Math.round, Not: (x) => (x ? 0 : 1) };
+const UNARY_FOLD_OPS: Record<string, (x: number) => number> = {
+  Identity: (x) => x,
+  Neg: (x) => -x,
+  Abs: Math.abs,
+  Floor: Math.floor,
+  Ceil: Math.ceil,
+  Sqrt: Math.sqrt,
+  Round: Math.round,
+  Not: (x) => (x ? 0 : 1),
+};
 
 /** The tables above as Maps, looked up by decoded op names (see RULES in infer.ts). */
 const FOLD = new Map(Object.entries(FOLD_OPS));
 const UNARY_FOLD = new Map(Object.entries(UNARY_FOLD_OPS));
 
 /** Folds an element-wise node over small constant inputs, so shape chains like Shape→Mul→Reshape resolve. */
-function foldValues(c: RuleContext, op: (...xs: number[]) => number | undefined, intResult: boolean): number[] | undefined {
+function foldValues(
+  c: RuleContext,
+  op: (...xs: number[]) => number | undefined,
+  intResult: boolean,
+): number[] | undefined {
   const shapes: SDim[][] = [];
   const values: number[][] = [];
   for (let i = 0; i < c.node.inputs.length; i++) {
@@ -44,13 +76,23 @@ function elementwise(c: RuleContext, dtype?: number): TensorFact | undefined {
   for (let i = 0; i < c.node.inputs.length; i++) shapes.push(c.inputs[i]?.shape);
   const shape = broadcast(shapes);
   const dt = dtype ?? c.inputs.find((x) => x)?.dtype ?? 0;
-  const op = c.node.opType === 'Div' ? (a?: number, b?: number) => (b ? (a as number) / b : undefined) : FOLD.get(c.node.opType);
+  const op =
+    c.node.opType === 'Div' ? (a?: number, b?: number) => (b ? (a as number) / b : undefined) : FOLD.get(c.node.opType);
   const value = op && c.node.inputs.length <= 3 ? foldValues(c, op, dtypeInfo(dt).isInteger) : undefined;
   return fact(dt, shape, value);
 }
 
 /** Output size of one spatial axis of a convolution or pooling window. */
-function windowOut(inDim: SDim, k: number, s: number, d: number, padSum: number, autoPad: string, ceil: boolean, padBegin: number): SDim {
+function windowOut(
+  inDim: SDim,
+  k: number,
+  s: number,
+  d: number,
+  padSum: number,
+  autoPad: string,
+  ceil: boolean,
+  padBegin: number,
+): SDim {
   if (inDim === null) return null;
   if (autoPad === 'SAME_UPPER' || autoPad === 'SAME_LOWER') return Math.ceil(inDim / s);
   const eff = d * (k - 1) + 1;
@@ -71,7 +113,18 @@ function spatialOut(c: RuleContext, x: SDim[], kernel: number[], ceil: boolean):
   const out: SDim[] = [];
   for (let i = 0; i < n; i++) {
     const padBegin = pads[i] ?? 0;
-    out.push(windowOut(x[2 + i] ?? null, kernel[i] ?? 1, strides[i] ?? 1, dil[i] ?? 1, padBegin + (pads[i + n] ?? 0), autoPad, ceil, padBegin));
+    out.push(
+      windowOut(
+        x[2 + i] ?? null,
+        kernel[i] ?? 1,
+        strides[i] ?? 1,
+        dil[i] ?? 1,
+        padBegin + (pads[i + n] ?? 0),
+        autoPad,
+        ceil,
+        padBegin,
+      ),
+    );
   }
   return out;
 }
@@ -110,7 +163,10 @@ const convTranspose: ShapeRule = (c) => {
     if (given) spatial.push(given[given.length - n + i] ?? null);
     else if (inDim === null || k === null) spatial.push(null);
     else if (autoPad === 'SAME_UPPER' || autoPad === 'SAME_LOWER') spatial.push(inDim * s);
-    else spatial.push(s * (inDim - 1) + (outPad[i] ?? 0) + ((k - 1) * (dil[i] ?? 1) + 1) - (pads[i] ?? 0) - (pads[i + n] ?? 0));
+    else
+      spatial.push(
+        s * (inDim - 1) + (outPad[i] ?? 0) + ((k - 1) * (dil[i] ?? 1) + 1) - (pads[i] ?? 0) - (pads[i + n] ?? 0),
+      );
   }
   return [fact(x.dtype, [x.shape[0] ?? null, channels, ...spatial])];
 };
@@ -119,13 +175,24 @@ const pool: ShapeRule = (c) => {
   const x = c.inputs[0];
   const kernel = attrInts(c, 'kernel_shape');
   if (!x?.shape || !kernel) return [undefined, undefined];
-  const shape = [x.shape[0] ?? null, x.shape[1] ?? null, ...spatialOut(c, x.shape, kernel, attrInt(c, 'ceil_mode', 0) === 1)];
+  const shape = [
+    x.shape[0] ?? null,
+    x.shape[1] ?? null,
+    ...spatialOut(c, x.shape, kernel, attrInt(c, 'ceil_mode', 0) === 1),
+  ];
   return [fact(x.dtype, shape), fact(INT64, shape)];
 };
 
 const globalPool: ShapeRule = (c) => {
   const x = c.inputs[0];
-  return [x?.shape ? fact(x.dtype, x.shape.map((d, i) => (i < 2 ? d : 1))) : undefined];
+  return [
+    x?.shape
+      ? fact(
+          x.dtype,
+          x.shape.map((d, i) => (i < 2 ? d : 1)),
+        )
+      : undefined,
+  ];
 };
 
 const gemm: ShapeRule = (c) => {
@@ -151,7 +218,9 @@ export function matmulShape(a: SDim[] | undefined, b: SDim[] | undefined): SDim[
 }
 
 function matmul(ai: number, bi: number, dtype?: (c: RuleContext) => number): ShapeRule {
-  return (c) => [fact(dtype ? dtype(c) : (c.inputs[ai]?.dtype ?? FLOAT), matmulShape(c.inputs[ai]?.shape, c.inputs[bi]?.shape))];
+  return (c) => [
+    fact(dtype ? dtype(c) : (c.inputs[ai]?.dtype ?? FLOAT), matmulShape(c.inputs[ai]?.shape, c.inputs[bi]?.shape)),
+  ];
 }
 
 function reduce(axesInputFromOpset: number): ShapeRule {
@@ -180,7 +249,12 @@ const argReduce: ShapeRule = (c) => {
   if (!x?.shape) return [undefined];
   const axis = normAxis(attrInt(c, 'axis', 0), x.shape.length);
   const keep = attrInt(c, 'keepdims', 1) === 1;
-  return [fact(INT64, x.shape.flatMap((d, i) => (i !== axis ? [d] : keep ? [1] : [])))];
+  return [
+    fact(
+      INT64,
+      x.shape.flatMap((d, i) => (i !== axis ? [d] : keep ? [1] : [])),
+    ),
+  ];
 };
 
 const layerNorm: ShapeRule = (c) => {

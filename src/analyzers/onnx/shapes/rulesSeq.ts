@@ -30,12 +30,18 @@ export function parseEinsum(equation: string): EinsumSpec {
   if (rhs !== undefined) return { inputs, output: rhs };
   const counts = new Map<string, number>();
   for (const ch of inputs.join('')) counts.set(ch, (counts.get(ch) ?? 0) + 1);
-  const once = [...counts].filter(([ch, n]) => n === 1 && ch !== '.').map(([ch]) => ch).sort();
+  const once = [...counts]
+    .filter(([ch, n]) => n === 1 && ch !== '.')
+    .map(([ch]) => ch)
+    .sort();
   return { inputs, output: (inputs.some((t) => t.includes('.')) ? '.' : '') + once.join('') };
 }
 
 /** Sizes of every label of an Einsum (the '.' label maps to the broadcast ellipsis dims). */
-export function einsumSizes(spec: EinsumSpec, shapes: (SDim[] | undefined)[]): { sizes: Map<string, SDim>; ellipsis: SDim[] } | undefined {
+export function einsumSizes(
+  spec: EinsumSpec,
+  shapes: (SDim[] | undefined)[],
+): { sizes: Map<string, SDim>; ellipsis: SDim[] } | undefined {
   const sizes = new Map<string, SDim>();
   const ells: SDim[][] = [];
   for (let i = 0; i < spec.inputs.length; i++) {
@@ -63,7 +69,10 @@ export function einsumSizes(spec: EinsumSpec, shapes: (SDim[] | undefined)[]): {
 
 const einsum: ShapeRule = (c) => {
   const spec = parseEinsum(c.node.attributes.get('equation')?.s ?? '');
-  const res = einsumSizes(spec, c.inputs.map((x) => x?.shape));
+  const res = einsumSizes(
+    spec,
+    c.inputs.map((x) => x?.shape),
+  );
   const dtype = c.inputs[0]?.dtype ?? FLOAT;
   if (!res) return [fact(dtype, undefined)];
   const out: SDim[] = [];

@@ -1,5 +1,20 @@
 /** Shape rules of data-movement operators, with constant folding of the small shape tensors they carry. */
-import { INT64, absent, attrInt, attrInts, axesFrom, broadcast, fact, isStatic, normAxis, prod, remapValues, type RuleContext, type SDim, type ShapeRule } from './common';
+import {
+  INT64,
+  absent,
+  attrInt,
+  attrInts,
+  axesFrom,
+  broadcast,
+  fact,
+  isStatic,
+  normAxis,
+  prod,
+  remapValues,
+  type RuleContext,
+  type SDim,
+  type ShapeRule,
+} from './common';
 
 const MAX_VALUES = 4096;
 
@@ -55,7 +70,13 @@ const transpose: ShapeRule = (c) => {
   const perm = attrInts(c, 'perm') ?? x.shape.map((_, i) => x.shape!.length - 1 - i);
   const out = perm.map((p) => x.shape![p] ?? null);
   const v = c.value(0);
-  const value = v ? remapValues(x.shape, v, out, (o) => { const src = new Array<number>(o.length).fill(0); perm.forEach((p, i) => (src[p] = o[i] as number)); return src; }) : undefined;
+  const value = v
+    ? remapValues(x.shape, v, out, (o) => {
+        const src = new Array<number>(o.length).fill(0);
+        perm.forEach((p, i) => (src[p] = o[i] as number));
+        return src;
+      })
+    : undefined;
   return [fact(x.dtype, out, value)];
 };
 
@@ -67,7 +88,13 @@ const squeeze: ShapeRule = (c) => {
   const r = x.shape.length;
   const drop = new Set(axes.length ? axes.map((a) => normAxis(a, r)) : x.shape.flatMap((d, i) => (d === 1 ? [i] : [])));
   if (!axes.length && x.shape.includes(null)) return [fact(x.dtype, undefined)];
-  return [fact(x.dtype, x.shape.filter((_, i) => !drop.has(i)), c.value(0))];
+  return [
+    fact(
+      x.dtype,
+      x.shape.filter((_, i) => !drop.has(i)),
+      c.value(0),
+    ),
+  ];
 };
 
 const unsqueeze: ShapeRule = (c) => {
@@ -85,7 +112,15 @@ const unsqueeze: ShapeRule = (c) => {
 const concat: ShapeRule = (c) => {
   const xs = c.inputs.slice(0, c.node.inputs.length);
   const first = xs.find((x) => x?.shape);
-  if (!first?.shape || xs.some((x) => !x?.shape)) return [first ? fact(first.dtype, first.shape?.map(() => null)) : undefined];
+  if (!first?.shape || xs.some((x) => !x?.shape))
+    return [
+      first
+        ? fact(
+            first.dtype,
+            first.shape?.map(() => null),
+          )
+        : undefined,
+    ];
   const r = first.shape.length;
   const axis = normAxis(attrInt(c, 'axis', 0), r) ?? 0;
   const out: SDim[] = first.shape.map((d, i) => (i === axis ? 0 : d));
@@ -97,7 +132,7 @@ const concat: ShapeRule = (c) => {
     });
   }
   const values = xs.map((_, i) => c.value(i));
-  const value = r === 1 && values.every((v) => v) ? values.flat() as number[] : undefined;
+  const value = r === 1 && values.every((v) => v) ? (values.flat() as number[]) : undefined;
   return [fact(first.dtype, out, value)];
 };
 
@@ -113,7 +148,12 @@ const split: ShapeRule = (c) => {
     const chunk = Math.ceil(total / n);
     sizes = Array.from({ length: n }, (_, i) => Math.max(0, Math.min(chunk, total - i * chunk)));
   }
-  return c.node.outputs.map((_, i) => fact(x.dtype, x.shape!.map((d, k) => (k === axis ? (sizes?.[i] ?? null) : d))));
+  return c.node.outputs.map((_, i) =>
+    fact(
+      x.dtype,
+      x.shape!.map((d, k) => (k === axis ? (sizes?.[i] ?? null) : d)),
+    ),
+  );
 };
 
 /** Number of elements a Slice keeps on one axis (clamping as the operator specifies). */
@@ -141,7 +181,12 @@ const slice: ShapeRule = (c) => {
   const r = x.shape.length;
   if (!starts || !ends || (c.opset >= 10 && !absent(c, 3) && !axes) || (!absent(c, 4) && c.opset >= 10 && !steps)) {
     const known = axes?.map((a) => normAxis(a, r));
-    return [fact(x.dtype, x.shape.map((d, i) => (known && !known.includes(i) ? d : null)))];
+    return [
+      fact(
+        x.dtype,
+        x.shape.map((d, i) => (known && !known.includes(i) ? d : null)),
+      ),
+    ];
   }
   const out = [...x.shape];
   const ax = axes ?? starts.map((_, i) => i);
@@ -157,7 +202,9 @@ const slice: ShapeRule = (c) => {
     step[k] = st;
   });
   const v = c.value(0);
-  const value = v ? remapValues(x.shape, v, out, (o) => o.map((q, k) => (first[k] as number) + q * (step[k] as number))) : undefined;
+  const value = v
+    ? remapValues(x.shape, v, out, (o) => o.map((q, k) => (first[k] as number) + q * (step[k] as number)))
+    : undefined;
   return [fact(x.dtype, out, value)];
 };
 
@@ -187,8 +234,21 @@ const expand: ShapeRule = (c) => {
 const tile: ShapeRule = (c) => {
   const x = c.inputs[0];
   const reps = c.value(1);
-  if (!x?.shape || !reps) return [x ? fact(x.dtype, x.shape?.map(() => null)) : undefined];
-  return [fact(x.dtype, x.shape.map((d, i) => (d === null ? null : d * (reps[i] ?? 1))))];
+  if (!x?.shape || !reps)
+    return [
+      x
+        ? fact(
+            x.dtype,
+            x.shape?.map(() => null),
+          )
+        : undefined,
+    ];
+  return [
+    fact(
+      x.dtype,
+      x.shape.map((d, i) => (d === null ? null : d * (reps[i] ?? 1))),
+    ),
+  ];
 };
 
 function resizeOut(c: RuleContext, x: SDim[]): SDim[] | undefined {
@@ -196,10 +256,19 @@ function resizeOut(c: RuleContext, x: SDim[]): SDim[] | undefined {
   const sizesIdx = c.opset >= 11 ? 3 : -1;
   const scalesIdx = c.opset >= 11 ? 2 : 1;
   const sizes = sizesIdx > 0 && !absent(c, sizesIdx) ? c.value(sizesIdx) : undefined;
-  const scales = c.node.opType === 'Upsample' && c.opset < 9 ? c.node.attributes.get('scales')?.floats : !absent(c, scalesIdx) ? c.value(scalesIdx) : undefined;
+  const scales =
+    c.node.opType === 'Upsample' && c.opset < 9
+      ? c.node.attributes.get('scales')?.floats
+      : !absent(c, scalesIdx)
+        ? c.value(scalesIdx)
+        : undefined;
   const out = [...x];
   if (sizes && sizes.length) axes.forEach((a, i) => (out[a] = sizes[i] ?? null));
-  else if (scales && scales.length) axes.forEach((a, i) => (out[a] = x[a] === null || x[a] === undefined ? null : Math.floor((x[a] as number) * (scales[i] ?? 1) + 1e-6)));
+  else if (scales && scales.length)
+    axes.forEach(
+      (a, i) =>
+        (out[a] = x[a] === null || x[a] === undefined ? null : Math.floor((x[a] as number) * (scales[i] ?? 1) + 1e-6)),
+    );
   else return undefined;
   return out;
 }
@@ -215,7 +284,13 @@ const pad: ShapeRule = (c) => {
   if (!x?.shape) return [undefined];
   const r = x.shape.length;
   const pads = c.opset < 11 ? (attrInts(c, 'pads') ?? attrInts(c, 'paddings')) : c.value(1);
-  if (!pads) return [fact(x.dtype, x.shape.map(() => null))];
+  if (!pads)
+    return [
+      fact(
+        x.dtype,
+        x.shape.map(() => null),
+      ),
+    ];
   const axes = c.opset >= 18 && !absent(c, 3) ? c.value(3) : undefined;
   const ax = (axes ?? x.shape.map((_, i) => i)).map((a) => normAxis(a, r) ?? 0);
   const n = ax.length;
@@ -231,7 +306,13 @@ const constantOfShape: ShapeRule = (c) => {
   const s = c.value(0);
   const t = c.node.attributes.get('value')?.t;
   const dtype = t?.dtype ?? 1;
-  if (!s) return [fact(dtype, typeof c.inputs[0]?.shape?.[0] === 'number' ? new Array<SDim>(c.inputs[0].shape[0]).fill(null) : undefined)];
+  if (!s)
+    return [
+      fact(
+        dtype,
+        typeof c.inputs[0]?.shape?.[0] === 'number' ? new Array<SDim>(c.inputs[0].shape[0]).fill(null) : undefined,
+      ),
+    ];
   const n = prod(s) ?? 0;
   const fill = t ? c.tensorValues(t)?.[0] : 0;
   return [fact(dtype, s, fill !== undefined && n <= MAX_VALUES ? new Array<number>(n).fill(fill) : undefined)];
@@ -261,7 +342,14 @@ function blockRule(toDepth: boolean): ShapeRule {
     if (!x?.shape || x.shape.length !== 4) return [undefined];
     const [n, ch, h, w] = x.shape;
     const mul = (d: SDim | undefined, f: number): SDim => (d === null || d === undefined ? null : d * f);
-    return [fact(x.dtype, toDepth ? [n ?? null, mul(ch, b * b), mul(h, 1 / b), mul(w, 1 / b)] : [n ?? null, mul(ch, 1 / (b * b)), mul(h, b), mul(w, b)])];
+    return [
+      fact(
+        x.dtype,
+        toDepth
+          ? [n ?? null, mul(ch, b * b), mul(h, 1 / b), mul(w, 1 / b)]
+          : [n ?? null, mul(ch, 1 / (b * b)), mul(h, b), mul(w, b)],
+      ),
+    ];
   };
 }
 
@@ -291,4 +379,3 @@ export const TENSOR_RULES: Record<string, ShapeRule> = {
   SpaceToDepth: blockRule(true),
   NonZero: (c) => [fact(INT64, [c.inputs[0]?.shape?.length ?? null, null])],
 };
-

@@ -16,15 +16,21 @@ function dataLoaders(ctx: RuleContext): { call: CallFact; args: Args }[] {
 }
 
 const workers: Rule = {
-  id: 'GL005', title: 'DataLoader without worker processes', defaultSeverity: 'information',
+  id: 'GL005',
+  title: 'DataLoader without worker processes',
+  defaultSeverity: 'information',
   check(ctx) {
-    return dataLoaders(ctx).filter(({ args }) => {
-      const w = args.keyword.get('num_workers');
-      return !w || w.value === 0;
-    }).map(({ call }): RawFinding => ({
-      ruleId: 'GL005', range: nodeRange(call.node),
-      message: 'This DataLoader loads and transforms every batch in the main process (num_workers=0), so the accelerator idles while it waits: set num_workers to a few processes.',
-    }));
+    return dataLoaders(ctx)
+      .filter(({ args }) => {
+        const w = args.keyword.get('num_workers');
+        return !w || w.value === 0;
+      })
+      .map(({ call }): RawFinding => ({
+        ruleId: 'GL005',
+        range: nodeRange(call.node),
+        message:
+          'This DataLoader loads and transforms every batch in the main process (num_workers=0), so the accelerator idles while it waits: set num_workers to a few processes.',
+      }));
   },
 };
 
@@ -34,32 +40,47 @@ function usesGpu(ctx: RuleContext): boolean {
 }
 
 const pinMemory: Rule = {
-  id: 'GL006', title: 'DataLoader without pin_memory on a GPU', defaultSeverity: 'hint',
+  id: 'GL006',
+  title: 'DataLoader without pin_memory on a GPU',
+  defaultSeverity: 'hint',
   check(ctx) {
     if (!usesGpu(ctx)) return [];
-    return dataLoaders(ctx).filter(({ args }) => args.keyword.get('pin_memory')?.value !== true).map(({ call, args }): RawFinding => {
-      const finding: RawFinding = {
-        ruleId: 'GL006', range: nodeRange(call.node),
-        message: 'This DataLoader feeds a GPU from pageable memory: pin_memory=True lets host-to-device copies run asynchronously and faster.',
-      };
-      const existing = args.keyword.get('pin_memory');
-      const edit = existing
-        ? { range: { start: toPosition(existing.node.startPosition), end: toPosition(existing.node.endPosition) }, newText: 'True' }
-        : addKeyword(args, 'pin_memory', 'True');
-      if (edit) finding.fix = { title: 'Set `pin_memory=True`', edits: [edit] };
-      return finding;
-    });
+    return dataLoaders(ctx)
+      .filter(({ args }) => args.keyword.get('pin_memory')?.value !== true)
+      .map(({ call, args }): RawFinding => {
+        const finding: RawFinding = {
+          ruleId: 'GL006',
+          range: nodeRange(call.node),
+          message:
+            'This DataLoader feeds a GPU from pageable memory: pin_memory=True lets host-to-device copies run asynchronously and faster.',
+        };
+        const existing = args.keyword.get('pin_memory');
+        const edit = existing
+          ? {
+              range: { start: toPosition(existing.node.startPosition), end: toPosition(existing.node.endPosition) },
+              newText: 'True',
+            }
+          : addKeyword(args, 'pin_memory', 'True');
+        if (edit) finding.fix = { title: 'Set `pin_memory=True`', edits: [edit] };
+        return finding;
+      });
   },
 };
 
 const localPrune: Rule = {
-  id: 'GL007', title: 'Local (per-layer) pruning', defaultSeverity: 'information',
+  id: 'GL007',
+  title: 'Local (per-layer) pruning',
+  defaultSeverity: 'information',
   check(ctx) {
     const out: RawFinding[] = [];
     for (const [call, q] of ctx.table.qualified) {
       const fn = pruneFunction(q);
       if (fn && LOCAL_PRUNE.has(fn)) {
-        out.push({ ruleId: 'GL007', range: nodeRange(call.node), message: `prune.${fn} zeroes weights without removing them: dense kernels still multiply the zeros, and the study of 42 image classifiers found no inference speed or energy gain from local pruning.` });
+        out.push({
+          ruleId: 'GL007',
+          range: nodeRange(call.node),
+          message: `prune.${fn} zeroes weights without removing them: dense kernels still multiply the zeros, and the study of 42 image classifiers found no inference speed or energy gain from local pruning.`,
+        });
       }
     }
     return out;
@@ -67,12 +88,19 @@ const localPrune: Rule = {
 };
 
 const globalPrune: Rule = {
-  id: 'GL008', title: 'Global pruning', defaultSeverity: 'information',
+  id: 'GL008',
+  title: 'Global pruning',
+  defaultSeverity: 'information',
   check(ctx) {
     const out: RawFinding[] = [];
     for (const [call, q] of ctx.table.qualified) {
       if (pruneFunction(q) === 'global_unstructured') {
-        out.push({ ruleId: 'GL008', range: nodeRange(call.node), message: 'Global unstructured pruning ranks every weight of the model: in the study its optimization time made it the costliest tactic, while sparse weights in dense kernels save little at inference.' });
+        out.push({
+          ruleId: 'GL008',
+          range: nodeRange(call.node),
+          message:
+            'Global unstructured pruning ranks every weight of the model: in the study its optimization time made it the costliest tactic, while sparse weights in dense kernels save little at inference.',
+        });
       }
     }
     return out;
@@ -80,11 +108,18 @@ const globalPrune: Rule = {
 };
 
 const longTraining: Rule = {
-  id: 'GL011', title: 'Long training without early stopping or checkpoints', defaultSeverity: 'information',
+  id: 'GL011',
+  title: 'Long training without early stopping or checkpoints',
+  defaultSeverity: 'information',
   check(ctx) {
-    return ctx.training.loops.filter((l) => l.epochs !== undefined && l.epochs >= ctx.longTrainingEpochs && !l.hasEarlyStopping && !l.hasCheckpoint)
+    return ctx.training.loops
+      .filter(
+        (l) => l.epochs !== undefined && l.epochs >= ctx.longTrainingEpochs && !l.hasEarlyStopping && !l.hasCheckpoint,
+      )
       .map((l): RawFinding => ({
-        ruleId: 'GL011', range: l.header ?? l.range, site: l.site,
+        ruleId: 'GL011',
+        range: l.header ?? l.range,
+        site: l.site,
         message: `This training runs ${l.epochs} epochs with neither early stopping nor checkpoints: every epoch past convergence is spent energy, and a crash loses the whole run.`,
       }));
   },

@@ -60,7 +60,10 @@ export function wrapInWith(source: string, stmt: Statement, head: string): TextE
   const unit = indentUnit(source);
   const text = source.slice(stmt.node.startIndex, stmt.node.endIndex);
   // Continuation lines keep their relative indentation, shifted by one unit like the first line.
-  const body = text.split('\n').map((l, i) => (i === 0 ? unit + l : l.length ? unit + l : l)).join('\n');
+  const body = text
+    .split('\n')
+    .map((l, i) => (i === 0 ? unit + l : l.length ? unit + l : l))
+    .join('\n');
   return {
     range: { start: stmt.lineStart, end: toPosition(stmt.node.endPosition) },
     newText: `${stmt.indent}with ${head}:\n${stmt.indent}${body}`,
@@ -94,9 +97,15 @@ export function torchName(imports: ImportTable, root: SyntaxRoot): { name: strin
   if (local) return { name: local };
   let line = 0;
   for (const child of root.namedChildren()) {
-    const isDoc = child.type === 'expression_statement' && child.namedChildren[0]?.type === 'string' && line === child.startPosition.row;
+    const isDoc =
+      child.type === 'expression_statement' &&
+      child.namedChildren[0]?.type === 'string' &&
+      line === child.startPosition.row;
     if (child.type === 'future_import_statement' || child.type === 'comment' || isDoc) line = child.endPosition.row + 1;
     else break;
   }
-  return { name: 'torch', edit: { range: { start: { line, character: 0 }, end: { line, character: 0 } }, newText: 'import torch\n' } };
+  return {
+    name: 'torch',
+    edit: { range: { start: { line, character: 0 }, end: { line, character: 0 } }, newText: 'import torch\n' },
+  };
 }

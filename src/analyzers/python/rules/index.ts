@@ -29,7 +29,12 @@ export interface RuleInfo {
 
 /** Id, title, default severity and documentation page of every built-in rule. */
 export function ruleInfos(): RuleInfo[] {
-  return RULES.map((r) => ({ id: r.id, title: r.title, defaultSeverity: r.defaultSeverity, docs: `docs/rules/${r.id}.md` }));
+  return RULES.map((r) => ({
+    id: r.id,
+    title: r.title,
+    defaultSeverity: r.defaultSeverity,
+    docs: `docs/rules/${r.id}.md`,
+  }));
 }
 
 /**
@@ -45,7 +50,12 @@ export interface SeverityOptions {
 }
 
 /** Runs the built-in rules and the caller's site rules, applying severity settings. */
-export function runRules(ctx: RuleContext, severity: SeverityOptions = {}, siteRules: SiteRule[] = [], signal?: AbortSignal): Finding[] {
+export function runRules(
+  ctx: RuleContext,
+  severity: SeverityOptions = {},
+  siteRules: SiteRule[] = [],
+  signal?: AbortSignal,
+): Finding[] {
   const findings: Finding[] = [];
   const level = (id: string, dflt: Severity): Severity | 'off' => severity.perRule?.[id] ?? severity.all ?? dflt;
   for (const rule of RULES) {
@@ -62,5 +72,10 @@ export function runRules(ctx: RuleContext, severity: SeverityOptions = {}, siteR
       }
     }
   });
-  return findings.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character || a.ruleId.localeCompare(b.ruleId));
+  return findings.sort(
+    (a, b) =>
+      a.range.start.line - b.range.start.line ||
+      a.range.start.character - b.range.start.character ||
+      a.ruleId.localeCompare(b.ruleId),
+  );
 }
