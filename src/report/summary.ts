@@ -1,5 +1,6 @@
 /** The one-line workspace summary: yearly energy of all models at the assumed workload, worst grade. */
-import { formatNumber, makeEstimate, type Estimate } from '../energy/quantity';
+import { makeEstimate, type Estimate } from '../energy/quantity';
+import { amountText } from './wording';
 import { REFERENCE_DEVICE } from '../catalog/grades';
 import type { Report, ReportModel, ReportRecommendation } from './types';
 
@@ -32,7 +33,7 @@ function headline(
 ): string[] {
   const parts: string[] = [];
   if (yearlyEnergy)
-    parts.push(`${yearlyEnergy.provenance === 'estimated' ? '≈ ' : ''}${formatNumber(yearlyEnergy.value)} kWh/yr`);
+    parts.push(`${yearlyEnergy.provenance === 'estimated' ? '≈ ' : ''}${amountText(yearlyEnergy.value, 'kWh')}/yr`);
   if (worstGrade) parts.push(`grade ${worstGrade} (${device ?? REFERENCE_DEVICE})`);
   return parts;
 }

@@ -68,3 +68,36 @@ export function breakEvenLine(be: BreakEven): string {
   if (!be.worthIt) return `never — ${be.message}`;
   return be.mayNever ? `${breakEvenText(be)}, never at the low end of the savings band` : breakEvenText(be);
 }
+
+const SCALES: Record<string, readonly [number, string][]> = {
+  kWh: [
+    [1e6, 'GWh'],
+    [1e3, 'MWh'],
+    [1, 'kWh'],
+    [1e-3, 'Wh'],
+  ],
+  kgCO2e: [
+    [1e6, 'ktCO2e'],
+    [1e3, 'tCO2e'],
+    [1, 'kgCO2e'],
+    [1e-3, 'gCO2e'],
+  ],
+};
+
+/**
+ * A yearly amount in a unit that keeps it short: "1.48 GWh", "702 tCO2e", "22.2 M USD" rather than
+ * exponent forms, which a headline should not need.
+ */
+export function amountText(value: number, unit: string): string {
+  if (!Number.isFinite(value)) return 'n/a';
+  const scales = SCALES[unit];
+  if (scales) {
+    const [f, u] = scales.find(([x]) => Math.abs(value) >= x) ?? scales[scales.length - 1]!;
+    return `${formatNumber(value / f)} ${u}`;
+  }
+  const abs = Math.abs(value);
+  if (abs >= 1e9) return `${formatNumber(value / 1e9)} G ${unit}`;
+  if (abs >= 1e6) return `${formatNumber(value / 1e6)} M ${unit}`;
+  if (abs >= 1e4) return `${formatNumber(value / 1e3)} k ${unit}`;
+  return `${formatNumber(value)} ${unit}`;
+}

@@ -104,11 +104,11 @@ export const tests: E2ETest[] = [
       assert.match(table, /int8 dynamic/, 'a measured variant is listed');
       assert.match(table, /agreement/, 'without labels quality is agreement with the baseline');
       assert.match(await frame.locator('#pareto').locator('..').locator('figcaption').innerText(), /log scale/);
-      const status = page.locator('.statusbar-item', { hasText: 'kWh/yr' }).first();
+      const status = page.locator('.statusbar-item', { hasText: /Wh\/yr/ }).first();
       await status.waitFor({ timeout: 30_000 });
       assert.match(
         await status.innerText(),
-        /≈ [\d.,e+-]+ kWh\/yr · grade [A-G] \(RTX 3090\)/,
+        /≈ [\d.,]+ [kMG]?Wh\/yr · grade [A-G] \(RTX 3090\)/,
         'the status bar sums the workspace up and names the grade’s device',
       );
       const light = await pageTheme(frame);

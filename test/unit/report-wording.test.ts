@@ -20,6 +20,7 @@ import {
 import type { ReportRecommendation } from '../../src/report/types';
 import { breakEvenOf } from '../../src/report/verdict';
 import {
+  amountText,
   breakEvenLine,
   breakEvenSentence,
   breakEvenText,
@@ -219,4 +220,11 @@ void test('a report of one model says "1 model" and "1 percentage point"', async
   const md = exportMarkdown(buildReport(inputs));
   assert.match(md, /; 1 model, 1 profiled\./);
   assert.match(md, /Accuracy tolerance: 1 percentage point of top-1/);
+});
+
+void test('the summary writes a large yearly energy with a unit prefix, never in exponent form', async () => {
+  const report = buildReport(await recordedInputs({ inferencesPerDay: 1e12 }));
+  assert.match(report.summary.text, /[kMGT]?Wh\/yr/);
+  assert.doesNotMatch(report.summary.text, /e\+\d/);
+  assert.equal(amountText(1_480_000, 'kWh'), '1.48 GWh');
 });

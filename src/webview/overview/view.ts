@@ -2,8 +2,11 @@
  * The Overview's view model: pure functions from a Report to the headline, the recommendations worth
  * acting on and the model whose trade-offs the chart shows. No DOM here, so every text is unit-tested.
  */
-import { formatNumber, type Estimate } from '../../energy/quantity';
+import type { Estimate } from '../../energy/quantity';
 import { sumEstimates } from '../../report/summary';
+import { amountText } from '../../report/wording';
+
+export { amountText } from '../../report/wording';
 import type { Report, ReportModel, ReportRecommendation } from '../../report/types';
 import { approx, defaultModelId, energyText } from '../report/view';
 
@@ -14,39 +17,6 @@ export const TOP_RECOMMENDATIONS = 3;
 /** A workload in full ("1,000,000,000"), not in exponent form: it is a count the user typed. */
 export function workloadText(perDay: number): string {
   return Number.isFinite(perDay) ? Math.round(perDay).toLocaleString('en-US') : 'n/a';
-}
-
-const SCALES: Record<string, readonly [number, string][]> = {
-  kWh: [
-    [1e6, 'GWh'],
-    [1e3, 'MWh'],
-    [1, 'kWh'],
-    [1e-3, 'Wh'],
-  ],
-  kgCO2e: [
-    [1e6, 'ktCO2e'],
-    [1e3, 'tCO2e'],
-    [1, 'kgCO2e'],
-    [1e-3, 'gCO2e'],
-  ],
-};
-
-/**
- * A yearly amount in a unit that keeps it short: "1.48 GWh", "702 tCO2e", "22.2 M USD" rather than
- * exponent forms, which a headline should not need.
- */
-export function amountText(value: number, unit: string): string {
-  if (!Number.isFinite(value)) return 'n/a';
-  const scales = SCALES[unit];
-  if (scales) {
-    const [f, u] = scales.find(([x]) => Math.abs(value) >= x) ?? scales[scales.length - 1]!;
-    return `${formatNumber(value / f)} ${u}`;
-  }
-  const abs = Math.abs(value);
-  if (abs >= 1e9) return `${formatNumber(value / 1e9)} G ${unit}`;
-  if (abs >= 1e6) return `${formatNumber(value / 1e6)} M ${unit}`;
-  if (abs >= 1e4) return `${formatNumber(value / 1e3)} k ${unit}`;
-  return `${formatNumber(value)} ${unit}`;
 }
 
 export interface HeadlineFigure {
