@@ -33,6 +33,8 @@ export interface Settings {
   deploymentTarget: (typeof DEPLOYMENT_TARGETS)[number];
   /** Batch size the model serves at in production. */
   deploymentBatch: number;
+  /** The batch the .onnx viewer counts MACs and memory at when a model's batch dimension is free. */
+  onnxBatchSize: number;
   /** `greenlens check`: the rise in percent of an energy figure that counts as a regression. */
   checkThreshold: number;
   /** `greenlens check`: a new model site of at least this many GMACs per inference is a regression. */
@@ -56,6 +58,7 @@ export const DEFAULT_SETTINGS: Readonly<Settings> = Object.freeze({
   exclude: [],
   deploymentTarget: 'local',
   deploymentBatch: 1,
+  onnxBatchSize: 1,
   checkThreshold: 10,
   checkNewSiteGmacs: 1,
   checkFindingSeverity: 'warning',
@@ -77,6 +80,7 @@ export const SETTING_KEYS: Readonly<Record<keyof Settings, string>> = Object.fre
   exclude: 'exclude',
   deploymentTarget: 'deployment.target',
   deploymentBatch: 'deployment.batch',
+  onnxBatchSize: 'onnx.batchSize',
   checkThreshold: 'check.threshold',
   checkNewSiteGmacs: 'check.newSiteGmacs',
   checkFindingSeverity: 'check.findingSeverity',
@@ -108,6 +112,7 @@ export const SETTING_RANGES = Object.freeze({
   inferencesPerDay: { min: 0, max: 1e12 },
   accuracyTolerance: { min: 0, max: 100 },
   deploymentBatch: { min: 1, max: 65536 },
+  onnxBatchSize: { min: 1, max: 65536 },
   checkThreshold: { min: 0, max: 10_000 },
   checkNewSiteGmacs: { min: 0, max: 1e6 },
 } as const satisfies Partial<Record<keyof Settings, { min: number; max: number }>>);
@@ -244,6 +249,7 @@ export function sanitizeSettings(raw: Raw, names: SettingLabel = (key) => `green
     exclude: patterns(p),
     deploymentTarget: choice(p, 'deploymentTarget', DEPLOYMENT_TARGETS),
     deploymentBatch: Math.round(num(p, 'deploymentBatch')),
+    onnxBatchSize: Math.round(num(p, 'onnxBatchSize')),
     checkThreshold: num(p, 'checkThreshold'),
     checkNewSiteGmacs: num(p, 'checkNewSiteGmacs'),
     checkFindingSeverity: choice(

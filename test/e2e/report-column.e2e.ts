@@ -51,6 +51,7 @@ const byCommand = (title: string) => (ctx: E2EContext) => runCommand(ctx.page, t
 // Every webview of the extension, one line each; a view of the side bar opens with byCommand('GreenLens: Focus on … View').
 const WEBVIEWS: Webview[] = [
   { name: 'report', open: byCommand('GreenLens: Show Report'), ready: '#model-detail .chart-cell' },
+  { name: 'overview', open: byCommand('GreenLens: Focus on Overview View'), ready: '#headline' },
   {
     name: 'onnx-viewer',
     open: (ctx) => openFile(ctx.page, 'fashion_mlp.onnx'),

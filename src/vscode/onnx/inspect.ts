@@ -6,7 +6,7 @@
  * Every bad file becomes an OnnxReadError with a human message.
  */
 import { stat } from 'node:fs/promises';
-import * as vscode from 'vscode';
+import type * as vscode from 'vscode';
 import type { OnnxSummary } from '../../analyzers/onnx/index';
 import { OnnxInspector } from '../../analyzers/onnx/isolated';
 import { defineFeature, type GreenLensContext } from '../context';
@@ -19,7 +19,7 @@ export class OnnxInspection implements vscode.Disposable {
   private readonly cache = new Map<string, OnnxSummary>();
   private disposed = false;
 
-  async inspect(file: string, batch = configuredBatch()): Promise<OnnxSummary> {
+  async inspect(file: string, batch: number): Promise<OnnxSummary> {
     const st = await stat(file);
     const key = `${file}\0${st.size}\0${st.mtimeMs}\0${batch}`;
     const hit = this.cache.get(key);
@@ -51,11 +51,5 @@ export const Inspection = defineFeature('ONNX inspection', (ctx) => {
 
 /** Inspects a file through the activation's shared worker and cache. */
 export function inspectCached(ctx: GreenLensContext, file: string, batch?: number): Promise<OnnxSummary> {
-  return ctx.feature(Inspection).inspect(file, batch);
-}
-
-/** The `greenlens.onnx.batchSize` setting, or 1 when it is unusable. */
-export function configuredBatch(): number {
-  const b = vscode.workspace.getConfiguration('greenlens').get<unknown>('onnx.batchSize');
-  return typeof b === 'number' && Number.isInteger(b) && b >= 1 && b <= 65_536 ? b : 1;
+  return ctx.feature(Inspection).inspect(file, batch ?? ctx.config.settings.onnxBatchSize);
 }

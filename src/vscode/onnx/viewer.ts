@@ -7,7 +7,7 @@ import type { GreenLensContext } from '../context';
 import { Commands } from '../commands/ids';
 import { webviewHtml, webviewOptions } from '../webview/html';
 import { reportFigures } from './figures';
-import { configuredBatch, inspectCached } from './inspect';
+import { inspectCached } from './inspect';
 
 export const ONNX_VIEW_TYPE = 'greenlens.onnxViewer';
 
@@ -31,7 +31,7 @@ export class OnnxViewerProvider implements vscode.CustomReadonlyEditorProvider<O
       style: 'viewer.css',
       title: path.basename(doc.uri.fsPath),
     });
-    let batch = configuredBatch();
+    let batch = this.ctx.config.settings.onnxBatchSize;
     const post = (msg: HostToOnnxViewer) => void panel.webview.postMessage(msg);
     const show = async () => {
       try {
