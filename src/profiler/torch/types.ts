@@ -5,7 +5,7 @@
  * with the kinds and facts that only PyTorch has. Pure: no vscode.
  */
 import type { ArgValue, Framework, SiteKind } from '../../analyzers/python/types';
-import type { MachineFingerprint, ProfileResult, VariantResult } from '../types';
+import type { MachineFingerprint, ProfileProgress, ProfileResult, VariantResult } from '../types';
 
 /** The tactics the harness applies to a PyTorch model. */
 export type TorchVariantKind =
@@ -125,21 +125,11 @@ export interface TorchProfileResult extends Omit<ProfileResult, 'variants' | 'ma
   notes: string[];
 }
 
-/** Streamed while a run goes on. */
+/** Streamed while a run goes on: the ONNX profiler's steps, with what only a PyTorch run knows. */
 export type TorchProfileProgress =
-  | { type: 'run-started'; total: number; variants: string[]; warning?: string }
+  | Extract<ProfileProgress, { type: 'run-started' | 'variant-started' | 'variant-phase' }>
   | { type: 'environment'; environment: TorchEnvironment }
   | { type: 'model'; model: TorchModelInfo }
-  | { type: 'variant-started'; index: number; total: number; id: string; label: string }
-  | {
-      type: 'variant-phase';
-      id: string;
-      phase: 'building' | 'loading' | 'warming-up' | 'measuring' | 'accuracy';
-      repetitions?: number;
-      ciPct?: number;
-      pass?: number;
-      passes?: number;
-    }
   | { type: 'variant-finished'; index: number; total: number; result: TorchVariantResult }
   | { type: 'run-finished'; result: TorchProfileResult };
 
