@@ -122,7 +122,7 @@ export class OverviewPage {
     return el(
       'section',
       { class: 'headline', 'aria-labelledby': 'headline-h' },
-      el('h2', { id: 'headline-h' }, `Workspace: ${st.report.workspace}`),
+      el('h1', { id: 'headline-h' }, `Workspace: ${st.report.workspace}`),
       cards.length
         ? el('div', { class: 'figures', id: 'headline', 'aria-label': head.text }, ...cards)
         : el('p', { id: 'headline' }, head.text),
