@@ -4,6 +4,7 @@
  */
 import type { OnnxView } from './analyzers/onnx/viewTypes';
 import type { Report } from './report/types';
+import { inSettingRange, SETTING_PATTERNS } from './settings';
 
 export interface ViewerReady {
   type: 'ready';
@@ -33,13 +34,10 @@ function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-export const MAX_BATCH = 65_536;
-
 export function isOnnxViewerToHost(v: unknown): v is OnnxViewerToHost {
   if (!isObject(v)) return false;
   if (v.type === 'ready' || v.type === 'profile') return Object.keys(v).length === 1;
-  if (v.type === 'setBatch')
-    return Number.isInteger(v.batch) && (v.batch as number) >= 1 && (v.batch as number) <= MAX_BATCH;
+  if (v.type === 'setBatch') return Number.isInteger(v.batch) && inSettingRange('onnxBatchSize', v.batch);
   return false;
 }
 
@@ -361,10 +359,8 @@ export type OverviewToHost =
   | ReportRunAction
   | ReportOpenFile;
 
-/** The largest workload the setting accepts (as package.json declares it). */
-export const MAX_INFERENCES_PER_DAY = 1e12;
-/** A region: empty (world average), an ISO 3166 alpha-3 code or `provider:region`. */
-const REGION = /^$|^[A-Za-z]{3}$|^[a-z]+:[A-Za-z0-9-]{1,64}$/;
+/** The longest region the page may send: a cloud provider's region name is far shorter. */
+const MAX_REGION = 80;
 
 /** Validates a message from the Overview; anything else (extra keys, wrong types, huge strings) is rejected. */
 export function isOverviewToHost(v: unknown): v is OverviewToHost {
@@ -388,14 +384,14 @@ export function isOverviewToHost(v: unknown): v is OverviewToHost {
     case 'openReport':
       return hasKeys(v, ['type'], ['modelId']) && (v.modelId === undefined || isShortString(v.modelId));
     case 'setWorkload':
-      return (
-        hasKeys(v, ['type', 'inferencesPerDay']) &&
-        isFiniteNumber(v.inferencesPerDay) &&
-        v.inferencesPerDay >= 0 &&
-        v.inferencesPerDay <= MAX_INFERENCES_PER_DAY
-      );
+      return hasKeys(v, ['type', 'inferencesPerDay']) && inSettingRange('inferencesPerDay', v.inferencesPerDay);
     case 'setRegion':
-      return hasKeys(v, ['type', 'region']) && typeof v.region === 'string' && REGION.test(v.region);
+      return (
+        hasKeys(v, ['type', 'region']) &&
+        typeof v.region === 'string' &&
+        v.region.length <= MAX_REGION &&
+        SETTING_PATTERNS.carbonRegion.test(v.region)
+      );
     case 'runAction':
     case 'openFile':
       return isReportToHost(v);

@@ -1,7 +1,8 @@
 /** The Overview's messages: exactly the protocol's, both ways; settings it writes are checked on the way in. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { isHostToOverview, isOverviewToHost, MAX_REPORT_STRING } from '../../src/webviewProtocol';
+import { SETTING_RANGES } from '../../src/settings';
+import { isHostToOverview, isOnnxViewerToHost, isOverviewToHost, MAX_REPORT_STRING } from '../../src/webviewProtocol';
 import { buildReport } from '../../src/report/build';
 import { recordedInputs } from '../fixtures/report/recorded';
 
@@ -92,4 +93,18 @@ void test('the host sends the Overview a valid report with its controls, or a st
     false,
     "the report page's message is not the Overview's",
   );
+});
+
+void test('the values the webviews may write are checked by the settings’ own ranges and patterns', () => {
+  const maxWorkload = SETTING_RANGES.inferencesPerDay.max;
+  assert.ok(isOverviewToHost({ type: 'setWorkload', inferencesPerDay: maxWorkload }));
+  assert.ok(!isOverviewToHost({ type: 'setWorkload', inferencesPerDay: maxWorkload * 10 }));
+  assert.ok(isOverviewToHost({ type: 'setRegion', region: 'aws:us-east-1' }));
+  assert.ok(isOverviewToHost({ type: 'setRegion', region: '' }));
+  assert.ok(!isOverviewToHost({ type: 'setRegion', region: 'Fr' }));
+  assert.ok(!isOverviewToHost({ type: 'setRegion', region: `aws:${'a'.repeat(200)}` }));
+  const maxBatch = SETTING_RANGES.onnxBatchSize.max;
+  assert.ok(isOnnxViewerToHost({ type: 'setBatch', batch: maxBatch }));
+  assert.ok(!isOnnxViewerToHost({ type: 'setBatch', batch: maxBatch + 1 }));
+  assert.ok(!isOnnxViewerToHost({ type: 'setBatch', batch: 1.5 }));
 });
