@@ -3,7 +3,8 @@
 // under a seeded random 80/20 split and leave-one-architecture-out (LOAO). Prints RMSE (kJ) and MAPE, and
 // beside them the coverage of the claimed 5–95 % bands: the share of measured runs inside their band and
 // the median high/low ratio, under both protocols and on timm's training benchmark (RTX 3090, AMP), whose
-// architectures are split in half: one half calibrates the compute-bound time, the other is scored.
+// architectures are split in half: one half calibrates the compute-bound time, the other is scored; and
+// of the device transfer that moves such a time to another GPU (RTX 3090 → RTX 4090, timm inference).
 // Ends with one RESULT line. Reads the data from ../shared/data (or the folder given as argument).
 // Usage: npm run bench:training-energy [-- dataDir]
 import { readFileSync } from 'node:fs';
@@ -29,7 +30,10 @@ import {
   fitPreWithBands,
   type BandPredictor,
   type TimmTrainRow,
+  timmTrainReference,
+  ampRoof,
 } from '../src/energy/training-eval';
+import { fitDeviceTransfer, timmInferencePairs, transferTime } from '../src/energy/device-transfer';
 import { predictRun } from '../src/energy/training-run';
 import { quantile } from '../src/energy/linalg';
 
@@ -195,6 +199,51 @@ function timmCoverage(): Cov {
   return c;
 }
 
+/**
+ * The device transfer: fitted on half of the architectures that timm's inference benchmark measured on
+ * both an RTX 3090 and an RTX 4090, and scored on the other half (the 4090's time predicted from the
+ * 3090's). Beside it, scaling by the dense peak alone, as a time without the transfer would be.
+ */
+function transferCoverage(): Cov & { medianErr: number; peakOnlyErr: number } {
+  const pairs = timmInferencePairs(
+    readFileSync(join(timmDir, 'benchmark-infer-amp-nchw-pt240-cu124-rtx3090.csv'), 'utf8'),
+    readFileSync(join(timmDir, 'benchmark-infer-amp-nchw-pt291-cu128-4090.csv'), 'utf8'),
+  );
+  const { train, test } = randomSplit(pairs.length, SEED, 0.5);
+  const from = timmTrainReference();
+  const to = ampRoof('RTX 4090');
+  const fit = fitDeviceTransfer(
+    train.map((i) => pairs[i]!),
+    from,
+    to,
+    'bench',
+  );
+  const held = test.map((i) => pairs[i]!);
+  const bands = held.map((p) => transferTime(fit, from, to, p.fwdGflops, p.mactsM));
+  const actual = held.map((p) => 1 / p.speedRatio);
+  const c = coverage(bands, actual);
+  const medianErr = Math.exp(
+    quantile(
+      held.map((p, i) => Math.log(actual[i]! / bands[i]!.value)),
+      0.5,
+    ),
+  );
+  const peakOnlyErr = Math.exp(
+    quantile(
+      held.map((_, i) => Math.log(actual[i]! / (from.peakTflops / to.peakTflops))),
+      0.5,
+    ),
+  );
+  printCoverage(
+    `Device transfer RTX 3090 → RTX 4090 (timm inference, AMP), ${held.length} held-out architectures (time ratio)`,
+    [['roofline transfer', c]],
+  );
+  console.log(
+    `  median actual/predicted time: roofline ×${medianErr.toFixed(2)}, dense peak alone ×${peakOnlyErr.toFixed(2)}`,
+  );
+  return { ...c, medianErr, peakOnlyErr };
+}
+
 const t0 = performance.now();
 const rnd = randomProtocol();
 const loao = loaoProtocol();
@@ -205,9 +254,10 @@ const preL = get(loao, 'PRE power × duration');
 const gaL = get(loao, 'Green Algorithms');
 const cov = coverageProtocols();
 const tc = timmCoverage();
+const xfer = transferCoverage();
 console.log(
   `\nratio PRE/GA: random ${(preR / gaR).toFixed(3)}, LOAO ${(preL / gaL).toFixed(3)} (target ≤ 0.2 under both); ${Math.round(performance.now() - t0)} ms`,
 );
 console.log(
-  `RESULT training-energy pre_rmse_kj_random=${preR.toFixed(1)} ga_rmse_kj_random=${gaR.toFixed(1)} pre_rmse_kj_loao=${preL.toFixed(1)} ga_rmse_kj_loao=${gaL.toFixed(1)} ratio_loao=${(preL / gaL).toFixed(3)} cov_random=${cov.rnd.share.toFixed(3)} cov_loao=${cov.loao.share.toFixed(3)} cov_power_random=${cov.rndPow.share.toFixed(3)} cov_power_loao=${cov.loaoPow.share.toFixed(3)} cov_timm=${tc.share.toFixed(3)} band_ratio_random=${cov.rnd.medianRatio.toFixed(2)} band_ratio_loao=${cov.loao.medianRatio.toFixed(2)} band_ratio_timm=${tc.medianRatio.toFixed(2)}`,
+  `RESULT training-energy pre_rmse_kj_random=${preR.toFixed(1)} ga_rmse_kj_random=${gaR.toFixed(1)} pre_rmse_kj_loao=${preL.toFixed(1)} ga_rmse_kj_loao=${gaL.toFixed(1)} ratio_loao=${(preL / gaL).toFixed(3)} cov_random=${cov.rnd.share.toFixed(3)} cov_loao=${cov.loao.share.toFixed(3)} cov_power_random=${cov.rndPow.share.toFixed(3)} cov_power_loao=${cov.loaoPow.share.toFixed(3)} cov_timm=${tc.share.toFixed(3)} band_ratio_random=${cov.rnd.medianRatio.toFixed(2)} band_ratio_loao=${cov.loao.medianRatio.toFixed(2)} band_ratio_timm=${tc.medianRatio.toFixed(2)} cov_transfer=${xfer.share.toFixed(3)} band_ratio_transfer=${xfer.medianRatio.toFixed(2)} transfer_err=${xfer.medianErr.toFixed(2)} peak_only_err=${xfer.peakOnlyErr.toFixed(2)}`,
 );

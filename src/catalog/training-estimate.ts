@@ -18,6 +18,7 @@ import {
   requireFinite,
   convertMass,
   scaleEstimate,
+  formatNumber,
   type Estimate,
 } from '../energy/quantity';
 import { emissions, resolveCarbonIntensity } from '../energy/carbon';
@@ -241,6 +242,11 @@ function runNotes(a: {
     );
   if (p.peakTflops === undefined)
     notes.push(`No data-sheet ${spec.precision} peak for ${spec.gpu.name}: the physical bound on time is not applied.`);
+  const tr = p.transfer;
+  if (tr && tr.factor !== 1)
+    notes.push(
+      `The epoch time was measured on an ${tr.from} (timm's training benchmark) and moved to the ${spec.gpu.name} by a roofline split: ${(100 * tr.computeFraction).toFixed(0)} % arithmetic, scaled by the dense peak, and the rest memory traffic, scaled by the memory bandwidth${spec.gpu.spec ? '' : ' (unknown for this GPU, so the peak alone scales it)'}; time ×${formatNumber(tr.factor)}.`,
+    );
   return notes;
 }
 

@@ -2,7 +2,8 @@
  * Dense peak throughput per precision and board power limit of the GPUs people train on, each row taken
  * from the vendor's data sheet or architecture white paper named in its `source`. These peaks bound
  * training time from below (a run cannot do more arithmetic per second than the board's dense peak) and
- * its power from above. Figures a data sheet lists "with sparsity" are halved to their dense value, as
+ * its power from above. Memory bandwidth moves a measured time from one GPU to another (device-transfer.ts):
+ * the memory-bound part of a network does not speed up with the peak. Figures a data sheet lists "with sparsity" are halved to their dense value, as
  * the data sheets' footnotes state. A figure left undefined is one the cited document does not give.
  */
 
@@ -27,6 +28,8 @@ export interface GpuSpec {
   /** BF16 tensor-core peak with FP32 accumulation. */
   bf16?: number;
   memoryGB: number;
+  /** Peak memory bandwidth, GB/s: the memory-bound part of a network's time scales with it. */
+  bandwidthGBs: number;
   source: { name: string; url: string };
 }
 
@@ -61,6 +64,7 @@ export const GPU_SPECS: readonly GpuSpec[] = [
     fp32: 15.7,
     fp16: 125,
     memoryGB: 32,
+    bandwidthGBs: 900,
     source: V100_SHEET,
   },
   {
@@ -71,6 +75,7 @@ export const GPU_SPECS: readonly GpuSpec[] = [
     fp32: 14,
     fp16: 112,
     memoryGB: 32,
+    bandwidthGBs: 900,
     source: V100_SHEET,
   },
   {
@@ -83,6 +88,7 @@ export const GPU_SPECS: readonly GpuSpec[] = [
     fp16: 312,
     bf16: 312,
     memoryGB: 80,
+    bandwidthGBs: 2039,
     source: A100_SHEET,
   },
   {
@@ -95,6 +101,7 @@ export const GPU_SPECS: readonly GpuSpec[] = [
     fp16: 312,
     bf16: 312,
     memoryGB: 40,
+    bandwidthGBs: 1555,
     source: A100_SHEET,
   },
   {
@@ -107,6 +114,7 @@ export const GPU_SPECS: readonly GpuSpec[] = [
     fp16: 312,
     bf16: 312,
     memoryGB: 80,
+    bandwidthGBs: 1935,
     source: A100_SHEET,
   },
   {
@@ -119,6 +127,7 @@ export const GPU_SPECS: readonly GpuSpec[] = [
     fp16: 312,
     bf16: 312,
     memoryGB: 40,
+    bandwidthGBs: 1555,
     source: A100_SHEET,
   },
   {
@@ -131,6 +140,7 @@ export const GPU_SPECS: readonly GpuSpec[] = [
     fp16: 989.5,
     bf16: 989.5,
     memoryGB: 80,
+    bandwidthGBs: 3350,
     source: H100_SHEET,
   },
   {
@@ -143,6 +153,7 @@ export const GPU_SPECS: readonly GpuSpec[] = [
     fp16: 756.5,
     bf16: 756.5,
     memoryGB: 80,
+    bandwidthGBs: 2000,
     source: H100_SHEET,
   },
   {
@@ -155,6 +166,7 @@ export const GPU_SPECS: readonly GpuSpec[] = [
     fp16: 121,
     bf16: 121,
     memoryGB: 24,
+    bandwidthGBs: 300,
     source: {
       name: 'NVIDIA L4 Tensor Core GPU data sheet',
       url: 'https://resources.nvidia.com/en-us-data-center-overview/l4-gpu-datasheet',
@@ -170,6 +182,7 @@ export const GPU_SPECS: readonly GpuSpec[] = [
     fp16: 362.05,
     bf16: 362.05,
     memoryGB: 48,
+    bandwidthGBs: 864,
     source: { name: 'NVIDIA L40S GPU data sheet', url: 'https://resources.nvidia.com/en-us-l40s/l40s-datasheet-28413' },
   },
   {
@@ -180,6 +193,7 @@ export const GPU_SPECS: readonly GpuSpec[] = [
     fp32: 8.1,
     fp16: 65,
     memoryGB: 16,
+    bandwidthGBs: 320,
     source: {
       name: 'NVIDIA T4 Tensor Core GPU data sheet',
       url: 'https://www.nvidia.com/content/dam/en-zz/Solutions/Data-Center/tesla-t4/t4-tensor-core-datasheet-951643.pdf',
@@ -195,6 +209,7 @@ export const GPU_SPECS: readonly GpuSpec[] = [
     fp16: 125,
     bf16: 125,
     memoryGB: 24,
+    bandwidthGBs: 600,
     source: {
       name: 'NVIDIA A10 Tensor Core GPU data sheet',
       url: 'https://www.nvidia.com/content/dam/en-zz/Solutions/Data-Center/a10/pdf/a10-datasheet.pdf',
@@ -210,6 +225,7 @@ export const GPU_SPECS: readonly GpuSpec[] = [
     fp16: 71,
     bf16: 71,
     memoryGB: 24,
+    bandwidthGBs: 936,
     source: GA102_PAPER,
   },
   {
@@ -222,6 +238,7 @@ export const GPU_SPECS: readonly GpuSpec[] = [
     fp16: 59.5,
     bf16: 59.5,
     memoryGB: 10,
+    bandwidthGBs: 760,
     source: GA102_PAPER,
   },
   {
@@ -234,6 +251,7 @@ export const GPU_SPECS: readonly GpuSpec[] = [
     fp16: 165.2,
     bf16: 165.2,
     memoryGB: 24,
+    bandwidthGBs: 1008,
     source: ADA_PAPER,
   },
   {
@@ -243,6 +261,7 @@ export const GPU_SPECS: readonly GpuSpec[] = [
     boardW: 575,
     fp32: 104.8,
     memoryGB: 32,
+    bandwidthGBs: 1792,
     source: {
       name: 'NVIDIA GeForce RTX 5090 specifications',
       url: 'https://www.nvidia.com/en-us/geforce/graphics-cards/50-series/rtx-5090/',

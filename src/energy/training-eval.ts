@@ -16,6 +16,8 @@ import { csvNumber, parseCsvRecords } from './csv';
 import { SOURCES } from './sources';
 import { greenAlgorithmsEnergy, mlco2ImpactEnergy } from './training';
 import { seededRandom } from '../random';
+import { lookupGpuSpec } from './gpu-specs';
+import { fitDeviceTransfer, timmInferencePairs, type DeviceRoof, type TransferFit } from './device-transfer';
 
 /** Trains on `train` (when it learns) and returns the predicted energy (J) of each run of `test`. */
 export type Predictor = (train: readonly MeasuredRun[], test: readonly MeasuredRun[]) => number[];
@@ -121,9 +123,13 @@ const epochTimePredictor: Predictor = (train, test) => {
  * The committed PRE model: fitted on all runs, with bands from the 5th/95th percentiles of
  * log(actual / predicted) under leave-one-architecture-out, i.e. the error on an unseen architecture.
  */
-export function fitPreWithBands(runs: readonly MeasuredRun[], timm: readonly TimmTrainRow[] = []): PreModel {
+export function fitPreWithBands(
+  runs: readonly MeasuredRun[],
+  timm: readonly TimmTrainRow[] = [],
+  transfer?: TransferFit,
+): PreModel {
   const model = fitPre(runs);
-  if (timm.length > 0) model.computeShare = fitComputeShare(timm);
+  if (timm.length > 0) model.computeShare = { ...fitComputeShare(timm), ...(transfer ? { transfer } : {}) };
   model.powerBand = logBand(
     leaveOneArchitectureOut(runs, prePowerPredictor),
     runs.map((r) => r.energyJ),
@@ -153,6 +159,25 @@ export interface TimmTrainRow {
 
 /** Dense FP16 tensor peak (FP32 accumulation) of the benchmark's RTX 3090, TFLOPS (GA102 white paper). */
 export const TIMM_TRAIN_PEAK_TFLOPS = 71;
+
+/** The roof of timm's training benchmark: an RTX 3090 at mixed precision. */
+export function timmTrainReference(): DeviceRoof & { name: string } {
+  const spec = lookupGpuSpec('RTX 3090')!;
+  return { name: spec.name, peakTflops: TIMM_TRAIN_PEAK_TFLOPS, bandwidthGBs: spec.bandwidthGBs, bytesPerValue: 2 };
+}
+
+/** The RTX 3090 → RTX 4090 transfer, fitted on timm's mixed-precision inference benchmarks of both GPUs. */
+export function fitTimmTransfer(gpu3090Csv: string, gpu4090Csv: string): TransferFit {
+  const pairs = timmInferencePairs(gpu3090Csv, gpu4090Csv);
+  return fitDeviceTransfer(pairs, timmTrainReference(), ampRoof('RTX 4090'), SOURCES.timmResults);
+}
+
+/** A GPU of the data-sheet table at mixed precision. */
+export function ampRoof(name: string): DeviceRoof & { name: string } {
+  const spec = lookupGpuSpec(name);
+  if (!spec?.fp16) throw new Error(`no data-sheet fp16 peak for ${name}`);
+  return { name: spec.name, peakTflops: spec.fp16, bandwidthGBs: spec.bandwidthGBs, bytesPerValue: 2 };
+}
 
 /**
  * Joins timm's training benchmark with the inference benchmark of the same GPU (for GMACs, which the
@@ -221,7 +246,14 @@ export function fitComputeShare(rows: readonly TimmTrainRow[]): NonNullable<PreM
     gpuCount: [1],
     precision: ['amp', 'bf16'],
   };
-  return { withActs, gflopsOnly, n: rows.length, source: SOURCES.timmResults, validity };
+  return {
+    withActs,
+    gflopsOnly,
+    n: rows.length,
+    source: SOURCES.timmResults,
+    validity,
+    reference: timmTrainReference(),
+  };
 }
 
 /** The spec of a measured del Rey run, as estimateTraining would build it. */

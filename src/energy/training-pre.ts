@@ -22,6 +22,7 @@ import { csvNumber } from './csv';
 import { SOURCES } from './sources';
 import { lookupGpuSpec, type GpuSpec } from './gpu-specs';
 import type { ValidityRange } from './training-validity';
+import type { DeviceRoof, TransferFit } from './device-transfer';
 
 /** GPU properties the PRE models need. */
 export interface PreGpu {
@@ -102,9 +103,20 @@ export interface PreModel {
   /**
    * Share of the dense mixed-precision peak that training reaches, from timm's training benchmark:
    * log(share) = linear in [log forward GFLOPs, log(activations per GFLOP)] (`withActs`), or in log GFLOPs
-   * alone when activations are unknown (`gflopsOnly`, a wider band); each with residual percentiles.
+   * alone when activations are unknown (`gflopsOnly`, a wider band); each with residual percentiles. The
+   * share is of the reference GPU's peak; another GPU's time follows by the roofline transfer.
    */
-  computeShare?: { withActs: ShareFit; gflopsOnly: ShareFit; n: number; source: string; validity: ValidityRange };
+  computeShare?: {
+    withActs: ShareFit;
+    gflopsOnly: ShareFit;
+    n: number;
+    source: string;
+    validity: ValidityRange;
+    /** The GPU and precision the share was measured on; the time moves from it to the user's GPU. */
+    reference?: DeviceRoof & { name: string };
+    /** How a time moves from the reference GPU to another (device-transfer.ts); peak scaling alone without it. */
+    transfer?: TransferFit;
+  };
 }
 
 export const PRE_LAMBDA = 0.1;

@@ -5,13 +5,16 @@
  *
  * Epoch time (before training) comes from the PRE epoch-time regressor for FP32/TF32 runs (the precision
  * of its fitting runs) and, for mixed precision, from a compute-share model: 3 × forward FLOPs per image
- * ÷ (dense peak at the precision × the share of peak that training reaches, from timm's mixed-precision
- * training benchmark, as a function of GFLOPs). Neither may beat the physical bound: 3 × forward FLOPs × images ÷ (GPUs × dense peak). Power per board is
- * the PRE power regressor, capped at the board's power limit.
+ * ÷ (the reference GPU's dense peak × the share of it that training reaches in timm's mixed-precision
+ * training benchmark on an RTX 3090, a function of GFLOPs and activations), moved to the user's GPU by a
+ * roofline split of peak and memory bandwidth (device-transfer.ts). Neither may beat the physical bound:
+ * 3 × forward FLOPs × images ÷ (GPUs × dense peak). Power per board is the PRE power regressor, capped at
+ * the board's power limit.
  */
 import { predictEpochSeconds, predictPrePower, type PreGpu, type PreModel } from './training-pre';
 import { densePeakTflops, type TrainingPrecision } from './gpu-specs';
 import { checkValidity, WIDEN_STEP, type ValidityCheck } from './training-validity';
+import { transferTime, type DeviceRoof } from './device-transfer';
 
 /** A value with its band, in the unit of its name. */
 export interface Band {
@@ -39,6 +42,18 @@ export interface RunSpec {
   imageSize: number;
 }
 
+/** How a time measured on the reference GPU was moved to the user's GPU. */
+export interface TransferNote {
+  /** The GPU the compute-share model was measured on. */
+  from: string;
+  /** Time on the user's GPU over time on the reference GPU. */
+  factor: number;
+  /** The share of the time taken as arithmetic (the rest is memory traffic). */
+  computeFraction: number;
+}
+
+type ComputeBand = Band & { transfer?: TransferNote };
+
 /** The prediction per epoch: time, energy of all boards, and how the bounds and range applied. */
 export interface RunPrediction {
   epochSeconds: Band;
@@ -54,6 +69,8 @@ export interface RunPrediction {
   clamped: boolean;
   /** Which model gave the epoch time. */
   timeModel: 'measured' | 'PRE epoch-time regressor' | 'compute-share model';
+  /** Present when the compute-share model's time was moved from its reference GPU. */
+  transfer?: TransferNote;
   validity: ValidityCheck;
 }
 
@@ -73,15 +90,48 @@ function peakOf(run: RunSpec): number | undefined {
   return densePeakTflops(run.gpu.spec ?? { fp32: run.gpu.tflops32 }, run.precision);
 }
 
-function computeBound(model: PreModel, run: RunSpec, peak: number | undefined): Band | undefined {
+/** The user's GPU at the run's precision, for the roofline transfer. */
+function roofOf(run: RunSpec, peak: number): DeviceRoof {
+  return {
+    peakTflops: peak,
+    bandwidthGBs: run.gpu.spec?.bandwidthGBs,
+    bytesPerValue: run.precision === 'amp' || run.precision === 'bf16' ? 2 : 4,
+  };
+}
+
+/**
+ * Epoch time from the compute-share model: the time on the reference GPU (the share of its peak that
+ * training reaches there), moved to the user's GPU by the roofline transfer. The two bands are
+ * independent (one is the network's efficiency, the other the device change), so their log-widths add in
+ * quadrature. Without a reference (an older model file) the share applies to the user's peak directly.
+ */
+function computeBound(model: PreModel, run: RunSpec, peak: number | undefined): ComputeBand | undefined {
   const c = model.computeShare;
   if (!c || peak === undefined) return undefined;
   const fit = run.mactsM !== undefined && run.mactsM > 0 ? c.withActs : c.gflopsOnly;
   const x = shareFeatures(run.fwdGflops, run.mactsM);
   const base = x.reduce((s, f, j) => s + fit.coef[j + 1]! * f, fit.coef[0]!);
   const share = (lg: number): number => Math.min(1, Math.exp(base + lg));
-  const t = (lg: number): number => computeSeconds(run.fwdGflops, run.imagesPerEpoch, run.gpus, peak, share(lg));
-  return { value: t(0), low: t(fit.p95), high: t(fit.p05) };
+  const refPeak = c.reference?.peakTflops ?? peak;
+  const t = (lg: number): number => computeSeconds(run.fwdGflops, run.imagesPerEpoch, run.gpus, refPeak, share(lg));
+  const onRef = { value: t(0), low: t(fit.p95), high: t(fit.p05) };
+  if (!c.reference) return onRef;
+  const tr = c.transfer
+    ? transferTime(c.transfer, c.reference, roofOf(run, peak), run.fwdGflops, run.mactsM)
+    : { value: c.reference.peakTflops / peak, low: c.reference.peakTflops / peak, high: c.reference.peakTflops / peak };
+  const v = onRef.value * tr.value;
+  const lw = Math.hypot(Math.log(onRef.value / onRef.low), Math.log(tr.value / tr.low));
+  const hw = Math.hypot(Math.log(onRef.high / onRef.value), Math.log(tr.high / tr.value));
+  return {
+    value: v,
+    low: v * Math.exp(-lw),
+    high: v * Math.exp(hw),
+    transfer: {
+      from: c.reference.name,
+      factor: tr.value,
+      computeFraction: 'computeFraction' in tr ? tr.computeFraction : 1,
+    },
+  };
 }
 
 function regressorTime(model: PreModel, run: RunSpec): Band {
@@ -103,12 +153,12 @@ function fp32Time(
   run: RunSpec,
   peak: number | undefined,
   minT: number | undefined,
-): Band & { share: boolean } {
+): ComputeBand & { share: boolean } {
   const r = regressorTime(model, run);
   const c = computeBound(model, run, peak);
   if (!c || minT === undefined || r.value >= minT) return { ...r, share: false };
   const w = Math.exp(WIDEN_STEP.precision);
-  return { value: c.value, low: c.low / w, high: Math.max(r.high, c.high * w), share: true };
+  return { value: c.value, low: c.low / w, high: Math.max(r.high, c.high * w), share: true, transfer: c.transfer };
 }
 
 function widen(b: Band, w: number, floor: number): Band {
@@ -147,12 +197,14 @@ export function predictRun(model: PreModel, run: RunSpec, measuredEpochSeconds?:
   let time: Band;
   let clamped = false;
   let timeModel: RunPrediction['timeModel'] = 'measured';
+  let transfer: TransferNote | undefined;
   if (measuredEpochSeconds !== undefined) {
     time = { value: measuredEpochSeconds, low: measuredEpochSeconds, high: measuredEpochSeconds };
   } else {
     const fp = useCompute ? undefined : fp32Time(model, run, peak, minT);
     const combined = fp ?? computeBound(model, run, peak)!;
     timeModel = fp && !fp.share ? 'PRE epoch-time regressor' : 'compute-share model';
+    transfer = combined.transfer;
     clamped = minT !== undefined && combined.value < minT;
     time = widen(combined, validity.widenLog, minT ?? 0);
   }
@@ -185,6 +237,7 @@ export function predictRun(model: PreModel, run: RunSpec, measuredEpochSeconds?:
     minEpochSeconds: minT,
     clamped,
     timeModel,
+    ...(transfer ? { transfer } : {}),
     validity,
   };
 }
