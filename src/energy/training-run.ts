@@ -4,7 +4,8 @@
  * measures is the coverage of the figures users see.
  *
  * Epoch time (before training) comes from the PRE epoch-time regressor for FP32/TF32 runs (the precision
- * of its fitting runs) and, for mixed precision, from a compute-share model: 3 × forward FLOPs per image
+ * of its fitting runs) and, for mixed precision and for TF32 on GPUs with a faster TF32 tensor path, from a
+ * compute-share model: 3 × forward FLOPs per image
  * ÷ (the reference GPU's dense peak × the share of it that training reaches in timm's mixed-precision
  * training benchmark on an RTX 3090, a function of GFLOPs and activations), moved to the user's GPU by a
  * roofline split of peak and memory bandwidth (device-transfer.ts). Neither may beat the physical bound:
@@ -168,6 +169,20 @@ function widen(b: Band, w: number, floor: number): Band {
 }
 
 /**
+ * Whether the run's time comes from the compute-share model (a tensor-core path) rather than the PRE
+ * regressor. Mixed precision does: the share model was calibrated at it, the regressor on FP32/TF32 runs
+ * only. TF32 does on GPUs whose TF32 tensor peak is above their FP32 peak (A100, H100, L4...): the
+ * regressor's fitting GPUs had equal TF32 and FP32 peaks, so it has no evidence of that speed-up, while the
+ * share model moved by the roofline transfer (at TF32's peak and 4-byte values) does; it is outside its
+ * precision range there, so its band widens.
+ */
+function tensorCorePath(run: RunSpec): boolean {
+  if (run.precision === 'amp' || run.precision === 'bf16') return true;
+  const s = run.gpu.spec;
+  return run.precision === 'tf32' && s?.tf32 !== undefined && s.tf32 > s.fp32;
+}
+
+/**
  * Predicts one epoch. With `measuredEpochSeconds` the time is the user's (no time band) and only the
  * power is predicted; otherwise both are.
  */
@@ -182,14 +197,9 @@ export function predictRun(model: PreModel, run: RunSpec, measuredEpochSeconds?:
     precision: run.precision,
   };
   const peak = peakOf(run);
-  // Mixed-precision time comes from the compute-share model, which was calibrated at that precision;
-  // the PRE time regressor was fitted on FP32/TF32 runs only.
   // With a measured epoch time only the power model is used, so its range is the one that matters.
   const useCompute =
-    measuredEpochSeconds === undefined &&
-    (run.precision === 'amp' || run.precision === 'bf16') &&
-    model.computeShare !== undefined &&
-    peak !== undefined;
+    measuredEpochSeconds === undefined && tensorCorePath(run) && model.computeShare !== undefined && peak !== undefined;
   const validity = useCompute
     ? checkValidity(model.computeShare!.validity, { ...query, gflops: run.fwdGflops })
     : checkValidity(model.validity, query);

@@ -129,3 +129,19 @@ void test('the training estimate keeps the reference GPU’s time and moves it t
     onH100.epochSeconds.low <= onH100.epochSeconds.value && onH100.epochSeconds.value <= onH100.epochSeconds.high,
   );
 });
+
+void test('TF32 takes the tensor-core path only where the TF32 peak is above the FP32 peak', () => {
+  const tf32 = (gpu: string): RunSpec => ({ ...amp(gpu, 11.1), precision: 'tf32' });
+  // The fitting GPUs of the FP32/TF32 regressor: equal peaks, so the regressor.
+  assert.equal(predictRun(model, tf32('RTX 3090')).timeModel, 'PRE epoch-time regressor');
+  // No TF32 at all: frameworks run FP32.
+  assert.equal(predictRun(model, tf32('V100')).timeModel, 'PRE epoch-time regressor');
+  const a100 = predictRun(model, tf32('A100 80GB'));
+  assert.equal(a100.timeModel, 'compute-share model');
+  assert.ok(a100.validity.outside.some((o) => o.startsWith('precision tf32')));
+  // 4-byte values and half the AMP peak: slower than the same GPU at AMP, faster than its FP32 regressor.
+  const ampA100 = predictRun(model, amp('A100 80GB', 11.1));
+  const fp32A100 = predictRun(model, { ...tf32('A100 80GB'), precision: 'fp32' });
+  assert.ok(a100.epochSeconds.value > ampA100.epochSeconds.value);
+  assert.ok(a100.epochSeconds.value < fp32A100.epochSeconds.value);
+});
