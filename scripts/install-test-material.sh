@@ -14,6 +14,8 @@ set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 PYTHON="${GREENLENS_PYTHON:-/usr/bin/python3}"
 say() { echo "[test-material] $*" >&2; }
+# shellcheck source=lib/apt.sh
+source "$HERE/lib/apt.sh"
 
 # package|what needs it (the tests that fail or are skipped without it)
 NEEDS=(
@@ -34,14 +36,13 @@ for entry in "${NEEDS[@]}"; do
 done
 
 if [ ${#missing[@]} -gt 0 ]; then
-  if [ "$(id -u)" = 0 ]; then SUDO=()
-  elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then SUDO=(sudo -n)
-  else SUDO=(none)
-  fi
-  if [ "${SUDO[0]:-}" != none ]; then
-    say "installing Debian packages: ${missing[*]}"
-    "${SUDO[@]}" apt-get -o DPkg::Lock::Timeout=600 update -q >&2
-    "${SUDO[@]}" env DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -q --no-install-recommends "${missing[@]}" >&2
+  say "installing Debian packages: ${missing[*]}"
+  rc=0
+  apt_install --no-install-recommends "${missing[@]}" || rc=$?
+  if [ "$rc" = 1 ]; then
+    say "apt-get failed (see above); the tests that need ${missing[*]} will fail or be skipped"
+    exit 1
+  elif [ "$rc" = 0 ]; then
     missing=()
   else
     say "missing Debian packages, and no root or passwordless sudo to install them:"

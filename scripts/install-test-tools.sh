@@ -17,22 +17,21 @@ CS_DIR="$CACHE/code-server-$CODE_SERVER_VERSION"
 
 say() { echo "[test-tools] $*" >&2; }
 fail() { say "ERROR: $*"; exit 1; }
+# shellcheck source=lib/apt.sh
+source "$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/lib/apt.sh"
 
 need_apt=()
 command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)
 [ -f /usr/include/gssapi/gssapi.h ] || [ -f /usr/include/gssapi.h ] || need_apt+=(libkrb5-dev)
 if [ ${#need_apt[@]} -gt 0 ]; then
-  if [ "$(id -u)" = 0 ]; then SUDO=()
-  elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then SUDO=(sudo -n)
-  else SUDO=(none)
-  fi
-  if [ "${SUDO[0]:-}" != none ]; then
-    say "installing Debian packages: ${need_apt[*]}"
-    "${SUDO[@]}" apt-get -o DPkg::Lock::Timeout=600 update -q >&2
-    "${SUDO[@]}" env DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -q "${need_apt[@]}" >&2
-  else
-    fail "missing Debian packages: ${need_apt[*]}. Run as root, or: sudo apt-get install -y ${need_apt[*]}"
-  fi
+  say "installing Debian packages: ${need_apt[*]}"
+  rc=0
+  apt_install "${need_apt[@]}" || rc=$?
+  case "$rc" in
+    0) ;;
+    1) fail "apt-get could not install ${need_apt[*]} (see above)" ;;
+    *) fail "missing Debian packages: ${need_apt[*]}. Run as root, or: sudo apt-get install -y ${need_apt[*]}" ;;
+  esac
 fi
 
 mkdir -p "$CACHE"

@@ -277,15 +277,14 @@ export function normalizeGpuName(name: string): string {
     .replace(/[\s_-]+/g, '');
 }
 
-let index: Map<string, GpuSpec> | undefined;
+// Sixteen rows: building the name index when the module loads costs nothing worth deferring.
+const INDEX: ReadonlyMap<string, GpuSpec> = new Map(
+  GPU_SPECS.flatMap((g) => [g.name, ...g.aliases].map((n) => [normalizeGpuName(n), g] as const)),
+);
 
 /** Finds a GPU of the table by its name or an alias; undefined when none matches exactly after normalisation. */
 export function lookupGpuSpec(name: string): GpuSpec | undefined {
-  if (!index) {
-    index = new Map();
-    for (const g of GPU_SPECS) for (const n of [g.name, ...g.aliases]) index.set(normalizeGpuName(n), g);
-  }
-  return index.get(normalizeGpuName(name));
+  return INDEX.get(normalizeGpuName(name));
 }
 
 /**
