@@ -229,7 +229,11 @@ function runNotes(a: {
     );
   const vNote = validityNote(p.validity);
   if (vNote) notes.push(vNote);
-  if (a.input.batch === undefined)
+  if (p.timeModel === 'compute-share model')
+    notes.push(
+      `The batch${a.input.batch === undefined ? '' : ` (${a.input.batch})`} does not enter the mixed-precision time model: timm's benchmark ran each network at the largest batch that fit the RTX 3090's memory (ResNet-50: 512). A batch well below what fits usually trains more slowly per image than this estimate.`,
+    );
+  else if (a.input.batch === undefined && p.timeModel === 'PRE epoch-time regressor')
     notes.push(`No batch size given: the epoch-time model was fitted at batch ${MODEL.validity.batch.join(', ')}.`);
   const peak = `${p.peakTflops} TFLOPS dense ${spec.precision} peak`;
   if (p.clamped)

@@ -216,6 +216,16 @@ void test('a batch outside the fitting range is used: named, and the band widens
   assert.ok(unsaid.notes.some((n) => /No batch size given/.test(n)));
 });
 
+void test('at mixed precision the batch is not silently dropped: the estimate says the time model does not use it', () => {
+  const base = { arch: 'resnet50', gpu: 'RTX 3090', epochs: 1, images: 1000, precision: 'amp' as const };
+  const given = estimateTraining({ ...base, batch: 64 }, {});
+  assert.equal(given.duration.method, 'compute-share model × epochs');
+  assert.ok(given.notes.some((n) => /The batch \(64\) does not enter the mixed-precision time model/.test(n)));
+  const unsaid = estimateTraining(base, {});
+  assert.ok(unsaid.notes.some((n) => /The batch does not enter/.test(n)));
+  assert.ok(!unsaid.notes.some((n) => /No batch size given: the epoch-time model was fitted at batch/.test(n)));
+});
+
 void test('with a measured epoch time the power model’s range is checked, whatever the precision', () => {
   const r = estimateTraining(
     { arch: 'resnet50', gpu: 'H100 SXM', gpus: 8, precision: 'bf16', epochs: 90, images: 1281167, epochSeconds: 60 },
