@@ -4,7 +4,8 @@
  * sends. Outside VS Code (the exported HTML file) it reads the report from the page's JSON data island and
  * offers no actions. Every message is validated before use, in both directions.
  */
-import { isHostToReport, isReportShape, type ReportToHost } from '../webviewProtocol';
+import { isHostToReport, type ReportToHost } from '../webviewProtocol/report';
+import { isReportShape } from '../webviewProtocol/reportShape';
 import { ReportPage, type PageState } from './report/app';
 import type { HostActions } from './report/sections';
 

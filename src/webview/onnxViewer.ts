@@ -1,5 +1,5 @@
 /** Browser code of the .onnx viewer: asks for the summary with `ready` and renders what the host sends. */
-import { isHostToOnnxViewer, type OnnxViewerToHost, type ViewerShow } from '../webviewProtocol';
+import { isHostToOnnxViewer, type OnnxViewerToHost, type ViewerShow } from '../webviewProtocol/onnxViewer';
 import type { OnnxViewRow } from '../analyzers/onnx/viewTypes';
 import { el, table } from './dom';
 

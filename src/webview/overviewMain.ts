@@ -3,7 +3,8 @@
  * shows content before the host answers), says `ready`, and renders what the host sends. Every message is
  * validated before use, in both directions.
  */
-import { isHostToOverview, isReportShape, type OverviewToHost } from '../webviewProtocol';
+import { isHostToOverview, type OverviewToHost } from '../webviewProtocol/overview';
+import { isReportShape } from '../webviewProtocol/reportShape';
 import { OverviewPage, type OverviewState } from './overview/page';
 
 interface VsCodeApi {

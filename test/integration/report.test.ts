@@ -3,7 +3,7 @@ import * as vscode from 'vscode';
 import type { GreenLensApi } from '../../src/extension';
 import type { Report } from '../../src/report/types';
 import type { ReportApi } from '../../src/vscode/report/index';
-import type { ReportRendered } from '../../src/webviewProtocol';
+import type { ReportRendered } from '../../src/webviewProtocol/report';
 
 const ID = 'greenlens.greenlens';
 const HOSTILE_NAME = '<img src=x onerror=alert(1)>';

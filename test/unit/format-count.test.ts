@@ -12,7 +12,7 @@ import { formatCount } from '../../src/energy/quantity';
 import { buildReport } from '../../src/report/build';
 import { energyText, withBand } from '../../src/report/export/format';
 import { modelEnergy, modelFigures, NOT_GRADED } from '../../src/report/modelFigures';
-import { isHostToOnnxViewer } from '../../src/webviewProtocol';
+import { isHostToOnnxViewer } from '../../src/webviewProtocol/onnxViewer';
 import { recordedInputs, repo } from '../fixtures/report/recorded';
 
 const MLP = path.join(repo, 'examples', 'models', 'fashion_mlp.onnx');

@@ -2,7 +2,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { SETTING_RANGES } from '../../src/settings';
-import { isHostToOverview, isOnnxViewerToHost, isOverviewToHost, MAX_REPORT_STRING } from '../../src/webviewProtocol';
+import { MAX_REPORT_STRING } from '../../src/webviewProtocol/guards';
+import { isOnnxViewerToHost } from '../../src/webviewProtocol/onnxViewer';
+import { isHostToOverview, isOverviewToHost } from '../../src/webviewProtocol/overview';
 import { buildReport } from '../../src/report/build';
 import { recordedInputs } from '../fixtures/report/recorded';
 

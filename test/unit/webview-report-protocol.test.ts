@@ -1,6 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { isHostToReport, isReportShape, isReportToHost, MAX_REPORT_STRING } from '../../src/webviewProtocol';
+import { MAX_REPORT_STRING } from '../../src/webviewProtocol/guards';
+import { isHostToReport, isReportToHost } from '../../src/webviewProtocol/report';
+import { isReportShape } from '../../src/webviewProtocol/reportShape';
 import { buildReport } from '../../src/report/build';
 import { recordedInputs } from '../fixtures/report/recorded';
 

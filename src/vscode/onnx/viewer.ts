@@ -2,7 +2,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { onnxView } from '../../analyzers/onnx/view';
-import { isOnnxViewerToHost, type HostToOnnxViewer } from '../../webviewProtocol';
+import { isOnnxViewerToHost, type HostToOnnxViewer } from '../../webviewProtocol/onnxViewer';
 import type { GreenLensContext } from '../context';
 import { Commands } from '../commands/ids';
 import { webviewHtml, webviewOptions } from '../webview/html';

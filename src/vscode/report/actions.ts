@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { Report, ReportRecommendation } from '../../report/types';
-import type { ActionKind, ExportFormat } from '../../webviewProtocol';
+import type { ActionKind, ExportFormat } from '../../webviewProtocol/report';
 import { Commands } from '../commands/ids';
 import type { GreenLensContext } from '../context';
 import { lazyModules } from '../lazyModules';

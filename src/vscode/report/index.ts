@@ -4,7 +4,7 @@
  * it (Show Report, a finished profile) or after the first analysis (the status bar), never at activation.
  */
 import * as vscode from 'vscode';
-import type { ExportFormat, ReportRendered } from '../../webviewProtocol';
+import type { ExportFormat, ReportRendered } from '../../webviewProtocol/report';
 import type { Report } from '../../report/types';
 import { defineFeature, type GreenLensContext } from '../context';
 import { registerStatusBar } from '../statusBar';

@@ -4,7 +4,7 @@
  * guard and then against the current report before anything happens (see ReportActions).
  */
 import * as vscode from 'vscode';
-import { isReportToHost, type HostToReport, type ReportRendered } from '../../webviewProtocol';
+import { isReportToHost, type HostToReport, type ReportRendered } from '../../webviewProtocol/report';
 import type { GreenLensContext } from '../context';
 import { webviewHtml, webviewOptions } from '../webview/html';
 import { ReportActions, type Outcome } from './actions';

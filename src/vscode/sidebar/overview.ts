@@ -5,7 +5,7 @@
  * Messages are checked by the protocol's guards; actions go through the report panel's own checks.
  */
 import * as vscode from 'vscode';
-import { isOverviewToHost, type HostToOverview, type OverviewRendered } from '../../webviewProtocol';
+import { isOverviewToHost, type HostToOverview, type OverviewRendered } from '../../webviewProtocol/overview';
 import { SETTING_KEYS, type Settings } from '../../settings';
 import { readSettings, SECTION } from '../config';
 import { Commands } from '../commands/ids';

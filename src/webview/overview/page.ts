@@ -5,7 +5,8 @@
  */
 import type { Chart } from 'chart.js';
 import type { Report, ReportModel, ReportRecommendation } from '../../report/types';
-import type { ActionKind, OverviewControls, OverviewToHost } from '../../webviewProtocol';
+import type { OverviewControls, OverviewToHost } from '../../webviewProtocol/overview';
+import type { ActionKind } from '../../webviewProtocol/report';
 import { el, withCode } from '../dom';
 import { paretoChart } from '../report/charts';
 import { readTheme, watchTheme } from '../report/theme';

@@ -5,7 +5,7 @@
  */
 import type { Chart } from 'chart.js';
 import type { Report } from '../../report/types';
-import type { ReportRendered } from '../../webviewProtocol';
+import type { ReportRendered } from '../../webviewProtocol/report';
 import { el } from '../dom';
 import { barChart, paretoChart } from './charts';
 import { detailSection, type ChartSlots } from './detail';

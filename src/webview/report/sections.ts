@@ -3,7 +3,7 @@
  * never parses markup), so a model called `<img onerror=…>` shows as those characters.
  */
 import { formatNumber, type Estimate } from '../../energy/quantity';
-import type { ExportFormat } from '../../webviewProtocol';
+import type { ExportFormat } from '../../webviewProtocol/report';
 import type { Report, ReportRecommendation } from '../../report/types';
 import { gradeShort } from '../../report/gradeText';
 import { el, withCode } from '../dom';
