@@ -2,12 +2,14 @@
  * Model sites: calls that create or load a model (through resolved imports), user-defined `nn.Module`
  * subclasses and their instantiations, and the variables each model is bound to.
  */
+import { calleeAliases, genericSite, layerSite } from './callHeuristics';
 import { readArgs, type Args, type CallFact, type FileFacts } from './extract';
 import { isKnownName, matchCallee, type CalleeMatch } from './frameworks';
 import { resolveDotted, resolveWildcard } from './imports';
-import { calleeAliases, classifyLoads, genericSite, layerSite, usageSites } from './siteHeuristics';
+import { classifyLoads } from './torchLoads';
 import { nodeRange, type SyntaxNode } from './treeSitter';
 import type { ArgValue, ModelSite } from './types';
+import { usageSites } from './usageSites';
 import { classSummaries, isModelPart, modelClasses, type ModelClass, type WorkspaceResolver } from './userModels';
 
 /** Sites of one file with the lookups the context and rule passes need. */

@@ -1,115 +1,15 @@
 /**
- * Model sites that no import table alone reveals: builders called through a variable
- * (`base = keras.applications.EfficientNetB0`), bare layers used as the model, loaders of classes the
- * analyzer does not know by name, instances of unknown classes that the code then uses as models, and the
- * `torch.load` calls whose result is a checkpoint rather than a model.
+ * Instances of classes the analyzer does not know by name, found by what the file then does with them:
+ * a variable bound from such a call that is used as a model, passed into another model, or returned by a
+ * local factory whose callers use it as a model.
  */
 import { readArgs, type CallFact, type FileFacts, type Span } from './extract';
-import {
-  BARE_LAYER_ASSIGNMENT,
-  CALL_ASSIGNMENT,
-  matchCallee,
-  modelUses,
-  namesFramework,
-  usageTrigger,
-} from './frameworks';
+import { CALL_ASSIGNMENT, modelUses, namesFramework, usageTrigger } from './frameworks';
 import { resolveDotted } from './imports';
 import { argRecord, assignmentOf, bindSite, emptyContext, type SiteTable } from './sites';
 import { nodeRange, type SyntaxNode } from './treeSitter';
 import type { ModelSite } from './types';
-import { staticParams, type WorkspaceResolver } from './userModels';
-
-/** `name = dotted.builder` assignments whose right side is a known model builder, by local name. */
-export function calleeAliases(facts: FileFacts): Map<string, string> {
-  const out = new Map<string, string>();
-  if (!facts.source.includes('=')) return out;
-  for (const m of facts.source.matchAll(/^[ \t]*([A-Za-z_]\w*)[ \t]*=[ \t]*([A-Za-z_][\w.]*)[ \t]*(?:#.*)?$/gm)) {
-    const [, name, rhs] = m;
-    if (!name || !rhs || facts.imports.names.has(name)) continue;
-    const q = resolveDotted(facts.imports, rhs);
-    if (q && matchCallee(q)) out.set(name, q);
-  }
-  return out;
-}
-
-const LAYER =
-  /^torch\.nn\.(?:modules\.\w+\.)?(Sequential|Linear|Bilinear|Conv[123]d|LSTM|GRU|RNN|Transformer|TransformerEncoder|TransformerDecoder|MultiheadAttention|Embedding)$/;
-
-/** True when an offset lies inside the body of one of the file's model classes. */
-function insideModelClass(facts: FileFacts, table: SiteTable, offset: number): boolean {
-  return facts.classes.some((c) => c.body.start <= offset && offset < c.body.end && table.modelClasses.has(c.name));
-}
-
-/** A bare `nn.Sequential(...)` / `nn.Linear(...)` bound to a variable outside any model class: the model itself. */
-export function layerSite(
-  facts: FileFacts,
-  call: CallFact,
-  q: string | undefined,
-  table: SiteTable,
-): ModelSite | undefined {
-  const layer = q?.startsWith('torch.nn.') ? LAYER.exec(q)?.[1] : undefined;
-  if (!layer || !q || insideModelClass(facts, table, call.start)) return undefined;
-  const a = assignmentOf(call.node);
-  // The same form the byte prefilter looks for: `name = nn.Sequential(...)`.
-  if (!a || !new RegExp(BARE_LAYER_ASSIGNMENT.source).test(a.node.text)) return undefined;
-  const site: ModelSite = {
-    range: nodeRange(call.node),
-    framework: 'torch',
-    kind: 'create',
-    modelId: layer,
-    args: argRecord(readArgs(call.node)),
-    callee: q,
-    boundTo: [],
-    context: emptyContext(),
-  };
-  const params = staticParams(call.node.text);
-  if (params !== undefined && params > 0) site.params = params;
-  return site;
-}
-
-/** Class names whose `from_pretrained` loads a model by the Hugging Face convention. */
-const PRETRAINED_MODEL = /(?:Model|For[A-Z]\w*|Pipeline|LM)$/;
-
-/**
- * `X.load_from_checkpoint(...)` (Lightning) and `X.from_pretrained(...)` of a class named like a model,
- * from a library the analyzer has no table for (PEFT, SetFit, Optimum, a local subclass).
- */
-export function genericSite(
-  facts: FileFacts,
-  call: CallFact,
-  q: string | undefined,
-  table: SiteTable,
-): ModelSite | undefined {
-  if (call.fnType !== 'attribute' || !(call.fnText.endsWith('_pretrained') || call.fnText.endsWith('_checkpoint')))
-    return undefined;
-  const m = /^([\w.]*?)([A-Za-z_]\w*)\s*\.\s*(from_pretrained|load_from_checkpoint)$/.exec(call.fnText);
-  const cls = m?.[2];
-  if (!m || !cls || !/^[A-Z]/.test(cls)) return undefined;
-  const lightning = m[3] === 'load_from_checkpoint';
-  if (
-    !lightning &&
-    (!PRETRAINED_MODEL.test(cls) || /^(?:transformers|diffusers|sentence_transformers)\./.test(q ?? ''))
-  )
-    return undefined;
-  if (insideModelClass(facts, table, call.start) && !assignmentOf(call.node)) return undefined;
-  const args = readArgs(call.node);
-  const first =
-    args.positional[0]?.value ??
-    args.keyword.get('pretrained_model_name_or_path')?.value ??
-    args.keyword.get('checkpoint_path')?.value;
-  const site: ModelSite = {
-    range: nodeRange(call.node),
-    framework: lightning ? 'torch' : cls.endsWith('Pipeline') ? 'diffusers' : 'transformers',
-    kind: 'load',
-    modelId: typeof first === 'string' ? first : cls,
-    args: argRecord(args),
-    callee: q ?? call.fnText,
-    boundTo: [],
-    context: emptyContext(),
-    confidence: 'medium',
-  };
-  return site;
-}
+import type { WorkspaceResolver } from './userModels';
 
 /** Callees that are never models: their instances are data, metrics, losses, optimizers or helpers. */
 const NOT_MODEL_NAME =
@@ -353,72 +253,4 @@ function returnedAsModel(ctx: UsageContext, c: Candidate): boolean {
     const left = callAssignment(k);
     return usedAsModel(ctx, k) || (left !== undefined && passedToModel(ctx, left, k.end));
   });
-}
-
-/** Uses that make a loaded object a checkpoint or plain tensors rather than a model. */
-const CHECKPOINT_USE =
-  /^\s*(?:\[|\.\s*(?:get|keys|items|values|pop|update|shape|size|t|numpy|float|long|view|reshape|unsqueeze|squeeze|mm|norm)\b)/;
-const CHECKPOINT_NAME = /state|ckpt|checkpoint|weight|param|^sd$|dict|feat|label|emb|data|meta|stat|opt|vocab|^obj$/i;
-/** Entry points of hub repositories that return helpers, not models (weights, transforms, tokenizers). */
-const HUB_HELPER = /^(?:get_|load_|list|help|download)|transform|tokenizer|processor|utils?$/i;
-const MODEL_NAME = /model|net|module|encoder|decoder|generator|discriminator|backbone|^m$/i;
-
-/**
- * Decides what each `torch.load` loads. Its result is a model when the file calls it or puts it in eval
- * mode (high confidence); a checkpoint when it is indexed, passed to a call (`load_state_dict(torch.load(...))`)
- * or named like one (not a site); otherwise a model only by its name, which the site says (low confidence).
- * Runs before bindings, so removed sites leave no trace.
- */
-export function classifyLoads(facts: FileFacts, table: SiteTable): void {
-  const drop = new Set<number>();
-  for (const [start, index] of table.byCall) {
-    const site = table.sites[index];
-    if (site?.framework === 'torch.hub' && HUB_HELPER.test(site.modelId ?? '')) drop.add(index);
-    if (!site || site.callee !== 'torch.load') continue;
-    const call = facts.calls.find((c) => c.start === start);
-    const verdict = call ? loadVerdict(facts, call.node) : 'checkpoint';
-    if (verdict === 'checkpoint') drop.add(index);
-    else site.confidence = verdict;
-  }
-  if (drop.size === 0) return;
-  const keep = table.sites.map((_, i) => !drop.has(i));
-  const remap = new Map<number, number>();
-  table.sites = table.sites.filter((_, i) => {
-    if (keep[i]) remap.set(i, remap.size);
-    return keep[i];
-  });
-  for (const [start, i] of [...table.byCall]) {
-    const j = remap.get(i);
-    if (j === undefined) table.byCall.delete(start);
-    else table.byCall.set(start, j);
-  }
-}
-
-function loadVerdict(facts: FileFacts, node: SyntaxNode): 'checkpoint' | 'high' | 'low' {
-  let cur = node;
-  while (cur.parent?.type === 'parenthesized_expression') cur = cur.parent;
-  const parent = cur.parent;
-  if (!parent || parent.type === 'subscript' || parent.type === 'argument_list' || parent.type === 'keyword_argument')
-    return 'checkpoint';
-  if (
-    parent.type === 'attribute' &&
-    /^(?:eval|to|cuda|cpu|half|float)$/.test(parent.childForFieldName('attribute')?.text ?? '')
-  ) {
-    return parent.childForFieldName('attribute')?.text === 'eval' ? 'high' : 'low';
-  }
-  if (parent.type === 'return_statement') return 'low';
-  const a = assignmentOf(node);
-  if (!a || !/^[A-Za-z_][\w.]*$/.test(a.left)) return 'checkpoint';
-  const v = a.left.replace(/\./g, '\\.');
-  const after = facts.source.slice(node.endIndex);
-  for (const m of after.matchAll(new RegExp(`(?<![\\w.])${v}\\b(?!\\s*=[^=])`, 'g'))) {
-    const rest = after.slice((m.index ?? 0) + m[0].length, (m.index ?? 0) + m[0].length + 40);
-    if (CHECKPOINT_USE.test(rest)) return 'checkpoint';
-    if (/^\s*(?:\(|\.\s*(?:eval|forward|parameters|named_parameters|predict)\s*\()/.test(rest)) return 'high';
-    const before = after.slice(Math.max(0, (m.index ?? 0) - 24), m.index ?? 0);
-    if (/load_state_dict\s*\(\s*$/.test(before)) return 'checkpoint';
-  }
-  const leaf = a.left.slice(a.left.lastIndexOf('.') + 1);
-  if (CHECKPOINT_NAME.test(leaf)) return 'checkpoint';
-  return MODEL_NAME.test(leaf) ? 'low' : 'checkpoint';
 }
