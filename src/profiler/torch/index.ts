@@ -2,13 +2,8 @@
  * The PyTorch profiler's public API (pure Node, no vscode): measure the first study's tactics on a model
  * site in the user's own Python, with the ONNX profiler's result format.
  */
-export {
-  prepareTorchProfile,
-  profileTorch,
-  writeHarness,
-  type PreparedHarness,
-  type TorchProfileOptions,
-} from './profile';
+export { prepareTorchProfile, writeHarness, type PreparedHarness, type TorchProfileOptions } from './prepare';
+export { profileTorch } from './profile';
 export { generateHarness } from './generate';
 export { isTorchProfilable, pickSite, torchSiteOf, unsupportedReason } from './plan';
 export {
