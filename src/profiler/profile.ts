@@ -92,7 +92,7 @@ export async function profileModel(opts: ProfileOptions): Promise<ProfileResult>
       ? parseVariantList(opts.variants ?? DEFAULT_VARIANTS)
       : opts.variants;
   const s = await startRun(opts, started);
-  const warning = s.threads.busy !== undefined ? heavyLoadWarning(s.threads.busy, s.machine.cores) : undefined;
+  const warning = heavyLoadWarning(s.threads.busy, s.machine.cores);
   opts.onProgress?.({
     type: 'run-started',
     total: variants.length,

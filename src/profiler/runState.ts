@@ -35,7 +35,7 @@ export interface ProfileOptions {
   targetCiPct?: number;
   /**
    * Intra-op threads of every variant (a `threads:n` variant keeps its own): `auto` (default) pins the
-   * cores that are free when the run starts (by the load now and over the last minute), a number pins
+   * cores that are free when the run starts (by a 250 ms sample of the CPU time counters), a number pins
    * that many, `default` leaves onnxruntime's.
    */
   threads?: ThreadSetting;
