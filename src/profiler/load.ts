@@ -5,7 +5,7 @@
  * containers without /proc) the report is simply absent. The readers are passed in, so tests use fakes.
  */
 import { readdirSync, readFileSync } from 'node:fs';
-import { parseProcStat } from './threads';
+import { parseProcStat } from './cpuTimes';
 import type { LoadReport } from './types';
 
 /** Foreign load above the start by this many CPUs counts as a rise. */
@@ -143,10 +143,10 @@ export function loadNotes(r: LoadReport | undefined, cpus: number): string[] {
 }
 
 /**
- * A warning before a run starts when other work leaves less than half a CPU free, or undefined.
- * `busy` is the busy CPUs measured just before (see busyCpus).
+ * A warning before a run starts when other work leaves less than half a CPU free, or undefined (also when
+ * the load could not be read). `busy` is the busy CPUs sampled just before (see cpuTimes.ts).
  */
-export function heavyLoadWarning(busy: number, cpus: number): string | undefined {
-  if (cpus - busy >= 0.5) return undefined;
-  return `The machine is busy (${busy.toFixed(1)} of ${cpus} CPUs in use by other processes): timings will be slower and noisier, and intervals wider. Results stay comparable between variants, which are measured interleaved; for absolute figures, run again when the machine is quieter.`;
+export function heavyLoadWarning(busy: number | undefined, cpus: number): string | undefined {
+  if (busy === undefined || cpus - busy >= 0.5) return undefined;
+  return `The machine is busy (${busy.toFixed(1)} of ${cpus} CPUs in use by other processes just before the run): timings will be slower and noisier, and intervals wider. Results stay comparable between variants, which are measured interleaved; for absolute figures, run again when the machine is quieter.`;
 }

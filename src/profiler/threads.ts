@@ -2,12 +2,15 @@
  * How many intra-op threads every variant of a run uses. onnxruntime's default is one thread per
  * physical core; when other processes keep some cores busy, a parallel kernel waits for its slowest
  * thread at every step, and latencies become bimodal and drift with the other load. Pinning all variants
- * to the cores that are free when the run starts (judged by the load now and over the last minute) keeps
- * them comparable and their timings stable.
+ * to the cores that are free when the run starts (judged by a sample of the CPU time counters just
+ * before, see cpuTimes.ts) keeps them comparable and their timings stable.
  */
 import { readFileSync } from 'node:fs';
-import { cpus, loadavg } from 'node:os';
-import { timerDelay } from '../settings';
+import { cpus } from 'node:os';
+import { busyCpus, sampleBusyCpus } from './cpuTimes';
+
+// The sample that decides the threads also decides the warning before a busy run, wherever a run starts.
+export { busyCpus };
 
 /** The profile option: a fixed count, `auto` (free cores, the default) or onnxruntime's own default. */
 export type ThreadSetting = number | 'auto' | 'default';
@@ -18,18 +21,6 @@ export interface ThreadChoice {
   reason: string;
   /** Busy CPUs measured before the run, when they were. */
   busy?: number;
-}
-
-/** Aggregate CPU counters of /proc/stat: busy and total jiffies. */
-export function parseProcStat(text: string): { busy: number; total: number } | undefined {
-  const line = text.split('\n').find((l) => l.startsWith('cpu '));
-  if (!line) return undefined;
-  const v = line.trim().split(/\s+/).slice(1).map(Number);
-  if (v.length < 4 || v.some((x) => !Number.isFinite(x))) return undefined;
-  // user nice system idle iowait irq softirq steal [guest guest_nice]: guest time is already in user.
-  const total = v.slice(0, 8).reduce((a, b) => a + b, 0);
-  const idle = (v[3] ?? 0) + (v[4] ?? 0);
-  return { busy: total - idle, total };
 }
 
 /** Physical cores from /proc/cpuinfo (unique physical id + core id pairs), or undefined off Linux. */
@@ -51,63 +42,48 @@ export function physicalCores(cpuinfo?: string): number | undefined {
   return cores.size > 0 ? cores.size : undefined;
 }
 
-/**
- * CPUs that other work keeps busy: the larger of the busy share over `ms` now (from /proc/stat) and the
- * 1-minute load average (capped at the CPU count). A profile lasts about a minute, and load on a shared
- * machine comes in bursts: a quiet instant alone would pin threads that the next burst then fights for.
- */
-export async function busyCpus(ms = 300): Promise<number> {
-  const logical = cpus().length;
-  const recent = Math.min(loadavg()[0] ?? 0, logical);
-  const read = () => {
-    try {
-      return parseProcStat(readFileSync('/proc/stat', 'utf8'));
-    } catch {
-      return undefined;
-    }
-  };
-  const a = read();
-  if (!a) return recent;
-  await new Promise((r) => setTimeout(r, timerDelay(ms)));
-  const b = read();
-  if (!b || b.total <= a.total) return recent;
-  return Math.max(recent, ((b.busy - a.busy) / (b.total - a.total)) * logical);
+/** Why `auto` chose what it did on an idle machine, or on one whose load could not be read. */
+function idleReason(busy: number | undefined, logical: number): string {
+  return busy === undefined
+    ? "the machine's load could not be read"
+    : `the machine was idle: ${busy.toFixed(1)} of ${logical} CPUs busy`;
 }
 
 /**
  * Resolves a thread setting. `auto` pins the physical cores when the machine is idle (what onnxruntime
- * would use anyway, now fixed for every variant) and the free cores, at least one, when it is not.
+ * would use anyway, now fixed for every variant) and the free cores, at least one, when it is not. A load
+ * that could not be read counts as idle, as onnxruntime itself would assume.
  */
 export function chooseThreads(
   setting: ThreadSetting,
-  busy: number,
+  busy: number | undefined,
   logical: number,
   physical: number | undefined,
 ): ThreadChoice {
   if (setting === 'default') return { reason: "onnxruntime's default thread count" };
   if (typeof setting === 'number')
     return { threads: setting, reason: `${setting} intra-op thread${setting === 1 ? '' : 's'}, as set` };
-  const free = Math.max(1, Math.round(logical - busy));
+  const free = Math.max(1, Math.round(logical - (busy ?? 0)));
   const cap = physical ?? logical;
   if (free >= cap) {
     // Off Linux the physical count is unknown; keeping onnxruntime's default avoids pinning to SMT siblings.
-    if (physical === undefined)
-      return {
-        reason: `onnxruntime's default thread count (the machine was idle: ${busy.toFixed(1)} of ${logical} CPUs busy)`,
-      };
+    if (physical === undefined) return { reason: `onnxruntime's default thread count (${idleReason(busy, logical)})` };
     return {
       threads: physical,
-      reason: `${physical} intra-op thread${physical === 1 ? '' : 's'}, one per physical core (the machine was idle: ${busy.toFixed(1)} of ${logical} CPUs busy)`,
+      reason: `${physical} intra-op thread${physical === 1 ? '' : 's'}, one per physical core (${idleReason(busy, logical)})`,
     };
   }
   return {
     threads: free,
-    reason: `${free} intra-op thread${free === 1 ? '' : 's'} for every variant: other processes kept ${busy.toFixed(1)} of ${logical} CPUs busy when the run started (or over the last minute), and more threads than free cores make timings drift`,
+    reason: `${free} intra-op thread${free === 1 ? '' : 's'} for every variant: other processes kept ${(busy ?? 0).toFixed(1)} of ${logical} CPUs busy just before the run started, and more threads than free cores make timings drift`,
   };
 }
 
-/** Measures the load (also for the warning before a busy run) and resolves `setting` for this machine. */
+/** Samples the load (also for the warning before a busy run) and resolves `setting` for this machine. */
 export async function resolveThreads(setting: ThreadSetting = 'auto'): Promise<ThreadChoice> {
-  const busy = await busyCpus();
-  return { ...chooseThreads(setting, busy, cpus().length, physicalCores()), busy };
+  const sample = await sampleBusyCpus();
+  // The sample counts the CPUs itself; os.cpus() is only asked where it could not.
+  const logical = sample?.cpus ?? cpus().length;
+  const choice = chooseThreads(setting, sample?.busy, logical, physicalCores());
+  return sample ? { ...choice, busy: sample.busy } : choice;
 }

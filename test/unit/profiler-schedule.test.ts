@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import { test } from 'node:test';
 import { profileModel } from '../../src/profiler/index';
 import { binomHalfCdf, medianCi, normalCdf, sortedCopy } from '../../src/profiler/stats';
-import { chooseThreads, parseProcStat, physicalCores } from '../../src/profiler/threads';
+import { chooseThreads, physicalCores } from '../../src/profiler/threads';
 import { magnitudeThreshold, quantizeInt8 } from '../../src/profiler/variants/weights';
 import { tempDir } from './helpers/tempDir';
 
@@ -44,8 +44,6 @@ void test('the median CI covers the true median about 95 % of the time on skewed
 });
 
 void test('thread pinning: free cores under load, physical cores when idle, explicit settings kept', () => {
-  assert.deepEqual(parseProcStat('cpu  100 0 50 800 50 0 0 0 0 0\ncpu0 1 2 3 4\n'), { busy: 150, total: 1000 });
-  assert.equal(parseProcStat('nothing'), undefined);
   const info = [0, 1, 2, 3].map((i) => `processor\t: ${i}\nphysical id\t: 0\ncore id\t\t: ${i % 2}\n`).join('\n');
   assert.equal(physicalCores(info), 2, 'two SMT siblings per core');
   assert.equal(physicalCores('processor : 0\n'), undefined);
