@@ -1,6 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { inspectOnnxBytes, type OnnxSummary } from '../../src/analyzers/onnx/index';
+import {
+  bytesSource,
+  inferShapes,
+  inspectOnnxBytes,
+  readModelFromSource,
+  type OnnxSummary,
+} from '../../src/analyzers/onnx/index';
+import { costTotals } from '../../src/analyzers/onnx/totals';
 import { attr, buildModel, init } from './helpers/models';
 
 const F = 1;
@@ -210,6 +217,21 @@ void test('peak activation memory: live from the writing step to the last read, 
   });
   assert.equal(inspectOnnxBytes(m).cost.peakActivationBytes, 2000);
   assert.equal(inspectOnnxBytes(m, { batch: 3 }).cost.peakActivationBytes, 6000);
+});
+
+void test('peak activation memory: costing one inference again gives the same peak', () => {
+  // The graph output y stays marked live when a walk ends; a later walk over the same facts must not take
+  // that mark for its own, or y's 400 bytes would be missing from its peak (x 400 + y 400).
+  const m = buildModel({
+    inputs: [['x', F, [1, 100]]],
+    outputs: [['y', F, []]],
+    nodes: [{ op: 'Relu', inputs: ['x'], outputs: ['y'] }],
+  });
+  const source = bytesSource(m);
+  const model = readModelFromSource(source);
+  const inf = inferShapes(model, source);
+  assert.equal(costTotals(model.graph, inf).peakActivationBytes, 800);
+  assert.equal(costTotals(model.graph, inf).peakActivationBytes, 800);
 });
 
 void test('peak activation memory adds the larger peak of an If branch while the If runs', () => {

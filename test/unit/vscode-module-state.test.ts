@@ -12,7 +12,8 @@ import {
 
 /** The editor layer: its state lives on the extension's context, never in module variables. */
 const EDITOR_FILES = [...sourceFiles('src/vscode'), 'src/extension.ts'];
-/** The ONNX decoder, whose read position is still kept in exported module variables. */
+/** The ONNX analyzer: its decoders and walks keep their state in objects made per call. */
+const ONNX_FILES = sourceFiles('src/analyzers/onnx');
 
 const variablesOf = (files: string[]) => files.flatMap((f) => moduleVariables(parse(f)));
 
@@ -41,6 +42,11 @@ void test('the scan finds module-level let and var, exported or not, and nothing
 void test('src/vscode and src/extension.ts keep no state in module-level let or var', () => {
   assert.ok(EDITOR_FILES.length > 20, 'the editor layer was found');
   assert.deepEqual(variablesOf(EDITOR_FILES).map(describe), []);
+});
+
+void test('src/analyzers/onnx keeps no state in module-level let or var', () => {
+  assert.ok(ONNX_FILES.includes('src/analyzers/onnx/totals.ts'), 'the ONNX analyzer was found');
+  assert.deepEqual(variablesOf(ONNX_FILES).map(describe), []);
 });
 
 void test('no module of src/ exports a let', () => {

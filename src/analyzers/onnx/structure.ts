@@ -59,24 +59,22 @@ export function forEachGraph(g: GraphInfo, visit: (g: GraphInfo) => void): void 
 }
 
 const NO_GRAPHS: GraphInfo[] = [];
-/** The list subgraphsOf is filling (a module variable, so that its forEach callback is not a closure). */
-let found: GraphInfo[] = NO_GRAPHS;
 
-function collectGraphs(a: AttributeInfo): void {
-  if (!a.g && !a.graphs) return;
-  if (found === NO_GRAPHS) found = [];
-  if (a.g) found.push(a.g);
-  if (a.graphs) for (let i = 0; i < a.graphs.length; i++) found.push(a.graphs[i] as GraphInfo);
+/**
+ * Adds an attribute's graphs to the list passed as `this`: Map#forEach's thisArg hands the list over, so
+ * that the callback is one shared function rather than a closure made for every node.
+ */
+function collectGraphs(this: GraphInfo[], a: AttributeInfo): void {
+  if (a.g) this.push(a.g);
+  if (a.graphs) for (let i = 0; i < a.graphs.length; i++) this.push(a.graphs[i] as GraphInfo);
 }
 
 /** The subgraphs held by a node's attributes (If branches, Loop and Scan bodies). */
 export function subgraphsOf(node: NodeInfo): GraphInfo[] {
   if (!node.attributes.size) return NO_GRAPHS;
-  found = NO_GRAPHS;
-  node.attributes.forEach(collectGraphs);
-  const out = found;
-  found = NO_GRAPHS;
-  return out === NO_GRAPHS ? [] : out;
+  const found: GraphInfo[] = [];
+  node.attributes.forEach(collectGraphs, found);
+  return found;
 }
 
 /** Elements and dtype of the value a Constant node holds, if any. */

@@ -167,9 +167,6 @@ function subgraphCost(acc: Acc, node: NodeInfo, scope: Scope, runs: number, sums
   graphCost(acc, body, runs * (n ?? 1), sums);
 }
 
-/** Token of the current activation-memory walk (each walk, nested ones included, has its own). */
-let walkToken = 0;
-
 /**
  * Peak of live activation bytes when a graph runs node by node in order; a node with subgraphs adds the
  * largest peak of its bodies while it runs. A tensor is live from the step that writes it to the last
@@ -177,7 +174,10 @@ let walkToken = 0;
  */
 export function peakActivationBytes(g: GraphInfo, scope: Scope, scopes?: Map<GraphInfo, Scope>): number {
   // Works on the steps inference recorded (execution order, facts at hand): no name lookups.
-  const token = ++walkToken;
+  // This walk's token, which the tensors it counts as live carry in `liveMark`: one field check instead
+  // of a Set of live tensors. An object made here cannot equal the token of any other walk, nested or
+  // earlier, whose marks a tensor may still carry.
+  const token = {};
   const steps = scope.steps;
   const keep = new Set<TensorFact>();
   for (let i = 0; i < g.outputs.length; i++) {
@@ -213,16 +213,16 @@ export function peakActivationBytes(g: GraphInfo, scope: Scope, scopes?: Map<Gra
 }
 
 /** Marks an activation live in walk `token` and returns its bytes (0 if already live, a weight or unknown). */
-function hold(f: TensorFact | undefined, token: number): number {
+function hold(f: TensorFact | undefined, token: object): number {
   if (!f || f.isConstant || f.liveMark === token) return 0;
   f.liveMark = token;
   return factBytes(f) ?? 0;
 }
 
 /** Unmarks an activation held in walk `token` and returns its bytes (0 if it was not held). */
-function release(f: TensorFact, token: number): number {
+function release(f: TensorFact, token: object): number {
   if (f.liveMark !== token) return 0;
-  f.liveMark = 0;
+  f.liveMark = null;
   return factBytes(f) ?? 0;
 }
 

@@ -18,8 +18,11 @@ export interface TensorFact {
    * that the activation-memory estimate needs no name lookups.
    */
   lastUse: number;
-  /** Scratch of the activation-memory walk: the walk's token while the tensor is counted as live. */
-  liveMark: number;
+  /**
+   * Scratch of the activation-memory walk: the token of the walk that counts the tensor as live, null
+   * while none does. Each walk makes its own token object, so no two walks, nested or repeated, share one.
+   */
+  liveMark: object | null;
 }
 
 /** What a shape rule sees of its node. */
@@ -115,12 +118,12 @@ export function broadcast(shapes: (readonly SDim[] | undefined)[]): SDim[] | und
  * and a value folded in later does not change it.
  */
 export function fact(dtype: number, shape: SDim[] | undefined, value?: number[]): TensorFact {
-  return { dtype, shape, value, isConstant: false, lastUse: -1, liveMark: 0 };
+  return { dtype, shape, value, isConstant: false, lastUse: -1, liveMark: null };
 }
 
 /** The fact of an initializer or Constant output. */
 export function constantFact(dtype: number, shape: SDim[] | undefined, value?: number[]): TensorFact {
-  return { dtype, shape, value, isConstant: true, lastUse: -1, liveMark: 0 };
+  return { dtype, shape, value, isConstant: true, lastUse: -1, liveMark: null };
 }
 
 /** A fresh fact equal to `f`: a graph's facts are its own, so that per-graph fields never clash. */
