@@ -50,10 +50,9 @@ export interface TransferPair {
   speedRatio: number;
 }
 
-function features(fit: 'withActs' | 'constant', fwdGflops: number, mactsM?: number): number[] {
-  return fit === 'withActs' && mactsM !== undefined && mactsM > 0 && fwdGflops > 0
-    ? [1, Math.log(mactsM / fwdGflops)]
-    : [1];
+/** The logit's features: an intercept and, when activations are known, log activations (M) per GFLOP. */
+function features(fwdGflops: number, mactsM?: number): number[] {
+  return mactsM !== undefined && mactsM > 0 && fwdGflops > 0 ? [1, Math.log(mactsM / fwdGflops)] : [1];
 }
 
 function fraction(coef: readonly number[], x: readonly number[]): number {
@@ -80,11 +79,9 @@ export function transferTime(
   fwdGflops: number,
   mactsM?: number,
 ): { value: number; low: number; high: number; computeFraction: number } {
-  const which = mactsM !== undefined && mactsM > 0 ? fit.withActs : fit.constant;
-  const f = fraction(
-    which.coef,
-    features(mactsM !== undefined && mactsM > 0 ? 'withActs' : 'constant', fwdGflops, mactsM),
-  );
+  const x = features(fwdGflops, mactsM);
+  const which = x.length > 1 ? fit.withActs : fit.constant;
+  const f = fraction(which.coef, x);
   const value = roofFactor(f, from, to);
   const same =
     from.peakTflops === to.peakTflops &&
@@ -147,7 +144,7 @@ export function fitDeviceTransfer(
   const y = pairs.map((p) => Math.log(p.speedRatio));
   return {
     withActs: fitFraction(
-      pairs.map((p) => features('withActs', p.fwdGflops, p.mactsM)),
+      pairs.map((p) => features(p.fwdGflops, p.mactsM)),
       y,
       from,
       to,

@@ -113,7 +113,7 @@ export interface PreModel {
     source: string;
     validity: ValidityRange;
     /** The GPU and precision the share was measured on; the time moves from it to the user's GPU. */
-    reference?: DeviceRoof & { name: string };
+    reference: DeviceRoof & { name: string };
     /** How a time moves from the reference GPU to another (device-transfer.ts); peak scaling alone without it. */
     transfer?: TransferFit;
   };

@@ -102,9 +102,9 @@ function roofOf(run: RunSpec, peak: number): DeviceRoof {
 
 /**
  * Epoch time from the compute-share model: the time on the reference GPU (the share of its peak that
- * training reaches there), moved to the user's GPU by the roofline transfer. The two bands are
- * independent (one is the network's efficiency, the other the device change), so their log-widths add in
- * quadrature. Without a reference (an older model file) the share applies to the user's peak directly.
+ * training reaches there), moved to the user's GPU by the roofline transfer, or by the peak alone when the
+ * model carries no transfer. The two bands are independent (one is the network's efficiency, the other the
+ * device change), so their log-widths add in quadrature.
  */
 function computeBound(model: PreModel, run: RunSpec, peak: number | undefined): ComputeBand | undefined {
   const c = model.computeShare;
@@ -113,13 +113,14 @@ function computeBound(model: PreModel, run: RunSpec, peak: number | undefined): 
   const x = shareFeatures(run.fwdGflops, run.mactsM);
   const base = x.reduce((s, f, j) => s + fit.coef[j + 1]! * f, fit.coef[0]!);
   const share = (lg: number): number => Math.min(1, Math.exp(base + lg));
-  const refPeak = c.reference?.peakTflops ?? peak;
-  const t = (lg: number): number => computeSeconds(run.fwdGflops, run.imagesPerEpoch, run.gpus, refPeak, share(lg));
+  const ref = c.reference;
+  const t = (lg: number): number =>
+    computeSeconds(run.fwdGflops, run.imagesPerEpoch, run.gpus, ref.peakTflops, share(lg));
   const onRef = { value: t(0), low: t(fit.p95), high: t(fit.p05) };
-  if (!c.reference) return onRef;
+  const byPeak = ref.peakTflops / peak;
   const tr = c.transfer
-    ? transferTime(c.transfer, c.reference, roofOf(run, peak), run.fwdGflops, run.mactsM)
-    : { value: c.reference.peakTflops / peak, low: c.reference.peakTflops / peak, high: c.reference.peakTflops / peak };
+    ? transferTime(c.transfer, ref, roofOf(run, peak), run.fwdGflops, run.mactsM)
+    : { value: byPeak, low: byPeak, high: byPeak, computeFraction: 1 };
   const v = onRef.value * tr.value;
   const lw = Math.hypot(Math.log(onRef.value / onRef.low), Math.log(tr.value / tr.low));
   const hw = Math.hypot(Math.log(onRef.high / onRef.value), Math.log(tr.high / tr.value));
@@ -127,11 +128,7 @@ function computeBound(model: PreModel, run: RunSpec, peak: number | undefined): 
     value: v,
     low: v * Math.exp(-lw),
     high: v * Math.exp(hw),
-    transfer: {
-      from: c.reference.name,
-      factor: tr.value,
-      computeFraction: 'computeFraction' in tr ? tr.computeFraction : 1,
-    },
+    transfer: { from: ref.name, factor: tr.value, computeFraction: tr.computeFraction },
   };
 }
 
