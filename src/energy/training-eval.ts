@@ -157,13 +157,12 @@ export interface TimmTrainRow {
   mactsM: number;
 }
 
-/** Dense FP16 tensor peak (FP32 accumulation) of the benchmark's RTX 3090, TFLOPS (GA102 white paper). */
-export const TIMM_TRAIN_PEAK_TFLOPS = 71;
-
-/** The roof of timm's training benchmark: an RTX 3090 at mixed precision. */
+/**
+ * The roof of timm's training benchmark: an RTX 3090 at mixed precision, whose dense FP16 tensor peak with
+ * FP32 accumulation (71 TFLOPS, GA102 white paper) is the peak its shares are of.
+ */
 export function timmTrainReference(): DeviceRoof & { name: string } {
-  const spec = lookupGpuSpec('RTX 3090')!;
-  return { name: spec.name, peakTflops: TIMM_TRAIN_PEAK_TFLOPS, bandwidthGBs: spec.bandwidthGBs, bytesPerValue: 2 };
+  return ampRoof('RTX 3090');
 }
 
 /** The RTX 3090 → RTX 4090 transfer, fitted on timm's mixed-precision inference benchmarks of both GPUs. */
@@ -227,7 +226,8 @@ function fitShare(x: number[][], y: number[]): ShareFit {
  * networks, with many activations per FLOP, reach a smaller share).
  */
 export function fitComputeShare(rows: readonly TimmTrainRow[]): NonNullable<PreModel['computeShare']> {
-  const y = rows.map((r) => Math.log((3 * r.fwdGflops * r.samplesPerSec) / (TIMM_TRAIN_PEAK_TFLOPS * 1000)));
+  const peak = timmTrainReference().peakTflops;
+  const y = rows.map((r) => Math.log((3 * r.fwdGflops * r.samplesPerSec) / (peak * 1000)));
   const withActs = fitShare(
     rows.map((r) => shareFeatures(r.fwdGflops, r.mactsM)),
     y,
