@@ -1,6 +1,6 @@
 /** The Python feature as a person sees it: code lenses, GreenLens entries in Problems, a quick fix from Ctrl+. */
 import assert from 'node:assert/strict';
-import { openWorkbench, openFile, runCommand, type E2ETest } from './workbench';
+import { openWorkbench, openFile, runCommand, waitForText, type E2ETest } from './workbench';
 
 export const tests: E2ETest[] = [
   {
@@ -11,8 +11,9 @@ export const tests: E2ETest[] = [
       await openFile(page, 'infer_resnet.py');
       const lens = page.locator('.contentWidgets .codelens-decoration', { hasText: 'resnet152' }).first();
       await lens.waitFor({ timeout: 60_000 });
-      const lensText = await lens.innerText();
-      assert.match(lensText, /resnet152 · ≈ [\d.]+ [mµ]?J\/inf · grade D/);
+      const headline = /resnet152 · ≈ [\d.]+ [mµ]?J\/inf · grade D/;
+      const lensText = await waitForText(lens, headline);
+      assert.match(lensText, headline);
       assert.match(lensText, /Profile/);
       assert.match(lensText, /Greener…/);
       // The actions stay on screen: the lens line ends before the editor's right edge.

@@ -1,5 +1,5 @@
 /** Small helpers over the VS Code workbench DOM, shared by the e2e tests. */
-import type { Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 
 export interface E2EContext {
   server: { origin: string; port: number; scratch: string; log: string };
@@ -54,4 +54,19 @@ export async function runCommand(page: Page, title: string): Promise<void> {
 /** Waits for a notification toast containing the text. */
 export async function waitForNotification(page: Page, text: string | RegExp, timeout = 30_000): Promise<void> {
   await page.locator('.notifications-toasts .notification-toast', { hasText: text }).first().waitFor({ timeout });
+}
+
+/**
+ * Reads an element's text once it matches `pattern`. VS Code replaces code lenses and other decorations
+ * when their provider refreshes, so an element found a moment ago can read as empty: the read is retried on
+ * whatever element the locator finds now, until the text matches or the time is up.
+ */
+export async function waitForText(locator: Locator, pattern: RegExp, timeout = 30_000): Promise<string> {
+  const deadline = Date.now() + timeout;
+  let last = '';
+  for (;;) {
+    last = await locator.innerText({ timeout: Math.max(1, deadline - Date.now()) }).catch(() => last);
+    if (pattern.test(last) || Date.now() >= deadline) return last;
+    await new Promise((r) => setTimeout(r, 250));
+  }
 }
