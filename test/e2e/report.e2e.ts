@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import type { FrameLocator, Page } from 'playwright-core';
-import { openFile, openWorkbench, runCommand, type E2ETest } from './workbench';
+import { openFile, openWorkbench, runCommand, waitForText, type E2ETest } from './workbench';
 
 export const options = {
   // A short budget keeps the run quick; the figures still come from real measurements of each variant.
@@ -106,9 +106,10 @@ export const tests: E2ETest[] = [
       assert.match(await frame.locator('#pareto').locator('..').locator('figcaption').innerText(), /log scale/);
       const status = page.locator('.statusbar-item', { hasText: /Wh\/yr/ }).first();
       await status.waitFor({ timeout: 30_000 });
+      const summary = /≈ [\d.,]+ [kMG]?Wh\/yr · grade [A-G] \(RTX 3090\)/;
       assert.match(
-        await status.innerText(),
-        /≈ [\d.,]+ [kMG]?Wh\/yr · grade [A-G] \(RTX 3090\)/,
+        await waitForText(status, summary),
+        summary,
         'the status bar sums the workspace up and names the grade’s device',
       );
       const light = await pageTheme(frame);
