@@ -9,6 +9,7 @@
  * of the rest (Yang et al. report both correlations). The residuals of that fit give the band.
  */
 import { fitRidge, predictLinear, quantile, type LinearModel } from './linalg';
+import { csvNumber, parseCsvRecords } from './csv';
 
 /** One benchmark row: a model at one image size on one device. */
 export interface CalibrationRow {
@@ -18,6 +19,23 @@ export interface CalibrationRow {
   gmacs: number;
   /** Activations, millions. */
   mactsM: number;
+}
+
+/**
+ * The rows of one of timm's inference benchmark tables with throughput, GMACs and activations all known.
+ * Test networks (`test_*`) are left out: they are not real architectures.
+ */
+export function timmInferenceRows(csv: string): CalibrationRow[] {
+  return parseCsvRecords(csv)
+    .filter((r) => !(r.model ?? '').startsWith('test_'))
+    .map((r) => ({
+      model: r.model ?? '',
+      imgSize: csvNumber(r.infer_img_size) ?? 0,
+      samplesPerSec: csvNumber(r.infer_samples_per_sec) ?? 0,
+      gmacs: csvNumber(r.infer_gmacs) ?? 0,
+      mactsM: csvNumber(r.infer_macts) ?? 0,
+    }))
+    .filter((r) => r.samplesPerSec > 0 && r.gmacs > 0 && r.mactsM > 0);
 }
 
 /** A fitted device calibration, stored in src/energy/data/inference-calibration.json. */

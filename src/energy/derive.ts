@@ -4,7 +4,7 @@
  * Pure: scripts/gen-energy-data.mjs reads the files and writes the JSON.
  */
 import { parseCsvRecords, csvNumber } from './csv';
-import { fitInferenceCalibration, type CalibrationRow } from './calibration';
+import { fitInferenceCalibration, timmInferenceRows, type CalibrationRow } from './calibration';
 
 /** Reads one data file by its path relative to the data folder. */
 export type DataReader = (path: string) => string;
@@ -67,16 +67,7 @@ function carbon(read: DataReader): object {
 }
 
 function benchRows(read: DataReader, file: string): CalibrationRow[] {
-  return parseCsvRecords(read(`timm/${file}`))
-    .filter((r) => !(r.model ?? '').startsWith('test_'))
-    .map((r) => ({
-      model: r.model ?? '',
-      imgSize: csvNumber(r.infer_img_size) ?? 0,
-      samplesPerSec: csvNumber(r.infer_samples_per_sec) ?? 0,
-      gmacs: csvNumber(r.infer_gmacs) ?? 0,
-      mactsM: csvNumber(r.infer_macts) ?? 0,
-    }))
-    .filter((r) => r.samplesPerSec > 0 && r.gmacs > 0 && r.mactsM > 0);
+  return timmInferenceRows(read(`timm/${file}`));
 }
 
 function calibration(read: DataReader): object {

@@ -12,7 +12,7 @@
  * 1024), whose peaks differ 2.3× and bandwidths 1.08×; its residual percentiles are the band.
  */
 import { quantile, solve } from './linalg';
-import { csvNumber, parseCsvRecords } from './csv';
+import { timmInferenceRows, type CalibrationRow } from './calibration';
 
 /** What a GPU offers at one precision. */
 export interface DeviceRoof {
@@ -161,28 +161,14 @@ export function fitDeviceTransfer(
   };
 }
 
-/**
- * Pairs the rows of two timm inference benchmarks (model and image size in both, GMACs and activations
- * known). Test networks (`test_*`) are left out: they are not real architectures.
- */
+/** Pairs the rows of two timm inference benchmarks: the same model at the same image size in both. */
 export function timmInferencePairs(fromCsv: string, toCsv: string): (TransferPair & { model: string })[] {
-  const read = (csv: string): Map<string, { sps: number; gmacs: number; macts: number }> => {
-    const m = new Map<string, { sps: number; gmacs: number; macts: number }>();
-    for (const r of parseCsvRecords(csv)) {
-      const sps = csvNumber(r.infer_samples_per_sec);
-      const gmacs = csvNumber(r.infer_gmacs);
-      const macts = csvNumber(r.infer_macts);
-      if (!r.model || r.model.startsWith('test_') || !sps || !gmacs || !macts || gmacs <= 0 || macts <= 0) continue;
-      m.set(`${r.model}@${r.infer_img_size}`, { sps, gmacs, macts });
-    }
-    return m;
-  };
-  const a = read(fromCsv);
-  const b = read(toCsv);
-  const out: (TransferPair & { model: string })[] = [];
-  for (const [k, ra] of a) {
-    const rb = b.get(k);
-    if (rb) out.push({ model: k, fwdGflops: 2 * ra.gmacs, mactsM: ra.macts, speedRatio: rb.sps / ra.sps });
-  }
-  return out;
+  const key = (r: CalibrationRow): string => `${r.model}@${r.imgSize}`;
+  const to = new Map(timmInferenceRows(toCsv).map((r) => [key(r), r]));
+  return timmInferenceRows(fromCsv).flatMap((a) => {
+    const b = to.get(key(a));
+    return b
+      ? [{ model: key(a), fwdGflops: 2 * a.gmacs, mactsM: a.mactsM, speedRatio: b.samplesPerSec / a.samplesPerSec }]
+      : [];
+  });
 }

@@ -17,6 +17,7 @@ import { SOURCES } from './sources';
 import { greenAlgorithmsEnergy, mlco2ImpactEnergy } from './training';
 import { seededRandom } from '../random';
 import { lookupGpuSpec } from './gpu-specs';
+import { timmInferenceRows } from './calibration';
 import { fitDeviceTransfer, timmInferencePairs, type DeviceRoof, type TransferFit } from './device-transfer';
 
 /** Trains on `train` (when it learns) and returns the predicted energy (J) of each run of `test`. */
@@ -183,14 +184,10 @@ export function ampRoof(name: string): DeviceRoof & { name: string } {
  * training file lacks). Test networks (`test_*`) are left out: they are not real architectures.
  */
 export function timmTrainRows(trainCsv: string, inferCsv: string): TimmTrainRow[] {
-  const macs = new Map<string, { gmacs: number; macts: number; size: number }>();
-  for (const r of parseCsvRecords(inferCsv)) {
-    const g = csvNumber(r.infer_gmacs);
-    const a = csvNumber(r.infer_macts);
-    const size = csvNumber(r.infer_img_size);
-    if (r.model && g !== undefined && a !== undefined && size !== undefined && g > 0 && a > 0)
-      macs.set(r.model, { gmacs: g, macts: a, size });
-  }
+  // The last listed image size of a model wins, as the join needs one row per model.
+  const macs = new Map(
+    timmInferenceRows(inferCsv).map((r) => [r.model, { gmacs: r.gmacs, macts: r.mactsM, size: r.imgSize }]),
+  );
   const out: TimmTrainRow[] = [];
   for (const r of parseCsvRecords(trainCsv)) {
     const m = macs.get(r.model ?? '');
